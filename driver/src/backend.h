@@ -1,0 +1,42 @@
+// The device interface every backend implements (sim: Verilated core; pcie: XDMA; serial: UART bridge).
+// Backends move bytes, registers and records; policy lives in TypeScript.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tickgate {
+
+// A batch of event records as they left the device, with the device cycle at which each left.
+struct EventBatch {
+  std::vector<uint8_t> records;      // RECORD_BYTES each, little-endian, as on the wire
+  std::vector<uint64_t> egressCycle; // one per record
+  size_t ingressQueued = 0;          // bytes still waiting to enter the device after this batch
+};
+
+// An error the caller can act on; the bindings turn it into a JavaScript Error with this message.
+class DeviceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Holds reset for `cycles` cycles; the queues are emptied.
+  virtual void reset(uint32_t cycles) = 0;
+  virtual uint32_t readReg(uint32_t addr) = 0;
+  virtual void writeReg(uint32_t addr, uint32_t value) = 0;
+  // Queues bytes for the FIX ingress stream; `last` ends the stream after them (tlast).
+  virtual void sendFix(const uint8_t* data, size_t len, bool last) = 0;
+  // Starts delivering event batches to `sink` from a backend thread.
+  virtual void startEvents(std::function<void(EventBatch&&)> sink) = 0;
+  // Stops the backend thread and releases the device. Idempotent.
+  virtual void close() = 0;
+};
+
+}  // namespace tickgate

@@ -1,0 +1,221 @@
+// N-API bindings: the SimDevice class over SimBackend. Validates every argument from JavaScript and turns
+// backend errors into JavaScript exceptions; holds no policy.
+#include <napi.h>
+
+#include <cmath>
+#include <memory>
+
+#include "sim_backend.h"
+#include "tickgate_layout.h"
+
+namespace {
+
+using tickgate::DeviceError;
+using tickgate::EventBatch;
+using tickgate::SimBackend;
+using tickgate::SimOptions;
+
+constexpr uint64_t kMaxStepCycles = 1ull << 32;
+
+template <typename F>
+auto guard(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(env, e.what());
+  }
+}
+
+uint32_t toUint32(const Napi::Value& v, const char* what) {
+  if (!v.IsNumber()) throw Napi::TypeError::New(v.Env(), std::string(what) + " must be a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d < 0 || d > 4294967295.0 || std::floor(d) != d) {
+    throw Napi::RangeError::New(v.Env(), std::string(what) + " must be an integer from 0 to 2^32-1");
+  }
+  return static_cast<uint32_t>(d);
+}
+
+Napi::Buffer<uint8_t> batchRecords(Napi::Env env, const EventBatch& b) {
+  return Napi::Buffer<uint8_t>::Copy(env, b.records.data(), b.records.size());
+}
+
+Napi::Buffer<uint8_t> batchCycles(Napi::Env env, const EventBatch& b) {
+  auto buf = Napi::Buffer<uint8_t>::New(env, b.egressCycle.size() * 8);
+  for (size_t i = 0; i < b.egressCycle.size(); i++) {
+    for (size_t k = 0; k < 8; k++) buf.Data()[8 * i + k] = uint8_t(b.egressCycle[i] >> (8 * k));
+  }
+  return buf;
+}
+
+class SimDevice : public Napi::ObjectWrap<SimDevice> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "SimDevice",
+                       {
+                           InstanceMethod<&SimDevice::Reset>("reset"),
+                           InstanceMethod<&SimDevice::ReadReg>("readReg"),
+                           InstanceMethod<&SimDevice::WriteReg>("writeReg"),
+                           InstanceMethod<&SimDevice::SendFix>("sendFix"),
+                           InstanceMethod<&SimDevice::Step>("step"),
+                           InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
+                           InstanceMethod<&SimDevice::Cycles>("cycles"),
+                           InstanceMethod<&SimDevice::IngressQueued>("ingressQueued"),
+                           InstanceMethod<&SimDevice::Close>("close"),
+                       });
+  }
+
+  // new SimDevice({ trace?, egressReadyProbability?, seed?, batchCycles?, onEvents? })
+  // With onEvents the device clocks itself on a native thread and calls
+  // onEvents(records: Buffer, egressCycles: Buffer, ingressQueued: number) on the JavaScript thread;
+  // without it the device only advances in step().
+  explicit SimDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SimDevice>(info) {
+    Napi::Env env = info.Env();
+    SimOptions opts;
+    Napi::Function onEvents;
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsObject()) throw Napi::TypeError::New(env, "SimDevice options must be an object");
+      Napi::Object o = info[0].As<Napi::Object>();
+      if (o.Has("trace") && !o.Get("trace").IsUndefined()) {
+        if (!o.Get("trace").IsString()) throw Napi::TypeError::New(env, "trace must be a file path string");
+        opts.tracePath = o.Get("trace").As<Napi::String>().Utf8Value();
+      }
+      if (o.Has("egressReadyProbability") && !o.Get("egressReadyProbability").IsUndefined()) {
+        Napi::Value p = o.Get("egressReadyProbability");
+        if (!p.IsNumber()) throw Napi::TypeError::New(env, "egressReadyProbability must be a number");
+        opts.egressReadyProbability = p.As<Napi::Number>().DoubleValue();
+      }
+      if (o.Has("seed") && !o.Get("seed").IsUndefined()) opts.seed = toUint32(o.Get("seed"), "seed");
+      if (o.Has("batchCycles") && !o.Get("batchCycles").IsUndefined()) {
+        opts.batchCycles = toUint32(o.Get("batchCycles"), "batchCycles");
+      }
+      if (o.Has("onEvents") && !o.Get("onEvents").IsUndefined()) {
+        if (!o.Get("onEvents").IsFunction()) throw Napi::TypeError::New(env, "onEvents must be a function");
+        onEvents = o.Get("onEvents").As<Napi::Function>();
+      }
+    }
+    backend_ = guard(env, [&] { return std::make_unique<SimBackend>(opts); });
+    if (!onEvents.IsEmpty()) {
+      events_ = Napi::ThreadSafeFunction::New(env, onEvents, "tickgate-events", 16, 1);
+      Napi::ThreadSafeFunction tsfn = events_;
+      guard(env, [&] {
+        backend_->startEvents([tsfn](EventBatch&& batch) mutable {
+          auto* data = new EventBatch(std::move(batch));
+          napi_status st = tsfn.BlockingCall(data, [](Napi::Env env, Napi::Function cb, EventBatch* b) {
+            std::unique_ptr<EventBatch> owned(b);
+            if (env == nullptr || cb.IsEmpty()) return;
+            cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued))});
+          });
+          if (st != napi_ok) delete data;  // closing: the batch is dropped with the device
+        });
+      });
+    }
+  }
+
+  ~SimDevice() override { shutdown(); }
+
+ private:
+  SimBackend& backend(Napi::Env env) {
+    if (!backend_) throw Napi::Error::New(env, "device is closed");
+    return *backend_;
+  }
+
+  void shutdown() {
+    if (events_) {
+      events_.Abort();  // wakes a clock thread blocked on a full queue
+      events_ = Napi::ThreadSafeFunction();
+    }
+    if (backend_) {
+      backend_->close();
+      backend_.reset();
+    }
+  }
+
+  Napi::Value Reset(const Napi::CallbackInfo& info) {
+    uint32_t cycles = info.Length() > 0 && !info[0].IsUndefined() ? toUint32(info[0], "reset cycles") : 4;
+    if (cycles == 0 || cycles > 1000000) throw Napi::RangeError::New(info.Env(), "reset cycles must be 1 to 1000000");
+    guard(info.Env(), [&] { backend(info.Env()).reset(cycles); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value ReadReg(const Napi::CallbackInfo& info) {
+    uint32_t addr = toUint32(info[0], "register address");
+    uint32_t v = guard(info.Env(), [&] { return backend(info.Env()).readReg(addr); });
+    return Napi::Number::New(info.Env(), v);
+  }
+
+  Napi::Value WriteReg(const Napi::CallbackInfo& info) {
+    uint32_t addr = toUint32(info[0], "register address");
+    uint32_t value = toUint32(info[1], "register value");
+    guard(info.Env(), [&] { backend(info.Env()).writeReg(addr, value); });
+    return info.Env().Undefined();
+  }
+
+  Napi::Value SendFix(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw Napi::TypeError::New(env, "sendFix(bytes, last): bytes must be a Buffer or Uint8Array");
+    }
+    if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsBoolean()) {
+      throw Napi::TypeError::New(env, "sendFix(bytes, last): last must be a boolean");
+    }
+    auto bytes = info[0].As<Napi::Uint8Array>();
+    bool last = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    guard(env, [&] { backend(env).sendFix(bytes.Data(), bytes.ByteLength(), last); });
+    return env.Undefined();
+  }
+
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "step(cycles): cycles must be a number");
+    double d = info[0].As<Napi::Number>().DoubleValue();
+    if (!std::isfinite(d) || d < 0 || std::floor(d) != d || d > double(kMaxStepCycles)) {
+      throw Napi::RangeError::New(env, "step(cycles): cycles must be an integer from 0 to 2^32");
+    }
+    EventBatch b = guard(env, [&] { return backend(env).step(uint64_t(d)); });
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("records", batchRecords(env, b));
+    out.Set("egressCycles", batchCycles(env, b));
+    out.Set("ingressQueued", Napi::Number::New(env, double(b.ingressQueued)));
+    return out;
+  }
+
+  Napi::Value SetEgressReady(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "setEgressReady(probability, seed): probability must be a number");
+    double p = info[0].As<Napi::Number>().DoubleValue();
+    uint32_t seed = info.Length() > 1 && !info[1].IsUndefined() ? toUint32(info[1], "seed") : 1;
+    guard(env, [&] { backend(env).setEgressReady(p, seed); });
+    return env.Undefined();
+  }
+
+  Napi::Value Cycles(const Napi::CallbackInfo& info) {
+    uint64_t c = guard(info.Env(), [&] { return backend(info.Env()).cycles(); });
+    return Napi::BigInt::New(info.Env(), c);
+  }
+
+  Napi::Value IngressQueued(const Napi::CallbackInfo& info) {
+    size_t q = guard(info.Env(), [&] { return backend(info.Env()).ingressQueued(); });
+    return Napi::Number::New(info.Env(), double(q));
+  }
+
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    shutdown();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<SimBackend> backend_;
+  Napi::ThreadSafeFunction events_;
+};
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("SimDevice", SimDevice::Init(env));
+  exports.Set("recordBytes", Napi::Number::New(env, double(tickgate::layout::RECORD_BYTES)));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tickgate, Init)

@@ -1,0 +1,287 @@
+#include "sim_backend.h"
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "Vtickgate_core.h"
+#include "tickgate_layout.h"
+#include "reg_access.h"
+
+namespace tickgate {
+namespace {
+
+constexpr uint32_t kDrainCycles = 32;       // idle cycles clocked after the last activity
+constexpr uint32_t kBusTimeoutCycles = 256; // an AXI-Lite access that takes longer is a device fault
+constexpr size_t kBeatBytes = 8;
+constexpr uint8_t kRespSlverr = 2;
+
+}  // namespace
+
+SimBackend::SimBackend(const SimOptions& options) : options_(options) {
+  if (!(options.egressReadyProbability > 0.0 && options.egressReadyProbability <= 1.0)) {
+    throw DeviceError("egressReadyProbability must be in (0, 1]");
+  }
+  if (options.batchCycles == 0) throw DeviceError("batchCycles must be at least 1");
+  rng_ = options.seed ? options.seed : 1;
+  context_ = std::make_unique<VerilatedContext>();
+  context_->debug(0);
+  context_->randReset(0);
+  if (!options_.tracePath.empty()) context_->traceEverOn(true);
+  top_ = std::make_unique<Vtickgate_core>(context_.get(), "tickgate_core");
+  if (!options_.tracePath.empty()) {
+    trace_ = std::make_unique<VerilatedFstC>();
+    top_->trace(trace_.get(), 99);
+    trace_->open(options_.tracePath.c_str());
+    if (!trace_->isOpen()) throw DeviceError("cannot open trace file " + options_.tracePath);
+  }
+  idleCycles_ = kDrainCycles;
+  std::lock_guard<std::mutex> lock(mutex_);
+  resetLocked(4);
+}
+
+SimBackend::~SimBackend() { close(); }
+
+void SimBackend::requireOpen() const {
+  if (closed_) throw DeviceError("device is closed");
+}
+
+bool SimBackend::egressReadyThisCycle() {
+  if (options_.egressReadyProbability >= 1.0) return true;
+  // xorshift64*: cheap, deterministic for a given seed
+  rng_ ^= rng_ >> 12;
+  rng_ ^= rng_ << 25;
+  rng_ ^= rng_ >> 27;
+  uint64_t r = rng_ * 0x2545F4914F6CDD1DULL;
+  return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0) < options_.egressReadyProbability;
+}
+
+void SimBackend::driveAndSettle() {
+  Vtickgate_core* t = top_.get();
+  if (!ingress_.empty()) {
+    const Chunk& c = ingress_.front();
+    size_t n = std::min(kBeatBytes, c.bytes.size() - c.consumed);
+    uint64_t data = 0;
+    for (size_t i = 0; i < n; i++) data |= uint64_t(c.bytes[c.consumed + i]) << (8 * i);
+    t->s_axis_fix_tdata = data;
+    t->s_axis_fix_tkeep = static_cast<uint8_t>((1u << n) - 1);
+    t->s_axis_fix_tvalid = 1;
+    t->s_axis_fix_tlast = c.last && c.consumed + n == c.bytes.size();
+    beatBytes_ = n;
+  } else {
+    t->s_axis_fix_tdata = 0;
+    t->s_axis_fix_tkeep = 0;
+    t->s_axis_fix_tvalid = 0;
+    t->s_axis_fix_tlast = 0;
+    beatBytes_ = 0;
+  }
+  t->m_axis_event_tready = egressReadyThisCycle();
+  t->clk = 0;
+  t->eval();
+  if (trace_) trace_->dump(2 * traceTime_);
+}
+
+void SimBackend::clockEdge() {
+  Vtickgate_core* t = top_.get();
+  const bool inFire = t->s_axis_fix_tvalid && t->s_axis_fix_tready;
+  const bool outFire = t->m_axis_event_tvalid && t->m_axis_event_tready;
+  if (outFire) {
+    size_t at = pending_.records.size();
+    pending_.records.resize(at + layout::RECORD_BYTES);
+    for (size_t w = 0; w < layout::RECORD_BYTES / 4; w++) {
+      uint32_t word = t->m_axis_event_tdata[w];
+      for (size_t b = 0; b < 4; b++) pending_.records[at + 4 * w + b] = uint8_t(word >> (8 * b));
+    }
+    pending_.egressCycle.push_back(cycle_);
+  }
+  const bool busy = inFire || t->m_axis_event_tvalid;
+  t->clk = 1;
+  t->eval();
+  if (trace_) trace_->dump(2 * traceTime_ + 1);
+  traceTime_++;
+  cycle_++;
+  if (inFire) {
+    Chunk& c = ingress_.front();
+    c.consumed += beatBytes_;
+    ingressBytes_ -= beatBytes_;
+    if (c.consumed == c.bytes.size()) ingress_.pop_front();
+  }
+  idleCycles_ = busy ? 0 : (idleCycles_ < kDrainCycles ? idleCycles_ + 1 : kDrainCycles);
+}
+
+void SimBackend::tick() {
+  driveAndSettle();
+  clockEdge();
+}
+
+void SimBackend::resetLocked(uint32_t cycles) {
+  ingress_.clear();
+  ingressBytes_ = 0;
+  pending_ = EventBatch{};
+  top_->rst = 1;
+  for (uint32_t i = 0; i < std::max<uint32_t>(cycles, 1); i++) tick();
+  top_->rst = 0;
+  cycle_ = 0;  // the device's cycle counter is 0 in the first cycle after reset
+}
+
+void SimBackend::reset(uint32_t cycles) {
+  requireOpen();
+  std::lock_guard<std::mutex> lock(mutex_);
+  resetLocked(cycles);
+}
+
+uint32_t SimBackend::readReg(uint32_t addr) {
+  requireOpen();
+  checkRegAddress(addr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  Vtickgate_core* t = top_.get();
+  t->s_axil_araddr = addr;
+  t->s_axil_arvalid = 1;
+  t->s_axil_rready = 1;
+  for (uint32_t n = 0; n < kBusTimeoutCycles; n++) {
+    driveAndSettle();
+    const bool arFire = t->s_axil_arvalid && t->s_axil_arready;
+    const bool rFire = t->s_axil_rvalid && t->s_axil_rready;
+    const uint32_t data = t->s_axil_rdata;
+    const uint8_t resp = t->s_axil_rresp;
+    clockEdge();
+    if (arFire) t->s_axil_arvalid = 0;
+    if (rFire) {
+      t->s_axil_rready = 0;
+      if (resp == kRespSlverr) throw DeviceError(regError("read from", addr, "no readable register there"));
+      return data;
+    }
+  }
+  t->s_axil_arvalid = 0;
+  t->s_axil_rready = 0;
+  throw DeviceError(regError("read from", addr, "the bus did not answer"));
+}
+
+void SimBackend::writeReg(uint32_t addr, uint32_t value) {
+  requireOpen();
+  checkRegAddress(addr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  Vtickgate_core* t = top_.get();
+  t->s_axil_awaddr = addr;
+  t->s_axil_awvalid = 1;
+  t->s_axil_wdata = value;
+  t->s_axil_wstrb = 0xF;
+  t->s_axil_wvalid = 1;
+  t->s_axil_bready = 1;
+  for (uint32_t n = 0; n < kBusTimeoutCycles; n++) {
+    driveAndSettle();
+    const bool awFire = t->s_axil_awvalid && t->s_axil_awready;
+    const bool bFire = t->s_axil_bvalid && t->s_axil_bready;
+    const uint8_t resp = t->s_axil_bresp;
+    clockEdge();
+    if (awFire) {
+      t->s_axil_awvalid = 0;
+      t->s_axil_wvalid = 0;
+    }
+    if (bFire) {
+      t->s_axil_bready = 0;
+      if (resp == kRespSlverr) throw DeviceError(regError("write to", addr, "no writable register there"));
+      return;
+    }
+  }
+  t->s_axil_awvalid = 0;
+  t->s_axil_wvalid = 0;
+  t->s_axil_bready = 0;
+  throw DeviceError(regError("write to", addr, "the bus did not answer"));
+}
+
+void SimBackend::sendFix(const uint8_t* data, size_t len, bool last) {
+  requireOpen();
+  if (len == 0 && !last) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Chunk c;
+    c.bytes.assign(data, data + len);
+    c.last = last;
+    ingress_.push_back(std::move(c));
+    ingressBytes_ += len;
+  }
+  wake_.notify_one();
+}
+
+EventBatch SimBackend::takeBatch() {
+  EventBatch out = std::move(pending_);
+  pending_ = EventBatch{};
+  out.ingressQueued = ingressBytes_;
+  return out;
+}
+
+EventBatch SimBackend::step(uint64_t cycles) {
+  requireOpen();
+  if (clock_.joinable()) throw DeviceError("step() is for synchronous mode; this device clocks itself");
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (uint64_t i = 0; i < cycles; i++) tick();
+  return takeBatch();
+}
+
+void SimBackend::setEgressReady(double probability, uint64_t seed) {
+  requireOpen();
+  if (!(probability > 0.0 && probability <= 1.0)) throw DeviceError("egress ready probability must be in (0, 1]");
+  std::lock_guard<std::mutex> lock(mutex_);
+  options_.egressReadyProbability = probability;
+  rng_ = seed ? seed : 1;
+}
+
+uint64_t SimBackend::cycles() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return cycle_;
+}
+
+size_t SimBackend::ingressQueued() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ingressBytes_;
+}
+
+void SimBackend::startEvents(std::function<void(EventBatch&&)> sink) {
+  requireOpen();
+  if (clock_.joinable()) throw DeviceError("events are already being delivered");
+  sink_ = std::move(sink);
+  clock_ = std::thread([this] { clockLoop(); });
+}
+
+void SimBackend::clockLoop() {
+  size_t reportedQueued = 0;
+  for (;;) {
+    EventBatch batch;
+    bool deliver = false;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !ingress_.empty() || idleCycles_ < kDrainCycles; });
+      if (stopping_) return;
+      for (uint32_t i = 0; i < options_.batchCycles && (!ingress_.empty() || idleCycles_ < kDrainCycles); i++) {
+        tick();
+      }
+      if (!pending_.records.empty() || ingressBytes_ != reportedQueued) {
+        batch = takeBatch();
+        reportedQueued = batch.ingressQueued;
+        deliver = true;
+      }
+    }
+    if (deliver) sink_(std::move(batch));
+  }
+}
+
+void SimBackend::close() {
+  if (closed_.exchange(true)) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (clock_.joinable()) clock_.join();
+  std::lock_guard<std::mutex> lock(mutex_);
+  top_->final();
+  if (trace_) trace_->close();
+  trace_.reset();
+  top_.reset();
+  context_.reset();
+}
+
+}  // namespace tickgate

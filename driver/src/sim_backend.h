@@ -1,0 +1,82 @@
+// The Verilator backend: the tickgate core as a Verilated model, clocked in batches on its own thread,
+// or stepped synchronously for deterministic tests.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "backend.h"
+
+class VerilatedContext;
+class VerilatedFstC;
+class Vtickgate_core;
+
+namespace tickgate {
+
+struct SimOptions {
+  std::string tracePath;          // FST waveform file; empty for none
+  double egressReadyProbability = 1.0;  // chance that the host takes an event record in a cycle
+  uint64_t seed = 1;              // for the egress backpressure pattern
+  uint32_t batchCycles = 8192;    // cycles run per lock of the model on the clock thread
+};
+
+class SimBackend : public Backend {
+ public:
+  explicit SimBackend(const SimOptions& options);
+  ~SimBackend() override;
+
+  void reset(uint32_t cycles) override;
+  uint32_t readReg(uint32_t addr) override;
+  void writeReg(uint32_t addr, uint32_t value) override;
+  void sendFix(const uint8_t* data, size_t len, bool last) override;
+  void startEvents(std::function<void(EventBatch&&)> sink) override;
+  void close() override;
+
+  // Synchronous mode: runs `cycles` cycles on the caller's thread and returns what left the device.
+  EventBatch step(uint64_t cycles);
+  void setEgressReady(double probability, uint64_t seed);
+  uint64_t cycles();
+  size_t ingressQueued();
+
+ private:
+  struct Chunk {
+    std::vector<uint8_t> bytes;
+    size_t consumed = 0;
+    bool last = false;
+  };
+
+  void requireOpen() const;
+  void resetLocked(uint32_t cycles);
+  void driveAndSettle();           // drives the inputs for this cycle and evaluates with clk low
+  void clockEdge();                // takes the handshakes of this cycle, then the rising edge
+  void tick();                     // one clock cycle; caller holds mutex_
+  bool egressReadyThisCycle();
+  EventBatch takeBatch();          // caller holds mutex_
+  void clockLoop();
+
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<Vtickgate_core> top_;
+  std::unique_ptr<VerilatedFstC> trace_;
+  SimOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Chunk> ingress_;
+  size_t ingressBytes_ = 0;
+  EventBatch pending_;
+  uint64_t cycle_ = 0;             // cycles since reset was released: the device's cycle counter
+  uint64_t traceTime_ = 0;
+  size_t beatBytes_ = 0;
+  uint64_t rng_ = 1;
+  uint32_t idleCycles_ = 0;
+
+  std::thread clock_;
+  std::function<void(EventBatch&&)> sink_;
+  bool stopping_ = false;
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace tickgate

@@ -1,0 +1,189 @@
+// tickgate device core, shell-agnostic: AXI-Stream FIX ingress, AXI-Stream event egress (one record
+// per beat), AXI-Lite registers. A board top (XDMA, UART bridge, Verilator harness) wraps it.
+`default_nettype none
+`include "tickgate_layout.vh"
+module tickgate_core #(
+    parameter FIX_DATA_WIDTH = 64,
+    parameter FIX_KEEP_WIDTH = FIX_DATA_WIDTH / 8,
+    parameter EVENT_FIFO_DEPTH = 16,
+    parameter CSR_ADDR_WIDTH = `TG_CSR_ADDR_BITS
+) (
+    input  wire                      clk,
+    input  wire                      rst,
+
+    input  wire [FIX_DATA_WIDTH-1:0] s_axis_fix_tdata,
+    input  wire [FIX_KEEP_WIDTH-1:0] s_axis_fix_tkeep,
+    input  wire                      s_axis_fix_tvalid,
+    output wire                      s_axis_fix_tready,
+    input  wire                      s_axis_fix_tlast,
+
+    output wire [`TG_REC_BITS-1:0]   m_axis_event_tdata,
+    output wire                      m_axis_event_tvalid,
+    input  wire                      m_axis_event_tready,
+
+    input  wire [CSR_ADDR_WIDTH-1:0] s_axil_awaddr,
+    input  wire                      s_axil_awvalid,
+    output wire                      s_axil_awready,
+    input  wire [31:0]               s_axil_wdata,
+    input  wire [3:0]                s_axil_wstrb,
+    input  wire                      s_axil_wvalid,
+    output wire                      s_axil_wready,
+    output wire [1:0]                s_axil_bresp,
+    output wire                      s_axil_bvalid,
+    input  wire                      s_axil_bready,
+    input  wire [CSR_ADDR_WIDTH-1:0] s_axil_araddr,
+    input  wire                      s_axil_arvalid,
+    output wire                      s_axil_arready,
+    output wire [31:0]               s_axil_rdata,
+    output wire [1:0]                s_axil_rresp,
+    output wire                      s_axil_rvalid,
+    input  wire                      s_axil_rready
+);
+
+localparam REC_BITS = `TG_REC_BITS;
+localparam BYTE_COUNT_WIDTH = $clog2(FIX_KEEP_WIDTH) + 1;
+
+// ---- cycle counter ---------------------------------------------------------------------------------
+reg [63:0] cycle_reg;
+always @(posedge clk) begin
+    if (rst) cycle_reg <= 64'd0;
+    else cycle_reg <= cycle_reg + 64'd1;
+end
+
+// ---- registers -------------------------------------------------------------------------------------
+wire [31:0] control;
+wire [31:0] fix_max_msg_len;
+wire        counter_clear;
+wire [31:0] fix_messages, fix_garbled, fix_garbled_bytes, fix_truncated, fix_too_long, fix_streams;
+wire [31:0] events_out, event_stall_cycles;
+wire [63:0] fix_bytes;
+wire [30:0] unused_control = control[31:1];
+
+// ---- FIX framer ------------------------------------------------------------------------------------
+wire [REC_BITS-1:0] framer_tdata;
+wire                framer_tvalid;
+wire                framer_tready;
+
+fix_framer #(
+    .DATA_WIDTH(FIX_DATA_WIDTH)
+) fix_framer_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(s_axis_fix_tdata),
+    .s_axis_tkeep(s_axis_fix_tkeep),
+    .s_axis_tvalid(s_axis_fix_tvalid),
+    .s_axis_tready(s_axis_fix_tready),
+    .s_axis_tlast(s_axis_fix_tlast),
+    .m_axis_tdata(framer_tdata),
+    .m_axis_tvalid(framer_tvalid),
+    .m_axis_tready(framer_tready),
+    .enable(control[`TG_REG_CONTROL_FIX_RX_ENABLE_BIT]),
+    .max_msg_len(fix_max_msg_len),
+    .cycle(cycle_reg)
+);
+
+// ---- record sequence numbers: stamped where records enter the egress FIFO ----------------------------
+reg [31:0] record_seq_reg;
+wire framer_fire = framer_tvalid && framer_tready;
+wire [REC_BITS-1:0] sequenced_tdata;
+wire [`TG_REC_SEQ_W-1:0] unused_framer_seq = framer_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
+
+assign sequenced_tdata = {
+    framer_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
+    record_seq_reg,
+    framer_tdata[`TG_REC_SEQ_LSB-1:0]
+};
+
+always @(posedge clk) begin
+    if (rst) record_seq_reg <= 32'd0;
+    else if (framer_fire) record_seq_reg <= record_seq_reg + 32'd1;
+end
+
+axis_fifo #(
+    .DATA_WIDTH(REC_BITS),
+    .DEPTH(EVENT_FIFO_DEPTH)
+) event_fifo_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(sequenced_tdata),
+    .s_axis_tvalid(framer_tvalid),
+    .s_axis_tready(framer_tready),
+    .m_axis_tdata(m_axis_event_tdata),
+    .m_axis_tvalid(m_axis_event_tvalid),
+    .m_axis_tready(m_axis_event_tready)
+);
+
+// ---- counters --------------------------------------------------------------------------------------
+wire [7:0]  rec_kind = framer_tdata[`TG_REC_KIND_LSB +: `TG_REC_KIND_W];
+wire [7:0]  rec_error = framer_tdata[`TG_REC_ERROR_LSB +: `TG_REC_ERROR_W];
+wire [31:0] rec_length = framer_tdata[`TG_REC_LENGTH_LSB +: `TG_REC_LENGTH_W];
+wire        rec_frame = framer_fire && rec_kind == `TG_KIND_FIX_FRAME;
+
+reg [BYTE_COUNT_WIDTH-1:0] ingress_bytes;
+integer k;
+always @* begin
+    ingress_bytes = 0;
+    for (k = 0; k < FIX_KEEP_WIDTH; k = k + 1) begin
+        ingress_bytes = ingress_bytes + {{BYTE_COUNT_WIDTH-1{1'b0}}, s_axis_fix_tkeep[k]};
+    end
+    if (!(s_axis_fix_tvalid && s_axis_fix_tready)) ingress_bytes = 0;
+end
+
+event_counter c_fix_messages (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_NONE), .count(fix_messages));
+event_counter #(.WIDTH(64), .INC_WIDTH(BYTE_COUNT_WIDTH)) c_fix_bytes (.clk(clk), .rst(rst),
+    .clear(counter_clear), .inc(ingress_bytes), .count(fix_bytes));
+event_counter c_fix_garbled (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_GARBLED), .count(fix_garbled));
+event_counter #(.INC_WIDTH(32)) c_fix_garbled_bytes (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_GARBLED ? rec_length : 32'd0), .count(fix_garbled_bytes));
+event_counter c_fix_truncated (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_TRUNCATED), .count(fix_truncated));
+event_counter c_fix_too_long (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_TOO_LONG), .count(fix_too_long));
+event_counter c_fix_streams (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(framer_fire && rec_kind == `TG_KIND_STREAM_END), .count(fix_streams));
+event_counter c_events_out (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(m_axis_event_tvalid && m_axis_event_tready), .count(events_out));
+event_counter c_event_stall (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(m_axis_event_tvalid && !m_axis_event_tready), .count(event_stall_cycles));
+
+csr_regs #(
+    .ADDR_WIDTH(CSR_ADDR_WIDTH)
+) csr_regs_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axil_awaddr(s_axil_awaddr),
+    .s_axil_awvalid(s_axil_awvalid),
+    .s_axil_awready(s_axil_awready),
+    .s_axil_wdata(s_axil_wdata),
+    .s_axil_wstrb(s_axil_wstrb),
+    .s_axil_wvalid(s_axil_wvalid),
+    .s_axil_wready(s_axil_wready),
+    .s_axil_bresp(s_axil_bresp),
+    .s_axil_bvalid(s_axil_bvalid),
+    .s_axil_bready(s_axil_bready),
+    .s_axil_araddr(s_axil_araddr),
+    .s_axil_arvalid(s_axil_arvalid),
+    .s_axil_arready(s_axil_arready),
+    .s_axil_rdata(s_axil_rdata),
+    .s_axil_rresp(s_axil_rresp),
+    .s_axil_rvalid(s_axil_rvalid),
+    .s_axil_rready(s_axil_rready),
+    .control(control),
+    .fix_max_msg_len(fix_max_msg_len),
+    .counter_clear(counter_clear),
+    .cycle(cycle_reg),
+    .fix_messages(fix_messages),
+    .fix_bytes(fix_bytes),
+    .fix_garbled(fix_garbled),
+    .fix_garbled_bytes(fix_garbled_bytes),
+    .fix_truncated(fix_truncated),
+    .fix_too_long(fix_too_long),
+    .fix_streams(fix_streams),
+    .events_out(events_out),
+    .event_stall_cycles(event_stall_cycles)
+);
+
+endmodule
+`default_nettype wire

@@ -1,0 +1,151 @@
+// AXI-Lite register block: identification, control registers and read-only counters.
+// Addresses come from the generated layout (spec/device.yaml). One write and one read in flight at a time.
+// A 64-bit counter is read LO first: that read latches its HI half, so the pair is coherent.
+`default_nettype none
+`include "tickgate_layout.vh"
+module csr_regs #(
+    parameter ADDR_WIDTH = `TG_CSR_ADDR_BITS
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+
+    input  wire [ADDR_WIDTH-1:0] s_axil_awaddr,
+    input  wire                  s_axil_awvalid,
+    output wire                  s_axil_awready,
+    input  wire [31:0]           s_axil_wdata,
+    input  wire [3:0]            s_axil_wstrb,
+    input  wire                  s_axil_wvalid,
+    output wire                  s_axil_wready,
+    output wire [1:0]            s_axil_bresp,
+    output wire                  s_axil_bvalid,
+    input  wire                  s_axil_bready,
+    input  wire [ADDR_WIDTH-1:0] s_axil_araddr,
+    input  wire                  s_axil_arvalid,
+    output wire                  s_axil_arready,
+    output wire [31:0]           s_axil_rdata,
+    output wire [1:0]            s_axil_rresp,
+    output wire                  s_axil_rvalid,
+    input  wire                  s_axil_rready,
+
+    output wire [31:0]           control,
+    output wire [31:0]           fix_max_msg_len,
+    output wire                  counter_clear,
+
+    input  wire [63:0]           cycle,
+    input  wire [31:0]           fix_messages,
+    input  wire [63:0]           fix_bytes,
+    input  wire [31:0]           fix_garbled,
+    input  wire [31:0]           fix_garbled_bytes,
+    input  wire [31:0]           fix_truncated,
+    input  wire [31:0]           fix_too_long,
+    input  wire [31:0]           fix_streams,
+    input  wire [31:0]           events_out,
+    input  wire [31:0]           event_stall_cycles
+);
+
+localparam [1:0] RESP_OKAY = 2'b00;
+localparam [1:0] RESP_SLVERR = 2'b10;
+
+reg [31:0] scratch_reg;
+reg [31:0] control_reg;
+reg [31:0] fix_max_msg_len_reg;
+reg        counter_clear_reg;
+reg        bvalid_reg;
+reg [1:0]  bresp_reg;
+reg        rvalid_reg;
+reg [1:0]  rresp_reg;
+reg [31:0] rdata_reg;
+reg [31:0] hi_latch_reg;
+
+wire write_en = s_axil_awvalid && s_axil_wvalid && !bvalid_reg;
+wire read_en = s_axil_arvalid && !rvalid_reg;
+wire [ADDR_WIDTH-1:0] waddr = {s_axil_awaddr[ADDR_WIDTH-1:2], 2'b00};
+wire [ADDR_WIDTH-1:0] raddr = {s_axil_araddr[ADDR_WIDTH-1:2], 2'b00};
+wire [3:0] unused_addr_lsbs = {s_axil_awaddr[1:0], s_axil_araddr[1:0]};
+
+assign s_axil_awready = write_en;
+assign s_axil_wready = write_en;
+assign s_axil_bvalid = bvalid_reg;
+assign s_axil_bresp = bresp_reg;
+assign s_axil_arready = read_en;
+assign s_axil_rvalid = rvalid_reg;
+assign s_axil_rresp = rresp_reg;
+assign s_axil_rdata = rdata_reg;
+
+assign control = control_reg;
+assign fix_max_msg_len = fix_max_msg_len_reg;
+assign counter_clear = counter_clear_reg;
+
+function [31:0] apply_strobe(input [31:0] old_value, input [31:0] new_value, input [3:0] strobe);
+    integer b;
+    begin
+        for (b = 0; b < 4; b = b + 1) begin
+            apply_strobe[b*8 +: 8] = strobe[b] ? new_value[b*8 +: 8] : old_value[b*8 +: 8];
+        end
+    end
+endfunction
+
+always @(posedge clk) begin
+    if (rst) begin
+        scratch_reg <= `TG_REG_SCRATCH_RESET;
+        control_reg <= `TG_REG_CONTROL_RESET;
+        fix_max_msg_len_reg <= `TG_REG_FIX_MAX_MSG_LEN_RESET;
+        counter_clear_reg <= 1'b0;
+        bvalid_reg <= 1'b0;
+        bresp_reg <= RESP_OKAY;
+    end else begin
+        counter_clear_reg <= 1'b0;
+        if (bvalid_reg && s_axil_bready) bvalid_reg <= 1'b0;
+        if (write_en) begin
+            bvalid_reg <= 1'b1;
+            bresp_reg <= RESP_OKAY;
+            case (waddr)
+                `TG_REG_SCRATCH: scratch_reg <= apply_strobe(scratch_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_CONTROL: control_reg <= apply_strobe(control_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_FIX_MAX_MSG_LEN:
+                    fix_max_msg_len_reg <= apply_strobe(fix_max_msg_len_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_COUNTER_CLEAR: counter_clear_reg <= s_axil_wstrb[0] && s_axil_wdata[0];
+                default: bresp_reg <= RESP_SLVERR;
+            endcase
+        end
+    end
+end
+
+always @(posedge clk) begin
+    if (rst) begin
+        rvalid_reg <= 1'b0;
+        rresp_reg <= RESP_OKAY;
+        rdata_reg <= 32'd0;
+        hi_latch_reg <= 32'd0;
+    end else begin
+        if (rvalid_reg && s_axil_rready) rvalid_reg <= 1'b0;
+        if (read_en) begin
+            rvalid_reg <= 1'b1;
+            rresp_reg <= RESP_OKAY;
+            case (raddr)
+                `TG_REG_ID: rdata_reg <= `TG_DEVICE_ID;
+                `TG_REG_VERSION: rdata_reg <= `TG_DEVICE_VERSION;
+                `TG_REG_SCRATCH: rdata_reg <= scratch_reg;
+                `TG_REG_CONTROL: rdata_reg <= control_reg;
+                `TG_REG_FIX_MAX_MSG_LEN: rdata_reg <= fix_max_msg_len_reg;
+                `TG_REG_RECORD_BYTES: rdata_reg <= `TG_REC_BYTES;
+                `TG_REG_CYCLE_LO: begin rdata_reg <= cycle[31:0]; hi_latch_reg <= cycle[63:32]; end
+                `TG_REG_CYCLE_HI: rdata_reg <= hi_latch_reg;
+                `TG_REG_FIX_MESSAGES: rdata_reg <= fix_messages;
+                `TG_REG_FIX_BYTES_LO: begin rdata_reg <= fix_bytes[31:0]; hi_latch_reg <= fix_bytes[63:32]; end
+                `TG_REG_FIX_BYTES_HI: rdata_reg <= hi_latch_reg;
+                `TG_REG_FIX_GARBLED: rdata_reg <= fix_garbled;
+                `TG_REG_FIX_GARBLED_BYTES: rdata_reg <= fix_garbled_bytes;
+                `TG_REG_FIX_TRUNCATED: rdata_reg <= fix_truncated;
+                `TG_REG_FIX_TOO_LONG: rdata_reg <= fix_too_long;
+                `TG_REG_FIX_STREAMS: rdata_reg <= fix_streams;
+                `TG_REG_EVENTS_OUT: rdata_reg <= events_out;
+                `TG_REG_EVENT_STALL_CYCLES: rdata_reg <= event_stall_cycles;
+                default: begin rdata_reg <= 32'd0; rresp_reg <= RESP_SLVERR; end
+            endcase
+        end
+    end
+end
+
+endmodule
+`default_nettype wire

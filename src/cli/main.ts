@@ -1,0 +1,99 @@
+// The tickgate command line. Exit 0 on success (malformed input is reported in records); 2 with a
+// one-line message for unusable arguments or unreadable input.
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { BACKENDS, openDevice, type BackendName } from '../device/index.js';
+import { decodeFixStream } from '../fix/decode.js';
+import { runDemo } from './demo.js';
+
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+const USAGE = `usage:
+  tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
+  tickgate demo [--messages N] [--backend sim|ref]
+  tickgate --version`;
+
+function backendOf(value: string | undefined): BackendName {
+  const b = (value ?? 'sim') as BackendName;
+  if (!BACKENDS.includes(b)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${value}"`);
+  return b;
+}
+
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > 0xffffffff) {
+    throw new UsageError(`${flag} must be a whole number from 1 to 4294967295, not "${value}"`);
+  }
+  return n;
+}
+
+async function openInput(file: string | undefined): Promise<AsyncIterable<Uint8Array>> {
+  if (file === undefined) throw new UsageError('missing input: give a file, or - for standard input');
+  if (file === '-') return process.stdin;
+  try {
+    await access(file);
+  } catch {
+    throw new UsageError(`cannot read ${file}: no such file or no permission`);
+  }
+  return createReadStream(file, { highWaterMark: 1 << 20 });
+}
+
+async function writeStdout(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+}
+
+async function decodeFix(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { backend: { type: 'string' }, 'max-message-bytes': { type: 'string' } },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) throw new UsageError(`decode fix takes one input, got ${positionals.length}`);
+  const backend = backendOf(values.backend);
+  const maxMessageBytes = values['max-message-bytes'] === undefined
+    ? undefined : positiveInt(values['max-message-bytes'], '--max-message-bytes', 4096);
+  const input = await openInput(positionals[0]);
+  const device = openDevice({ backend });
+  try {
+    await decodeFixStream(device, input, writeStdout, { maxMessageBytes });
+  } finally {
+    await device.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === '--version' || command === '-V') {
+      console.log('tickgate 0.1.0');
+      return 0;
+    }
+    if (command === undefined || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return 0;
+    }
+    if (command === 'decode') {
+      const [what, ...args] = rest;
+      if (what === 'fix') { await decodeFix(args); return 0; }
+      throw new UsageError(what === undefined ? 'decode needs a format: fix' : `cannot decode "${what}" yet: the formats are fix`);
+    }
+    if (command === 'demo') {
+      const { values } = parseArgs({ args: rest, options: { messages: { type: 'string' }, backend: { type: 'string' } } });
+      await runDemo({ messages: positiveInt(values.messages, '--messages', 200), backend: backendOf(values.backend) });
+      return 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (err instanceof UsageError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      process.stderr.write(`tickgate: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`tickgate: ${e.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,64 @@
+// Loads the native addon (build/tickgate.node) and describes its JavaScript surface.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SimDeviceOptions {
+  /** FST waveform file to write; none when absent. */
+  trace?: string;
+  /** Chance in (0, 1] that the host takes a record in a given cycle (1: always). */
+  egressReadyProbability?: number;
+  /** Seed of the egress backpressure pattern. */
+  seed?: number;
+  /** Cycles the clock thread runs per batch. */
+  batchCycles?: number;
+  /** With a callback the device clocks itself on a native thread; without, it advances only in step(). */
+  onEvents?: (records: Buffer, egressCycles: Buffer, ingressQueued: number) => void;
+}
+
+export interface StepResult {
+  records: Buffer;
+  egressCycles: Buffer;
+  ingressQueued: number;
+}
+
+export interface NativeSimDevice {
+  reset(cycles?: number): void;
+  readReg(addr: number): number;
+  writeReg(addr: number, value: number): void;
+  sendFix(bytes: Uint8Array, last?: boolean): void;
+  step(cycles: number): StepResult;
+  setEgressReady(probability: number, seed?: number): void;
+  cycles(): bigint;
+  ingressQueued(): number;
+  close(): void;
+}
+
+interface Addon {
+  SimDevice: new (options?: SimDeviceOptions) => NativeSimDevice;
+  recordBytes: number;
+}
+
+/** The repository root: the nearest folder above this file with tickgate's package.json. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'spec', 'device.yaml'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the tickgate package root');
+    dir = up;
+  }
+}
+
+let cached: Addon | undefined;
+
+export function loadAddon(): Addon {
+  if (cached) return cached;
+  const file = path.join(packageRoot(), 'build', 'tickgate.node');
+  if (!existsSync(file)) {
+    throw new Error(`the simulation addon ${path.relative(process.cwd(), file) || file} is not built: run \`npm run build\``);
+  }
+  cached = createRequire(import.meta.url)(file) as Addon;
+  return cached;
+}

@@ -1,0 +1,37 @@
+// The Device interface that every backend presents to the rest of tickgate.
+import type { DeviceEvent } from './events.js';
+
+export type BackendName = 'sim' | 'ref';
+export const BACKENDS: readonly BackendName[] = ['sim', 'ref'];
+
+export interface SendOptions {
+  /** End the ingress stream after these bytes (a TCP close); the device answers with a stream_end event. */
+  end?: boolean;
+}
+
+export interface Device {
+  readonly backend: BackendName;
+  /** Resets the device: registers to their reset values, queues emptied, streams restarted. */
+  reset(): void;
+  readReg(addr: number): number;
+  writeReg(addr: number, value: number): void;
+  /** Reads a 64-bit counter: LO first, which latches HI. */
+  readReg64(addrLo: number): bigint;
+  /** Queues bytes for the FIX ingress; resolves when the device has room for more. */
+  send(bytes: Uint8Array, options?: SendOptions): Promise<void>;
+  /** Events in device order. One reader at a time. */
+  events(): AsyncIterableIterator<DeviceEvent>;
+  close(): Promise<void>;
+}
+
+/** Register access errors carry the address and what went wrong, in the words of every backend. */
+export class RegisterError extends Error {
+  readonly code = 'REGISTER';
+  constructor(message: string, readonly addr: number) {
+    super(message);
+  }
+}
+
+export function hexAddr(addr: number): string {
+  return '0x' + addr.toString(16).toUpperCase().padStart(3, '0');
+}

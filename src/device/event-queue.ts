@@ -1,0 +1,63 @@
+// A single-consumer async queue of events: the device pushes batches, one reader iterates.
+export class EventQueue<T> implements AsyncIterableIterator<T> {
+  private items: T[] = [];
+  private head = 0;
+  private waiter: ((r: IteratorResult<T>) => void) | undefined;
+  private failWaiter: ((e: unknown) => void) | undefined;
+  private done = false;
+  private error: unknown;
+
+  push(items: readonly T[]): void {
+    if (this.done) return;
+    for (const item of items) this.items.push(item);
+    this.wake();
+  }
+
+  /** Ends the iteration after the queued items; with an error, the reader gets it after them. */
+  finish(error?: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.error = error;
+    this.wake();
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.head < this.items.length) return Promise.resolve({ value: this.take(), done: false });
+    if (this.done) return this.error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.error);
+    return new Promise((resolve, reject) => {
+      this.waiter = resolve;
+      this.failWaiter = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+
+  private take(): T {
+    const item = this.items[this.head++]!;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  private wake(): void {
+    const resolve = this.waiter;
+    const reject = this.failWaiter;
+    if (!resolve || !reject) return;
+    this.waiter = this.failWaiter = undefined;
+    if (this.head < this.items.length) resolve({ value: this.take(), done: false });
+    else if (this.done) this.error === undefined ? resolve({ value: undefined, done: true }) : reject(this.error);
+    else { this.waiter = resolve; this.failWaiter = reject; }
+  }
+}

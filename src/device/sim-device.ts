@@ -1,0 +1,113 @@
+// Device over the Verilator backend. Threaded: the native clock thread delivers event batches through a
+// thread-safe function. Stepped: nothing moves until step(), for deterministic tests and benchmarks.
+import { loadAddon, type NativeSimDevice } from './addon.js';
+import type { Device, SendOptions } from './device.js';
+import { EventQueue } from './event-queue.js';
+import { decodeRecords, type DeviceEvent } from './events.js';
+
+const HIGH_WATER_BYTES = 4 << 20;
+const LOW_WATER_BYTES = 1 << 20;
+
+export interface SimDeviceOptions {
+  /** FST waveform file. */
+  trace?: string;
+  /** Chance that the host takes a record in a cycle; below 1 applies egress backpressure. */
+  egressReadyProbability?: number;
+  seed?: number;
+}
+
+function readBigCycles(buf: Buffer): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 0; i < buf.length; i += 8) out.push(buf.readBigUInt64LE(i));
+  return out;
+}
+
+abstract class SimDeviceBase {
+  readonly backend = 'sim' as const;
+  protected abstract readonly native: NativeSimDevice;
+
+  reset(): void { this.native.reset(); }
+  readReg(addr: number): number { return this.native.readReg(addr); }
+  writeReg(addr: number, value: number): void { this.native.writeReg(addr, value); }
+  readReg64(addrLo: number): bigint {
+    const lo = this.native.readReg(addrLo);
+    const hi = this.native.readReg(addrLo + 4);
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  /** Cycles since reset was released. */
+  cycles(): bigint { return this.native.cycles(); }
+}
+
+export class SimDevice extends SimDeviceBase implements Device {
+  protected readonly native: NativeSimDevice;
+  private readonly queue = new EventQueue<DeviceEvent>();
+  private ingressQueued = 0;
+  private drained: (() => void) | undefined;
+  private closed = false;
+
+  constructor(options: SimDeviceOptions = {}) {
+    super();
+    const { SimDevice: Native } = loadAddon();
+    this.native = new Native({ ...options, onEvents: (records, _cycles, queued) => this.onBatch(records, queued) });
+  }
+
+  private onBatch(records: Buffer, queued: number): void {
+    this.ingressQueued = queued;
+    try {
+      if (records.length) this.queue.push(decodeRecords(records));
+    } catch (err) {
+      this.queue.finish(err);
+    }
+    if (this.drained && queued <= LOW_WATER_BYTES) {
+      const d = this.drained;
+      this.drained = undefined;
+      d();
+    }
+  }
+
+  async send(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+    this.native.sendFix(bytes, options.end ?? false);
+    this.ingressQueued = this.native.ingressQueued();
+    if (this.ingressQueued > HIGH_WATER_BYTES) {
+      await new Promise<void>((resolve) => { this.drained = resolve; });
+    }
+  }
+
+  events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.close();
+    this.queue.finish();
+    this.drained?.();
+  }
+}
+
+export interface StepResult {
+  events: DeviceEvent[];
+  /** The cycle at which each event left the device. */
+  egressCycles: bigint[];
+}
+
+/** The simulated device in synchronous mode: time moves only in step(). */
+export class SteppedSimDevice extends SimDeviceBase {
+  protected readonly native: NativeSimDevice;
+
+  constructor(options: SimDeviceOptions = {}) {
+    super();
+    const { SimDevice: Native } = loadAddon();
+    this.native = new Native(options);
+  }
+
+  sendNow(bytes: Uint8Array, options: SendOptions = {}): void { this.native.sendFix(bytes, options.end ?? false); }
+  ingressQueued(): number { return this.native.ingressQueued(); }
+  setEgressReady(probability: number, seed = 1): void { this.native.setEgressReady(probability, seed); }
+
+  step(cycles: number): StepResult {
+    const r = this.native.step(cycles);
+    return { events: decodeRecords(r.records), egressCycles: readBigCycles(r.egressCycles) };
+  }
+
+  close(): void { this.native.close(); }
+}
