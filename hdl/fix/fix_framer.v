@@ -49,6 +49,7 @@ localparam [7:0] SOH = 8'h01;
 
 reg [1:0]           mode_reg, mode_next;
 reg [63:0]          start_reg, start_next;          // stream offset where the pending span starts
+reg [2:0]           gcount_reg, gcount_next;        // bytes in the garbage span so far, saturating at 7
 reg [63:0]          beat_pos_reg, beat_pos_next;    // stream offset of lane 0 of the current beat
 reg [LANE_BITS-1:0] ptr_reg, ptr_next;              // first lane of the held beat not yet walked
 reg [HIST*8-1:0]    hist_reg, hist_next;            // last HIST bytes before this beat, newest on top
@@ -85,20 +86,36 @@ always @* begin
 end
 
 // ---- lane walk ---------------------------------------------------------------------------------------
-reg [LANE_BITS:0] valid_lanes;        // bytes in the beat (tkeep is contiguous from lane 0)
+// Inside the walk, positions in the beat are kept as small deltas (lane + 4, so "4 bytes back" fits) and
+// turned into stream offsets once, after the walk: the lanes carry no 64-bit arithmetic.
+localparam DELTA_BITS = LANE_BITS + 2;
+
+reg [LANE_BITS:0]    valid_lanes;     // bytes in the beat (tkeep is contiguous from lane 0)
 reg [KEEP_WIDTH-1:0] lane_todo;       // lanes still to walk in the current beat
-reg [LANE_BITS:0] emit_lane;
-reg        can_emit;
-reg        emit;
-reg [7:0]  emit_kind;
-reg [7:0]  emit_error;
-reg        emit_is_message;           // too_long applies
-reg [63:0] emit_start;
-reg [63:0] emit_end;
-reg [63:0] lane_pos;
-reg        beat_done;
-reg        tready_int;
+reg [LANE_BITS:0]    emit_lane;
+reg                  can_emit;
+reg                  emit;
+reg [7:0]            emit_kind;
+reg [7:0]            emit_error;
+reg                  emit_is_message; // too_long applies
+reg                  emit_start_in_beat;
+reg [DELTA_BITS-1:0] emit_start_delta;
+reg [DELTA_BITS-1:0] emit_end_delta;
+reg                  start_in_beat;   // the span start was set during this walk, at start_delta
+reg [DELTA_BITS-1:0] start_delta;
+reg                  beat_done;
+reg                  tready_int;
 integer i;
+
+localparam [DELTA_BITS-1:0] AT = 0;                    // the byte in this lane
+localparam [DELTA_BITS-1:0] BACK4 = 4;                 // the byte 4 before ("8" of "8=FIX" ending here)
+localparam [DELTA_BITS-1:0] PAST = {DELTA_BITS{1'b1}}; // the byte after (-1 back)
+localparam [DELTA_BITS-1:0] FOUR = 4;
+
+// position (lane - back) of the beat, as a delta: lane - back + 4
+function [DELTA_BITS-1:0] delta(input [DELTA_BITS-1:0] lane, input [DELTA_BITS-1:0] back);
+    delta = lane + FOUR - back;
+endfunction
 
 always @* begin
     valid_lanes = 0;
@@ -110,62 +127,65 @@ end
 
 always @* begin
     mode_next = mode_reg;
-    start_next = start_reg;
-    beat_pos_next = beat_pos_reg;
+    gcount_next = gcount_reg;
     ptr_next = ptr_reg;
-    hist_next = hist_reg;
     end_pending_next = end_pending_reg;
+    start_in_beat = 1'b0;
+    start_delta = 0;
 
     can_emit = !rec_valid_reg || m_axis_tready;
     emit = 1'b0;
     emit_kind = `TG_KIND_FIX_FRAME;
     emit_error = `TG_ERR_NONE;
     emit_is_message = 1'b0;
-    emit_start = 64'd0;
-    emit_end = 64'd0;
+    emit_start_in_beat = 1'b0;
+    emit_start_delta = 0;
+    emit_end_delta = delta(0, AT);
     emit_lane = 0;
-    lane_pos = 64'd0;
     beat_done = 1'b0;
     tready_int = 1'b0;
 
     if (can_emit && end_pending_reg) begin
+        // stream ended: flush the pending span, then report stream_end
         emit = 1'b1;
-        emit_start = start_reg;
-        emit_end = beat_pos_reg;
+        mode_next = MODE_IDLE;
         if (mode_reg == MODE_GARBAGE) begin
             emit_error = `TG_ERR_GARBLED;
-            mode_next = MODE_IDLE;
         end else if (mode_reg != MODE_IDLE) begin
             emit_error = `TG_ERR_TRUNCATED;
             emit_is_message = 1'b1;
-            mode_next = MODE_IDLE;
         end else begin
             emit_kind = `TG_KIND_STREAM_END;
-            emit_start = beat_pos_reg;
+            emit_start_in_beat = 1'b1;
+            emit_start_delta = delta(0, AT);
             end_pending_next = 1'b0;
-            beat_pos_next = 64'd0;
-            hist_next = {HIST*8{1'b0}};
         end
     end else if (can_emit && enable && s_axis_tvalid) begin
         for (i = 0; i < KEEP_WIDTH; i = i + 1) begin
             if (!emit && lane_todo[i]) begin
-                lane_pos = beat_pos_reg + {{64-LANE_BITS-1{1'b0}}, i[LANE_BITS:0]};
                 emit_lane = i[LANE_BITS:0];
                 case (mode_next)
                     MODE_IDLE: begin
                         mode_next = MODE_GARBAGE;
-                        start_next = lane_pos;
+                        start_in_beat = 1'b1;
+                        start_delta = delta(i[DELTA_BITS-1:0], AT);
+                        gcount_next = 3'd1;
                     end
                     MODE_GARBAGE: begin
                         if (match_start[i]) begin
-                            if (start_next != lane_pos - 64'd4) begin
+                            // gcount == 4: the garbage span is just the "8=FI" of this header
+                            if (gcount_next > 3'd4) begin
                                 emit = 1'b1;
                                 emit_error = `TG_ERR_GARBLED;
-                                emit_start = start_next;
-                                emit_end = lane_pos - 64'd4;
+                                emit_start_in_beat = start_in_beat;
+                                emit_start_delta = start_delta;
+                                emit_end_delta = delta(i[DELTA_BITS-1:0], BACK4);
                             end
                             mode_next = MODE_MSG;
-                            start_next = lane_pos - 64'd4;
+                            start_in_beat = 1'b1;
+                            start_delta = delta(i[DELTA_BITS-1:0], BACK4);
+                        end else if (gcount_next != 3'd7) begin
+                            gcount_next = gcount_next + 3'd1;
                         end
                     end
                     MODE_MSG: begin
@@ -173,9 +193,11 @@ always @* begin
                             emit = 1'b1;
                             emit_error = `TG_ERR_GARBLED;
                             emit_is_message = 1'b1;
-                            emit_start = start_next;
-                            emit_end = lane_pos - 64'd4;
-                            start_next = lane_pos - 64'd4;
+                            emit_start_in_beat = start_in_beat;
+                            emit_start_delta = start_delta;
+                            emit_end_delta = delta(i[DELTA_BITS-1:0], BACK4);
+                            start_in_beat = 1'b1;
+                            start_delta = delta(i[DELTA_BITS-1:0], BACK4);
                         end else if (match_trailer[i]) begin
                             mode_next = MODE_TRAILER;
                         end
@@ -184,8 +206,9 @@ always @* begin
                         if (match_soh[i]) begin
                             emit = 1'b1;
                             emit_is_message = 1'b1;
-                            emit_start = start_next;
-                            emit_end = lane_pos + 64'd1;
+                            emit_start_in_beat = start_in_beat;
+                            emit_start_delta = start_delta;
+                            emit_end_delta = delta(i[DELTA_BITS-1:0], PAST);
                             mode_next = MODE_IDLE;
                         end
                     end
@@ -197,8 +220,6 @@ always @* begin
         if (beat_done) begin
             tready_int = 1'b1;
             ptr_next = 0;
-            beat_pos_next = beat_pos_reg + {{64-LANE_BITS-1{1'b0}}, valid_lanes};
-            hist_next = window[valid_lanes*8 +: HIST*8];
             end_pending_next = s_axis_tlast;
         end else begin
             ptr_next = emit_lane[LANE_BITS-1:0] + 1'b1;
@@ -207,6 +228,26 @@ always @* begin
 end
 
 assign s_axis_tready = tready_int;
+
+function [63:0] beat_offset(input [DELTA_BITS-1:0] d);
+    beat_offset = beat_pos_reg + {{64-DELTA_BITS{1'b0}}, d} - 64'd4;
+endfunction
+
+wire [63:0] emit_start = emit_start_in_beat ? beat_offset(emit_start_delta) : start_reg;
+wire [63:0] emit_end = beat_offset(emit_end_delta);
+
+always @* begin
+    start_next = start_in_beat ? beat_offset(start_delta) : start_reg;
+    beat_pos_next = beat_pos_reg;
+    hist_next = hist_reg;
+    if (emit && emit_kind == `TG_KIND_STREAM_END) begin
+        beat_pos_next = 64'd0;
+        hist_next = {HIST*8{1'b0}};
+    end else if (tready_int) begin
+        beat_pos_next = beat_pos_reg + {{64-LANE_BITS-1{1'b0}}, valid_lanes};
+        hist_next = window[valid_lanes*8 +: HIST*8];
+    end
+end
 
 // ---- record register ------------------------------------------------------------------------------
 wire [63:0] emit_length = emit_end - emit_start;
@@ -217,6 +258,7 @@ always @(posedge clk) begin
     if (rst) begin
         mode_reg <= MODE_IDLE;
         start_reg <= 64'd0;
+        gcount_reg <= 3'd0;
         beat_pos_reg <= 64'd0;
         ptr_reg <= 0;
         hist_reg <= {HIST*8{1'b0}};
@@ -226,6 +268,7 @@ always @(posedge clk) begin
     end else begin
         mode_reg <= mode_next;
         start_reg <= start_next;
+        gcount_reg <= gcount_next;
         beat_pos_reg <= beat_pos_next;
         ptr_reg <= ptr_next;
         hist_reg <= hist_next;

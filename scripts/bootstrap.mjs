@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Makes a checkout ready to run: npm dependencies, the Debian tools (Verilator, Yosys, nextpnr), the
+// generated-layout check, the Verilated model and addon, and the TypeScript build. Each step is skipped
+// when already up to date. Plain Node on purpose: it runs before the npm dependencies exist.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const quiet = process.argv.includes('--quiet');
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40'];
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40' };
+
+function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
+function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }
+
+function run(cmd, args, { capture = false, env } = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: capture ? 'pipe' : ['ignore', 'inherit', 'inherit'], encoding: 'utf8', env: env ?? process.env });
+  if (r.error) die(`cannot run ${cmd}: ${r.error.message}`);
+  return r;
+}
+
+function must(cmd, args, what) {
+  const r = run(cmd, args, { capture: true });
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout + r.stderr);
+    die(`${what} failed (${cmd} ${args.join(' ')})`);
+  }
+  return r;
+}
+
+function has(cmd) { return run('sh', ['-c', `command -v ${cmd}`], { capture: true }).status === 0; }
+function mtime(f) { return existsSync(f) ? statSync(f).mtimeMs : 0; }
+
+// ---- Node ------------------------------------------------------------------------------------------
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 20) die(`Node ${process.versions.node} is too old: tickgate needs Node 20 or later`);
+
+// ---- npm dependencies ------------------------------------------------------------------------------
+const lock = path.join(root, 'package-lock.json');
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+if (!existsSync(installed) || mtime(lock) > mtime(installed) || mtime(path.join(root, 'package.json')) > mtime(installed)) {
+  const ci = existsSync(lock) && !existsSync(path.join(root, 'node_modules'));
+  say(`installing npm dependencies (npm ${ci ? 'ci' : 'install'})`);
+  const r = run('npm', [ci ? 'ci' : 'install', '--no-audit', '--no-fund'], { capture: true });
+  if (r.status !== 0) { process.stderr.write(r.stdout + r.stderr); die('npm install failed'); }
+}
+
+// ---- Debian tools ----------------------------------------------------------------------------------
+const zlibMissing = !existsSync('/usr/include/zlib.h');
+const missingTools = Object.entries(TOOLS).filter(([, cmd]) => !has(cmd)).map(([pkg]) => pkg);
+if (missingTools.length || zlibMissing) {
+  const pkgs = [...new Set([...missingTools, ...(zlibMissing ? ['zlib1g-dev'] : [])])].filter((p) => APT_PACKAGES.includes(p));
+  const isRoot = process.getuid?.() === 0;
+  const sudo = !isRoot && run('sudo', ['-n', 'true'], { capture: true }).status === 0;
+  if (!isRoot && !sudo) die(`missing ${pkgs.join(', ')}: run \`sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}\``);
+  const pre = isRoot ? [] : ['sudo', '-n'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  say(`installing ${pkgs.join(', ')} with apt-get`);
+  const apt = (args) => {
+    const [cmd, ...rest] = [...pre, 'apt-get', ...args];
+    const r = run(cmd, rest, { capture: true, env });
+    if (r.status !== 0) { process.stderr.write(r.stdout + r.stderr); die(`apt-get ${args[0]} failed`); }
+  };
+  apt(['update', '-qq']);
+  apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+}
+
+// ---- generated layouts must match the spec -----------------------------------------------------------
+const gen = run(process.execPath, ['scripts/gen-layouts.mjs', '--check'], { capture: true });
+if (gen.status !== 0) { process.stderr.write(gen.stderr); die('generated files are stale: run `npm run gen` and commit the result'); }
+
+// ---- Verilated model and addon -----------------------------------------------------------------------
+const makeArgs = ['-C', 'sim', `NODE=${process.execPath}`];
+const addon = path.join(root, 'build', 'tickgate.node');
+if (run('make', [...makeArgs, '-q', addon], { capture: true }).status !== 0) {
+  say('building the Verilated core and the addon (make -C sim)');
+  must('make', [...makeArgs, '-j2'], 'building the simulation model');
+}
+
+// ---- TypeScript ----------------------------------------------------------------------------------------
+must(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], 'compiling TypeScript');

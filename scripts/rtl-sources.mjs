@@ -1,0 +1,19 @@
+// The RTL source list and the cores, shared by the lint and synthesis checks and the tests.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
+const DIRS = ['common', 'csr', 'fix', 'core'];
+
+export const TOP = 'tickgate_core';
+
+export function hdlSources() {
+  return DIRS.flatMap((d) =>
+    readdirSync(path.join(ROOT, 'hdl', d)).filter((f) => f.endsWith('.v')).sort().map((f) => path.join(ROOT, 'hdl', d, f)),
+  );
+}
+
+/** One module per file, named after the file: each is linted as its own top. */
+export const CORES = hdlSources().map((f) => path.basename(f, '.v'));

@@ -1,0 +1,114 @@
+// The native addon must turn every bad argument into an exception, never a crash, and must deliver
+// events from its clock thread without blocking the event loop.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadAddon } from '../src/device/addon.js';
+import { REG } from '../src/device/generated/layout.js';
+import { SimDevice, type DeviceEvent } from '../src/device/index.js';
+import { sampleExchangeMessages } from '../src/fix/sample-session.js';
+import { enableFix } from './helpers/run-device.js';
+
+const { SimDevice: Native } = loadAddon();
+
+describe('native addon argument checks', () => {
+  it('rejects bad constructor options with a message naming the option', () => {
+    expect(() => new Native(42 as never)).toThrow(/options must be an object/);
+    expect(() => new Native({ egressReadyProbability: 0 })).toThrow(/egressReadyProbability must be in \(0, 1\]/);
+    expect(() => new Native({ egressReadyProbability: 'x' as never })).toThrow(/egressReadyProbability must be a number/);
+    expect(() => new Native({ seed: -1 })).toThrow(/seed must be an integer/);
+    expect(() => new Native({ trace: 5 as never })).toThrow(/trace must be a file path string/);
+    expect(() => new Native({ onEvents: 'no' as never })).toThrow(/onEvents must be a function/);
+    expect(() => new Native({ trace: '/nonexistent-dir/x.fst' })).toThrow(/cannot open trace file/);
+  });
+
+  it('rejects bad register, send and step arguments and stays usable', () => {
+    const d = new Native();
+    expect(() => d.readReg(-4)).toThrow(/register address must be an integer/);
+    expect(() => d.readReg(1.5)).toThrow(/register address must be an integer/);
+    expect(() => d.readReg('0' as never)).toThrow(/register address must be a number/);
+    expect(() => d.readReg(2 ** 40)).toThrow(/register address must be an integer/);
+    expect(() => d.writeReg(REG.SCRATCH, Number.NaN)).toThrow(/register value must be an integer/);
+    expect(() => d.writeReg(REG.SCRATCH, 2 ** 32)).toThrow(/register value must be an integer/);
+    expect(() => d.sendFix('text' as never)).toThrow(/bytes must be a Buffer or Uint8Array/);
+    expect(() => d.sendFix(new Uint16Array(4) as never)).toThrow(/bytes must be a Buffer or Uint8Array/);
+    expect(() => d.sendFix(Buffer.from('x'), 1 as never)).toThrow(/last must be a boolean/);
+    expect(() => d.step(-1)).toThrow(/cycles must be an integer/);
+    expect(() => d.step(Infinity)).toThrow(/cycles must be an integer/);
+    expect(() => d.step(undefined as never)).toThrow(/cycles must be a number/);
+    expect(() => d.reset(0)).toThrow(/reset cycles must be 1 to 1000000/);
+    expect(() => d.setEgressReady(2)).toThrow(/probability must be in \(0, 1\]/);
+    d.writeReg(REG.SCRATCH, 0x1234);
+    expect(d.readReg(REG.SCRATCH)).toBe(0x1234);
+    d.close();
+    d.close();
+    expect(() => d.readReg(REG.ID)).toThrow(/device is closed/);
+    expect(() => d.sendFix(Buffer.from('x'))).toThrow(/device is closed/);
+    expect(() => d.step(1)).toThrow(/device is closed/);
+  });
+
+  it('refuses step() on a device that clocks itself', () => {
+    const d = new Native({ onEvents: () => {} });
+    expect(() => d.step(10)).toThrow(/step\(\) is for synchronous mode/);
+    d.close();
+  });
+
+  it('writes an FST waveform when asked', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tickgate-trace-'));
+    try {
+      const file = path.join(dir, 'core.fst');
+      const d = new Native({ trace: file });
+      d.writeReg(REG.CONTROL, 1);
+      d.sendFix(Buffer.from('8=FIX.4.4\x019=5\x0135=0\x0110=000\x01'), true);
+      d.step(50);
+      d.close();
+      expect(existsSync(file)).toBe(true);
+      expect(statSync(file).size).toBeGreaterThan(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('threaded simulation device', () => {
+  it('delivers every event without blocking the event loop', async () => {
+    const dev = new SimDevice();
+    enableFix(dev);
+    const messages = sampleExchangeMessages({ messages: 20_000, seed: 3 });
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const events: DeviceEvent[] = [];
+    const reader = (async () => {
+      for await (const e of dev.events()) {
+        events.push(e);
+        if (e.kind === 'stream_end') break;
+      }
+    })();
+    for (let i = 0; i < messages.length; i += 100) await dev.send(Buffer.concat(messages.slice(i, i + 100)));
+    await dev.send(new Uint8Array(0), { end: true });
+    await reader;
+    clearInterval(timer);
+    const frames = events.filter((e) => e.kind === 'fix_frame');
+    expect(frames).toHaveLength(messages.length);
+    expect(frames.every((e) => e.kind === 'fix_frame' && e.error === null)).toBe(true);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i));
+    expect(ticks).toBeGreaterThan(0);
+    expect(dev.readReg(REG.FIX_MESSAGES)).toBe(messages.length);
+    await dev.close();
+  });
+
+  it('closes promptly while its clock thread is blocked on a full event queue', async () => {
+    const dev = new SimDevice({ egressReadyProbability: 1 });
+    enableFix(dev);
+    const many = Buffer.concat(sampleExchangeMessages({ messages: 50_000, seed: 4 }));
+    void dev.send(many);
+    // Keep the event loop busy so no batch is taken: the clock thread fills the queue and blocks.
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil) { /* spin */ }
+    const t0 = Date.now();
+    await dev.close();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await expect(dev.send(Buffer.from('x'))).rejects.toThrow(/device is closed/);
+  });
+});
