@@ -19,3 +19,4 @@ export function openDevice(options: OpenOptions): Device {
     case 'ref': return new RefDevice();
   }
 }
+export * from './generated/layout.js';

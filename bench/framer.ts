@@ -1,0 +1,148 @@
+// Framer benchmarks: throughput and latency counted in simulated cycles (exact, machine independent), and
+// the wall-clock rate of the threaded simulation and of the host-side software on this machine.
+import { REG, REG_BIT } from '../src/device/generated/layout.js';
+import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
+import { SimDevice, SteppedSimDevice } from '../src/device/sim-device.js';
+import { FixFramerModel } from '../src/fix/ref-framer.js';
+import { sampleExchangeMessages } from '../src/fix/sample-session.js';
+import { writeRecord, RECORD_BYTES, KIND, ERROR } from '../src/device/generated/layout.js';
+import { median, repeat } from './stats.js';
+
+function enable(dev: { writeReg(a: number, v: number): void }): void {
+  dev.writeReg(REG.CONTROL, 1 << REG_BIT.CONTROL_FIX_RX_ENABLE);
+}
+
+export interface ThroughputResult {
+  messages: number;
+  bytes: number;
+  cycles: number;
+  bytesPerCycle: number;
+}
+
+/** Bytes per cycle from the first beat accepted to the last record out, for one stream of realistic messages. */
+export function framerThroughput(messages: Buffer[]): ThroughputResult {
+  const dev = new SteppedSimDevice();
+  try {
+    enable(dev);
+    const wire = Buffer.concat(messages);
+    const start = dev.cycles();
+    dev.sendNow(wire, { end: true });
+    let frames = 0;
+    let lastFrameCycle = start;
+    for (let guard = 0; guard < wire.length; guard += 4096) {
+      const r = r_step(dev, 4096);
+      r.forEach(([e, c]) => { if (e.kind === 'fix_frame') { frames++; lastFrameCycle = c; } });
+      if (r.some(([e]) => e.kind === 'stream_end')) break;
+    }
+    if (frames !== messages.length) throw new Error(`framer bench: ${frames} records for ${messages.length} messages`);
+    const cycles = Number(lastFrameCycle - start) + 1;
+    return { messages: frames, bytes: wire.length, cycles, bytesPerCycle: wire.length / cycles };
+  } finally {
+    dev.close();
+  }
+}
+
+function r_step(dev: SteppedSimDevice, n: number): Array<[DeviceEvent, bigint]> {
+  const r = dev.step(n);
+  return r.events.map((e, i) => [e, r.egressCycles[i]!]);
+}
+
+export interface LatencyResult {
+  samples: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * Cycles from the clock edge that accepts a message's last beat to the edge that hands out its record,
+ * over messages whose last byte falls in every lane of the beat.
+ */
+export function framerLatency(messages: Buffer[]): LatencyResult {
+  const dev = new SteppedSimDevice();
+  const lat: number[] = [];
+  try {
+    enable(dev);
+    for (const msg of messages) {
+      dev.sendNow(msg);
+      let lastBeat = -1n;
+      let record: bigint | undefined;
+      for (let n = 0; n < msg.length + 64 && record === undefined; n++) {
+        const before = dev.cycles();
+        const queued = dev.ingressQueued();
+        const r = dev.step(1);
+        if (queued > 0 && dev.ingressQueued() === 0) lastBeat = before;
+        const i = r.events.findIndex((e) => e.kind === 'fix_frame');
+        if (i >= 0) record = r.egressCycles[i]!;
+      }
+      if (record === undefined || lastBeat < 0n) throw new Error('latency bench: no record for a message');
+      lat.push(Number(record - lastBeat));
+    }
+    return { samples: lat.length, min: Math.min(...lat), max: Math.max(...lat) };
+  } finally {
+    dev.close();
+  }
+}
+
+export interface ThreadedResult {
+  messages: number;
+  cyclesPerSecond: number;
+  messagesPerSecond: number;
+  runs: number;
+}
+
+/** The threaded addon end to end: bytes in from JavaScript, records back through the thread-safe function. */
+export async function threadedRate(messages: Buffer[], runs: number): Promise<ThreadedResult> {
+  const wire = Buffer.concat(messages);
+  const once = async () => {
+    const dev = new SimDevice();
+    enable(dev);
+    const c0 = dev.cycles();
+    const t0 = process.hrtime.bigint();
+    await dev.send(wire, { end: true });
+    let frames = 0;
+    for await (const e of dev.events()) {
+      if (e.kind === 'fix_frame') frames++;
+      else break;
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cycles = Number(dev.cycles() - c0);
+    await dev.close();
+    if (frames !== messages.length) throw new Error(`threaded bench: ${frames} records for ${messages.length} messages`);
+    return { seconds, cycles };
+  };
+  await once();
+  const cps: number[] = [];
+  const mps: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await once();
+    cps.push(r.cycles / r.seconds);
+    mps.push(messages.length / r.seconds);
+  }
+  return { messages: messages.length, cyclesPerSecond: median(cps), messagesPerSecond: median(mps), runs };
+}
+
+/** The golden model framing the same bytes in JavaScript, and the host decoding a buffer of records. */
+export async function softwareRates(messages: Buffer[], runs: number) {
+  const wire = Buffer.concat(messages);
+  const model = await repeat(runs, () => new FixFramerModel().push(wire).length);
+  const records = Buffer.alloc(messages.length * RECORD_BYTES);
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let offset = 0;
+  messages.forEach((m, i) => {
+    writeRecord(view, i * RECORD_BYTES, {
+      kind: KIND.fix_frame, error: ERROR.none, length: m.length, offset: BigInt(offset), timestamp: BigInt(i), seq: i,
+    });
+    offset += m.length;
+  });
+  const decode = await repeat(runs, () => decodeRecords(records).length);
+  return {
+    goldenModelMessagesPerSecond: messages.length / median(model.seconds),
+    goldenModelMBytesPerSecond: wire.length / median(model.seconds) / 1e6,
+    recordDecodePerSecond: messages.length / median(decode.seconds),
+    runs,
+  };
+}
+
+export function benchMessages(count: number): Buffer[] {
+  return sampleExchangeMessages({ messages: count, seed: 42 });
+}

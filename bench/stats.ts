@@ -1,0 +1,32 @@
+// Repeated measurement: every software figure in the benchmark is the median of several runs.
+import { performance } from 'node:perf_hooks';
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export interface Timed<T> {
+  seconds: number;
+  result: T;
+}
+
+export async function timed<T>(fn: () => T | Promise<T>): Promise<Timed<T>> {
+  const t0 = performance.now();
+  const result = await fn();
+  return { seconds: (performance.now() - t0) / 1000, result };
+}
+
+/** Runs fn `runs` times after one warm-up run; returns each run's seconds and the last result. */
+export async function repeat<T>(runs: number, fn: () => T | Promise<T>): Promise<{ seconds: number[]; result: T }> {
+  await fn();
+  const seconds: number[] = [];
+  let result!: T;
+  for (let i = 0; i < runs; i++) {
+    const t = await timed(fn);
+    seconds.push(t.seconds);
+    result = t.result;
+  }
+  return { seconds, result };
+}

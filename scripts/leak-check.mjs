@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Leak check of the native addon: runs a workload (threaded and stepped devices, traces, bad arguments,
+// close while busy) under valgrind memcheck and fails on any definite or indirect leak or memory error.
+// Needs the build (`npm run build`). Takes a minute or two: node under valgrind is slow.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function workload() {
+  const { SimDevice, SteppedSimDevice } = await import(path.join(root, 'dist/src/device/sim-device.js'));
+  const { sampleExchangeMessages } = await import(path.join(root, 'dist/src/fix/sample-session.js'));
+  const { REG } = await import(path.join(root, 'dist/src/device/generated/layout.js'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tickgate-leak-'));
+  const wire = Buffer.concat(sampleExchangeMessages({ messages: 200 }));
+  for (let round = 0; round < 3; round++) {
+    const dev = new SimDevice(round === 0 ? { trace: path.join(dir, 'trace.fst') } : {});
+    dev.writeReg(REG.CONTROL, 1);
+    await dev.send(wire, { end: true });
+    for await (const e of dev.events()) if (e.kind === 'stream_end') break;
+    await dev.close();
+    const busy = new SimDevice();
+    busy.writeReg(REG.CONTROL, 1);
+    await busy.send(wire);
+    await busy.close();  // while the clock thread still has work
+    const stepped = new SteppedSimDevice();
+    stepped.writeReg(REG.CONTROL, 1);
+    stepped.sendNow(wire, { end: true });
+    stepped.step(20_000);
+    for (const bad of [() => stepped.readReg(0xFFC), () => stepped.writeReg(3, 1), () => stepped.step(-1)]) {
+      try { bad(); } catch { /* expected */ }
+    }
+    stepped.close();
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (process.env.TICKGATE_LEAK_WORKLOAD) {
+  await workload();
+} else {
+  const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'tickgate-vg-')), 'valgrind.log');
+  const r = spawnSync('valgrind', ['--leak-check=full', '--show-leak-kinds=definite,indirect',
+    '--errors-for-leak-kinds=definite,indirect', '--error-exitcode=99', `--log-file=${log}`,
+    process.execPath, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, TICKGATE_LEAK_WORKLOAD: '1' } });
+  if (r.error) { console.error(`leak-check: cannot run valgrind (apt-get install valgrind): ${r.error.message}`); process.exit(1); }
+  const text = readFileSync(log, 'utf8');
+  for (const line of text.split('\n')) if (/definitely lost|indirectly lost|ERROR SUMMARY/.test(line)) console.log(line.replace(/^==\d+==\s*/, ''));
+  console.log(r.status === 0 ? 'leak-check: clean' : `leak-check: FAILED (valgrind exit ${r.status}; log ${log})`);
+  process.exit(r.status === 0 ? 0 : 1);
+}
