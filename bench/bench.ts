@@ -36,8 +36,8 @@ async function main(): Promise<void> {
   console.log(`\nSimulation through the addon (threaded, median of ${runs} runs)`);
   console.log(`  ${f(threaded.cyclesPerSecond)} cycles/s   ${f(threaded.messagesPerSecond)} messages/s  target ≥ ${f(TARGETS.simCyclesPerSecond)} cycles/s: ${met(report.targets.simCyclesPerSecond.met)}`);
   console.log(`\nHost software (median of ${runs} runs)`);
-  console.log(`  golden framer model   ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
-  console.log(`  record decode         ${f(software.recordDecodePerSecond)} records/s`);
+  console.log(`  golden parser model   ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
+  console.log(`  record decode         ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
 }
 
 main().catch((err) => {

@@ -3,9 +3,9 @@
 import { REG, REG_BIT } from '../src/device/generated/layout.js';
 import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
 import { SimDevice, SteppedSimDevice } from '../src/device/sim-device.js';
-import { FixFramerModel } from '../src/fix/ref-framer.js';
+import { FixParserModel } from '../src/fix/ref-parser.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
-import { writeRecord, RECORD_BYTES, KIND, ERROR } from '../src/device/generated/layout.js';
+import { RECORD_BYTES, KIND } from '../src/device/generated/layout.js';
 import { median, repeat } from './stats.js';
 
 function enable(dev: { writeReg(a: number, v: number): void }): void {
@@ -121,26 +121,37 @@ export async function threadedRate(messages: Buffer[], runs: number): Promise<Th
   return { messages: messages.length, cyclesPerSecond: median(cps), messagesPerSecond: median(mps), runs };
 }
 
-/** The golden model framing the same bytes in JavaScript, and the host decoding a buffer of records. */
+/** The golden model parsing the same bytes in JavaScript, and the host decoding the device's records. */
 export async function softwareRates(messages: Buffer[], runs: number) {
   const wire = Buffer.concat(messages);
-  const model = await repeat(runs, () => new FixFramerModel().push(wire).length);
-  const records = Buffer.alloc(messages.length * RECORD_BYTES);
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  let offset = 0;
-  messages.forEach((m, i) => {
-    writeRecord(view, i * RECORD_BYTES, {
-      kind: KIND.fix_frame, error: ERROR.none, length: m.length, offset: BigInt(offset), timestamp: BigInt(i), seq: i,
-    });
-    offset += m.length;
-  });
+  const model = await repeat(runs, () => new FixParserModel().push(wire).length);
+  const records = simRecords(wire);
   const decode = await repeat(runs, () => decodeRecords(records).length);
   return {
     goldenModelMessagesPerSecond: messages.length / median(model.seconds),
     goldenModelMBytesPerSecond: wire.length / median(model.seconds) / 1e6,
-    recordDecodePerSecond: messages.length / median(decode.seconds),
+    recordDecodeMessagesPerSecond: messages.length / median(decode.seconds),
+    recordDecodeRecordsPerSecond: records.length / RECORD_BYTES / median(decode.seconds),
     runs,
   };
+}
+
+/** Every record the RTL emits for `wire`, as raw bytes. */
+function simRecords(wire: Buffer): Buffer {
+  const dev = new SteppedSimDevice();
+  try {
+    enable(dev);
+    dev.sendNow(wire, { end: true });
+    const parts: Buffer[] = [];
+    for (let n = 0; n < wire.length; n += 4096) {
+      const r = dev.stepRaw(4096);
+      parts.push(r.records);
+      if (r.records.length && r.records[r.records.length - RECORD_BYTES] === KIND.stream_end) break;
+    }
+    return Buffer.concat(parts);
+  } finally {
+    dev.close();
+  }
 }
 
 export function benchMessages(count: number): Buffer[] {

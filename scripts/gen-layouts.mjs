@@ -12,20 +12,47 @@ function fail(msg) { throw new Error(`${specPath}: ${msg}`); }
 const hex = (n, w = 3) => '0x' + n.toString(16).toUpperCase().padStart(w, '0');
 const upper = (s) => s.toUpperCase();
 const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+const snake = (s) => s.replace(/([A-Z])/g, '_$1').toLowerCase();
 
 // ---- validate and flatten -------------------------------------------------------------------------
 const { device, record } = spec;
 if (record.bytes % 8 !== 0) fail('record.bytes must be a multiple of 8');
-const used = new Array(record.bytes).fill(null);
-for (const f of record.fields) {
-  if (![1, 2, 4, 8].includes(f.bytes)) fail(`record field ${f.name}: bytes must be 1, 2, 4 or 8`);
-  if (f.offset % f.bytes !== 0) fail(`record field ${f.name}: offset ${f.offset} is not aligned to ${f.bytes}`);
-  for (let b = f.offset; b < f.offset + f.bytes; b++) {
-    if (b >= record.bytes) fail(`record field ${f.name} runs past the record end`);
-    if (used[b]) fail(`record field ${f.name} overlaps ${used[b]}`);
-    used[b] = f.name;
+
+// Each layout: the common fields, its own fields, and its entry array (if any), all checked for overlap.
+function flattenLayout(name, items) {
+  const fields = [...record.common];
+  let entries = null;
+  for (const item of items) {
+    if (item.entries) entries = item.entries;
+    else fields.push(item);
   }
+  const used = new Array(record.bytes).fill(null);
+  const claim = (f, base, what) => {
+    if (![1, 2, 4, 8].includes(f.bytes)) fail(`${what}: bytes must be 1, 2, 4 or 8`);
+    if ((base + f.offset) % f.bytes !== 0) fail(`${what}: offset ${base + f.offset} is not aligned to ${f.bytes}`);
+    for (let b = base + f.offset; b < base + f.offset + f.bytes; b++) {
+      if (b >= record.bytes) fail(`${what} runs past the record end`);
+      if (used[b]) fail(`${what} overlaps ${used[b]}`);
+      used[b] = what;
+    }
+  };
+  for (const f of fields) claim(f, 0, `${name}.${f.name}`);
+  if (entries) {
+    if (entries.stride % 8 !== 0) fail(`${name}.entries: stride must be a multiple of 8`);
+    for (let k = 0; k < entries.count; k++) {
+      for (const f of entries.fields) {
+        if (f.offset + f.bytes > entries.stride) fail(`${name}.entries.${f.name} runs past the stride`);
+        claim(f, entries.offset + k * entries.stride, `${name}.entries[${k}].${f.name}`);
+      }
+    }
+  }
+  return { name, fields, entries };
 }
+const layouts = Object.entries(record.layouts).map(([name, items]) => {
+  if (!(name in record.kinds)) fail(`record.layouts.${name} has no kind`);
+  return flattenLayout(name, items);
+});
+for (const k of Object.keys(record.kinds)) if (!layouts.some((l) => l.name === k)) fail(`record kind ${k} has no layout`);
 const regs = []; // flat list of 32-bit registers
 const windowBytes = 1 << device.csrAddressBits;
 for (const r of spec.registers) {
@@ -56,13 +83,25 @@ function verilog() {
   for (const r of spec.registers) for (const b of r.bits ?? []) L.push(`\`define TG_REG_${r.name}_${b.name}_BIT ${b.bit}`);
   for (const r of spec.registers) if (r.reset !== undefined) L.push(`\`define TG_REG_${r.name}_RESET 32'd${r.reset}`);
   L.push('', `\`define TG_REC_BYTES ${record.bytes}`, `\`define TG_REC_BITS ${record.bytes * 8}`);
-  for (const f of record.fields) {
-    L.push(`\`define TG_REC_${upper(f.name)}_LSB ${f.offset * 8}  // ${f.doc}`);
-    L.push(`\`define TG_REC_${upper(f.name)}_W ${f.bytes * 8}`);
+  const vfield = (prefix, f, base = 0) => [
+    `\`define ${prefix}_${upper(snake(f.name))}_LSB ${(base + f.offset) * 8}  // ${f.doc}`,
+    `\`define ${prefix}_${upper(snake(f.name))}_W ${f.bytes * 8}`,
+  ];
+  for (const f of record.common) L.push(...vfield('TG_REC', f));
+  for (const l of layouts) {
+    const prefix = `TG_${upper(l.name)}`;
+    for (const f of l.fields.slice(record.common.length)) L.push(...vfield(prefix, f));
+    if (l.entries) {
+      L.push(`\`define ${prefix}_ENTRIES ${l.entries.count}`, `\`define ${prefix}_ENTRY0_LSB ${l.entries.offset * 8}`);
+      L.push(`\`define ${prefix}_ENTRY_BITS ${l.entries.stride * 8}`);
+      for (const f of l.entries.fields) L.push(...vfield(`${prefix}_ENTRY`, f));
+    }
   }
   L.push('');
   for (const [k, v] of Object.entries(record.kinds)) L.push(`\`define TG_KIND_${upper(k)} 8'd${v}`);
   for (const [k, v] of Object.entries(record.errors)) L.push(`\`define TG_ERR_${upper(k)} 8'd${v}`);
+  for (const [k, v] of Object.entries(record.decodedTypes)) L.push(`\`define TG_DECODED_${upper(k)} 8'd${v}`);
+  for (const [k, v] of Object.entries(record.frameFlags)) L.push(`\`define TG_FRAME_FLAG_${k} ${v}`);
   L.push('', '`endif', '');
   return L.join('\n');
 }
@@ -74,7 +113,12 @@ function cpp() {
   L.push(`constexpr uint32_t CSR_WINDOW_BYTES = ${windowBytes};`, '');
   for (const r of regs) L.push(`constexpr uint32_t REG_${r.name} = ${hex(r.offset)};  // ${r.access}: ${r.doc}`);
   L.push('', `constexpr size_t RECORD_BYTES = ${record.bytes};`);
-  for (const f of record.fields) L.push(`constexpr size_t REC_${upper(f.name)}_OFFSET = ${f.offset};  // ${f.bytes} bytes: ${f.doc}`);
+  for (const f of record.common) L.push(`constexpr size_t REC_${upper(f.name)}_OFFSET = ${f.offset};  // ${f.bytes} bytes: ${f.doc}`);
+  for (const l of layouts) {
+    for (const f of l.fields.slice(record.common.length)) {
+      L.push(`constexpr size_t ${upper(l.name)}_${upper(snake(f.name))}_OFFSET = ${f.offset};  // ${f.bytes} bytes: ${f.doc}`);
+    }
+  }
   L.push('');
   for (const [k, v] of Object.entries(record.kinds)) L.push(`constexpr uint8_t KIND_${upper(k)} = ${v};`);
   for (const [k, v] of Object.entries(record.errors)) L.push(`constexpr uint8_t ERR_${upper(k)} = ${v};`);
@@ -105,26 +149,53 @@ function ts() {
   L.push(...Object.entries(record.kinds).map(([k, v]) => `  ${v}: '${k}',`), '};');
   L.push('export const ERROR_NAME: Record<number, ErrorName | undefined> = {');
   L.push(...Object.entries(record.errors).map(([k, v]) => `  ${v}: '${k}',`), '};', '');
+  L.push('export const DECODED = {', ...Object.entries(record.decodedTypes).map(([k, v]) => `  ${k}: ${v},`), '} as const;');
+  L.push('export type DecodedName = keyof typeof DECODED;');
+  L.push('export const DECODED_NAME: Record<number, DecodedName | undefined> = {');
+  L.push(...Object.entries(record.decodedTypes).map(([k, v]) => `  ${v}: '${k}',`), '};');
+  L.push('export const FRAME_FLAG = {', ...Object.entries(record.frameFlags).map(([k, v]) => `  ${k}: ${v},`), '} as const;', '');
   const tsType = (f) => (f.bytes === 8 ? 'bigint' : 'number');
-  L.push('/** One event record as it sits in device memory (little-endian). */', 'export interface RawRecord {');
-  for (const f of record.fields) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
-  L.push('}', '');
   const reader = { 1: 'getUint8', 2: 'getUint16', 4: 'getUint32', 8: 'getBigUint64' };
   const writer = { 1: 'setUint8', 2: 'setUint16', 4: 'setUint32', 8: 'setBigUint64' };
-  L.push('/** Reads the record that starts at byte `at` of `view`. */');
-  L.push('export function readRecord(view: DataView, at: number): RawRecord {', '  return {');
-  for (const f of record.fields) {
-    const le = f.bytes === 1 ? '' : ', true';
-    L.push(`    ${camel(f.name)}: view.${reader[f.bytes]}(at + ${f.offset}${le}),`);
-  }
-  L.push('  };', '}', '');
-  L.push('/** Writes `rec` as a record at byte `at` of `view`; other bytes are left as they are. */');
-  L.push('export function writeRecord(view: DataView, at: number, rec: RawRecord): void {');
-  for (const f of record.fields) {
-    const le = f.bytes === 1 ? '' : ', true';
-    L.push(`  view.${writer[f.bytes]}(at + ${f.offset}, rec.${camel(f.name)}${le});`);
-  }
+  const get = (f, at) => `view.${f.signed && f.bytes === 8 ? 'getBigInt64' : reader[f.bytes]}(${at}${f.bytes === 1 ? '' : ', true'})`;
+  const set = (f, at, v) => `view.${f.signed && f.bytes === 8 ? 'setBigInt64' : writer[f.bytes]}(${at}, ${v}${f.bytes === 1 ? '' : ', true'})`;
+  L.push('/** The fields every record starts with. */', 'export interface RecordCommon {');
+  for (const f of record.common) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
   L.push('}', '');
+  L.push('export function readCommon(view: DataView, at: number): RecordCommon {');
+  L.push(`  return { ${record.common.map((f) => `${camel(f.name)}: ${get(f, `at + ${f.offset}`)}`).join(', ')} };`, '}', '');
+  for (const l of layouts) {
+    const T = l.name.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+    const own = l.fields.slice(record.common.length);
+    if (l.entries) {
+      L.push(`/** One entry of a ${l.name} record. */`, `export interface ${T}Entry {`);
+      for (const f of l.entries.fields) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
+      L.push('}', '', `export const ${upper(l.name)}_ENTRIES = ${l.entries.count};`, '');
+    }
+    L.push(`/** A ${l.name} record as it sits in device memory (little-endian). */`, `export interface ${T}Record extends RecordCommon {`);
+    for (const f of own) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
+    if (l.entries) L.push(`  entries: ${T}Entry[];`);
+    L.push('}', '');
+    L.push(`export function read${T}(view: DataView, at: number): ${T}Record {`, '  return {');
+    for (const f of l.fields) L.push(`    ${camel(f.name)}: ${get(f, `at + ${f.offset}`)},`);
+    if (l.entries) {
+      const e = l.entries;
+      L.push(`    entries: Array.from({ length: ${e.count} }, (_, k) => ({`);
+      for (const f of e.fields) L.push(`      ${camel(f.name)}: ${get(f, `at + ${e.offset} + ${e.stride} * k + ${f.offset}`)},`);
+      L.push('    })),');
+    }
+    L.push('  };', '}', '');
+    L.push(`/** Writes a ${l.name} record at byte \`at\`; bytes no field covers are left as they are. */`);
+    L.push(`export function write${T}(view: DataView, at: number, rec: ${T}Record): void {`);
+    for (const f of l.fields) L.push(`  ${set(f, `at + ${f.offset}`, `rec.${camel(f.name)}`)};`);
+    if (l.entries) {
+      const e = l.entries;
+      L.push(`  rec.entries.slice(0, ${e.count}).forEach((entry, k) => {`);
+      for (const f of e.fields) L.push(`    ${set(f, `at + ${e.offset} + ${e.stride} * k + ${f.offset}`, `entry.${camel(f.name)}`)};`);
+      L.push('  });');
+    }
+    L.push('}', '');
+  }
   return L.join('\n');
 }
 

@@ -30,7 +30,10 @@ describe('tickgate decode fix', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'tickgate-cli-'));
     const msgs = sampleExchangeMessages({ messages: 300, seed: 11 });
     const long = buildMessage('FIX.4.4', [[35, '8'], [58, 'x'.repeat(5000)]]);
-    stream = Buffer.concat([Buffer.from('garbage\x01'), ...msgs.slice(0, 150), long, Buffer.from('\x01\x01'), ...msgs.slice(150), msgs[0]!.subarray(0, 30)]);
+    const badSum = Buffer.from(msgs[5]!.toString('latin1').replace(/10=\d{3}/, '10=000'), 'latin1');
+    const badLen = Buffer.from(msgs[6]!.toString('latin1').replace(/\x019=(\d+)/, (_, n) => `\x019=${Number(n) + 1}`), 'latin1');
+    stream = Buffer.concat([Buffer.from('garbage\x01'), ...msgs.slice(0, 150), long, Buffer.from('\x01\x01'), badSum, badLen,
+      ...msgs.slice(150), msgs[0]!.subarray(0, 30)]);
     file = path.join(dir, 'stream.fix');
     writeFileSync(file, stream);
   });
@@ -46,7 +49,16 @@ describe('tickgate decode fix', () => {
     expect(records.filter((r) => r.error === null)).toHaveLength(300);
     expect(records.filter((r) => r.error === 'garbled').map((r) => r.length)).toEqual([8, 2]);
     expect(records.filter((r) => r.error === 'too_long')).toHaveLength(1);
-    expect(records.at(-1)).toEqual({ kind: 'fix', offset: stream.length - 30, length: 30, error: 'truncated' });
+    expect(records.filter((r) => r.error === 'bad_checksum')).toHaveLength(1);
+    expect(records.filter((r) => r.error === 'bad_body_length')).toHaveLength(1);
+    expect(records.at(-1)).toEqual({
+      kind: 'fix', offset: stream.length - 30, length: 30, msgType: null, msgSeqNum: null, error: 'truncated', fields: [], decoded: {},
+    });
+    for (const r of records.filter((x) => x.error === null)) {
+      const text = stream.toString('latin1', r.offset, r.offset + r.length);
+      expect(r.fields.map(([t, v]: [number, string]) => `${t}=${v}\x01`).join('')).toBe(text);
+      expect(r.msgType).toBe(r.fields[2][1]);
+    }
     const covered = records.reduce((n, r) => n + r.length, 0);
     expect(covered).toBe(stream.length);
   });

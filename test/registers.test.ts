@@ -58,19 +58,23 @@ describe('counters (sim)', () => {
   beforeAll(() => { sim = new SteppedSimDevice(); });
   afterAll(() => sim.close());
 
-  it('count messages, bytes and each error kind, and clear on COUNTER_CLEAR', () => {
-    const m = buildMessage('FIX.4.4', [[35, '0']]);
-    const stream = Buffer.concat([Buffer.from('noise'), m, m, m.subarray(0, 9)]);
-    runSim(sim, { streams: [[stream]] });
+  it('count messages, bytes, fields and each error kind, and clear on COUNTER_CLEAR', () => {
+    const m = buildMessage('FIX.4.4', [[35, '0']]);                 // 4 fields
+    const badSum = Buffer.from(m.toString('latin1').replace(/10=\d{3}/, '10=999'), 'latin1');
+    const badLen = Buffer.from(m.toString('latin1').replace('9=5', '9=6'), 'latin1');
+    const stream = Buffer.concat([Buffer.from('noise'), m, m, badSum, badLen, m.subarray(0, 9)]);
+    const got = runSim(sim, { streams: [[stream]], maxMsgLen: m.length });
     expect(readCounters(sim)).toEqual({
       FIX_MESSAGES: 2, FIX_GARBLED: 1, FIX_GARBLED_BYTES: 5, FIX_TRUNCATED: 1, FIX_TOO_LONG: 0, FIX_STREAMS: 1,
-      EVENTS_OUT: 5, FIX_BYTES: String(stream.length),
+      FIX_BAD_CHECKSUM: 1, FIX_BAD_BODY_LENGTH: 1, FIX_FIELDS: 16, FIX_BYTES: String(stream.length),
     });
+    expect(sim.readReg(REG.EVENTS_OUT)).toBe(new Set(got.events.map((e) => e.seq)).size);
     sim.writeReg(REG.COUNTER_CLEAR, 1);
     expect(readCounters(sim)).toEqual({
       FIX_MESSAGES: 0, FIX_GARBLED: 0, FIX_GARBLED_BYTES: 0, FIX_TRUNCATED: 0, FIX_TOO_LONG: 0, FIX_STREAMS: 0,
-      EVENTS_OUT: 0, FIX_BYTES: '0',
+      FIX_BAD_CHECKSUM: 0, FIX_BAD_BODY_LENGTH: 0, FIX_FIELDS: 0, FIX_BYTES: '0',
     });
+    expect(sim.readReg(REG.EVENTS_OUT)).toBe(0);
   });
 
   it('runs the cycle counter freely and reads it coherently as 64 bits', () => {
@@ -90,6 +94,6 @@ describe('counters (sim)', () => {
     expect(sim.ingressQueued()).toBe(m.length);
     enableFix(sim);
     const got = sim.step(100).events.map((e) => e.kind);
-    expect(got).toEqual(['fix_frame', 'stream_end']);
+    expect(got).toEqual(['fix_field', 'fix_field', 'fix_field', 'fix_field', 'fix_frame', 'stream_end']);
   });
 });

@@ -55,18 +55,19 @@ wire [31:0] control;
 wire [31:0] fix_max_msg_len;
 wire        counter_clear;
 wire [31:0] fix_messages, fix_garbled, fix_garbled_bytes, fix_truncated, fix_too_long, fix_streams;
+wire [31:0] fix_bad_checksum, fix_bad_body_length, fix_fields;
 wire [31:0] events_out, event_stall_cycles;
 wire [63:0] fix_bytes;
 wire [30:0] unused_control = control[31:1];
 
-// ---- FIX framer ------------------------------------------------------------------------------------
-wire [REC_BITS-1:0] framer_tdata;
-wire                framer_tvalid;
-wire                framer_tready;
+// ---- FIX parser ------------------------------------------------------------------------------------
+wire [REC_BITS-1:0] parser_tdata;
+wire                parser_tvalid;
+wire                parser_tready;
 
-fix_framer #(
+fix_parser #(
     .DATA_WIDTH(FIX_DATA_WIDTH)
-) fix_framer_inst (
+) fix_parser_inst (
     .clk(clk),
     .rst(rst),
     .s_axis_tdata(s_axis_fix_tdata),
@@ -74,9 +75,9 @@ fix_framer #(
     .s_axis_tvalid(s_axis_fix_tvalid),
     .s_axis_tready(s_axis_fix_tready),
     .s_axis_tlast(s_axis_fix_tlast),
-    .m_axis_tdata(framer_tdata),
-    .m_axis_tvalid(framer_tvalid),
-    .m_axis_tready(framer_tready),
+    .m_axis_tdata(parser_tdata),
+    .m_axis_tvalid(parser_tvalid),
+    .m_axis_tready(parser_tready),
     .enable(control[`TG_REG_CONTROL_FIX_RX_ENABLE_BIT]),
     .max_msg_len(fix_max_msg_len),
     .cycle(cycle_reg)
@@ -84,19 +85,19 @@ fix_framer #(
 
 // ---- record sequence numbers: stamped where records enter the egress FIFO ----------------------------
 reg [31:0] record_seq_reg;
-wire framer_fire = framer_tvalid && framer_tready;
+wire parser_fire = parser_tvalid && parser_tready;
 wire [REC_BITS-1:0] sequenced_tdata;
-wire [`TG_REC_SEQ_W-1:0] unused_framer_seq = framer_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
+wire [`TG_REC_SEQ_W-1:0] unused_parser_seq = parser_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
 
 assign sequenced_tdata = {
-    framer_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
+    parser_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
     record_seq_reg,
-    framer_tdata[`TG_REC_SEQ_LSB-1:0]
+    parser_tdata[`TG_REC_SEQ_LSB-1:0]
 };
 
 always @(posedge clk) begin
     if (rst) record_seq_reg <= 32'd0;
-    else if (framer_fire) record_seq_reg <= record_seq_reg + 32'd1;
+    else if (parser_fire) record_seq_reg <= record_seq_reg + 32'd1;
 end
 
 axis_fifo #(
@@ -106,18 +107,19 @@ axis_fifo #(
     .clk(clk),
     .rst(rst),
     .s_axis_tdata(sequenced_tdata),
-    .s_axis_tvalid(framer_tvalid),
-    .s_axis_tready(framer_tready),
+    .s_axis_tvalid(parser_tvalid),
+    .s_axis_tready(parser_tready),
     .m_axis_tdata(m_axis_event_tdata),
     .m_axis_tvalid(m_axis_event_tvalid),
     .m_axis_tready(m_axis_event_tready)
 );
 
 // ---- counters --------------------------------------------------------------------------------------
-wire [7:0]  rec_kind = framer_tdata[`TG_REC_KIND_LSB +: `TG_REC_KIND_W];
-wire [7:0]  rec_error = framer_tdata[`TG_REC_ERROR_LSB +: `TG_REC_ERROR_W];
-wire [31:0] rec_length = framer_tdata[`TG_REC_LENGTH_LSB +: `TG_REC_LENGTH_W];
-wire        rec_frame = framer_fire && rec_kind == `TG_KIND_FIX_FRAME;
+wire [7:0]  rec_kind = parser_tdata[`TG_REC_KIND_LSB +: `TG_REC_KIND_W];
+wire [7:0]  rec_error = parser_tdata[`TG_REC_ERROR_LSB +: `TG_REC_ERROR_W];
+wire [31:0] rec_length = parser_tdata[`TG_FIX_FRAME_LENGTH_LSB +: `TG_FIX_FRAME_LENGTH_W];
+wire [7:0]  rec_field_count = parser_tdata[`TG_FIX_FIELDS_COUNT_LSB +: `TG_FIX_FIELDS_COUNT_W];
+wire        rec_frame = parser_fire && rec_kind == `TG_KIND_FIX_FRAME;
 
 reg [BYTE_COUNT_WIDTH-1:0] ingress_bytes;
 integer k;
@@ -141,8 +143,14 @@ event_counter c_fix_truncated (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(rec_frame && rec_error == `TG_ERR_TRUNCATED), .count(fix_truncated));
 event_counter c_fix_too_long (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(rec_frame && rec_error == `TG_ERR_TOO_LONG), .count(fix_too_long));
+event_counter c_fix_bad_checksum (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_BAD_CHECKSUM), .count(fix_bad_checksum));
+event_counter c_fix_bad_body_length (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(rec_frame && rec_error == `TG_ERR_BAD_BODY_LENGTH), .count(fix_bad_body_length));
+event_counter #(.INC_WIDTH(8)) c_fix_fields (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(parser_fire && rec_kind == `TG_KIND_FIX_FIELDS ? rec_field_count : 8'd0), .count(fix_fields));
 event_counter c_fix_streams (.clk(clk), .rst(rst), .clear(counter_clear),
-    .inc(framer_fire && rec_kind == `TG_KIND_STREAM_END), .count(fix_streams));
+    .inc(parser_fire && rec_kind == `TG_KIND_STREAM_END), .count(fix_streams));
 event_counter c_events_out (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(m_axis_event_tvalid && m_axis_event_tready), .count(events_out));
 event_counter c_event_stall (.clk(clk), .rst(rst), .clear(counter_clear),
@@ -181,6 +189,9 @@ csr_regs #(
     .fix_truncated(fix_truncated),
     .fix_too_long(fix_too_long),
     .fix_streams(fix_streams),
+    .fix_bad_checksum(fix_bad_checksum),
+    .fix_bad_body_length(fix_bad_body_length),
+    .fix_fields(fix_fields),
     .events_out(events_out),
     .event_stall_cycles(event_stall_cycles)
 );

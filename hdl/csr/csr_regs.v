@@ -39,6 +39,9 @@ module csr_regs #(
     input  wire [31:0]           fix_truncated,
     input  wire [31:0]           fix_too_long,
     input  wire [31:0]           fix_streams,
+    input  wire [31:0]           fix_bad_checksum,
+    input  wire [31:0]           fix_bad_body_length,
+    input  wire [31:0]           fix_fields,
     input  wire [31:0]           events_out,
     input  wire [31:0]           event_stall_cycles
 );
@@ -139,6 +142,9 @@ always @(posedge clk) begin
                 `TG_REG_FIX_TRUNCATED: rdata_reg <= fix_truncated;
                 `TG_REG_FIX_TOO_LONG: rdata_reg <= fix_too_long;
                 `TG_REG_FIX_STREAMS: rdata_reg <= fix_streams;
+                `TG_REG_FIX_BAD_CHECKSUM: rdata_reg <= fix_bad_checksum;
+                `TG_REG_FIX_BAD_BODY_LENGTH: rdata_reg <= fix_bad_body_length;
+                `TG_REG_FIX_FIELDS: rdata_reg <= fix_fields;
                 `TG_REG_EVENTS_OUT: rdata_reg <= events_out;
                 `TG_REG_EVENT_STALL_CYCLES: rdata_reg <= event_stall_cycles;
                 default: begin rdata_reg <= 32'd0; rresp_reg <= RESP_SLVERR; end

@@ -15,7 +15,7 @@
 `define TG_REG_RECORD_BYTES 12'h018  // ro: size of one event record in bytes
 `define TG_REG_CYCLE_LO 12'h020  // ro: free-running cycle counter; reading LO latches HI (bits 31:0)
 `define TG_REG_CYCLE_HI 12'h024  // ro: free-running cycle counter; reading LO latches HI (bits 63:32)
-`define TG_REG_FIX_MESSAGES 12'h040  // ro: well-framed FIX messages
+`define TG_REG_FIX_MESSAGES 12'h040  // ro: FIX messages without error
 `define TG_REG_FIX_BYTES_LO 12'h048  // ro: bytes accepted on the FIX ingress; reading LO latches HI (bits 31:0)
 `define TG_REG_FIX_BYTES_HI 12'h04C  // ro: bytes accepted on the FIX ingress; reading LO latches HI (bits 63:32)
 `define TG_REG_FIX_GARBLED 12'h050  // ro: garbled spans reported
@@ -23,6 +23,9 @@
 `define TG_REG_FIX_TRUNCATED 12'h058  // ro: messages cut off by the end of their stream
 `define TG_REG_FIX_TOO_LONG 12'h05C  // ro: messages longer than FIX_MAX_MSG_LEN
 `define TG_REG_FIX_STREAMS 12'h060  // ro: ingress streams ended (tlast)
+`define TG_REG_FIX_BAD_CHECKSUM 12'h070  // ro: messages whose CheckSum (10) is wrong or not three digits
+`define TG_REG_FIX_BAD_BODY_LENGTH 12'h074  // ro: messages whose BodyLength (9) does not match
+`define TG_REG_FIX_FIELDS 12'h078  // ro: field index entries sent
 `define TG_REG_EVENTS_OUT 12'h064  // ro: records delivered on the event egress
 `define TG_REG_EVENT_STALL_CYCLES 12'h068  // ro: cycles a record waited for egress tready
 `define TG_REG_CONTROL_FIX_RX_ENABLE_BIT 0
@@ -36,22 +39,71 @@
 `define TG_REC_KIND_W 8
 `define TG_REC_ERROR_LSB 8  // error code (record.errors)
 `define TG_REC_ERROR_W 8
-`define TG_REC_LENGTH_LSB 32  // span length in bytes
-`define TG_REC_LENGTH_W 32
-`define TG_REC_OFFSET_LSB 64  // byte offset of the span in its ingress stream
-`define TG_REC_OFFSET_W 64
-`define TG_REC_TIMESTAMP_LSB 128  // device cycle at which the span's last byte was processed
-`define TG_REC_TIMESTAMP_W 64
-`define TG_REC_SEQ_LSB 192  // record sequence number since reset, for loss detection
+`define TG_REC_SEQ_LSB 32  // record sequence number since reset, for loss detection
 `define TG_REC_SEQ_W 32
+`define TG_FIX_FRAME_FLAGS_LSB 24  // record.frameFlags
+`define TG_FIX_FRAME_FLAGS_W 8
+`define TG_FIX_FRAME_OFFSET_LSB 64  // byte offset of the span in its ingress stream
+`define TG_FIX_FRAME_OFFSET_W 64
+`define TG_FIX_FRAME_LENGTH_LSB 128  // span length in bytes (saturates at 2^32-1)
+`define TG_FIX_FRAME_LENGTH_W 32
+`define TG_FIX_FRAME_FIELD_COUNT_LSB 160  // field index entries sent for this span before this record
+`define TG_FIX_FRAME_FIELD_COUNT_W 32
+`define TG_FIX_FRAME_TIMESTAMP_LSB 192  // device cycle at which the span's last byte was processed
+`define TG_FIX_FRAME_TIMESTAMP_W 64
+`define TG_FIX_FRAME_MSG_SEQ_NUM_LSB 256  // MsgSeqNum (34), when flags.MSG_SEQ_NUM
+`define TG_FIX_FRAME_MSG_SEQ_NUM_W 32
+`define TG_FIX_FRAME_BODY_LENGTH_LSB 288  // BodyLength (9) as received, when flags.BODY_LENGTH
+`define TG_FIX_FRAME_BODY_LENGTH_W 32
+`define TG_FIX_FRAME_MSG_TYPE_LSB 320  // first two characters of MsgType (35), first in the low byte
+`define TG_FIX_FRAME_MSG_TYPE_W 16
+`define TG_FIX_FRAME_COMPUTED_CHECKSUM_LSB 336  // sum of the bytes before 10=, modulo 256
+`define TG_FIX_FRAME_COMPUTED_CHECKSUM_W 8
+`define TG_FIX_FRAME_MSG_TYPE_LENGTH_LSB 344  // length of the MsgType value (saturates at 255)
+`define TG_FIX_FRAME_MSG_TYPE_LENGTH_W 8
+`define TG_FIX_FRAME_CHECKSUM_LSB 352  // CheckSum (10) as received, when flags.CHECKSUM
+`define TG_FIX_FRAME_CHECKSUM_W 16
+`define TG_STREAM_END_OFFSET_LSB 64  // bytes in the stream that ended
+`define TG_STREAM_END_OFFSET_W 64
+`define TG_STREAM_END_TIMESTAMP_LSB 192  // device cycle of the end
+`define TG_STREAM_END_TIMESTAMP_W 64
+`define TG_FIX_FIELDS_COUNT_LSB 16  // valid entries in this record
+`define TG_FIX_FIELDS_COUNT_W 8
+`define TG_FIX_FIELDS_MESSAGE_OFFSET_LSB 64  // stream offset of the message these fields belong to
+`define TG_FIX_FIELDS_MESSAGE_OFFSET_W 64
+`define TG_FIX_FIELDS_ENTRIES 2
+`define TG_FIX_FIELDS_ENTRY0_LSB 128
+`define TG_FIX_FIELDS_ENTRY_BITS 192
+`define TG_FIX_FIELDS_ENTRY_TAG_LSB 0  // tag number
+`define TG_FIX_FIELDS_ENTRY_TAG_W 32
+`define TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_LSB 32  // value start, in bytes from the message start
+`define TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_W 32
+`define TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_LSB 64  // value length in bytes
+`define TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_W 32
+`define TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB 96  // record.decodedTypes
+`define TG_FIX_FIELDS_ENTRY_DECODED_TYPE_W 8
+`define TG_FIX_FIELDS_ENTRY_SCALE_LSB 104  // digits after the decimal point
+`define TG_FIX_FIELDS_ENTRY_SCALE_W 8
+`define TG_FIX_FIELDS_ENTRY_VALUE_LSB 128  // decoded value, two's complement
+`define TG_FIX_FIELDS_ENTRY_VALUE_W 64
 
 `define TG_KIND_FIX_FRAME 8'd1
 `define TG_KIND_STREAM_END 8'd2
+`define TG_KIND_FIX_FIELDS 8'd3
 `define TG_ERR_NONE 8'd0
 `define TG_ERR_GARBLED 8'd1
 `define TG_ERR_TRUNCATED 8'd2
 `define TG_ERR_TOO_LONG 8'd3
 `define TG_ERR_BAD_CHECKSUM 8'd4
 `define TG_ERR_BAD_BODY_LENGTH 8'd5
+`define TG_DECODED_NONE 8'd0
+`define TG_DECODED_INT 8'd1
+`define TG_DECODED_FLAG 8'd2
+`define TG_DECODED_DECIMAL 8'd3
+`define TG_FRAME_FLAG_MSG_SEQ_NUM 0
+`define TG_FRAME_FLAG_POSS_DUP 1
+`define TG_FRAME_FLAG_POSS_RESEND 2
+`define TG_FRAME_FLAG_BODY_LENGTH 3
+`define TG_FRAME_FLAG_CHECKSUM 4
 
 `endif

@@ -1,15 +1,21 @@
-// Decoded device events: the typed view of the event records the device emits.
-import { ERROR_NAME, KIND, RECORD_BYTES, readRecord, type ErrorName } from './generated/layout.js';
+// Decoded device events: the typed view of the event records the device emits. A FIX message arrives as
+// its field entries (in field order) followed by its fix_frame event; see src/fix/ref-parser.ts.
+import type { FieldEntry, FrameRecord } from '../fix/ref-parser.js';
+import {
+  DECODED_NAME, ERROR_NAME, FIX_FIELDS_ENTRIES, FRAME_FLAG, KIND, RECORD_BYTES, readCommon, readFixFields, readFixFrame,
+  readStreamEnd, type ErrorName,
+} from './generated/layout.js';
 
 export type FrameError = Exclude<ErrorName, 'none'>;
 
-/** A FIX message span (or a garbled span) found on the FIX ingress. */
-export interface FixFrameEvent {
-  kind: 'fix_frame';
+/** One field of the message being parsed: its tag, where its value is, and the value in binary. */
+export interface FixFieldEvent extends FieldEntry {
   seq: number;
-  offset: number;
-  length: number;
-  error: FrameError | null;
+}
+
+/** A FIX message span (or a garbled span); closes the field events of its message. */
+export interface FixFrameEvent extends FrameRecord {
+  seq: number;
   /** Device cycle at which the span's last byte was processed (0 from the reference model). */
   timestamp: bigint;
 }
@@ -23,7 +29,7 @@ export interface StreamEndEvent {
   timestamp: bigint;
 }
 
-export type DeviceEvent = FixFrameEvent | StreamEndEvent;
+export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent;
 
 /** Raised when the device sends something the host does not understand: a layout mismatch or a fault. */
 export class DeviceProtocolError extends Error {
@@ -35,6 +41,8 @@ function toSafeNumber(v: bigint, what: string): number {
   return Number(v);
 }
 
+const bit = (flags: number, b: number) => ((flags >>> b) & 1) === 1;
+
 /** Decodes every record in `buf` (a whole number of records) and appends the events to `out`. */
 export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceEvent[] {
   if (buf.byteLength % RECORD_BYTES !== 0) {
@@ -42,22 +50,47 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let at = 0; at < buf.byteLength; at += RECORD_BYTES) {
-    const r = readRecord(view, at);
-    if (r.kind === KIND.fix_frame) {
+    const c = readCommon(view, at);
+    if (c.kind === KIND.fix_fields) {
+      const r = readFixFields(view, at);
+      if (r.count < 1 || r.count > FIX_FIELDS_ENTRIES) throw new DeviceProtocolError(`record ${r.seq} holds ${r.count} field entries`);
+      const messageOffset = toSafeNumber(r.messageOffset, 'message offset');
+      for (let k = 0; k < r.count; k++) {
+        const e = r.entries[k]!;
+        const decodedType = DECODED_NAME[e.decodedType];
+        if (decodedType === undefined) throw new DeviceProtocolError(`record ${r.seq} has unknown decoded type ${e.decodedType}`);
+        out.push({
+          kind: 'fix_field', seq: r.seq, messageOffset, tag: e.tag, valueOffset: e.valueOffset, valueLength: e.valueLength,
+          decodedType, scale: e.scale, value: e.value,
+        });
+      }
+    } else if (c.kind === KIND.fix_frame) {
+      const r = readFixFrame(view, at);
       const name = ERROR_NAME[r.error];
       if (name === undefined) throw new DeviceProtocolError(`record ${r.seq} has unknown error code ${r.error}`);
+      const typeChars = Math.min(r.msgTypeLength, 2);
       out.push({
         kind: 'fix_frame',
         seq: r.seq,
         offset: toSafeNumber(r.offset, 'offset'),
         length: r.length,
         error: name === 'none' ? null : name,
+        fieldCount: r.fieldCount,
+        msgType: String.fromCharCode(...[r.msgType & 0xff, r.msgType >>> 8].slice(0, typeChars)),
+        msgTypeLength: r.msgTypeLength,
+        msgSeqNum: bit(r.flags, FRAME_FLAG.MSG_SEQ_NUM) ? r.msgSeqNum : null,
+        bodyLength: bit(r.flags, FRAME_FLAG.BODY_LENGTH) ? r.bodyLength : null,
+        checksum: bit(r.flags, FRAME_FLAG.CHECKSUM) ? r.checksum : null,
+        computedChecksum: r.computedChecksum,
+        possDup: bit(r.flags, FRAME_FLAG.POSS_DUP),
+        possResend: bit(r.flags, FRAME_FLAG.POSS_RESEND),
         timestamp: r.timestamp,
       });
-    } else if (r.kind === KIND.stream_end) {
+    } else if (c.kind === KIND.stream_end) {
+      const r = readStreamEnd(view, at);
       out.push({ kind: 'stream_end', seq: r.seq, bytes: toSafeNumber(r.offset, 'stream length'), timestamp: r.timestamp });
     } else {
-      throw new DeviceProtocolError(`record ${r.seq} has unknown kind ${r.kind}`);
+      throw new DeviceProtocolError(`record ${c.seq} has unknown kind ${c.kind}`);
     }
   }
   return out;

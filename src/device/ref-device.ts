@@ -1,6 +1,8 @@
-// The reference device: the whole core (registers, counters, framer, record sequence) in TypeScript.
-// It has no clock: timestamps and the cycle counter read 0, and nothing is ever stalled.
-import { FixFramerModel, type FrameSpan } from '../fix/ref-framer.js';
+// The reference device: the whole core (registers, counters, parser, record sequence) in TypeScript.
+// It has no clock: timestamps and the cycle counter read 0, and nothing is ever stalled. It sends one
+// field entry per record where the RTL packs up to two, so its EVENTS_OUT and record sequence numbers
+// count differently; everything else matches the RTL exactly.
+import { FixParserModel, type ParsedItem } from '../fix/ref-parser.js';
 import { hexAddr, RegisterError, type Device, type SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
 import type { DeviceEvent } from './events.js';
@@ -11,14 +13,21 @@ const U32 = 0xffffffff;
 export class RefDevice implements Device {
   readonly backend = 'ref' as const;
   private readonly queue = new EventQueue<DeviceEvent>();
-  private framer = new FixFramerModel();
+  private parser = new FixParserModel();
   private held: { bytes: Uint8Array; end: boolean }[] = [];
   private scratch = 0;
   private control = 0;
   private maxMsgLen = 0;
   private hiLatch = 0;
   private seq = 0;
-  private counters = { messages: 0, bytes: 0n, garbled: 0, garbledBytes: 0, truncated: 0, tooLong: 0, streams: 0, eventsOut: 0 };
+  private counters = RefDevice.zeroCounters();
+
+  private static zeroCounters() {
+    return {
+      messages: 0, bytes: 0n, garbled: 0, garbledBytes: 0, truncated: 0, tooLong: 0, badChecksum: 0, badBodyLength: 0,
+      fields: 0, streams: 0, eventsOut: 0,
+    };
+  }
 
   constructor() { this.reset(); }
 
@@ -26,7 +35,7 @@ export class RefDevice implements Device {
     this.scratch = REG_RESET.SCRATCH;
     this.control = REG_RESET.CONTROL;
     this.maxMsgLen = REG_RESET.FIX_MAX_MSG_LEN;
-    this.framer = new FixFramerModel(this.maxMsgLen);
+    this.parser = new FixParserModel(this.maxMsgLen);
     this.held = [];
     this.hiLatch = 0;
     this.seq = 0;
@@ -34,7 +43,7 @@ export class RefDevice implements Device {
   }
 
   private clearCounters(): void {
-    this.counters = { messages: 0, bytes: 0n, garbled: 0, garbledBytes: 0, truncated: 0, tooLong: 0, streams: 0, eventsOut: 0 };
+    this.counters = RefDevice.zeroCounters();
   }
 
   private checkAddress(addr: number): void {
@@ -65,6 +74,9 @@ export class RefDevice implements Device {
       case REG.FIX_TRUNCATED: return c.truncated >>> 0;
       case REG.FIX_TOO_LONG: return c.tooLong >>> 0;
       case REG.FIX_STREAMS: return c.streams >>> 0;
+      case REG.FIX_BAD_CHECKSUM: return c.badChecksum >>> 0;
+      case REG.FIX_BAD_BODY_LENGTH: return c.badBodyLength >>> 0;
+      case REG.FIX_FIELDS: return c.fields >>> 0;
       case REG.EVENTS_OUT: return c.eventsOut >>> 0;
       case REG.EVENT_STALL_CYCLES: return 0;
       default: throw new RegisterError(`read from register ${hexAddr(addr)} failed: no readable register there`, addr);
@@ -77,7 +89,7 @@ export class RefDevice implements Device {
     switch (addr) {
       case REG.SCRATCH: this.scratch = value; return;
       case REG.CONTROL: this.control = value; this.process(); return;
-      case REG.FIX_MAX_MSG_LEN: this.maxMsgLen = value; this.framer.maxMsgLen = value; return;
+      case REG.FIX_MAX_MSG_LEN: this.maxMsgLen = value; this.parser.maxMsgLen = value; return;
       case REG.COUNTER_CLEAR: if (value & 1) this.clearCounters(); return;
       default: throw new RegisterError(`write to register ${hexAddr(addr)} failed: no writable register there`, addr);
     }
@@ -99,28 +111,37 @@ export class RefDevice implements Device {
     const events: DeviceEvent[] = [];
     for (const chunk of this.held) {
       this.counters.bytes += BigInt(chunk.bytes.length);
-      const spans = this.framer.push(chunk.bytes);
-      if (chunk.end) this.framer.end(spans);
-      for (const s of spans) events.push(this.toEvent(s));
+      const items = this.parser.push(chunk.bytes);
+      if (chunk.end) this.parser.end(items);
+      for (const item of items) events.push(this.toEvent(item));
     }
     this.held = [];
     this.queue.push(events);
   }
 
-  private toEvent(s: FrameSpan): DeviceEvent {
+  private toEvent(item: ParsedItem): DeviceEvent {
     const c = this.counters;
     const seq = this.seq;
     this.seq = (this.seq + 1) >>> 0;
     c.eventsOut++;
-    if (s.kind === 'stream_end') {
-      c.streams++;
-      return { kind: 'stream_end', seq, bytes: s.offset, timestamp: 0n };
+    switch (item.kind) {
+      case 'stream_end':
+        c.streams++;
+        return { ...item, seq, timestamp: 0n };
+      case 'fix_field':
+        c.fields++;
+        return { ...item, seq };
+      case 'fix_frame':
+        switch (item.error) {
+          case null: c.messages++; break;
+          case 'garbled': c.garbled++; c.garbledBytes = (c.garbledBytes + item.length) >>> 0; break;
+          case 'truncated': c.truncated++; break;
+          case 'too_long': c.tooLong++; break;
+          case 'bad_checksum': c.badChecksum++; break;
+          case 'bad_body_length': c.badBodyLength++; break;
+        }
+        return { ...item, seq, timestamp: 0n };
     }
-    if (s.error === null) c.messages++;
-    else if (s.error === 'garbled') { c.garbled++; c.garbledBytes = (c.garbledBytes + s.length) >>> 0; }
-    else if (s.error === 'truncated') c.truncated++;
-    else if (s.error === 'too_long') c.tooLong++;
-    return { kind: 'fix_frame', seq, offset: s.offset, length: s.length, error: s.error, timestamp: 0n };
   }
 
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }

@@ -105,8 +105,13 @@ export class SteppedSimDevice extends SimDeviceBase {
   setEgressReady(probability: number, seed = 1): void { this.native.setEgressReady(probability, seed); }
 
   step(cycles: number): StepResult {
-    const r = this.native.step(cycles);
+    const r = this.stepRaw(cycles);
     return { events: decodeRecords(r.records), egressCycles: readBigCycles(r.egressCycles) };
+  }
+
+  /** step() without decoding: the records as the device wrote them, and one little-endian u64 cycle each. */
+  stepRaw(cycles: number): { records: Buffer; egressCycles: Buffer } {
+    return this.native.step(cycles);
   }
 
   close(): void { this.native.close(); }

@@ -24,7 +24,7 @@ export const REG = {
   CYCLE_LO: 0x020,
   /** ro: free-running cycle counter; reading LO latches HI (bits 63:32) */
   CYCLE_HI: 0x024,
-  /** ro: well-framed FIX messages */
+  /** ro: FIX messages without error */
   FIX_MESSAGES: 0x040,
   /** ro: bytes accepted on the FIX ingress; reading LO latches HI (bits 31:0) */
   FIX_BYTES_LO: 0x048,
@@ -40,6 +40,12 @@ export const REG = {
   FIX_TOO_LONG: 0x05C,
   /** ro: ingress streams ended (tlast) */
   FIX_STREAMS: 0x060,
+  /** ro: messages whose CheckSum (10) is wrong or not three digits */
+  FIX_BAD_CHECKSUM: 0x070,
+  /** ro: messages whose BodyLength (9) does not match */
+  FIX_BAD_BODY_LENGTH: 0x074,
+  /** ro: field index entries sent */
+  FIX_FIELDS: 0x078,
   /** ro: records delivered on the event egress */
   EVENTS_OUT: 0x064,
   /** ro: cycles a record waited for egress tready */
@@ -64,6 +70,7 @@ export const RECORD_BYTES = 64;
 export const KIND = {
   fix_frame: 1,
   stream_end: 2,
+  fix_fields: 3,
 } as const;
 export type KindName = keyof typeof KIND;
 
@@ -80,6 +87,7 @@ export type ErrorName = keyof typeof ERROR;
 export const KIND_NAME: Record<number, KindName | undefined> = {
   1: 'fix_frame',
   2: 'stream_end',
+  3: 'fix_fields',
 };
 export const ERROR_NAME: Record<number, ErrorName | undefined> = {
   0: 'none',
@@ -90,40 +98,189 @@ export const ERROR_NAME: Record<number, ErrorName | undefined> = {
   5: 'bad_body_length',
 };
 
-/** One event record as it sits in device memory (little-endian). */
-export interface RawRecord {
+export const DECODED = {
+  none: 0,
+  int: 1,
+  flag: 2,
+  decimal: 3,
+} as const;
+export type DecodedName = keyof typeof DECODED;
+export const DECODED_NAME: Record<number, DecodedName | undefined> = {
+  0: 'none',
+  1: 'int',
+  2: 'flag',
+  3: 'decimal',
+};
+export const FRAME_FLAG = {
+  MSG_SEQ_NUM: 0,
+  POSS_DUP: 1,
+  POSS_RESEND: 2,
+  BODY_LENGTH: 3,
+  CHECKSUM: 4,
+} as const;
+
+/** The fields every record starts with. */
+export interface RecordCommon {
   /** record kind (record.kinds) */
   kind: number;
   /** error code (record.errors) */
   error: number;
-  /** span length in bytes */
-  length: number;
-  /** byte offset of the span in its ingress stream */
-  offset: bigint;
-  /** device cycle at which the span's last byte was processed */
-  timestamp: bigint;
   /** record sequence number since reset, for loss detection */
   seq: number;
 }
 
-/** Reads the record that starts at byte `at` of `view`. */
-export function readRecord(view: DataView, at: number): RawRecord {
+export function readCommon(view: DataView, at: number): RecordCommon {
+  return { kind: view.getUint8(at + 0), error: view.getUint8(at + 1), seq: view.getUint32(at + 4, true) };
+}
+
+/** A fix_frame record as it sits in device memory (little-endian). */
+export interface FixFrameRecord extends RecordCommon {
+  /** record.frameFlags */
+  flags: number;
+  /** byte offset of the span in its ingress stream */
+  offset: bigint;
+  /** span length in bytes (saturates at 2^32-1) */
+  length: number;
+  /** field index entries sent for this span before this record */
+  fieldCount: number;
+  /** device cycle at which the span's last byte was processed */
+  timestamp: bigint;
+  /** MsgSeqNum (34), when flags.MSG_SEQ_NUM */
+  msgSeqNum: number;
+  /** BodyLength (9) as received, when flags.BODY_LENGTH */
+  bodyLength: number;
+  /** first two characters of MsgType (35), first in the low byte */
+  msgType: number;
+  /** sum of the bytes before 10=, modulo 256 */
+  computedChecksum: number;
+  /** length of the MsgType value (saturates at 255) */
+  msgTypeLength: number;
+  /** CheckSum (10) as received, when flags.CHECKSUM */
+  checksum: number;
+}
+
+export function readFixFrame(view: DataView, at: number): FixFrameRecord {
   return {
     kind: view.getUint8(at + 0),
     error: view.getUint8(at + 1),
-    length: view.getUint32(at + 4, true),
+    seq: view.getUint32(at + 4, true),
+    flags: view.getUint8(at + 3),
     offset: view.getBigUint64(at + 8, true),
-    timestamp: view.getBigUint64(at + 16, true),
-    seq: view.getUint32(at + 24, true),
+    length: view.getUint32(at + 16, true),
+    fieldCount: view.getUint32(at + 20, true),
+    timestamp: view.getBigUint64(at + 24, true),
+    msgSeqNum: view.getUint32(at + 32, true),
+    bodyLength: view.getUint32(at + 36, true),
+    msgType: view.getUint16(at + 40, true),
+    computedChecksum: view.getUint8(at + 42),
+    msgTypeLength: view.getUint8(at + 43),
+    checksum: view.getUint16(at + 44, true),
   };
 }
 
-/** Writes `rec` as a record at byte `at` of `view`; other bytes are left as they are. */
-export function writeRecord(view: DataView, at: number, rec: RawRecord): void {
+/** Writes a fix_frame record at byte `at`; bytes no field covers are left as they are. */
+export function writeFixFrame(view: DataView, at: number, rec: FixFrameRecord): void {
   view.setUint8(at + 0, rec.kind);
   view.setUint8(at + 1, rec.error);
-  view.setUint32(at + 4, rec.length, true);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 3, rec.flags);
   view.setBigUint64(at + 8, rec.offset, true);
-  view.setBigUint64(at + 16, rec.timestamp, true);
-  view.setUint32(at + 24, rec.seq, true);
+  view.setUint32(at + 16, rec.length, true);
+  view.setUint32(at + 20, rec.fieldCount, true);
+  view.setBigUint64(at + 24, rec.timestamp, true);
+  view.setUint32(at + 32, rec.msgSeqNum, true);
+  view.setUint32(at + 36, rec.bodyLength, true);
+  view.setUint16(at + 40, rec.msgType, true);
+  view.setUint8(at + 42, rec.computedChecksum);
+  view.setUint8(at + 43, rec.msgTypeLength);
+  view.setUint16(at + 44, rec.checksum, true);
+}
+
+/** A stream_end record as it sits in device memory (little-endian). */
+export interface StreamEndRecord extends RecordCommon {
+  /** bytes in the stream that ended */
+  offset: bigint;
+  /** device cycle of the end */
+  timestamp: bigint;
+}
+
+export function readStreamEnd(view: DataView, at: number): StreamEndRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    offset: view.getBigUint64(at + 8, true),
+    timestamp: view.getBigUint64(at + 24, true),
+  };
+}
+
+/** Writes a stream_end record at byte `at`; bytes no field covers are left as they are. */
+export function writeStreamEnd(view: DataView, at: number, rec: StreamEndRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setBigUint64(at + 8, rec.offset, true);
+  view.setBigUint64(at + 24, rec.timestamp, true);
+}
+
+/** One entry of a fix_fields record. */
+export interface FixFieldsEntry {
+  /** tag number */
+  tag: number;
+  /** value start, in bytes from the message start */
+  valueOffset: number;
+  /** value length in bytes */
+  valueLength: number;
+  /** record.decodedTypes */
+  decodedType: number;
+  /** digits after the decimal point */
+  scale: number;
+  /** decoded value, two's complement */
+  value: bigint;
+}
+
+export const FIX_FIELDS_ENTRIES = 2;
+
+/** A fix_fields record as it sits in device memory (little-endian). */
+export interface FixFieldsRecord extends RecordCommon {
+  /** valid entries in this record */
+  count: number;
+  /** stream offset of the message these fields belong to */
+  messageOffset: bigint;
+  entries: FixFieldsEntry[];
+}
+
+export function readFixFields(view: DataView, at: number): FixFieldsRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    count: view.getUint8(at + 2),
+    messageOffset: view.getBigUint64(at + 8, true),
+    entries: Array.from({ length: 2 }, (_, k) => ({
+      tag: view.getUint32(at + 16 + 24 * k + 0, true),
+      valueOffset: view.getUint32(at + 16 + 24 * k + 4, true),
+      valueLength: view.getUint32(at + 16 + 24 * k + 8, true),
+      decodedType: view.getUint8(at + 16 + 24 * k + 12),
+      scale: view.getUint8(at + 16 + 24 * k + 13),
+      value: view.getBigInt64(at + 16 + 24 * k + 16, true),
+    })),
+  };
+}
+
+/** Writes a fix_fields record at byte `at`; bytes no field covers are left as they are. */
+export function writeFixFields(view: DataView, at: number, rec: FixFieldsRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 2, rec.count);
+  view.setBigUint64(at + 8, rec.messageOffset, true);
+  rec.entries.slice(0, 2).forEach((entry, k) => {
+    view.setUint32(at + 16 + 24 * k + 0, entry.tag, true);
+    view.setUint32(at + 16 + 24 * k + 4, entry.valueOffset, true);
+    view.setUint32(at + 16 + 24 * k + 8, entry.valueLength, true);
+    view.setUint8(at + 16 + 24 * k + 12, entry.decodedType);
+    view.setUint8(at + 16 + 24 * k + 13, entry.scale);
+    view.setBigInt64(at + 16 + 24 * k + 16, entry.value, true);
+  });
 }

@@ -1,0 +1,375 @@
+// Golden model of hdl/fix/fix_parser.v: the same field entries and message records, in the same order,
+// from the same bytes, processed one byte at a time. The rules below are the contract both implement.
+//
+// Framing. A message starts at "8=FIX" and ends at the SOH that closes its "<SOH>10=" field. Bytes outside
+// a message are one garbled span, reported when the next "8=FIX" starts or the stream ends. A message
+// interrupted by "<SOH>8=FIX" is garbled and the new message starts at that "8"; one cut off by the end of
+// the stream is truncated; a message span longer than maxMsgLen is too_long.
+//
+// Fields. Inside a message, a field is digits, "=", value, SOH. Every SOH that closes a value gives one
+// field entry (tag, value offset from the message start, value length, decoded value). The message is
+// garbled when a field has no "=", an empty or non-digit tag, more than 9 tag digits or tag 0, or when
+// its second and third fields are not 9 and 35. Values of the decoded tags are converted: integers,
+// Y/N flags, and decimals as a signed 64-bit mantissa with the number of digits after the point.
+//
+// Verdicts for a message that reached its trailer, in priority order: too_long, garbled,
+// bad_body_length (BodyLength missing, not a number, or not the byte count from after the 9 field to the
+// SOH before 10=), bad_checksum (not three digits, or not the byte sum modulo 256 of everything before 10=).
+// Only such messages carry the summary (MsgType, MsgSeqNum, BodyLength, CheckSum, flags); spans that end
+// otherwise carry their field count and zeros.
+import type { FrameError } from '../device/events.js';
+
+export type DecodedType = 'none' | 'int' | 'flag' | 'decimal';
+
+export interface FieldEntry {
+  kind: 'fix_field';
+  /** Stream offset of the message the field belongs to. */
+  messageOffset: number;
+  tag: number;
+  /** Value start, in bytes from the message start. */
+  valueOffset: number;
+  valueLength: number;
+  decodedType: DecodedType;
+  /** Digits after the decimal point (decimal only). */
+  scale: number;
+  /** The decoded value: integer, flag (1 = Y), or decimal mantissa; 0 when not decoded. */
+  value: bigint;
+}
+
+export interface MessageSummary {
+  msgType: string;
+  /** Bytes in the MsgType value, saturating at 255; msgType holds at most the first two. */
+  msgTypeLength: number;
+  msgSeqNum: number | null;
+  bodyLength: number | null;
+  checksum: number | null;
+  computedChecksum: number;
+  possDup: boolean;
+  possResend: boolean;
+}
+
+export interface FrameRecord extends MessageSummary {
+  kind: 'fix_frame';
+  offset: number;
+  length: number;
+  error: FrameError | null;
+  /** Field entries sent for this span before this record. */
+  fieldCount: number;
+}
+
+export interface StreamEndRecord {
+  kind: 'stream_end';
+  /** Bytes in the stream that ended. */
+  bytes: number;
+}
+
+export type ParsedItem = FieldEntry | FrameRecord | StreamEndRecord;
+
+export const INT_TAGS: ReadonlySet<number> = new Set([9, 34, 36, 7, 16, 108]);
+export const FLAG_TAGS: ReadonlySet<number> = new Set([43, 97, 123]);
+export const DECIMAL_TAGS: ReadonlySet<number> = new Set([14, 31, 32, 38, 44, 6, 99, 151]);
+
+const SOH = 0x01;
+const C8 = 0x38, EQ = 0x3d, F = 0x46, I = 0x49, X = 0x58, C1 = 0x31, C0 = 0x30;
+const DOT = 0x2e, MINUS = 0x2d, Y = 0x59, N = 0x4e;
+const enum Mode { Idle, Garbage, Msg, Trailer }
+const MAX_TAG_DIGITS = 9;
+const I64_MAX = (1n << 63n) - 1n;
+/** Largest mantissa that still takes a digit as a plain number without losing precision. */
+const SAFE_MANT = Math.floor(Number.MAX_SAFE_INTEGER / 10) - 1;
+/** Byte sum of "8=FIX", the bytes every message starts with. */
+const START_SUM = (C8 + EQ + F + I + X) & 0xff;
+
+const NO_SUMMARY: MessageSummary = {
+  msgType: '', msgTypeLength: 0, msgSeqNum: null, bodyLength: null, checksum: null, computedChecksum: 0,
+  possDup: false, possResend: false,
+};
+
+export class FixParserModel {
+  private mode = Mode.Idle;
+  private start = 0;
+  private pos = 0;
+  private gcount = 0;
+  // the last five bytes, h4 the newest
+  private h0 = 0; private h1 = 0; private h2 = 0; private h3 = 0; private h4 = 0;
+
+  // the message being parsed
+  private garbled = false;
+  private fieldCount = 0;
+  private sum = 0;
+  private sumAtFieldEnd = 0;
+  private bodyStart = 0;
+  private msgType = '';
+  private msgTypeLength = 0;
+  private msgSeqNum: number | null = null;
+  private bodyLength: number | null = null;
+  private possDup = false;
+  private possResend = false;
+  // the field being parsed
+  private inValue = false;
+  private tag = 0;
+  private tagDigits = 0;
+  private tagBad = false;
+  private valueStart = 0;
+  private valueLength = 0;
+  private mant = 0;
+  private mantBig: bigint | null = null;
+  private digits = 0;
+  private neg = false;
+  private point = false;
+  private scale = 0;
+  private valueBad = false;
+  private overflow = false;
+  private firstChar = 0;
+
+  /** @param maxMsgLen messages longer than this many bytes are reported too_long */
+  constructor(public maxMsgLen = 4096) {}
+
+  /** Feeds bytes of the current stream; appends the entries and records they complete to `out`. */
+  push(bytes: Uint8Array, out: ParsedItem[] = []): ParsedItem[] {
+    for (let k = 0; k < bytes.length; k++) {
+      const b = bytes[k]!;
+      const p = this.pos;
+      switch (this.mode) {
+        case Mode.Idle:
+          this.mode = Mode.Garbage;
+          this.start = p;
+          this.gcount = 1;
+          break;
+        case Mode.Garbage:
+          if (this.isStart(b)) {
+            if (this.gcount > 4) out.push(this.frame(p - 4, 'garbled', false, false));
+            this.beginMessage(p - 4);
+          } else if (this.gcount < 7) {
+            this.gcount++;
+          }
+          break;
+        case Mode.Msg:
+          if (this.isStart(b) && this.h0 === SOH) {
+            out.push(this.frame(p - 4, 'garbled', true, false));
+            this.beginMessage(p - 4);
+          } else {
+            if (this.h2 === SOH && this.h3 === C1 && this.h4 === C0 && b === EQ) this.mode = Mode.Trailer;
+            this.parseByte(b, p, out);
+          }
+          break;
+        case Mode.Trailer:
+          this.parseByte(b, p, out);
+          if (b === SOH) {
+            out.push(this.frame(p + 1, null, true, true));
+            this.mode = Mode.Idle;
+          }
+          break;
+      }
+      this.h0 = this.h1; this.h1 = this.h2; this.h2 = this.h3; this.h3 = this.h4; this.h4 = b;
+      this.pos = p + 1;
+    }
+    return out;
+  }
+
+  /** Ends the current stream (tlast): flushes the pending span, reports stream_end, starts over. */
+  end(out: ParsedItem[] = []): ParsedItem[] {
+    if (this.mode === Mode.Garbage) out.push(this.frame(this.pos, 'garbled', false, false));
+    else if (this.mode !== Mode.Idle) out.push(this.frame(this.pos, 'truncated', true, false));
+    out.push({ kind: 'stream_end', bytes: this.pos });
+    this.mode = Mode.Idle;
+    this.start = 0;
+    this.pos = 0;
+    this.h0 = this.h1 = this.h2 = this.h3 = this.h4 = 0;
+    return out;
+  }
+
+  private isStart(b: number): boolean {
+    return b === X && this.h1 === C8 && this.h2 === EQ && this.h3 === F && this.h4 === I;
+  }
+
+  /** State after "8=FIX" at `start`: inside the value of field 8, three bytes in. */
+  private beginMessage(start: number): void {
+    this.mode = Mode.Msg;
+    this.start = start;
+    this.garbled = false;
+    this.fieldCount = 0;
+    this.sum = START_SUM;
+    this.sumAtFieldEnd = 0;
+    this.bodyStart = 0;
+    this.msgType = '';
+    this.msgTypeLength = 0;
+    this.msgSeqNum = null;
+    this.bodyLength = null;
+    this.possDup = false;
+    this.possResend = false;
+    this.tag = 8;
+    this.tagBad = false;
+    this.tagDigits = 1;
+    this.beginValue(2);
+    this.valueLength = 3;
+    this.valueBad = true;  // "FIX" is not a number
+    this.firstChar = F;
+  }
+
+  private beginValue(valueStart: number): void {
+    this.inValue = true;
+    this.valueStart = valueStart;
+    this.valueLength = 0;
+    this.mant = 0;
+    this.mantBig = null;
+    this.digits = 0;
+    this.neg = false;
+    this.point = false;
+    this.scale = 0;
+    this.valueBad = false;
+    this.overflow = false;
+    this.firstChar = 0;
+  }
+
+  private parseByte(b: number, p: number, out: ParsedItem[]): void {
+    const rel = (p - this.start) >>> 0;
+    if (!this.inValue) {
+      this.sum = (this.sum + b) & 0xff;
+      if (b === EQ) {
+        if (this.tagDigits === 0 || this.tagDigits > MAX_TAG_DIGITS || this.tag === 0 || this.tagBad) this.garbled = true;
+        this.beginValue(rel + 1);
+      } else if (b === SOH) {
+        this.garbled = true;  // a field without "="
+        this.sumAtFieldEnd = this.sum;
+        this.resetTag();
+      } else if (b >= 0x30 && b <= 0x39) {
+        this.tag = (Math.imul(this.tag, 10) + (b - 0x30)) >>> 0;
+        this.tagDigits = Math.min(this.tagDigits + 1, MAX_TAG_DIGITS + 1);
+      } else {
+        this.tagBad = true;
+      }
+      return;
+    }
+    if (b !== SOH) {
+      this.sum = (this.sum + b) & 0xff;
+      this.valueByte(b);
+      return;
+    }
+    // SOH: the field is complete. The checksum covers everything before "10=".
+    const computed = this.sumAtFieldEnd;
+    this.sum = (this.sum + b) & 0xff;
+    this.sumAtFieldEnd = this.sum;
+    const entry = this.entry();
+    out.push(entry);
+    const n = this.fieldCount;
+    this.fieldCount = (this.fieldCount + 1) >>> 0;
+    if (n === 1) {
+      if (this.tag !== 9) this.garbled = true;
+      this.bodyStart = rel + 1;
+      this.bodyLength = entry.decodedType === 'int' && entry.value >= 0n && entry.value <= 0xffffffffn ? Number(entry.value) : null;
+    } else if (n === 2 && this.tag !== 35) {
+      this.garbled = true;
+    }
+    if (this.tag === 34 && this.msgSeqNum === null && entry.decodedType === 'int' && entry.value >= 0n && entry.value <= 0xffffffffn) {
+      this.msgSeqNum = Number(entry.value);
+    }
+    if (entry.decodedType === 'flag' && entry.value === 1n) {
+      if (this.tag === 43) this.possDup = true;
+      if (this.tag === 97) this.possResend = true;
+    }
+    if (this.mode === Mode.Trailer) {
+      this.trailer = {
+        computed,
+        bodyActual: (this.valueStart - 3 - this.bodyStart) >>> 0,
+        checksum: this.isChecksumValue() ? this.mant : null,
+      };
+    }
+    this.resetTag();
+  }
+
+  /** What the closing "10=" field said, for the verdict. */
+  private trailer: { computed: number; bodyActual: number; checksum: number | null } = { computed: 0, bodyActual: 0, checksum: null };
+
+  private isChecksumValue(): boolean {
+    return this.valueLength === 3 && this.digits === 3 && !this.valueBad && !this.point && !this.neg;
+  }
+
+  private resetTag(): void {
+    this.inValue = false;
+    this.tag = 0;
+    this.tagDigits = 0;
+    this.tagBad = false;
+  }
+
+  private valueByte(b: number): void {
+    if (this.valueLength === 0) this.firstChar = b;
+    if (this.fieldCount === 2) {
+      if (this.valueLength < 2) this.msgType += String.fromCharCode(b);
+      this.msgTypeLength = Math.min(this.msgTypeLength + 1, 255);
+    }
+    this.valueLength = (this.valueLength + 1) >>> 0;
+    if (b >= 0x30 && b <= 0x39) {
+      const d = b - 0x30;
+      this.digits = Math.min(this.digits + 1, 4);
+      if (this.point) {
+        if (this.scale === 255) this.overflow = true;
+        else this.scale++;
+      }
+      if (this.overflow) return;
+      if (this.mantBig === null && this.mant < SAFE_MANT) {
+        this.mant = this.mant * 10 + d;
+      } else {
+        const m = (this.mantBig ?? BigInt(this.mant)) * 10n + BigInt(d);
+        if (m > I64_MAX) this.overflow = true;
+        else this.mantBig = m;
+      }
+    } else if (b === DOT) {
+      if (this.point) this.valueBad = true;
+      this.point = true;
+    } else if (b === MINUS && this.valueLength === 1) {
+      this.neg = true;
+    } else {
+      this.valueBad = true;
+    }
+  }
+
+  private entry(): FieldEntry {
+    const t = this.tag;
+    let decodedType: DecodedType = 'none';
+    let value = 0n;
+    let scale = 0;
+    if (FLAG_TAGS.has(t)) {
+      if (this.valueLength === 1 && (this.firstChar === Y || this.firstChar === N)) {
+        decodedType = 'flag';
+        value = this.firstChar === Y ? 1n : 0n;
+      }
+    } else if (INT_TAGS.has(t) || DECIMAL_TAGS.has(t)) {
+      const numeric = this.digits > 0 && !this.valueBad && !this.overflow;
+      const isInt = INT_TAGS.has(t);
+      if (numeric && !(isInt && this.point)) {
+        decodedType = isInt ? 'int' : 'decimal';
+        const m = this.mantBig ?? BigInt(this.mant);
+        value = this.neg ? -m : m;
+        scale = isInt ? 0 : this.scale;
+      }
+    }
+    return {
+      kind: 'fix_field', messageOffset: this.start, tag: t, valueOffset: this.valueStart,
+      valueLength: this.valueLength, decodedType, scale, value,
+    };
+  }
+
+  private frame(end: number, error: FrameError | null, isMessage: boolean, complete: boolean): FrameRecord {
+    const length = end - this.start;
+    const tooLong = isMessage && length > this.maxMsgLen;
+    const fieldCount = isMessage ? this.fieldCount : 0;
+    let verdict = error;
+    let summary = NO_SUMMARY;
+    if (complete) {
+      const t = this.trailer;
+      const checksum = t.checksum;
+      if (this.garbled) verdict = 'garbled';
+      else if (this.bodyLength === null || this.bodyLength !== t.bodyActual) verdict = 'bad_body_length';
+      else if (checksum === null || checksum !== t.computed) verdict = 'bad_checksum';
+      summary = {
+        msgType: this.msgType, msgTypeLength: this.msgTypeLength, msgSeqNum: this.msgSeqNum, bodyLength: this.bodyLength,
+        checksum, computedChecksum: t.computed, possDup: this.possDup, possResend: this.possResend,
+      };
+    }
+    return {
+      kind: 'fix_frame', offset: this.start, length: Math.min(length, 0xffffffff), error: tooLong ? 'too_long' : verdict,
+      fieldCount, ...summary,
+    };
+  }
+}
