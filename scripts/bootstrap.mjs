@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40'];
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev'];
 const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
@@ -48,10 +48,12 @@ if (!existsSync(installed) || mtime(lock) > mtime(installed) || mtime(path.join(
 }
 
 // ---- Debian tools ----------------------------------------------------------------------------------
-const zlibMissing = !existsSync('/usr/include/zlib.h');
+// headers that packages bring, by package
+const HEADERS = { 'zlib1g-dev': '/usr/include/zlib.h', 'libquickfix-dev': '/usr/include/quickfix/Message.h' };
+const missingHeaders = Object.entries(HEADERS).filter(([, h]) => !existsSync(h)).map(([pkg]) => pkg);
 const missingTools = Object.entries(TOOLS).filter(([, cmd]) => !has(cmd)).map(([pkg]) => pkg);
-if (missingTools.length || zlibMissing) {
-  const pkgs = [...new Set([...missingTools, ...(zlibMissing ? ['zlib1g-dev'] : [])])].filter((p) => APT_PACKAGES.includes(p));
+if (missingTools.length || missingHeaders.length) {
+  const pkgs = [...new Set([...missingTools, ...missingHeaders])].filter((p) => APT_PACKAGES.includes(p));
   const isRoot = process.getuid?.() === 0;
   const sudo = !isRoot && run('sudo', ['-n', 'true'], { capture: true }).status === 0;
   if (!isRoot && !sudo) die(`missing ${pkgs.join(', ')}: run \`sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}\``);
