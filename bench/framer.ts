@@ -102,7 +102,7 @@ export async function threadedRate(messages: Buffer[], runs: number): Promise<Th
     let frames = 0;
     for await (const e of dev.events()) {
       if (e.kind === 'fix_frame') frames++;
-      else break;
+      else if (e.kind === 'stream_end') break;
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cycles = Number(dev.cycles() - c0);

@@ -162,6 +162,7 @@ function ts() {
   L.push('/** The fields every record starts with. */', 'export interface RecordCommon {');
   for (const f of record.common) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
   L.push('}', '');
+  L.push(`export const RECORD_AT_COMMON = { ${record.common.map((f) => `${camel(f.name)}: ${f.offset}`).join(', ')} } as const;`);
   L.push('export function readCommon(view: DataView, at: number): RecordCommon {');
   L.push(`  return { ${record.common.map((f) => `${camel(f.name)}: ${get(f, `at + ${f.offset}`)}`).join(', ')} };`, '}', '');
   for (const l of layouts) {
@@ -172,6 +173,13 @@ function ts() {
       for (const f of l.entries.fields) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
       L.push('}', '', `export const ${upper(l.name)}_ENTRIES = ${l.entries.count};`, '');
     }
+    L.push(`/** Byte offsets of the ${l.name} fields, for decoders that read only what they need. */`);
+    L.push(`export const ${upper(l.name)}_AT = { ${l.fields.map((f) => `${camel(f.name)}: ${f.offset}`).join(', ')} } as const;`);
+    if (l.entries) {
+      L.push(`export const ${upper(l.name)}_ENTRY_AT = { ${l.entries.fields.map((f) => `${camel(f.name)}: ${f.offset}`).join(', ')} } as const;`);
+      L.push(`export const ${upper(l.name)}_ENTRY0 = ${l.entries.offset};`, `export const ${upper(l.name)}_ENTRY_STRIDE = ${l.entries.stride};`);
+    }
+    L.push('');
     L.push(`/** A ${l.name} record as it sits in device memory (little-endian). */`, `export interface ${T}Record extends RecordCommon {`);
     for (const f of own) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
     if (l.entries) L.push(`  entries: ${T}Entry[];`);

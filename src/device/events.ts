@@ -2,8 +2,8 @@
 // its field entries (in field order) followed by its fix_frame event; see src/fix/ref-parser.ts.
 import type { FieldEntry, FrameRecord } from '../fix/ref-parser.js';
 import {
-  DECODED_NAME, ERROR_NAME, FIX_FIELDS_ENTRIES, FRAME_FLAG, KIND, RECORD_BYTES, readCommon, readFixFields, readFixFrame,
-  readStreamEnd, type ErrorName,
+  DECODED_NAME, ERROR_NAME, FIX_FIELDS_AT, FIX_FIELDS_ENTRIES, FIX_FIELDS_ENTRY0, FIX_FIELDS_ENTRY_AT, FIX_FIELDS_ENTRY_STRIDE,
+  FRAME_FLAG, KIND, RECORD_AT_COMMON, RECORD_BYTES, readFixFrame, readStreamEnd, type DecodedName, type ErrorName,
 } from './generated/layout.js';
 
 export type FrameError = Exclude<ErrorName, 'none'>;
@@ -36,6 +36,13 @@ export class DeviceProtocolError extends Error {
   readonly code = 'DEVICE_PROTOCOL';
 }
 
+/** A little-endian u64 as a number, without a BigInt on the way (field records are the hot path). */
+function readU64(view: DataView, at: number, what: string): number {
+  const hi = view.getUint32(at + 4, true);
+  if (hi > 0x1fffff) throw new DeviceProtocolError(`${what} is beyond 2^53`);
+  return hi * 0x100000000 + view.getUint32(at, true);
+}
+
 function toSafeNumber(v: bigint, what: string): number {
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new DeviceProtocolError(`${what} ${v} is beyond 2^53`);
   return Number(v);
@@ -50,21 +57,28 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let at = 0; at < buf.byteLength; at += RECORD_BYTES) {
-    const c = readCommon(view, at);
-    if (c.kind === KIND.fix_fields) {
-      const r = readFixFields(view, at);
-      if (r.count < 1 || r.count > FIX_FIELDS_ENTRIES) throw new DeviceProtocolError(`record ${r.seq} holds ${r.count} field entries`);
-      const messageOffset = toSafeNumber(r.messageOffset, 'message offset');
-      for (let k = 0; k < r.count; k++) {
-        const e = r.entries[k]!;
-        const decodedType = DECODED_NAME[e.decodedType];
-        if (decodedType === undefined) throw new DeviceProtocolError(`record ${r.seq} has unknown decoded type ${e.decodedType}`);
+    const kind = view.getUint8(at + RECORD_AT_COMMON.kind);
+    const seq = view.getUint32(at + RECORD_AT_COMMON.seq, true);
+    if (kind === KIND.fix_fields) {
+      const count = view.getUint8(at + FIX_FIELDS_AT.count);
+      if (count < 1 || count > FIX_FIELDS_ENTRIES) throw new DeviceProtocolError(`record ${seq} holds ${count} field entries`);
+      const messageOffset = readU64(view, at + FIX_FIELDS_AT.messageOffset, 'message offset');
+      for (let k = 0; k < count; k++) {
+        const e = at + FIX_FIELDS_ENTRY0 + k * FIX_FIELDS_ENTRY_STRIDE;
+        const type = view.getUint8(e + FIX_FIELDS_ENTRY_AT.decodedType);
+        const decodedType: DecodedName | undefined = DECODED_NAME[type];
+        if (decodedType === undefined) throw new DeviceProtocolError(`record ${seq} has unknown decoded type ${type}`);
         out.push({
-          kind: 'fix_field', seq: r.seq, messageOffset, tag: e.tag, valueOffset: e.valueOffset, valueLength: e.valueLength,
-          decodedType, scale: e.scale, value: e.value,
+          kind: 'fix_field', seq, messageOffset,
+          tag: view.getUint32(e + FIX_FIELDS_ENTRY_AT.tag, true),
+          valueOffset: view.getUint32(e + FIX_FIELDS_ENTRY_AT.valueOffset, true),
+          valueLength: view.getUint32(e + FIX_FIELDS_ENTRY_AT.valueLength, true),
+          decodedType,
+          scale: view.getUint8(e + FIX_FIELDS_ENTRY_AT.scale),
+          value: type === 0 ? 0n : view.getBigInt64(e + FIX_FIELDS_ENTRY_AT.value, true),
         });
       }
-    } else if (c.kind === KIND.fix_frame) {
+    } else if (kind === KIND.fix_frame) {
       const r = readFixFrame(view, at);
       const name = ERROR_NAME[r.error];
       if (name === undefined) throw new DeviceProtocolError(`record ${r.seq} has unknown error code ${r.error}`);
@@ -86,11 +100,11 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
         possResend: bit(r.flags, FRAME_FLAG.POSS_RESEND),
         timestamp: r.timestamp,
       });
-    } else if (c.kind === KIND.stream_end) {
+    } else if (kind === KIND.stream_end) {
       const r = readStreamEnd(view, at);
       out.push({ kind: 'stream_end', seq: r.seq, bytes: toSafeNumber(r.offset, 'stream length'), timestamp: r.timestamp });
     } else {
-      throw new DeviceProtocolError(`record ${c.seq} has unknown kind ${c.kind}`);
+      throw new DeviceProtocolError(`record ${seq} has unknown kind ${kind}`);
     }
   }
   return out;

@@ -4,6 +4,7 @@ import { loadAddon, type NativeSimDevice } from './addon.js';
 import type { Device, SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
 import { decodeRecords, type DeviceEvent } from './events.js';
+import { RECORD_BYTES } from './generated/layout.js';
 
 const HIGH_WATER_BYTES = 4 << 20;
 const LOW_WATER_BYTES = 1 << 20;
@@ -86,7 +87,7 @@ export class SimDevice extends SimDeviceBase implements Device {
 
 export interface StepResult {
   events: DeviceEvent[];
-  /** The cycle at which each event left the device. */
+  /** The cycle at which each event's record left the device. */
   egressCycles: bigint[];
 }
 
@@ -106,7 +107,15 @@ export class SteppedSimDevice extends SimDeviceBase {
 
   step(cycles: number): StepResult {
     const r = this.stepRaw(cycles);
-    return { events: decodeRecords(r.records), egressCycles: readBigCycles(r.egressCycles) };
+    const recordCycles = readBigCycles(r.egressCycles);
+    const events: DeviceEvent[] = [];
+    const egressCycles: bigint[] = [];
+    recordCycles.forEach((cycle, k) => {
+      const before = events.length;
+      decodeRecords(r.records.subarray(k * RECORD_BYTES, (k + 1) * RECORD_BYTES), events);
+      for (let n = before; n < events.length; n++) egressCycles.push(cycle);
+    });
+    return { events, egressCycles };
   }
 
   /** step() without decoding: the records as the device wrote them, and one little-endian u64 cycle each. */

@@ -129,9 +129,13 @@ export interface RecordCommon {
   seq: number;
 }
 
+export const RECORD_AT_COMMON = { kind: 0, error: 1, seq: 4 } as const;
 export function readCommon(view: DataView, at: number): RecordCommon {
   return { kind: view.getUint8(at + 0), error: view.getUint8(at + 1), seq: view.getUint32(at + 4, true) };
 }
+
+/** Byte offsets of the fix_frame fields, for decoders that read only what they need. */
+export const FIX_FRAME_AT = { kind: 0, error: 1, seq: 4, flags: 3, offset: 8, length: 16, fieldCount: 20, timestamp: 24, msgSeqNum: 32, bodyLength: 36, msgType: 40, computedChecksum: 42, msgTypeLength: 43, checksum: 44 } as const;
 
 /** A fix_frame record as it sits in device memory (little-endian). */
 export interface FixFrameRecord extends RecordCommon {
@@ -196,6 +200,9 @@ export function writeFixFrame(view: DataView, at: number, rec: FixFrameRecord): 
   view.setUint16(at + 44, rec.checksum, true);
 }
 
+/** Byte offsets of the stream_end fields, for decoders that read only what they need. */
+export const STREAM_END_AT = { kind: 0, error: 1, seq: 4, offset: 8, timestamp: 24 } as const;
+
 /** A stream_end record as it sits in device memory (little-endian). */
 export interface StreamEndRecord extends RecordCommon {
   /** bytes in the stream that ended */
@@ -240,6 +247,12 @@ export interface FixFieldsEntry {
 }
 
 export const FIX_FIELDS_ENTRIES = 2;
+
+/** Byte offsets of the fix_fields fields, for decoders that read only what they need. */
+export const FIX_FIELDS_AT = { kind: 0, error: 1, seq: 4, count: 2, messageOffset: 8 } as const;
+export const FIX_FIELDS_ENTRY_AT = { tag: 0, valueOffset: 4, valueLength: 8, decodedType: 12, scale: 13, value: 16 } as const;
+export const FIX_FIELDS_ENTRY0 = 16;
+export const FIX_FIELDS_ENTRY_STRIDE = 24;
 
 /** A fix_fields record as it sits in device memory (little-endian). */
 export interface FixFieldsRecord extends RecordCommon {
