@@ -1,43 +1,90 @@
-// `npm run bench`: every performance figure of tickgate, measured on this machine. `--json` for machines.
+// `npm run bench`: the performance figures of tickgate, measured on this machine. `--json` for machines.
+// Cycle counts come from the Verilated RTL (exact); software rates are medians of repeated runs.
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { benchMessages, framerLatency, framerThroughput, softwareRates, threadedRate } from './framer.js';
+import path from 'node:path';
+import { packageRoot } from '../src/device/addon.js';
+import { benchMessages, parserLatency, parserThroughput, softwareRates, threadedRate } from './fix-parser.js';
+import { jspurefixRates } from './peer-jspurefix.js';
+import { median } from './stats.js';
+import { SteppedSimDevice } from '../src/device/sim-device.js';
 
-const TARGETS = { framerBytesPerCycle: 7, simCyclesPerSecond: 1_000_000 };
+const TARGETS = { parserBytesPerCycle: 7, parserLatencyCycles: 6, simCyclesPerSecond: 1_000_000 };
+
+/** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
+function simCyclesPerSecond(wire: Buffer, runs: number): number {
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const dev = new SteppedSimDevice();
+    dev.writeReg(0x00c, 1);
+    dev.sendNow(wire, { end: true });
+    const cycles = Math.ceil(wire.length / 8);
+    const t0 = process.hrtime.bigint();
+    for (let n = 0; n < cycles; n += 8192) dev.stepRaw(8192);
+    rates.push(Math.ceil(cycles / 8192) * 8192 / (Number(process.hrtime.bigint() - t0) / 1e9));
+    dev.close();
+  }
+  return median(rates);
+}
+
+function synthReport(): unknown {
+  const file = path.join(packageRoot(), 'build', 'synth', 'report.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+}
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const runs = 5;
   const messages = benchMessages(20_000);
-  const throughput = framerThroughput(messages);
-  // 8 consecutive lengths put the last byte in every lane of the beat
-  const latency = framerLatency(benchMessages(40).slice(1, 33));
+  const wire = Buffer.concat(messages);
+  const throughput = parserThroughput(messages);
+  // 32 consecutive messages of growing length put the last byte in every lane of the beat
+  const latency = parserLatency(benchMessages(40).slice(1, 33));
+  const simSpeed = simCyclesPerSecond(wire, runs);
   const threaded = await threadedRate(messages, runs);
   const software = await softwareRates(messages, runs);
+  const peer = await jspurefixRates(wire, messages.length, runs);
+  const met = {
+    parserBytesPerCycle: throughput.bytesPerCycle >= TARGETS.parserBytesPerCycle,
+    parserLatencyCycles: latency.max <= TARGETS.parserLatencyCycles,
+    simCyclesPerSecond: simSpeed >= TARGETS.simCyclesPerSecond,
+  };
   const report = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
-    framer: { throughput, latencyCycles: latency },
-    simulation: threaded,
-    software,
-    targets: {
-      framerBytesPerCycle: { target: TARGETS.framerBytesPerCycle, measured: throughput.bytesPerCycle, met: throughput.bytesPerCycle >= TARGETS.framerBytesPerCycle },
-      simCyclesPerSecond: { target: TARGETS.simCyclesPerSecond, measured: threaded.cyclesPerSecond, met: threaded.cyclesPerSecond >= TARGETS.simCyclesPerSecond },
-    },
+    input: { messages: messages.length, bytes: wire.length, mix: 'execution reports with 5% heartbeats, FIX.4.4' },
+    fixParser: { throughput, latencyCycles: latency },
+    simulation: { steppedCyclesPerSecond: simSpeed, threaded },
+    software: { ...software, jspurefix: peer, goldenModelVsJspurefixView: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond },
+    synthesis: synthReport(),
+    targets: { ...TARGETS, met },
   };
   if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;
   }
   const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  const ok = (b: boolean) => (b ? 'met' : 'NOT MET');
   console.log(`tickgate bench — ${report.machine.cpu}, ${report.machine.cpus} cores, Node ${report.machine.node}`);
-  console.log('\nFIX framer (cycles counted in the Verilated RTL)');
-  console.log(`  throughput   ${f(throughput.bytesPerCycle, 3)} bytes/cycle  (${f(throughput.bytes)} bytes, ${f(throughput.messages)} messages, ${f(throughput.cycles)} cycles)  target ≥ ${TARGETS.framerBytesPerCycle}: ${met(report.targets.framerBytesPerCycle.met)}`);
-  console.log(`  latency      ${latency.min}–${latency.max} cycles from the last beat in to the record out (${latency.samples} messages, every end lane)`);
-  console.log(`\nSimulation through the addon (threaded, median of ${runs} runs)`);
-  console.log(`  ${f(threaded.cyclesPerSecond)} cycles/s   ${f(threaded.messagesPerSecond)} messages/s  target ≥ ${f(TARGETS.simCyclesPerSecond)} cycles/s: ${met(report.targets.simCyclesPerSecond.met)}`);
-  console.log(`\nHost software (median of ${runs} runs)`);
-  console.log(`  golden parser model   ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
-  console.log(`  record decode         ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
+  console.log(`input: ${f(messages.length)} FIX messages, ${f(wire.length)} bytes (${report.input.mix})`);
+  console.log('\nFIX parser core (cycles counted in the Verilated RTL)');
+  console.log(`  throughput  ${f(throughput.bytesPerCycle, 3)} bytes/cycle (${f(throughput.cycles)} cycles)   target ≥ ${TARGETS.parserBytesPerCycle}: ${ok(met.parserBytesPerCycle)}`);
+  console.log(`  latency     ${latency.min}–${latency.max} cycles, last beat in to frame record out (${latency.samples} messages, every end lane)   target ≤ ${TARGETS.parserLatencyCycles}: ${ok(met.parserLatencyCycles)}`);
+  console.log(`\nSimulation through the addon (median of ${runs} runs)`);
+  console.log(`  stepped, no host decoding   ${f(simSpeed)} cycles/s   target ≥ ${f(TARGETS.simCyclesPerSecond)}: ${ok(met.simCyclesPerSecond)}`);
+  console.log(`  threaded, records decoded   ${f(threaded.cyclesPerSecond)} cycles/s, ${f(threaded.messagesPerSecond)} messages/s end to end`);
+  console.log(`\nHost software on the same messages (median of ${runs} runs)`);
+  console.log(`  golden model (field index + binary values)   ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
+  console.log(`  jspurefix ${peer.version} parse to view            ${f(peer.viewMessagesPerSecond)} messages/s`);
+  console.log(`  jspurefix ${peer.version} parse to object          ${f(peer.objectMessagesPerSecond)} messages/s`);
+  console.log(`  golden model / jspurefix view                ${f(report.software.goldenModelVsJspurefixView, 2)}×`);
+  console.log(`  record decode (device records to events)     ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
+  const synth = report.synthesis as { results?: Array<Record<string, unknown>>; fmaxMHz?: number } | null;
+  console.log('\nSynthesis (from the last `npm run synth`, build/synth/report.json)');
+  if (!synth?.results) console.log('  not run yet: `npm run synth`');
+  else {
+    for (const r of synth.results) console.log(`  ${String(r.target).padEnd(7)} LUTs ${r.luts}  FFs ${r.ffs}  BRAM ${r.bram}${r.lutram !== undefined ? `  LUTRAM ${r.lutram}` : ''}  CARRY ${r.carry}`);
+    if (synth.fmaxMHz !== undefined) console.log(`  nextpnr-ice40 Fmax estimate ${synth.fmaxMHz} MHz`);
+  }
 }
 
 main().catch((err) => {

@@ -4,7 +4,11 @@
 #include <verilated_fst_c.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
 
 #include "Vtickgate_core.h"
 #include "tickgate_layout.h"
@@ -268,6 +272,17 @@ void SimBackend::clockLoop() {
   }
 }
 
+// Coverage builds only: one file per device, merged by scripts/coverage.mjs.
+void SimBackend::writeCoverage() {
+#if VM_COVERAGE
+  static std::atomic<unsigned> serial{0};
+  const char* dir = std::getenv("TICKGATE_COVERAGE_DIR");
+  if (!dir || !*dir) return;
+  std::string file = std::string(dir) + "/device-" + std::to_string(::getpid()) + "-" + std::to_string(serial++) + ".dat";
+  context_->coveragep()->write(file.c_str());
+#endif
+}
+
 void SimBackend::close() {
   if (closed_.exchange(true)) return;
   {
@@ -278,6 +293,7 @@ void SimBackend::close() {
   if (clock_.joinable()) clock_.join();
   std::lock_guard<std::mutex> lock(mutex_);
   top_->final();
+  writeCoverage();
   if (trace_) trace_->close();
   trace_.reset();
   top_.reset();

@@ -49,6 +49,7 @@ class SimBackend : public Backend {
   };
 
   void requireOpen() const;
+  void writeCoverage();
   void resetLocked(uint32_t cycles);
   void driveAndSettle();           // drives the inputs for this cycle and evaluates with clk low
   void clockEdge();                // takes the handshakes of this cycle, then the rising edge

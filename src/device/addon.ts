@@ -55,7 +55,9 @@ let cached: Addon | undefined;
 
 export function loadAddon(): Addon {
   if (cached) return cached;
-  const file = path.join(packageRoot(), 'build', 'tickgate.node');
+  // TICKGATE_ADDON_VARIANT=coverage selects the coverage build (scripts/coverage.mjs)
+  const variant = process.env.TICKGATE_ADDON_VARIANT === 'coverage' ? ['coverage'] : [];
+  const file = path.join(packageRoot(), 'build', ...variant, 'tickgate.node');
   if (!existsSync(file)) {
     throw new Error(`the simulation addon ${path.relative(process.cwd(), file) || file} is not built: run \`npm run build\``);
   }

@@ -69,6 +69,13 @@ export const INT_TAGS: ReadonlySet<number> = new Set([9, 34, 36, 7, 16, 108]);
 export const FLAG_TAGS: ReadonlySet<number> = new Set([43, 97, 123]);
 export const DECIMAL_TAGS: ReadonlySet<number> = new Set([14, 31, 32, 38, 44, 6, 99, 151]);
 
+const enum TagClass { None, Int, Flag, Decimal }
+/** Tag number to its class, for the tags below 256 (every decoded tag is). */
+const TAG_CLASS = new Uint8Array(256);
+for (const t of INT_TAGS) TAG_CLASS[t] = TagClass.Int;
+for (const t of FLAG_TAGS) TAG_CLASS[t] = TagClass.Flag;
+for (const t of DECIMAL_TAGS) TAG_CLASS[t] = TagClass.Decimal;
+
 const SOH = 0x01;
 const C8 = 0x38, EQ = 0x3d, F = 0x46, I = 0x49, X = 0x58, C1 = 0x31, C0 = 0x30;
 const DOT = 0x2e, MINUS = 0x2d, Y = 0x59, N = 0x4e;
@@ -326,17 +333,18 @@ export class FixParserModel {
 
   private entry(): FieldEntry {
     const t = this.tag;
+    const cls = t < 256 ? TAG_CLASS[t]! : TagClass.None;
     let decodedType: DecodedType = 'none';
     let value = 0n;
     let scale = 0;
-    if (FLAG_TAGS.has(t)) {
+    if (cls === TagClass.Flag) {
       if (this.valueLength === 1 && (this.firstChar === Y || this.firstChar === N)) {
         decodedType = 'flag';
         value = this.firstChar === Y ? 1n : 0n;
       }
-    } else if (INT_TAGS.has(t) || DECIMAL_TAGS.has(t)) {
+    } else if (cls !== TagClass.None) {
       const numeric = this.digits > 0 && !this.valueBad && !this.overflow;
-      const isInt = INT_TAGS.has(t);
+      const isInt = cls === TagClass.Int;
       if (numeric && !(isInt && this.point)) {
         decodedType = isInt ? 'int' : 'decimal';
         const m = this.mantBig ?? BigInt(this.mant);

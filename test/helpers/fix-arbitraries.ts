@@ -42,7 +42,7 @@ export function rawMessage({ begin, msgType, body, bodyLengthDelta, checksumText
 
 const shape = (mostlyValid: boolean) => fc.record({
   begin: fc.constantFrom('FIX.4.2', 'FIX.4.4', 'FIXT.1.1'),
-  msgType: fc.constantFrom('0', '8', 'D', 'A', 'AE', 'j', 'XYZ'),
+  msgType: fc.constantFrom('0', '8', 'D', 'A', 'AE', 'j', 'XYZ', 'L'.repeat(300)),
   body: fc.array(mostlyValid ? field : fc.oneof({ weight: 6, arbitrary: field }, { weight: 1, arbitrary: noEquals }), { maxLength: 14 }),
   bodyLengthDelta: mostlyValid ? fc.constant(0) : fc.oneof(fc.constant(0), fc.integer({ min: -3, max: 3 })),
   checksumText: mostlyValid ? fc.constant(null) : fc.oneof(fc.constant(null), digits(3, 3), fc.constantFrom('1', '1234', 'abc', '')),

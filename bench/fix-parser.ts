@@ -1,4 +1,4 @@
-// Framer benchmarks: throughput and latency counted in simulated cycles (exact, machine independent), and
+// FIX parser benchmarks: throughput and latency counted in simulated cycles (exact, machine independent), and
 // the wall-clock rate of the threaded simulation and of the host-side software on this machine.
 import { REG, REG_BIT } from '../src/device/generated/layout.js';
 import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
@@ -20,7 +20,7 @@ export interface ThroughputResult {
 }
 
 /** Bytes per cycle from the first beat accepted to the last record out, for one stream of realistic messages. */
-export function framerThroughput(messages: Buffer[]): ThroughputResult {
+export function parserThroughput(messages: Buffer[]): ThroughputResult {
   const dev = new SteppedSimDevice();
   try {
     enable(dev);
@@ -34,7 +34,7 @@ export function framerThroughput(messages: Buffer[]): ThroughputResult {
       r.forEach(([e, c]) => { if (e.kind === 'fix_frame') { frames++; lastFrameCycle = c; } });
       if (r.some(([e]) => e.kind === 'stream_end')) break;
     }
-    if (frames !== messages.length) throw new Error(`framer bench: ${frames} records for ${messages.length} messages`);
+    if (frames !== messages.length) throw new Error(`parser bench: ${frames} records for ${messages.length} messages`);
     const cycles = Number(lastFrameCycle - start) + 1;
     return { messages: frames, bytes: wire.length, cycles, bytesPerCycle: wire.length / cycles };
   } finally {
@@ -57,7 +57,7 @@ export interface LatencyResult {
  * Cycles from the clock edge that accepts a message's last beat to the edge that hands out its record,
  * over messages whose last byte falls in every lane of the beat.
  */
-export function framerLatency(messages: Buffer[]): LatencyResult {
+export function parserLatency(messages: Buffer[]): LatencyResult {
   const dev = new SteppedSimDevice();
   const lat: number[] = [];
   try {
