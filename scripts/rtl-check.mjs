@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // RTL checks for CI and developers.
 //   lint:  verilator --lint-only -Wall with every module as top; any message fails.
-//   synth: Yosys synth_ice40 and synth_xilinx of the core; any warning fails; prints resource counts
-//          (add --json for a JSON object).
+//   synth: Yosys synth_ice40 and synth_xilinx of the core (the two run in parallel); any warning fails;
+//          prints resource counts, then places and routes the ice40 netlist with nextpnr-ice40 (HX8K) for
+//          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
 import { $, fs, os, path } from 'zx';
-import { CORES, HDL_INCLUDE, hdlSources, TOP } from './rtl-sources.mjs';
+import { CORES, FMAX_TOP, HDL_INCLUDE, ROOT, fmaxSources, hdlSources, TOP } from './rtl-sources.mjs';
 
 $.quiet = true;
 $.nothrow = true;
@@ -14,8 +15,9 @@ const sources = hdlSources();
 
 async function lint() {
   let failed = 0;
-  for (const top of CORES) {
-    const r = await $`verilator --lint-only -Wall -I${HDL_INCLUDE} --top-module ${top} ${sources}`;
+  for (const top of [...CORES, FMAX_TOP]) {
+    const files = top === FMAX_TOP ? fmaxSources() : sources;
+    const r = await $`verilator --lint-only -Wall -I${HDL_INCLUDE} --top-module ${top} ${files}`;
     const out = (r.stdout + r.stderr).trim();
     if (r.exitCode !== 0 || out) { console.error(`lint ${top}: FAILED\n${out}`); failed++; }
     else console.log(`lint ${top}: clean`);
@@ -36,37 +38,67 @@ function sum(cells, re) {
   return Object.entries(cells).filter(([k]) => re.test(k)).reduce((n, [, v]) => n + v, 0);
 }
 
-async function synth(target) {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tickgate-synth-'));
-  const log = path.join(dir, 'yosys.log');
-  const script = `read_verilog -sv -I${HDL_INCLUDE} ${sources.join(' ')}; synth_${target} -top ${TOP}; stat`;
+// ice40 synthesises the timing harness (the core plus a 128-bit LFSR driving its inputs, 129 FFs more)
+// because nextpnr needs a design with few pins; xilinx synthesises the core alone.
+async function synth(target, dir) {
+  const log = path.join(dir, `yosys-${target}.log`);
+  const top = target === 'ice40' ? FMAX_TOP : TOP;
+  const files = target === 'ice40' ? fmaxSources() : sources;
+  const json = path.join(dir, `${target}.json`);
+  const script = `read_verilog -sv -I${HDL_INCLUDE} ${files.join(' ')}; synth_${target} -top ${top}${target === 'ice40' ? ` -json ${json}` : ''}; stat`;
   const t0 = Date.now();
   const r = await $`yosys -q -l ${log} -p ${script}`;
   const text = await fs.readFile(log, 'utf8').catch(() => '');
-  await fs.rm(dir, { recursive: true, force: true });
   const warnings = text.split('\n').filter((l) => /^Warning:/.test(l));
-  const cells = cellCounts(text, TOP);
+  const cells = cellCounts(text, top);
   const summary = target === 'ice40'
     ? { luts: cells.SB_LUT4 ?? 0, ffs: sum(cells, /^SB_DFF/), bram: cells.SB_RAM40_4K ?? 0, carry: cells.SB_CARRY ?? 0 }
     : { luts: sum(cells, /^LUT\d$/), ffs: sum(cells, /^FD/), lutram: sum(cells, /^RAM\d+[MSX]/), bram: sum(cells, /^RAMB/), carry: sum(cells, /^CARRY/) };
-  return { target, ok: r.exitCode === 0 && warnings.length === 0, exitCode: r.exitCode, warnings, seconds: (Date.now() - t0) / 1000, ...summary, errors: r.exitCode === 0 ? '' : (r.stderr || text.slice(-2000)) };
+  return { target, top, ok: r.exitCode === 0 && warnings.length === 0, exitCode: r.exitCode, warnings, seconds: (Date.now() - t0) / 1000, ...summary, json, errors: r.exitCode === 0 ? '' : (r.stderr || text.slice(-2000)) };
+}
+
+/** nextpnr-ice40 place and route on an HX8K; the Fmax it reports for clk. */
+async function fmax(json, dir) {
+  const t0 = Date.now();
+  const r = await $`nextpnr-ice40 --hx8k --package ct256 --json ${json} --pcf-allow-unconstrained --freq 100 --seed 1 --log ${path.join(dir, 'nextpnr.log')}`;
+  const text = await fs.readFile(path.join(dir, 'nextpnr.log'), 'utf8').catch(() => r.stderr);
+  const all = [...text.matchAll(/Max frequency for clock\s+'[^']*':\s+([\d.]+) MHz/g)];
+  const util = /ICESTORM_LC:\s+(\d+)\/\s*(\d+)/.exec(text);
+  return {
+    ok: r.exitCode === 0 && all.length > 0,
+    fmaxMHz: all.length ? Number(all.at(-1)[1]) : null,
+    logicCells: util ? `${util[1]}/${util[2]}` : null,
+    seconds: (Date.now() - t0) / 1000,
+    error: r.exitCode === 0 ? '' : text.split('\n').filter((l) => /ERROR/.test(l)).join('\n'),
+  };
 }
 
 if (mode === 'lint') {
   process.exit((await lint()) ? 1 : 0);
 } else if (mode === 'synth') {
-  const results = [];
-  for (const target of ['ice40', 'xilinx']) results.push(await synth(target));
-  if (json) console.log(JSON.stringify({ top: TOP, results }, null, 2));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tickgate-synth-'));
+  const results = await Promise.all(['ice40', 'xilinx'].map((t) => synth(t, dir)));
+  const ice40 = results[0];
+  const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, error: 'ice40 synthesis failed' };
+  for (const r of results) delete r.json;
+  const report = { top: TOP, results, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, date: new Date().toISOString() };
+  await fs.mkdirp(path.join(ROOT, 'build', 'synth'));
+  await fs.writeFile(path.join(ROOT, 'build', 'synth', 'report.json'), JSON.stringify(report, null, 2));
+  if (json) console.log(JSON.stringify(report, null, 2));
   else {
-    console.log(`synthesis of ${TOP} (Yosys)`);
+    console.log(`synthesis of ${TOP} (Yosys; ice40 includes the ${FMAX_TOP} timing harness)`);
     console.log('target   ok     LUTs     FFs   BRAM  LUTRAM  CARRY  seconds');
     for (const r of results) {
       console.log(`${r.target.padEnd(8)} ${String(r.ok).padEnd(5)} ${String(r.luts).padStart(6)} ${String(r.ffs).padStart(7)} ${String(r.bram).padStart(6)} ${String(r.lutram ?? '-').padStart(7)} ${String(r.carry).padStart(6)} ${r.seconds.toFixed(1).padStart(8)}`);
       for (const w of r.warnings) console.log(`  ${w}`);
       if (r.errors) console.log(r.errors);
     }
+    console.log(pnr.ok
+      ? `nextpnr-ice40 (HX8K): ${pnr.logicCells} logic cells, Fmax ${pnr.fmaxMHz} MHz (${pnr.seconds.toFixed(1)} s)`
+      : `nextpnr-ice40 (HX8K): no Fmax: ${pnr.error}`);
   }
+  await fs.rm(dir, { recursive: true, force: true });
+  // a design that does not fit the HX8K is reported, not a CI failure; synthesis errors and warnings are
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 } else {
   console.error('usage: rtl-check.mjs lint | synth [--json]');

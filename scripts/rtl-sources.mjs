@@ -8,6 +8,12 @@ export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
 const DIRS = ['common', 'csr', 'fix', 'core'];
 
 export const TOP = 'tickgate_core';
+/** The timing harness for place and route: the core with its inputs from an LFSR (hdl/boards/fmax/). */
+export const FMAX_TOP = 'fmax_top';
+
+export function fmaxSources() {
+  return [...hdlSources(), path.join(ROOT, 'hdl', 'boards', 'fmax', 'fmax_top.v')];
+}
 
 export function hdlSources() {
   return DIRS.flatMap((d) =>

@@ -4,13 +4,18 @@
 // fix_frame record. The rules (framing, garbled, verdict priority) are written out at the top of the
 // golden model, src/fix/ref-parser.ts; this module implements exactly those.
 //
-// Pattern matches for every lane ("8=FIX", "<SOH>8=FIX", "<SOH>10=", SOH) are computed in parallel over
-// a window of the last 5 bytes plus the beat. The lanes are then walked in order in one combinational
-// pass that carries the tokenizer state from lane to lane, so any number of fields may end in one beat.
-// One record leaves per cycle: a record of up to two field entries, or one frame record. When a lane
-// needs a record slot that this cycle has already used, the beat is held and the walk resumes at that
-// lane next cycle (ptr_reg). A message's frame record leaves the cycle after its last field entry
-// (frame_pending_reg). Ingress tkeep must be contiguous from lane 0.
+// Stage 1, the lane walk: pattern matches for every lane ("8=FIX", "<SOH>8=FIX", "<SOH>10=") are computed
+// in parallel over a window of the last 5 bytes plus the beat; the lanes are then walked in order in one
+// combinational pass that carries the tokenizer state from lane to lane, so any number of fields may end
+// in one beat. Digits are only shifted into BCD registers here (tags and values), which keeps the
+// lane-to-lane chain free of carries. One token leaves the walk per cycle: up to two field entries, or
+// one frame. When a lane needs a token slot this cycle has already used, the beat is held and the walk
+// resumes at that lane next cycle (ptr_reg). A message's frame token follows the cycle after its last
+// field entry (frame_pending_reg). Ingress tkeep must be contiguous from lane 0.
+//
+// Stage 2, the record stage: converts the BCD of the token's entries to binary (bcd_to_binary), drops
+// values beyond a signed 64-bit integer, keeps BodyLength and MsgSeqNum for the message's frame, decides
+// the frame verdict and formats the record.
 `default_nettype none
 `include "tickgate_layout.vh"
 module fix_parser #(
@@ -53,21 +58,27 @@ localparam [1:0] OUT_FRAME = 2'd2;
 localparam [7:0] SOH = 8'h01;
 localparam [7:0] START_SUM = 8'd92;          // ("8" + "=" + "F" + "I" + "X") mod 256
 localparam [3:0] MAX_TAG_DIGITS = 4'd9;
-localparam [63:0] MANT_LIMIT = 64'd922337203685477580;  // (2^63 - 1) / 10
+localparam [4:0] MAX_SIG_DIGITS = 5'd19;    // 10^19 > 2^63: a 20th significant digit overflows
+localparam [63:0] I64_MAX = 64'h7FFF_FFFF_FFFF_FFFF;
+localparam TAG_BCD = 36;                     // nine digits
+localparam VAL_BCD_LO = 64;                  // nineteen digits, kept as 16 + 3 so no register is wider
+localparam VAL_BCD_HI = 12;                  // than 64 bits (a cheap word for Verilator)
 
-// ---- framing state ---------------------------------------------------------------------------------------
-reg [1:0]           mode_reg, mode_next;
+// Counters and the mode are plain registers, not state machines for Yosys to re-encode: its FSM
+// extraction enumerates their transitions over the whole walk and does not finish.
+// ---- stage 1 state: framing -----------------------------------------------------------------------------
+(* fsm_encoding = "none" *) reg [1:0]           mode_reg, mode_next;
 reg [63:0]          start_reg, start_next;          // stream offset where the pending span starts
-reg [2:0]           gcount_reg, gcount_next;        // bytes in the garbage span so far, saturating at 7
+(* fsm_encoding = "none" *) reg [2:0]           gcount_reg, gcount_next;        // bytes in the garbage span so far, saturating at 7
 reg [63:0]          beat_pos_reg, beat_pos_next;    // stream offset of lane 0 of the current beat
-reg [LANE_BITS-1:0] ptr_reg, ptr_next;              // first lane of the held beat not yet walked
+(* fsm_encoding = "none" *) reg [LANE_BITS-1:0] ptr_reg, ptr_next;              // first lane of the held beat not yet walked
 reg [HIST*8-1:0]    hist_reg, hist_next;            // last HIST bytes before this beat, newest on top
 reg                 end_pending_reg, end_pending_next;
-reg                 frame_pending_reg, frame_pending_next;  // the message's frame record is due
+reg                 frame_pending_reg, frame_pending_next;  // the message's frame token is due
 reg [63:0]          frame_end_reg, frame_end_next;  // stream offset after the message's last byte
 reg [31:0]          mrel_reg, mrel_next;            // lane 0 of the beat, in bytes from the message start
 
-// ---- message state ---------------------------------------------------------------------------------------
+// ---- stage 1 state: the message ---------------------------------------------------------------------------
 reg        garbled_reg, garbled_next;
 reg [31:0] field_count_reg, field_count_next;
 reg [7:0]  sum_reg, sum_next;                       // byte sum of the message so far
@@ -75,35 +86,30 @@ reg [7:0]  sum_fe_reg, sum_fe_next;                 // byte sum up to the last f
 reg [31:0] body_start_reg, body_start_next;
 reg [15:0] msg_type_reg, msg_type_next;
 reg [7:0]  msg_type_len_reg, msg_type_len_next;
-reg [31:0] seqnum_reg, seqnum_next;
-reg        seqnum_ok_reg, seqnum_ok_next;
-reg [31:0] body_len_reg, body_len_next;
-reg        body_len_ok_reg, body_len_ok_next;
 reg        poss_dup_reg, poss_dup_next;
 reg        poss_resend_reg, poss_resend_next;
 reg [7:0]  tr_computed_reg, tr_computed_next;       // what the closing 10= field found
 reg [31:0] tr_body_actual_reg, tr_body_actual_next;
-reg [9:0]  tr_checksum_reg, tr_checksum_next;
+reg [11:0] tr_checksum_reg, tr_checksum_next;       // three BCD digits
 reg        tr_checksum_ok_reg, tr_checksum_ok_next;
 
-// ---- field state -----------------------------------------------------------------------------------------
-reg        in_value_reg, in_value_next;
-reg [31:0] tag_reg, tag_next;
-reg [3:0]  tag_digits_reg, tag_digits_next;         // saturates at MAX_TAG_DIGITS + 1
-reg        tag_bad_reg, tag_bad_next;
-reg [31:0] value_start_reg, value_start_next;
-reg [31:0] value_len_reg, value_len_next;
-reg [63:0] mant_reg, mant_next;
-reg [2:0]  digits_reg, digits_next;                 // saturates at 4
-reg        neg_reg, neg_next;
-reg        point_reg, point_next;
-reg [7:0]  scale_reg, scale_next;
-reg        value_bad_reg, value_bad_next;
-reg        ovf_reg, ovf_next;
-reg [7:0]  first_char_reg, first_char_next;
-
-reg [REC_WIDTH-1:0] rec_reg;
-reg                 rec_valid_reg;
+// ---- stage 1 state: the field -------------------------------------------------------------------------------
+reg               in_value_reg, in_value_next;
+reg [TAG_BCD-1:0] tag_reg, tag_next;                // BCD, the last nine digits
+(* fsm_encoding = "none" *) reg [3:0]         tag_digits_reg, tag_digits_next;  // saturates at MAX_TAG_DIGITS + 1
+reg               tag_bad_reg, tag_bad_next;
+reg [31:0]        value_start_reg, value_start_next;
+(* fsm_encoding = "none" *) reg [2:0]         vlen_reg, vlen_next;              // value bytes so far, saturating at 7
+reg [VAL_BCD_LO-1:0] val_lo_reg, val_lo_next;       // BCD of the significant digits
+reg [VAL_BCD_HI-1:0] val_hi_reg, val_hi_next;
+(* fsm_encoding = "none" *) reg [4:0]         sig_reg, sig_next;                // significant digits (leading zeros skipped)
+(* fsm_encoding = "none" *) reg [2:0]         digits_reg, digits_next;          // digit bytes, saturating at 4
+reg               neg_reg, neg_next;
+reg               point_reg, point_next;
+reg [7:0]         scale_reg, scale_next;
+reg               value_bad_reg, value_bad_next;
+reg               ovf_reg, ovf_next;
+reg [7:0]         first_char_reg, first_char_next;
 
 // ---- per-lane pattern matches over the window ------------------------------------------------------------
 wire [WIN*8-1:0] window = {s_axis_tdata, hist_reg};
@@ -130,20 +136,20 @@ always @* begin
     end
 end
 
-function is_int_tag(input [31:0] t);
-    is_int_tag = t == 32'd9 || t == 32'd34 || t == 32'd36 || t == 32'd7 || t == 32'd16 || t == 32'd108;
+function is_int_tag(input [TAG_BCD-1:0] t);
+    is_int_tag = t == 36'h9 || t == 36'h34 || t == 36'h36 || t == 36'h7 || t == 36'h16 || t == 36'h108;
 endfunction
 
-function is_flag_tag(input [31:0] t);
-    is_flag_tag = t == 32'd43 || t == 32'd97 || t == 32'd123;
+function is_flag_tag(input [TAG_BCD-1:0] t);
+    is_flag_tag = t == 36'h43 || t == 36'h97 || t == 36'h123;
 endfunction
 
-function is_decimal_tag(input [31:0] t);
-    is_decimal_tag = t == 32'd14 || t == 32'd31 || t == 32'd32 || t == 32'd38 || t == 32'd44 || t == 32'd6 ||
-                     t == 32'd99 || t == 32'd151;
+function is_decimal_tag(input [TAG_BCD-1:0] t);
+    is_decimal_tag = t == 36'h14 || t == 36'h31 || t == 36'h32 || t == 36'h38 || t == 36'h44 || t == 36'h6 ||
+                     t == 36'h99 || t == 36'h151;
 endfunction
 
-// ---- lane walk -------------------------------------------------------------------------------------------
+// ---- stage 1: lane walk ------------------------------------------------------------------------------------
 // Positions inside the beat are small deltas (lane + 4, so "4 bytes back" fits), turned into 64-bit
 // stream offsets once, after the walk.
 localparam [DELTA_BITS-1:0] AT = 0;                    // the byte in this lane
@@ -155,35 +161,46 @@ function [DELTA_BITS-1:0] delta(input [DELTA_BITS-1:0] lane, input [DELTA_BITS-1
     delta = lane + FOUR - back;
 endfunction
 
-reg [LANE_BITS:0]    valid_lanes;     // bytes in the beat (tkeep is contiguous from lane 0)
-reg [KEEP_WIDTH-1:0] lane_todo;       // lanes still to walk in the current beat
-reg                  can_emit;
+// token from the walk
+reg                  t_ready;          // the token register can take a token this cycle
 reg [1:0]            out_kind;
 reg                  out_stream_end;
-reg                  out_complete;    // the frame record of a message that reached its trailer
+reg                  out_complete;     // the frame of a message that reached its trailer
 reg [7:0]            out_error;
-reg                  out_is_message;  // too_long applies
-reg [31:0]           out_field_count;
+reg                  out_is_message;   // too_long applies
+reg                  fr_count_from_reg; // a garbled frame's field count: field_count_reg + fr_count_add
+reg [1:0]            fr_count_add;
 reg                  emit_start_in_beat;
 reg [DELTA_BITS-1:0] emit_start_delta;
 reg [DELTA_BITS-1:0] emit_end_delta;
 reg [DELTA_BITS-1:0] trailer_end_delta;
 reg                  trailer_seen;
-reg                  start_in_beat;   // the span start was set during this walk, at start_delta
+reg                  start_in_beat;    // the span start was set during this walk, at start_delta
 reg [DELTA_BITS-1:0] start_delta;
+reg                  began;            // a message began during this walk
+reg [1:0]            fc_small;         // fields of the current message so far, saturating at 3
+reg [1:0]            fc_add;           // fields of the current message completed during this walk
 reg                  stop;
 reg                  beat_done;
 reg                  tready_int;
 reg [1:0]            n_entries;
+reg [LANE_BITS:0]    valid_lanes;      // bytes in the beat (tkeep is contiguous from lane 0)
+reg [KEEP_WIDTH-1:0] lane_todo;        // lanes still to walk in the current beat
 
-// field entry slots of this cycle's fix_fields record
-reg [31:0] e_tag [0:1];
-reg [31:0] e_voff [0:1];
-reg [31:0] e_vlen [0:1];
-reg [7:0]  e_type [0:1];
-reg [7:0]  e_scale [0:1];
-reg [63:0] e_mant [0:1];
-reg        e_neg [0:1];
+// field entry slots of this cycle's token
+reg [TAG_BCD-1:0] e_tag [0:1];
+reg [VAL_BCD_LO-1:0] e_val_lo [0:1];
+reg [VAL_BCD_HI-1:0] e_val_hi [0:1];
+reg               e_neg [0:1];
+reg [7:0]         e_type [0:1];        // before the range check of stage 2
+reg               e_flag_y [0:1];
+reg [7:0]         e_scale [0:1];
+reg [31:0]        e_voff [0:1];
+reg [31:0]        e_vend [0:1];        // offset of the closing SOH
+reg               e_first [0:1];       // field 8, the message's first
+reg               e_body_len [0:1];    // the second field (BodyLength when well-formed)
+reg               e_msg_type [0:1];    // the third field (MsgType when well-formed)
+reg               e_trailer [0:1];     // the closing 10= field
 
 // per-lane temporaries
 reg [7:0]  b;
@@ -192,36 +209,23 @@ reg [3:0]  d;
 reg [31:0] rel;
 reg        need_frame, need_entry, blocked;
 reg [7:0]  f_type;
-reg [63:0] f_mant;
-reg        f_neg;
-reg [7:0]  f_scale;
-reg        nonneg32;
 reg [7:0]  computed;
 integer i, s;
 
 always @* begin
     mode_next = mode_reg;
-    start_next = start_reg;
     gcount_next = gcount_reg;
     ptr_next = ptr_reg;
     end_pending_next = end_pending_reg;
     frame_pending_next = frame_pending_reg;
     mrel_next = mrel_reg;
     garbled_next = garbled_reg;
-    field_count_next = field_count_reg;
     sum_next = sum_reg;
     sum_fe_next = sum_fe_reg;
-    body_start_next = body_start_reg;
     msg_type_next = msg_type_reg;
-    msg_type_len_next = msg_type_len_reg;
-    seqnum_next = seqnum_reg;
-    seqnum_ok_next = seqnum_ok_reg;
-    body_len_next = body_len_reg;
-    body_len_ok_next = body_len_ok_reg;
     poss_dup_next = poss_dup_reg;
     poss_resend_next = poss_resend_reg;
     tr_computed_next = tr_computed_reg;
-    tr_body_actual_next = tr_body_actual_reg;
     tr_checksum_next = tr_checksum_reg;
     tr_checksum_ok_next = tr_checksum_ok_reg;
     in_value_next = in_value_reg;
@@ -229,8 +233,10 @@ always @* begin
     tag_digits_next = tag_digits_reg;
     tag_bad_next = tag_bad_reg;
     value_start_next = value_start_reg;
-    value_len_next = value_len_reg;
-    mant_next = mant_reg;
+    vlen_next = vlen_reg;
+    val_lo_next = val_lo_reg;
+    val_hi_next = val_hi_reg;
+    sig_next = sig_reg;
     digits_next = digits_reg;
     neg_next = neg_reg;
     point_next = point_reg;
@@ -245,13 +251,13 @@ always @* begin
     end
     lane_todo = s_axis_tkeep & ({KEEP_WIDTH{1'b1}} << ptr_reg);
 
-    can_emit = !rec_valid_reg || m_axis_tready;
     out_kind = OUT_NONE;
     out_stream_end = 1'b0;
     out_complete = 1'b0;
     out_error = `TG_ERR_NONE;
     out_is_message = 1'b0;
-    out_field_count = 32'd0;
+    fr_count_from_reg = 1'b0;
+    fr_count_add = 2'd0;
     emit_start_in_beat = 1'b0;
     emit_start_delta = 0;
     emit_end_delta = delta(0, AT);
@@ -259,18 +265,27 @@ always @* begin
     trailer_seen = 1'b0;
     start_in_beat = 1'b0;
     start_delta = 0;
+    began = 1'b0;
+    fc_small = field_count_reg > 32'd2 ? 2'd3 : field_count_reg[1:0];
+    fc_add = 2'd0;
     stop = 1'b0;
     beat_done = 1'b0;
     tready_int = 1'b0;
     n_entries = 2'd0;
     for (s = 0; s < 2; s = s + 1) begin
-        e_tag[s] = 32'd0;
-        e_voff[s] = 32'd0;
-        e_vlen[s] = 32'd0;
-        e_type[s] = `TG_DECODED_NONE;
-        e_scale[s] = 8'd0;
-        e_mant[s] = 64'd0;
+        e_tag[s] = {TAG_BCD{1'b0}};
+        e_val_lo[s] = {VAL_BCD_LO{1'b0}};
+        e_val_hi[s] = {VAL_BCD_HI{1'b0}};
         e_neg[s] = 1'b0;
+        e_type[s] = `TG_DECODED_NONE;
+        e_flag_y[s] = 1'b0;
+        e_scale[s] = 8'd0;
+        e_voff[s] = 32'd0;
+        e_vend[s] = 32'd0;
+        e_first[s] = 1'b0;
+        e_body_len[s] = 1'b0;
+        e_msg_type[s] = 1'b0;
+        e_trailer[s] = 1'b0;
     end
     b = 8'd0;
     is_digit = 1'b0;
@@ -280,21 +295,17 @@ always @* begin
     need_entry = 1'b0;
     blocked = 1'b0;
     f_type = `TG_DECODED_NONE;
-    f_mant = 64'd0;
-    f_neg = 1'b0;
-    f_scale = 8'd0;
-    nonneg32 = 1'b0;
     computed = 8'd0;
 
-    if (can_emit && frame_pending_reg) begin
+    if (t_ready && frame_pending_reg) begin
         out_kind = OUT_FRAME;
         out_complete = 1'b1;
         out_is_message = 1'b1;
-        out_field_count = field_count_reg;
+        fr_count_from_reg = 1'b1;
         frame_pending_next = 1'b0;
     end
 
-    if (can_emit && end_pending_reg) begin
+    if (t_ready && end_pending_reg) begin
         // stream ended: flush the pending span, then report stream_end
         if (out_kind == OUT_NONE) begin
             out_kind = OUT_FRAME;
@@ -304,7 +315,7 @@ always @* begin
             end else if (mode_reg != MODE_IDLE) begin
                 out_error = `TG_ERR_TRUNCATED;
                 out_is_message = 1'b1;
-                out_field_count = field_count_reg;
+                fr_count_from_reg = 1'b1;
             end else begin
                 out_stream_end = 1'b1;
                 emit_start_in_beat = 1'b1;
@@ -312,7 +323,7 @@ always @* begin
                 end_pending_next = 1'b0;
             end
         end
-    end else if (can_emit && enable && s_axis_tvalid) begin
+    end else if (t_ready && enable && s_axis_tvalid) begin
         for (i = 0; i < KEEP_WIDTH; i = i + 1) begin
             if (!stop && lane_todo[i]) begin
                 b = win[HIST+i];
@@ -334,7 +345,8 @@ always @* begin
                         out_kind = OUT_FRAME;
                         out_error = `TG_ERR_GARBLED;
                         out_is_message = mode_next == MODE_MSG;
-                        out_field_count = mode_next == MODE_MSG ? field_count_next : 32'd0;
+                        fr_count_from_reg = mode_next == MODE_MSG && !began;
+                        fr_count_add = mode_next == MODE_MSG ? fc_add : 2'd0;
                         emit_start_in_beat = start_in_beat;
                         emit_start_delta = start_delta;
                         emit_end_delta = delta(i[DELTA_BITS-1:0], BACK4);
@@ -356,11 +368,13 @@ always @* begin
                                     sum_next = sum_next + b;
                                     if (b == "=") begin
                                         if (tag_digits_next == 4'd0 || tag_digits_next > MAX_TAG_DIGITS ||
-                                            tag_next == 32'd0 || tag_bad_next) garbled_next = 1'b1;
+                                            tag_next == {TAG_BCD{1'b0}} || tag_bad_next) garbled_next = 1'b1;
                                         in_value_next = 1'b1;
                                         value_start_next = rel + 32'd1;
-                                        value_len_next = 32'd0;
-                                        mant_next = 64'd0;
+                                        vlen_next = 3'd0;
+                                        val_lo_next = {VAL_BCD_LO{1'b0}};
+                        val_hi_next = {VAL_BCD_HI{1'b0}};
+                                        sig_next = 5'd0;
                                         digits_next = 3'd0;
                                         neg_next = 1'b0;
                                         point_next = 1'b0;
@@ -371,22 +385,21 @@ always @* begin
                                     end else if (b == SOH) begin
                                         garbled_next = 1'b1;  // a field without "="
                                         sum_fe_next = sum_next;
-                                        tag_next = 32'd0;
+                                        tag_next = {TAG_BCD{1'b0}};
                                         tag_digits_next = 4'd0;
                                         tag_bad_next = 1'b0;
                                     end else if (is_digit) begin
-                                        tag_next = (tag_next << 3) + (tag_next << 1) + {28'd0, d};
+                                        tag_next = {tag_next[TAG_BCD-5:0], d};
                                         if (tag_digits_next != MAX_TAG_DIGITS + 4'd1) tag_digits_next = tag_digits_next + 4'd1;
                                     end else begin
                                         tag_bad_next = 1'b1;
                                     end
                                 end else if (b != SOH) begin
                                     sum_next = sum_next + b;
-                                    if (value_len_next == 32'd0) first_char_next = b;
-                                    if (field_count_next == 32'd2) begin
-                                        if (value_len_next == 32'd0) msg_type_next[7:0] = b;
-                                        if (value_len_next == 32'd1) msg_type_next[15:8] = b;
-                                        if (msg_type_len_next != 8'd255) msg_type_len_next = msg_type_len_next + 8'd1;
+                                    if (vlen_next == 3'd0) first_char_next = b;
+                                    if (fc_small == 2'd2) begin
+                                        if (vlen_next == 3'd0) msg_type_next[7:0] = b;
+                                        if (vlen_next == 3'd1) msg_type_next[15:8] = b;
                                     end
                                     if (is_digit) begin
                                         if (digits_next != 3'd4) digits_next = digits_next + 3'd1;
@@ -394,83 +407,68 @@ always @* begin
                                             if (scale_next == 8'd255) ovf_next = 1'b1;
                                             else scale_next = scale_next + 8'd1;
                                         end
-                                        if (!ovf_next) begin
-                                            if (mant_next > MANT_LIMIT || (mant_next == MANT_LIMIT && d > 4'd7)) ovf_next = 1'b1;
-                                            else mant_next = (mant_next << 3) + (mant_next << 1) + {60'd0, d};
+                                        if (!ovf_next && (sig_next != 5'd0 || d != 4'd0)) begin
+                                            if (sig_next == MAX_SIG_DIGITS) begin
+                                                ovf_next = 1'b1;
+                                            end else begin
+                                                val_hi_next = {val_hi_next[VAL_BCD_HI-5:0], val_lo_next[VAL_BCD_LO-1 -: 4]};
+                                                val_lo_next = {val_lo_next[VAL_BCD_LO-5:0], d};
+                                                sig_next = sig_next + 5'd1;
+                                            end
                                         end
                                     end else if (b == ".") begin
                                         if (point_next) value_bad_next = 1'b1;
                                         point_next = 1'b1;
-                                    end else if (b == "-" && value_len_next == 32'd0) begin
+                                    end else if (b == "-" && vlen_next == 3'd0) begin
                                         neg_next = 1'b1;
                                     end else begin
                                         value_bad_next = 1'b1;
                                     end
-                                    value_len_next = value_len_next + 32'd1;
+                                    if (vlen_next != 3'd7) vlen_next = vlen_next + 3'd1;
                                 end else begin
                                     // SOH closes the field: one field index entry
                                     computed = sum_fe_next;
                                     sum_next = sum_next + b;
                                     sum_fe_next = sum_next;
                                     f_type = `TG_DECODED_NONE;
-                                    f_mant = 64'd0;
-                                    f_neg = 1'b0;
-                                    f_scale = 8'd0;
                                     if (is_flag_tag(tag_next)) begin
-                                        if (value_len_next == 32'd1 && (first_char_next == "Y" || first_char_next == "N")) begin
-                                            f_type = `TG_DECODED_FLAG;
-                                            f_mant = {63'd0, first_char_next == "Y"};
-                                        end
+                                        if (vlen_next == 3'd1 && (first_char_next == "Y" || first_char_next == "N")) f_type = `TG_DECODED_FLAG;
                                     end else if (digits_next != 3'd0 && !value_bad_next && !ovf_next) begin
-                                        if (is_int_tag(tag_next) && !point_next) begin
-                                            f_type = `TG_DECODED_INT;
-                                            f_mant = mant_next;
-                                            f_neg = neg_next;
-                                        end else if (is_decimal_tag(tag_next)) begin
-                                            f_type = `TG_DECODED_DECIMAL;
-                                            f_mant = mant_next;
-                                            f_neg = neg_next;
-                                            f_scale = scale_next;
-                                        end
+                                        if (is_int_tag(tag_next) && !point_next) f_type = `TG_DECODED_INT;
+                                        else if (is_decimal_tag(tag_next)) f_type = `TG_DECODED_DECIMAL;
                                     end
                                     e_tag[n_entries[0]] = tag_next;
-                                    e_voff[n_entries[0]] = value_start_next;
-                                    e_vlen[n_entries[0]] = value_len_next;
+                                    e_val_lo[n_entries[0]] = val_lo_next;
+                                    e_val_hi[n_entries[0]] = val_hi_next;
+                                    e_neg[n_entries[0]] = neg_next;
                                     e_type[n_entries[0]] = f_type;
-                                    e_scale[n_entries[0]] = f_scale;
-                                    e_mant[n_entries[0]] = f_mant;
-                                    e_neg[n_entries[0]] = f_neg;
+                                    e_flag_y[n_entries[0]] = first_char_next == "Y";
+                                    e_scale[n_entries[0]] = f_type == `TG_DECODED_DECIMAL ? scale_next : 8'd0;
+                                    e_voff[n_entries[0]] = value_start_next;
+                                    e_vend[n_entries[0]] = rel;
+                                    e_first[n_entries[0]] = fc_small == 2'd0;
+                                    e_body_len[n_entries[0]] = fc_small == 2'd1;
+                                    e_msg_type[n_entries[0]] = fc_small == 2'd2;
+                                    e_trailer[n_entries[0]] = mode_next == MODE_TRAILER;
                                     n_entries = n_entries + 2'd1;
                                     out_kind = OUT_FIELDS;
                                     emit_start_in_beat = start_in_beat;
                                     emit_start_delta = start_delta;
 
-                                    nonneg32 = f_type == `TG_DECODED_INT && (!f_neg || f_mant == 64'd0) &&
-                                               f_mant[63:32] == 32'd0;
-                                    if (field_count_next == 32'd1) begin
-                                        if (tag_next != 32'd9) garbled_next = 1'b1;
-                                        body_start_next = rel + 32'd1;
-                                        body_len_ok_next = nonneg32;
-                                        body_len_next = nonneg32 ? f_mant[31:0] : 32'd0;
-                                    end else if (field_count_next == 32'd2 && tag_next != 32'd35) begin
-                                        garbled_next = 1'b1;
+                                    if (fc_small == 2'd1 && tag_next != 36'h9) garbled_next = 1'b1;
+                                    if (fc_small == 2'd2 && tag_next != 36'h35) garbled_next = 1'b1;
+                                    if (f_type == `TG_DECODED_FLAG && first_char_next == "Y") begin
+                                        if (tag_next == 36'h43) poss_dup_next = 1'b1;
+                                        if (tag_next == 36'h97) poss_resend_next = 1'b1;
                                     end
-                                    if (tag_next == 32'd34 && !seqnum_ok_next && nonneg32) begin
-                                        seqnum_ok_next = 1'b1;
-                                        seqnum_next = f_mant[31:0];
-                                    end
-                                    if (f_type == `TG_DECODED_FLAG && f_mant[0]) begin
-                                        if (tag_next == 32'd43) poss_dup_next = 1'b1;
-                                        if (tag_next == 32'd97) poss_resend_next = 1'b1;
-                                    end
-                                    field_count_next = field_count_next + 32'd1;
+                                    if (fc_small != 2'd3) fc_small = fc_small + 2'd1;
+                                    fc_add = fc_add + 2'd1;
                                     if (mode_next == MODE_TRAILER) begin
                                         tr_computed_next = computed;
-                                        tr_body_actual_next = value_start_next - 32'd3 - body_start_next;
-                                        tr_checksum_ok_next = value_len_next == 32'd3 && digits_next == 3'd3 &&
+                                        tr_checksum_ok_next = vlen_next == 3'd3 && digits_next == 3'd3 &&
                                                               !value_bad_next && !point_next && !neg_next;
-                                        tr_checksum_next = mant_next[9:0];
-                                        // the message is complete: its frame record leaves next cycle
+                                        tr_checksum_next = val_lo_next[11:0];
+                                        // the message is complete: its frame token follows next cycle
                                         frame_pending_next = 1'b1;
                                         trailer_seen = 1'b1;
                                         trailer_end_delta = delta(i[DELTA_BITS-1:0], PAST);
@@ -479,7 +477,7 @@ always @* begin
                                         ptr_next = i[LANE_BITS-1:0] + 1'b1;
                                     end
                                     in_value_next = 1'b0;
-                                    tag_next = 32'd0;
+                                    tag_next = {TAG_BCD{1'b0}};
                                     tag_digits_next = 4'd0;
                                     tag_bad_next = 1'b0;
                                 end
@@ -492,26 +490,24 @@ always @* begin
                         start_in_beat = 1'b1;
                         start_delta = delta(i[DELTA_BITS-1:0], BACK4);
                         mrel_next = 32'd4 - i;
+                        began = 1'b1;
+                        fc_small = 2'd0;
+                        fc_add = 2'd0;
                         garbled_next = 1'b0;
-                        field_count_next = 32'd0;
                         sum_next = START_SUM;
                         sum_fe_next = 8'd0;
-                        body_start_next = 32'd0;
                         msg_type_next = 16'd0;
-                        msg_type_len_next = 8'd0;
-                        seqnum_next = 32'd0;
-                        seqnum_ok_next = 1'b0;
-                        body_len_next = 32'd0;
-                        body_len_ok_next = 1'b0;
                         poss_dup_next = 1'b0;
                         poss_resend_next = 1'b0;
                         in_value_next = 1'b1;
-                        tag_next = 32'd8;
+                        tag_next = 36'h8;
                         tag_digits_next = 4'd1;
                         tag_bad_next = 1'b0;
                         value_start_next = 32'd2;
-                        value_len_next = 32'd3;
-                        mant_next = 64'd0;
+                        vlen_next = 3'd3;
+                        val_lo_next = {VAL_BCD_LO{1'b0}};
+                        val_hi_next = {VAL_BCD_HI{1'b0}};
+                        sig_next = 5'd0;
                         digits_next = 3'd0;
                         neg_next = 1'b0;
                         point_next = 1'b0;
@@ -524,8 +520,7 @@ always @* begin
             end
         end
         // The beat is done when every lane was walked, or the walk stopped after the beat's last byte.
-        beat_done = !stop || (trailer_seen && {1'b0, ptr_next} == valid_lanes) ||
-                    (trailer_seen && ptr_next == 0);
+        beat_done = !stop || (trailer_seen && ({1'b0, ptr_next} == valid_lanes || ptr_next == 0));
         if (beat_done) begin
             tready_int = 1'b1;
             ptr_next = 0;
@@ -541,9 +536,23 @@ function [63:0] beat_offset(input [DELTA_BITS-1:0] dl);
     beat_offset = beat_pos_reg + {{64-DELTA_BITS{1'b0}}, dl} - 64'd4;
 endfunction
 
+// what the walk decided, turned into positions, counts and lengths (one adder each, after the walk)
+wire [31:0] e_vlen0 = e_vend[0] - e_voff[0];
+wire [31:0] e_vlen1 = e_vend[1] - e_voff[1];
+
 always @* begin
     start_next = start_in_beat ? beat_offset(start_delta) : start_reg;
     frame_end_next = trailer_seen ? beat_offset(trailer_end_delta) : frame_end_reg;
+    field_count_next = (began ? 32'd0 : field_count_reg) + {30'd0, fc_add};
+    body_start_next = began ? 32'd0 : body_start_reg;
+    if (e_body_len[0] && n_entries != 2'd0) body_start_next = e_vend[0] + 32'd1;
+    if (e_body_len[1] && n_entries == 2'd2) body_start_next = e_vend[1] + 32'd1;
+    msg_type_len_next = began ? 8'd0 : msg_type_len_reg;
+    if (e_msg_type[0] && n_entries != 2'd0) msg_type_len_next = e_vlen0[31:8] != 0 ? 8'd255 : e_vlen0[7:0];
+    if (e_msg_type[1] && n_entries == 2'd2) msg_type_len_next = e_vlen1[31:8] != 0 ? 8'd255 : e_vlen1[7:0];
+    tr_body_actual_next = tr_body_actual_reg;
+    if (e_trailer[0] && n_entries != 2'd0) tr_body_actual_next = e_voff[0] - 32'd3 - body_start_next;
+    if (e_trailer[1] && n_entries == 2'd2) tr_body_actual_next = e_voff[1] - 32'd3 - body_start_next;
     beat_pos_next = beat_pos_reg;
     hist_next = hist_reg;
     if (out_stream_end) begin
@@ -555,36 +564,118 @@ always @* begin
     end
 end
 
-// ---- record register -----------------------------------------------------------------------------------
 wire [63:0] emit_start = out_complete ? start_reg : emit_start_in_beat ? beat_offset(emit_start_delta) : start_reg;
 wire [63:0] emit_end = out_complete ? frame_end_reg : beat_offset(emit_end_delta);
 wire [63:0] emit_length = emit_end - emit_start;
-wire [31:0] emit_length32 = emit_length[63:32] != 0 ? 32'hFFFF_FFFF : emit_length[31:0];
-wire        emit_too_long = out_is_message && emit_length > {32'd0, max_msg_len};
+wire [31:0] frame_count = (fr_count_from_reg ? field_count_reg : 32'd0) + {30'd0, fr_count_add};
+
+// ---- token register between the stages --------------------------------------------------------------------
+reg [1:0]         t_kind_reg;                // OUT_NONE: empty
+reg               t_stream_end_reg;
+reg               t_complete_reg;
+reg [7:0]         t_error_reg;
+reg               t_too_long_reg;
+reg [63:0]        t_offset_reg;
+reg [31:0]        t_length_reg;
+reg [31:0]        t_field_count_reg;
+reg [63:0]        t_cycle_reg;
+reg [1:0]         t_n_reg;
+reg [TAG_BCD-1:0] t_tag_reg [0:1];
+reg [VAL_BCD_LO-1:0] t_val_lo_reg [0:1];
+reg [VAL_BCD_HI-1:0] t_val_hi_reg [0:1];
+reg               t_neg_reg [0:1];
+reg [7:0]         t_type_reg [0:1];
+reg               t_flag_y_reg [0:1];
+reg [7:0]         t_scale_reg [0:1];
+reg [31:0]        t_voff_reg [0:1];
+reg [31:0]        t_vlen_reg [0:1];
+reg               t_first_reg [0:1];
+reg               t_body_len_reg [0:1];
+// a complete message's summary from stage 1
+reg               t_garbled_reg, t_poss_dup_reg, t_poss_resend_reg, t_checksum_ok_reg;
+reg [15:0]        t_msg_type_reg;
+reg [7:0]         t_msg_type_len_reg, t_computed_reg;
+reg [11:0]        t_checksum_reg;
+reg [31:0]        t_body_actual_reg;
+
+reg rec_valid_reg;
+wire rec_ready = !rec_valid_reg || m_axis_tready;
+always @* t_ready = t_kind_reg == OUT_NONE || rec_ready;
+
+// ---- stage 2: binary values, the message's BodyLength and MsgSeqNum, the verdict, the record -----------
+wire [63:0] mag [0:1];
+wire [63:0] tag_bin [0:1];
+wire [63:0] checksum_bin;
+genvar c;
+generate
+    for (c = 0; c < 2; c = c + 1) begin : g_convert
+        bcd_to_binary #(.DIGITS(19), .OUT_WIDTH(64)) value_conv (.bcd({t_val_hi_reg[c], t_val_lo_reg[c]}), .value(mag[c]));
+        bcd_to_binary #(.DIGITS(9), .OUT_WIDTH(64)) tag_conv (.bcd(t_tag_reg[c]), .value(tag_bin[c]));
+    end
+endgenerate
+bcd_to_binary #(.DIGITS(3), .OUT_WIDTH(64)) checksum_conv (.bcd(t_checksum_reg), .value(checksum_bin));
+
+reg        body_len_ok_reg, body_len_ok_next;
+reg [31:0] body_len_reg, body_len_next;
+reg        seqnum_ok_reg, seqnum_ok_next;
+reg [31:0] seqnum_reg, seqnum_next;
+reg [7:0]  s_type [0:1];
+reg [63:0] s_value [0:1];
+reg        nonneg32;
+integer k;
+
+always @* begin
+    body_len_ok_next = body_len_ok_reg;
+    body_len_next = body_len_reg;
+    seqnum_ok_next = seqnum_ok_reg;
+    seqnum_next = seqnum_reg;
+    nonneg32 = 1'b0;
+    for (k = 0; k < 2; k = k + 1) begin
+        s_type[k] = t_type_reg[k];
+        if ((s_type[k] == `TG_DECODED_INT || s_type[k] == `TG_DECODED_DECIMAL) && mag[k] > I64_MAX) s_type[k] = `TG_DECODED_NONE;
+        case (s_type[k])
+            `TG_DECODED_FLAG: s_value[k] = {63'd0, t_flag_y_reg[k]};
+            `TG_DECODED_NONE: s_value[k] = 64'd0;
+            default: s_value[k] = t_neg_reg[k] ? ~mag[k] + 64'd1 : mag[k];
+        endcase
+        if (t_kind_reg == OUT_FIELDS && k < t_n_reg) begin
+            nonneg32 = s_type[k] == `TG_DECODED_INT && (!t_neg_reg[k] || mag[k] == 64'd0) && mag[k][63:32] == 32'd0;
+            if (t_first_reg[k]) begin
+                body_len_ok_next = 1'b0;
+                seqnum_ok_next = 1'b0;
+            end
+            if (t_body_len_reg[k]) begin
+                body_len_ok_next = nonneg32;
+                body_len_next = nonneg32 ? mag[k][31:0] : 32'd0;
+            end
+            if (t_tag_reg[k] == 36'h34 && !seqnum_ok_next && nonneg32) begin
+                seqnum_ok_next = 1'b1;
+                seqnum_next = mag[k][31:0];
+            end
+        end
+    end
+end
 
 reg [7:0] complete_verdict;
 always @* begin
-    if (garbled_reg) complete_verdict = `TG_ERR_GARBLED;
-    else if (!body_len_ok_reg || body_len_reg != tr_body_actual_reg) complete_verdict = `TG_ERR_BAD_BODY_LENGTH;
-    else if (!tr_checksum_ok_reg || tr_checksum_reg != {2'b00, tr_computed_reg}) complete_verdict = `TG_ERR_BAD_CHECKSUM;
+    if (t_garbled_reg) complete_verdict = `TG_ERR_GARBLED;
+    else if (!body_len_ok_reg || body_len_reg != t_body_actual_reg) complete_verdict = `TG_ERR_BAD_BODY_LENGTH;
+    else if (!t_checksum_ok_reg || checksum_bin[9:0] != {2'b00, t_computed_reg}) complete_verdict = `TG_ERR_BAD_CHECKSUM;
     else complete_verdict = `TG_ERR_NONE;
 end
 
-wire [7:0] frame_error = emit_too_long ? `TG_ERR_TOO_LONG : out_complete ? complete_verdict : out_error;
+wire [7:0] frame_error = t_too_long_reg ? `TG_ERR_TOO_LONG : t_complete_reg ? complete_verdict : t_error_reg;
 wire [7:0] frame_flags;
 assign frame_flags[`TG_FRAME_FLAG_MSG_SEQ_NUM] = seqnum_ok_reg;
-assign frame_flags[`TG_FRAME_FLAG_POSS_DUP] = poss_dup_reg;
-assign frame_flags[`TG_FRAME_FLAG_POSS_RESEND] = poss_resend_reg;
+assign frame_flags[`TG_FRAME_FLAG_POSS_DUP] = t_poss_dup_reg;
+assign frame_flags[`TG_FRAME_FLAG_POSS_RESEND] = t_poss_resend_reg;
 assign frame_flags[`TG_FRAME_FLAG_BODY_LENGTH] = body_len_ok_reg;
-assign frame_flags[`TG_FRAME_FLAG_CHECKSUM] = tr_checksum_ok_reg;
+assign frame_flags[`TG_FRAME_FLAG_CHECKSUM] = t_checksum_ok_reg;
 assign frame_flags[7:5] = 3'd0;
 
-function [63:0] signed_value(input [63:0] mant, input neg);
-    signed_value = neg ? (~mant + 64'd1) : mant;
-endfunction
-
 localparam ENTRY_BITS = `TG_FIX_FIELDS_ENTRY_BITS;
-integer k;
+reg [REC_WIDTH-1:0] rec_reg;
+wire [117:0] unused_conv_bits = {tag_bin[0][63:32], tag_bin[1][63:32], checksum_bin[63:10]};
 
 always @(posedge clk) begin
     if (rst) begin
@@ -605,23 +696,21 @@ always @(posedge clk) begin
         body_start_reg <= 32'd0;
         msg_type_reg <= 16'd0;
         msg_type_len_reg <= 8'd0;
-        seqnum_reg <= 32'd0;
-        seqnum_ok_reg <= 1'b0;
-        body_len_reg <= 32'd0;
-        body_len_ok_reg <= 1'b0;
         poss_dup_reg <= 1'b0;
         poss_resend_reg <= 1'b0;
         tr_computed_reg <= 8'd0;
         tr_body_actual_reg <= 32'd0;
-        tr_checksum_reg <= 10'd0;
+        tr_checksum_reg <= 12'd0;
         tr_checksum_ok_reg <= 1'b0;
         in_value_reg <= 1'b0;
-        tag_reg <= 32'd0;
+        tag_reg <= {TAG_BCD{1'b0}};
         tag_digits_reg <= 4'd0;
         tag_bad_reg <= 1'b0;
         value_start_reg <= 32'd0;
-        value_len_reg <= 32'd0;
-        mant_reg <= 64'd0;
+        vlen_reg <= 3'd0;
+        val_lo_reg <= {VAL_BCD_LO{1'b0}};
+        val_hi_reg <= {VAL_BCD_HI{1'b0}};
+        sig_reg <= 5'd0;
         digits_reg <= 3'd0;
         neg_reg <= 1'b0;
         point_reg <= 1'b0;
@@ -629,6 +718,11 @@ always @(posedge clk) begin
         value_bad_reg <= 1'b0;
         ovf_reg <= 1'b0;
         first_char_reg <= 8'd0;
+        t_kind_reg <= OUT_NONE;
+        body_len_ok_reg <= 1'b0;
+        body_len_reg <= 32'd0;
+        seqnum_ok_reg <= 1'b0;
+        seqnum_reg <= 32'd0;
         rec_valid_reg <= 1'b0;
         rec_reg <= {REC_WIDTH{1'b0}};
     end else begin
@@ -649,10 +743,6 @@ always @(posedge clk) begin
         body_start_reg <= body_start_next;
         msg_type_reg <= msg_type_next;
         msg_type_len_reg <= msg_type_len_next;
-        seqnum_reg <= seqnum_next;
-        seqnum_ok_reg <= seqnum_ok_next;
-        body_len_reg <= body_len_next;
-        body_len_ok_reg <= body_len_ok_next;
         poss_dup_reg <= poss_dup_next;
         poss_resend_reg <= poss_resend_next;
         tr_computed_reg <= tr_computed_next;
@@ -664,8 +754,10 @@ always @(posedge clk) begin
         tag_digits_reg <= tag_digits_next;
         tag_bad_reg <= tag_bad_next;
         value_start_reg <= value_start_next;
-        value_len_reg <= value_len_next;
-        mant_reg <= mant_next;
+        vlen_reg <= vlen_next;
+        val_lo_reg <= val_lo_next;
+        val_hi_reg <= val_hi_next;
+        sig_reg <= sig_next;
         digits_reg <= digits_next;
         neg_reg <= neg_next;
         point_reg <= point_next;
@@ -673,40 +765,86 @@ always @(posedge clk) begin
         value_bad_reg <= value_bad_next;
         ovf_reg <= ovf_next;
         first_char_reg <= first_char_next;
-        if (out_kind != OUT_NONE) begin
+
+        // stage 1 -> token register
+        if (t_ready) begin
+            t_kind_reg <= out_kind;
+            t_stream_end_reg <= out_stream_end;
+            t_complete_reg <= out_complete;
+            t_error_reg <= out_error;
+            t_too_long_reg <= out_is_message && emit_length > {32'd0, max_msg_len};
+            t_offset_reg <= emit_start;
+            t_length_reg <= emit_length[63:32] != 0 ? 32'hFFFF_FFFF : emit_length[31:0];
+            t_field_count_reg <= frame_count;
+            t_cycle_reg <= cycle;
+            t_n_reg <= n_entries;
+            for (k = 0; k < 2; k = k + 1) begin
+                t_tag_reg[k] <= e_tag[k];
+                t_val_lo_reg[k] <= e_val_lo[k];
+                t_val_hi_reg[k] <= e_val_hi[k];
+                t_neg_reg[k] <= e_neg[k];
+                t_type_reg[k] <= e_type[k];
+                t_flag_y_reg[k] <= e_flag_y[k];
+                t_scale_reg[k] <= e_scale[k];
+                t_voff_reg[k] <= e_voff[k];
+                t_first_reg[k] <= e_first[k];
+                t_body_len_reg[k] <= e_body_len[k];
+            end
+            t_vlen_reg[0] <= e_vlen0;
+            t_vlen_reg[1] <= e_vlen1;
+            t_garbled_reg <= garbled_reg;
+            t_poss_dup_reg <= poss_dup_reg;
+            t_poss_resend_reg <= poss_resend_reg;
+            t_checksum_ok_reg <= tr_checksum_ok_reg;
+            t_msg_type_reg <= msg_type_reg;
+            t_msg_type_len_reg <= msg_type_len_reg;
+            t_computed_reg <= tr_computed_reg;
+            t_checksum_reg <= tr_checksum_reg;
+            t_body_actual_reg <= tr_body_actual_reg;
+        end
+
+        // token register -> record
+        if (rec_ready) begin
+            body_len_ok_reg <= body_len_ok_next;
+            body_len_reg <= body_len_next;
+            seqnum_ok_reg <= seqnum_ok_next;
+            seqnum_reg <= seqnum_next;
+        end
+        if (rec_ready && t_kind_reg != OUT_NONE) begin
             rec_valid_reg <= 1'b1;
             rec_reg <= {REC_WIDTH{1'b0}};
-            if (out_kind == OUT_FIELDS) begin
+            if (t_kind_reg == OUT_FIELDS) begin
                 rec_reg[`TG_REC_KIND_LSB +: `TG_REC_KIND_W] <= `TG_KIND_FIX_FIELDS;
-                rec_reg[`TG_FIX_FIELDS_COUNT_LSB +: `TG_FIX_FIELDS_COUNT_W] <= {6'd0, n_entries};
-                rec_reg[`TG_FIX_FIELDS_MESSAGE_OFFSET_LSB +: `TG_FIX_FIELDS_MESSAGE_OFFSET_W] <= emit_start;
+                rec_reg[`TG_FIX_FIELDS_COUNT_LSB +: `TG_FIX_FIELDS_COUNT_W] <= {6'd0, t_n_reg};
+                rec_reg[`TG_FIX_FIELDS_MESSAGE_OFFSET_LSB +: `TG_FIX_FIELDS_MESSAGE_OFFSET_W] <= t_offset_reg;
                 for (k = 0; k < 2; k = k + 1) begin
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_TAG_LSB +: 32] <= e_tag[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_LSB +: 32] <= e_voff[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_LSB +: 32] <= e_vlen[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8] <= e_type[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_SCALE_LSB +: 8] <= e_scale[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64] <= signed_value(e_mant[k], e_neg[k]);
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_TAG_LSB +: 32] <= tag_bin[k][31:0];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_LSB +: 32] <= t_voff_reg[k];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_LSB +: 32] <= t_vlen_reg[k];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8] <= s_type[k];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_SCALE_LSB +: 8] <=
+                        s_type[k] == `TG_DECODED_NONE ? 8'd0 : t_scale_reg[k];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64] <= s_value[k];
                 end
-            end else if (out_stream_end) begin
+            end else if (t_stream_end_reg) begin
                 rec_reg[`TG_REC_KIND_LSB +: `TG_REC_KIND_W] <= `TG_KIND_STREAM_END;
-                rec_reg[`TG_STREAM_END_OFFSET_LSB +: `TG_STREAM_END_OFFSET_W] <= emit_start;
-                rec_reg[`TG_STREAM_END_TIMESTAMP_LSB +: `TG_STREAM_END_TIMESTAMP_W] <= cycle;
+                rec_reg[`TG_STREAM_END_OFFSET_LSB +: `TG_STREAM_END_OFFSET_W] <= t_offset_reg;
+                rec_reg[`TG_STREAM_END_TIMESTAMP_LSB +: `TG_STREAM_END_TIMESTAMP_W] <= t_cycle_reg;
             end else begin
                 rec_reg[`TG_REC_KIND_LSB +: `TG_REC_KIND_W] <= `TG_KIND_FIX_FRAME;
                 rec_reg[`TG_REC_ERROR_LSB +: `TG_REC_ERROR_W] <= frame_error;
-                rec_reg[`TG_FIX_FRAME_OFFSET_LSB +: `TG_FIX_FRAME_OFFSET_W] <= emit_start;
-                rec_reg[`TG_FIX_FRAME_LENGTH_LSB +: `TG_FIX_FRAME_LENGTH_W] <= emit_length32;
-                rec_reg[`TG_FIX_FRAME_FIELD_COUNT_LSB +: `TG_FIX_FRAME_FIELD_COUNT_W] <= out_field_count;
-                rec_reg[`TG_FIX_FRAME_TIMESTAMP_LSB +: `TG_FIX_FRAME_TIMESTAMP_W] <= cycle;
-                if (out_complete) begin
+                rec_reg[`TG_FIX_FRAME_OFFSET_LSB +: `TG_FIX_FRAME_OFFSET_W] <= t_offset_reg;
+                rec_reg[`TG_FIX_FRAME_LENGTH_LSB +: `TG_FIX_FRAME_LENGTH_W] <= t_length_reg;
+                rec_reg[`TG_FIX_FRAME_FIELD_COUNT_LSB +: `TG_FIX_FRAME_FIELD_COUNT_W] <= t_field_count_reg;
+                rec_reg[`TG_FIX_FRAME_TIMESTAMP_LSB +: `TG_FIX_FRAME_TIMESTAMP_W] <= t_cycle_reg;
+                if (t_complete_reg) begin
                     rec_reg[`TG_FIX_FRAME_FLAGS_LSB +: `TG_FIX_FRAME_FLAGS_W] <= frame_flags;
                     rec_reg[`TG_FIX_FRAME_MSG_SEQ_NUM_LSB +: `TG_FIX_FRAME_MSG_SEQ_NUM_W] <= seqnum_reg;
                     rec_reg[`TG_FIX_FRAME_BODY_LENGTH_LSB +: `TG_FIX_FRAME_BODY_LENGTH_W] <= body_len_reg;
-                    rec_reg[`TG_FIX_FRAME_MSG_TYPE_LSB +: `TG_FIX_FRAME_MSG_TYPE_W] <= msg_type_reg;
-                    rec_reg[`TG_FIX_FRAME_COMPUTED_CHECKSUM_LSB +: `TG_FIX_FRAME_COMPUTED_CHECKSUM_W] <= tr_computed_reg;
-                    rec_reg[`TG_FIX_FRAME_MSG_TYPE_LENGTH_LSB +: `TG_FIX_FRAME_MSG_TYPE_LENGTH_W] <= msg_type_len_reg;
-                    rec_reg[`TG_FIX_FRAME_CHECKSUM_LSB +: `TG_FIX_FRAME_CHECKSUM_W] <= {6'd0, tr_checksum_reg};
+                    rec_reg[`TG_FIX_FRAME_MSG_TYPE_LSB +: `TG_FIX_FRAME_MSG_TYPE_W] <= t_msg_type_reg;
+                    rec_reg[`TG_FIX_FRAME_COMPUTED_CHECKSUM_LSB +: `TG_FIX_FRAME_COMPUTED_CHECKSUM_W] <= t_computed_reg;
+                    rec_reg[`TG_FIX_FRAME_MSG_TYPE_LENGTH_LSB +: `TG_FIX_FRAME_MSG_TYPE_LENGTH_W] <= t_msg_type_len_reg;
+                    rec_reg[`TG_FIX_FRAME_CHECKSUM_LSB +: `TG_FIX_FRAME_CHECKSUM_W] <= {6'd0, checksum_bin[9:0]};
                 end
             end
         end else if (m_axis_tready) begin

@@ -81,6 +81,7 @@ const C8 = 0x38, EQ = 0x3d, F = 0x46, I = 0x49, X = 0x58, C1 = 0x31, C0 = 0x30;
 const DOT = 0x2e, MINUS = 0x2d, Y = 0x59, N = 0x4e;
 const enum Mode { Idle, Garbage, Msg, Trailer }
 const MAX_TAG_DIGITS = 9;
+const TAG_MODULUS = 1_000_000_000;
 const I64_MAX = (1n << 63n) - 1n;
 /** Largest mantissa that still takes a digit as a plain number without losing precision. */
 const SAFE_MANT = Math.floor(Number.MAX_SAFE_INTEGER / 10) - 1;
@@ -241,7 +242,7 @@ export class FixParserModel {
         this.sumAtFieldEnd = this.sum;
         this.resetTag();
       } else if (b >= 0x30 && b <= 0x39) {
-        this.tag = (Math.imul(this.tag, 10) + (b - 0x30)) >>> 0;
+        this.tag = (this.tag * 10 + (b - 0x30)) % TAG_MODULUS;  // the last nine digits
         this.tagDigits = Math.min(this.tagDigits + 1, MAX_TAG_DIGITS + 1);
       } else {
         this.tagBad = true;
