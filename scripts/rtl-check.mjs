@@ -26,11 +26,15 @@ async function lint() {
 }
 
 function cellCounts(log, top) {
-  // the last "=== top ===" statistics block of the log
-  const at = log.lastIndexOf(`=== ${top} ===`);
-  const block = log.slice(at, log.indexOf('\n\n\n', at) > 0 ? log.indexOf('\n\n\n', at) : undefined);
+  // the totals of the last statistics block: "design hierarchy" when the netlist kept its hierarchy,
+  // else the top module's own block
+  const hier = log.lastIndexOf('=== design hierarchy ===');
+  const at = hier >= 0 ? hier : log.lastIndexOf(`=== ${top} ===`);
+  const end = log.indexOf('\n\n\n', at);
+  const block = log.slice(at, end > 0 ? end : undefined);
   const cells = {};
-  for (const m of block.matchAll(/^\s+(\S+)\s+(\d+)$/gm)) cells[m[1]] = Number(m[2]);
+  const from = block.indexOf('Number of cells:');
+  for (const m of block.slice(from).matchAll(/^\s+(\S+)\s+(\d+)$/gm)) cells[m[1]] = Number(m[2]);
   return cells;
 }
 
@@ -38,6 +42,9 @@ function sum(cells, re) {
   return Object.entries(cells).filter(([k]) => re.test(k)).reduce((n, [, v]) => n + v, 0);
 }
 
+// Both keep the module hierarchy (synth_xilinx does by default, synth_ice40 with -noflatten): flattened,
+// Yosys' opt_share works through the walk's mux trees around every constant multiplier of bcd_to_binary
+// and runs for tens of minutes.
 // ice40 synthesises the timing harness (the core plus a 128-bit LFSR driving its inputs, 129 FFs more)
 // because nextpnr needs a design with few pins; xilinx synthesises the core alone.
 async function synth(target, dir) {
@@ -45,7 +52,7 @@ async function synth(target, dir) {
   const top = target === 'ice40' ? FMAX_TOP : TOP;
   const files = target === 'ice40' ? fmaxSources() : sources;
   const json = path.join(dir, `${target}.json`);
-  const script = `read_verilog -sv -I${HDL_INCLUDE} ${files.join(' ')}; synth_${target} -top ${top}${target === 'ice40' ? ` -json ${json}` : ''}; stat`;
+  const script = `read_verilog -sv -I${HDL_INCLUDE} ${files.join(' ')}; synth_${target} -top ${top}${target === 'ice40' ? ` -noflatten -json ${json}` : ''}; stat`;
   const t0 = Date.now();
   const r = await $`yosys -q -l ${log} -p ${script}`;
   const text = await fs.readFile(log, 'utf8').catch(() => '');
@@ -53,7 +60,7 @@ async function synth(target, dir) {
   const cells = cellCounts(text, top);
   const summary = target === 'ice40'
     ? { luts: cells.SB_LUT4 ?? 0, ffs: sum(cells, /^SB_DFF/), bram: cells.SB_RAM40_4K ?? 0, carry: cells.SB_CARRY ?? 0 }
-    : { luts: sum(cells, /^LUT\d$/), ffs: sum(cells, /^FD/), lutram: sum(cells, /^RAM\d+[MSX]/), bram: sum(cells, /^RAMB/), carry: sum(cells, /^CARRY/) };
+    : { luts: sum(cells, /^LUT\d$/), ffs: sum(cells, /^FD/), lutram: sum(cells, /^RAM\d+[MSX]/), bram: sum(cells, /^RAMB/), carry: sum(cells, /^CARRY/), dsp: sum(cells, /^DSP/) };
   return { target, top, ok: r.exitCode === 0 && warnings.length === 0, exitCode: r.exitCode, warnings, seconds: (Date.now() - t0) / 1000, ...summary, json, errors: r.exitCode === 0 ? '' : (r.stderr || text.slice(-2000)) };
 }
 
@@ -87,9 +94,9 @@ if (mode === 'lint') {
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`synthesis of ${TOP} (Yosys; ice40 includes the ${FMAX_TOP} timing harness)`);
-    console.log('target   ok     LUTs     FFs   BRAM  LUTRAM  CARRY  seconds');
+    console.log('target   ok     LUTs     FFs   BRAM  LUTRAM  CARRY   DSP  seconds');
     for (const r of results) {
-      console.log(`${r.target.padEnd(8)} ${String(r.ok).padEnd(5)} ${String(r.luts).padStart(6)} ${String(r.ffs).padStart(7)} ${String(r.bram).padStart(6)} ${String(r.lutram ?? '-').padStart(7)} ${String(r.carry).padStart(6)} ${r.seconds.toFixed(1).padStart(8)}`);
+      console.log(`${r.target.padEnd(8)} ${String(r.ok).padEnd(5)} ${String(r.luts).padStart(6)} ${String(r.ffs).padStart(7)} ${String(r.bram).padStart(6)} ${String(r.lutram ?? '-').padStart(7)} ${String(r.carry).padStart(6)} ${String(r.dsp ?? '-').padStart(5)} ${r.seconds.toFixed(1).padStart(8)}`);
       for (const w of r.warnings) console.log(`  ${w}`);
       if (r.errors) console.log(r.errors);
     }

@@ -60,6 +60,33 @@ wire [31:0] events_out, event_stall_cycles;
 wire [63:0] fix_bytes;
 wire [30:0] unused_control = control[31:1];
 
+// ---- FIX ingress register slice: nothing from the input pins reaches the parser combinationally ------
+// While the FIX receiver is disabled the slice takes nothing, so ingress waits at the pins.
+wire                fix_rx_enable = control[`TG_REG_CONTROL_FIX_RX_ENABLE_BIT];
+wire                skid_tready;
+wire [FIX_DATA_WIDTH-1:0] fix_tdata;
+wire [FIX_KEEP_WIDTH-1:0] fix_tkeep;
+wire                fix_tvalid, fix_tready, fix_tlast;
+
+assign s_axis_fix_tready = skid_tready && fix_rx_enable;
+
+axis_skid #(
+    .DATA_WIDTH(FIX_DATA_WIDTH)
+) fix_ingress_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(s_axis_fix_tdata),
+    .s_axis_tkeep(s_axis_fix_tkeep),
+    .s_axis_tvalid(s_axis_fix_tvalid && fix_rx_enable),
+    .s_axis_tready(skid_tready),
+    .s_axis_tlast(s_axis_fix_tlast),
+    .m_axis_tdata(fix_tdata),
+    .m_axis_tkeep(fix_tkeep),
+    .m_axis_tvalid(fix_tvalid),
+    .m_axis_tready(fix_tready),
+    .m_axis_tlast(fix_tlast)
+);
+
 // ---- FIX parser ------------------------------------------------------------------------------------
 wire [REC_BITS-1:0] parser_tdata;
 wire                parser_tvalid;
@@ -70,15 +97,14 @@ fix_parser #(
 ) fix_parser_inst (
     .clk(clk),
     .rst(rst),
-    .s_axis_tdata(s_axis_fix_tdata),
-    .s_axis_tkeep(s_axis_fix_tkeep),
-    .s_axis_tvalid(s_axis_fix_tvalid),
-    .s_axis_tready(s_axis_fix_tready),
-    .s_axis_tlast(s_axis_fix_tlast),
+    .s_axis_tdata(fix_tdata),
+    .s_axis_tkeep(fix_tkeep),
+    .s_axis_tvalid(fix_tvalid),
+    .s_axis_tready(fix_tready),
+    .s_axis_tlast(fix_tlast),
     .m_axis_tdata(parser_tdata),
     .m_axis_tvalid(parser_tvalid),
     .m_axis_tready(parser_tready),
-    .enable(control[`TG_REG_CONTROL_FIX_RX_ENABLE_BIT]),
     .max_msg_len(fix_max_msg_len),
     .cycle(cycle_reg)
 );

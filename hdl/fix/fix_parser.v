@@ -36,7 +36,6 @@ module fix_parser #(
     output wire                  m_axis_tvalid,
     input  wire                  m_axis_tready,
 
-    input  wire                  enable,
     input  wire [31:0]           max_msg_len,
     input  wire [63:0]           cycle
 );
@@ -323,7 +322,7 @@ always @* begin
                 end_pending_next = 1'b0;
             end
         end
-    end else if (t_ready && enable && s_axis_tvalid) begin
+    end else if (t_ready && s_axis_tvalid) begin
         for (i = 0; i < KEEP_WIDTH; i = i + 1) begin
             if (!stop && lane_todo[i]) begin
                 b = win[HIST+i];
