@@ -83,14 +83,15 @@ async function fmax(json, dir) {
 if (mode === 'lint') {
   process.exit((await lint()) ? 1 : 0);
 } else if (mode === 'synth') {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tickgate-synth-'));
+  // logs and netlists stay in build/synth/ for a closer look
+  const dir = path.join(ROOT, 'build', 'synth');
+  await fs.mkdirp(dir);
   const results = await Promise.all(['ice40', 'xilinx'].map((t) => synth(t, dir)));
   const ice40 = results[0];
   const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, error: 'ice40 synthesis failed' };
   for (const r of results) delete r.json;
   const report = { top: TOP, results, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, date: new Date().toISOString() };
-  await fs.mkdirp(path.join(ROOT, 'build', 'synth'));
-  await fs.writeFile(path.join(ROOT, 'build', 'synth', 'report.json'), JSON.stringify(report, null, 2));
+  await fs.writeFile(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`synthesis of ${TOP} (Yosys; ice40 includes the ${FMAX_TOP} timing harness)`);
@@ -104,7 +105,6 @@ if (mode === 'lint') {
       ? `nextpnr-ice40 (HX8K): ${pnr.logicCells} logic cells, Fmax ${pnr.fmaxMHz} MHz (${pnr.seconds.toFixed(1)} s)`
       : `nextpnr-ice40 (HX8K): no Fmax: ${pnr.error}`);
   }
-  await fs.rm(dir, { recursive: true, force: true });
   // a design that does not fit the HX8K is reported, not a CI failure; synthesis errors and warnings are
   process.exit(results.every((r) => r.ok) ? 0 : 1);
 } else {

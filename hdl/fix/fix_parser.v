@@ -187,19 +187,19 @@ reg [LANE_BITS:0]    valid_lanes;      // bytes in the beat (tkeep is contiguous
 reg [KEEP_WIDTH-1:0] lane_todo;        // lanes still to walk in the current beat
 
 // field entry slots of this cycle's token
-reg [TAG_BCD-1:0] e_tag [0:1];
-reg [VAL_BCD_LO-1:0] e_val_lo [0:1];
-reg [VAL_BCD_HI-1:0] e_val_hi [0:1];
-reg               e_neg [0:1];
-reg [7:0]         e_type [0:1];        // before the range check of stage 2
-reg               e_flag_y [0:1];
-reg [7:0]         e_scale [0:1];
-reg [31:0]        e_voff [0:1];
-reg [31:0]        e_vend [0:1];        // offset of the closing SOH
-reg               e_first [0:1];       // field 8, the message's first
-reg               e_body_len [0:1];    // the second field (BodyLength when well-formed)
-reg               e_msg_type [0:1];    // the third field (MsgType when well-formed)
-reg               e_trailer [0:1];     // the closing 10= field
+reg [1:0][TAG_BCD-1:0] e_tag;
+reg [1:0][VAL_BCD_LO-1:0] e_val_lo;
+reg [1:0][VAL_BCD_HI-1:0] e_val_hi;
+reg [1:0]         e_neg;
+reg [1:0][7:0]         e_type;        // before the range check of stage 2
+reg [1:0]         e_flag_y;
+reg [1:0][7:0]         e_scale;
+reg [1:0][31:0]        e_voff;
+reg [1:0][31:0]        e_vend;        // offset of the closing SOH
+reg [1:0]         e_first;       // field 8, the message's first
+reg [1:0]         e_body_len;    // the second field (BodyLength when well-formed)
+reg [1:0]         e_msg_type;    // the third field (MsgType when well-formed)
+reg [1:0]         e_trailer;     // the closing 10= field
 
 // per-lane temporaries
 reg [7:0]  b;
@@ -579,17 +579,17 @@ reg [31:0]        t_length_reg;
 reg [31:0]        t_field_count_reg;
 reg [63:0]        t_cycle_reg;
 reg [1:0]         t_n_reg;
-reg [TAG_BCD-1:0] t_tag_reg [0:1];
-reg [VAL_BCD_LO-1:0] t_val_lo_reg [0:1];
-reg [VAL_BCD_HI-1:0] t_val_hi_reg [0:1];
-reg               t_neg_reg [0:1];
-reg [7:0]         t_type_reg [0:1];
-reg               t_flag_y_reg [0:1];
-reg [7:0]         t_scale_reg [0:1];
-reg [31:0]        t_voff_reg [0:1];
-reg [31:0]        t_vlen_reg [0:1];
-reg               t_first_reg [0:1];
-reg               t_body_len_reg [0:1];
+reg [1:0][TAG_BCD-1:0] t_tag_reg;
+reg [1:0][VAL_BCD_LO-1:0] t_val_lo_reg;
+reg [1:0][VAL_BCD_HI-1:0] t_val_hi_reg;
+reg [1:0]         t_neg_reg;
+reg [1:0][7:0]         t_type_reg;
+reg [1:0]         t_flag_y_reg;
+reg [1:0][7:0]         t_scale_reg;
+reg [1:0][31:0]        t_voff_reg;
+reg [1:0][31:0]        t_vlen_reg;
+reg [1:0]         t_first_reg;
+reg [1:0]         t_body_len_reg;
 // a complete message's summary from stage 1
 reg               t_garbled_reg, t_poss_dup_reg, t_poss_resend_reg, t_checksum_ok_reg;
 reg [15:0]        t_msg_type_reg;
@@ -618,8 +618,8 @@ reg        body_len_ok_reg, body_len_ok_next;
 reg [31:0] body_len_reg, body_len_next;
 reg        seqnum_ok_reg, seqnum_ok_next;
 reg [31:0] seqnum_reg, seqnum_next;
-reg [7:0]  s_type [0:1];
-reg [63:0] s_value [0:1];
+reg [1:0][7:0]  s_type;
+reg [1:0][63:0] s_value;
 reg        nonneg32;
 integer k;
 
