@@ -187,15 +187,15 @@ reg [LANE_BITS:0]    valid_lanes;      // bytes in the beat (tkeep is contiguous
 reg [KEEP_WIDTH-1:0] lane_todo;        // lanes still to walk in the current beat
 
 // field entry slots of this cycle's token
-reg [1:0][TAG_BCD-1:0] e_tag;
-reg [1:0][VAL_BCD_LO-1:0] e_val_lo;
-reg [1:0][VAL_BCD_HI-1:0] e_val_hi;
+reg [2*TAG_BCD-1:0] e_tag;
+reg [2*VAL_BCD_LO-1:0] e_val_lo;
+reg [2*VAL_BCD_HI-1:0] e_val_hi;
 reg [1:0]         e_neg;
-reg [1:0][7:0]         e_type;        // before the range check of stage 2
+reg [15:0]         e_type;        // before the range check of stage 2
 reg [1:0]         e_flag_y;
-reg [1:0][7:0]         e_scale;
-reg [1:0][31:0]        e_voff;
-reg [1:0][31:0]        e_vend;        // offset of the closing SOH
+reg [15:0]         e_scale;
+reg [63:0]        e_voff;
+reg [63:0]        e_vend;        // offset of the closing SOH
 reg [1:0]         e_first;       // field 8, the message's first
 reg [1:0]         e_body_len;    // the second field (BodyLength when well-formed)
 reg [1:0]         e_msg_type;    // the third field (MsgType when well-formed)
@@ -272,15 +272,15 @@ always @* begin
     tready_int = 1'b0;
     n_entries = 2'd0;
     for (s = 0; s < 2; s = s + 1) begin
-        e_tag[s] = {TAG_BCD{1'b0}};
-        e_val_lo[s] = {VAL_BCD_LO{1'b0}};
-        e_val_hi[s] = {VAL_BCD_HI{1'b0}};
+        e_tag[(s)*TAG_BCD +: TAG_BCD] = {TAG_BCD{1'b0}};
+        e_val_lo[(s)*VAL_BCD_LO +: VAL_BCD_LO] = {VAL_BCD_LO{1'b0}};
+        e_val_hi[(s)*VAL_BCD_HI +: VAL_BCD_HI] = {VAL_BCD_HI{1'b0}};
         e_neg[s] = 1'b0;
-        e_type[s] = `TG_DECODED_NONE;
+        e_type[(s)*8 +: 8] = `TG_DECODED_NONE;
         e_flag_y[s] = 1'b0;
-        e_scale[s] = 8'd0;
-        e_voff[s] = 32'd0;
-        e_vend[s] = 32'd0;
+        e_scale[(s)*8 +: 8] = 8'd0;
+        e_voff[(s)*32 +: 32] = 32'd0;
+        e_vend[(s)*32 +: 32] = 32'd0;
         e_first[s] = 1'b0;
         e_body_len[s] = 1'b0;
         e_msg_type[s] = 1'b0;
@@ -436,15 +436,15 @@ always @* begin
                                         if (is_int_tag(tag_next) && !point_next) f_type = `TG_DECODED_INT;
                                         else if (is_decimal_tag(tag_next)) f_type = `TG_DECODED_DECIMAL;
                                     end
-                                    e_tag[n_entries[0]] = tag_next;
-                                    e_val_lo[n_entries[0]] = val_lo_next;
-                                    e_val_hi[n_entries[0]] = val_hi_next;
+                                    e_tag[(n_entries[0])*TAG_BCD +: TAG_BCD] = tag_next;
+                                    e_val_lo[(n_entries[0])*VAL_BCD_LO +: VAL_BCD_LO] = val_lo_next;
+                                    e_val_hi[(n_entries[0])*VAL_BCD_HI +: VAL_BCD_HI] = val_hi_next;
                                     e_neg[n_entries[0]] = neg_next;
-                                    e_type[n_entries[0]] = f_type;
+                                    e_type[(n_entries[0])*8 +: 8] = f_type;
                                     e_flag_y[n_entries[0]] = first_char_next == "Y";
-                                    e_scale[n_entries[0]] = f_type == `TG_DECODED_DECIMAL ? scale_next : 8'd0;
-                                    e_voff[n_entries[0]] = value_start_next;
-                                    e_vend[n_entries[0]] = rel;
+                                    e_scale[(n_entries[0])*8 +: 8] = f_type == `TG_DECODED_DECIMAL ? scale_next : 8'd0;
+                                    e_voff[(n_entries[0])*32 +: 32] = value_start_next;
+                                    e_vend[(n_entries[0])*32 +: 32] = rel;
                                     e_first[n_entries[0]] = fc_small == 2'd0;
                                     e_body_len[n_entries[0]] = fc_small == 2'd1;
                                     e_msg_type[n_entries[0]] = fc_small == 2'd2;
@@ -536,22 +536,22 @@ function [63:0] beat_offset(input [DELTA_BITS-1:0] dl);
 endfunction
 
 // what the walk decided, turned into positions, counts and lengths (one adder each, after the walk)
-wire [31:0] e_vlen0 = e_vend[0] - e_voff[0];
-wire [31:0] e_vlen1 = e_vend[1] - e_voff[1];
+wire [31:0] e_vlen0 = e_vend[(0)*32 +: 32] - e_voff[(0)*32 +: 32];
+wire [31:0] e_vlen1 = e_vend[(1)*32 +: 32] - e_voff[(1)*32 +: 32];
 
 always @* begin
     start_next = start_in_beat ? beat_offset(start_delta) : start_reg;
     frame_end_next = trailer_seen ? beat_offset(trailer_end_delta) : frame_end_reg;
     field_count_next = (began ? 32'd0 : field_count_reg) + {30'd0, fc_add};
     body_start_next = began ? 32'd0 : body_start_reg;
-    if (e_body_len[0] && n_entries != 2'd0) body_start_next = e_vend[0] + 32'd1;
-    if (e_body_len[1] && n_entries == 2'd2) body_start_next = e_vend[1] + 32'd1;
+    if (e_body_len[0] && n_entries != 2'd0) body_start_next = e_vend[(0)*32 +: 32] + 32'd1;
+    if (e_body_len[1] && n_entries == 2'd2) body_start_next = e_vend[(1)*32 +: 32] + 32'd1;
     msg_type_len_next = began ? 8'd0 : msg_type_len_reg;
     if (e_msg_type[0] && n_entries != 2'd0) msg_type_len_next = e_vlen0[31:8] != 0 ? 8'd255 : e_vlen0[7:0];
     if (e_msg_type[1] && n_entries == 2'd2) msg_type_len_next = e_vlen1[31:8] != 0 ? 8'd255 : e_vlen1[7:0];
     tr_body_actual_next = tr_body_actual_reg;
-    if (e_trailer[0] && n_entries != 2'd0) tr_body_actual_next = e_voff[0] - 32'd3 - body_start_next;
-    if (e_trailer[1] && n_entries == 2'd2) tr_body_actual_next = e_voff[1] - 32'd3 - body_start_next;
+    if (e_trailer[0] && n_entries != 2'd0) tr_body_actual_next = e_voff[(0)*32 +: 32] - 32'd3 - body_start_next;
+    if (e_trailer[1] && n_entries == 2'd2) tr_body_actual_next = e_voff[(1)*32 +: 32] - 32'd3 - body_start_next;
     beat_pos_next = beat_pos_reg;
     hist_next = hist_reg;
     if (out_stream_end) begin
@@ -579,15 +579,15 @@ reg [31:0]        t_length_reg;
 reg [31:0]        t_field_count_reg;
 reg [63:0]        t_cycle_reg;
 reg [1:0]         t_n_reg;
-reg [1:0][TAG_BCD-1:0] t_tag_reg;
-reg [1:0][VAL_BCD_LO-1:0] t_val_lo_reg;
-reg [1:0][VAL_BCD_HI-1:0] t_val_hi_reg;
+reg [2*TAG_BCD-1:0] t_tag_reg;
+reg [2*VAL_BCD_LO-1:0] t_val_lo_reg;
+reg [2*VAL_BCD_HI-1:0] t_val_hi_reg;
 reg [1:0]         t_neg_reg;
-reg [1:0][7:0]         t_type_reg;
+reg [15:0]         t_type_reg;
 reg [1:0]         t_flag_y_reg;
-reg [1:0][7:0]         t_scale_reg;
-reg [1:0][31:0]        t_voff_reg;
-reg [1:0][31:0]        t_vlen_reg;
+reg [15:0]         t_scale_reg;
+reg [63:0]        t_voff_reg;
+reg [63:0]        t_vlen_reg;
 reg [1:0]         t_first_reg;
 reg [1:0]         t_body_len_reg;
 // a complete message's summary from stage 1
@@ -608,8 +608,8 @@ wire [63:0] checksum_bin;
 genvar c;
 generate
     for (c = 0; c < 2; c = c + 1) begin : g_convert
-        bcd_to_binary #(.DIGITS(19), .OUT_WIDTH(64)) value_conv (.bcd({t_val_hi_reg[c], t_val_lo_reg[c]}), .value(mag[c]));
-        bcd_to_binary #(.DIGITS(9), .OUT_WIDTH(64)) tag_conv (.bcd(t_tag_reg[c]), .value(tag_bin[c]));
+        bcd_to_binary #(.DIGITS(19), .OUT_WIDTH(64)) value_conv (.bcd({t_val_hi_reg[(c)*VAL_BCD_HI +: VAL_BCD_HI], t_val_lo_reg[(c)*VAL_BCD_LO +: VAL_BCD_LO]}), .value(mag[c]));
+        bcd_to_binary #(.DIGITS(9), .OUT_WIDTH(64)) tag_conv (.bcd(t_tag_reg[(c)*TAG_BCD +: TAG_BCD]), .value(tag_bin[c]));
     end
 endgenerate
 bcd_to_binary #(.DIGITS(3), .OUT_WIDTH(64)) checksum_conv (.bcd(t_checksum_reg), .value(checksum_bin));
@@ -618,8 +618,8 @@ reg        body_len_ok_reg, body_len_ok_next;
 reg [31:0] body_len_reg, body_len_next;
 reg        seqnum_ok_reg, seqnum_ok_next;
 reg [31:0] seqnum_reg, seqnum_next;
-reg [1:0][7:0]  s_type;
-reg [1:0][63:0] s_value;
+reg [15:0]  s_type;
+reg [127:0] s_value;
 reg        nonneg32;
 integer k;
 
@@ -630,15 +630,15 @@ always @* begin
     seqnum_next = seqnum_reg;
     nonneg32 = 1'b0;
     for (k = 0; k < 2; k = k + 1) begin
-        s_type[k] = t_type_reg[k];
-        if ((s_type[k] == `TG_DECODED_INT || s_type[k] == `TG_DECODED_DECIMAL) && mag[k] > I64_MAX) s_type[k] = `TG_DECODED_NONE;
-        case (s_type[k])
-            `TG_DECODED_FLAG: s_value[k] = {63'd0, t_flag_y_reg[k]};
-            `TG_DECODED_NONE: s_value[k] = 64'd0;
-            default: s_value[k] = t_neg_reg[k] ? ~mag[k] + 64'd1 : mag[k];
+        s_type[(k)*8 +: 8] = t_type_reg[(k)*8 +: 8];
+        if ((s_type[(k)*8 +: 8] == `TG_DECODED_INT || s_type[(k)*8 +: 8] == `TG_DECODED_DECIMAL) && mag[k] > I64_MAX) s_type[(k)*8 +: 8] = `TG_DECODED_NONE;
+        case (s_type[(k)*8 +: 8])
+            `TG_DECODED_FLAG: s_value[(k)*64 +: 64] = {63'd0, t_flag_y_reg[k]};
+            `TG_DECODED_NONE: s_value[(k)*64 +: 64] = 64'd0;
+            default: s_value[(k)*64 +: 64] = t_neg_reg[k] ? ~mag[k] + 64'd1 : mag[k];
         endcase
         if (t_kind_reg == OUT_FIELDS && k < t_n_reg) begin
-            nonneg32 = s_type[k] == `TG_DECODED_INT && (!t_neg_reg[k] || mag[k] == 64'd0) && mag[k][63:32] == 32'd0;
+            nonneg32 = s_type[(k)*8 +: 8] == `TG_DECODED_INT && (!t_neg_reg[k] || mag[k] == 64'd0) && mag[k][63:32] == 32'd0;
             if (t_first_reg[k]) begin
                 body_len_ok_next = 1'b0;
                 seqnum_ok_next = 1'b0;
@@ -647,7 +647,7 @@ always @* begin
                 body_len_ok_next = nonneg32;
                 body_len_next = nonneg32 ? mag[k][31:0] : 32'd0;
             end
-            if (t_tag_reg[k] == 36'h34 && !seqnum_ok_next && nonneg32) begin
+            if (t_tag_reg[(k)*TAG_BCD +: TAG_BCD] == 36'h34 && !seqnum_ok_next && nonneg32) begin
                 seqnum_ok_next = 1'b1;
                 seqnum_next = mag[k][31:0];
             end
@@ -778,19 +778,19 @@ always @(posedge clk) begin
             t_cycle_reg <= cycle;
             t_n_reg <= n_entries;
             for (k = 0; k < 2; k = k + 1) begin
-                t_tag_reg[k] <= e_tag[k];
-                t_val_lo_reg[k] <= e_val_lo[k];
-                t_val_hi_reg[k] <= e_val_hi[k];
+                t_tag_reg[(k)*TAG_BCD +: TAG_BCD] <= e_tag[(k)*TAG_BCD +: TAG_BCD];
+                t_val_lo_reg[(k)*VAL_BCD_LO +: VAL_BCD_LO] <= e_val_lo[(k)*VAL_BCD_LO +: VAL_BCD_LO];
+                t_val_hi_reg[(k)*VAL_BCD_HI +: VAL_BCD_HI] <= e_val_hi[(k)*VAL_BCD_HI +: VAL_BCD_HI];
                 t_neg_reg[k] <= e_neg[k];
-                t_type_reg[k] <= e_type[k];
+                t_type_reg[(k)*8 +: 8] <= e_type[(k)*8 +: 8];
                 t_flag_y_reg[k] <= e_flag_y[k];
-                t_scale_reg[k] <= e_scale[k];
-                t_voff_reg[k] <= e_voff[k];
+                t_scale_reg[(k)*8 +: 8] <= e_scale[(k)*8 +: 8];
+                t_voff_reg[(k)*32 +: 32] <= e_voff[(k)*32 +: 32];
                 t_first_reg[k] <= e_first[k];
                 t_body_len_reg[k] <= e_body_len[k];
             end
-            t_vlen_reg[0] <= e_vlen0;
-            t_vlen_reg[1] <= e_vlen1;
+            t_vlen_reg[(0)*32 +: 32] <= e_vlen0;
+            t_vlen_reg[(1)*32 +: 32] <= e_vlen1;
             t_garbled_reg <= garbled_reg;
             t_poss_dup_reg <= poss_dup_reg;
             t_poss_resend_reg <= poss_resend_reg;
@@ -818,12 +818,12 @@ always @(posedge clk) begin
                 rec_reg[`TG_FIX_FIELDS_MESSAGE_OFFSET_LSB +: `TG_FIX_FIELDS_MESSAGE_OFFSET_W] <= t_offset_reg;
                 for (k = 0; k < 2; k = k + 1) begin
                     rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_TAG_LSB +: 32] <= tag_bin[k][31:0];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_LSB +: 32] <= t_voff_reg[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_LSB +: 32] <= t_vlen_reg[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8] <= s_type[k];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_LSB +: 32] <= t_voff_reg[(k)*32 +: 32];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_LSB +: 32] <= t_vlen_reg[(k)*32 +: 32];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8] <= s_type[(k)*8 +: 8];
                     rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_SCALE_LSB +: 8] <=
-                        s_type[k] == `TG_DECODED_NONE ? 8'd0 : t_scale_reg[k];
-                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64] <= s_value[k];
+                        s_type[(k)*8 +: 8] == `TG_DECODED_NONE ? 8'd0 : t_scale_reg[(k)*8 +: 8];
+                    rec_reg[`TG_FIX_FIELDS_ENTRY0_LSB + k*ENTRY_BITS + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64] <= s_value[(k)*64 +: 64];
                 end
             end else if (t_stream_end_reg) begin
                 rec_reg[`TG_REC_KIND_LSB +: `TG_REC_KIND_W] <= `TG_KIND_STREAM_END;
