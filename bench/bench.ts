@@ -78,12 +78,17 @@ async function main(): Promise<void> {
   console.log(`  jspurefix ${peer.version} parse to object          ${f(peer.objectMessagesPerSecond)} messages/s`);
   console.log(`  golden model / jspurefix view                ${f(report.software.goldenModelVsJspurefixView, 2)}×`);
   console.log(`  record decode (device records to events)     ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
-  const synth = report.synthesis as { results?: Array<Record<string, unknown>>; fmaxMHz?: number } | null;
+  const synth = report.synthesis as {
+    results?: Array<Record<string, unknown>>; fmaxMHz?: number | null; nextpnr?: { logicCells?: string | null; error?: string };
+  } | null;
   console.log('\nSynthesis (from the last `npm run synth`, build/synth/report.json)');
   if (!synth?.results) console.log('  not run yet: `npm run synth`');
   else {
-    for (const r of synth.results) console.log(`  ${String(r.target).padEnd(7)} LUTs ${r.luts}  FFs ${r.ffs}  BRAM ${r.bram}${r.lutram !== undefined ? `  LUTRAM ${r.lutram}` : ''}  CARRY ${r.carry}`);
-    if (synth.fmaxMHz !== undefined) console.log(`  nextpnr-ice40 Fmax estimate ${synth.fmaxMHz} MHz`);
+    for (const r of synth.results) {
+      console.log(`  ${String(r.target).padEnd(7)} LUTs ${r.luts}  FFs ${r.ffs}  BRAM ${r.bram}${r.lutram !== undefined ? `  LUTRAM ${r.lutram}` : ''}  CARRY ${r.carry}${r.dsp !== undefined ? `  DSP ${r.dsp}` : ''}`);
+    }
+    if (typeof synth.fmaxMHz === 'number') console.log(`  nextpnr-ice40 (HX8K) Fmax estimate ${synth.fmaxMHz} MHz`);
+    else console.log(`  nextpnr-ice40 (HX8K): no Fmax, the design needs ${synth.nextpnr?.logicCells ?? '?'} logic cells`);
   }
 }
 

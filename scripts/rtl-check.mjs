@@ -88,7 +88,7 @@ if (mode === 'lint') {
   await fs.mkdirp(dir);
   const results = await Promise.all(['ice40', 'xilinx'].map((t) => synth(t, dir)));
   const ice40 = results[0];
-  const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, error: 'ice40 synthesis failed' };
+  const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, logicCells: null, error: 'ice40 synthesis failed' };
   for (const r of results) delete r.json;
   const report = { top: TOP, results, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, date: new Date().toISOString() };
   await fs.writeFile(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
@@ -103,7 +103,7 @@ if (mode === 'lint') {
     }
     console.log(pnr.ok
       ? `nextpnr-ice40 (HX8K): ${pnr.logicCells} logic cells, Fmax ${pnr.fmaxMHz} MHz (${pnr.seconds.toFixed(1)} s)`
-      : `nextpnr-ice40 (HX8K): no Fmax: ${pnr.error}`);
+      : `nextpnr-ice40 (HX8K): no Fmax${pnr.logicCells ? ` (the design needs ${pnr.logicCells} logic cells)` : ''}: ${pnr.error}`);
   }
   // a design that does not fit the HX8K is reported, not a CI failure; synthesis errors and warnings are
   process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -436,19 +436,34 @@ always @* begin
                                         if (is_int_tag(tag_next) && !point_next) f_type = `TG_DECODED_INT;
                                         else if (is_decimal_tag(tag_next)) f_type = `TG_DECODED_DECIMAL;
                                     end
-                                    e_tag[(n_entries[0])*TAG_BCD +: TAG_BCD] = tag_next;
-                                    e_val_lo[(n_entries[0])*VAL_BCD_LO +: VAL_BCD_LO] = val_lo_next;
-                                    e_val_hi[(n_entries[0])*VAL_BCD_HI +: VAL_BCD_HI] = val_hi_next;
-                                    e_neg[n_entries[0]] = neg_next;
-                                    e_type[(n_entries[0])*8 +: 8] = f_type;
-                                    e_flag_y[n_entries[0]] = first_char_next == "Y";
-                                    e_scale[(n_entries[0])*8 +: 8] = f_type == `TG_DECODED_DECIMAL ? scale_next : 8'd0;
-                                    e_voff[(n_entries[0])*32 +: 32] = value_start_next;
-                                    e_vend[(n_entries[0])*32 +: 32] = rel;
-                                    e_first[n_entries[0]] = fc_small == 2'd0;
-                                    e_body_len[n_entries[0]] = fc_small == 2'd1;
-                                    e_msg_type[n_entries[0]] = fc_small == 2'd2;
-                                    e_trailer[n_entries[0]] = mode_next == MODE_TRAILER;
+                                    // slot n_entries: written with constant part-selects (a variable one
+                                    // becomes $shiftx cells that Yosys' SAT-based sharing chews on for ages)
+                                    if (n_entries[0]) e_tag[TAG_BCD +: TAG_BCD] = tag_next;
+                                    else e_tag[0 +: TAG_BCD] = tag_next;
+                                    if (n_entries[0]) e_val_lo[VAL_BCD_LO +: VAL_BCD_LO] = val_lo_next;
+                                    else e_val_lo[0 +: VAL_BCD_LO] = val_lo_next;
+                                    if (n_entries[0]) e_val_hi[VAL_BCD_HI +: VAL_BCD_HI] = val_hi_next;
+                                    else e_val_hi[0 +: VAL_BCD_HI] = val_hi_next;
+                                    if (n_entries[0]) e_neg[1] = neg_next;
+                                    else e_neg[0] = neg_next;
+                                    if (n_entries[0]) e_type[8 +: 8] = f_type;
+                                    else e_type[0 +: 8] = f_type;
+                                    if (n_entries[0]) e_flag_y[1] = first_char_next == "Y";
+                                    else e_flag_y[0] = first_char_next == "Y";
+                                    if (n_entries[0]) e_scale[8 +: 8] = f_type == `TG_DECODED_DECIMAL ? scale_next : 8'd0;
+                                    else e_scale[0 +: 8] = f_type == `TG_DECODED_DECIMAL ? scale_next : 8'd0;
+                                    if (n_entries[0]) e_voff[32 +: 32] = value_start_next;
+                                    else e_voff[0 +: 32] = value_start_next;
+                                    if (n_entries[0]) e_vend[32 +: 32] = rel;
+                                    else e_vend[0 +: 32] = rel;
+                                    if (n_entries[0]) e_first[1] = fc_small == 2'd0;
+                                    else e_first[0] = fc_small == 2'd0;
+                                    if (n_entries[0]) e_body_len[1] = fc_small == 2'd1;
+                                    else e_body_len[0] = fc_small == 2'd1;
+                                    if (n_entries[0]) e_msg_type[1] = fc_small == 2'd2;
+                                    else e_msg_type[0] = fc_small == 2'd2;
+                                    if (n_entries[0]) e_trailer[1] = mode_next == MODE_TRAILER;
+                                    else e_trailer[0] = mode_next == MODE_TRAILER;
                                     n_entries = n_entries + 2'd1;
                                     out_kind = OUT_FIELDS;
                                     emit_start_in_beat = start_in_beat;
