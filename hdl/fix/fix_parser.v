@@ -211,6 +211,25 @@ reg [7:0]  f_type;
 reg [7:0]  computed;
 integer i, s;
 
+// A value starts at `at` (bytes from the message start): its decoding state, cleared.
+task start_value(input [31:0] at);
+    begin
+        in_value_next = 1'b1;
+        value_start_next = at;
+        vlen_next = 3'd0;
+        val_lo_next = {VAL_BCD_LO{1'b0}};
+        val_hi_next = {VAL_BCD_HI{1'b0}};
+        sig_next = 5'd0;
+        digits_next = 3'd0;
+        neg_next = 1'b0;
+        point_next = 1'b0;
+        scale_next = 8'd0;
+        value_bad_next = 1'b0;
+        ovf_next = 1'b0;
+        first_char_next = 8'd0;
+    end
+endtask
+
 always @* begin
     mode_next = mode_reg;
     gcount_next = gcount_reg;
@@ -368,19 +387,7 @@ always @* begin
                                     if (b == "=") begin
                                         if (tag_digits_next == 4'd0 || tag_digits_next > MAX_TAG_DIGITS ||
                                             tag_next == {TAG_BCD{1'b0}} || tag_bad_next) garbled_next = 1'b1;
-                                        in_value_next = 1'b1;
-                                        value_start_next = rel + 32'd1;
-                                        vlen_next = 3'd0;
-                                        val_lo_next = {VAL_BCD_LO{1'b0}};
-                        val_hi_next = {VAL_BCD_HI{1'b0}};
-                                        sig_next = 5'd0;
-                                        digits_next = 3'd0;
-                                        neg_next = 1'b0;
-                                        point_next = 1'b0;
-                                        scale_next = 8'd0;
-                                        value_bad_next = 1'b0;
-                                        ovf_next = 1'b0;
-                                        first_char_next = 8'd0;
+                                        start_value(rel + 32'd1);
                                     end else if (b == SOH) begin
                                         garbled_next = 1'b1;  // a field without "="
                                         sum_fe_next = sum_next;
@@ -513,21 +520,12 @@ always @* begin
                         msg_type_next = 16'd0;
                         poss_dup_next = 1'b0;
                         poss_resend_next = 1'b0;
-                        in_value_next = 1'b1;
                         tag_next = 36'h8;
                         tag_digits_next = 4'd1;
                         tag_bad_next = 1'b0;
-                        value_start_next = 32'd2;
+                        start_value(32'd2);
                         vlen_next = 3'd3;
-                        val_lo_next = {VAL_BCD_LO{1'b0}};
-                        val_hi_next = {VAL_BCD_HI{1'b0}};
-                        sig_next = 5'd0;
-                        digits_next = 3'd0;
-                        neg_next = 1'b0;
-                        point_next = 1'b0;
-                        scale_next = 8'd0;
                         value_bad_next = 1'b1;  // "FIX" is not a number
-                        ovf_next = 1'b0;
                         first_char_next = "F";
                     end
                 end

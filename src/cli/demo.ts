@@ -52,6 +52,9 @@ function counters(device: Device): Record<string, number | string> {
     garbledBytes: device.readReg(REG.FIX_GARBLED_BYTES),
     truncated: device.readReg(REG.FIX_TRUNCATED),
     tooLong: device.readReg(REG.FIX_TOO_LONG),
+    badChecksum: device.readReg(REG.FIX_BAD_CHECKSUM),
+    badBodyLength: device.readReg(REG.FIX_BAD_BODY_LENGTH),
+    fields: device.readReg(REG.FIX_FIELDS),
     events: device.readReg(REG.EVENTS_OUT),
     deviceCycles: device.readReg64(REG.CYCLE_LO).toString(),
   };
