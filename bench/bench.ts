@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../src/device/addon.js';
-import { benchMessages, parserLatency, parserThroughput, softwareRates, threadedRate } from './fix-parser.js';
+import { benchMessages, enableFix, parserLatency, parserThroughput, softwareRates, threadedRate } from './fix-parser.js';
 import { jspurefixRates } from './peer-jspurefix.js';
 import { median } from './stats.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
@@ -16,7 +16,7 @@ function simCyclesPerSecond(wire: Buffer, runs: number): number {
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
     const dev = new SteppedSimDevice();
-    dev.writeReg(0x00c, 1);
+    enableFix(dev);
     dev.sendNow(wire, { end: true });
     const cycles = Math.ceil(wire.length / 8);
     const t0 = process.hrtime.bigint();

@@ -1,14 +1,13 @@
 // FIX parser benchmarks: throughput and latency counted in simulated cycles (exact, machine independent), and
 // the wall-clock rate of the threaded simulation and of the host-side software on this machine.
-import { REG, REG_BIT } from '../src/device/generated/layout.js';
+import { KIND, RECORD_BYTES, REG, REG_BIT } from '../src/device/generated/layout.js';
 import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
 import { SimDevice, SteppedSimDevice } from '../src/device/sim-device.js';
 import { FixParserModel } from '../src/fix/ref-parser.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
-import { RECORD_BYTES, KIND } from '../src/device/generated/layout.js';
 import { median, repeat } from './stats.js';
 
-function enable(dev: { writeReg(a: number, v: number): void }): void {
+export function enableFix(dev: { writeReg(a: number, v: number): void }): void {
   dev.writeReg(REG.CONTROL, 1 << REG_BIT.CONTROL_FIX_RX_ENABLE);
 }
 
@@ -23,7 +22,7 @@ export interface ThroughputResult {
 export function parserThroughput(messages: Buffer[]): ThroughputResult {
   const dev = new SteppedSimDevice();
   try {
-    enable(dev);
+    enableFix(dev);
     const wire = Buffer.concat(messages);
     const start = dev.cycles();
     dev.sendNow(wire, { end: true });
@@ -61,7 +60,7 @@ export function parserLatency(messages: Buffer[]): LatencyResult {
   const dev = new SteppedSimDevice();
   const lat: number[] = [];
   try {
-    enable(dev);
+    enableFix(dev);
     for (const msg of messages) {
       dev.sendNow(msg);
       let lastBeat = -1n;
@@ -95,7 +94,7 @@ export async function threadedRate(messages: Buffer[], runs: number): Promise<Th
   const wire = Buffer.concat(messages);
   const once = async () => {
     const dev = new SimDevice();
-    enable(dev);
+    enableFix(dev);
     const c0 = dev.cycles();
     const t0 = process.hrtime.bigint();
     await dev.send(wire, { end: true });
@@ -140,7 +139,7 @@ export async function softwareRates(messages: Buffer[], runs: number) {
 function simRecords(wire: Buffer): Buffer {
   const dev = new SteppedSimDevice();
   try {
-    enable(dev);
+    enableFix(dev);
     dev.sendNow(wire, { end: true });
     const parts: Buffer[] = [];
     for (let n = 0; n < wire.length; n += 4096) {
