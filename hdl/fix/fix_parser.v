@@ -92,6 +92,24 @@ reg [31:0] tr_body_actual_reg, tr_body_actual_next;
 reg [11:0] tr_checksum_reg, tr_checksum_next;       // three BCD digits
 reg        tr_checksum_ok_reg, tr_checksum_ok_next;
 
+// ---- stage 1 state: a field entry waiting for a partner ------------------------------------------------------
+// A lone entry is held back until the next entry of its message can share the record, so records carry
+// two entries where possible (this halves the record stream). It leaves alone when the message ends, a
+// frame must follow it, or the stream ends.
+reg                  pend_valid_reg, pend_valid_next;
+reg [TAG_BCD-1:0]    pend_tag_reg, pend_tag_next;
+reg [VAL_BCD_LO-1:0] pend_val_lo_reg, pend_val_lo_next;
+reg [VAL_BCD_HI-1:0] pend_val_hi_reg, pend_val_hi_next;
+reg                  pend_neg_reg, pend_neg_next;
+reg [7:0]            pend_type_reg, pend_type_next;
+reg                  pend_flag_y_reg, pend_flag_y_next;
+reg [7:0]            pend_scale_reg, pend_scale_next;
+reg [31:0]           pend_voff_reg, pend_voff_next;
+reg [31:0]           pend_vend_reg, pend_vend_next;
+reg                  pend_first_reg, pend_first_next;
+reg                  pend_body_len_reg, pend_body_len_next;
+reg                  pend_msg_type_reg, pend_msg_type_next;
+
 // ---- stage 1 state: the field -------------------------------------------------------------------------------
 reg               in_value_reg, in_value_next;
 reg [TAG_BCD-1:0] tag_reg, tag_next;                // BCD, the last nine digits
@@ -180,6 +198,8 @@ reg                  began;            // a message began during this walk
 reg [1:0]            fc_small;         // fields of the current message so far, saturating at 3
 reg [1:0]            fc_add;           // fields of the current message completed during this walk
 reg                  stop;
+reg                  hit_block;        // the walk stopped at a lane that needs a slot already used
+reg                  hold_entry;       // keep this cycle's lone entry back for a partner
 reg                  beat_done;
 reg                  tready_int;
 reg [1:0]            n_entries;
@@ -305,6 +325,23 @@ always @* begin
         e_msg_type[s] = 1'b0;
         e_trailer[s] = 1'b0;
     end
+    if (pend_valid_reg) begin
+        e_tag[0 +: TAG_BCD] = pend_tag_reg;
+        e_val_lo[0 +: VAL_BCD_LO] = pend_val_lo_reg;
+        e_val_hi[0 +: VAL_BCD_HI] = pend_val_hi_reg;
+        e_neg[0] = pend_neg_reg;
+        e_type[0 +: 8] = pend_type_reg;
+        e_flag_y[0] = pend_flag_y_reg;
+        e_scale[0 +: 8] = pend_scale_reg;
+        e_voff[0 +: 32] = pend_voff_reg;
+        e_vend[0 +: 32] = pend_vend_reg;
+        e_first[0] = pend_first_reg;
+        e_body_len[0] = pend_body_len_reg;
+        e_msg_type[0] = pend_msg_type_reg;
+        n_entries = 2'd1;
+        out_kind = OUT_FIELDS;
+    end
+    hit_block = 1'b0;
     b = 8'd0;
     is_digit = 1'b0;
     d = 4'd0;
@@ -356,6 +393,7 @@ always @* begin
                           (need_entry && !(out_kind == OUT_NONE || (out_kind == OUT_FIELDS && n_entries == 2'd1)));
                 if (blocked) begin
                     stop = 1'b1;
+                    hit_block = 1'b1;
                     ptr_next = i[LANE_BITS-1:0];
                 end else begin
                     if (need_frame) begin
@@ -548,6 +586,24 @@ function [63:0] beat_offset(input [DELTA_BITS-1:0] dl);
     beat_offset = beat_pos_reg + {{64-DELTA_BITS{1'b0}}, dl} - 64'd4;
 endfunction
 
+always @* begin
+    hold_entry = t_ready && out_kind == OUT_FIELDS && n_entries == 2'd1 && !trailer_seen && !hit_block &&
+                 !end_pending_reg;
+    pend_valid_next = t_ready ? hold_entry : pend_valid_reg;
+    pend_tag_next = hold_entry ? e_tag[0 +: TAG_BCD] : pend_tag_reg;
+    pend_val_lo_next = hold_entry ? e_val_lo[0 +: VAL_BCD_LO] : pend_val_lo_reg;
+    pend_val_hi_next = hold_entry ? e_val_hi[0 +: VAL_BCD_HI] : pend_val_hi_reg;
+    pend_neg_next = hold_entry ? e_neg[0] : pend_neg_reg;
+    pend_type_next = hold_entry ? e_type[0 +: 8] : pend_type_reg;
+    pend_flag_y_next = hold_entry ? e_flag_y[0] : pend_flag_y_reg;
+    pend_scale_next = hold_entry ? e_scale[0 +: 8] : pend_scale_reg;
+    pend_voff_next = hold_entry ? e_voff[0 +: 32] : pend_voff_reg;
+    pend_vend_next = hold_entry ? e_vend[0 +: 32] : pend_vend_reg;
+    pend_first_next = hold_entry ? e_first[0] : pend_first_reg;
+    pend_body_len_next = hold_entry ? e_body_len[0] : pend_body_len_reg;
+    pend_msg_type_next = hold_entry ? e_msg_type[0] : pend_msg_type_reg;
+end
+
 // what the walk decided, turned into positions, counts and lengths (one adder each, after the walk)
 wire [31:0] e_vlen0 = e_vend[(0)*32 +: 32] - e_voff[(0)*32 +: 32];
 wire [31:0] e_vlen1 = e_vend[(1)*32 +: 32] - e_voff[(1)*32 +: 32];
@@ -731,6 +787,7 @@ always @(posedge clk) begin
         ovf_reg <= 1'b0;
         first_char_reg <= 8'd0;
         t_kind_reg <= OUT_NONE;
+        pend_valid_reg <= 1'b0;
         body_len_ok_reg <= 1'b0;
         body_len_reg <= 32'd0;
         seqnum_ok_reg <= 1'b0;
@@ -777,10 +834,23 @@ always @(posedge clk) begin
         value_bad_reg <= value_bad_next;
         ovf_reg <= ovf_next;
         first_char_reg <= first_char_next;
+        pend_valid_reg <= pend_valid_next;
+        pend_tag_reg <= pend_tag_next;
+        pend_val_lo_reg <= pend_val_lo_next;
+        pend_val_hi_reg <= pend_val_hi_next;
+        pend_neg_reg <= pend_neg_next;
+        pend_type_reg <= pend_type_next;
+        pend_flag_y_reg <= pend_flag_y_next;
+        pend_scale_reg <= pend_scale_next;
+        pend_voff_reg <= pend_voff_next;
+        pend_vend_reg <= pend_vend_next;
+        pend_first_reg <= pend_first_next;
+        pend_body_len_reg <= pend_body_len_next;
+        pend_msg_type_reg <= pend_msg_type_next;
 
         // stage 1 -> token register
         if (t_ready) begin
-            t_kind_reg <= out_kind;
+            t_kind_reg <= hold_entry ? OUT_NONE : out_kind;
             t_stream_end_reg <= out_stream_end;
             t_complete_reg <= out_complete;
             t_error_reg <= out_error;
