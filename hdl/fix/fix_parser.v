@@ -61,7 +61,8 @@ localparam [4:0] MAX_SIG_DIGITS = 5'd19;    // 10^19 > 2^63: a 20th significant 
 localparam [63:0] I64_MAX = 64'h7FFF_FFFF_FFFF_FFFF;
 localparam TAG_BCD = 36;                     // nine digits
 localparam VAL_BCD_LO = 64;                  // nineteen digits, kept as 16 + 3 so no register is wider
-localparam VAL_BCD_HI = 12;                  // than 64 bits (a cheap word for Verilator)
+localparam VAL_BCD_HI = 12;
+localparam PEND_BITS = TAG_BCD + VAL_BCD_LO + VAL_BCD_HI + 1 + 8 + 1 + 8 + 32 + 32 + 1 + 1 + 1;                  // than 64 bits (a cheap word for Verilator)
 
 // Counters and the mode are plain registers, not state machines for Yosys to re-encode: its FSM
 // extraction enumerates their transitions over the whole walk and does not finish.
@@ -97,18 +98,7 @@ reg        tr_checksum_ok_reg, tr_checksum_ok_next;
 // two entries where possible (this halves the record stream). It leaves alone when the message ends, a
 // frame must follow it, or the stream ends.
 reg                  pend_valid_reg, pend_valid_next;
-reg [TAG_BCD-1:0]    pend_tag_reg, pend_tag_next;
-reg [VAL_BCD_LO-1:0] pend_val_lo_reg, pend_val_lo_next;
-reg [VAL_BCD_HI-1:0] pend_val_hi_reg, pend_val_hi_next;
-reg                  pend_neg_reg, pend_neg_next;
-(* fsm_encoding = "none" *) reg [7:0] pend_type_reg, pend_type_next;
-reg                  pend_flag_y_reg, pend_flag_y_next;
-(* fsm_encoding = "none" *) reg [7:0] pend_scale_reg, pend_scale_next;
-reg [31:0]           pend_voff_reg, pend_voff_next;
-reg [31:0]           pend_vend_reg, pend_vend_next;
-reg                  pend_first_reg, pend_first_next;
-reg                  pend_body_len_reg, pend_body_len_next;
-reg                  pend_msg_type_reg, pend_msg_type_next;
+reg [PEND_BITS-1:0]  pend_reg, pend_next;             // entry slot 0, packed as `FIX_PARSER_SLOT0 lists it
 
 // ---- stage 1 state: the field -------------------------------------------------------------------------------
 reg               in_value_reg, in_value_next;
@@ -221,6 +211,11 @@ reg [1:0]         e_body_len;    // the second field (BodyLength when well-forme
 reg [1:0]         e_msg_type;    // the third field (MsgType when well-formed)
 reg [1:0]         e_trailer;     // the closing 10= field
 
+// slot 0 as one vector, for the pending entry (the closing 10= entry is never held, so e_trailer is not in it)
+`define FIX_PARSER_SLOT0 {e_tag[0 +: TAG_BCD], e_val_lo[0 +: VAL_BCD_LO], e_val_hi[0 +: VAL_BCD_HI], e_neg[0], \
+    e_type[0 +: 8], e_flag_y[0], e_scale[0 +: 8], e_voff[0 +: 32], e_vend[0 +: 32], e_first[0], e_body_len[0], \
+    e_msg_type[0]}
+
 // per-lane temporaries
 reg [7:0]  b;
 reg        is_digit;
@@ -326,18 +321,7 @@ always @* begin
         e_trailer[s] = 1'b0;
     end
     if (pend_valid_reg) begin
-        e_tag[0 +: TAG_BCD] = pend_tag_reg;
-        e_val_lo[0 +: VAL_BCD_LO] = pend_val_lo_reg;
-        e_val_hi[0 +: VAL_BCD_HI] = pend_val_hi_reg;
-        e_neg[0] = pend_neg_reg;
-        e_type[0 +: 8] = pend_type_reg;
-        e_flag_y[0] = pend_flag_y_reg;
-        e_scale[0 +: 8] = pend_scale_reg;
-        e_voff[0 +: 32] = pend_voff_reg;
-        e_vend[0 +: 32] = pend_vend_reg;
-        e_first[0] = pend_first_reg;
-        e_body_len[0] = pend_body_len_reg;
-        e_msg_type[0] = pend_msg_type_reg;
+        `FIX_PARSER_SLOT0 = pend_reg;
         n_entries = 2'd1;
         out_kind = OUT_FIELDS;
     end
@@ -590,18 +574,7 @@ always @* begin
     hold_entry = t_ready && out_kind == OUT_FIELDS && n_entries == 2'd1 && !trailer_seen && !hit_block &&
                  !end_pending_reg;
     pend_valid_next = t_ready ? hold_entry : pend_valid_reg;
-    pend_tag_next = hold_entry ? e_tag[0 +: TAG_BCD] : pend_tag_reg;
-    pend_val_lo_next = hold_entry ? e_val_lo[0 +: VAL_BCD_LO] : pend_val_lo_reg;
-    pend_val_hi_next = hold_entry ? e_val_hi[0 +: VAL_BCD_HI] : pend_val_hi_reg;
-    pend_neg_next = hold_entry ? e_neg[0] : pend_neg_reg;
-    pend_type_next = hold_entry ? e_type[0 +: 8] : pend_type_reg;
-    pend_flag_y_next = hold_entry ? e_flag_y[0] : pend_flag_y_reg;
-    pend_scale_next = hold_entry ? e_scale[0 +: 8] : pend_scale_reg;
-    pend_voff_next = hold_entry ? e_voff[0 +: 32] : pend_voff_reg;
-    pend_vend_next = hold_entry ? e_vend[0 +: 32] : pend_vend_reg;
-    pend_first_next = hold_entry ? e_first[0] : pend_first_reg;
-    pend_body_len_next = hold_entry ? e_body_len[0] : pend_body_len_reg;
-    pend_msg_type_next = hold_entry ? e_msg_type[0] : pend_msg_type_reg;
+    pend_next = hold_entry ? `FIX_PARSER_SLOT0 : pend_reg;
 end
 
 // what the walk decided, turned into positions, counts and lengths (one adder each, after the walk)
@@ -835,18 +808,7 @@ always @(posedge clk) begin
         ovf_reg <= ovf_next;
         first_char_reg <= first_char_next;
         pend_valid_reg <= pend_valid_next;
-        pend_tag_reg <= pend_tag_next;
-        pend_val_lo_reg <= pend_val_lo_next;
-        pend_val_hi_reg <= pend_val_hi_next;
-        pend_neg_reg <= pend_neg_next;
-        pend_type_reg <= pend_type_next;
-        pend_flag_y_reg <= pend_flag_y_next;
-        pend_scale_reg <= pend_scale_next;
-        pend_voff_reg <= pend_voff_next;
-        pend_vend_reg <= pend_vend_next;
-        pend_first_reg <= pend_first_next;
-        pend_body_len_reg <= pend_body_len_next;
-        pend_msg_type_reg <= pend_msg_type_next;
+        pend_reg <= pend_next;
 
         // stage 1 -> token register
         if (t_ready) begin
@@ -937,6 +899,8 @@ end
 
 assign m_axis_tdata = rec_reg;
 assign m_axis_tvalid = rec_valid_reg;
+
+`undef FIX_PARSER_SLOT0
 
 endmodule
 `default_nettype wire
