@@ -44,7 +44,7 @@ function sum(cells, re) {
 
 // Both keep the module hierarchy (synth_xilinx does by default, synth_ice40 with -noflatten): flattened,
 // Yosys' opt_share works through the walk's mux trees around every constant multiplier of bcd_to_binary
-// and runs for tens of minutes.
+// and was still running after 9 CPU-minutes when stopped (unflattened, all of synth_ice40 takes about 5).
 // ice40 synthesises the timing harness (the core plus a 128-bit LFSR driving its inputs, 129 FFs more)
 // because nextpnr needs a design with few pins; xilinx synthesises the core alone.
 async function synth(target, dir) {

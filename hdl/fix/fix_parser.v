@@ -65,7 +65,7 @@ localparam VAL_BCD_HI = 12;
 localparam PEND_BITS = TAG_BCD + VAL_BCD_LO + VAL_BCD_HI + 1 + 8 + 1 + 8 + 32 + 32 + 1 + 1 + 1;                  // than 64 bits (a cheap word for Verilator)
 
 // Counters and the mode are plain registers, not state machines for Yosys to re-encode: its FSM
-// extraction enumerates their transitions over the whole walk and does not finish.
+// extraction enumerates their transitions over the whole walk and ran for minutes without finishing.
 // ---- stage 1 state: framing -----------------------------------------------------------------------------
 (* fsm_encoding = "none" *) reg [1:0]           mode_reg, mode_next;
 reg [63:0]          start_reg, start_next;          // stream offset where the pending span starts
