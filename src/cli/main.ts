@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { BACKENDS, openDevice, type BackendName } from '../device/index.js';
 import { decodeFixStream } from '../fix/decode.js';
 import { runDemo } from './demo.js';
+import { ConfigError } from '../config/config.js';
+import { appOf, runSessionCommand } from './session.js';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -13,6 +15,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
+  tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N] [--symbol S]
   tickgate demo [--messages N] [--backend sim|ref]
   tickgate --version`;
 
@@ -81,6 +84,23 @@ export async function main(argv: string[]): Promise<number> {
       if (what === 'fix') { await decodeFix(args); return 0; }
       throw new UsageError(what === undefined ? 'decode needs a format: fix' : `cannot decode "${what}" yet: the formats are fix`);
     }
+    if (command === 'session') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { config: { type: 'string' }, app: { type: 'string' }, backend: { type: 'string' }, orders: { type: 'string' }, symbol: { type: 'string' } },
+        allowPositionals: true,
+      });
+      if (positionals.length) throw new UsageError(`session takes no positional arguments, got "${positionals[0]}"`);
+      if (values.config === undefined) throw new UsageError('session needs --config <yaml>');
+      await runSessionCommand({
+        configFile: values.config,
+        app: appOf(values.app),
+        backend: values.backend === undefined ? undefined : backendOf(values.backend),
+        orders: values.orders === undefined ? 0 : positiveInt(values.orders, '--orders', 1),
+        symbol: values.symbol ?? 'AAPL',
+      });
+      return 0;
+    }
     if (command === 'demo') {
       const { values } = parseArgs({ args: rest, options: { messages: { type: 'string' }, backend: { type: 'string' } } });
       await runDemo({ messages: positiveInt(values.messages, '--messages', 200), backend: backendOf(values.backend) });
@@ -89,6 +109,10 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const e = err as Error & { code?: string };
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tickgate: ${e.message}\n`);
+      return 2;
+    }
     if (err instanceof UsageError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       process.stderr.write(`tickgate: ${e.message}\n${USAGE}\n`);
       return 2;

@@ -1,0 +1,72 @@
+// `tickgate session --config <yaml> [--app fill|echo|print] [--orders N]`: one FIX session until
+// SIGINT/SIGTERM or Logout. Received application messages (print) go to stdout as NDJSON; session events
+// go to stderr, one JSON object per line.
+import { loadConfig, ConfigError } from '../config/config.js';
+import type { BackendName } from '../device/index.js';
+import { APPS, attachApp, appMessageJson, type AppName } from '../session/apps.js';
+import { SessionRunner } from '../session/runner.js';
+import type { FixSession } from '../session/session.js';
+
+export interface SessionCommandOptions {
+  configFile: string;
+  app: AppName;
+  backend: BackendName | undefined;
+  /** Initiator: send this many NewOrderSingles once logged on, log out when all are filled. */
+  orders: number;
+  symbol: string;
+}
+
+export function appOf(value: string | undefined): AppName {
+  const a = (value ?? 'print') as AppName;
+  if (!APPS.includes(a)) throw new ConfigError(`--app must be one of ${APPS.join(', ')}, not "${value}"`);
+  return a;
+}
+
+/** Sends `count` orders after logon; on a reconnect, only those not yet filled count as outstanding.
+ *  ClOrdIDs are unique per process run so a restarted sender never repeats one. */
+function sendOrders(session: FixSession, count: number, symbol: string, onAllFilled: () => void): void {
+  const run = Date.now().toString(36);
+  let sent = 0;
+  const open = new Set<string>();
+  let filled = 0;
+  session.on('execution', (er) => {
+    if (er.ordStatus !== '2' || !open.delete(er.clOrdID)) return;
+    filled++;
+    if (filled === count) onAllFilled();
+  });
+  session.on('state', (state) => {
+    if (state !== 'active') return;
+    while (sent < count) {
+      const clOrdID = `${run}-${++sent}`;
+      open.add(clOrdID);
+      session.sendOrder({ clOrdID, symbol, side: sent % 2 ? 'buy' : 'sell', qty: 100, ordType: 'limit', price: (100 + (sent % 50) / 100).toFixed(2) });
+    }
+  });
+}
+
+export async function runSessionCommand(o: SessionCommandOptions): Promise<void> {
+  const config = loadConfig(o.configFile);
+  if (!config.session) throw new ConfigError(`${o.configFile}: session: the section is missing`);
+  const runner = new SessionRunner({ config: config.session, baseDir: config.baseDir, backend: o.backend ?? config.device.backend });
+  const session = runner.session;
+  session.on('event', (e) => process.stderr.write(JSON.stringify(e) + '\n'));
+  attachApp(session, o.app, (line) => process.stdout.write(line + '\n'));
+  if (o.orders > 0) {
+    if (config.session.role !== 'initiator') throw new ConfigError('--orders needs session.role initiator');
+    if (o.app !== 'print') session.on('app', (m) => process.stdout.write(appMessageJson(m) + '\n'));
+    sendOrders(session, o.orders, o.symbol, () => session.logout('all orders filled'));
+  }
+  const stop = () => { void runner.stop(); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await runner.start();
+  if (config.session.role === 'acceptor') {
+    process.stderr.write(JSON.stringify({ type: 'listening', text: `listening on ${config.session.host}:${runner.port}`, port: runner.port }) + '\n');
+  }
+  try {
+    await runner.done;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

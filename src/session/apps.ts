@@ -1,0 +1,45 @@
+// What a session does with the application messages it receives (`tickgate session --app`).
+import { MSG, TAG } from './codec.js';
+import { fillFor } from './orders.js';
+import type { AppMessage, FixSession } from './session.js';
+
+export type AppName = 'fill' | 'echo' | 'print';
+export const APPS: readonly AppName[] = ['fill', 'echo', 'print'];
+
+/** One NDJSON line for a received application message. */
+export function appMessageJson(m: AppMessage): string {
+  return JSON.stringify({
+    kind: 'app', msgType: m.msgType, seq: m.seq, possDup: m.possDup,
+    fields: m.message.fields, decoded: m.message.decoded,
+  });
+}
+
+/** Wires an application to a session. `print` writes through `writeLine`. */
+export function attachApp(session: FixSession, app: AppName, writeLine: (line: string) => void): void {
+  let next = 0;
+  const beginString = session.config.beginString;
+  session.on('app', (m) => {
+    switch (app) {
+      case 'print':
+        writeLine(appMessageJson(m));
+        return;
+      case 'echo':
+        session.send(m.msgType, m.fields.body((t) => session.dictionary.isHeader(t)));
+        return;
+      case 'fill': {
+        if (m.msgType === MSG.NewOrderSingle) {
+          next++;
+          const fill = fillFor(m.fields, beginString, { orderID: `O${next}`, execID: `E${next}` });
+          session.send(fill.msgType, fill.body);
+        } else {
+          session.send(MSG.BusinessMessageReject, [
+            [TAG.RefSeqNum, String(m.seq)], [TAG.Text, 'Unsupported Message Type'], [TAG.RefMsgType, m.msgType],
+            [TAG.BusinessRejectReason, '3'],
+          ]);
+        }
+        return;
+      }
+    }
+  });
+}
+

@@ -1,0 +1,233 @@
+// Runs one FIX session over TCP or TLS: the acceptor listens, the initiator connects and reconnects with
+// exponential backoff and jitter. The bytes of every connection go through the device (device-link.ts).
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import tls from 'node:tls';
+import { openDevice, type BackendName } from '../device/index.js';
+import { ConfigError } from '../config/config.js';
+import type { SessionConfig } from './config.js';
+import { FramerOrderPath, InboundLink, OutboundQueue, type OrderPath } from './device-link.js';
+import { FixDictionary } from './dictionary.js';
+import { FixSession } from './session.js';
+import { MessageStore } from './store.js';
+
+export interface SessionRunnerOptions {
+  config: SessionConfig;
+  /** Relative paths in the config (storeDir, TLS files, passwordFile) start here. */
+  baseDir: string;
+  backend: BackendName;
+  /** Stop once a Logout exchange has ended the session (the `tickgate session` contract). Default true. */
+  untilLogout?: boolean;
+  random?: () => number;
+}
+
+/** The Logon password: from the environment variable or the file the config names, never from the config. */
+export function resolvePassword(config: SessionConfig, baseDir: string): string | undefined {
+  if (config.passwordEnv !== undefined) {
+    const value = process.env[config.passwordEnv];
+    if (value === undefined) throw new ConfigError(`session.passwordEnv: the environment variable ${config.passwordEnv} is not set`);
+    return value;
+  }
+  if (config.passwordFile !== undefined) {
+    try {
+      return readFileSync(path.resolve(baseDir, config.passwordFile), 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      throw new ConfigError(`session.passwordFile: cannot read ${config.passwordFile}`);
+    }
+  }
+  return undefined;
+}
+
+function tlsFiles(config: SessionConfig, baseDir: string): { cert?: Buffer; key?: Buffer; ca?: Buffer } {
+  const read = (key: 'cert' | 'key' | 'ca') => {
+    const file = config.tls?.[key];
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(path.resolve(baseDir, file));
+    } catch {
+      throw new ConfigError(`session.tls.${key}: cannot read ${file}`);
+    }
+  };
+  return { cert: read('cert'), key: read('key'), ca: read('ca') };
+}
+
+/** The wait before reconnect attempt `attempt` (1-based): initialMs doubling up to maxMs, ± jitter. */
+export function backoffDelay(attempt: number, r: SessionConfig['reconnect'], random: () => number = Math.random): number {
+  const base = Math.min(r.maxMs, r.initialMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.round(base * (1 - r.jitter + 2 * r.jitter * random()));
+}
+
+export class SessionRunner {
+  readonly session: FixSession;
+  private readonly inbound: InboundLink;
+  private readonly orderPath: OrderPath;
+  private server: net.Server | undefined;
+  private socket: net.Socket | undefined;
+  private stopping = false;
+  private loggedOut = false;
+  private finished!: () => void;
+  private failed!: (err: Error) => void;
+  /** Resolves when the session is over: Logout (with untilLogout), stop(), or reconnect attempts used up. */
+  readonly done: Promise<void>;
+  private readonly tlsOptions: { cert?: Buffer; key?: Buffer; ca?: Buffer } | undefined;
+
+  constructor(private readonly options: SessionRunnerOptions) {
+    const { config, baseDir } = options;
+    this.tlsOptions = config.tls ? tlsFiles(config, baseDir) : undefined;
+    const password = resolvePassword(config, baseDir);
+    const store = new MessageStore({
+      dir: path.resolve(baseDir, config.storeDir),
+      name: `${config.beginString}-${config.senderCompID}-${config.targetCompID}`,
+      fsync: config.fsync,
+    });
+    this.session = new FixSession({ config, store, dictionary: FixDictionary.forBeginString(config.beginString), password });
+    this.done = new Promise((resolve, reject) => { this.finished = resolve; this.failed = reject; });
+    this.done.catch(() => undefined);
+    this.inbound = new InboundLink(openDevice({ backend: options.backend }), (err) => this.fail(err));
+    this.orderPath = new FramerOrderPath(openDevice({ backend: options.backend }));
+    this.session.on('state', (s) => { if (s === 'logging_out') this.loggedOut = true; });
+  }
+
+  /** Acceptor: listening when this resolves (see `port`). Initiator: the connect loop has started. */
+  async start(): Promise<void> {
+    if (this.options.config.role === 'acceptor') await this.listen();
+    else void this.connectLoop();
+  }
+
+  get port(): number {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a.port : this.options.config.port;
+  }
+
+  /** Logs out (if logged on) and closes everything. */
+  async stop(): Promise<void> {
+    if (this.stopping) return this.done;
+    this.stopping = true;
+    if (this.session.state === 'active') {
+      this.session.logout('session stopped');
+      await Promise.race([
+        new Promise<void>((resolve) => this.session.once('state', (s) => { if (s === 'disconnected') resolve(); })),
+        new Promise<void>((resolve) => setTimeout(resolve, this.options.config.logoutTimeoutSec * 1000 + 500).unref()),
+      ]);
+    }
+    this.session.close();
+    this.socket?.destroy();
+    await this.shutdown();
+    this.finished();
+    return this.done;
+  }
+
+  private async shutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.inbound.close();
+    await this.orderPath.close();
+    this.session.store.close();
+  }
+
+  private fail(err: Error): void {
+    this.stopping = true;
+    this.session.close();
+    this.socket?.destroy();
+    void this.shutdown().finally(() => this.failed(err));
+  }
+
+  private listen(): Promise<void> {
+    const { config } = this.options;
+    const onConnection = (socket: net.Socket) => {
+      // One identity per acceptor: a second connection while one is up is dropped without a byte sent
+      // (Test Case 1S b: an answer would use a sequence number).
+      if (this.socket || this.stopping) {
+        socket.destroy();
+        this.session.emit('event', { type: 'info', text: 'second connection for a session already connected: dropped', session: this.session.id });
+        return;
+      }
+      void this.serve(socket).then(() => this.afterConnection());
+    };
+    this.server = this.tlsOptions
+      ? tls.createServer({ ...this.tlsOptions, requestCert: this.tlsOptions.ca !== undefined, rejectUnauthorized: config.tls?.rejectUnauthorized ?? true }, onConnection)
+      : net.createServer(onConnection);
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(config.port, config.host, () => resolve());
+    });
+  }
+
+  private afterConnection(): void {
+    if (this.stopping) return;
+    if (this.loggedOut && (this.options.untilLogout ?? true)) void this.stop();
+    this.loggedOut = false;
+  }
+
+  private async connectLoop(): Promise<void> {
+    const { config } = this.options;
+    let attempt = 0;
+    while (!this.stopping) {
+      let socket: net.Socket;
+      try {
+        socket = await this.connect();
+      } catch (err) {
+        attempt++;
+        if (config.reconnect.maxAttempts && attempt >= config.reconnect.maxAttempts) {
+          return this.fail(new Error(`cannot connect to ${config.host}:${config.port} after ${attempt} attempts: ${(err as Error).message}`));
+        }
+        const wait = backoffDelay(attempt, config.reconnect, this.options.random);
+        this.session.emit('event', { type: 'info', text: `connect to ${config.host}:${config.port} failed (${(err as Error).message}); retry in ${wait} ms`, session: this.session.id, attempt, wait });
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      let loggedOn = false;
+      const onState = (s: string) => { if (s === 'active') loggedOn = true; };
+      this.session.on('state', onState);
+      await this.serve(socket);
+      this.session.off('state', onState);
+      if (this.stopping) return;
+      if (this.loggedOut && (this.options.untilLogout ?? true)) return void this.stop();
+      this.loggedOut = false;
+      attempt = loggedOn ? 1 : attempt + 1;
+      const wait = backoffDelay(attempt, config.reconnect, this.options.random);
+      this.session.emit('event', { type: 'info', text: `reconnect in ${wait} ms`, session: this.session.id, attempt, wait });
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  private connect(): Promise<net.Socket> {
+    const { config } = this.options;
+    return new Promise((resolve, reject) => {
+      const socket = this.tlsOptions
+        ? tls.connect({ host: config.host, port: config.port, ...this.tlsOptions, servername: config.tls?.servername, rejectUnauthorized: config.tls?.rejectUnauthorized ?? true }, () => resolve(socket))
+        : net.connect({ host: config.host, port: config.port }, () => resolve(socket));
+      socket.once('error', reject);
+    });
+  }
+
+  /** One connection, until it closes. */
+  private async serve(socket: net.Socket): Promise<void> {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', (err) => this.session.emit('event', { type: 'info', text: `socket: ${err.message}`, session: this.session.id }));
+    this.inbound.open((m) => this.session.receive(m));
+    const out = new OutboundQueue(this.orderPath, (bytes) => { if (!socket.destroyed) socket.write(bytes); }, (seq, reason) => {
+      this.session.emit('event', { type: 'info', text: `order ${seq} stopped by the device: ${reason}`, session: this.session.id, seq });
+    });
+    let feeding = Promise.resolve();
+    socket.on('data', (chunk: Buffer) => {
+      const pushed = this.inbound.push(chunk);
+      socket.pause();
+      feeding = pushed.then(() => { socket.resume(); }, (err) => this.fail(err as Error));
+    });
+    this.session.attach({
+      write: (bytes, kind) => out.push(bytes, kind.app, kind.seq),
+      close: () => {
+        void out.flushed().then(() => socket.end());
+        setTimeout(() => socket.destroy(), 1000).unref();
+      },
+    });
+    await closed;
+    this.session.detach();
+    await feeding;
+    await this.inbound.end();
+    this.socket = undefined;
+  }
+}

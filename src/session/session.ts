@@ -1,0 +1,468 @@
+// The FIX session state machine (FIX Session Layer Test Cases, see ../shared/FIX-SESSION-CASES.md). It
+// knows nothing of sockets or devices: messages arrive already framed and checked by the device
+// (`receive`), bytes leave through the connection it is attached to, and time comes from `now`.
+import { EventEmitter } from 'node:events';
+import type { FieldList } from '../fix/message.js';
+import type { FixMessage } from '../fix/message-assembler.js';
+import { ADMIN_TYPES, encodeMessage, Fields, fixTime, MSG, parseFixTime, TAG } from './codec.js';
+import type { SessionConfig } from './config.js';
+import type { FixDictionary } from './dictionary.js';
+import type { MessageStore } from './store.js';
+import { executionReportOf, newOrderSingle, type ExecutionReport, type Order } from './orders.js';
+import { REJECT_REASON, validateMessage } from './validate.js';
+
+export type SessionState = 'disconnected' | 'awaiting_logon' | 'active' | 'logging_out';
+
+/** Where the session's bytes go: one TCP (or TLS) connection. `app` marks application messages, which
+ *  take the device's order path; admin messages go straight out, in the same order. */
+export interface Connection {
+  write(bytes: Buffer, kind: { app: boolean; msgType: string; seq: number }): void;
+  close(): void;
+}
+
+/** A received application message, as the strategy sees it. */
+export interface AppMessage {
+  msgType: string;
+  seq: number;
+  possDup: boolean;
+  fields: Fields;
+  /** The device's record of the message (offsets, device timestamp). */
+  message: FixMessage;
+}
+
+export interface SessionEvent {
+  type: 'connected' | 'logon' | 'logout' | 'disconnected' | 'gap' | 'resend' | 'reject_sent' | 'reject_received'
+    | 'ignored' | 'sequence_reset' | 'test_request' | 'info';
+  text: string;
+  [key: string]: unknown;
+}
+
+export interface SessionEvents {
+  app: [AppMessage];
+  /** Execution reports (35=8), typed, for strategies; also delivered as `app`. */
+  execution: [ExecutionReport, AppMessage];
+  event: [SessionEvent];
+  state: [SessionState];
+}
+
+export interface SessionOptions {
+  config: SessionConfig;
+  store: MessageStore;
+  dictionary: FixDictionary;
+  password?: string;
+  now?: () => number;
+}
+
+export class FixSession extends EventEmitter<SessionEvents> {
+  readonly config: SessionConfig;
+  readonly store: MessageStore;
+  readonly dictionary: FixDictionary;
+  private readonly password: string | undefined;
+  private readonly now: () => number;
+  private conn: Connection | undefined;
+  private _state: SessionState = 'disconnected';
+  private heartBtInt: number;
+  private lastSent = 0;
+  private lastReceived = 0;
+  private stateSince = 0;
+  private testRequestSent = 0;
+  private testRequestCount = 0;
+  /** Messages that arrived ahead of a gap, by sequence number, until the resend closes the gap. */
+  private readonly queued = new Map<number, FixMessage>();
+  /** The ResendRequest we have out: [from, to]; to 0 is "up to the latest". */
+  private resendPending: { from: number; upTo: number } | undefined;
+  private readonly resendsServed = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private logoutReason = '';
+
+  constructor(options: SessionOptions) {
+    super();
+    this.config = options.config;
+    this.store = options.store;
+    this.dictionary = options.dictionary;
+    this.password = options.password;
+    this.now = options.now ?? Date.now;
+    this.heartBtInt = this.config.heartBtInt;
+  }
+
+  get state(): SessionState { return this._state; }
+  get id(): string { return `${this.config.beginString}:${this.config.senderCompID}->${this.config.targetCompID}`; }
+  get isConnected(): boolean { return this.conn !== undefined; }
+
+  /** A transport is up: the initiator sends its Logon, the acceptor waits for one. */
+  attach(conn: Connection): void {
+    if (this.conn) throw new Error('session already has a connection');
+    this.conn = conn;
+    this.queued.clear();
+    this.resendPending = undefined;
+    this.resendsServed.clear();
+    this.lastReceived = this.now();
+    this.setState('awaiting_logon');
+    this.note('connected', 'connected');
+    if (this.config.role === 'initiator') {
+      if (this.config.resetOnLogon) this.store.reset();
+      this.sendAdmin(MSG.Logon, this.logonBody(this.config.resetOnLogon, this.config.heartBtInt));
+    }
+    this.timer ??= setInterval(() => this.tick(), 250).unref();
+  }
+
+  /** The transport went away (either side closed it). */
+  detach(reason = 'connection closed'): void {
+    if (!this.conn) return;
+    this.conn = undefined;
+    this.setState('disconnected');
+    this.note('disconnected', reason);
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Sends an application message; returns its MsgSeqNum. It is stored first, so if the session is down
+   *  it goes out as a PossDup resend when the counterparty asks for the gap after the next logon. */
+  send(msgType: string, body: FieldList): number {
+    if (ADMIN_TYPES.has(msgType)) throw new Error(`send() is for application messages; ${msgType} is a session message`);
+    const sendingTime = fixTime(this.now());
+    const seq = this.store.recordSent(msgType, sendingTime, body);
+    if (this._state === 'active') this.transmit(msgType, seq, sendingTime, body, { app: true });
+    return seq;
+  }
+
+  /** Sends a NewOrderSingle; returns its MsgSeqNum. */
+  sendOrder(order: Order): number {
+    return this.send(MSG.NewOrderSingle, newOrderSingle(order, this.config.beginString, this.now()));
+  }
+
+  /** Starts a Logout; the session disconnects when the counterparty confirms or after logoutTimeoutSec. */
+  logout(text = ''): void {
+    if (this._state !== 'active') {
+      this.disconnect(text || 'logout while not logged on');
+      return;
+    }
+    this.logoutReason = text;
+    this.sendAdmin(MSG.Logout, text ? [[TAG.Text, text]] : []);
+    this.setState('logging_out');
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.disconnect('session closed');
+  }
+
+  // ---- inbound ---------------------------------------------------------------------------------------
+
+  receive(message: FixMessage): void {
+    if (!this.conn) return;
+    const frame = message.frame;
+    if (frame.error !== null) {
+      // Garbled, bad CheckSum or BodyLength: ignored, no sequence number consumed (Test Cases 2d, 2m, 3b).
+      this.note('ignored', `${frame.error} message at stream offset ${frame.offset} ignored`, { error: frame.error });
+      return;
+    }
+    this.lastReceived = this.now();
+    const f = new Fields(message.fields);
+    const msgType = message.msgType ?? '';
+    const awaitingLogon = this._state === 'awaiting_logon';
+
+    if (f.get(TAG.BeginString) !== this.config.beginString) {
+      if (awaitingLogon) return this.disconnect(`BeginString ${f.get(TAG.BeginString)} where ${this.config.beginString} was expected`);
+      return this.logoutAndDisconnect(`Incorrect BeginString ${f.get(TAG.BeginString)}`);
+    }
+    if (awaitingLogon && msgType !== MSG.Logon) {
+      if (this.config.role === 'initiator') return this.logoutAndDisconnect('First message not a logon');
+      return this.disconnect('first message not a logon');
+    }
+    const seq = f.int(TAG.MsgSeqNum);
+    if (seq === undefined) return this.disconnect('message without a valid MsgSeqNum');
+
+    if (f.get(TAG.SenderCompID) !== this.config.targetCompID || f.get(TAG.TargetCompID) !== this.config.senderCompID) {
+      // Test Case 1S c: a bad Logon is dropped without answering (an answer would use a sequence number).
+      if (awaitingLogon) return this.disconnect(`logon from ${f.get(TAG.SenderCompID)} to ${f.get(TAG.TargetCompID)} does not match this session`);
+      this.sendReject(seq, msgType, REJECT_REASON.compIdProblem, 'CompID problem', undefined);
+      this.consume(seq);
+      return this.logoutAndDisconnect('CompID problem');
+    }
+    const sendingTime = parseFixTime(f.get(TAG.SendingTime) ?? '');
+    if (!(Math.abs(this.now() - sendingTime) <= this.config.sendingTimeToleranceSec * 1000)) {
+      if (awaitingLogon) return this.disconnect('logon SendingTime accuracy problem');
+      this.sendReject(seq, msgType, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', TAG.SendingTime);
+      this.consume(seq);
+      return this.logoutAndDisconnect('SendingTime accuracy problem');
+    }
+
+    if (msgType === MSG.Logon) return this.onLogon(message, f, seq);
+    if (msgType === MSG.SequenceReset && f.get(TAG.GapFillFlag) !== 'Y') return this.onSequenceReset(f, seq, msgType);
+
+    const expected = this.store.nextTargetSeq;
+    if (seq > expected) {
+      if (msgType === MSG.ResendRequest && !this.resendsServed.has(seq)) {
+        // Test Case 20: satisfy the counterparty's request first, then ask for our gap.
+        this.resendsServed.add(seq);
+        this.serveResend(f);
+      }
+      if (msgType === MSG.Logout) return this.onLogout(f);
+      this.queued.set(seq, message);
+      this.requestResend(expected, seq);
+      return;
+    }
+    if (seq < expected) {
+      if (f.get(TAG.PossDupFlag) === 'Y') {
+        this.note('ignored', `PossDup message ${seq} already received`);
+        return;
+      }
+      return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
+    }
+    this.process(message, f, seq);
+    this.drainQueue();
+  }
+
+  private process(message: FixMessage, f: Fields, seq: number): void {
+    const msgType = message.msgType ?? '';
+    if (f.get(TAG.PossDupFlag) === 'Y' && msgType !== MSG.SequenceReset) {
+      const orig = f.get(TAG.OrigSendingTime);
+      if (orig === undefined) {
+        this.sendReject(seq, msgType, REJECT_REASON.requiredTagMissing, 'Required tag missing', TAG.OrigSendingTime);
+        return this.consume(seq);
+      }
+      if (parseFixTime(orig) > parseFixTime(f.get(TAG.SendingTime) ?? '')) {
+        this.sendReject(seq, msgType, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', TAG.OrigSendingTime);
+        return this.consume(seq);
+      }
+    }
+    // A Reject is never answered with a Reject: two engines would trade them forever.
+    if (this.config.validate && msgType !== MSG.Reject) {
+      const v = validateMessage(this.dictionary, message.fields);
+      if (v) {
+        this.sendReject(seq, msgType, v.reason, v.text, v.tag);
+        return this.consume(seq);
+      }
+    }
+    switch (msgType) {
+      case MSG.Heartbeat:
+        if (this.testRequestSent && f.get(TAG.TestReqID) !== undefined) this.testRequestSent = 0;
+        break;
+      case MSG.TestRequest:
+        this.sendAdmin(MSG.Heartbeat, [[TAG.TestReqID, f.get(TAG.TestReqID) ?? '']]);
+        break;
+      case MSG.ResendRequest:
+        if (!this.resendsServed.delete(seq)) this.serveResend(f);
+        break;
+      case MSG.Reject:
+        this.note('reject_received', f.get(TAG.Text) ?? 'Reject', { refSeqNum: f.int(TAG.RefSeqNum), reason: f.int(TAG.SessionRejectReason) });
+        break;
+      case MSG.SequenceReset: {
+        const next = f.int(TAG.NewSeqNo);
+        if (next === undefined || next <= seq) {
+          this.sendReject(seq, msgType, REJECT_REASON.valueOutOfRange, `NewSeqNo ${next} is not above MsgSeqNum ${seq}`, TAG.NewSeqNo);
+          return this.consume(seq);
+        }
+        this.store.setNextTarget(next);
+        this.note('sequence_reset', `gap fill: next expected ${next}`, { from: seq, next });
+        return;
+      }
+      case MSG.Logout:
+        this.consume(seq);
+        return this.onLogout(f);
+      default: {
+        this.consume(seq);
+        const app: AppMessage = { msgType, seq, possDup: f.get(TAG.PossDupFlag) === 'Y', fields: f, message };
+        this.emit('app', app);
+        if (msgType === MSG.ExecutionReport) this.emit('execution', executionReportOf(f), app);
+        return;
+      }
+    }
+    this.consume(seq);
+  }
+
+  private onLogon(message: FixMessage, f: Fields, seq: number): void {
+    const heartBtInt = f.int(TAG.HeartBtInt);
+    if (heartBtInt === undefined) return this.disconnect('Logon without a valid HeartBtInt');
+    const reset = f.get(TAG.ResetSeqNumFlag) === 'Y';
+    if (this.config.role === 'acceptor') {
+      if (this._state !== 'awaiting_logon') {
+        this.sendReject(seq, MSG.Logon, REJECT_REASON.invalidMsgType, 'Logon while logged on', undefined);
+        return this.consume(seq);
+      }
+      if (this.password !== undefined && f.get(TAG.Password) !== this.password) return this.disconnect('Logon with a wrong password');
+      if (reset) this.store.reset();
+      this.heartBtInt = heartBtInt;
+    } else if (this._state !== 'awaiting_logon') {
+      return;
+    }
+    const expected = this.store.nextTargetSeq;
+    if (seq < expected && !reset) return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
+    if (this.config.role === 'acceptor') this.sendAdmin(MSG.Logon, this.logonBody(reset, heartBtInt));
+    this.setState('active');
+    this.note('logon', `logged on (${this.config.role}), next out ${this.store.nextSenderSeq}, next in ${expected}`);
+    if (seq > expected) {
+      this.requestResend(expected, seq);
+    } else {
+      this.consume(seq);
+      this.drainQueue();
+    }
+    void message;
+  }
+
+  private onSequenceReset(f: Fields, seq: number, msgType: string): void {
+    const next = f.int(TAG.NewSeqNo);
+    const expected = this.store.nextTargetSeq;
+    if (next === undefined || next < expected) {
+      this.sendReject(seq, msgType, REJECT_REASON.valueOutOfRange, `NewSeqNo ${next} is below the expected ${expected}`, TAG.NewSeqNo);
+      return;
+    }
+    if (next === expected) this.note('info', `SequenceReset to ${next}, which was already expected`);
+    this.store.setNextTarget(next);
+    for (const s of [...this.queued.keys()]) if (s < next) this.queued.delete(s);
+    this.note('sequence_reset', `reset: next expected ${next}`, { next });
+    this.drainQueue();
+  }
+
+  private onLogout(f: Fields): void {
+    if (this._state === 'logging_out') return this.disconnect(`logout confirmed${this.logoutReason ? `: ${this.logoutReason}` : ''}`);
+    this.note('logout', `counterparty logged out${f.get(TAG.Text) ? `: ${f.get(TAG.Text)}` : ''}`);
+    this.sendAdmin(MSG.Logout, []);
+    this.setState('logging_out');
+    this.logoutReason = 'counterparty logout';
+  }
+
+  private consume(seq: number): void {
+    if (seq >= this.store.nextTargetSeq) this.store.recordReceived(seq);
+  }
+
+  private drainQueue(): void {
+    for (;;) {
+      const next = this.store.nextTargetSeq;
+      for (const s of [...this.queued.keys()]) if (s < next) this.queued.delete(s);
+      const m = this.queued.get(next);
+      if (!m || !this.conn) break;
+      this.queued.delete(next);
+      this.process(m, new Fields(m.fields), next);
+    }
+    if (this.resendPending && this.queued.size === 0 && this.store.nextTargetSeq > this.resendPending.upTo) {
+      this.note('resend', `gap closed at ${this.store.nextTargetSeq - 1}`);
+      this.resendPending = undefined;
+    }
+  }
+
+  private requestResend(from: number, seen: number): void {
+    if (this.resendPending && this.resendPending.from <= from) {
+      this.resendPending.upTo = Math.max(this.resendPending.upTo, seen);
+      return;
+    }
+    this.resendPending = { from, upTo: seen };
+    this.note('gap', `gap: expected ${from}, received ${seen}; ResendRequest ${from}..`, { expected: from, received: seen });
+    this.sendAdmin(MSG.ResendRequest, [[TAG.BeginSeqNo, String(from)], [TAG.EndSeqNo, '0']]);
+  }
+
+  /** Test Case 8: stored application messages again with PossDupFlag and OrigSendingTime; session messages
+   *  and anything not stored as SequenceReset-GapFill. */
+  private serveResend(f: Fields): void {
+    const from = f.int(TAG.BeginSeqNo) ?? 1;
+    const asked = f.int(TAG.EndSeqNo) ?? 0;
+    const last = this.store.nextSenderSeq - 1;
+    const to = asked === 0 || asked > last ? last : asked;
+    this.note('resend', `resending ${from}..${to}`, { from, to });
+    let gapFrom: number | undefined;
+    const stored = new Map(this.store.sentBetween(from, to).map((m) => [m.seq, m]));
+    for (let s = from; s <= to; s++) {
+      const m = stored.get(s);
+      if (!m) { gapFrom ??= s; continue; }
+      if (gapFrom !== undefined) this.sendGapFill(gapFrom, s);
+      gapFrom = undefined;
+      this.transmit(m.msgType, m.seq, fixTime(this.now()), m.body, { app: true, possDup: true, origSendingTime: m.sendingTime });
+    }
+    if (gapFrom !== undefined) this.sendGapFill(gapFrom, to + 1);
+  }
+
+  private sendGapFill(seq: number, next: number): void {
+    const now = fixTime(this.now());
+    this.transmit(MSG.SequenceReset, seq, now, [[TAG.GapFillFlag, 'Y'], [TAG.NewSeqNo, String(next)]], { app: false, possDup: true, origSendingTime: now });
+  }
+
+  // ---- outbound --------------------------------------------------------------------------------------
+
+  private logonBody(reset: boolean, heartBtInt: number): FieldList {
+    const body: Array<[number, string]> = [[TAG.EncryptMethod, '0'], [TAG.HeartBtInt, String(heartBtInt)]];
+    if (reset) body.push([TAG.ResetSeqNumFlag, 'Y']);
+    if (this.config.role === 'initiator' && this.config.username !== undefined) body.push([TAG.Username, this.config.username]);
+    if (this.config.role === 'initiator' && this.password !== undefined) body.push([TAG.Password, this.password]);
+    if (this.config.defaultApplVerID !== undefined) body.push([TAG.DefaultApplVerID, this.config.defaultApplVerID]);
+    return body;
+  }
+
+  private sendAdmin(msgType: string, body: FieldList): void {
+    if (!this.conn) return;
+    const sendingTime = fixTime(this.now());
+    const seq = this.store.recordSent(msgType, sendingTime, null);
+    this.transmit(msgType, seq, sendingTime, body, { app: false });
+  }
+
+  private sendReject(refSeq: number, refMsgType: string, reason: number, text: string, refTag: number | undefined): void {
+    const body: Array<[number, string]> = [[TAG.RefSeqNum, String(refSeq)]];
+    if (refTag !== undefined) body.push([TAG.RefTagID, String(refTag)]);
+    if (refMsgType) body.push([TAG.RefMsgType, refMsgType]);
+    body.push([TAG.SessionRejectReason, String(reason)], [TAG.Text, text]);
+    body.sort((a, b) => a[0] - b[0]);
+    this.note('reject_sent', `Reject of ${refSeq}: ${text}`, { refSeqNum: refSeq, reason, refTagID: refTag });
+    this.sendAdmin(MSG.Reject, body);
+  }
+
+  private transmit(msgType: string, seq: number, sendingTime: string, body: FieldList,
+    o: { app: boolean; possDup?: boolean; origSendingTime?: string }): void {
+    if (!this.conn) return;
+    const bytes = encodeMessage({
+      beginString: this.config.beginString, msgType, senderCompID: this.config.senderCompID,
+      targetCompID: this.config.targetCompID, msgSeqNum: seq, sendingTime,
+      possDup: o.possDup, origSendingTime: o.origSendingTime,
+    }, body);
+    this.lastSent = this.now();
+    this.conn.write(bytes, { app: o.app, msgType, seq });
+  }
+
+  // ---- time and teardown -----------------------------------------------------------------------------
+
+  private tick(): void {
+    const now = this.now();
+    const hb = this.heartBtInt * 1000;
+    if (this._state === 'awaiting_logon' && now - this.stateSince > this.config.logonTimeoutSec * 1000) {
+      return this.disconnect('no Logon within logonTimeoutSec');
+    }
+    if (this._state === 'logging_out' && now - this.stateSince > this.config.logoutTimeoutSec * 1000) {
+      return this.disconnect('no Logout reply within logoutTimeoutSec');
+    }
+    if (this._state !== 'active') return;
+    if (this.testRequestSent && now - this.testRequestSent > hb) return this.disconnect('no answer to TestRequest');
+    if (!this.testRequestSent && now - this.lastReceived > hb * 1.2) {
+      this.testRequestSent = now;
+      const id = `TEST-${++this.testRequestCount}`;
+      this.note('test_request', `nothing received for ${((now - this.lastReceived) / 1000).toFixed(1)} s; TestRequest ${id}`);
+      this.sendAdmin(MSG.TestRequest, [[TAG.TestReqID, id]]);
+      return;
+    }
+    if (now - this.lastSent >= hb) this.sendAdmin(MSG.Heartbeat, []);
+  }
+
+  private logoutAndDisconnect(text: string): void {
+    this.note('logout', text);
+    this.sendAdmin(MSG.Logout, [[TAG.Text, text]]);
+    this.disconnect(text);
+  }
+
+  private disconnect(reason: string): void {
+    const conn = this.conn;
+    if (!conn) return;
+    this.detach(reason);
+    conn.close();
+  }
+
+  private setState(state: SessionState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this.stateSince = this.now();
+    this.testRequestSent = 0;
+    this.emit('state', state);
+  }
+
+  private note(type: SessionEvent['type'], text: string, extra: Record<string, unknown> = {}): void {
+    this.emit('event', { type, text, session: this.id, ...extra });
+  }
+}
