@@ -99,11 +99,21 @@ export interface QuickfixSessionSettings {
   role: 'acceptor' | 'initiator';
 }
 
+/** QuickFIX checks the BeginString against the transport dictionary's version. jspurefix ships no FIXT11.xml,
+ *  but its FIX50SP2.xml holds the session header, trailer and messages: the same file, labelled FIXT 1.1. */
+function fixtTransportDictionary(data: string, dir: string): string {
+  const file = path.join(dir, 'FIXT11.xml');
+  const xml = readFileSync(path.join(data, 'FIX50SP2.xml'), 'utf8');
+  writeFileSync(file, xml.replace(/<fix [^>]*>/, "<fix type='FIXT' major='1' minor='1' servicepack='0'>"));
+  return file;
+}
+
 /** A QuickFIX settings file with the data dictionaries of the version (jspurefix's QuickFIX-format files). */
 export function quickfixSettings(s: QuickfixSessionSettings): string {
   const data = path.join(projectRoot(), 'node_modules', 'jspurefix', 'data');
+  mkdirSync(s.dir, { recursive: true });
   const dictionary = s.beginString === 'FIXT.1.1'
-    ? [`TransportDataDictionary=${path.join(data, 'FIX50SP2.xml')}`, `AppDataDictionary=${path.join(data, 'FIX50SP2.xml')}`, 'DefaultApplVerID=FIX.5.0SP2']
+    ? [`TransportDataDictionary=${fixtTransportDictionary(data, s.dir)}`, `AppDataDictionary=${path.join(data, 'FIX50SP2.xml')}`, 'DefaultApplVerID=FIX.5.0SP2']
     : [`DataDictionary=${path.join(data, s.beginString === 'FIX.4.2' ? 'FIX42.xml' : 'FIX44.xml')}`];
   const lines = [
     '[DEFAULT]',
@@ -124,7 +134,6 @@ export function quickfixSettings(s: QuickfixSessionSettings): string {
     `HeartBtInt=${s.heartBtInt ?? 30}`,
     ...dictionary,
   ];
-  mkdirSync(s.dir, { recursive: true });
   const file = path.join(s.dir, 'quickfix.cfg');
   writeFileSync(file, lines.join('\n') + '\n');
   return file;

@@ -225,9 +225,11 @@ export class SessionRunner {
       },
     });
     await closed;
-    this.session.detach();
+    // The device may still hold the last messages the peer sent before closing (a Logout reply, say):
+    // end the device stream first, so the session sees them, then tell it the connection is gone.
     await feeding;
     await this.inbound.end();
+    this.session.detach();
     this.socket = undefined;
   }
 }

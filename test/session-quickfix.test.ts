@@ -1,0 +1,166 @@
+// Interoperability with QuickFIX (Debian's libquickfix-dev): our initiator against the `executor` example
+// from libquickfix-doc, including a connection cut mid-stream; and QuickFIX's initiator (test/peers/
+// qf-initiator.cpp) against our acceptor. Every inbound byte goes through the simulated device.
+import { execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionRunner } from '../src/session/runner.js';
+import { freePort, quickfixPeer, quickfixSettings, startExecutor } from './helpers/quickfix.js';
+import { startRunner, tempDir } from './helpers/session.js';
+
+const run = promisify(execFile);
+
+/** Sends `count` limit orders, `batch` at a time every `everyMs`; resolves with the ClOrdIDs filled. */
+function sendOrders(runner: SessionRunner, count: number, o: { batch: number; everyMs: number; prefix: string }): Promise<Set<string>> {
+  const filled = new Set<string>();
+  return new Promise((resolve) => {
+    runner.session.on('execution', (er) => {
+      if (er.ordStatus === '2') filled.add(er.clOrdID);
+      if (filled.size === count) resolve(filled);
+    });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (runner.session.state !== 'active' && sent === 0) return;
+      for (let i = 0; i < o.batch && sent < count; i++) {
+        sent++;
+        runner.session.sendOrder({ clOrdID: `${o.prefix}-${sent}`, symbol: sent % 3 ? 'AAPL' : 'MSFT', side: sent % 2 ? 'buy' : 'sell', qty: 100 + (sent % 9), ordType: 'limit', price: (150 + (sent % 40) / 4).toFixed(2) });
+      }
+      if (sent === count) clearInterval(timer);
+    }, o.everyMs);
+  });
+}
+
+function waitState(runner: SessionRunner, state: string, timeoutMs = 10_000): Promise<void> {
+  if (runner.session.state === state) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`session not ${state} after ${timeoutMs} ms`)), timeoutMs);
+    runner.session.on('state', (s) => { if (s === state) { clearTimeout(t); resolve(); } });
+  });
+}
+
+/** What QuickFIX logged as received from `sender` (screen log): MsgSeqNums of fresh messages, of PossDup
+ *  resends, and the numbers covered by gap fills; plus the texts of everything it sent. */
+function quickfixLog(screenLog: string, sender: string): { fresh: number[]; possDup: number[]; gapFilled: number[]; sentTexts: string[] } {
+  const fresh: number[] = [];
+  const possDup: number[] = [];
+  const gapFilled: number[] = [];
+  const sentTexts: string[] = [];
+  for (const block of readFileSync(screenLog, 'latin1').split(/\n(?=<)/)) {
+    const msg = /\((8=[^)]*)\)/.exec(block)?.[1];
+    if (!msg) continue;
+    if (block.includes('outgoing>')) {
+      const text = /\x0158=([^\x01]*)\x01/.exec(msg)?.[1];
+      if (text) sentTexts.push(text);
+      continue;
+    }
+    if (!msg.includes(`\x0149=${sender}\x01`)) continue;
+    const seq = Number(/\x0134=(\d+)\x01/.exec(msg)![1]);
+    if (msg.includes('\x0135=4\x01') && msg.includes('\x01123=Y\x01')) {
+      const next = Number(/\x0136=(\d+)\x01/.exec(msg)![1]);
+      for (let s = seq; s < next; s++) gapFilled.push(s);
+    } else {
+      (msg.includes('\x0143=Y\x01') ? possDup : fresh).push(seq);
+    }
+  }
+  return { fresh, possDup, gapFilled, sentTexts };
+}
+
+/** A TCP relay that can be cut: bytes in flight at the cut are lost, as when a link fails. */
+async function startRelay(target: number): Promise<{ port: number; cut: () => void; close: () => void }> {
+  const pairs = new Set<[net.Socket, net.Socket]>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, '127.0.0.1');
+    const pair: [net.Socket, net.Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('data', (d) => upstream.write(d));
+    upstream.on('data', (d) => client.write(d));
+    const end = () => { client.destroy(); upstream.destroy(); pairs.delete(pair); };
+    client.on('close', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    cut: () => { for (const [a, b] of pairs) { a.removeAllListeners('data'); b.removeAllListeners('data'); a.destroy(); b.destroy(); } },
+    close: () => server.close(),
+  };
+}
+
+describe('QuickFIX executor as the counterparty', () => {
+  let executor: ChildProcess | undefined;
+  afterEach(() => { executor?.kill('SIGKILL'); executor = undefined; });
+
+  it.each(['FIX.4.4', 'FIX.4.2'] as const)('%s: logon, 1,000 orders all filled and matched, logout', async (beginString) => {
+    const dir = tempDir('tickgate-qf-');
+    const port = await freePort();
+    executor = await startExecutor({ beginString, senderCompID: 'EXECUTOR', targetCompID: 'CLIENT1', port, dir: path.join(dir, 'qf') });
+    const t = await startRunner('sim', { role: 'initiator', beginString, senderCompID: 'CLIENT1', targetCompID: 'EXECUTOR', port }, { dir });
+    const filled = await sendOrders(t.runner, 1000, { batch: 100, everyMs: 5, prefix: 'c' });
+    expect(filled.size).toBe(1000);
+    for (let i = 1; i <= 1000; i++) expect(filled.has(`c-${i}`)).toBe(true);
+    t.runner.session.logout('done');
+    await waitState(t.runner, 'disconnected');
+    expect(t.events.filter((e) => e.type === 'reject_sent' || e.type === 'reject_received' || e.type === 'gap')).toEqual([]);
+    expect(t.events.filter((e) => e.type === 'disconnected').map((e) => e.text)).toEqual(['logout confirmed: done']);
+    const seen = quickfixLog(path.join(dir, 'qf', 'screen.log'), 'CLIENT1');
+    expect(seen.fresh).toEqual(Array.from({ length: 1002 }, (_, i) => i + 1)); // Logon, 1,000 orders, Logout
+    expect(seen.possDup).toEqual([]);
+    await t.runner.stop();
+  });
+
+  it('a connection cut mid-stream: reconnect, both sides resend, every order filled, no number reused or lost', async () => {
+    const dir = tempDir('tickgate-qf-');
+    const port = await freePort();
+    executor = await startExecutor({ beginString: 'FIX.4.4', senderCompID: 'EXECUTOR', targetCompID: 'CLIENT1', port, dir: path.join(dir, 'qf') });
+    const relay = await startRelay(port);
+    const t = await startRunner('sim', {
+      role: 'initiator', senderCompID: 'CLIENT1', targetCompID: 'EXECUTOR', port: relay.port,
+      reconnect: { initialMs: 200, maxMs: 1000, jitter: 0.2 },
+    }, { dir });
+    let cut = false;
+    t.runner.session.on('execution', () => {
+      if (!cut && t.runner.session.store.nextTargetSeq > 300) { cut = true; relay.cut(); }
+    });
+    const filled = await sendOrders(t.runner, 1000, { batch: 20, everyMs: 2, prefix: 'r' });
+    expect(cut).toBe(true);
+    expect(filled.size).toBe(1000);
+    const types = t.events.map((e) => e.type);
+    expect(types.filter((x) => x === 'logon')).toHaveLength(2);
+    expect(types).toContain('resend');
+    t.runner.session.logout('done');
+    await waitState(t.runner, 'disconnected');
+    relay.close();
+    // What QuickFIX received from us: fresh numbers strictly increasing (none reused), and fresh, resent
+    // and gap-filled numbers together cover 1..last (none lost). QuickFIX never complained.
+    const seen = quickfixLog(path.join(dir, 'qf', 'screen.log'), 'CLIENT1');
+    const last = t.runner.session.store.nextSenderSeq - 1;
+    expect(seen.fresh.every((s, i) => i === 0 || s > seen.fresh[i - 1]!)).toBe(true);
+    expect(seen.possDup.length + seen.gapFilled.length).toBeGreaterThan(0);
+    const covered = new Set([...seen.fresh, ...seen.possDup, ...seen.gapFilled]);
+    expect([...covered].sort((a, b) => a - b)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    expect(Math.max(...seen.fresh)).toBe(last);
+    expect(seen.sentTexts.filter((x) => /too low|Reject|invalid/i.test(x))).toEqual([]);
+    await t.runner.stop();
+  });
+});
+
+describe('QuickFIX initiator against our acceptor', () => {
+  it.each(['FIX.4.4', 'FIX.4.2', 'FIXT.1.1'] as const)('%s: 500 orders filled by our fill app', async (beginString) => {
+    const dir = tempDir('tickgate-qfi-');
+    const t = await startRunner('sim', {
+      role: 'acceptor', beginString, senderCompID: 'TICKGATE', targetCompID: 'QFCLIENT', port: 0,
+      ...(beginString === 'FIXT.1.1' ? { defaultApplVerID: '9' } : {}),
+    }, { dir, app: 'fill' });
+    const cfg = quickfixSettings({ role: 'initiator', beginString, senderCompID: 'QFCLIENT', targetCompID: 'TICKGATE', port: t.runner.port, dir: path.join(dir, 'qf') });
+    const { stdout } = await run(quickfixPeer('qf-initiator'), [cfg, '500', '60']);
+    const summary = JSON.parse(stdout.trim()) as { filled: number; rejects: number };
+    expect(summary).toMatchObject({ loggedOn: true, orders: 500, filled: 500, rejects: 0 });
+    expect(t.events.filter((e) => e.type === 'reject_sent' || e.type === 'ignored')).toEqual([]);
+    await t.runner.stop();
+  });
+});
