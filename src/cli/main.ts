@@ -15,7 +15,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
-  tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N] [--symbol S]
+  tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
   tickgate demo [--messages N] [--backend sim|ref]
   tickgate --version`;
 
@@ -87,7 +87,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'session') {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { config: { type: 'string' }, app: { type: 'string' }, backend: { type: 'string' }, orders: { type: 'string' }, symbol: { type: 'string' } },
+        options: { config: { type: 'string' }, app: { type: 'string' }, backend: { type: 'string' }, orders: { type: 'string' }, window: { type: 'string' }, symbol: { type: 'string' } },
         allowPositionals: true,
       });
       if (positionals.length) throw new UsageError(`session takes no positional arguments, got "${positionals[0]}"`);
@@ -97,6 +97,7 @@ export async function main(argv: string[]): Promise<number> {
         app: appOf(values.app),
         backend: values.backend === undefined ? undefined : backendOf(values.backend),
         orders: values.orders === undefined ? 0 : positiveInt(values.orders, '--orders', 1),
+        window: positiveInt(values.window, '--window', 100),
         symbol: values.symbol ?? 'AAPL',
       });
       return 0;

@@ -13,6 +13,8 @@ export interface SessionCommandOptions {
   backend: BackendName | undefined;
   /** Initiator: send this many NewOrderSingles once logged on, log out when all are filled. */
   orders: number;
+  /** Most orders unfilled at once. */
+  window: number;
   symbol: string;
 }
 
@@ -22,26 +24,26 @@ export function appOf(value: string | undefined): AppName {
   return a;
 }
 
-/** Sends `count` orders after logon; on a reconnect, only those not yet filled count as outstanding.
- *  ClOrdIDs are unique per process run so a restarted sender never repeats one. */
-function sendOrders(session: FixSession, count: number, symbol: string, onAllFilled: () => void): void {
+/** Sends `count` limit orders, keeping at most `window` unfilled, and calls `onAllFilled` when every one is
+ *  filled. ClOrdIDs are unique per process run, so a restarted sender never repeats one. */
+function sendOrders(session: FixSession, count: number, window: number, symbol: string, onAllFilled: () => void): void {
   const run = Date.now().toString(36);
   let sent = 0;
-  const open = new Set<string>();
   let filled = 0;
-  session.on('execution', (er) => {
-    if (er.ordStatus !== '2' || !open.delete(er.clOrdID)) return;
-    filled++;
-    if (filled === count) onAllFilled();
-  });
-  session.on('state', (state) => {
-    if (state !== 'active') return;
-    while (sent < count) {
+  const open = new Set<string>();
+  const topUp = () => {
+    while (session.state === 'active' && sent < count && open.size < window) {
       const clOrdID = `${run}-${++sent}`;
       open.add(clOrdID);
       session.sendOrder({ clOrdID, symbol, side: sent % 2 ? 'buy' : 'sell', qty: 100, ordType: 'limit', price: (100 + (sent % 50) / 100).toFixed(2) });
     }
+  };
+  session.on('execution', (er) => {
+    if (er.ordStatus !== '2' || !open.delete(er.clOrdID)) return;
+    if (++filled === count) onAllFilled();
+    else topUp();
   });
+  session.on('state', topUp);
 }
 
 export async function runSessionCommand(o: SessionCommandOptions): Promise<void> {
@@ -54,7 +56,7 @@ export async function runSessionCommand(o: SessionCommandOptions): Promise<void>
   if (o.orders > 0) {
     if (config.session.role !== 'initiator') throw new ConfigError('--orders needs session.role initiator');
     if (o.app !== 'print') session.on('app', (m) => process.stdout.write(appMessageJson(m) + '\n'));
-    sendOrders(session, o.orders, o.symbol, () => session.logout('all orders filled'));
+    sendOrders(session, o.orders, o.window, o.symbol, () => session.logout('all orders filled'));
   }
   const stop = () => { void runner.stop(); };
   process.once('SIGINT', stop);

@@ -291,8 +291,8 @@ export class FixSession extends EventEmitter<SessionEvents> {
     const expected = this.store.nextTargetSeq;
     if (seq < expected && !reset) return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
     if (this.config.role === 'acceptor') this.sendAdmin(MSG.Logon, this.logonBody(reset, heartBtInt));
-    this.setState('active');
     this.note('logon', `logged on (${this.config.role}), next out ${this.store.nextSenderSeq}, next in ${expected}`);
+    this.setState('active');
     if (seq > expected) {
       this.requestResend(expected, seq);
     } else {
