@@ -3,14 +3,14 @@
 // generated-layout check, the Verilated model and addon, and the TypeScript build. Each step is skipped
 // when already up to date. Plain Node on purpose: it runs before the npm dependencies exist.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev'];
-const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40' };
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl'];
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }
@@ -49,8 +49,14 @@ if (!existsSync(installed) || mtime(lock) > mtime(installed) || mtime(path.join(
 
 // ---- Debian tools ----------------------------------------------------------------------------------
 // headers that packages bring, by package
-const HEADERS = { 'zlib1g-dev': '/usr/include/zlib.h', 'libquickfix-dev': '/usr/include/quickfix/Message.h' };
-const missingHeaders = Object.entries(HEADERS).filter(([, h]) => !existsSync(h)).map(([pkg]) => pkg);
+// (libquickfix-doc: the executor example the session tests build and run against)
+const HEADERS = {
+  'zlib1g-dev': '/usr/include/zlib.h',
+  'libquickfix-dev': '/usr/include/quickfix/Message.h',
+  'libquickfix-doc': '/usr/share/doc/libquickfix-doc/examples/executor/C++/executor.cpp',
+};
+const unpacked = (pkg, file) => existsSync(path.join(root, 'build', 'debs', pkg, file));
+const missingHeaders = Object.entries(HEADERS).filter(([pkg, h]) => !existsSync(h) && !unpacked(pkg, h)).map(([pkg]) => pkg);
 const missingTools = Object.entries(TOOLS).filter(([, cmd]) => !has(cmd)).map(([pkg]) => pkg);
 if (missingTools.length || missingHeaders.length) {
   const pkgs = [...new Set([...missingTools, ...missingHeaders])].filter((p) => APT_PACKAGES.includes(p));
@@ -67,6 +73,16 @@ if (missingTools.length || missingHeaders.length) {
   };
   apt(['update', '-qq']);
   apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+  // Slim Debian images tell dpkg not to unpack /usr/share/doc; then the example comes out of the package
+  // file itself, into build/debs/ (the tests look there too).
+  if (!existsSync(HEADERS['libquickfix-doc'])) {
+    const debs = path.join(root, 'build', 'debs');
+    mkdirSync(debs, { recursive: true });
+    const dl = spawnSync('apt-get', ['download', 'libquickfix-doc'], { cwd: debs, encoding: 'utf8' });
+    const deb = readdirSync(debs).find((f) => f.startsWith('libquickfix-doc') && f.endsWith('.deb'));
+    if (dl.status !== 0 || !deb) die(`libquickfix-doc installed without its examples and apt-get download failed: ${dl.stderr}`);
+    must('dpkg-deb', ['-x', path.join(debs, deb), path.join(debs, 'libquickfix-doc')], 'unpacking libquickfix-doc');
+  }
 }
 
 // ---- generated layouts must match the spec -----------------------------------------------------------

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const HEADER = '/usr/include/quickfix/Message.h';
-const EXAMPLES = '/usr/share/doc/libquickfix-doc/examples';
+const EXAMPLES_PATH = 'usr/share/doc/libquickfix-doc/examples';
 
 export function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -49,7 +49,10 @@ export function quickfixPeer(name: string): string {
 /** Path of the built QuickFIX executor example. */
 export function quickfixExecutor(): string {
   needQuickfix('headers', HEADER);
-  const dir = path.join(EXAMPLES, 'executor', 'C++');
+  // Where slim images keep dpkg from unpacking /usr/share/doc, the bootstrap unpacks the package into build/debs.
+  const examples = [path.join('/', EXAMPLES_PATH), path.join(projectRoot(), 'build', 'debs', 'libquickfix-doc', EXAMPLES_PATH)]
+    .find((d) => existsSync(path.join(d, 'executor', 'C++', 'executor.cpp'))) ?? path.join('/', EXAMPLES_PATH);
+  const dir = path.join(examples, 'executor', 'C++');
   needQuickfix('examples', path.join(dir, 'executor.cpp'));
   const work = path.join(projectRoot(), 'build', 'peers', 'executor-src');
   const bin = path.join(projectRoot(), 'build', 'peers', 'executor');
