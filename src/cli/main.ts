@@ -8,6 +8,7 @@ import { decodeFixStream } from '../fix/decode.js';
 import { runDemo } from './demo.js';
 import { ConfigError } from '../config/config.js';
 import { appOf, runSessionCommand } from './session.js';
+import { runStart } from './start.js';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -16,6 +17,7 @@ export class UsageError extends Error {
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
+  tickgate start [--orders N] [--window W] [--backend sim|ref]
   tickgate demo [--messages N] [--backend sim|ref]
   tickgate --version`;
 
@@ -100,6 +102,11 @@ export async function main(argv: string[]): Promise<number> {
         window: positiveInt(values.window, '--window', 100),
         symbol: values.symbol ?? 'AAPL',
       });
+      return 0;
+    }
+    if (command === 'start') {
+      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, window: { type: 'string' }, backend: { type: 'string' } } });
+      await runStart({ orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: backendOf(values.backend) });
       return 0;
     }
     if (command === 'demo') {

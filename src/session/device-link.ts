@@ -15,7 +15,7 @@ export class InboundLink {
   private onMessage: ((m: FixMessage) => void) | undefined;
   private closed = false;
 
-  constructor(private readonly device: Device, onError: (err: Error) => void) {
+  constructor(readonly device: Device, onError: (err: Error) => void) {
     device.writeReg(REG.CONTROL, device.readReg(REG.CONTROL) | (1 << REG_BIT.CONTROL_FIX_RX_ENABLE));
     this.reader = (async () => {
       for await (const ev of device.events()) {
