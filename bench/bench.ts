@@ -7,6 +7,7 @@ import { packageRoot } from '../src/device/addon.js';
 import { benchMessages, enableFix, parserLatency, parserThroughput, softwareRates, threadedRate } from './fix-parser.js';
 import { jspurefixRates } from './peer-jspurefix.js';
 import { median } from './stats.js';
+import { sessionRoundTrip } from './session-round-trip.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 
 const TARGETS = { parserBytesPerCycle: 7, parserLatencyCycles: 6, simCyclesPerSecond: 1_000_000 };
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const threaded = await threadedRate(messages, runs);
   const software = await softwareRates(messages, runs);
   const peer = await jspurefixRates(wire, messages.length, runs);
+  const roundTrip = await sessionRoundTrip({ orders: 2000, window: 50, runs: 3 });
   const met = {
     parserBytesPerCycle: throughput.bytesPerCycle >= TARGETS.parserBytesPerCycle,
     parserLatencyCycles: latency.max <= TARGETS.parserLatencyCycles,
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
     fixParser: { throughput, latencyCycles: latency },
     simulation: { steppedCyclesPerSecond: simSpeed, threaded },
     software: { ...software, jspurefix: peer, goldenModelVsJspurefixView: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond },
+    session: { roundTrip },
     synthesis: synthReport(),
     targets: { ...TARGETS, met },
   };
@@ -78,6 +81,8 @@ async function main(): Promise<void> {
   console.log(`  jspurefix ${peer.version} parse to object          ${f(peer.objectMessagesPerSecond)} messages/s`);
   console.log(`  golden model / jspurefix view                ${f(report.software.goldenModelVsJspurefixView, 2)}×`);
   console.log(`  record decode (device records to events)     ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
+  console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
+  for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {
     results?: Array<Record<string, unknown>>; fmaxMHz?: number | null; nextpnr?: { logicCells?: string | null; error?: string };
   } | null;
