@@ -36,6 +36,33 @@ describe.each(BACKENDS)('session test cases, %s backend', (backend) => {
     expect(t.runner.session.state).toBe('active');
   });
 
+  it('1S a: a Logon with a MsgSeqNum too high is answered, then the gap is asked for', async () => {
+    peer.logon(5);
+    await peer.expect('A');
+    const rr = await peer.expect('2');
+    expect([get(rr, 7), get(rr, 16)]).toEqual(['1', '0']);
+    peer.send('4', { seq: 1, possDup: true, origSendingTime: fixTime(Date.now()) }, [[123, 'Y'], [36, '6']]);
+    peer.send('1', { seq: 6 }, [[112, 'in-sync']]);
+    expect(get(await peer.expect('0'), 112)).toBe('in-sync');
+  });
+
+  it('20: a ResendRequest that is itself too high is served first, then ours goes out', async () => {
+    await logon();
+    peer.send('D', { seq: 2 }, ORDER);
+    await peer.expect('8');
+    const before = peer.received.length;
+    peer.send('2', { seq: 7 }, [[7, '2'], [16, '0']]);
+    await peer.until((r) => r.length >= before + 2, 'resend and ResendRequest');
+    const [replay, ours] = peer.received.slice(before);
+    expect([get(replay!, 35), get(replay!, 34), get(replay!, 43)]).toEqual(['8', '2', 'Y']);
+    expect([get(ours!, 35), get(ours!, 7)]).toEqual(['2', '3']);
+    // Our gap closes with their gap fill; their ResendRequest (7) is not served twice.
+    peer.send('4', { seq: 3, possDup: true, origSendingTime: fixTime(Date.now()) }, [[123, 'Y'], [36, '7']]);
+    peer.send('1', { seq: 8 }, [[112, 'done']]);
+    expect(get(await peer.expect('0', before + 2), 112)).toBe('done');
+    expect(peer.received.slice(before + 2).filter((m) => get(m, 43) === 'Y')).toEqual([]);
+  });
+
   it('1S b: a second connection for a logged-on session is dropped without a byte', async () => {
     await logon();
     const second = await RawPeer.connect(t.runner.port, { sender: 'CLIENT', target: 'EXCH' });
@@ -240,6 +267,34 @@ describe('session timers', () => {
     } finally {
       peer.close();
       await t.runner.stop();
+    }
+  });
+});
+
+describe('our initiator against our acceptor', () => {
+  it.each(['FIX.4.2', 'FIX.4.4', 'FIXT.1.1'] as const)('%s: logon, 200 orders filled, logout', async (beginString) => {
+    const version = beginString === 'FIXT.1.1' ? { defaultApplVerID: '9' } : {};
+    const acceptor = await startRunner('sim', { ...ACCEPTOR, beginString, ...version }, { app: 'fill' });
+    const initiator = await startRunner('sim', { role: 'initiator', beginString, ...version, senderCompID: 'CLIENT', targetCompID: 'EXCH', port: acceptor.runner.port });
+    try {
+      const session = initiator.runner.session;
+      const filled = new Promise<Set<string>>((resolve) => {
+        const ids = new Set<string>();
+        session.on('execution', (er) => { if (er.ordStatus === '2') ids.add(er.clOrdID); if (ids.size === 200) resolve(ids); });
+      });
+      session.on('state', (s) => {
+        if (s !== 'active') return;
+        for (let i = 1; i <= 200; i++) session.sendOrder({ clOrdID: `v-${i}`, symbol: 'MSFT', side: i % 2 ? 'buy' : 'sell', qty: i, ordType: i % 5 ? 'limit' : 'market', price: i % 5 ? '401.5' : undefined });
+      });
+      expect((await filled).size).toBe(200);
+      session.logout('bye');
+      await new Promise<void>((resolve) => session.on('state', (s) => { if (s === 'disconnected') resolve(); }));
+      for (const t of [initiator, acceptor]) {
+        expect(t.events.filter((e) => ['reject_sent', 'reject_received', 'ignored', 'gap'].includes(e.type))).toEqual([]);
+      }
+    } finally {
+      await initiator.runner.stop();
+      await acceptor.runner.stop();
     }
   });
 });
