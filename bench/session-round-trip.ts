@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BackendName } from '../src/device/index.js';
 import { sessionSchema } from '../src/session/config.js';
+import { OrderFlow } from '../src/session/order-flow.js';
 import { SessionRunner } from '../src/session/runner.js';
 import { runJspurefixClient, type ClientRun } from './peers/jspurefix-client.js';
 import { freePort, startExecutor } from './peers/quickfix.js';
@@ -24,30 +25,13 @@ async function ourClient(port: number, backend: BackendName, orders: number, win
     config: sessionSchema.parse({ role: 'initiator', beginString: 'FIX.4.4', senderCompID: 'TICKGATE', targetCompID: 'EXECUTOR', port, storeDir: 'store', resetOnLogon: true }),
     baseDir: dir, backend, untilLogout: true,
   });
-  const s = runner.session;
-  let sent = 0;
-  let filled = 0;
-  let started = 0n;
-  const open = new Set<string>();
-  const topUp = () => {
-    while (s.state === 'active' && sent < orders && open.size < window) {
-      const id = `tg-${++sent}`;
-      open.add(id);
-      s.sendOrder({ clOrdID: id, symbol: 'AAPL', side: sent % 2 ? 'buy' : 'sell', qty: 100, ordType: 'limit', price: (100 + (sent % 50) / 100).toFixed(2) });
-    }
-  };
-  const done = new Promise<ClientRun>((resolve) => {
-    s.on('execution', (er) => {
-      if (er.ordStatus !== '2' || !open.delete(er.clOrdID)) return;
-      if (++filled === orders) {
-        resolve({ orders, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-        s.logout('done');
-      } else topUp();
-    });
+  const flow = new OrderFlow(runner.session, {
+    count: orders, window, prefix: 'tg-',
+    order: (n) => ({ symbol: 'AAPL', side: n % 2 ? 'buy' : 'sell', qty: 100, ordType: 'limit', price: (100 + (n % 50) / 100).toFixed(2) }),
   });
-  s.on('state', (state) => { if (state === 'active') { started = process.hrtime.bigint(); topUp(); } });
+  void flow.done.then(() => runner.session.logout('done'));
   await runner.start();
-  const result = await done;
+  const result = await flow.done;
   await runner.done;
   return result;
 }

@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { openDevice, type BackendName, type Device } from '../device/index.js';
 import { REG } from '../device/generated/layout.js';
+import { fixReceiverCounters } from '../device/counters.js';
 import { decodeFixStream } from '../fix/decode.js';
 import { sampleExchangeMessages } from '../fix/sample-session.js';
 
@@ -46,15 +47,7 @@ function connect(port: number): Promise<net.Socket> {
 
 function counters(device: Device): Record<string, number | string> {
   return {
-    messages: device.readReg(REG.FIX_MESSAGES),
-    bytes: device.readReg64(REG.FIX_BYTES_LO).toString(),
-    garbled: device.readReg(REG.FIX_GARBLED),
-    garbledBytes: device.readReg(REG.FIX_GARBLED_BYTES),
-    truncated: device.readReg(REG.FIX_TRUNCATED),
-    tooLong: device.readReg(REG.FIX_TOO_LONG),
-    badChecksum: device.readReg(REG.FIX_BAD_CHECKSUM),
-    badBodyLength: device.readReg(REG.FIX_BAD_BODY_LENGTH),
-    fields: device.readReg(REG.FIX_FIELDS),
+    ...fixReceiverCounters(device),
     events: device.readReg(REG.EVENTS_OUT),
     deviceCycles: device.readReg64(REG.CYCLE_LO).toString(),
   };

@@ -5,7 +5,7 @@ import { loadConfig, ConfigError } from '../config/config.js';
 import type { BackendName } from '../device/index.js';
 import { APPS, attachApp, appMessageJson, type AppName } from '../session/apps.js';
 import { SessionRunner } from '../session/runner.js';
-import type { FixSession } from '../session/session.js';
+import { OrderFlow } from '../session/order-flow.js';
 
 export interface SessionCommandOptions {
   configFile: string;
@@ -24,28 +24,6 @@ export function appOf(value: string | undefined): AppName {
   return a;
 }
 
-/** Sends `count` limit orders, keeping at most `window` unfilled, and calls `onAllFilled` when every one is
- *  filled. ClOrdIDs are unique per process run, so a restarted sender never repeats one. */
-function sendOrders(session: FixSession, count: number, window: number, symbol: string, onAllFilled: () => void): void {
-  const run = Date.now().toString(36);
-  let sent = 0;
-  let filled = 0;
-  const open = new Set<string>();
-  const topUp = () => {
-    while (session.state === 'active' && sent < count && open.size < window) {
-      const clOrdID = `${run}-${++sent}`;
-      open.add(clOrdID);
-      session.sendOrder({ clOrdID, symbol, side: sent % 2 ? 'buy' : 'sell', qty: 100, ordType: 'limit', price: (100 + (sent % 50) / 100).toFixed(2) });
-    }
-  };
-  session.on('execution', (er) => {
-    if (er.ordStatus !== '2' || !open.delete(er.clOrdID)) return;
-    if (++filled === count) onAllFilled();
-    else topUp();
-  });
-  session.on('state', topUp);
-}
-
 export async function runSessionCommand(o: SessionCommandOptions): Promise<void> {
   const config = loadConfig(o.configFile);
   if (!config.session) throw new ConfigError(`${o.configFile}: session: the section is missing`);
@@ -56,7 +34,12 @@ export async function runSessionCommand(o: SessionCommandOptions): Promise<void>
   if (o.orders > 0) {
     if (config.session.role !== 'initiator') throw new ConfigError('--orders needs session.role initiator');
     if (o.app !== 'print') session.on('app', (m) => process.stdout.write(appMessageJson(m) + '\n'));
-    sendOrders(session, o.orders, o.window, o.symbol, () => session.logout('all orders filled'));
+    // ClOrdIDs unique per process run, so a restarted sender never repeats one.
+    const flow = new OrderFlow(session, {
+      count: o.orders, window: o.window, prefix: `${Date.now().toString(36)}-`,
+      order: (n) => ({ symbol: o.symbol, side: n % 2 ? 'buy' : 'sell', qty: 100, ordType: 'limit', price: (100 + (n % 50) / 100).toFixed(2) }),
+    });
+    void flow.done.then(() => session.logout('all orders filled'));
   }
   const stop = () => { void runner.stop(); };
   process.once('SIGINT', stop);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { BackendName } from '../device/index.js';
 import { attachApp } from '../session/apps.js';
 import { sessionSchema } from '../session/config.js';
+import { OrderFlow } from '../session/order-flow.js';
 import { SessionRunner } from '../session/runner.js';
 import type { SessionEvent } from '../session/session.js';
 
@@ -41,44 +42,27 @@ export async function runStart(o: StartOptions): Promise<void> {
   const session = client.session;
   session.on('event', (e) => { if (e.type !== 'connected') log(e, 'client'); });
 
-  const sentAt = new Map<string, bigint>();
   const roundTrips: number[] = [];
-  let sent = 0;
-  let started = 0n;
-  const topUp = () => {
-    while (session.state === 'active' && sent < o.orders && sentAt.size < o.window) {
-      sent++;
-      const clOrdID = `T${sent}`;
-      sentAt.set(clOrdID, process.hrtime.bigint());
-      session.sendOrder({ clOrdID, symbol: ['AAPL', 'MSFT', 'NVDA'][sent % 3]!, side: sent % 2 ? 'buy' : 'sell', qty: 100 * (1 + (sent % 5)), ordType: 'limit', price: (190 + (sent % 100) / 100).toFixed(2) });
-    }
-  };
-  session.on('state', (s) => {
-    if (s === 'active') { started = process.hrtime.bigint(); topUp(); }
+  const flow = new OrderFlow(session, {
+    count: o.orders, window: o.window, prefix: 'T',
+    order: (n) => ({ symbol: ['AAPL', 'MSFT', 'NVDA'][n % 3]!, side: n % 2 ? 'buy' : 'sell', qty: 100 * (1 + (n % 5)), ordType: 'limit', price: (190 + (n % 100) / 100).toFixed(2) }),
+    onFill: (er, m, ns) => {
+      const us = Number(ns) / 1000;
+      roundTrips.push(us);
+      process.stdout.write(JSON.stringify({
+        kind: 'execution', clOrdID: er.clOrdID, orderID: er.orderID, execType: er.execType, ordStatus: er.ordStatus,
+        symbol: er.symbol, side: er.side, lastQty: er.lastQty, lastPx: er.lastPx, seq: m.seq,
+        deviceTimestamp: m.message.frame.timestamp.toString(), roundTripUs: Math.round(us),
+      }) + '\n');
+    },
   });
-  session.on('execution', (er, m) => {
-    const t0 = sentAt.get(er.clOrdID);
-    if (t0 === undefined) return;
-    sentAt.delete(er.clOrdID);
-    const us = Number(process.hrtime.bigint() - t0) / 1000;
-    roundTrips.push(us);
-    process.stdout.write(JSON.stringify({
-      kind: 'execution', clOrdID: er.clOrdID, orderID: er.orderID, execType: er.execType, ordStatus: er.ordStatus,
-      symbol: er.symbol, side: er.side, lastQty: er.lastQty, lastPx: er.lastPx, seq: m.seq,
-      deviceTimestamp: m.message.frame.timestamp.toString(), roundTripUs: Math.round(us),
-    }) + '\n');
-    if (roundTrips.length === o.orders) session.logout('all orders filled');
-    else topUp();
-  });
-
-  session.on('state', (s) => {
-    if (s !== 'logging_out') return;
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  void flow.done.then((r) => {
     const sorted = [...roundTrips].sort((a, b) => a - b);
-    process.stderr.write(`tickgate start: ${roundTrips.length} of ${o.orders} orders filled in ${elapsed.toFixed(3)} s `
-      + `(${Math.round(roundTrips.length / elapsed)} orders/s, window ${o.window}); round trip µs median ${percentile(sorted, 0.5).toFixed(0)}, `
+    process.stderr.write(`tickgate start: ${r.orders} of ${o.orders} orders filled in ${r.seconds.toFixed(3)} s `
+      + `(${Math.round(r.orders / r.seconds)} orders/s, window ${o.window}); round trip µs median ${percentile(sorted, 0.5).toFixed(0)}, `
       + `p99 ${percentile(sorted, 0.99).toFixed(0)}\n`);
     process.stderr.write(`tickgate start: client device (${o.backend}) FIX receiver counters ${JSON.stringify(client.inboundCounters())}\n`);
+    session.logout('all orders filled');
   });
   try {
     await client.start();

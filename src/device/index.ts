@@ -20,3 +20,4 @@ export function openDevice(options: OpenOptions): Device {
   }
 }
 export * from './generated/layout.js';
+export { fixReceiverCounters } from './counters.js';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { openDevice, REG, type BackendName } from '../device/index.js';
+import { fixReceiverCounters } from '../device/counters.js';
+import { openDevice, type BackendName } from '../device/index.js';
 import { ConfigError } from '../config/config.js';
 import type { SessionConfig } from './config.js';
 import { FramerOrderPath, InboundLink, OutboundQueue, type OrderPath } from './device-link.js';
@@ -97,17 +98,7 @@ export class SessionRunner {
 
   /** The inbound device's FIX receiver counters (DESIGN.md register map). */
   inboundCounters(): Record<string, number | string> {
-    const d = this.inbound.device;
-    return {
-      messages: d.readReg(REG.FIX_MESSAGES),
-      bytes: d.readReg64(REG.FIX_BYTES_LO).toString(),
-      fields: d.readReg(REG.FIX_FIELDS),
-      garbled: d.readReg(REG.FIX_GARBLED),
-      badChecksum: d.readReg(REG.FIX_BAD_CHECKSUM),
-      badBodyLength: d.readReg(REG.FIX_BAD_BODY_LENGTH),
-      truncated: d.readReg(REG.FIX_TRUNCATED),
-      tooLong: d.readReg(REG.FIX_TOO_LONG),
-    };
+    return fixReceiverCounters(this.inbound.device);
   }
 
   get port(): number {
