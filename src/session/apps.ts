@@ -9,7 +9,7 @@ export const APPS: readonly AppName[] = ['fill', 'echo', 'print'];
 /** One NDJSON line for a received application message. */
 export function appMessageJson(m: AppMessage): string {
   return JSON.stringify({
-    kind: 'app', msgType: m.msgType, seq: m.seq, possDup: m.possDup,
+    kind: 'app', msgType: m.msgType, seq: m.seq, possDup: m.possDup, possResend: m.possResend,
     fields: m.message.fields, decoded: m.message.decoded,
   });
 }

@@ -25,6 +25,8 @@ export interface AppMessage {
   msgType: string;
   seq: number;
   possDup: boolean;
+  /** PossResend (97): the application decides whether it has seen the message already (Test Case 19). */
+  possResend: boolean;
   fields: Fields;
   /** The device's record of the message (offsets, device timestamp). */
   message: FixMessage;
@@ -171,19 +173,22 @@ export class FixSession extends EventEmitter<SessionEvents> {
       if (this.config.role === 'initiator') return this.logoutAndDisconnect('First message not a logon');
       return this.disconnect('first message not a logon');
     }
-    const seq = f.int(TAG.MsgSeqNum);
-    if (seq === undefined) return this.disconnect('message without a valid MsgSeqNum');
+    // MsgSeqNum, PossDupFlag and PossResend as the device decoded them (the frame record).
+    const seq = frame.msgSeqNum;
+    if (seq === null) return this.disconnect('message without a valid MsgSeqNum');
 
     if (f.get(TAG.SenderCompID) !== this.config.targetCompID || f.get(TAG.TargetCompID) !== this.config.senderCompID) {
       // Test Case 1S c: a bad Logon is dropped without answering (an answer would use a sequence number).
-      if (awaitingLogon) return this.disconnect(`logon from ${f.get(TAG.SenderCompID)} to ${f.get(TAG.TargetCompID)} does not match this session`);
+      if (awaitingLogon && this.config.role === 'acceptor') return this.disconnect(`logon from ${f.get(TAG.SenderCompID)} to ${f.get(TAG.TargetCompID)} does not match this session`);
+      if (awaitingLogon) return this.logoutAndDisconnect('CompID problem in the Logon response');
       this.sendReject(seq, msgType, REJECT_REASON.compIdProblem, 'CompID problem', undefined);
       this.consume(seq);
       return this.logoutAndDisconnect('CompID problem');
     }
     const sendingTime = parseFixTime(f.get(TAG.SendingTime) ?? '');
     if (!(Math.abs(this.now() - sendingTime) <= this.config.sendingTimeToleranceSec * 1000)) {
-      if (awaitingLogon) return this.disconnect('logon SendingTime accuracy problem');
+      if (awaitingLogon && this.config.role === 'acceptor') return this.disconnect('logon SendingTime accuracy problem');
+      if (awaitingLogon) return this.logoutAndDisconnect('SendingTime accuracy problem in the Logon response');
       this.sendReject(seq, msgType, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', TAG.SendingTime);
       this.consume(seq);
       return this.logoutAndDisconnect('SendingTime accuracy problem');
@@ -205,7 +210,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
       return;
     }
     if (seq < expected) {
-      if (f.get(TAG.PossDupFlag) === 'Y') {
+      if (message.frame.possDup) {
         this.note('ignored', `PossDup message ${seq} already received`);
         return;
       }
@@ -217,7 +222,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
 
   private process(message: FixMessage, f: Fields, seq: number): void {
     const msgType = message.msgType ?? '';
-    if (f.get(TAG.PossDupFlag) === 'Y' && msgType !== MSG.SequenceReset) {
+    if (message.frame.possDup && msgType !== MSG.SequenceReset) {
       const orig = f.get(TAG.OrigSendingTime);
       if (orig === undefined) {
         this.sendReject(seq, msgType, REJECT_REASON.requiredTagMissing, 'Required tag missing', TAG.OrigSendingTime);
@@ -264,7 +269,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
         return this.onLogout(f);
       default: {
         this.consume(seq);
-        const app: AppMessage = { msgType, seq, possDup: f.get(TAG.PossDupFlag) === 'Y', fields: f, message };
+        const app: AppMessage = { msgType, seq, possDup: message.frame.possDup, possResend: message.frame.possResend, fields: f, message };
         this.emit('app', app);
         if (msgType === MSG.ExecutionReport) this.emit('execution', executionReportOf(f), app);
         return;
@@ -431,14 +436,13 @@ export class FixSession extends EventEmitter<SessionEvents> {
     }
     if (this._state !== 'active') return;
     if (this.testRequestSent && now - this.testRequestSent > hb) return this.disconnect('no answer to TestRequest');
+    if (now - this.lastSent >= hb) this.sendAdmin(MSG.Heartbeat, []);
     if (!this.testRequestSent && now - this.lastReceived > hb * 1.2) {
       this.testRequestSent = now;
       const id = `TEST-${++this.testRequestCount}`;
       this.note('test_request', `nothing received for ${((now - this.lastReceived) / 1000).toFixed(1)} s; TestRequest ${id}`);
       this.sendAdmin(MSG.TestRequest, [[TAG.TestReqID, id]]);
-      return;
     }
-    if (now - this.lastSent >= hb) this.sendAdmin(MSG.Heartbeat, []);
   }
 
   private logoutAndDisconnect(text: string): void {
