@@ -9,6 +9,7 @@ import { runDemo } from './demo.js';
 import { ConfigError } from '../config/config.js';
 import { appOf, runSessionCommand } from './session.js';
 import { runStart } from './start.js';
+import { BackendUnavailableError, checkOrders } from './check.js';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -16,6 +17,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
+  tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
   tickgate start [--orders N] [--window W] [--backend sim|ref]
   tickgate demo [--messages N] [--backend sim|ref]
@@ -86,6 +88,17 @@ export async function main(argv: string[]): Promise<number> {
       if (what === 'fix') { await decodeFix(args); return 0; }
       throw new UsageError(what === undefined ? 'decode needs a format: fix' : `cannot decode "${what}" yet: the formats are fix`);
     }
+    if (command === 'check') {
+      const [what, ...args] = rest;
+      if (what !== 'orders') throw new UsageError(what === undefined ? 'check needs what to check: orders' : `cannot check "${what}": the only check is orders`);
+      const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, forward: { type: 'string' } }, allowPositionals: true });
+      if (values.config === undefined) throw new UsageError('check orders needs --config <risk.yaml>');
+      if (positionals.length > 1) throw new UsageError(`check orders takes one input, got ${positionals.length}`);
+      const backend = backendOf(values.backend);
+      const input = await openInput(positionals[0]);
+      await checkOrders({ configFile: values.config, backend, forward: values.forward, input, write: writeStdout });
+      return 0;
+    }
     if (command === 'session') {
       const { values, positionals } = parseArgs({
         args: rest,
@@ -117,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof BackendUnavailableError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;
     }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { riskSchema, type RiskConfig } from '../risk/config.js';
 import { sessionSchema, type SessionConfig } from '../session/config.js';
 
 export class ConfigError extends Error {
@@ -13,11 +14,13 @@ export class ConfigError extends Error {
 const configSchema = z.strictObject({
   device: z.strictObject({ backend: z.enum(['sim', 'ref']).default('sim') }).optional(),
   session: sessionSchema.optional(),
+  risk: riskSchema.optional(),
 });
 
 export interface Config {
   device: { backend: 'sim' | 'ref' };
   session?: SessionConfig;
+  risk?: RiskConfig;
   /** The folder relative paths are resolved from. */
   baseDir: string;
 }
@@ -46,7 +49,7 @@ export function parseConfig(text: string, source: string, baseDir: string): Conf
   }
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`${source}: ${formatIssues(result.error)}`);
-  return { device: result.data.device ?? { backend: 'sim' }, session: result.data.session, baseDir };
+  return { device: result.data.device ?? { backend: 'sim' }, session: result.data.session, risk: result.data.risk, baseDir };
 }
 
 export function loadConfig(file: string): Config {

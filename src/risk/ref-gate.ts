@@ -1,0 +1,249 @@
+// Golden model of the pre-trade risk gate on the outbound order path (DESIGN.md 3.4). The rules below are
+// the contract the RTL gate must implement exactly; a differential test will hold it to them.
+//
+// Framing. The order stream is framed by the FIX parser (src/fix/ref-parser.ts rules). Well-formed messages
+// other than NewOrderSingle (D) and OrderCancelReplaceRequest (G) pass through untouched and get no verdict.
+// Every other span gets a verdict and, unless accepted, never leaves: garbled, truncated and too_long spans
+// and messages with a bad CheckSum or BodyLength are `bad_order` (a D or G among them is still `kill_switch`
+// first when the switch is on).
+//
+// Fields of an order, first occurrence of each tag: ClOrdID (11, 1+ bytes), Symbol (55, 1+ bytes), Side (54:
+// 1 buy; 2, 5, 6 sell), OrderQty (38: a whole number above 0, no decimal places), OrdType (40: 1 market,
+// 2 limit), Price (44, limit orders: above 0, at most 4 decimal places, held as an integer of 1/10,000,
+// below 2^48). A field that is missing or breaks its rule makes the order `bad_order`, unless a check
+// before bad_order already rejects it; a check whose inputs are missing or broken does not reject.
+//
+// Checks, in this priority; the first that rejects names the reason:
+//   kill_switch     the switch is on
+//   unknown_symbol  the symbol is not in the table (a symbol longer than 8 bytes never is)
+//   max_qty         qty > maxQty
+//   max_notional    qty × px > maxNotional; px is the limit price, or the reference price for market orders
+//   price_collar    limit orders: |price − ref| × 10,000 > collarBps × ref
+//   max_position    |position ± qty| > maxPosition; position is the net of accepted buys minus sells per
+//                   symbol (an accepted G counts its full quantity again: the gate keeps no order book)
+//   rate_limit      the token bucket is empty
+//   bad_order       see above
+// An accepted order moves the position and takes a token; a rejected one changes nothing.
+//
+// Token bucket on device time. It holds at most `burst` tokens and starts full. While not full it gains
+// one token every `cyclesPerToken` cycles; while full, no credit builds up. A token earned at cycle t is
+// there for a decision at cycle t. The order path takes one
+// 8-byte beat every 4 cycles (the gate's parser never stalls at that rate), so the verdict of an order is
+// decided at cycle 4 × (index of the beat holding its last byte) plus a constant: the bucket's timeline
+// follows from the bytes alone, and the model reproduces the device exactly.
+import { FixParserModel, type FieldEntry, type FrameRecord } from '../fix/ref-parser.js';
+import { PRICE_SCALE, type RiskLimits, type SymbolLimits } from './config.js';
+
+export const RISK_REASONS = ['kill_switch', 'unknown_symbol', 'max_qty', 'max_notional', 'price_collar', 'max_position', 'rate_limit', 'bad_order'] as const;
+export type RiskReason = (typeof RISK_REASONS)[number];
+
+/** Cycles per beat of the order path. */
+export const ORDER_PATH_CYCLES_PER_BEAT = 4;
+const BEAT_BYTES = 8;
+const PRICE_LIMIT = 1n << 48n;
+
+export interface Verdict {
+  /** The span in the order stream. */
+  offset: number;
+  length: number;
+  msgType: string | null;
+  /** ClOrdID's bytes in the stream, when the order has one. */
+  clOrdID: { offset: number; length: number } | null;
+  accepted: boolean;
+  reason: RiskReason | null;
+  /** The values the checks used (null where missing or broken). */
+  symbolIndex: number | null;
+  side: 1 | -1 | null;
+  qty: bigint | null;
+  /** Limit price, or the reference price of a market order, in 1/10,000. */
+  price: bigint | null;
+  notional: bigint | null;
+  /** Net position of the symbol after this verdict. */
+  position: bigint | null;
+  /** Tokens left after this verdict. */
+  tokens: number;
+  /** Device time of the decision, in cycles from the first beat of the order stream. */
+  time: number;
+}
+
+export interface GateOutput {
+  verdicts: Verdict[];
+  /** Bytes that leave for the exchange, in order: accepted orders and passed-through messages. */
+  forwarded: Buffer[];
+}
+
+class TokenBucket {
+  tokens: number;
+  private credit = 0;
+  private last = 0;
+  constructor(public burst: number, public cyclesPerToken: number) {
+    this.tokens = burst;
+  }
+
+  advance(time: number): void {
+    if (this.tokens < this.burst) {
+      const total = this.credit + (time - this.last);
+      const gained = Math.floor(total / this.cyclesPerToken);
+      if (this.tokens + gained >= this.burst) {
+        this.tokens = this.burst;
+        this.credit = 0;
+      } else {
+        this.tokens += gained;
+        this.credit = total - gained * this.cyclesPerToken;
+      }
+    }
+    this.last = time;
+  }
+
+  configure(burst: number, cyclesPerToken: number): void {
+    this.burst = burst;
+    this.cyclesPerToken = cyclesPerToken;
+    if (this.tokens >= burst) {
+      this.tokens = burst;
+      this.credit = 0;
+    }
+  }
+}
+
+const latin1 = (b: Buffer) => b.toString('latin1');
+
+export class RiskGateModel {
+  private readonly parser: FixParserModel;
+  private limits!: RiskLimits;
+  private table = new Map<string, { index: number; limits: SymbolLimits }>();
+  private readonly positions = new Map<string, bigint>();
+  private readonly bucket: TokenBucket;
+  /** Stream bytes not yet released: from `base`. */
+  private held = Buffer.alloc(0);
+  private base = 0;
+  private entries: FieldEntry[] = [];
+  /** Beats of the streams before this one, for the device timeline. */
+  private beatBase = 0;
+  private streamBytes = 0;
+
+  constructor(limits: RiskLimits, maxMsgLen = 4096) {
+    this.parser = new FixParserModel(maxMsgLen);
+    this.bucket = new TokenBucket(limits.burst, limits.cyclesPerToken);
+    this.commit(limits);
+  }
+
+  /** Takes new limits at once, between orders (the device's commit register). Positions stay per symbol. */
+  commit(limits: RiskLimits): void {
+    this.limits = limits;
+    this.table = new Map(limits.symbols.map((l, index) => [l.symbol, { index, limits: l }]));
+    this.bucket.configure(limits.burst, limits.cyclesPerToken);
+  }
+
+  position(symbol: string): bigint { return this.positions.get(symbol) ?? 0n; }
+
+  push(bytes: Uint8Array, out: GateOutput = { verdicts: [], forwarded: [] }): GateOutput {
+    this.held = Buffer.concat([this.held, bytes]);
+    this.streamBytes += bytes.length;
+    this.consume(this.parser.push(bytes), out);
+    return out;
+  }
+
+  /** The stream ended (the connection closed): a message cut off is truncated; the next stream starts anew. */
+  end(out: GateOutput = { verdicts: [], forwarded: [] }): GateOutput {
+    this.consume(this.parser.end(), out);
+    this.beatBase += Math.ceil(this.streamBytes / BEAT_BYTES);
+    this.streamBytes = 0;
+    this.held = Buffer.alloc(0);
+    this.base = 0;
+    return out;
+  }
+
+  private consume(items: ReturnType<FixParserModel['push']>, out: GateOutput): void {
+    for (const item of items) {
+      if (item.kind === 'fix_field') this.entries.push(item);
+      else if (item.kind === 'fix_frame') this.frame(item, out);
+    }
+  }
+
+  private frame(f: FrameRecord, out: GateOutput): void {
+    const entries = this.entries;
+    this.entries = [];
+    const span = this.held.subarray(f.offset - this.base, f.offset - this.base + f.length);
+    const isOrder = (f.error === null || f.error === 'bad_checksum' || f.error === 'bad_body_length') && (f.msgType === 'D' || f.msgType === 'G') && f.msgTypeLength === 1;
+    if (f.error === null && !isOrder) {
+      out.forwarded.push(Buffer.from(span));
+    } else {
+      const v = this.check(f, isOrder ? entries : [], span);
+      out.verdicts.push(v);
+      if (v.accepted) out.forwarded.push(Buffer.from(span));
+    }
+    this.release(f.offset + f.length);
+  }
+
+  private check(f: FrameRecord, entries: FieldEntry[], span: Buffer): Verdict {
+    const first = new Map<number, FieldEntry>();
+    for (const e of entries) if (!first.has(e.tag)) first.set(e.tag, e);
+    const raw = (tag: number) => {
+      const e = first.get(tag);
+      return e ? span.subarray(e.valueOffset, e.valueOffset + e.valueLength) : null;
+    };
+    const clOrdIDEntry = first.get(11);
+    const clOrdID = clOrdIDEntry && clOrdIDEntry.valueLength > 0 ? { offset: f.offset + clOrdIDEntry.valueOffset, length: clOrdIDEntry.valueLength } : null;
+
+    const symbolBytes = raw(55);
+    const symbolText = symbolBytes && symbolBytes.length > 0 ? latin1(symbolBytes) : null;
+    const entry = symbolText !== null && symbolText.length <= 8 ? this.table.get(symbolText) : undefined;
+    const sideText = raw(54);
+    const side = sideText?.length === 1 ? (sideText[0] === 0x31 ? 1 : [0x32, 0x35, 0x36].includes(sideText[0]!) ? -1 : null) : null;
+    const ordTypeText = raw(40);
+    const ordType = ordTypeText?.length === 1 ? (ordTypeText[0] === 0x31 ? 'market' : ordTypeText[0] === 0x32 ? 'limit' : null) : null;
+    const qtyEntry = first.get(38);
+    const qty = qtyEntry?.decodedType === 'decimal' && qtyEntry.scale === 0 && qtyEntry.value > 0n ? qtyEntry.value : null;
+    const priceEntry = first.get(44);
+    let limitPrice: bigint | null = null;
+    if (priceEntry?.decodedType === 'decimal' && priceEntry.scale <= PRICE_SCALE && priceEntry.value > 0n) {
+      const p = priceEntry.value * 10n ** BigInt(PRICE_SCALE - priceEntry.scale);
+      if (p < PRICE_LIMIT) limitPrice = p;
+    }
+    const l = entry?.limits;
+    const price = ordType === 'limit' ? limitPrice : ordType === 'market' && l ? l.referencePrice : null;
+    const notional = qty !== null && price !== null ? qty * price : null;
+    const position = entry ? this.position(entry.limits.symbol) : null;
+    const newPosition = position !== null && qty !== null && side !== null ? position + BigInt(side) * qty : null;
+    const wellFormed = f.error === null && clOrdID !== null && symbolText !== null && side !== null && qty !== null && ordType !== null
+      && (ordType === 'market' || limitPrice !== null);
+
+    const time = ORDER_PATH_CYCLES_PER_BEAT * (this.beatBase + Math.floor((f.offset + f.length - 1) / BEAT_BYTES));
+    this.bucket.advance(time);
+
+    const abs = (v: bigint) => (v < 0n ? -v : v);
+    let reason: RiskReason | null = null;
+    if (this.limits.killSwitch && entries.length) reason = 'kill_switch';
+    else if (f.error !== null || entries.length === 0) reason = 'bad_order';
+    else if (symbolText !== null && !entry) reason = 'unknown_symbol';
+    else if (l && qty !== null && qty > l.maxQty) reason = 'max_qty';
+    else if (l && notional !== null && notional > l.maxNotional) reason = 'max_notional';
+    else if (l && ordType === 'limit' && limitPrice !== null && abs(limitPrice - l.referencePrice) * 10_000n > l.collarBps * l.referencePrice) reason = 'price_collar';
+    else if (l && newPosition !== null && abs(newPosition) > l.maxPosition) reason = 'max_position';
+    else if (this.bucket.tokens === 0) reason = 'rate_limit';
+    else if (!wellFormed) reason = 'bad_order';
+
+    const accepted = reason === null;
+    if (accepted) {
+      this.positions.set(l!.symbol, newPosition!);
+      this.bucket.tokens--;
+    }
+    return {
+      offset: f.offset, length: f.length, msgType: f.error === 'garbled' || f.error === 'truncated' || f.error === 'too_long' ? null : f.msgType,
+      clOrdID, accepted, reason, symbolIndex: entry?.index ?? null, side, qty, price, notional,
+      position: accepted ? newPosition : position, tokens: this.bucket.tokens, time,
+    };
+  }
+
+  private release(upTo: number): void {
+    const cut = upTo - this.base;
+    if (cut <= 0) return;
+    this.held = this.held.subarray(cut);
+    this.base = upTo;
+  }
+}
+
+/** One line of `tickgate check orders` (DESIGN.md 3.4). */
+export function verdictJson(v: Verdict, clOrdID: string | null): string {
+  return JSON.stringify({ kind: 'verdict', clOrdID, accepted: v.accepted, reason: v.reason });
+}
