@@ -128,6 +128,7 @@ describe('risk gate golden model: reasons and boundaries', () => {
     { name: 'limit without Price', o: { price: null } },
     { name: 'Price with 5 decimals', o: { price: '190.00001' } },
     { name: 'Price 0', o: { price: '0' } },
+    { name: 'Price of 2^48 ticks', o: { price: '28147497671.0656' } },
     { name: 'no Symbol', o: { symbol: null } },
   ] as Array<{ name: string; o: O }>)('bad_order: $name', ({ o }) => {
     expect(reasons(new RiskGateModel(limits()), order(o))).toEqual(['bad_order']);
