@@ -287,6 +287,9 @@ describe('our initiator against our acceptor', () => {
         for (let i = 1; i <= 200; i++) session.sendOrder({ clOrdID: `v-${i}`, symbol: 'MSFT', side: i % 2 ? 'buy' : 'sell', qty: i, ordType: i % 5 ? 'limit' : 'market', price: i % 5 ? '401.5' : undefined });
       });
       expect((await filled).size).toBe(200);
+      const refused = new Promise((resolve) => session.once('reject', resolve));
+      const cancelSeq = session.send('F', [[41, 'v-1'], [11, 'cxl-1'], [55, 'MSFT'], [54, '1'], [60, '20261125-10:00:00.000'], [38, '1']]);
+      expect(await refused).toEqual({ kind: 'business', refSeqNum: cancelSeq, reason: '3', refTagID: null, text: 'Unsupported Message Type', clOrdID: null });
       session.logout('bye');
       await new Promise<void>((resolve) => session.on('state', (s) => { if (s === 'disconnected') resolve(); }));
       for (const t of [initiator, acceptor]) {

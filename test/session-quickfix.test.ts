@@ -113,6 +113,19 @@ describe('QuickFIX executor as the counterparty', () => {
     await t.runner.stop();
   });
 
+  it('session.send(order): a market order the executor refuses arrives as a typed reject', async () => {
+    const dir = tempDir('tickgate-qf-');
+    const port = await freePort();
+    executor = await startExecutor({ beginString: 'FIX.4.4', senderCompID: 'EXECUTOR', targetCompID: 'CLIENT1', port, dir: path.join(dir, 'qf') });
+    const t = await startRunner('sim', { role: 'initiator', senderCompID: 'CLIENT1', targetCompID: 'EXECUTOR', port }, { dir });
+    await waitState(t.runner, 'active');
+    const rejected = new Promise((resolve) => t.runner.session.once('reject', resolve));
+    const seq = t.runner.session.send({ clOrdID: 'mkt-1', symbol: 'AAPL', side: 'buy', qty: 10, ordType: 'market' });
+    // The executor example fills limit orders only; anything else is an incorrect tag value (373=5) on OrdType.
+    expect(await rejected).toEqual({ kind: 'session', refSeqNum: seq, reason: '5', refTagID: 40, text: 'Value is incorrect (out of range) for this tag', clOrdID: null });
+    await t.runner.stop();
+  });
+
   it('a connection cut mid-stream: reconnect, both sides resend, every order filled, no number reused or lost', async () => {
     const dir = tempDir('tickgate-qf-');
     const port = await freePort();

@@ -1,7 +1,7 @@
 // The FIX session engine's public surface (`tickgate/session`).
 export { loadConfig, parseConfig, ConfigError, type Config } from '../config/config.js';
 export { SessionRunner, backoffDelay, resolvePassword, type SessionRunnerOptions } from './runner.js';
-export { FixSession, type AppMessage, type SessionEvent, type SessionState, type Connection } from './session.js';
+export { FixSession, type AppMessage, type Rejection, type SessionEvent, type SessionState, type Connection } from './session.js';
 export { sessionSchema, type SessionConfig } from './config.js';
 export { MessageStore } from './store.js';
 export { FixDictionary } from './dictionary.js';

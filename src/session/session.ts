@@ -39,10 +39,33 @@ export interface SessionEvent {
   [key: string]: unknown;
 }
 
+export interface Rejection {
+  kind: 'session' | 'business' | 'order' | 'cancel';
+  /** The MsgSeqNum of our message that was refused, when given (45). */
+  refSeqNum: number | null;
+  /** SessionRejectReason (373), BusinessRejectReason (380), OrdRejReason (103) or CxlRejReason (102). */
+  reason: string | null;
+  /** Session rejects: the tag at fault (371). */
+  refTagID: number | null;
+  text: string | null;
+  clOrdID: string | null;
+}
+
+function rejectOf(msgType: string, f: Fields): Rejection | null {
+  const common = { refSeqNum: f.int(TAG.RefSeqNum) ?? null, refTagID: null, text: f.get(TAG.Text) ?? null, clOrdID: f.get(TAG.ClOrdID) ?? null };
+  if (msgType === MSG.BusinessMessageReject) return { kind: 'business', ...common, reason: f.get(TAG.BusinessRejectReason) ?? null };
+  if (msgType === MSG.ExecutionReport && f.get(TAG.OrdStatus) === '8') return { kind: 'order', ...common, reason: f.get(103) ?? null };
+  if (msgType === '9') return { kind: 'cancel', ...common, reason: f.get(102) ?? null };
+  return null;
+}
+
 export interface SessionEvents {
   app: [AppMessage];
   /** Execution reports (35=8), typed, for strategies; also delivered as `app`. */
   execution: [ExecutionReport, AppMessage];
+  /** Whatever the counterparty refused: a session Reject (3), a BusinessMessageReject (j), an order it
+   *  rejected (ExecutionReport with OrdStatus 8) or a cancel it refused (OrderCancelReject, 9). */
+  reject: [Rejection];
   event: [SessionEvent];
   state: [SessionState];
 }
@@ -118,9 +141,15 @@ export class FixSession extends EventEmitter<SessionEvents> {
     this.timer = undefined;
   }
 
-  /** Sends an application message; returns its MsgSeqNum. It is stored first, so if the session is down
-   *  it goes out as a PossDup resend when the counterparty asks for the gap after the next logon. */
-  send(msgType: string, body: FieldList): number {
+  /** Sends an order (a NewOrderSingle), or any application message by MsgType and body fields; returns its
+   *  MsgSeqNum. It is stored first, so if the session is down it goes out as a PossDup resend when the
+   *  counterparty asks for the gap after the next logon. */
+  send(order: Order): number;
+  send(msgType: string, body: FieldList): number;
+  send(what: Order | string, fields?: FieldList): number {
+    if (typeof what !== 'string') return this.sendOrder(what);
+    const msgType = what;
+    const body = fields ?? [];
     if (ADMIN_TYPES.has(msgType)) throw new Error(`send() is for application messages; ${msgType} is a session message`);
     const sendingTime = fixTime(this.now());
     const seq = this.store.recordSent(msgType, sendingTime, body);
@@ -253,6 +282,10 @@ export class FixSession extends EventEmitter<SessionEvents> {
         break;
       case MSG.Reject:
         this.note('reject_received', f.get(TAG.Text) ?? 'Reject', { refSeqNum: f.int(TAG.RefSeqNum), reason: f.int(TAG.SessionRejectReason) });
+        this.emit('reject', {
+          kind: 'session', refSeqNum: f.int(TAG.RefSeqNum) ?? null, reason: f.get(TAG.SessionRejectReason) ?? null,
+          refTagID: f.int(TAG.RefTagID) ?? null, text: f.get(TAG.Text) ?? null, clOrdID: null,
+        });
         break;
       case MSG.SequenceReset: {
         const next = f.int(TAG.NewSeqNo);
@@ -272,6 +305,8 @@ export class FixSession extends EventEmitter<SessionEvents> {
         const app: AppMessage = { msgType, seq, possDup: message.frame.possDup, possResend: message.frame.possResend, fields: f, message };
         this.emit('app', app);
         if (msgType === MSG.ExecutionReport) this.emit('execution', executionReportOf(f), app);
+        const reject = rejectOf(msgType, f);
+        if (reject) this.emit('reject', reject);
         return;
       }
     }
