@@ -10,6 +10,8 @@ import { ConfigError } from '../config/config.js';
 import { appOf, runSessionCommand } from './session.js';
 import { runStart } from './start.js';
 import { BackendUnavailableError, checkOrders } from './check.js';
+import { decodeItch } from './decode-itch.js';
+import { FeedFormatError } from '../itch/input.js';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -17,6 +19,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
+  tickgate decode itch [--backend sim|ref] [--symbols A,B] <file|->
   tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
   tickgate start [--orders N] [--window W] [--backend sim|ref]
@@ -86,7 +89,17 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'decode') {
       const [what, ...args] = rest;
       if (what === 'fix') { await decodeFix(args); return 0; }
-      throw new UsageError(what === undefined ? 'decode needs a format: fix' : `cannot decode "${what}" yet: the formats are fix`);
+      if (what === 'itch') {
+        const { values, positionals } = parseArgs({ args, options: { backend: { type: 'string' }, symbols: { type: 'string' } }, allowPositionals: true });
+        if (positionals.length > 1) throw new UsageError(`decode itch takes one input, got ${positionals.length}`);
+        const symbols = values.symbols?.split(',').map((s) => s.trim()).filter(Boolean);
+        if (symbols?.some((s) => s.length > 8)) throw new UsageError('--symbols: an ITCH symbol is at most 8 characters');
+        const backend = backendOf(values.backend);
+        const input = await openInput(positionals[0]);
+        await decodeItch({ backend, symbols, input, write: writeStdout });
+        return 0;
+      }
+      throw new UsageError(what === undefined ? 'decode needs a format: fix or itch' : `cannot decode "${what}": the formats are fix and itch`);
     }
     if (command === 'check') {
       const [what, ...args] = rest;
@@ -130,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof ConfigError || err instanceof BackendUnavailableError) {
+    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof FeedFormatError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;
     }

@@ -1,0 +1,252 @@
+// Realistic ITCH 5.0 sessions for tests, benchmarks and the simulated exchange: system events, a stock
+// directory, then a trading day of adds, executions, cancels, deletes, replaces, trades, crosses and the
+// rarer messages, with order references that stay consistent. Wrapped as MoldUDP64 packets, as a pcap
+// capture (Ethernet, optional VLAN tag, IPv4, UDP) or as a NASDAQ BinaryFILE.
+import { ITCH_TYPES } from './messages.js';
+
+export type ItchValues = Record<string, number | bigint | string>;
+
+/** One ITCH message from its field values (missing fields are 0 or spaces). */
+export function encodeItch(type: string, values: ItchValues): Buffer {
+  const t = ITCH_TYPES.get(type);
+  if (!t) throw new Error(`no ITCH message type ${type}`);
+  const b = Buffer.alloc(t.length);
+  b.write(type, 0, 'latin1');
+  for (const f of t.fields) {
+    const v = values[f.name];
+    if (f.kind === 'alpha') b.write(String(v ?? '').padEnd(f.size, ' ').slice(0, f.size), f.offset, 'latin1');
+    else if (f.size === 8) b.writeBigUInt64BE(BigInt(v ?? 0), f.offset);
+    else b.writeUIntBE(Number(v ?? 0), f.offset, f.size);
+  }
+  return b;
+}
+
+/** A small, fast, seeded PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SessionOptions {
+  seed: number;
+  symbols: string[];
+  /** Messages of the trading day between the opening and closing system events. */
+  messages: number;
+}
+
+/** A trading day's ITCH messages, in order. */
+export function generateItchSession(o: SessionOptions): Buffer[] {
+  const r = prng(o.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: Buffer[] = [];
+  let ts = 34_200_000_000_000; // 09:30:00 in ns since midnight
+  let tracking = 0;
+  let nextRef = 1000n;
+  let nextMatch = 1n;
+  const matches: bigint[] = [];
+  const book = new Map<bigint, { locate: number; side: string; shares: number; price: number; stock: string }>();
+  const emit = (type: string, v: ItchValues) => {
+    ts += 1 + Math.floor(r() * 50_000);
+    tracking = (tracking + 1) & 0xffff;
+    out.push(encodeItch(type, { trackingNumber: tracking, timestamp: ts, stockLocate: 0, ...v }));
+  };
+  const stocks = o.symbols.map((stock, i) => ({ stock, locate: i + 1, price: 100_0000 + Math.floor(r() * 400_0000) }));
+
+  emit('S', { eventCode: 'O' });
+  for (const s of stocks) {
+    emit('R', {
+      stockLocate: s.locate, stock: s.stock, marketCategory: pick(['Q', 'G', 'S', 'N']), financialStatusIndicator: 'N', roundLotSize: 100,
+      roundLotsOnly: 'N', issueClassification: 'C', issueSubType: 'Z', authenticity: 'P', shortSaleThresholdIndicator: 'N', ipoFlag: 'N',
+      luldReferencePriceTier: '1', etpFlag: 'N', etpLeverageFactor: 0, inverseIndicator: 'N',
+    });
+    emit('H', { stockLocate: s.locate, stock: s.stock, tradingState: 'T', reserved: ' ', reason: '' });
+  }
+  emit('V', { level1: 4_000_00000000n, level2: 3_700_00000000n, level3: 3_300_00000000n });
+  emit('S', { eventCode: 'S' });
+  emit('S', { eventCode: 'Q' });
+
+  for (let n = 0; n < o.messages; n++) {
+    const s = pick(stocks);
+    const live = [...book.keys()];
+    const x = r();
+    const px = () => Math.max(1, s.price + Math.round((r() - 0.5) * 2000));
+    if (x < 0.42 || live.length < 5) {
+      const ref = nextRef++;
+      const side = r() < 0.5 ? 'B' : 'S';
+      const shares = 100 * (1 + Math.floor(r() * 10));
+      const price = px();
+      book.set(ref, { locate: s.locate, side, shares, price, stock: s.stock });
+      const mpid = r() < 0.2;
+      emit(mpid ? 'F' : 'A', { stockLocate: s.locate, orderReferenceNumber: ref, buySellIndicator: side, shares, stock: s.stock, price, ...(mpid ? { attribution: pick(['GSCO', 'MSCO', 'NITE']) } : {}) });
+      continue;
+    }
+    const ref = pick(live);
+    const ord = book.get(ref)!;
+    if (x < 0.55) {
+      const shares = Math.min(ord.shares, 100);
+      const match = nextMatch++;
+      matches.push(match);
+      emit('E', { stockLocate: ord.locate, orderReferenceNumber: ref, executedShares: shares, matchNumber: match });
+      ord.shares -= shares;
+    } else if (x < 0.6) {
+      const match = nextMatch++;
+      matches.push(match);
+      emit('C', { stockLocate: ord.locate, orderReferenceNumber: ref, executedShares: ord.shares, matchNumber: match, printable: 'Y', executionPrice: ord.price + 1 });
+      ord.shares = 0;
+    } else if (x < 0.7) {
+      const cancel = Math.min(ord.shares, 100);
+      emit('X', { stockLocate: ord.locate, orderReferenceNumber: ref, cancelledShares: cancel });
+      ord.shares -= cancel;
+    } else if (x < 0.8) {
+      emit('D', { stockLocate: ord.locate, orderReferenceNumber: ref });
+      ord.shares = 0;
+    } else if (x < 0.88) {
+      const neu = nextRef++;
+      const price = px();
+      emit('U', { stockLocate: ord.locate, originalOrderReferenceNumber: ref, newOrderReferenceNumber: neu, shares: ord.shares, price });
+      book.set(neu, { ...ord, price });
+      ord.shares = 0;
+    } else if (x < 0.94) {
+      const match = nextMatch++;
+      matches.push(match);
+      emit('P', { stockLocate: s.locate, orderReferenceNumber: 0n, buySellIndicator: 'B', shares: 100, stock: s.stock, price: px(), matchNumber: match });
+    } else if (x < 0.96) {
+      emit('I', {
+        stockLocate: s.locate, pairedShares: 10_000n, imbalanceShares: 500n, imbalanceDirection: pick(['B', 'S', 'N', 'O']), stock: s.stock,
+        farPrice: px(), nearPrice: px(), currentReferencePrice: s.price, crossType: 'O', priceVariationIndicator: 'L',
+      });
+    } else if (x < 0.97) {
+      const match = nextMatch++;
+      emit('Q', { stockLocate: s.locate, shares: 50_000n, stock: s.stock, crossPrice: s.price, matchNumber: match, crossType: 'O' });
+    } else if (x < 0.975 && matches.length) {
+      emit('B', { stockLocate: s.locate, matchNumber: pick(matches) });
+    } else {
+      const rare = pick(['Y', 'L', 'K', 'J', 'h', 'N', 'W', 'O']);
+      const common = { stockLocate: s.locate, stock: s.stock };
+      if (rare === 'Y') emit('Y', { ...common, regSHOAction: '0' });
+      else if (rare === 'L') emit('L', { ...common, mpid: 'NITE', primaryMarketMaker: 'Y', marketMakerMode: 'N', marketParticipantState: 'A' });
+      else if (rare === 'K') emit('K', { ...common, ipoQuotationReleaseTime: 36_000, ipoQuotationReleaseQualifier: 'A', ipoPrice: s.price });
+      else if (rare === 'J') emit('J', { ...common, auctionCollarReferencePrice: s.price, upperAuctionCollarPrice: s.price + 5000, lowerAuctionCollarPrice: s.price - 5000, auctionCollarExtension: 0 });
+      else if (rare === 'h') emit('h', { ...common, marketCode: 'Q', operationalHaltAction: 'H' });
+      else if (rare === 'N') emit('N', { ...common, interestFlag: pick(['B', 'S', 'A', 'N']) });
+      else if (rare === 'W') emit('W', { breachedLevel: '1' });
+      else emit('O', { ...common, openEligibilityStatus: 'N', minimumAllowablePrice: s.price - 1000, maximumAllowablePrice: s.price + 1000, nearExecutionPrice: s.price, nearExecutionTime: BigInt(ts), lowerPriceRangeCollar: s.price - 2000, upperPriceRangeCollar: s.price + 2000 });
+    }
+    if (ord.shares === 0) book.delete(ref);
+  }
+  emit('S', { eventCode: 'M' });
+  emit('S', { eventCode: 'E' });
+  emit('S', { eventCode: 'C' });
+  return out;
+}
+
+export interface PacketOptions {
+  session: string;
+  firstSeq: number;
+  /** UDP payload budget per packet. */
+  maxPayload?: number;
+  seed?: number;
+}
+
+/** MoldUDP64 packets carrying the messages in order (a random number per packet within the budget). */
+export function moldPacketize(messages: Buffer[], o: PacketOptions): Buffer[] {
+  const r = prng(o.seed ?? 1);
+  const budget = o.maxPayload ?? 1400;
+  const packets: Buffer[] = [];
+  let seq = o.firstSeq;
+  let i = 0;
+  while (i < messages.length) {
+    const want = 1 + Math.floor(r() * 30);
+    const parts: Buffer[] = [];
+    let size = 20;
+    while (i < messages.length && parts.length < want && size + 2 + messages[i]!.length <= budget) {
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(messages[i]!.length);
+      parts.push(len, messages[i]!);
+      size += 2 + messages[i]!.length;
+      i++;
+    }
+    packets.push(Buffer.concat([moldHeader(o.session, seq, parts.length / 2), ...parts]));
+    seq += parts.length / 2;
+  }
+  return packets;
+}
+
+export function moldHeader(session: string, seq: number, count: number): Buffer {
+  const h = Buffer.alloc(20);
+  h.write(session.padEnd(10, ' ').slice(0, 10), 0, 'latin1');
+  h.writeBigUInt64BE(BigInt(seq), 10);
+  h.writeUInt16BE(count, 18);
+  return h;
+}
+
+/** A NASDAQ BinaryFILE: each message after its 2-byte big-endian length. */
+export function binaryFile(messages: Buffer[]): Buffer {
+  return Buffer.concat(messages.flatMap((m) => {
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(m.length);
+    return [len, m];
+  }));
+}
+
+export interface PcapOptions {
+  /** An 802.1Q tag with this VLAN id on every frame. */
+  vlan?: number;
+  dstPort?: number;
+  /** Frames of other traffic mixed in (ARP), which a reader must skip. */
+  noise?: boolean;
+}
+
+/** A pcap capture of the packets as UDP datagrams to a multicast group. */
+export function pcapFile(packets: Buffer[], o: PcapOptions = {}): Buffer {
+  const global = Buffer.alloc(24);
+  global.writeUInt32LE(0xa1b2c3d4, 0);
+  global.writeUInt16LE(2, 4);
+  global.writeUInt16LE(4, 6);
+  global.writeUInt32LE(65535, 16);
+  global.writeUInt32LE(1, 20);
+  const records: Buffer[] = [global];
+  let usec = 0;
+  const record = (frame: Buffer) => {
+    const h = Buffer.alloc(16);
+    usec += 7;
+    h.writeUInt32LE(34_200 + Math.floor(usec / 1e6), 0);
+    h.writeUInt32LE(usec % 1e6, 4);
+    h.writeUInt32LE(frame.length, 8);
+    h.writeUInt32LE(frame.length, 12);
+    records.push(h, frame);
+  };
+  packets.forEach((payload, k) => {
+    if (o.noise && k % 7 === 3) record(Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.alloc(28)]));
+    record(udpFrame(payload, o));
+  });
+  return Buffer.concat(records);
+}
+
+function udpFrame(payload: Buffer, o: PcapOptions): Buffer {
+  const eth = Buffer.from([0x01, 0x00, 0x5e, 0x01, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01]);
+  const vlan = o.vlan === undefined ? Buffer.alloc(0) : Buffer.from([0x81, 0x00, (o.vlan >> 8) & 0x0f, o.vlan & 0xff]);
+  const type = Buffer.from([0x08, 0x00]);
+  const ip = Buffer.alloc(20);
+  ip[0] = 0x45;
+  ip.writeUInt16BE(20 + 8 + payload.length, 2);
+  ip[8] = 1;
+  ip[9] = 17;
+  Buffer.from([10, 0, 0, 1]).copy(ip, 12);
+  Buffer.from([239, 1, 1, 1]).copy(ip, 16);
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  ip.writeUInt16BE(~sum & 0xffff, 10);
+  const udp = Buffer.alloc(8);
+  udp.writeUInt16BE(40_000, 0);
+  udp.writeUInt16BE(o.dstPort ?? 26_400, 2);
+  udp.writeUInt16BE(8 + payload.length, 4);
+  return Buffer.concat([eth, vlan, type, ip, udp, payload]);
+}
