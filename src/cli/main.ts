@@ -10,7 +10,7 @@ import { ConfigError } from '../config/config.js';
 import { appOf, runSessionCommand } from './session.js';
 import { runStart } from './start.js';
 import { BackendUnavailableError, checkOrders } from './check.js';
-import { decodeItch } from './decode-itch.js';
+import { decodeItch, listenItch } from './decode-itch.js';
 import { FeedFormatError } from '../itch/input.js';
 
 export class UsageError extends Error {
@@ -20,6 +20,7 @@ export class UsageError extends Error {
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
   tickgate decode itch [--backend sim|ref] [--symbols A,B] <file|->
+  tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref] [--symbols A,B]
   tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
   tickgate start [--orders N] [--window W] [--backend sim|ref]
@@ -39,6 +40,12 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
     throw new UsageError(`${flag} must be a whole number from 1 to 4294967295, not "${value}"`);
   }
   return n;
+}
+
+function hostPort(value: string, flag: string): { host: string; port: number } {
+  const m = /^([^:]+):(\d{1,5})$/.exec(value);
+  if (!m || Number(m[2]) > 65535) throw new UsageError(`${flag} must be host:port, not "${value}"`);
+  return { host: m[1]!, port: Number(m[2]) };
 }
 
 async function openInput(file: string | undefined): Promise<AsyncIterable<Uint8Array>> {
@@ -90,11 +97,21 @@ export async function main(argv: string[]): Promise<number> {
       const [what, ...args] = rest;
       if (what === 'fix') { await decodeFix(args); return 0; }
       if (what === 'itch') {
-        const { values, positionals } = parseArgs({ args, options: { backend: { type: 'string' }, symbols: { type: 'string' } }, allowPositionals: true });
+        const { values, positionals } = parseArgs({
+          args,
+          options: { backend: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' } },
+          allowPositionals: true,
+        });
         if (positionals.length > 1) throw new UsageError(`decode itch takes one input, got ${positionals.length}`);
         const symbols = values.symbols?.split(',').map((s) => s.trim()).filter(Boolean);
         if (symbols?.some((s) => s.length > 8)) throw new UsageError('--symbols: an ITCH symbol is at most 8 characters');
         const backend = backendOf(values.backend);
+        if (values.listen !== undefined) {
+          const group = hostPort(values.listen, '--listen');
+          const retransmit = values.retransmit === undefined ? undefined : hostPort(values.retransmit, '--retransmit');
+          await listenItch({ backend, symbols, group: group.host, port: group.port, interface: values.interface ?? '127.0.0.1', retransmit, write: (t) => process.stdout.write(t) });
+          return 0;
+        }
         const input = await openInput(positionals[0]);
         await decodeItch({ backend, symbols, input, write: writeStdout });
         return 0;
