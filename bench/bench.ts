@@ -8,6 +8,7 @@ import { benchMessages, enableFix, parserLatency, parserThroughput, softwareRate
 import { jspurefixRates } from './peer-jspurefix.js';
 import { median } from './stats.js';
 import { sessionRoundTrip } from './session-round-trip.js';
+import { goldenModelRates } from './golden-models.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 
 const TARGETS = { parserBytesPerCycle: 7, parserLatencyCycles: 6, simCyclesPerSecond: 1_000_000 };
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const software = await softwareRates(messages, runs);
   const peer = await jspurefixRates(wire, messages.length, runs);
   const roundTrip = await sessionRoundTrip({ orders: 2000, window: 50, runs: 3 });
+  const golden = await goldenModelRates(runs);
   const met = {
     parserBytesPerCycle: throughput.bytesPerCycle >= TARGETS.parserBytesPerCycle,
     parserLatencyCycles: latency.max <= TARGETS.parserLatencyCycles,
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     simulation: { steppedCyclesPerSecond: simSpeed, threaded },
     software: { ...software, jspurefix: peer, goldenModelVsJspurefixView: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond },
     session: { roundTrip },
+    goldenModels: golden,
     synthesis: synthReport(),
     targets: { ...TARGETS, met },
   };
@@ -81,6 +84,10 @@ async function main(): Promise<void> {
   console.log(`  jspurefix ${peer.version} parse to object          ${f(peer.objectMessagesPerSecond)} messages/s`);
   console.log(`  golden model / jspurefix view                ${f(report.software.goldenModelVsJspurefixView, 2)}×`);
   console.log(`  record decode (device records to events)     ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
+  console.log(`\nGolden models of the cores not yet in RTL (median of ${golden.runs} runs)`);
+  console.log(`  ITCH 5.0 / MoldUDP64 decoder, pcap input      ${f(golden.itch.pcapMessagesPerSecond)} messages/s (${f(golden.itch.messages)} messages, ${f(golden.itch.pcapBytes / 1e6, 1)} MB)`);
+  console.log(`  ITCH 5.0 / MoldUDP64 decoder, raw MoldUDP64   ${f(golden.itch.moldMessagesPerSecond)} messages/s`);
+  console.log(`  risk gate (parse + all checks)                ${f(golden.risk.ordersPerSecond)} orders/s (${f(golden.risk.orders)} orders)`);
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {

@@ -67,8 +67,8 @@ describe('tickgate session', () => {
 });
 
 describe('tickgate start', () => {
-  it('runs the main job: orders out through the device, every one filled by the simulated exchange', async () => {
-    const child = spawn(process.execPath, [CLI, 'start', '--orders', '300'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('runs the main job: orders out through the device, every one filled by the simulated exchange; its ITCH feed arrives whole', async () => {
+    const child = spawn(process.execPath, [CLI, 'start', '--orders', '300', '--itch-messages', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -80,5 +80,7 @@ describe('tickgate start', () => {
     expect(fills.every((f) => f.ordStatus === '2')).toBe(true);
     expect(err).toMatch(/300 of 300 orders filled/);
     expect(err).toMatch(/"messages":301,/);
+    const itch = /market data: (\d+) of (\d+) ITCH messages received in order/.exec(err);
+    expect(itch?.[1]).toBe(itch?.[2]);
   });
 });

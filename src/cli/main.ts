@@ -23,7 +23,7 @@ const USAGE = `usage:
   tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref] [--symbols A,B]
   tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
-  tickgate start [--orders N] [--window W] [--backend sim|ref]
+  tickgate start [--orders N] [--window W] [--itch-messages N] [--backend sim|ref]
   tickgate demo [--messages N] [--backend sim|ref]
   tickgate --version`;
 
@@ -148,8 +148,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'start') {
-      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, window: { type: 'string' }, backend: { type: 'string' } } });
-      await runStart({ orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: backendOf(values.backend) });
+      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, window: { type: 'string' }, backend: { type: 'string' }, 'itch-messages': { type: 'string' } } });
+      await runStart({
+        orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: backendOf(values.backend),
+        itchMessages: positiveInt(values['itch-messages'], '--itch-messages', 20_000),
+      });
       return 0;
     }
     if (command === 'demo') {
