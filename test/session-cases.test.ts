@@ -191,6 +191,19 @@ describe.each(BACKENDS)('session test cases, %s backend', (backend) => {
     expect(get(replay!, 11)).toBe('ord-1');
   });
 
+  it('18: third-party routing comes back reversed on the reply, and on its resend', async () => {
+    await logon();
+    peer.send('D', { seq: 2 }, [[115, 'FUNDX'], [116, 'DESK7'], ...ORDER]);
+    const fill = await peer.expect('8');
+    expect([get(fill, 128), get(fill, 129), get(fill, 115)]).toEqual(['FUNDX', 'DESK7', undefined]);
+    expect(fill.slice(3, 9).map(([t]) => t)).toEqual([34, 49, 52, 56, 128, 129]);
+    const before = peer.received.length;
+    peer.send('2', { seq: 3 }, [[7, '2'], [16, '2']]);
+    await peer.until((r) => r.length > before, 'the resend');
+    const again = peer.received[before]!;
+    expect([get(again, 43), get(again, 128), get(again, 129), get(again, 11)]).toEqual(['Y', 'FUNDX', 'DESK7', 'ord-1']);
+  });
+
   it('10: a SequenceReset-GapFill moves the expected number forward', async () => {
     await logon();
     peer.send('4', { seq: 2, possDup: true, origSendingTime: fixTime(Date.now()) }, [[123, 'Y'], [36, '10']]);
@@ -241,6 +254,16 @@ describe.each(BACKENDS)('session test cases, %s backend', (backend) => {
     expect([get(r, 45), get(r, 373), get(r, 371)]).toEqual(['2', reason, tag]);
     peer.send('1', { seq: 3 }, [[112, 'numbers-moved-on']]);
     expect(get(await peer.expect('0'), 112)).toBe('numbers-moved-on');
+  });
+
+  it('14j: repeating group members out of order are rejected (373=15)', async () => {
+    await logon();
+    // PartiesGrp (453) members are PartyID (448), PartyIDSource (447), PartyRole (452), in that order.
+    peer.send('D', { seq: 2 }, [[11, 'g-2'], [453, '1'], [448, 'BROKER'], [452, '1'], [447, 'D'], ...ORDER.slice(1)]);
+    const r = await peer.expect('3');
+    expect([get(r, 373), get(r, 371)]).toEqual(['15', '447']);
+    peer.send('D', { seq: 3 }, [[11, 'g-3'], [453, '2'], [448, 'BROKER'], [447, 'D'], [452, '1'], [448, 'CLEARER'], [452, '4'], ...ORDER.slice(1)]);
+    expect(get(await peer.expect('8'), 11)).toBe('g-3');
   });
 
   it('14i: a NumInGroup that does not match the instances is rejected (373=16)', async () => {

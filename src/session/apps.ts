@@ -24,18 +24,18 @@ export function attachApp(session: FixSession, app: AppName, writeLine: (line: s
         writeLine(appMessageJson(m));
         return;
       case 'echo':
-        session.send(m.msgType, m.fields.body((t) => session.dictionary.isHeader(t)));
+        session.send(m.msgType, m.fields.body((t) => session.dictionary.isHeader(t)), { replyTo: m });
         return;
       case 'fill': {
         if (m.msgType === MSG.NewOrderSingle) {
           next++;
           const fill = fillFor(m.fields, beginString, { orderID: `O${next}`, execID: `E${next}` });
-          session.send(fill.msgType, fill.body);
+          session.send(fill.msgType, fill.body, { replyTo: m });
         } else {
           session.send(MSG.BusinessMessageReject, [
             [TAG.RefSeqNum, String(m.seq)], [TAG.Text, 'Unsupported Message Type'], [TAG.RefMsgType, m.msgType],
             [TAG.BusinessRejectReason, '3'],
-          ]);
+          ], { replyTo: m });
         }
         return;
       }

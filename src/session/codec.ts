@@ -45,6 +45,8 @@ export interface OutboundHeader {
   sendingTime: string;
   possDup?: boolean;
   origSendingTime?: string;
+  /** More header fields (third-party routing), placed in tag order with the others. */
+  extra?: FieldList;
 }
 
 export function encodeMessage(h: OutboundHeader, body: FieldList): Buffer {
@@ -56,8 +58,21 @@ export function encodeMessage(h: OutboundHeader, body: FieldList): Buffer {
   ];
   if (h.possDup) header.push([TAG.PossDupFlag, 'Y']);
   if (h.origSendingTime !== undefined) header.push([TAG.OrigSendingTime, h.origSendingTime]);
+  for (const [t, v] of h.extra ?? []) header.push([t, v]);
   header.sort((a, b) => a[0] - b[0]);
   return buildMessage(h.beginString, [[TAG.MsgType, h.msgType], ...header, ...body]);
+}
+
+/** Third-party routing (Test Case 18): OnBehalfOf* of a message becomes DeliverTo* of the reply, and back. */
+const ROUTING_REVERSED: ReadonlyArray<[number, number]> = [[115, 128], [116, 129], [144, 145], [128, 115], [129, 116], [145, 144]];
+
+export function replyRouting(received: Fields): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  for (const [from, to] of ROUTING_REVERSED) {
+    const v = received.get(from);
+    if (v !== undefined) out.push([to, v]);
+  }
+  return out;
 }
 
 /** Field access on a received message's field list (first occurrence). */

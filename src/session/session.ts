@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { FieldList } from '../fix/message.js';
 import type { FixMessage } from '../fix/message-assembler.js';
-import { ADMIN_TYPES, encodeMessage, Fields, fixTime, MSG, parseFixTime, TAG } from './codec.js';
+import { ADMIN_TYPES, encodeMessage, Fields, fixTime, MSG, parseFixTime, replyRouting, TAG } from './codec.js';
 import type { SessionConfig } from './config.js';
 import type { FixDictionary } from './dictionary.js';
 import type { MessageStore } from './store.js';
@@ -57,6 +57,11 @@ function rejectOf(msgType: string, f: Fields): Rejection | null {
   if (msgType === MSG.ExecutionReport && f.get(TAG.OrdStatus) === '8') return { kind: 'order', ...common, reason: f.get(103) ?? null };
   if (msgType === '9') return { kind: 'cancel', ...common, reason: f.get(102) ?? null };
   return null;
+}
+
+export interface SendOptions {
+  /** The message this one answers: its third-party routing comes back reversed (Test Case 18). */
+  replyTo?: AppMessage;
 }
 
 export interface SessionEvents {
@@ -145,15 +150,16 @@ export class FixSession extends EventEmitter<SessionEvents> {
    *  MsgSeqNum. It is stored first, so if the session is down it goes out as a PossDup resend when the
    *  counterparty asks for the gap after the next logon. */
   send(order: Order): number;
-  send(msgType: string, body: FieldList): number;
-  send(what: Order | string, fields?: FieldList): number {
+  send(msgType: string, body: FieldList, options?: SendOptions): number;
+  send(what: Order | string, fields?: FieldList, options: SendOptions = {}): number {
     if (typeof what !== 'string') return this.sendOrder(what);
     const msgType = what;
     const body = fields ?? [];
+    const routing = options.replyTo ? replyRouting(options.replyTo.fields) : [];
     if (ADMIN_TYPES.has(msgType)) throw new Error(`send() is for application messages; ${msgType} is a session message`);
     const sendingTime = fixTime(this.now());
-    const seq = this.store.recordSent(msgType, sendingTime, body);
-    if (this._state === 'active') this.transmit(msgType, seq, sendingTime, body, { app: true });
+    const seq = this.store.recordSent(msgType, sendingTime, body, routing);
+    if (this._state === 'active') this.transmit(msgType, seq, sendingTime, body, { app: true, extra: routing });
     return seq;
   }
 
@@ -408,7 +414,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
       if (!m) { gapFrom ??= s; continue; }
       if (gapFrom !== undefined) this.sendGapFill(gapFrom, s);
       gapFrom = undefined;
-      this.transmit(m.msgType, m.seq, fixTime(this.now()), m.body, { app: true, possDup: true, origSendingTime: m.sendingTime });
+      this.transmit(m.msgType, m.seq, fixTime(this.now()), m.body, { app: true, possDup: true, origSendingTime: m.sendingTime, extra: m.routing });
     }
     if (gapFrom !== undefined) this.sendGapFill(gapFrom, to + 1);
   }
@@ -447,12 +453,12 @@ export class FixSession extends EventEmitter<SessionEvents> {
   }
 
   private transmit(msgType: string, seq: number, sendingTime: string, body: FieldList,
-    o: { app: boolean; possDup?: boolean; origSendingTime?: string }): void {
+    o: { app: boolean; possDup?: boolean; origSendingTime?: string; extra?: FieldList }): void {
     if (!this.conn) return;
     const bytes = encodeMessage({
       beginString: this.config.beginString, msgType, senderCompID: this.config.senderCompID,
       targetCompID: this.config.targetCompID, msgSeqNum: seq, sendingTime,
-      possDup: o.possDup, origSendingTime: o.origSendingTime,
+      possDup: o.possDup, origSendingTime: o.origSendingTime, extra: o.extra,
     }, body);
     this.lastSent = this.now();
     this.conn.write(bytes, { app: o.app, msgType, seq });

@@ -13,11 +13,13 @@ export interface StoredMessage {
   /** SendingTime (52) of the first transmission; resends carry it as OrigSendingTime (122). */
   sendingTime: string;
   body: FieldList;
+  /** Routing header fields (third-party addressing), kept for resends. */
+  routing?: FieldList;
 }
 
 type JournalRecord =
   | { k: 'reset'; created: string }
-  | { k: 'sent'; seq: number; t: string; st?: string; body?: Array<[number, string]> }
+  | { k: 'sent'; seq: number; t: string; st?: string; body?: Array<[number, string]>; h?: Array<[number, string]> }
   | { k: 'recv'; seq: number }
   | { k: 'target'; next: number };
 
@@ -52,12 +54,13 @@ export class MessageStore {
 
   /** Takes the next outbound sequence number for a message and records it (with its body when it is an
    *  application message, so it can be resent). Returns the number. */
-  recordSent(msgType: string, sendingTime: string, body: FieldList | null): number {
+  recordSent(msgType: string, sendingTime: string, body: FieldList | null, routing: FieldList = []): number {
     const seq = this.nextSender;
-    this.append(body
-      ? { k: 'sent', seq, t: msgType, st: sendingTime, body: body.map(([t, v]) => [t, v]) }
-      : { k: 'sent', seq, t: msgType });
-    this.apply({ k: 'sent', seq, t: msgType, st: sendingTime, body: body ? [...body] as Array<[number, string]> : undefined });
+    const record: JournalRecord = body
+      ? { k: 'sent', seq, t: msgType, st: sendingTime, body: body.map(([t, v]) => [t, v]), ...(routing.length ? { h: routing.map(([t, v]) => [t, v]) } : {}) }
+      : { k: 'sent', seq, t: msgType };
+    this.append(record);
+    this.apply(record);
     return seq;
   }
 
@@ -118,7 +121,7 @@ export class MessageStore {
         this.createdAt = r.created;
         break;
       case 'sent':
-        if (r.body && r.st !== undefined) this.sent.set(r.seq, { seq: r.seq, msgType: r.t, sendingTime: r.st, body: r.body });
+        if (r.body && r.st !== undefined) this.sent.set(r.seq, { seq: r.seq, msgType: r.t, sendingTime: r.st, body: r.body, ...(r.h ? { routing: r.h } : {}) });
         this.nextSender = Math.max(this.nextSender, r.seq + 1);
         break;
       case 'recv':

@@ -15,6 +15,7 @@ export const REJECT_REASON = {
   invalidMsgType: 11,
   repeatedTag: 13,
   tagOutOfOrder: 14,
+  groupFieldsOutOfOrder: 15,
   incorrectNumInGroup: 16,
 } as const;
 
@@ -74,11 +75,19 @@ function checkLevel(members: MemberDef[], fields: Fields, top: boolean): Violati
   const groups = new Map<number, MemberDef & { kind: 'group' }>();
   for (const m of members) if (m.kind === 'group') groups.set(m.tag, m);
   const seen = new Set<number>();
+  // Inside a group instance the members come in the dictionary's order, the delimiter first (373=15).
+  const order = new Map(members.map((m, k) => [m.tag, k]));
+  let last = -1;
   let i = 0;
   while (i < fields.length) {
     const [tag, value] = fields[i]!;
     if (seen.has(tag)) return { reason: REJECT_REASON.repeatedTag, tag, text: 'Tag appears more than once' };
     seen.add(tag);
+    if (!top) {
+      const at = order.get(tag) ?? -1;
+      if (at < last || (i === 0 && at !== 0)) return { reason: REJECT_REASON.groupFieldsOutOfOrder, tag, text: 'Repeating group fields out of order' };
+      last = at;
+    }
     i++;
     const group = groups.get(tag);
     if (!group) continue;
