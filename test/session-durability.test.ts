@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageStore } from '../src/session/store.js';
-import { freePort, startExecutor } from './helpers/quickfix.js';
+import { freePort, quickfixLog, startExecutor } from './helpers/quickfix.js';
 import { tempDir } from './helpers/session.js';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
@@ -60,25 +60,10 @@ describe('durable message store', () => {
 
     // QuickFIX's view of our numbers: fresh ones strictly increasing; fresh, resent and gap-filled ones
     // together exactly 1..last; it never had to complain.
-    const fresh: number[] = [];
-    const covered = new Set<number>();
-    const complaints: string[] = [];
-    for (const block of readFileSync(path.join(dir, 'qf', 'screen.log'), 'latin1').split(/\n(?=<)/)) {
-      const msg = /\((8=[^)]*)\)/.exec(block)?.[1];
-      if (!msg) continue;
-      if (block.includes('outgoing>')) {
-        const text = /\x0158=([^\x01]*)\x01/.exec(msg)?.[1];
-        if (text && /too low|reject/i.test(text)) complaints.push(text);
-        continue;
-      }
-      const seq = Number(/\x0134=(\d+)\x01/.exec(msg)![1]);
-      if (msg.includes('\x0135=4\x01') && msg.includes('\x01123=Y\x01')) {
-        for (let s = seq; s < Number(/\x0136=(\d+)\x01/.exec(msg)![1]); s++) covered.add(s);
-      } else {
-        covered.add(seq);
-        if (!msg.includes('\x0143=Y\x01')) fresh.push(seq);
-      }
-    }
+    const seen = quickfixLog(path.join(dir, 'qf', 'screen.log'), 'CLIENT1');
+    const fresh = seen.fresh;
+    const covered = new Set([...seen.fresh, ...seen.possDup, ...seen.gapFilled]);
+    const complaints = seen.sentTexts.filter((t) => /too low|reject/i.test(t));
     const store = new MessageStore({ dir: path.join(dir, 'store'), name: 'FIX.4.4-CLIENT1-EXECUTOR' });
     const last = store.nextSenderSeq - 1;
     store.close();

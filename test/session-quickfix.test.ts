@@ -2,13 +2,12 @@
 // from libquickfix-doc, including a connection cut mid-stream; and QuickFIX's initiator (test/peers/
 // qf-initiator.cpp) against our acceptor. Every inbound byte goes through the simulated device.
 import { execFile, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionRunner } from '../src/session/runner.js';
-import { freePort, quickfixPeer, quickfixSettings, startExecutor } from './helpers/quickfix.js';
+import { freePort, quickfixLog, quickfixPeer, quickfixSettings, startExecutor } from './helpers/quickfix.js';
 import { startRunner, tempDir } from './helpers/session.js';
 
 const run = promisify(execFile);
@@ -39,33 +38,6 @@ function waitState(runner: SessionRunner, state: string, timeoutMs = 10_000): Pr
     const t = setTimeout(() => reject(new Error(`session not ${state} after ${timeoutMs} ms`)), timeoutMs);
     runner.session.on('state', (s) => { if (s === state) { clearTimeout(t); resolve(); } });
   });
-}
-
-/** What QuickFIX logged as received from `sender` (screen log): MsgSeqNums of fresh messages, of PossDup
- *  resends, and the numbers covered by gap fills; plus the texts of everything it sent. */
-function quickfixLog(screenLog: string, sender: string): { fresh: number[]; possDup: number[]; gapFilled: number[]; sentTexts: string[] } {
-  const fresh: number[] = [];
-  const possDup: number[] = [];
-  const gapFilled: number[] = [];
-  const sentTexts: string[] = [];
-  for (const block of readFileSync(screenLog, 'latin1').split(/\n(?=<)/)) {
-    const msg = /\((8=[^)]*)\)/.exec(block)?.[1];
-    if (!msg) continue;
-    if (block.includes('outgoing>')) {
-      const text = /\x0158=([^\x01]*)\x01/.exec(msg)?.[1];
-      if (text) sentTexts.push(text);
-      continue;
-    }
-    if (!msg.includes(`\x0149=${sender}\x01`)) continue;
-    const seq = Number(/\x0134=(\d+)\x01/.exec(msg)![1]);
-    if (msg.includes('\x0135=4\x01') && msg.includes('\x01123=Y\x01')) {
-      const next = Number(/\x0136=(\d+)\x01/.exec(msg)![1]);
-      for (let s = seq; s < next; s++) gapFilled.push(s);
-    } else {
-      (msg.includes('\x0143=Y\x01') ? possDup : fresh).push(seq);
-    }
-  }
-  return { fresh, possDup, gapFilled, sentTexts };
 }
 
 /** A TCP relay that can be cut: bytes in flight at the cut are lost, as when a link fails. */
