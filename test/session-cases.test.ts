@@ -63,6 +63,21 @@ describe.each(BACKENDS)('session test cases, %s backend', (backend) => {
     expect(peer.received.slice(before + 2).filter((m) => get(m, 43) === 'Y')).toEqual([]);
   });
 
+  it('ResetOnLogon: a Logon with ResetSeqNumFlag starts both sides at 1 again', async () => {
+    await logon();
+    peer.send('D', { seq: 2 }, ORDER);
+    await peer.expect('8');
+    peer.send('5', { seq: 3 });
+    await peer.expect('5');
+    await peer.waitClosed();
+    expect(t.runner.session.store.nextSenderSeq).toBe(4);
+    peer = await RawPeer.connect(t.runner.port, { sender: 'CLIENT', target: 'EXCH' });
+    peer.logon(1, 30, [[141, 'Y']]);
+    const reply = await peer.expect('A');
+    expect([get(reply, 34), get(reply, 141)]).toEqual(['1', 'Y']);
+    expect([t.runner.session.store.nextSenderSeq, t.runner.session.store.nextTargetSeq]).toEqual([2, 2]);
+  });
+
   it('1S b: a second connection for a logged-on session is dropped without a byte', async () => {
     await logon();
     const second = await RawPeer.connect(t.runner.port, { sender: 'CLIENT', target: 'EXCH' });
