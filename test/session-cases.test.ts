@@ -281,6 +281,17 @@ describe.each(BACKENDS)('session test cases, %s backend', (backend) => {
     expect(get(await peer.expect('8'), 11)).toBe('g-3');
   });
 
+  it('14b in a group: a required member missing from an instance is rejected (373=1)', async () => {
+    await logon();
+    // NewOrderCross (s): every NoSides (552) instance needs Side (54) and ClOrdID (11).
+    const cross = (side: Array<[number, string]>): Array<[number, string]> => [[548, 'X1'], [549, '1'], [550, '0'], [552, '1'], ...side, [55, 'AAPL'], [60, '20261125-10:00:00.000'], [40, '2']];
+    peer.send('s', { seq: 2 }, cross([[54, '1'], [38, '100']]));
+    const r = await peer.expect('3');
+    expect([get(r, 373), get(r, 371)]).toEqual(['1', '11']);
+    peer.send('s', { seq: 3 }, cross([[54, '1'], [11, 'c-1'], [38, '100']]));
+    expect(get(await peer.expect('j'), 45)).toBe('3'); // valid: the fill app says it does not support crosses
+  });
+
   it('14i: a NumInGroup that does not match the instances is rejected (373=16)', async () => {
     await logon();
     // NewOrderSingle with PartiesGrp (453): says 2 instances, carries 1.

@@ -65,6 +65,8 @@ export class SessionRunner {
   private readonly orderPath: OrderPath;
   private server: net.Server | undefined;
   private socket: net.Socket | undefined;
+  /** The connection being served (acceptor), settled once its device stream is drained. */
+  private serving: Promise<void> = Promise.resolve();
   private stopping = false;
   private loggedOut = false;
   private finished!: () => void;
@@ -143,12 +145,22 @@ export class SessionRunner {
     const onConnection = (socket: net.Socket) => {
       // One identity per acceptor: a second connection while one is up is dropped without a byte sent
       // (Test Case 1S b: an answer would use a sequence number).
-      if (this.socket || this.stopping) {
+      if ((this.socket && !this.socket.destroyed) || this.stopping) {
         socket.destroy();
         this.session.emit('event', { type: 'info', text: 'second connection for a session already connected: dropped', session: this.session.id });
         return;
       }
-      void this.serve(socket).then(() => this.afterConnection());
+      // The previous connection has closed but its last bytes may still be in the device: serve the new
+      // one when that stream is drained.
+      const previous = this.serving;
+      this.serving = previous.then(async () => {
+        if (this.stopping) {
+          socket.destroy();
+          return;
+        }
+        await this.serve(socket);
+        this.afterConnection();
+      });
     };
     this.server = this.tlsOptions
       ? tls.createServer({ ...this.tlsOptions, requestCert: this.tlsOptions.ca !== undefined, rejectUnauthorized: config.tls?.rejectUnauthorized ?? true }, onConnection)

@@ -102,10 +102,9 @@ function checkLevel(members: MemberDef[], fields: Fields, top: boolean): Violati
     }
     i = end;
   }
-  if (top) {
-    for (const m of members) {
-      if (m.required && !seen.has(m.tag)) return { reason: REJECT_REASON.requiredTagMissing, tag: m.tag, text: 'Required tag missing' };
-    }
+  // Required members: of the message (header, body) and of every group instance.
+  for (const m of members) {
+    if (m.required && !seen.has(m.tag)) return { reason: REJECT_REASON.requiredTagMissing, tag: m.tag, text: 'Required tag missing' };
   }
   return null;
 }
