@@ -98,6 +98,35 @@ describe('threaded simulation device', () => {
     await dev.close();
   });
 
+  it('holds the device while the reader falls behind: bounded waiting events, nothing lost', async () => {
+    const dev = new SimDevice();
+    enableFix(dev);
+    const messages = sampleExchangeMessages({ messages: 20_000, seed: 5 });
+    const sent = dev.send(Buffer.concat(messages), { end: true });
+    // Nobody reads for a while: about 250,000 events would pile up; the device stops at the high water.
+    let most = 0;
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      most = Math.max(most, dev.eventsWaiting);
+    }
+    expect(most).toBeGreaterThan(10_000);
+    // The high water (65,536) plus what was already on its way: at most 17 batches (the thread-safe
+    // function's queue of 16 and one being made) of 8,192 cycles, each record at most two events.
+    expect(most).toBeLessThanOrEqual((1 << 16) + 17 * 8192 * 2);
+    const cyclesHeld = dev.cycles();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(dev.cycles()).toBe(cyclesHeld); // the clock is held, not spinning
+    const events: DeviceEvent[] = [];
+    for await (const e of dev.events()) {
+      events.push(e);
+      if (e.kind === 'stream_end') break;
+    }
+    await sent;
+    expect(events.filter((e) => e.kind === 'fix_frame')).toHaveLength(messages.length);
+    expect(firstSeqGap(events)).toBeNull();
+    await dev.close();
+  });
+
   it('closes promptly while its clock thread is blocked on a full event queue', async () => {
     const dev = new SimDevice({ egressReadyProbability: 1 });
     enableFix(dev);

@@ -60,6 +60,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
                            InstanceMethod<&SimDevice::SendFix>("sendFix"),
                            InstanceMethod<&SimDevice::Step>("step"),
                            InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
+                           InstanceMethod<&SimDevice::SetHostReady>("setHostReady"),
                            InstanceMethod<&SimDevice::Cycles>("cycles"),
                            InstanceMethod<&SimDevice::IngressQueued>("ingressQueued"),
                            InstanceMethod<&SimDevice::Close>("close"),
@@ -188,6 +189,14 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     double p = info[0].As<Napi::Number>().DoubleValue();
     uint32_t seed = info.Length() > 1 && !info[1].IsUndefined() ? toUint32(info[1], "seed") : 1;
     guard(env, [&] { backend(env).setEgressReady(p, seed); });
+    return env.Undefined();
+  }
+
+  Napi::Value SetHostReady(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsBoolean()) throw Napi::TypeError::New(env, "setHostReady(ready): ready must be a boolean");
+    bool ready = info[0].As<Napi::Boolean>().Value();
+    guard(env, [&] { backend(env).setHostReady(ready); });
     return env.Undefined();
   }
 

@@ -238,6 +238,15 @@ uint64_t SimBackend::cycles() {
   return cycle_;
 }
 
+void SimBackend::setHostReady(bool ready) {
+  requireOpen();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    hostReady_ = ready;
+  }
+  wake_.notify_all();
+}
+
 size_t SimBackend::ingressQueued() {
   std::lock_guard<std::mutex> lock(mutex_);
   return ingressBytes_;
@@ -257,7 +266,7 @@ void SimBackend::clockLoop() {
     bool deliver = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !ingress_.empty() || idleCycles_ < kDrainCycles; });
+      wake_.wait(lock, [this] { return stopping_ || (hostReady_ && (!ingress_.empty() || idleCycles_ < kDrainCycles)); });
       if (stopping_) return;
       for (uint32_t i = 0; i < options_.batchCycles && (!ingress_.empty() || idleCycles_ < kDrainCycles); i++) {
         tick();

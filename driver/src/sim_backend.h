@@ -38,6 +38,9 @@ class SimBackend : public Backend {
   // Synchronous mode: runs `cycles` cycles on the caller's thread and returns what left the device.
   EventBatch step(uint64_t cycles);
   void setEgressReady(double probability, uint64_t seed);
+  // Threaded mode: false holds the event egress (tready low) and the clock until true again, so a host
+  // that stops reading back-pressures the device instead of queueing without bound.
+  void setHostReady(bool ready);
   uint64_t cycles();
   size_t ingressQueued();
 
@@ -77,6 +80,7 @@ class SimBackend : public Backend {
   std::thread clock_;
   std::function<void(EventBatch&&)> sink_;
   bool stopping_ = false;
+  bool hostReady_ = true;          // guarded by mutex_
   std::atomic<bool> closed_{false};
 };
 

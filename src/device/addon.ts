@@ -30,6 +30,8 @@ export interface NativeSimDevice {
   sendFix(bytes: Uint8Array, last?: boolean): void;
   step(cycles: number): StepResult;
   setEgressReady(probability: number, seed?: number): void;
+  /** Threaded mode: false stops the device's clock until true again (host back-pressure). */
+  setHostReady(ready: boolean): void;
   cycles(): bigint;
   ingressQueued(): number;
   close(): void;

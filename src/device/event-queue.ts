@@ -6,11 +6,22 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   private failWaiter: ((e: unknown) => void) | undefined;
   private done = false;
   private error: unknown;
+  private watermarks: { high: number; low: number; onHigh: () => void; onLow: () => void; above: boolean } | undefined;
+
+  /** Calls onHigh when more than `high` items wait, then onLow once the reader has brought them to `low`. */
+  setWatermarks(high: number, low: number, onHigh: () => void, onLow: () => void): void {
+    this.watermarks = { high, low, onHigh, onLow, above: false };
+  }
 
   push(items: readonly T[]): void {
     if (this.done) return;
     for (const item of items) this.items.push(item);
     this.wake();
+    const w = this.watermarks;
+    if (w && !w.above && this.size > w.high) {
+      w.above = true;
+      w.onHigh();
+    }
   }
 
   /** Ends the iteration after the queued items; with an error, the reader gets it after them. */
@@ -44,6 +55,11 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
 
   private take(): T {
     const item = this.items[this.head++]!;
+    const w = this.watermarks;
+    if (w?.above && this.size <= w.low) {
+      w.above = false;
+      w.onLow();
+    }
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;

@@ -8,6 +8,9 @@ import { RECORD_BYTES } from './generated/layout.js';
 
 const HIGH_WATER_BYTES = 4 << 20;
 const LOW_WATER_BYTES = 1 << 20;
+/** Events waiting for the JavaScript reader before the device's clock is held (and back again). */
+const EVENTS_HIGH_WATER = 1 << 16;
+const EVENTS_LOW_WATER = 1 << 14;
 
 export interface SimDeviceOptions {
   /** FST waveform file. */
@@ -50,7 +53,15 @@ export class SimDevice extends SimDeviceBase implements Device {
     super();
     const { SimDevice: Native } = loadAddon();
     this.native = new Native({ ...options, onEvents: (records, _cycles, queued) => this.onBatch(records, queued) });
+    // A reader that falls behind holds the device (records wait in it, then ingress stalls): nothing is
+    // dropped and the host's memory stays bounded.
+    this.queue.setWatermarks(EVENTS_HIGH_WATER, EVENTS_LOW_WATER,
+      () => { if (!this.closed) this.native.setHostReady(false); },
+      () => { if (!this.closed) this.native.setHostReady(true); });
   }
+
+  /** Events decoded and waiting for the reader. */
+  get eventsWaiting(): number { return this.queue.size; }
 
   private onBatch(records: Buffer, queued: number): void {
     this.ingressQueued = queued;
