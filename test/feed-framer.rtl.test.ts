@@ -54,13 +54,13 @@ function beats(packets: Buffer[]): string[] {
   return out;
 }
 
-function runTestbench(packets: Buffer[], seed: number): string {
+function runTestbench(packets: Buffer[], seed: number, rates: { valid: number; ready: number } = { valid: 80, ready: 70 }): string {
   const dir = tempDir('tickgate-tb-');
   const stim = beats(packets);
   const expected = packets.flatMap(framePacket).map(eventHex);
   writeFileSync(path.join(dir, 'stim.hex'), stim.join('\n') + '\n');
   writeFileSync(path.join(dir, 'exp.hex'), expected.join('\n') + '\n');
-  return execFileSync(testbench(), [`+stim=${path.join(dir, 'stim.hex')}`, `+exp=${path.join(dir, 'exp.hex')}`, `+n=${stim.length}`, `+m=${expected.length}`, `+seed=${seed}`], { encoding: 'utf8', stdio: 'pipe' });
+  return execFileSync(testbench(), [`+stim=${path.join(dir, 'stim.hex')}`, `+exp=${path.join(dir, 'exp.hex')}`, `+n=${stim.length}`, `+m=${expected.length}`, `+seed=${seed}`, `+valid=${rates.valid}`, `+ready=${rates.ready}`], { encoding: 'utf8', stdio: 'pipe' });
 }
 
 const packetOf = (session: string, seq: number, messages: Buffer[]) =>
@@ -71,6 +71,15 @@ describe('MoldUDP64 framer RTL', () => {
     const day = generateItchSession({ seed: 9, symbols: ['AAPL', 'MSFT'], messages: 1500 });
     const packets = [...moldPacketize(day, { session: 'DAY0000001', firstSeq: 1, seed: 2 }), moldHeader('DAY0000001', day.length + 1, 0), moldHeader('DAY0000001', day.length + 1, 0xffff)];
     expect(runTestbench(packets, 7)).toMatch(/all match/);
+  });
+
+  it('keeps line rate on a trading day: one beat per cycle, never held', () => {
+    const day = generateItchSession({ seed: 10, symbols: ['AAPL', 'MSFT', 'NVDA'], messages: 3000 });
+    const packets = moldPacketize(day, { session: 'DAY0000002', firstSeq: 1, seed: 4 });
+    const out = runTestbench(packets, 1, { valid: 100, ready: 100 });
+    const m = /(\d+) beats, (\d+) events, (\d+) cycles/.exec(out)!;
+    // every beat taken in its cycle; the last event leaves a couple of cycles after the last beat
+    expect(Number(m[3])).toBeLessThanOrEqual(Number(m[1]) + 3);
   });
 
   it('adversarial packets: tiny and empty messages, truncation anywhere, trailing bytes, short, empty and long', () => {

@@ -4,8 +4,10 @@
 //   message : one message (its number, length and first MAX_MSG bytes)
 //   error   : short_packet (tlast inside the 20-byte header), truncated_packet (tlast inside a length or a
 //             message), trailing_bytes (bytes after the last message) — the rules of src/itch/ref-decoder.ts.
-// The lanes of a beat are walked in order in one combinational pass; a lane that would make a second event
-// in the same cycle holds the beat (tready low) and the walk resumes there the next cycle.
+// A beat is taken in runs, not byte by byte: the run of the current state (header, body or trailing bytes,
+// or one length byte), then up to two length bytes, then the run of the next body. A run that would make a
+// second event in the cycle, or anything after those four steps, holds the beat (tready low) and the walk
+// resumes at that lane the next cycle. Realistic traffic (at most one message end per beat) never holds.
 `default_nettype none
 
 module mold_framer #(
@@ -34,127 +36,232 @@ module mold_framer #(
     localparam [1:0] ERR_SHORT = 2'd1, ERR_TRUNCATED = 2'd2, ERR_TRAILING = 2'd3;
     localparam [2:0] ST_HDR = 3'd0, ST_LEN_HI = 3'd1, ST_LEN_LO = 3'd2, ST_BODY = 3'd3, ST_TRAIL = 3'd4;
 
-    // walk state, between beats
-    (* fsm_encoding = "none" *) reg [2:0]  st_q;
+    // between cycles
+    (* fsm_encoding = "none" *) reg [2:0] st_q;
     reg [4:0]            hdr_idx_q;           // header bytes taken
-    reg [79:0]           session_q;
-    reg [63:0]           seq_q;               // number of the next message of this packet
+    reg [159:0]          hdr_q;               // header byte j at [8j +: 8]
     reg [15:0]           left_q;              // messages still to come in this packet
+    reg [63:0]           seq_q;               // number of the next message of this packet
     reg [7:0]            len_hi_q;
     reg [15:0]           len_q;               // length of the message being read
     reg [15:0]           rem_q;               // its bytes still to come
+    reg [6:0]            fill_q;              // its bytes in the buffer (at most MAX_MSG)
     reg [15:0]           trail_q;             // bytes after the last message
     reg [8*MAX_MSG-1:0]  buf_q;
-    reg [3:0]            ptr_q;               // first lane still to walk in the held beat (8: only the end)
+    reg [3:0]            ptr_q;               // first lane still to take in the held beat (8: only the end)
 
-    // the walk of this cycle
+    // this cycle
     reg [2:0]            st;
     reg [4:0]            hdr_idx;
-    reg [79:0]           session;
-    reg [63:0]           seq;
+    reg [159:0]          hdr;
     reg [15:0]           left;
+    reg [63:0]           seq;
     reg [7:0]            len_hi;
-    reg [15:0]           len;
-    reg [15:0]           rem;
-    reg [15:0]           trail;
+    reg [15:0]           len, rem, trail;
+    reg [6:0]            fill;
     reg [8*MAX_MSG-1:0]  bufv;
-    reg                  event_used;
-    reg                  hold;
-    reg [3:0]            ptr_next;
+    reg [3:0]            p;                   // next lane
+    reg [3:0]            nlanes;              // lanes in the beat
+    reg                  stop, event_used;
     reg                  e_valid;
     reg [1:0]            e_kind, e_error;
     reg [79:0]           e_session;
     reg [63:0]           e_seq;
     reg [15:0]           e_count, e_length;
     reg [8*MAX_MSG-1:0]  e_data;
-    reg [7:0]            b;
-    reg                  makes_event;
-    reg [15:0]           at;                  // index of this body byte in its message
-    integer              l;
+    reg [3:0]            avail, k;
+    reg [4:0]            need;
+    reg [15:0]           new_len;
+    integer              j, q;
 
     wire out_free = !ev_valid || ev_ready;
     wire walk = s_tvalid && out_free;
-    assign s_tready = walk && !hold;
+    assign s_tready = walk && !stop;
 
-    always @* begin
-        st = st_q; hdr_idx = hdr_idx_q; session = session_q; seq = seq_q; left = left_q; len_hi = len_hi_q;
-        len = len_q; rem = rem_q; trail = trail_q; bufv = buf_q;
-        event_used = 1'b0; hold = 1'b0; ptr_next = 4'd0;
-        e_valid = 1'b0; e_kind = EV_HEADER; e_error = 2'd0; e_session = session_q; e_seq = seq_q;
-        e_count = 16'd0; e_length = 16'd0; e_data = buf_q;
-        b = 8'd0; makes_event = 1'b0; at = 16'd0;
-        for (l = 0; l < 8; l = l + 1) begin
-            if (walk && !hold && l >= ptr_q && s_tkeep[l]) begin
-                b = s_tdata[8*l +: 8];
-                makes_event = (st == ST_HDR && hdr_idx == 5'd19)
-                           || (st == ST_LEN_LO && {len_hi, b} == 16'd0)
-                           || (st == ST_BODY && rem == 16'd1);
-                if (makes_event && event_used) begin
-                    hold = 1'b1;
-                    ptr_next = l[3:0];
-                end else begin
-                    case (st)
-                        ST_HDR: begin
-                            if (hdr_idx < 5'd10) session = {session[71:0], b};
-                            else if (hdr_idx < 5'd18) seq = {seq[55:0], b};
-                            else if (hdr_idx == 5'd18) left = {8'd0, b};
-                            else left = {left[7:0], b};
-                            hdr_idx = hdr_idx + 5'd1;
-                            if (hdr_idx == 5'd20) begin
-                                e_valid = 1'b1; e_kind = EV_HEADER; e_session = session; e_seq = seq; e_count = left;
-                                event_used = 1'b1;
-                                st = (left == 16'd0 || left == 16'hFFFF) ? ST_TRAIL : ST_LEN_HI;
-                                if (left == 16'hFFFF) left = 16'd0;
-                            end
-                        end
-                        ST_LEN_HI: begin len_hi = b; st = ST_LEN_LO; end
-                        ST_LEN_LO: begin
-                            len = {len_hi, b};
-                            rem = len;
-                            bufv = {8*MAX_MSG{1'b0}};
-                            if (len == 16'd0) begin
-                                e_valid = 1'b1; e_kind = EV_MESSAGE; e_session = session; e_seq = seq; e_length = 16'd0; e_data = bufv;
-                                event_used = 1'b1;
-                                seq = seq + 64'd1; left = left - 16'd1;
-                                st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
-                            end else begin
-                                st = ST_BODY;
-                            end
-                        end
-                        ST_BODY: begin
-                            at = len - rem;
-                            if ({16'd0, at} < MAX_MSG) bufv[8*at +: 8] = b;
-                            rem = rem - 16'd1;
-                            if (rem == 16'd0) begin
-                                e_valid = 1'b1; e_kind = EV_MESSAGE; e_session = session; e_seq = seq; e_length = len; e_data = bufv;
-                                event_used = 1'b1;
-                                seq = seq + 64'd1; left = left - 16'd1;
-                                st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
-                            end
-                        end
-                        default: trail = trail + 16'd1;
-                    endcase
+    function automatic [7:0] lane(input [63:0] d, input [3:0] n);
+        reg unused;
+        begin
+            unused = n[3];
+            lane = d[8*n[2:0] +: 8];
+        end
+    endfunction
+
+    function automatic [3:0] lanes_of(input [7:0] keep);
+        integer i;
+        begin
+            lanes_of = 4'd0;
+            for (i = 0; i < 8; i = i + 1) if (keep[i]) lanes_of = lanes_of + 4'd1;
+        end
+    endfunction
+
+    // The runs: each takes lanes from p in one state. Several per cycle (see the always block).
+    task automatic run_hdr;
+        begin
+            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            if (!stop && avail != 4'd0) begin
+            need = 5'd20 - hdr_idx;
+            k = ({1'b0, avail} < need) ? avail : need[3:0];
+            if ({1'b0, k} == need && event_used) stop = 1'b1;
+            else begin
+                for (j = 0; j < 20; j = j + 1)
+                    if (j[4:0] >= hdr_idx && {1'b0, j[4:0]} < {1'b0, hdr_idx} + {2'b0, k}) hdr[8*j +: 8] = lane(s_tdata, p + j[3:0] - hdr_idx[3:0]);
+                hdr_idx = hdr_idx + {1'b0, k};
+                p = p + k;
+                if (hdr_idx == 5'd20) begin
+                    left = {hdr[8*18 +: 8], hdr[8*19 +: 8]};
+                    seq = {hdr[8*10 +: 8], hdr[8*11 +: 8], hdr[8*12 +: 8], hdr[8*13 +: 8],
+                           hdr[8*14 +: 8], hdr[8*15 +: 8], hdr[8*16 +: 8], hdr[8*17 +: 8]};
+                    e_valid = 1'b1; e_kind = EV_HEADER; e_seq = seq; e_count = left;
+                    e_session = {hdr[8*0 +: 8], hdr[8*1 +: 8], hdr[8*2 +: 8], hdr[8*3 +: 8], hdr[8*4 +: 8],
+                                 hdr[8*5 +: 8], hdr[8*6 +: 8], hdr[8*7 +: 8], hdr[8*8 +: 8], hdr[8*9 +: 8]};
+                    event_used = 1'b1;
+                    st = (left == 16'd0 || left == 16'hFFFF) ? ST_TRAIL : ST_LEN_HI;
+                    if (left == 16'hFFFF) left = 16'd0;
                 end
             end
+            end
         end
-        // The end of the packet: its error, if any, is one more event.
-        if (walk && !hold && s_tlast) begin
-            if (st == ST_HDR || st == ST_LEN_HI || st == ST_LEN_LO || st == ST_BODY || trail != 16'd0) begin
-                if (event_used) begin
-                    hold = 1'b1;
-                    ptr_next = 4'd8;
+    endtask
+
+    task automatic run_len_hi;
+        begin
+            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            if (!stop && avail != 4'd0) begin
+            len_hi = lane(s_tdata, p);
+            p = p + 4'd1;
+            st = ST_LEN_LO;
+            end
+        end
+    endtask
+
+    task automatic run_len_lo;
+        begin
+            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            if (!stop && avail != 4'd0) begin
+            new_len = {len_hi, lane(s_tdata, p)};
+            if (new_len == 16'd0 && event_used) stop = 1'b1;
+            else begin
+                len = new_len;
+                rem = new_len;
+                fill = 7'd0;
+                bufv = {8*MAX_MSG{1'b0}};
+                p = p + 4'd1;
+                if (new_len == 16'd0) begin
+                    e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = 16'd0; e_data = bufv;
+                    event_used = 1'b1;
+                    seq = seq + 64'd1; left = left - 16'd1;
+                    st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
                 end else begin
-                    e_valid = 1'b1; e_kind = EV_ERROR; e_session = session; e_seq = seq; e_count = trail;
+                    st = ST_BODY;
+                end
+            end
+            end
+        end
+    endtask
+
+    task automatic run_body;
+        begin
+            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            if (!stop && avail != 4'd0) begin
+            k = ({12'd0, avail} < rem) ? avail : rem[3:0];
+            if ({12'd0, k} == rem && event_used) stop = 1'b1;
+            else begin
+                // the run's bytes go to fill.. in the buffer: position q takes lane p + q - fill
+                for (q = 0; q < MAX_MSG; q = q + 1)
+                    if (q[7:0] >= {1'b0, fill} && q[7:0] < {1'b0, fill} + {4'd0, k}) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0] - fill[3:0]);
+                fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
+                rem = rem - {12'd0, k};
+                p = p + k;
+                if (rem == 16'd0) begin
+                    e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
+                    event_used = 1'b1;
+                    seq = seq + 64'd1; left = left - 16'd1;
+                    st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
+                end
+            end
+            end
+        end
+    endtask
+
+    // Only ever right after the message's length bytes in the same cycle, so the buffer starts empty.
+    task automatic run_body_new;
+        begin
+            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            if (!stop && avail != 4'd0) begin
+            k = ({12'd0, avail} < rem) ? avail : rem[3:0];
+            if ({12'd0, k} == rem && event_used) stop = 1'b1;
+            else begin
+                // a message's first run: its bytes go to 0.. (fill is 0), position q takes lane p + q
+                for (q = 0; q < 8; q = q + 1)
+                    if (q[3:0] < k) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0]);
+                fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
+                rem = rem - {12'd0, k};
+                p = p + k;
+                if (rem == 16'd0) begin
+                    e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
+                    event_used = 1'b1;
+                    seq = seq + 64'd1; left = left - 16'd1;
+                    st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
+                end
+            end
+            end
+        end
+    endtask
+
+    task automatic run_trail;
+        begin
+            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            if (!stop && avail != 4'd0) begin
+            trail = trail + {12'd0, avail};
+            p = nlanes;
+            end
+        end
+    endtask
+
+    always @* begin
+        st = st_q; hdr_idx = hdr_idx_q; hdr = hdr_q; left = left_q; seq = seq_q; len_hi = len_hi_q; len = len_q;
+        rem = rem_q; fill = fill_q; trail = trail_q; bufv = buf_q;
+        p = ptr_q; nlanes = lanes_of(s_tkeep);
+        stop = 1'b0; event_used = 1'b0;
+        e_valid = 1'b0; e_kind = EV_HEADER; e_error = 2'd0; e_count = 16'd0; e_length = 16'd0; e_data = buf_q;
+        e_session = {hdr_q[8*0 +: 8], hdr_q[8*1 +: 8], hdr_q[8*2 +: 8], hdr_q[8*3 +: 8], hdr_q[8*4 +: 8],
+                     hdr_q[8*5 +: 8], hdr_q[8*6 +: 8], hdr_q[8*7 +: 8], hdr_q[8*8 +: 8], hdr_q[8*9 +: 8]};
+        e_seq = seq_q;
+        avail = 4'd0; k = 4'd0; need = 5'd0; new_len = 16'd0;
+        if (walk) begin
+            // 1: the run of the current state
+            case (st)
+                ST_HDR:    run_hdr;
+                ST_LEN_HI: run_len_hi;
+                ST_LEN_LO: run_len_lo;
+                ST_BODY:   run_body;
+                default:   run_trail;
+            endcase
+            // 2, 3: the length bytes of the next message (or trailing bytes)
+            if (st == ST_LEN_HI) run_len_hi;
+            if (st == ST_LEN_LO) run_len_lo;
+            // 4: the next message's body (or trailing bytes)
+            if (st == ST_BODY && fill == 7'd0) run_body_new;
+            if (st == ST_TRAIL) run_trail;
+            if (!stop && p < nlanes) stop = 1'b1;         // more than this cycle takes: go on next cycle
+            // The end of the packet: its error, if any, is one more event.
+            if (!stop && s_tlast && (st != ST_TRAIL || trail != 16'd0)) begin
+                if (event_used) stop = 1'b1;
+                else begin
+                    e_valid = 1'b1; e_kind = EV_ERROR; e_seq = seq; e_count = trail;
+                    e_session = {hdr[8*0 +: 8], hdr[8*1 +: 8], hdr[8*2 +: 8], hdr[8*3 +: 8], hdr[8*4 +: 8],
+                                 hdr[8*5 +: 8], hdr[8*6 +: 8], hdr[8*7 +: 8], hdr[8*8 +: 8], hdr[8*9 +: 8]};
                     e_error = (st == ST_HDR) ? ERR_SHORT : (st == ST_TRAIL) ? ERR_TRAILING : ERR_TRUNCATED;
                 end
             end
+            if (stop && p >= nlanes) p = 4'd8;            // only the end of the packet is left
         end
     end
 
     always @(posedge clk) begin
         if (rst) begin
-            st_q <= ST_HDR; hdr_idx_q <= 5'd0; session_q <= 80'd0; seq_q <= 64'd0; left_q <= 16'd0; len_hi_q <= 8'd0;
-            len_q <= 16'd0; rem_q <= 16'd0; trail_q <= 16'd0; buf_q <= {8*MAX_MSG{1'b0}}; ptr_q <= 4'd0;
+            st_q <= ST_HDR; hdr_idx_q <= 5'd0; hdr_q <= 160'd0; left_q <= 16'd0; seq_q <= 64'd0; len_hi_q <= 8'd0;
+            len_q <= 16'd0; rem_q <= 16'd0; fill_q <= 7'd0; trail_q <= 16'd0; buf_q <= {8*MAX_MSG{1'b0}}; ptr_q <= 4'd0;
             ev_valid <= 1'b0;
         end else begin
             if (ev_valid && ev_ready) ev_valid <= 1'b0;
@@ -163,18 +270,13 @@ module mold_framer #(
                     ev_valid <= 1'b1; ev_kind <= e_kind; ev_error <= e_error; ev_session <= e_session; ev_seq <= e_seq;
                     ev_count <= e_count; ev_length <= e_length; ev_data <= e_data;
                 end
-                if (hold) begin
-                    ptr_q <= ptr_next;
-                    st_q <= st; hdr_idx_q <= hdr_idx; session_q <= session; seq_q <= seq; left_q <= left; len_hi_q <= len_hi;
-                    len_q <= len; rem_q <= rem; trail_q <= trail; buf_q <= bufv;
-                end else if (s_tlast) begin
-                    // next packet
-                    ptr_q <= 4'd0; st_q <= ST_HDR; hdr_idx_q <= 5'd0; left_q <= 16'd0; trail_q <= 16'd0; rem_q <= 16'd0;
-                    session_q <= 80'd0; seq_q <= 64'd0;
+                if (!stop && s_tlast) begin               // next packet
+                    ptr_q <= 4'd0; st_q <= ST_HDR; hdr_idx_q <= 5'd0; hdr_q <= 160'd0; left_q <= 16'd0; seq_q <= 64'd0;
+                    trail_q <= 16'd0; rem_q <= 16'd0;
                 end else begin
-                    ptr_q <= 4'd0;
-                    st_q <= st; hdr_idx_q <= hdr_idx; session_q <= session; seq_q <= seq; left_q <= left; len_hi_q <= len_hi;
-                    len_q <= len; rem_q <= rem; trail_q <= trail; buf_q <= bufv;
+                    ptr_q <= stop ? p : 4'd0;
+                    st_q <= st; hdr_idx_q <= hdr_idx; hdr_q <= hdr; left_q <= left; seq_q <= seq; len_hi_q <= len_hi;
+                    len_q <= len; rem_q <= rem; fill_q <= fill; trail_q <= trail; buf_q <= bufv;
                 end
             end
         end

@@ -10,13 +10,10 @@ export type FramerEvent =
 export function framePacket(p: Buffer): FramerEvent[] {
   const out: FramerEvent[] = [];
   if (p.length < 20) {
-    // the session and number as far as they arrived (the device shifts bytes in as they come)
+    // the session as far as it arrived (missing bytes are 0); no number yet
     const session = Buffer.alloc(10);
-    const have = p.subarray(0, Math.min(10, p.length));
-    have.copy(session, 10 - have.length);
-    let seq = 0n;
-    for (const b of p.subarray(10, Math.min(18, p.length))) seq = ((seq << 8n) | BigInt(b)) & 0xffffffffffffffffn;
-    out.push({ kind: 'error', error: 'short_packet', session, seq, trailing: 0 });
+    p.copy(session, 0, 0, Math.min(10, p.length));
+    out.push({ kind: 'error', error: 'short_packet', session, seq: 0n, trailing: 0 });
     return out;
   }
   const session = Buffer.from(p.subarray(0, 10));

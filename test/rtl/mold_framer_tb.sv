@@ -22,7 +22,7 @@ module mold_framer_tb;
 
     reg [79:0] stim [0:65535];
     reg [703:0] exp_ev [0:65535];
-    integer n, m, seed, i, k, cycles;
+    integer n, m, seed, i, k, cycles, pvalid, pready;
     reg in_fire;
     reg [31:0] lfsr;
     reg [703:0] e;
@@ -38,6 +38,8 @@ module mold_framer_tb;
     initial begin
         if (!$value$plusargs("stim=%s", stim_file) || !$value$plusargs("exp=%s", exp_file) || !$value$plusargs("n=%d", n)
             || !$value$plusargs("m=%d", m) || !$value$plusargs("seed=%d", seed)) $fatal(1, "usage: +stim= +exp= +n= +m= +seed=");
+        if (!$value$plusargs("valid=%d", pvalid)) pvalid = 80;
+        if (!$value$plusargs("ready=%d", pready)) pready = 70;
         $readmemh(stim_file, stim);
         if (m > 0) $readmemh(exp_file, exp_ev);
         lfsr = seed | 1;
@@ -49,13 +51,13 @@ module mold_framer_tb;
         while ((i < n || k < m) && cycles < 50 * n + 1000) begin
             // inputs of this cycle: a new beat only once the last one was taken (AXI: hold while valid)
             if (!tvalid || in_fire) begin
-                if (i < n && rnd(80)) begin
+                if (i < n && rnd(pvalid)) begin
                     tvalid = 1; tlast = stim[i][72]; tkeep = stim[i][71:64]; tdata = stim[i][63:0];
                 end else begin
                     tvalid = 0;
                 end
             end
-            ev_ready = rnd(70);
+            ev_ready = rnd(pready);
             #2;
             in_fire = tvalid && tready;
             if (ev_valid && ev_ready) begin
