@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
-const DIRS = ['common', 'csr', 'fix', 'core'];
+const DIRS = ['common', 'csr', 'fix', 'feed', 'core'];
 
 export const TOP = 'tickgate_core';
 /** The timing harness for place and route: the core with its inputs from an LFSR (hdl/boards/fmax/). */
