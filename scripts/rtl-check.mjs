@@ -5,7 +5,7 @@
 //          prints resource counts, then places and routes the ice40 netlist with nextpnr-ice40 (HX8K) for
 //          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
 import { $, fs, os, path } from 'zx';
-import { CORES, FMAX_TOP, HDL_INCLUDE, ROOT, fmaxSources, hdlSources, TOP } from './rtl-sources.mjs';
+import { CORES, FMAX_TOP, HDL_INCLUDE, ROOT, coreSources, fmaxSources, hdlSources, TOP } from './rtl-sources.mjs';
 
 $.quiet = true;
 $.nothrow = true;
@@ -50,7 +50,7 @@ function sum(cells, re) {
 async function synth(target, dir) {
   const log = path.join(dir, `yosys-${target}.log`);
   const top = target === 'ice40' ? FMAX_TOP : TOP;
-  const files = target === 'ice40' ? fmaxSources() : sources;
+  const files = target === 'ice40' ? fmaxSources() : coreSources();
   const json = path.join(dir, `${target}.json`);
   const script = `read_verilog -sv -I${HDL_INCLUDE} ${files.join(' ')}; synth_${target} -top ${top}${target === 'ice40' ? ` -noflatten -json ${json}` : ''}; stat`;
   const t0 = Date.now();

@@ -6,17 +6,23 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
 const DIRS = ['common', 'csr', 'fix', 'feed', 'core'];
+/** What the device core is built from (synthesis reads only these; hdl/feed/ joins once the core uses it). */
+const CORE_DIRS = ['common', 'csr', 'fix', 'core'];
 
 export const TOP = 'tickgate_core';
 /** The timing harness for place and route: the core with its inputs from an LFSR (hdl/boards/fmax/). */
 export const FMAX_TOP = 'fmax_top';
 
 export function fmaxSources() {
-  return [...hdlSources(), path.join(ROOT, 'hdl', 'boards', 'fmax', 'fmax_top.v')];
+  return [...coreSources(), path.join(ROOT, 'hdl', 'boards', 'fmax', 'fmax_top.v')];
 }
 
-export function hdlSources() {
-  return DIRS.flatMap((d) =>
+export function coreSources() {
+  return hdlSources(CORE_DIRS);
+}
+
+export function hdlSources(dirs = DIRS) {
+  return dirs.flatMap((d) =>
     readdirSync(path.join(ROOT, 'hdl', d)).filter((f) => f.endsWith('.v')).sort().map((f) => path.join(ROOT, 'hdl', d, f)),
   );
 }
