@@ -159,51 +159,34 @@ module mold_framer #(
         end
     endtask
 
-    task automatic run_body;
+    // A body run. The first run of a message in a cycle that also read its length (`fresh`) always starts
+    // an empty buffer, so it writes 8 fixed positions instead of 64 at an offset; the flag is a constant at
+    // each call, so each copy keeps only its own write.
+    task automatic run_body(input fresh);
         begin
             avail = (p < nlanes) ? nlanes - p : 4'd0;
             if (!stop && avail != 4'd0) begin
-            k = ({12'd0, avail} < rem) ? avail : rem[3:0];
-            if ({12'd0, k} == rem && event_used) stop = 1'b1;
-            else begin
-                // the run's bytes go to fill.. in the buffer: position q takes lane p + q - fill
-                for (q = 0; q < MAX_MSG; q = q + 1)
-                    if (q[7:0] >= {1'b0, fill} && q[7:0] < {1'b0, fill} + {4'd0, k}) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0] - fill[3:0]);
-                fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
-                rem = rem - {12'd0, k};
-                p = p + k;
-                if (rem == 16'd0) begin
-                    e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
-                    event_used = 1'b1;
-                    seq = seq + 64'd1; left = left - 16'd1;
-                    st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
+                k = ({12'd0, avail} < rem) ? avail : rem[3:0];
+                if ({12'd0, k} == rem && event_used) stop = 1'b1;
+                else begin
+                    if (fresh) begin
+                        for (q = 0; q < 8; q = q + 1)
+                            if (q[3:0] < k) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0]);
+                    end else begin
+                        // position q takes lane p + q - fill
+                        for (q = 0; q < MAX_MSG; q = q + 1)
+                            if (q[7:0] >= {1'b0, fill} && q[7:0] < {1'b0, fill} + {4'd0, k}) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0] - fill[3:0]);
+                    end
+                    fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
+                    rem = rem - {12'd0, k};
+                    p = p + k;
+                    if (rem == 16'd0) begin
+                        e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
+                        event_used = 1'b1;
+                        seq = seq + 64'd1; left = left - 16'd1;
+                        st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
+                    end
                 end
-            end
-            end
-        end
-    endtask
-
-    // Only ever right after the message's length bytes in the same cycle, so the buffer starts empty.
-    task automatic run_body_new;
-        begin
-            avail = (p < nlanes) ? nlanes - p : 4'd0;
-            if (!stop && avail != 4'd0) begin
-            k = ({12'd0, avail} < rem) ? avail : rem[3:0];
-            if ({12'd0, k} == rem && event_used) stop = 1'b1;
-            else begin
-                // a message's first run: its bytes go to 0.. (fill is 0), position q takes lane p + q
-                for (q = 0; q < 8; q = q + 1)
-                    if (q[3:0] < k) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0]);
-                fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
-                rem = rem - {12'd0, k};
-                p = p + k;
-                if (rem == 16'd0) begin
-                    e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
-                    event_used = 1'b1;
-                    seq = seq + 64'd1; left = left - 16'd1;
-                    st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
-                end
-            end
             end
         end
     endtask
@@ -234,14 +217,14 @@ module mold_framer #(
                 ST_HDR:    run_hdr;
                 ST_LEN_HI: run_len_hi;
                 ST_LEN_LO: run_len_lo;
-                ST_BODY:   run_body;
+                ST_BODY:   run_body(1'b0);
                 default:   run_trail;
             endcase
             // 2, 3: the length bytes of the next message (or trailing bytes)
             if (st == ST_LEN_HI) run_len_hi;
             if (st == ST_LEN_LO) run_len_lo;
             // 4: the next message's body (or trailing bytes)
-            if (st == ST_BODY && fill == 7'd0) run_body_new;
+            if (st == ST_BODY && fill == 7'd0) run_body(1'b1);
             if (st == ST_TRAIL) run_trail;
             if (!stop && p < nlanes) stop = 1'b1;         // more than this cycle takes: go on next cycle
             // The end of the packet: its error, if any, is one more event.
