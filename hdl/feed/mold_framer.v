@@ -94,30 +94,52 @@ module mold_framer #(
         end
     endfunction
 
+    // Session (header bytes 0..9, first byte highest), as far as it has arrived.
+    function automatic [79:0] session_of(input [159:0] h);
+        integer i;
+        begin
+            for (i = 0; i < 10; i = i + 1) session_of[8*(9 - i) +: 8] = h[8*i +: 8];
+        end
+    endfunction
+
+    function automatic [3:0] lanes_left(input [3:0] from, input [3:0] count);
+        lanes_left = (from < count) ? count - from : 4'd0;
+    endfunction
+
+    // The message being read is complete (len holds its length, bufv its bytes): its event, and on to
+    // the next message or the trailing bytes.
+    task automatic message_done;
+        begin
+            e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
+            event_used = 1'b1;
+            seq = seq + 64'd1; left = left - 16'd1;
+            st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
+        end
+    endtask
+
     // The runs: each takes lanes from p in one state. Several per cycle (see the always block).
     task automatic run_hdr;
         begin
-            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            avail = lanes_left(p, nlanes);
             if (!stop && avail != 4'd0) begin
-            need = 5'd20 - hdr_idx;
-            k = ({1'b0, avail} < need) ? avail : need[3:0];
-            if ({1'b0, k} == need && event_used) stop = 1'b1;
-            else begin
-                for (j = 0; j < 20; j = j + 1)
-                    if (j[4:0] >= hdr_idx && {1'b0, j[4:0]} < {1'b0, hdr_idx} + {2'b0, k}) hdr[8*j +: 8] = lane(s_tdata, p + j[3:0] - hdr_idx[3:0]);
-                hdr_idx = hdr_idx + {1'b0, k};
-                p = p + k;
-                if (hdr_idx == 5'd20) begin
-                    left = {hdr[8*18 +: 8], hdr[8*19 +: 8]};
-                    seq = {hdr[8*10 +: 8], hdr[8*11 +: 8], hdr[8*12 +: 8], hdr[8*13 +: 8],
-                           hdr[8*14 +: 8], hdr[8*15 +: 8], hdr[8*16 +: 8], hdr[8*17 +: 8]};
-                    e_valid = 1'b1; e_kind = EV_HEADER; e_seq = seq; e_count = left;
-                    e_session = {hdr[8*0 +: 8], hdr[8*1 +: 8], hdr[8*2 +: 8], hdr[8*3 +: 8], hdr[8*4 +: 8],
-                                 hdr[8*5 +: 8], hdr[8*6 +: 8], hdr[8*7 +: 8], hdr[8*8 +: 8], hdr[8*9 +: 8]};
-                    event_used = 1'b1;
-                    st = (left == 16'd0 || left == 16'hFFFF) ? ST_TRAIL : ST_LEN_HI;
-                    if (left == 16'hFFFF) left = 16'd0;
-                end
+                need = 5'd20 - hdr_idx;
+                k = ({1'b0, avail} < need) ? avail : need[3:0];
+                if ({1'b0, k} == need && event_used) stop = 1'b1;
+                else begin
+                    for (j = 0; j < 20; j = j + 1)
+                        if (j[4:0] >= hdr_idx && {1'b0, j[4:0]} < {1'b0, hdr_idx} + {2'b0, k}) hdr[8*j +: 8] = lane(s_tdata, p + j[3:0] - hdr_idx[3:0]);
+                    hdr_idx = hdr_idx + {1'b0, k};
+                    p = p + k;
+                    if (hdr_idx == 5'd20) begin
+                        left = {hdr[8*18 +: 8], hdr[8*19 +: 8]};
+                        seq = {hdr[8*10 +: 8], hdr[8*11 +: 8], hdr[8*12 +: 8], hdr[8*13 +: 8],
+                               hdr[8*14 +: 8], hdr[8*15 +: 8], hdr[8*16 +: 8], hdr[8*17 +: 8]};
+                        e_valid = 1'b1; e_kind = EV_HEADER; e_seq = seq; e_count = left;
+                        e_session = session_of(hdr);
+                        event_used = 1'b1;
+                        st = (left == 16'd0 || left == 16'hFFFF) ? ST_TRAIL : ST_LEN_HI;
+                        if (left == 16'hFFFF) left = 16'd0;
+                    end
             end
             end
         end
@@ -125,35 +147,32 @@ module mold_framer #(
 
     task automatic run_len_hi;
         begin
-            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            avail = lanes_left(p, nlanes);
             if (!stop && avail != 4'd0) begin
-            len_hi = lane(s_tdata, p);
-            p = p + 4'd1;
-            st = ST_LEN_LO;
+                len_hi = lane(s_tdata, p);
+                p = p + 4'd1;
+                st = ST_LEN_LO;
             end
         end
     endtask
 
     task automatic run_len_lo;
         begin
-            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            avail = lanes_left(p, nlanes);
             if (!stop && avail != 4'd0) begin
-            new_len = {len_hi, lane(s_tdata, p)};
-            if (new_len == 16'd0 && event_used) stop = 1'b1;
-            else begin
-                len = new_len;
-                rem = new_len;
-                fill = 7'd0;
-                bufv = {8*MAX_MSG{1'b0}};
-                p = p + 4'd1;
-                if (new_len == 16'd0) begin
-                    e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = 16'd0; e_data = bufv;
-                    event_used = 1'b1;
-                    seq = seq + 64'd1; left = left - 16'd1;
-                    st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
-                end else begin
-                    st = ST_BODY;
-                end
+                new_len = {len_hi, lane(s_tdata, p)};
+                if (new_len == 16'd0 && event_used) stop = 1'b1;
+                else begin
+                    len = new_len;
+                    rem = new_len;
+                    fill = 7'd0;
+                    bufv = {8*MAX_MSG{1'b0}};
+                    p = p + 4'd1;
+                    if (new_len == 16'd0) begin
+                        message_done;
+                    end else begin
+                        st = ST_BODY;
+                    end
             end
             end
         end
@@ -164,39 +183,34 @@ module mold_framer #(
     // each call, so each copy keeps only its own write.
     task automatic run_body(input fresh);
         begin
-            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            avail = lanes_left(p, nlanes);
             if (!stop && avail != 4'd0) begin
-                k = ({12'd0, avail} < rem) ? avail : rem[3:0];
-                if ({12'd0, k} == rem && event_used) stop = 1'b1;
-                else begin
-                    if (fresh) begin
-                        for (q = 0; q < 8; q = q + 1)
-                            if (q[3:0] < k) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0]);
-                    end else begin
-                        // position q takes lane p + q - fill
-                        for (q = 0; q < MAX_MSG; q = q + 1)
-                            if (q[7:0] >= {1'b0, fill} && q[7:0] < {1'b0, fill} + {4'd0, k}) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0] - fill[3:0]);
+                    k = ({12'd0, avail} < rem) ? avail : rem[3:0];
+                    if ({12'd0, k} == rem && event_used) stop = 1'b1;
+                    else begin
+                        if (fresh) begin
+                            for (q = 0; q < 8; q = q + 1)
+                                if (q[3:0] < k) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0]);
+                        end else begin
+                            // position q takes lane p + q - fill
+                            for (q = 0; q < MAX_MSG; q = q + 1)
+                                if (q[7:0] >= {1'b0, fill} && q[7:0] < {1'b0, fill} + {4'd0, k}) bufv[8*q +: 8] = lane(s_tdata, p + q[3:0] - fill[3:0]);
+                        end
+                        fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
+                        rem = rem - {12'd0, k};
+                        p = p + k;
+                        if (rem == 16'd0) message_done;
                     end
-                    fill = ({1'b0, fill} + {4'd0, k} > MAX_MSG[7:0]) ? MAX_MSG[6:0] : fill + {3'd0, k};
-                    rem = rem - {12'd0, k};
-                    p = p + k;
-                    if (rem == 16'd0) begin
-                        e_valid = 1'b1; e_kind = EV_MESSAGE; e_seq = seq; e_length = len; e_data = bufv;
-                        event_used = 1'b1;
-                        seq = seq + 64'd1; left = left - 16'd1;
-                        st = (left == 16'd0) ? ST_TRAIL : ST_LEN_HI;
-                    end
-                end
             end
         end
     endtask
 
     task automatic run_trail;
         begin
-            avail = (p < nlanes) ? nlanes - p : 4'd0;
+            avail = lanes_left(p, nlanes);
             if (!stop && avail != 4'd0) begin
-            trail = trail + {12'd0, avail};
-            p = nlanes;
+                trail = trail + {12'd0, avail};
+                p = nlanes;
             end
         end
     endtask
@@ -207,8 +221,7 @@ module mold_framer #(
         p = ptr_q; nlanes = lanes_of(s_tkeep);
         stop = 1'b0; event_used = 1'b0;
         e_valid = 1'b0; e_kind = EV_HEADER; e_error = 2'd0; e_count = 16'd0; e_length = 16'd0; e_data = buf_q;
-        e_session = {hdr_q[8*0 +: 8], hdr_q[8*1 +: 8], hdr_q[8*2 +: 8], hdr_q[8*3 +: 8], hdr_q[8*4 +: 8],
-                     hdr_q[8*5 +: 8], hdr_q[8*6 +: 8], hdr_q[8*7 +: 8], hdr_q[8*8 +: 8], hdr_q[8*9 +: 8]};
+        e_session = session_of(hdr_q);
         e_seq = seq_q;
         avail = 4'd0; k = 4'd0; need = 5'd0; new_len = 16'd0;
         if (walk) begin
@@ -232,8 +245,7 @@ module mold_framer #(
                 if (event_used) stop = 1'b1;
                 else begin
                     e_valid = 1'b1; e_kind = EV_ERROR; e_seq = seq; e_count = trail;
-                    e_session = {hdr[8*0 +: 8], hdr[8*1 +: 8], hdr[8*2 +: 8], hdr[8*3 +: 8], hdr[8*4 +: 8],
-                                 hdr[8*5 +: 8], hdr[8*6 +: 8], hdr[8*7 +: 8], hdr[8*8 +: 8], hdr[8*9 +: 8]};
+                    e_session = session_of(hdr);
                     e_error = (st == ST_HDR) ? ERR_SHORT : (st == ST_TRAIL) ? ERR_TRAILING : ERR_TRUNCATED;
                 end
             end
