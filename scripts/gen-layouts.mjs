@@ -27,9 +27,10 @@ function flattenLayout(name, items) {
     else fields.push(item);
   }
   const used = new Array(record.bytes).fill(null);
+  // A raw field is a byte region (any size, any offset) that its own code reads; the others are integers.
   const claim = (f, base, what) => {
-    if (![1, 2, 4, 8].includes(f.bytes)) fail(`${what}: bytes must be 1, 2, 4 or 8`);
-    if ((base + f.offset) % f.bytes !== 0) fail(`${what}: offset ${base + f.offset} is not aligned to ${f.bytes}`);
+    if (!f.raw && ![1, 2, 4, 8].includes(f.bytes)) fail(`${what}: bytes must be 1, 2, 4 or 8`);
+    if (!f.raw && (base + f.offset) % f.bytes !== 0) fail(`${what}: offset ${base + f.offset} is not aligned to ${f.bytes}`);
     for (let b = base + f.offset; b < base + f.offset + f.bytes; b++) {
       if (b >= record.bytes) fail(`${what} runs past the record end`);
       if (used[b]) fail(`${what} overlaps ${used[b]}`);
@@ -102,6 +103,8 @@ function verilog() {
   for (const [k, v] of Object.entries(record.errors)) L.push(`\`define TG_ERR_${upper(k)} 8'd${v}`);
   for (const [k, v] of Object.entries(record.decodedTypes)) L.push(`\`define TG_DECODED_${upper(k)} 8'd${v}`);
   for (const [k, v] of Object.entries(record.frameFlags)) L.push(`\`define TG_FRAME_FLAG_${k} ${v}`);
+  for (const [k, v] of Object.entries(record.feedErrors)) L.push(`\`define TG_FEED_ERR_${upper(k)} 8'd${v}`);
+  for (const [k, v] of Object.entries(record.feedErrorFlags)) L.push(`\`define TG_FEED_ERROR_FLAG_${k} ${v}`);
   L.push('', '`endif', '');
   return L.join('\n');
 }
@@ -122,6 +125,7 @@ function cpp() {
   L.push('');
   for (const [k, v] of Object.entries(record.kinds)) L.push(`constexpr uint8_t KIND_${upper(k)} = ${v};`);
   for (const [k, v] of Object.entries(record.errors)) L.push(`constexpr uint8_t ERR_${upper(k)} = ${v};`);
+  for (const [k, v] of Object.entries(record.feedErrors)) L.push(`constexpr uint8_t FEED_ERR_${upper(k)} = ${v};`);
   L.push('', '}  // namespace tickgate::layout', '');
   return L.join('\n');
 }
@@ -154,6 +158,11 @@ function ts() {
   L.push('export const DECODED_NAME: Record<number, DecodedName | undefined> = {');
   L.push(...Object.entries(record.decodedTypes).map(([k, v]) => `  ${v}: '${k}',`), '};');
   L.push('export const FRAME_FLAG = {', ...Object.entries(record.frameFlags).map(([k, v]) => `  ${k}: ${v},`), '} as const;', '');
+  L.push('export const FEED_ERROR = {', ...Object.entries(record.feedErrors).map(([k, v]) => `  ${k}: ${v},`), '} as const;');
+  L.push('export type FeedErrorName = keyof typeof FEED_ERROR;');
+  L.push('export const FEED_ERROR_NAME: Record<number, FeedErrorName | undefined> = {');
+  L.push(...Object.entries(record.feedErrors).map(([k, v]) => `  ${v}: '${k}',`), '};');
+  L.push('export const FEED_ERROR_FLAG = {', ...Object.entries(record.feedErrorFlags).map(([k, v]) => `  ${k}: ${v},`), '} as const;', '');
   const tsType = (f) => (f.bytes === 8 ? 'bigint' : 'number');
   const reader = { 1: 'getUint8', 2: 'getUint16', 4: 'getUint32', 8: 'getBigUint64' };
   const writer = { 1: 'setUint8', 2: 'setUint16', 4: 'setUint32', 8: 'setBigUint64' };
@@ -167,7 +176,8 @@ function ts() {
   L.push(`  return { ${record.common.map((f) => `${camel(f.name)}: ${get(f, `at + ${f.offset}`)}`).join(', ')} };`, '}', '');
   for (const l of layouts) {
     const T = l.name.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
-    const own = l.fields.slice(record.common.length);
+    const own = l.fields.slice(record.common.length).filter((f) => !f.raw);
+    const ints = l.fields.filter((f) => !f.raw);
     if (l.entries) {
       L.push(`/** One entry of a ${l.name} record. */`, `export interface ${T}Entry {`);
       for (const f of l.entries.fields) L.push(`  /** ${f.doc} */`, `  ${camel(f.name)}: ${tsType(f)};`);
@@ -175,6 +185,8 @@ function ts() {
     }
     L.push(`/** Byte offsets of the ${l.name} fields, for decoders that read only what they need. */`);
     L.push(`export const ${upper(l.name)}_AT = { ${l.fields.map((f) => `${camel(f.name)}: ${f.offset}`).join(', ')} } as const;`);
+    const raws = l.fields.filter((f) => f.raw);
+    if (raws.length) L.push(`export const ${upper(l.name)}_BYTES = { ${raws.map((f) => `${camel(f.name)}: ${f.bytes}`).join(', ')} } as const;`);
     if (l.entries) {
       L.push(`export const ${upper(l.name)}_ENTRY_AT = { ${l.entries.fields.map((f) => `${camel(f.name)}: ${f.offset}`).join(', ')} } as const;`);
       L.push(`export const ${upper(l.name)}_ENTRY0 = ${l.entries.offset};`, `export const ${upper(l.name)}_ENTRY_STRIDE = ${l.entries.stride};`);
@@ -185,7 +197,7 @@ function ts() {
     if (l.entries) L.push(`  entries: ${T}Entry[];`);
     L.push('}', '');
     L.push(`export function read${T}(view: DataView, at: number): ${T}Record {`, '  return {');
-    for (const f of l.fields) L.push(`    ${camel(f.name)}: ${get(f, `at + ${f.offset}`)},`);
+    for (const f of ints) L.push(`    ${camel(f.name)}: ${get(f, `at + ${f.offset}`)},`);
     if (l.entries) {
       const e = l.entries;
       L.push(`    entries: Array.from({ length: ${e.count} }, (_, k) => ({`);
@@ -195,7 +207,7 @@ function ts() {
     L.push('  };', '}', '');
     L.push(`/** Writes a ${l.name} record at byte \`at\`; bytes no field covers are left as they are. */`);
     L.push(`export function write${T}(view: DataView, at: number, rec: ${T}Record): void {`);
-    for (const f of l.fields) L.push(`  ${set(f, `at + ${f.offset}`, `rec.${camel(f.name)}`)};`);
+    for (const f of ints) L.push(`  ${set(f, `at + ${f.offset}`, `rec.${camel(f.name)}`)};`);
     if (l.entries) {
       const e = l.entries;
       L.push(`  rec.entries.slice(0, ${e.count}).forEach((entry, k) => {`);
@@ -207,10 +219,70 @@ function ts() {
   return L.join('\n');
 }
 
+// ---- ITCH 5.0 message table (spec/itch.yaml) ------------------------------------------------------
+const itchPath = 'spec/itch.yaml';
+const itch = YAML.parse(fs.readFileSync(path.join(root, itchPath), 'utf8'));
+const itchBanner = (c) => `${c} Generated by scripts/gen-layouts.mjs from ${itchPath}. Do not edit; run \`npm run gen\`.`;
+const ITCH_HEADER_BYTES = 1 + itch.header.reduce((n, [, size]) => n + size, 0);
+const itchTypes = itch.types.map((t) => {
+  let offset = ITCH_HEADER_BYTES;
+  const fields = t.fields.map(([name, size, kind]) => {
+    const f = { name, offset, size, kind: kind ?? 'uint' };
+    offset += size;
+    return f;
+  });
+  return { ...t, length: offset, fields };
+});
+
+function itchTs() {
+  const L = [itchBanner('//'), ''];
+  L.push(`export const ITCH_HEADER_FIELDS: ReadonlyArray<readonly [name: string, size: number]> = ${JSON.stringify(itch.header)};`);
+  L.push('export const ITCH_SPEC: ReadonlyArray<{ type: string; name: string; fields: ReadonlyArray<readonly [name: string, size: number, kind?: \'alpha\']> }> = [');
+  for (const t of itch.types) L.push(`  ${JSON.stringify({ type: t.type, name: t.name, fields: t.fields })},`);
+  L.push('];', '');
+  return L.join('\n');
+}
+
+// The RTL's field extraction: per type, each byte of the normalized body (the fields after Timestamp,
+// integers reversed to little-endian) taken from its message byte.
+function itchVerilog() {
+  const body = Math.max(...itchTypes.map((t) => t.length - ITCH_HEADER_BYTES));
+  const maxLen = Math.max(...itchTypes.map((t) => t.length));
+  const L = [itchBanner('//'), '// Included inside a module: functions only.', ''];
+  L.push(`localparam integer ITCH_BODY_BYTES = ${body};  // the longest body (type I)`);
+  L.push(`localparam integer ITCH_HEADER_BYTES = ${ITCH_HEADER_BYTES};`);
+  L.push(`localparam integer ITCH_MAX_LENGTH = ${maxLen};`, '');
+  L.push('// The ITCH 5.0 length of a message of type t; 0 for a type ITCH 5.0 does not have.');
+  L.push('function automatic [7:0] itch_length(input [7:0] t);', '    case (t)');
+  for (const t of itchTypes) L.push(`        8'h${t.type.charCodeAt(0).toString(16)}: itch_length = 8'd${t.length};  // ${t.type} ${t.name}`);
+  L.push("        default: itch_length = 8'd0;", '    endcase', 'endfunction', '');
+  L.push(`// The fields after Timestamp of a message of type t, normalized; b holds the message from byte ${ITCH_HEADER_BYTES} on`);
+  L.push('// (byte k at [8k +: 8]). Zeros past the type\'s end.');
+  L.push(`function automatic [8*ITCH_BODY_BYTES-1:0] itch_body(input [7:0] t, input [8*ITCH_BODY_BYTES-1:0] b);`);
+  L.push("    itch_body = {8*ITCH_BODY_BYTES{1'b0}};", '    case (t)');
+  for (const t of itchTypes) {
+    const moves = [];
+    for (const f of t.fields) {
+      for (let i = 0; i < f.size; i++) {
+        const to = f.offset - ITCH_HEADER_BYTES + i;
+        const from = (f.kind === 'alpha' ? f.offset + i : f.offset + f.size - 1 - i) - ITCH_HEADER_BYTES;
+        moves.push(`itch_body[${8 * to} +: 8] = b[${8 * from} +: 8];`);
+      }
+    }
+    L.push(`        8'h${t.type.charCodeAt(0).toString(16)}: begin  // ${t.type}`);
+    for (let i = 0; i < moves.length; i += 4) L.push('            ' + moves.slice(i, i + 4).join(' '));
+    L.push('        end');
+  }
+  L.push('        default: ;', '    endcase', 'endfunction', '');
+  return L.join('\n');
+}
+
 const outputs = [
   ['hdl/generated/tickgate_layout.vh', verilog()],
   ['driver/generated/tickgate_layout.h', cpp()],
   ['src/device/generated/layout.ts', ts()],
+  ['src/itch/generated/itch-spec.ts', itchTs()],
+  ['hdl/generated/itch_fields.vh', itchVerilog()],
 ];
 const check = process.argv.includes('--check');
 let stale = 0;

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
 const DIRS = ['common', 'csr', 'fix', 'feed', 'core'];
-/** What the device core is built from (synthesis reads only these; hdl/feed/ joins once the core uses it). */
-const CORE_DIRS = ['common', 'csr', 'fix', 'core'];
+/** What the device core is built from (synthesis reads these). */
+const CORE_DIRS = ['common', 'csr', 'fix', 'feed', 'core'];
 
 export const TOP = 'tickgate_core';
 /** The timing harness for place and route: the core with its inputs from an LFSR (hdl/boards/fmax/). */

@@ -5,9 +5,10 @@ import dgram from 'node:dgram';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateItchSession, moldPacketize, prng } from '../src/itch/generator.js';
+import { GoldenFeed } from '../src/itch/device-feed.js';
 import { LiveFeed } from '../src/itch/live.js';
 import { MoldPublisher } from '../src/itch/publisher.js';
-import { FeedDecoder, feedRecordJson, type FeedRecord } from '../src/itch/ref-decoder.js';
+import { FeedDecoder, feedLines, feedRecordJson, type FeedRecord } from '../src/itch/ref-decoder.js';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 const GROUP = '239.255.42.1';
@@ -24,7 +25,7 @@ function expectedLines(messages: Buffer[], session: string): string[] {
   const d = new FeedDecoder();
   const out: FeedRecord[] = [];
   for (const p of moldPacketize(messages, { session, firstSeq: 1, seed: 1 })) d.packet(p, out);
-  return out.map(feedRecordJson);
+  return feedLines(out);
 }
 
 describe('live feed with gap recovery', () => {
@@ -37,7 +38,7 @@ describe('live feed with gap recovery', () => {
     const publisher = new MoldPublisher({ session: 'LIVE000001', group: GROUP, port, heartbeatMs: 20, drop: () => (sent++ === 0 && loss > 0) || random() < loss });
     await publisher.start();
     const lines: string[] = [];
-    const feed = new LiveFeed({ group: GROUP, port, retransmit: { host: '127.0.0.1', port: publisher.retransmitPort }, onRecord: (r) => lines.push(feedRecordJson(r)), retryMs: 30 });
+    const feed = new LiveFeed({ group: GROUP, port, retransmit: { host: '127.0.0.1', port: publisher.retransmitPort }, sink: new GoldenFeed(undefined, (r) => lines.push(feedRecordJson(r))), retryMs: 30 });
     await feed.start();
     try {
       for (let i = 0; i < messages.length; i += 100) {

@@ -58,6 +58,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
                            InstanceMethod<&SimDevice::ReadReg>("readReg"),
                            InstanceMethod<&SimDevice::WriteReg>("writeReg"),
                            InstanceMethod<&SimDevice::SendFix>("sendFix"),
+                           InstanceMethod<&SimDevice::SendFeed>("sendFeed"),
                            InstanceMethod<&SimDevice::Step>("step"),
                            InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
                            InstanceMethod<&SimDevice::SetHostReady>("setHostReady"),
@@ -69,7 +70,8 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
 
   // new SimDevice({ trace?, egressReadyProbability?, seed?, batchCycles?, onEvents? })
   // With onEvents the device clocks itself on a native thread and calls
-  // onEvents(records: Buffer, egressCycles: Buffer, ingressQueued: number) on the JavaScript thread;
+  // onEvents(records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number)
+  // on the JavaScript thread;
   // without it the device only advances in step().
   explicit SimDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SimDevice>(info) {
     Napi::Env env = info.Env();
@@ -106,7 +108,8 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
           napi_status st = tsfn.BlockingCall(data, [](Napi::Env env, Napi::Function cb, EventBatch* b) {
             std::unique_ptr<EventBatch> owned(b);
             if (env == nullptr || cb.IsEmpty()) return;
-            cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued))});
+            cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued)),
+                     Napi::Boolean::New(env, b->idle), Napi::Number::New(env, double(b->sendSerial))});
           });
           if (st != napi_ok) delete data;  // closing: the batch is dropped with the device
         });
@@ -165,6 +168,18 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     auto bytes = info[0].As<Napi::Uint8Array>();
     bool last = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
     guard(env, [&] { backend(env).sendFix(bytes.Data(), bytes.ByteLength(), last); });
+    return env.Undefined();
+  }
+
+  Napi::Value SendFeed(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw Napi::TypeError::New(env, "sendFeed(packet): packet must be a Buffer or Uint8Array");
+    }
+    auto bytes = info[0].As<Napi::Uint8Array>();
+    if (bytes.ByteLength() > 65535) throw Napi::RangeError::New(env, "sendFeed(packet): a UDP payload is at most 65535 bytes");
+    guard(env, [&] { backend(env).sendFeed(bytes.Data(), bytes.ByteLength()); });
     return env.Undefined();
   }
 

@@ -62,25 +62,48 @@ bool SimBackend::egressReadyThisCycle() {
   return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0) < options_.egressReadyProbability;
 }
 
+// The next beat of an ingress queue (at most kBeatBytes of its front chunk; tlast on a `last` chunk's end).
+struct Beat {
+  bool valid = false;
+  uint64_t data = 0;
+  uint8_t keep = 0;
+  bool last = false;
+  size_t bytes = 0;
+};
+
+static Beat nextBeat(const std::deque<SimBackend::Chunk>& q) {
+  Beat b;
+  if (q.empty()) return b;
+  const SimBackend::Chunk& c = q.front();
+  b.bytes = std::min(kBeatBytes, c.bytes.size() - c.consumed);
+  for (size_t i = 0; i < b.bytes; i++) b.data |= uint64_t(c.bytes[c.consumed + i]) << (8 * i);
+  b.valid = true;
+  b.keep = static_cast<uint8_t>((1u << b.bytes) - 1);
+  b.last = c.last && c.consumed + b.bytes == c.bytes.size();
+  return b;
+}
+
+void SimBackend::consumeBeat(std::deque<Chunk>& q, size_t bytes) {
+  Chunk& c = q.front();
+  c.consumed += bytes;
+  ingressBytes_ -= bytes;
+  if (c.consumed == c.bytes.size()) q.pop_front();
+}
+
 void SimBackend::driveAndSettle() {
   Vtickgate_core* t = top_.get();
-  if (!ingress_.empty()) {
-    const Chunk& c = ingress_.front();
-    size_t n = std::min(kBeatBytes, c.bytes.size() - c.consumed);
-    uint64_t data = 0;
-    for (size_t i = 0; i < n; i++) data |= uint64_t(c.bytes[c.consumed + i]) << (8 * i);
-    t->s_axis_fix_tdata = data;
-    t->s_axis_fix_tkeep = static_cast<uint8_t>((1u << n) - 1);
-    t->s_axis_fix_tvalid = 1;
-    t->s_axis_fix_tlast = c.last && c.consumed + n == c.bytes.size();
-    beatBytes_ = n;
-  } else {
-    t->s_axis_fix_tdata = 0;
-    t->s_axis_fix_tkeep = 0;
-    t->s_axis_fix_tvalid = 0;
-    t->s_axis_fix_tlast = 0;
-    beatBytes_ = 0;
-  }
+  const Beat fix = nextBeat(fix_);
+  t->s_axis_fix_tdata = fix.data;
+  t->s_axis_fix_tkeep = fix.keep;
+  t->s_axis_fix_tvalid = fix.valid;
+  t->s_axis_fix_tlast = fix.last;
+  fixBeatBytes_ = fix.bytes;
+  const Beat feed = nextBeat(feed_);
+  t->s_axis_feed_tdata = feed.data;
+  t->s_axis_feed_tkeep = feed.keep;
+  t->s_axis_feed_tvalid = feed.valid;
+  t->s_axis_feed_tlast = feed.last;
+  feedBeatBytes_ = feed.bytes;
   t->m_axis_event_tready = egressReadyThisCycle();
   t->clk = 0;
   t->eval();
@@ -89,7 +112,8 @@ void SimBackend::driveAndSettle() {
 
 void SimBackend::clockEdge() {
   Vtickgate_core* t = top_.get();
-  const bool inFire = t->s_axis_fix_tvalid && t->s_axis_fix_tready;
+  const bool fixFire = t->s_axis_fix_tvalid && t->s_axis_fix_tready;
+  const bool feedFire = t->s_axis_feed_tvalid && t->s_axis_feed_tready;
   const bool outFire = t->m_axis_event_tvalid && t->m_axis_event_tready;
   if (outFire) {
     size_t at = pending_.records.size();
@@ -100,18 +124,14 @@ void SimBackend::clockEdge() {
     }
     pending_.egressCycle.push_back(cycle_);
   }
-  const bool busy = inFire || t->m_axis_event_tvalid;
+  const bool busy = fixFire || feedFire || t->m_axis_event_tvalid;
   t->clk = 1;
   t->eval();
   if (trace_) trace_->dump(2 * traceTime_ + 1);
   traceTime_++;
   cycle_++;
-  if (inFire) {
-    Chunk& c = ingress_.front();
-    c.consumed += beatBytes_;
-    ingressBytes_ -= beatBytes_;
-    if (c.consumed == c.bytes.size()) ingress_.pop_front();
-  }
+  if (fixFire) consumeBeat(fix_, fixBeatBytes_);
+  if (feedFire) consumeBeat(feed_, feedBeatBytes_);
   idleCycles_ = busy ? 0 : (idleCycles_ < kDrainCycles ? idleCycles_ + 1 : kDrainCycles);
 }
 
@@ -121,7 +141,8 @@ void SimBackend::tick() {
 }
 
 void SimBackend::resetLocked(uint32_t cycles) {
-  ingress_.clear();
+  fix_.clear();
+  feed_.clear();
   ingressBytes_ = 0;
   pending_ = EventBatch{};
   top_->rst = 1;
@@ -196,24 +217,35 @@ void SimBackend::writeReg(uint32_t addr, uint32_t value) {
   throw DeviceError(regError("write to", addr, "the bus did not answer"));
 }
 
-void SimBackend::sendFix(const uint8_t* data, size_t len, bool last) {
+void SimBackend::enqueue(std::deque<Chunk>& q, const uint8_t* data, size_t len, bool last) {
   requireOpen();
-  if (len == 0 && !last) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     Chunk c;
     c.bytes.assign(data, data + len);
     c.last = last;
-    ingress_.push_back(std::move(c));
+    q.push_back(std::move(c));
     ingressBytes_ += len;
+    sendSerial_++;
   }
   wake_.notify_one();
+}
+
+void SimBackend::sendFix(const uint8_t* data, size_t len, bool last) {
+  if (len == 0 && !last) return;
+  enqueue(fix_, data, len, last);
+}
+
+void SimBackend::sendFeed(const uint8_t* data, size_t len) {
+  enqueue(feed_, data, len, true);
 }
 
 EventBatch SimBackend::takeBatch() {
   EventBatch out = std::move(pending_);
   pending_ = EventBatch{};
   out.ingressQueued = ingressBytes_;
+  out.sendSerial = sendSerial_;
+  out.idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
   return out;
 }
 
@@ -261,19 +293,25 @@ void SimBackend::startEvents(std::function<void(EventBatch&&)> sink) {
 
 void SimBackend::clockLoop() {
   size_t reportedQueued = 0;
+  bool reportedIdle = false;
+  uint64_t reportedSerial = 0;
   for (;;) {
     EventBatch batch;
     bool deliver = false;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || (hostReady_ && (!ingress_.empty() || idleCycles_ < kDrainCycles)); });
+      wake_.wait(lock, [this] { return stopping_ || (hostReady_ && (ingressWaiting() || idleCycles_ < kDrainCycles)); });
       if (stopping_) return;
-      for (uint32_t i = 0; i < options_.batchCycles && (!ingress_.empty() || idleCycles_ < kDrainCycles); i++) {
+      for (uint32_t i = 0; i < options_.batchCycles && (ingressWaiting() || idleCycles_ < kDrainCycles); i++) {
         tick();
       }
-      if (!pending_.records.empty() || ingressBytes_ != reportedQueued) {
+      const bool idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
+      if (!pending_.records.empty() || ingressBytes_ != reportedQueued || idle != reportedIdle ||
+          (idle && sendSerial_ != reportedSerial)) {
         batch = takeBatch();
         reportedQueued = batch.ingressQueued;
+        reportedIdle = batch.idle;
+        reportedSerial = batch.sendSerial;
         deliver = true;
       }
     }

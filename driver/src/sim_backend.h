@@ -32,6 +32,7 @@ class SimBackend : public Backend {
   uint32_t readReg(uint32_t addr) override;
   void writeReg(uint32_t addr, uint32_t value) override;
   void sendFix(const uint8_t* data, size_t len, bool last) override;
+  void sendFeed(const uint8_t* data, size_t len) override;
   void startEvents(std::function<void(EventBatch&&)> sink) override;
   void close() override;
 
@@ -44,12 +45,17 @@ class SimBackend : public Backend {
   uint64_t cycles();
   size_t ingressQueued();
 
- private:
+  // Bytes queued for one ingress stream; `last` ends the stream (FIX) or the packet (feed) after them.
   struct Chunk {
     std::vector<uint8_t> bytes;
     size_t consumed = 0;
     bool last = false;
   };
+
+ private:
+  void enqueue(std::deque<Chunk>& q, const uint8_t* data, size_t len, bool last);
+  void consumeBeat(std::deque<Chunk>& q, size_t bytes);  // caller holds mutex_
+  bool ingressWaiting() const { return !fix_.empty() || !feed_.empty(); }
 
   void requireOpen() const;
   void writeCoverage();
@@ -68,12 +74,15 @@ class SimBackend : public Backend {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Chunk> ingress_;
-  size_t ingressBytes_ = 0;
+  std::deque<Chunk> fix_;
+  std::deque<Chunk> feed_;
+  size_t ingressBytes_ = 0;        // both streams
+  uint64_t sendSerial_ = 0;        // sends queued since the device was opened
   EventBatch pending_;
   uint64_t cycle_ = 0;             // cycles since reset was released: the device's cycle counter
   uint64_t traceTime_ = 0;
-  size_t beatBytes_ = 0;
+  size_t fixBeatBytes_ = 0;
+  size_t feedBeatBytes_ = 0;
   uint64_t rng_ = 1;
   uint32_t idleCycles_ = 0;
 

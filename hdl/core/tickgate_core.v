@@ -1,11 +1,14 @@
-// tickgate device core, shell-agnostic: AXI-Stream FIX ingress, AXI-Stream event egress (one record
-// per beat), AXI-Lite registers. A board top (XDMA, UART bridge, Verilator harness) wraps it.
+// tickgate device core, shell-agnostic: AXI-Stream FIX ingress, AXI-Stream feed ingress (one UDP payload
+// per frame), AXI-Stream event egress (one record per beat), AXI-Lite registers. A board top (XDMA, UART
+// bridge, Verilator harness) wraps it.
 `default_nettype none
 `include "tickgate_layout.vh"
 module tickgate_core #(
     parameter FIX_DATA_WIDTH = 64,
     parameter FIX_KEEP_WIDTH = FIX_DATA_WIDTH / 8,
     parameter EVENT_FIFO_DEPTH = 16,
+    parameter FEED_SUB_SLOTS = 32,
+    parameter FEED_SESSION_SLOTS = 4,
     parameter CSR_ADDR_WIDTH = `TG_CSR_ADDR_BITS
 ) (
     input  wire                      clk,
@@ -16,6 +19,12 @@ module tickgate_core #(
     input  wire                      s_axis_fix_tvalid,
     output wire                      s_axis_fix_tready,
     input  wire                      s_axis_fix_tlast,
+
+    input  wire [63:0]               s_axis_feed_tdata,
+    input  wire [7:0]                s_axis_feed_tkeep,
+    input  wire                      s_axis_feed_tvalid,
+    output wire                      s_axis_feed_tready,
+    input  wire                      s_axis_feed_tlast,
 
     output wire [`TG_REC_BITS-1:0]   m_axis_event_tdata,
     output wire                      m_axis_event_tvalid,
@@ -58,7 +67,7 @@ wire [31:0] fix_messages, fix_garbled, fix_garbled_bytes, fix_truncated, fix_too
 wire [31:0] fix_bad_checksum, fix_bad_body_length, fix_fields;
 wire [31:0] events_out, event_stall_cycles;
 wire [63:0] fix_bytes;
-wire [30:0] unused_control = control[31:1];
+wire [28:0] unused_control = control[31:3];
 
 // ---- FIX ingress register slice: nothing from the input pins reaches the parser combinationally ------
 // While the FIX receiver is disabled the slice takes nothing, so ingress waits at the pins.
@@ -109,21 +118,116 @@ fix_parser #(
     .cycle(cycle_reg)
 );
 
-// ---- record sequence numbers: stamped where records enter the egress FIFO ----------------------------
-reg [31:0] record_seq_reg;
-wire parser_fire = parser_tvalid && parser_tready;
-wire [REC_BITS-1:0] sequenced_tdata;
-wire [`TG_REC_SEQ_W-1:0] unused_parser_seq = parser_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
+// ---- feed path: register slice, MoldUDP64 framer, tracker, symbol filter -----------------------------
+wire        feed_rx_enable = control[`TG_REG_CONTROL_FEED_RX_ENABLE_BIT];
+wire        feed_filter_enable = control[`TG_REG_CONTROL_FEED_FILTER_ENABLE_BIT];
+wire        feed_clearing;
+wire        feed_skid_tready;
+wire [63:0] feed_tdata;
+wire [7:0]  feed_tkeep;
+wire        feed_tvalid, feed_tready, feed_tlast;
+wire        feed_open = feed_rx_enable && !feed_clearing;
 
+assign s_axis_feed_tready = feed_skid_tready && feed_open;
+
+axis_skid #(
+    .DATA_WIDTH(64)
+) feed_ingress_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(s_axis_feed_tdata),
+    .s_axis_tkeep(s_axis_feed_tkeep),
+    .s_axis_tvalid(s_axis_feed_tvalid && feed_open),
+    .s_axis_tready(feed_skid_tready),
+    .s_axis_tlast(s_axis_feed_tlast),
+    .m_axis_tdata(feed_tdata),
+    .m_axis_tkeep(feed_tkeep),
+    .m_axis_tvalid(feed_tvalid),
+    .m_axis_tready(feed_tready),
+    .m_axis_tlast(feed_tlast)
+);
+
+wire         fr_valid, fr_ready;
+wire [1:0]   fr_kind, fr_error;
+wire [79:0]  fr_session;
+wire [63:0]  fr_seq;
+wire [15:0]  fr_count, fr_length;
+wire [511:0] fr_data;
+
+mold_framer framer_inst (
+    .clk(clk), .rst(rst),
+    .s_tdata(feed_tdata), .s_tkeep(feed_tkeep), .s_tvalid(feed_tvalid), .s_tready(feed_tready), .s_tlast(feed_tlast),
+    .ev_valid(fr_valid), .ev_ready(fr_ready), .ev_kind(fr_kind), .ev_error(fr_error), .ev_session(fr_session),
+    .ev_seq(fr_seq), .ev_count(fr_count), .ev_length(fr_length), .ev_data(fr_data)
+);
+
+wire        sub_we;
+wire [7:0]  sub_slot;
+wire        sub_valid;
+wire [63:0] sub_symbol;
+wire        look_en, look_bit, learn_en, learn_match;
+wire [15:0] look_locate, learn_locate;
+wire [63:0] learn_symbol;
+
+symbol_filter #(
+    .SUB_SLOTS(FEED_SUB_SLOTS)
+) symbol_filter_inst (
+    .clk(clk), .rst(rst), .clearing(feed_clearing),
+    .sub_we(sub_we), .sub_slot(sub_slot), .sub_valid(sub_valid), .sub_symbol(sub_symbol),
+    .look_en(look_en), .look_locate(look_locate), .look_bit(look_bit),
+    .learn_en(learn_en), .learn_locate(learn_locate), .learn_symbol(learn_symbol), .learn_match(learn_match)
+);
+
+wire [REC_BITS-1:0] feed_rec_tdata;
+wire                feed_rec_tvalid, feed_rec_tready;
+wire inc_feed_packet, inc_feed_heartbeat, inc_feed_eos, inc_feed_duplicate, inc_feed_gap, inc_feed_message;
+wire inc_feed_filtered;
+wire [63:0] inc_feed_missing;
+wire [4:0]  inc_feed_error;
+
+feed_tracker #(
+    .SESSION_SLOTS(FEED_SESSION_SLOTS)
+) feed_tracker_inst (
+    .clk(clk), .rst(rst), .filter_enable(feed_filter_enable),
+    .ev_valid(fr_valid), .ev_ready(fr_ready), .ev_kind(fr_kind), .ev_error(fr_error), .ev_session(fr_session),
+    .ev_seq(fr_seq), .ev_count(fr_count), .ev_length(fr_length), .ev_data(fr_data),
+    .filter_clearing(feed_clearing),
+    .look_en(look_en), .look_locate(look_locate), .look_bit(look_bit),
+    .learn_en(learn_en), .learn_locate(learn_locate), .learn_symbol(learn_symbol), .learn_match(learn_match),
+    .m_tdata(feed_rec_tdata), .m_tvalid(feed_rec_tvalid), .m_tready(feed_rec_tready),
+    .inc_packet(inc_feed_packet), .inc_heartbeat(inc_feed_heartbeat), .inc_end_of_session(inc_feed_eos),
+    .inc_duplicate(inc_feed_duplicate), .inc_gap(inc_feed_gap), .inc_missing(inc_feed_missing),
+    .inc_message(inc_feed_message), .inc_filtered(inc_feed_filtered), .inc_error(inc_feed_error)
+);
+
+// ---- records of both paths into the egress FIFO: alternate when both wait; sequence numbers stamped ---
+reg  [31:0] record_seq_reg;
+reg         last_grant_feed;
+wire        fifo_tready;
+wire        grant_feed = feed_rec_tvalid && (!parser_tvalid || !last_grant_feed);
+wire [REC_BITS-1:0] merged_tdata = grant_feed ? feed_rec_tdata : parser_tdata;
+wire        merged_tvalid = parser_tvalid || feed_rec_tvalid;
+wire        merged_fire = merged_tvalid && fifo_tready;
+wire        parser_fire = merged_fire && !grant_feed;
+wire [REC_BITS-1:0] sequenced_tdata;
+wire [`TG_REC_SEQ_W-1:0] unused_merged_seq = merged_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
+
+assign parser_tready = fifo_tready && !grant_feed;
+assign feed_rec_tready = fifo_tready && grant_feed;
 assign sequenced_tdata = {
-    parser_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
+    merged_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
     record_seq_reg,
-    parser_tdata[`TG_REC_SEQ_LSB-1:0]
+    merged_tdata[`TG_REC_SEQ_LSB-1:0]
 };
 
 always @(posedge clk) begin
-    if (rst) record_seq_reg <= 32'd0;
-    else if (parser_fire) record_seq_reg <= record_seq_reg + 32'd1;
+    if (rst) begin
+        record_seq_reg <= 32'd0;
+        last_grant_feed <= 1'b0;
+    end else if (merged_fire) begin
+        record_seq_reg <= record_seq_reg + 32'd1;
+        last_grant_feed <= grant_feed;
+    end
 end
 
 axis_fifo #(
@@ -133,8 +237,8 @@ axis_fifo #(
     .clk(clk),
     .rst(rst),
     .s_axis_tdata(sequenced_tdata),
-    .s_axis_tvalid(parser_tvalid),
-    .s_axis_tready(parser_tready),
+    .s_axis_tvalid(merged_tvalid),
+    .s_axis_tready(fifo_tready),
     .m_axis_tdata(m_axis_event_tdata),
     .m_axis_tvalid(m_axis_event_tvalid),
     .m_axis_tready(m_axis_event_tready)
@@ -182,6 +286,34 @@ event_counter c_events_out (.clk(clk), .rst(rst), .clear(counter_clear),
 event_counter c_event_stall (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(m_axis_event_tvalid && !m_axis_event_tready), .count(event_stall_cycles));
 
+wire [31:0] feed_packets, feed_messages, feed_heartbeats, feed_end_of_session, feed_duplicates, feed_gaps;
+wire [31:0] feed_filtered, feed_short, feed_truncated, feed_trailing, feed_unknown, feed_bad_length;
+wire [63:0] feed_bytes, feed_missing;
+reg  [3:0]  feed_ingress_bytes;
+integer f;
+always @* begin
+    feed_ingress_bytes = 4'd0;
+    for (f = 0; f < 8; f = f + 1) feed_ingress_bytes = feed_ingress_bytes + {3'd0, s_axis_feed_tkeep[f]};
+    if (!(s_axis_feed_tvalid && s_axis_feed_tready)) feed_ingress_bytes = 4'd0;
+end
+
+event_counter c_feed_packets (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_packet), .count(feed_packets));
+event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_feed_bytes (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(feed_ingress_bytes), .count(feed_bytes));
+event_counter c_feed_messages (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_message), .count(feed_messages));
+event_counter c_feed_heartbeats (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_heartbeat), .count(feed_heartbeats));
+event_counter c_feed_eos (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_eos), .count(feed_end_of_session));
+event_counter c_feed_duplicates (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_duplicate), .count(feed_duplicates));
+event_counter c_feed_gaps (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_gap), .count(feed_gaps));
+event_counter c_feed_filtered (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_filtered), .count(feed_filtered));
+event_counter #(.WIDTH(64), .INC_WIDTH(64)) c_feed_missing (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(inc_feed_missing), .count(feed_missing));
+event_counter c_feed_short (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[0]), .count(feed_short));
+event_counter c_feed_truncated (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[1]), .count(feed_truncated));
+event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[2]), .count(feed_trailing));
+event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
+event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
+
 csr_regs #(
     .ADDR_WIDTH(CSR_ADDR_WIDTH)
 ) csr_regs_inst (
@@ -219,7 +351,28 @@ csr_regs #(
     .fix_bad_body_length(fix_bad_body_length),
     .fix_fields(fix_fields),
     .events_out(events_out),
-    .event_stall_cycles(event_stall_cycles)
+    .event_stall_cycles(event_stall_cycles),
+    .sub_we(sub_we),
+    .sub_slot(sub_slot),
+    .sub_valid(sub_valid),
+    .sub_symbol(sub_symbol),
+    .feed_sub_slots(FEED_SUB_SLOTS),
+    .feed_session_slots(FEED_SESSION_SLOTS),
+    .feed_clearing(feed_clearing),
+    .feed_packets(feed_packets),
+    .feed_bytes(feed_bytes),
+    .feed_messages(feed_messages),
+    .feed_heartbeats(feed_heartbeats),
+    .feed_end_of_session(feed_end_of_session),
+    .feed_duplicates(feed_duplicates),
+    .feed_gaps(feed_gaps),
+    .feed_filtered(feed_filtered),
+    .feed_missing(feed_missing),
+    .feed_short(feed_short),
+    .feed_truncated(feed_truncated),
+    .feed_trailing(feed_trailing),
+    .feed_unknown(feed_unknown),
+    .feed_bad_length(feed_bad_length)
 );
 
 endmodule

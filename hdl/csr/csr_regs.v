@@ -43,7 +43,29 @@ module csr_regs #(
     input  wire [31:0]           fix_bad_body_length,
     input  wire [31:0]           fix_fields,
     input  wire [31:0]           events_out,
-    input  wire [31:0]           event_stall_cycles
+    input  wire [31:0]           event_stall_cycles,
+
+    output wire                  sub_we,
+    output wire [7:0]            sub_slot,
+    output wire                  sub_valid,
+    output wire [63:0]           sub_symbol,
+    input  wire [31:0]           feed_sub_slots,
+    input  wire [31:0]           feed_session_slots,
+    input  wire                  feed_clearing,
+    input  wire [31:0]           feed_packets,
+    input  wire [63:0]           feed_bytes,
+    input  wire [31:0]           feed_messages,
+    input  wire [31:0]           feed_heartbeats,
+    input  wire [31:0]           feed_end_of_session,
+    input  wire [31:0]           feed_duplicates,
+    input  wire [31:0]           feed_gaps,
+    input  wire [31:0]           feed_filtered,
+    input  wire [63:0]           feed_missing,
+    input  wire [31:0]           feed_short,
+    input  wire [31:0]           feed_truncated,
+    input  wire [31:0]           feed_trailing,
+    input  wire [31:0]           feed_unknown,
+    input  wire [31:0]           feed_bad_length
 );
 
 localparam [1:0] RESP_OKAY = 2'b00;
@@ -53,6 +75,10 @@ reg [31:0] scratch_reg;
 reg [31:0] control_reg;
 reg [31:0] fix_max_msg_len_reg;
 reg        counter_clear_reg;
+reg [31:0] sub_symbol_lo_reg, sub_symbol_hi_reg;
+reg        sub_we_reg;
+reg [7:0]  sub_slot_reg;
+reg        sub_valid_reg;
 reg        bvalid_reg;
 reg [1:0]  bresp_reg;
 reg        rvalid_reg;
@@ -78,6 +104,10 @@ assign s_axil_rdata = rdata_reg;
 assign control = control_reg;
 assign fix_max_msg_len = fix_max_msg_len_reg;
 assign counter_clear = counter_clear_reg;
+assign sub_we = sub_we_reg;
+assign sub_slot = sub_slot_reg;
+assign sub_valid = sub_valid_reg;
+assign sub_symbol = {sub_symbol_hi_reg, sub_symbol_lo_reg};
 
 function [31:0] apply_strobe(input [31:0] old_value, input [31:0] new_value, input [3:0] strobe);
     integer b;
@@ -94,10 +124,16 @@ always @(posedge clk) begin
         control_reg <= `TG_REG_CONTROL_RESET;
         fix_max_msg_len_reg <= `TG_REG_FIX_MAX_MSG_LEN_RESET;
         counter_clear_reg <= 1'b0;
+        sub_symbol_lo_reg <= `TG_REG_FEED_SUB_SYMBOL_LO_RESET;
+        sub_symbol_hi_reg <= `TG_REG_FEED_SUB_SYMBOL_HI_RESET;
+        sub_we_reg <= 1'b0;
+        sub_slot_reg <= 8'd0;
+        sub_valid_reg <= 1'b0;
         bvalid_reg <= 1'b0;
         bresp_reg <= RESP_OKAY;
     end else begin
         counter_clear_reg <= 1'b0;
+        sub_we_reg <= 1'b0;
         if (bvalid_reg && s_axil_bready) bvalid_reg <= 1'b0;
         if (write_en) begin
             bvalid_reg <= 1'b1;
@@ -108,6 +144,15 @@ always @(posedge clk) begin
                 `TG_REG_FIX_MAX_MSG_LEN:
                     fix_max_msg_len_reg <= apply_strobe(fix_max_msg_len_reg, s_axil_wdata, s_axil_wstrb);
                 `TG_REG_COUNTER_CLEAR: counter_clear_reg <= s_axil_wstrb[0] && s_axil_wdata[0];
+                `TG_REG_FEED_SUB_SYMBOL_LO:
+                    sub_symbol_lo_reg <= apply_strobe(sub_symbol_lo_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_FEED_SUB_SYMBOL_HI:
+                    sub_symbol_hi_reg <= apply_strobe(sub_symbol_hi_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_FEED_SUB_WRITE: begin
+                    sub_we_reg <= 1'b1;
+                    sub_slot_reg <= s_axil_wdata[7:0];
+                    sub_valid_reg <= s_axil_wdata[`TG_REG_FEED_SUB_WRITE_VALID_BIT];
+                end
                 default: bresp_reg <= RESP_SLVERR;
             endcase
         end
@@ -147,6 +192,27 @@ always @(posedge clk) begin
                 `TG_REG_FIX_FIELDS: rdata_reg <= fix_fields;
                 `TG_REG_EVENTS_OUT: rdata_reg <= events_out;
                 `TG_REG_EVENT_STALL_CYCLES: rdata_reg <= event_stall_cycles;
+                `TG_REG_FEED_SUB_SYMBOL_LO: rdata_reg <= sub_symbol_lo_reg;
+                `TG_REG_FEED_SUB_SYMBOL_HI: rdata_reg <= sub_symbol_hi_reg;
+                `TG_REG_FEED_SUB_SLOTS: rdata_reg <= feed_sub_slots;
+                `TG_REG_FEED_SESSION_SLOTS: rdata_reg <= feed_session_slots;
+                `TG_REG_FEED_STATUS: rdata_reg <= {31'd0, feed_clearing};
+                `TG_REG_FEED_PACKETS: rdata_reg <= feed_packets;
+                `TG_REG_FEED_BYTES_LO: begin rdata_reg <= feed_bytes[31:0]; hi_latch_reg <= feed_bytes[63:32]; end
+                `TG_REG_FEED_BYTES_HI: rdata_reg <= hi_latch_reg;
+                `TG_REG_FEED_MESSAGES: rdata_reg <= feed_messages;
+                `TG_REG_FEED_HEARTBEATS: rdata_reg <= feed_heartbeats;
+                `TG_REG_FEED_END_OF_SESSION: rdata_reg <= feed_end_of_session;
+                `TG_REG_FEED_DUPLICATES: rdata_reg <= feed_duplicates;
+                `TG_REG_FEED_GAPS: rdata_reg <= feed_gaps;
+                `TG_REG_FEED_FILTERED: rdata_reg <= feed_filtered;
+                `TG_REG_FEED_MISSING_LO: begin rdata_reg <= feed_missing[31:0]; hi_latch_reg <= feed_missing[63:32]; end
+                `TG_REG_FEED_MISSING_HI: rdata_reg <= hi_latch_reg;
+                `TG_REG_FEED_SHORT_PACKETS: rdata_reg <= feed_short;
+                `TG_REG_FEED_TRUNCATED: rdata_reg <= feed_truncated;
+                `TG_REG_FEED_TRAILING: rdata_reg <= feed_trailing;
+                `TG_REG_FEED_UNKNOWN_TYPES: rdata_reg <= feed_unknown;
+                `TG_REG_FEED_BAD_LENGTHS: rdata_reg <= feed_bad_length;
                 default: begin rdata_reg <= 32'd0; rresp_reg <= RESP_SLVERR; end
             endcase
         end

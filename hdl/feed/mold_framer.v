@@ -28,7 +28,8 @@ module mold_framer #(
     output reg  [1:0]             ev_error,     // ERR_* for EV_ERROR
     output reg  [79:0]            ev_session,
     output reg  [63:0]            ev_seq,       // header: the packet's number; message: the message's
-    output reg  [15:0]            ev_count,     // header: Message Count; trailing_bytes: bytes left over
+    output reg  [15:0]            ev_count,     // header: Message Count; short_packet: the packet's bytes;
+                                                // trailing_bytes: bytes left over
     output reg  [15:0]            ev_length,    // message: its length
     output reg  [8*MAX_MSG-1:0]   ev_data       // message: byte k at [8k +: 8]
 );
@@ -244,7 +245,7 @@ module mold_framer #(
             if (!stop && s_tlast && (st != ST_TRAIL || trail != 16'd0)) begin
                 if (event_used) stop = 1'b1;
                 else begin
-                    e_valid = 1'b1; e_kind = EV_ERROR; e_seq = seq; e_count = trail;
+                    e_valid = 1'b1; e_kind = EV_ERROR; e_seq = seq; e_count = (st == ST_HDR) ? {11'd0, hdr_idx} : trail;
                     e_session = session_of(hdr);
                     e_error = (st == ST_HDR) ? ERR_SHORT : (st == ST_TRAIL) ? ERR_TRAILING : ERR_TRUNCATED;
                 end

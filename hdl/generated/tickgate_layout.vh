@@ -28,10 +28,38 @@
 `define TG_REG_FIX_FIELDS 12'h078  // ro: field index entries sent
 `define TG_REG_EVENTS_OUT 12'h064  // ro: records delivered on the event egress
 `define TG_REG_EVENT_STALL_CYCLES 12'h068  // ro: cycles a record waited for egress tready
+`define TG_REG_FEED_SUB_SYMBOL_LO 12'h100  // rw: symbol bytes 0..3 for FEED_SUB_WRITE
+`define TG_REG_FEED_SUB_SYMBOL_HI 12'h104  // rw: symbol bytes 4..7 for FEED_SUB_WRITE
+`define TG_REG_FEED_SUB_WRITE 12'h108  // wo: writes subscription slot `SLOT` with FEED_SUB_SYMBOL (VALID 1) or frees it (VALID 0)
+`define TG_REG_FEED_SUB_SLOTS 12'h10C  // ro: subscription slots (the SLOT field of FEED_SUB_WRITE is bits 7:0)
+`define TG_REG_FEED_SESSION_SLOTS 12'h110  // ro: MoldUDP64 sessions tracked at once (the oldest is replaced)
+`define TG_REG_FEED_STATUS 12'h114  // ro: feed path status
+`define TG_REG_FEED_PACKETS 12'h140  // ro: MoldUDP64 packets (UDP payloads) taken
+`define TG_REG_FEED_BYTES_LO 12'h148  // ro: bytes taken on the feed ingress; reading LO latches HI (bits 31:0)
+`define TG_REG_FEED_BYTES_HI 12'h14C  // ro: bytes taken on the feed ingress; reading LO latches HI (bits 63:32)
+`define TG_REG_FEED_MESSAGES 12'h150  // ro: ITCH messages delivered as records
+`define TG_REG_FEED_HEARTBEATS 12'h154  // ro: heartbeat packets (Message Count 0)
+`define TG_REG_FEED_END_OF_SESSION 12'h158  // ro: end-of-session packets (Message Count 0xFFFF)
+`define TG_REG_FEED_DUPLICATES 12'h15C  // ro: messages dropped as already delivered
+`define TG_REG_FEED_GAPS 12'h160  // ro: sequence gaps reported
+`define TG_REG_FEED_FILTERED 12'h164  // ro: messages dropped by the symbol filter
+`define TG_REG_FEED_MISSING_LO 12'h168  // ro: message numbers skipped by the gaps; reading LO latches HI (bits 31:0)
+`define TG_REG_FEED_MISSING_HI 12'h16C  // ro: message numbers skipped by the gaps; reading LO latches HI (bits 63:32)
+`define TG_REG_FEED_SHORT_PACKETS 12'h170  // ro: short_packet errors
+`define TG_REG_FEED_TRUNCATED 12'h174  // ro: truncated_packet errors
+`define TG_REG_FEED_TRAILING 12'h178  // ro: trailing_bytes errors
+`define TG_REG_FEED_UNKNOWN_TYPES 12'h17C  // ro: unknown_message_type errors
+`define TG_REG_FEED_BAD_LENGTHS 12'h180  // ro: bad_length errors
 `define TG_REG_CONTROL_FIX_RX_ENABLE_BIT 0
+`define TG_REG_CONTROL_FEED_RX_ENABLE_BIT 1
+`define TG_REG_CONTROL_FEED_FILTER_ENABLE_BIT 2
+`define TG_REG_FEED_SUB_WRITE_VALID_BIT 31
+`define TG_REG_FEED_STATUS_CLEARING_BIT 0
 `define TG_REG_SCRATCH_RESET 32'd0
 `define TG_REG_CONTROL_RESET 32'd0
 `define TG_REG_FIX_MAX_MSG_LEN_RESET 32'd4096
+`define TG_REG_FEED_SUB_SYMBOL_LO_RESET 32'd0
+`define TG_REG_FEED_SUB_SYMBOL_HI_RESET 32'd0
 
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512
@@ -86,10 +114,63 @@
 `define TG_FIX_FIELDS_ENTRY_SCALE_W 8
 `define TG_FIX_FIELDS_ENTRY_VALUE_LSB 128  // decoded value, two's complement
 `define TG_FIX_FIELDS_ENTRY_VALUE_W 64
+`define TG_FEED_SESSION_SESSION_SLOT_LSB 24  // the slot
+`define TG_FEED_SESSION_SESSION_SLOT_W 8
+`define TG_FEED_SESSION_SESSION_LSB 64  // MoldUDP64 Session, as received
+`define TG_FEED_SESSION_SESSION_W 80
+`define TG_ITCH_MESSAGE_MSG_TYPE_LSB 16  // Message Type
+`define TG_ITCH_MESSAGE_MSG_TYPE_W 8
+`define TG_ITCH_MESSAGE_SESSION_SLOT_LSB 24  // session table slot
+`define TG_ITCH_MESSAGE_SESSION_SLOT_W 8
+`define TG_ITCH_MESSAGE_MOLD_SEQ_LSB 64  // MoldUDP64 sequence number of the message
+`define TG_ITCH_MESSAGE_MOLD_SEQ_W 64
+`define TG_ITCH_MESSAGE_TIMESTAMP_LSB 128  // Timestamp, ns since midnight
+`define TG_ITCH_MESSAGE_TIMESTAMP_W 64
+`define TG_ITCH_MESSAGE_STOCK_LOCATE_LSB 192  // Stock Locate
+`define TG_ITCH_MESSAGE_STOCK_LOCATE_W 16
+`define TG_ITCH_MESSAGE_TRACKING_NUMBER_LSB 208  // Tracking Number
+`define TG_ITCH_MESSAGE_TRACKING_NUMBER_W 16
+`define TG_ITCH_MESSAGE_BODY_LSB 224  // the fields after Timestamp
+`define TG_ITCH_MESSAGE_BODY_W 288
+`define TG_ITCH_MORE_MSG_TYPE_LSB 16  // Message Type
+`define TG_ITCH_MORE_MSG_TYPE_W 8
+`define TG_ITCH_MORE_SESSION_SLOT_LSB 24  // session table slot
+`define TG_ITCH_MORE_SESSION_SLOT_W 8
+`define TG_ITCH_MORE_MOLD_SEQ_LSB 64  // MoldUDP64 sequence number of the message
+`define TG_ITCH_MORE_MOLD_SEQ_W 64
+`define TG_ITCH_MORE_BODY_LSB 128  // the message's body from byte 36 on
+`define TG_ITCH_MORE_BODY_W 384
+`define TG_FEED_GAP_SESSION_SLOT_LSB 24  // session table slot
+`define TG_FEED_GAP_SESSION_SLOT_W 8
+`define TG_FEED_GAP_EXPECTED_LSB 64  // the number the session expected
+`define TG_FEED_GAP_EXPECTED_W 64
+`define TG_FEED_GAP_RECEIVED_LSB 128  // the packet's number
+`define TG_FEED_GAP_RECEIVED_W 64
+`define TG_FEED_ERROR_FLAGS_LSB 16  // record.feedErrorFlags
+`define TG_FEED_ERROR_FLAGS_W 8
+`define TG_FEED_ERROR_SESSION_SLOT_LSB 24  // session table slot, when flags.SESSION
+`define TG_FEED_ERROR_SESSION_SLOT_W 8
+`define TG_FEED_ERROR_MOLD_SEQ_LSB 64  // number of the message, when flags.SEQ
+`define TG_FEED_ERROR_MOLD_SEQ_W 64
+`define TG_FEED_ERROR_COUNT_LSB 128  // the packet's Message Count
+`define TG_FEED_ERROR_COUNT_W 16
+`define TG_FEED_ERROR_INDEX_LSB 144  // truncated_packet: the message (from 1) that runs past the end
+`define TG_FEED_ERROR_INDEX_W 16
+`define TG_FEED_ERROR_BYTES_LSB 160  // short_packet: bytes in the packet; trailing_bytes: bytes left over
+`define TG_FEED_ERROR_BYTES_W 16
+`define TG_FEED_ERROR_LENGTH_LSB 176  // unknown_message_type, bad_length: the message's length
+`define TG_FEED_ERROR_LENGTH_W 16
+`define TG_FEED_ERROR_MSG_TYPE_LSB 192  // unknown_message_type, bad_length: its type byte
+`define TG_FEED_ERROR_MSG_TYPE_W 8
 
 `define TG_KIND_FIX_FRAME 8'd1
 `define TG_KIND_STREAM_END 8'd2
 `define TG_KIND_FIX_FIELDS 8'd3
+`define TG_KIND_FEED_SESSION 8'd4
+`define TG_KIND_ITCH_MESSAGE 8'd5
+`define TG_KIND_ITCH_MORE 8'd6
+`define TG_KIND_FEED_GAP 8'd7
+`define TG_KIND_FEED_ERROR 8'd8
 `define TG_ERR_NONE 8'd0
 `define TG_ERR_GARBLED 8'd1
 `define TG_ERR_TRUNCATED 8'd2
@@ -105,5 +186,12 @@
 `define TG_FRAME_FLAG_POSS_RESEND 2
 `define TG_FRAME_FLAG_BODY_LENGTH 3
 `define TG_FRAME_FLAG_CHECKSUM 4
+`define TG_FEED_ERR_SHORT_PACKET 8'd1
+`define TG_FEED_ERR_TRUNCATED_PACKET 8'd2
+`define TG_FEED_ERR_TRAILING_BYTES 8'd3
+`define TG_FEED_ERR_UNKNOWN_MESSAGE_TYPE 8'd4
+`define TG_FEED_ERR_BAD_LENGTH 8'd5
+`define TG_FEED_ERROR_FLAG_SEQ 0
+`define TG_FEED_ERROR_FLAG_SESSION 1
 
 `endif

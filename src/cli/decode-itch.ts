@@ -1,10 +1,11 @@
 // `tickgate decode itch [--backend sim|ref] [--symbols A,B] <file|->`: a pcap capture, a MoldUDP64 packet
-// stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per gap or error) out.
-import type { BackendName } from '../device/index.js';
-import { decodeFeed } from '../itch/input.js';
+// stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per gap or error) out. Both
+// backends run the same path: packets into the device's feed ingress, the device's records back out.
+import { openDevice, type BackendName } from '../device/index.js';
+import { configureFeed, DeviceFeed, readFeedCounters, type PrintableFeedRecord } from '../itch/device-feed.js';
+import { feedPackets } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
-import { FeedDecoder, feedRecordJson } from '../itch/ref-decoder.js';
-import { BackendUnavailableError } from './check.js';
+import { feedRecordJson } from '../itch/ref-decoder.js';
 
 export interface DecodeItchOptions {
   backend: BackendName;
@@ -23,34 +24,60 @@ export interface ListenItchOptions {
   write: (text: string) => void;
 }
 
+function openFeedDevice(backend: BackendName, symbols: string[] | undefined, onRecord: (r: PrintableFeedRecord) => void): DeviceFeed {
+  const device = openDevice({ backend });
+  try {
+    configureFeed(device, symbols);
+  } catch (err) {
+    void device.close();
+    throw err;
+  }
+  return new DeviceFeed(device, onRecord);
+}
+
 /** Live mode: prints records as they arrive until the end of the session (or SIGINT/SIGTERM). */
 export async function listenItch(o: ListenItchOptions): Promise<void> {
-  if (o.backend === 'sim') {
-    throw new BackendUnavailableError('decode itch: the feed core is not in the RTL yet, so there is no sim backend for it; use --backend ref (the golden model)');
+  const feed = openFeedDevice(o.backend, o.symbols, (r) => o.write(feedRecordJson(r) + '\n'));
+  const live = new LiveFeed({ group: o.group, port: o.port, interface: o.interface, retransmit: o.retransmit, sink: feed });
+  try {
+    await live.start();
+  } catch (err) {
+    await feed.finish();
+    throw err;
   }
-  const feed = new LiveFeed({
-    group: o.group, port: o.port, interface: o.interface, retransmit: o.retransmit,
-    symbols: o.symbols ? new Set(o.symbols) : undefined, onRecord: (r) => o.write(feedRecordJson(r) + '\n'),
-  });
-  await feed.start();
   process.stderr.write(`tickgate decode itch: listening on ${o.group}:${o.port} (interface ${o.interface})${o.retransmit ? `, recovery from ${o.retransmit.host}:${o.retransmit.port}` : ''}\n`);
   const stopped = new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
-  await Promise.race([feed.ended, stopped]);
-  feed.close();
-  process.stderr.write(`tickgate decode itch: ${JSON.stringify({ ...feed.decoder.counters, recovery: feed.recovery?.counters })}\n`);
+  await Promise.race([live.ended, stopped]);
+  live.close();
+  await feed.device.flush();
+  const counters = readFeedCounters(feed.device);
+  await feed.finish();
+  process.stderr.write(`tickgate decode itch: ${JSON.stringify({ ...counters, recovery: live.recovery?.counters })}\n`);
 }
 
 export async function decodeItch(o: DecodeItchOptions): Promise<void> {
-  if (o.backend === 'sim') {
-    throw new BackendUnavailableError('decode itch: the feed core is not in the RTL yet, so there is no sim backend for it; use --backend ref (the golden model)');
-  }
   const chunks: Buffer[] = [];
   for await (const c of o.input) chunks.push(Buffer.from(c));
   const input = Buffer.concat(chunks);
   if (input.length === 0) return;
-  const decoder = new FeedDecoder(o.symbols ? new Set(o.symbols) : undefined);
-  const records = decodeFeed(input, decoder);
-  for (let i = 0; i < records.length; i += 4096) {
-    await o.write(records.slice(i, i + 4096).map(feedRecordJson).join('\n') + '\n');
+  const packets = feedPackets(input);        // detects the format before the device is opened
+  let lines: string[] = [];
+  let writing = Promise.resolve();
+  const flush = () => {
+    if (!lines.length) return;
+    const text = lines.join('\n') + '\n';
+    lines = [];
+    writing = writing.then(() => o.write(text));
+  };
+  const feed = openFeedDevice(o.backend, o.symbols, (r) => {
+    lines.push(feedRecordJson(r));
+    if (lines.length >= 4096) flush();
+  });
+  try {
+    for (const p of packets) await feed.send(p);
+  } finally {
+    await feed.finish();
   }
+  flush();
+  await writing;
 }

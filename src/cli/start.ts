@@ -3,12 +3,13 @@
 // multicast, with a retransmission server; a trading session (our initiator) logs on, sends orders through
 // the device's order path, reads every execution report through the device's FIX parser, prints each as
 // NDJSON, logs out and reports round-trip figures and the device counters. The market data is received
-// with gap recovery and decoded by the feed's golden model (the feed core is not in the RTL yet).
+// with gap recovery and decoded by the device's feed core.
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackendName } from '../device/index.js';
+import { openDevice, type BackendName } from '../device/index.js';
+import { configureFeed, DeviceFeed, readFeedCounters } from '../itch/device-feed.js';
 import { generateItchSession } from '../itch/generator.js';
 import { LiveFeed } from '../itch/live.js';
 import { MoldPublisher } from '../itch/publisher.js';
@@ -30,7 +31,7 @@ const FEED_GROUP = '239.255.77.1';
 
 /** The exchange's ITCH feed and our receiver for it. Market data is an extra of the main job: if this
  *  machine has no multicast on loopback, it says so and the order flow goes on. */
-async function startMarketData(messages: number): Promise<{ finish: () => Promise<void>; close: () => void }> {
+async function startMarketData(messages: number, backend: BackendName): Promise<{ finish: () => Promise<void>; close: () => void }> {
   const say = (text: string) => process.stderr.write(`tickgate start: market data: ${text}\n`);
   const port = await new Promise<number>((resolve) => {
     const s = dgram.createSocket('udp4');
@@ -40,17 +41,18 @@ async function startMarketData(messages: number): Promise<{ finish: () => Promis
   const types = new Map<string, number>();
   let others = 0;
   let feed: LiveFeed | undefined;
+  const device = openDevice({ backend });
+  configureFeed(device);
+  const decoded = new DeviceFeed(device, (r) => { if (r.kind === 'itch') types.set(r.msgType, (types.get(r.msgType) ?? 0) + 1); else others++; });
   try {
     await publisher.start();
-    feed = new LiveFeed({
-      group: FEED_GROUP, port, retransmit: { host: '127.0.0.1', port: publisher.retransmitPort },
-      onRecord: (r) => { if (r.kind === 'itch') types.set(r.msgType, (types.get(r.msgType) ?? 0) + 1); else others++; },
-    });
+    feed = new LiveFeed({ group: FEED_GROUP, port, retransmit: { host: '127.0.0.1', port: publisher.retransmitPort }, sink: decoded });
     await feed.start();
   } catch (err) {
     say(`not available here (${(err as Error).message}); orders go on without it`);
     feed?.close();
     publisher.close();
+    await decoded.finish();
     return { finish: async () => undefined, close: () => undefined };
   }
   const live = feed;
@@ -67,12 +69,15 @@ async function startMarketData(messages: number): Promise<{ finish: () => Promis
     finish: async () => {
       await publishing;
       const done = await Promise.race([live.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+      await device.flush();
+      const counters = readFeedCounters(device);
+      await decoded.finish();
       const total = [...types.values()].reduce((a, b) => a + b, 0);
       say(`${total} of ${day.length} ITCH messages received in order${done ? '' : ' (the session did not complete within 5 s)'}, `
         + `${live.recovery?.counters.requests ?? 0} retransmission requests, ${others} gap or error records; by type ${JSON.stringify(Object.fromEntries([...types].sort()))}; `
-        + 'decoded by the golden model (the feed core is not in the RTL yet)');
+        + `decoded by the device's feed core (${backend}): ${counters.packets} packets, ${counters.messages} messages, ${counters.duplicates} duplicates dropped`);
     },
-    close: () => { live.close(); publisher.close(); },
+    close: () => { live.close(); publisher.close(); void decoded.finish(); },
   };
 }
 
@@ -122,7 +127,7 @@ export async function runStart(o: StartOptions): Promise<void> {
     process.stderr.write(`tickgate start: client device (${o.backend}) FIX receiver counters ${JSON.stringify(client.inboundCounters())}\n`);
     session.logout('all orders filled');
   });
-  const feed = await startMarketData(o.itchMessages);
+  const feed = await startMarketData(o.itchMessages, o.backend);
   try {
     await client.start();
     await client.done;

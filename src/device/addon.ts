@@ -14,7 +14,9 @@ export interface SimDeviceOptions {
   /** Cycles the clock thread runs per batch. */
   batchCycles?: number;
   /** With a callback the device clocks itself on a native thread; without, it advances only in step(). */
-  onEvents?: (records: Buffer, egressCycles: Buffer, ingressQueued: number) => void;
+  /** idle: everything of the first `sendSerial` sends is processed and its records are in this or an
+   *  earlier batch. */
+  onEvents?: (records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number) => void;
 }
 
 export interface StepResult {
@@ -28,6 +30,8 @@ export interface NativeSimDevice {
   readReg(addr: number): number;
   writeReg(addr: number, value: number): void;
   sendFix(bytes: Uint8Array, last?: boolean): void;
+  /** One UDP payload (a MoldUDP64 packet) for the feed ingress; tlast on its last byte. */
+  sendFeed(packet: Uint8Array): void;
   step(cycles: number): StepResult;
   setEgressReady(probability: number, seed?: number): void;
   /** Threaded mode: false stops the device's clock until true again (host back-pressure). */

@@ -19,6 +19,11 @@ export interface Device {
   readReg64(addrLo: number): bigint;
   /** Queues bytes for the FIX ingress; resolves when the device has room for more. */
   send(bytes: Uint8Array, options?: SendOptions): Promise<void>;
+  /** Queues one UDP payload (a MoldUDP64 packet) for the feed ingress; resolves when the device has room
+   *  for more. */
+  sendFeed(packet: Uint8Array): Promise<void>;
+  /** Resolves once everything sent so far is processed and its records are in the event queue. */
+  flush(): Promise<void>;
   /** Events in device order. One reader at a time. */
   events(): AsyncIterableIterator<DeviceEvent>;
   close(): Promise<void>;

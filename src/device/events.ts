@@ -29,7 +29,17 @@ export interface StreamEndEvent {
   timestamp: bigint;
 }
 
-export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent;
+/** A record of the feed path (kinds feed_session, itch_message, itch_more, feed_gap, feed_error), as sent;
+ *  src/itch/feed-records.ts reads it. */
+export interface FeedRecordEvent {
+  kind: 'feed_record';
+  seq: number;
+  record: Buffer;
+}
+
+export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FeedRecordEvent;
+
+const FEED_KINDS: ReadonlySet<number> = new Set([KIND.feed_session, KIND.itch_message, KIND.itch_more, KIND.feed_gap, KIND.feed_error]);
 
 /** Raised when the device sends something the host does not understand: a layout mismatch or a fault. */
 export class DeviceProtocolError extends Error {
@@ -103,6 +113,8 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
     } else if (kind === KIND.stream_end) {
       const r = readStreamEnd(view, at);
       out.push({ kind: 'stream_end', seq: r.seq, bytes: toSafeNumber(r.offset, 'stream length'), timestamp: r.timestamp });
+    } else if (FEED_KINDS.has(kind)) {
+      out.push({ kind: 'feed_record', seq, record: Buffer.from(buf.buffer, buf.byteOffset + at, RECORD_BYTES) });
     } else {
       throw new DeviceProtocolError(`record ${seq} has unknown kind ${kind}`);
     }

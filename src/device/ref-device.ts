@@ -3,12 +3,16 @@
 // field entry per record where the RTL packs up to two, so its EVENTS_OUT and record sequence numbers
 // count differently; everything else matches the RTL exactly.
 import { FixParserModel, type ParsedItem } from '../fix/ref-parser.js';
+import { encodeFeedRecord } from '../itch/feed-records.js';
+import { FeedDecoder, SESSION_SLOTS, type FeedRecord, type SymbolFilter } from '../itch/ref-decoder.js';
 import { hexAddr, RegisterError, type Device, type SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
 import type { DeviceEvent } from './events.js';
-import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
+import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
 
 const U32 = 0xffffffff;
+/** FEED_SUB_SLOTS of the RTL core. */
+export const FEED_SUB_SLOTS = 32;
 
 export class RefDevice implements Device {
   readonly backend = 'ref' as const;
@@ -21,6 +25,12 @@ export class RefDevice implements Device {
   private hiLatch = 0;
   private seq = 0;
   private counters = RefDevice.zeroCounters();
+  private feed = new FeedDecoder();
+  private feedHeld: Buffer[] = [];
+  private feedBytes = 0n;
+  private subSymbolLo = 0;
+  private subSymbolHi = 0;
+  private subscriptions: Array<Buffer | undefined> = [];
 
   private static zeroCounters() {
     return {
@@ -36,14 +46,29 @@ export class RefDevice implements Device {
     this.control = REG_RESET.CONTROL;
     this.maxMsgLen = REG_RESET.FIX_MAX_MSG_LEN;
     this.parser = new FixParserModel(this.maxMsgLen);
+    this.feed = new FeedDecoder(this.filter);
     this.held = [];
     this.hiLatch = 0;
     this.seq = 0;
+    this.subSymbolLo = REG_RESET.FEED_SUB_SYMBOL_LO;
+    this.subSymbolHi = REG_RESET.FEED_SUB_SYMBOL_HI;
+    this.subscriptions = new Array(FEED_SUB_SLOTS).fill(undefined);
+    this.feedHeld = [];
     this.clearCounters();
   }
 
+  /** The symbol filter as the registers set it: CONTROL.FEED_FILTER_ENABLE and the subscription slots. */
+  private readonly filter: SymbolFilter = {
+    enabled: () => ((this.control >>> REG_BIT.CONTROL_FEED_FILTER_ENABLE) & 1) === 1,
+    subscribed: (stock) => this.subscriptions.some((s) => s?.equals(stock)),
+  };
+
   private clearCounters(): void {
     this.counters = RefDevice.zeroCounters();
+    this.feedBytes = 0n;
+    // the feed path's counters live in its decoder; its tables (sessions, locates) survive a counter clear
+    const fresh = new FeedDecoder().counters;
+    Object.assign(this.feed.counters, { ...fresh, errors: { ...fresh.errors } });
   }
 
   private checkAddress(addr: number): void {
@@ -57,6 +82,7 @@ export class RefDevice implements Device {
   readReg(addr: number): number {
     this.checkAddress(addr);
     const c = this.counters;
+    const f = this.feed.counters;
     switch (addr) {
       case REG.ID: return DEVICE_ID;
       case REG.VERSION: return DEVICE_VERSION;
@@ -79,6 +105,27 @@ export class RefDevice implements Device {
       case REG.FIX_FIELDS: return c.fields >>> 0;
       case REG.EVENTS_OUT: return c.eventsOut >>> 0;
       case REG.EVENT_STALL_CYCLES: return 0;
+      case REG.FEED_SUB_SYMBOL_LO: return this.subSymbolLo;
+      case REG.FEED_SUB_SYMBOL_HI: return this.subSymbolHi;
+      case REG.FEED_SUB_SLOTS: return FEED_SUB_SLOTS;
+      case REG.FEED_SESSION_SLOTS: return SESSION_SLOTS;
+      case REG.FEED_STATUS: return 0;
+      case REG.FEED_PACKETS: return f.packets >>> 0;
+      case REG.FEED_BYTES_LO: this.hiLatch = Number((this.feedBytes >> 32n) & 0xffffffffn); return Number(this.feedBytes & 0xffffffffn);
+      case REG.FEED_BYTES_HI: return this.hiLatch;
+      case REG.FEED_MESSAGES: return f.messages >>> 0;
+      case REG.FEED_HEARTBEATS: return f.heartbeats >>> 0;
+      case REG.FEED_END_OF_SESSION: return f.endOfSession >>> 0;
+      case REG.FEED_DUPLICATES: return f.duplicates >>> 0;
+      case REG.FEED_GAPS: return f.gaps >>> 0;
+      case REG.FEED_FILTERED: return f.filtered >>> 0;
+      case REG.FEED_MISSING_LO: this.hiLatch = Math.floor(f.missing / 2 ** 32) >>> 0; return f.missing >>> 0;
+      case REG.FEED_MISSING_HI: return this.hiLatch;
+      case REG.FEED_SHORT_PACKETS: return f.errors.short_packet >>> 0;
+      case REG.FEED_TRUNCATED: return f.errors.truncated_packet >>> 0;
+      case REG.FEED_TRAILING: return f.errors.trailing_bytes >>> 0;
+      case REG.FEED_UNKNOWN_TYPES: return f.errors.unknown_message_type >>> 0;
+      case REG.FEED_BAD_LENGTHS: return f.errors.bad_length >>> 0;
       default: throw new RegisterError(`read from register ${hexAddr(addr)} failed: no readable register there`, addr);
     }
   }
@@ -88,9 +135,20 @@ export class RefDevice implements Device {
     if (!Number.isInteger(value) || value < 0 || value > U32) throw new RangeError('register value must be an integer from 0 to 2^32-1');
     switch (addr) {
       case REG.SCRATCH: this.scratch = value; return;
-      case REG.CONTROL: this.control = value; this.process(); return;
+      case REG.CONTROL: this.control = value; this.process(); this.processFeed(); return;
       case REG.FIX_MAX_MSG_LEN: this.maxMsgLen = value; this.parser.maxMsgLen = value; return;
       case REG.COUNTER_CLEAR: if (value & 1) this.clearCounters(); return;
+      case REG.FEED_SUB_SYMBOL_LO: this.subSymbolLo = value; return;
+      case REG.FEED_SUB_SYMBOL_HI: this.subSymbolHi = value; return;
+      case REG.FEED_SUB_WRITE: {
+        const slot = value & 0xff;
+        if (slot >= FEED_SUB_SLOTS) return;
+        const symbol = Buffer.alloc(8);
+        symbol.writeUInt32LE(this.subSymbolLo, 0);
+        symbol.writeUInt32LE(this.subSymbolHi, 4);
+        this.subscriptions[slot] = (value >>> REG_BIT.FEED_SUB_WRITE_VALID) & 1 ? symbol : undefined;
+        return;
+      }
       default: throw new RegisterError(`write to register ${hexAddr(addr)} failed: no writable register there`, addr);
     }
   }
@@ -117,6 +175,34 @@ export class RefDevice implements Device {
     }
     this.held = [];
     this.queue.push(events);
+  }
+
+  async flush(): Promise<void> {}
+
+  async sendFeed(packet: Uint8Array): Promise<void> {
+    this.feedHeld.push(Buffer.from(packet));
+    this.processFeed();
+  }
+
+  private processFeed(): void {
+    if (!((this.control >>> REG_BIT.CONTROL_FEED_RX_ENABLE) & 1)) return;
+    const records: FeedRecord[] = [];
+    for (const p of this.feedHeld) {
+      this.feedBytes += BigInt(p.length);
+      this.feed.packet(p, records);
+    }
+    this.feedHeld = [];
+    const events: DeviceEvent[] = [];
+    for (const r of records) {
+      for (const record of encodeFeedRecord(r)) {
+        const seq = this.seq;
+        this.seq = (this.seq + 1) >>> 0;
+        this.counters.eventsOut++;
+        record.writeUInt32LE(seq, RECORD_AT_COMMON.seq);
+        events.push({ kind: 'feed_record', seq, record });
+      }
+    }
+    if (events.length) this.queue.push(events);
   }
 
   private toEvent(item: ParsedItem): DeviceEvent {

@@ -46,13 +46,16 @@ export class SimDevice extends SimDeviceBase implements Device {
   protected readonly native: NativeSimDevice;
   private readonly queue = new EventQueue<DeviceEvent>();
   private ingressQueued = 0;
-  private drained: (() => void) | undefined;
+  private readonly drained: Array<() => void> = [];
+  private sends = 0;
+  private idleSerial = 0;
+  private idleWaiters: Array<{ serial: number; resolve: () => void }> = [];
   private closed = false;
 
   constructor(options: SimDeviceOptions = {}) {
     super();
     const { SimDevice: Native } = loadAddon();
-    this.native = new Native({ ...options, onEvents: (records, _cycles, queued) => this.onBatch(records, queued) });
+    this.native = new Native({ ...options, onEvents: (records, _cycles, queued, idle, serial) => this.onBatch(records, queued, idle, serial) });
     // A reader that falls behind holds the device (records wait in it, then ingress stalls): nothing is
     // dropped and the host's memory stays bounded.
     this.queue.setWatermarks(EVENTS_HIGH_WATER, EVENTS_LOW_WATER,
@@ -63,25 +66,45 @@ export class SimDevice extends SimDeviceBase implements Device {
   /** Events decoded and waiting for the reader. */
   get eventsWaiting(): number { return this.queue.size; }
 
-  private onBatch(records: Buffer, queued: number): void {
+  private onBatch(records: Buffer, queued: number, idle: boolean, serial: number): void {
     this.ingressQueued = queued;
     try {
       if (records.length) this.queue.push(decodeRecords(records));
     } catch (err) {
       this.queue.finish(err);
     }
-    if (this.drained && queued <= LOW_WATER_BYTES) {
-      const d = this.drained;
-      this.drained = undefined;
-      d();
+    if (idle) {
+      this.idleSerial = serial;
+      this.idleWaiters = this.idleWaiters.filter((w) => (serial >= w.serial ? (w.resolve(), false) : true));
+    }
+    if (this.drained.length && queued <= LOW_WATER_BYTES) {
+      for (const d of this.drained.splice(0)) d();
     }
   }
 
   async send(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+    if (bytes.length === 0 && !options.end) return;
     this.native.sendFix(bytes, options.end ?? false);
+    this.sends++;
+    await this.paced();
+  }
+
+  async sendFeed(packet: Uint8Array): Promise<void> {
+    this.native.sendFeed(packet);
+    this.sends++;
+    await this.paced();
+  }
+
+  flush(): Promise<void> {
+    if (this.closed || this.idleSerial >= this.sends) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ serial: this.sends, resolve }));
+  }
+
+  /** Resolves at once, or when the ingress queues (both streams) are back under the low-water mark. */
+  private async paced(): Promise<void> {
     this.ingressQueued = this.native.ingressQueued();
     if (this.ingressQueued > HIGH_WATER_BYTES) {
-      await new Promise<void>((resolve) => { this.drained = resolve; });
+      await new Promise<void>((resolve) => { this.drained.push(resolve); });
     }
   }
 
@@ -92,7 +115,8 @@ export class SimDevice extends SimDeviceBase implements Device {
     this.closed = true;
     this.native.close();
     this.queue.finish();
-    this.drained?.();
+    for (const d of this.drained.splice(0)) d();
+    for (const w of this.idleWaiters.splice(0)) w.resolve();
   }
 }
 
@@ -113,6 +137,7 @@ export class SteppedSimDevice extends SimDeviceBase {
   }
 
   sendNow(bytes: Uint8Array, options: SendOptions = {}): void { this.native.sendFix(bytes, options.end ?? false); }
+  sendFeedNow(packet: Uint8Array): void { this.native.sendFeed(packet); }
   ingressQueued(): number { return this.native.ingressQueued(); }
   setEgressReady(probability: number, seed = 1): void { this.native.setEgressReady(probability, seed); }
 

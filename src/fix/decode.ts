@@ -26,6 +26,7 @@ export async function decodeFixStream(
     for await (const ev of device.events()) {
       if (ev.kind === 'stream_end') break;
       if (ev.kind === 'fix_field') { assembler.field(ev); continue; }
+      if (ev.kind !== 'fix_frame') continue;
       lines.push(fixMessageJson(assembler.frame(ev)));
       if (lines.length >= 1024) await flush();
     }

@@ -2,7 +2,7 @@
 // VLAN tags, IPv4, UDP; each UDP payload one MoldUDP64 packet), a raw stream of MoldUDP64 packets back to
 // back, or a NASDAQ BinaryFILE (each message after a 2-byte big-endian length).
 import { itchLength } from './messages.js';
-import type { FeedDecoder, FeedRecord } from './ref-decoder.js';
+import { binaryFilePackets, type FeedDecoder, type FeedRecord } from './ref-decoder.js';
 
 export type FeedFormat = 'pcap' | 'moldudp64' | 'binaryfile';
 
@@ -90,30 +90,18 @@ export function* moldPackets(b: Buffer): Generator<Buffer> {
   }
 }
 
-/** Every record of an input, in order. */
+/** The MoldUDP64 packets of an input, in order (a BinaryFILE's messages one per packet). */
+export function feedPackets(input: Buffer): Iterable<Buffer> {
+  switch (detectFormat(input)) {
+    case 'pcap': return pcapPayloads(input);
+    case 'moldudp64': return moldPackets(input);
+    case 'binaryfile': return binaryFilePackets(input);
+  }
+}
+
+/** Every record of an input, in order, from the golden model. */
 export function decodeFeed(input: Buffer, decoder: FeedDecoder): FeedRecord[] {
   const out: FeedRecord[] = [];
-  switch (detectFormat(input)) {
-    case 'pcap':
-      for (const p of pcapPayloads(input)) decoder.packet(p, out);
-      break;
-    case 'moldudp64':
-      for (const p of moldPackets(input)) decoder.packet(p, out);
-      break;
-    case 'binaryfile': {
-      let at = 0;
-      let seq = 1;
-      while (at < input.length) {
-        if (at + 2 > input.length || at + 2 + input.readUInt16BE(at) > input.length) {
-          decoder.truncatedFile(seq, `the file ends inside message ${seq}`, out);
-          break;
-        }
-        const len = input.readUInt16BE(at);
-        decoder.fileMessage(input.subarray(at + 2, at + 2 + len), seq++, out);
-        at += 2 + len;
-      }
-      break;
-    }
-  }
+  for (const p of feedPackets(input)) decoder.packet(p, out);
   return out;
 }

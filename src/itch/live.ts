@@ -1,10 +1,11 @@
-// Live feed: a multicast group read as it arrives, gaps recovered from the retransmission server, records
-// out in sequence order. Recovered messages go to the decoder as one-message packets in order, so the
-// decoder sees a gap-free stream (it still reports a gap if recovery gave up).
+// Live feed: a multicast group read as it arrives, gaps recovered from the retransmission server, packets
+// on to a sink (the device, or the golden model) in sequence order. Recovered messages go on as
+// one-message packets in order, so the sink sees a gap-free stream (it still reports a gap if recovery
+// gave up).
 import dgram from 'node:dgram';
 import { moldHeader } from './generator.js';
 import { MoldRecovery } from './recovery.js';
-import { FeedDecoder, type FeedRecord } from './ref-decoder.js';
+import type { FeedSink } from './device-feed.js';
 
 export interface LiveFeedOptions {
   group: string;
@@ -12,13 +13,11 @@ export interface LiveFeedOptions {
   interface?: string;
   /** host:port of the retransmission server; without it, gaps are reported, not recovered. */
   retransmit?: { host: string; port: number };
-  symbols?: ReadonlySet<string>;
-  onRecord: (r: FeedRecord) => void;
+  sink: FeedSink;
   retryMs?: number;
 }
 
 export class LiveFeed {
-  readonly decoder: FeedDecoder;
   readonly recovery: MoldRecovery | undefined;
   private readonly socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
   private endedResolve!: () => void;
@@ -26,17 +25,13 @@ export class LiveFeed {
   readonly ended = new Promise<void>((resolve) => { this.endedResolve = resolve; });
 
   constructor(private readonly o: LiveFeedOptions) {
-    this.decoder = new FeedDecoder(o.symbols);
-    const out: FeedRecord[] = [];
-    const emit = () => { for (const r of out.splice(0)) o.onRecord(r); };
     if (o.retransmit) {
       const { host, port } = o.retransmit;
       this.recovery = new MoldRecovery({
         request: (p) => this.socket.send(p, port, host),
         deliver: (session, seq, m) => {
           const len = Buffer.from([m.length >> 8, m.length & 0xff]);
-          this.decoder.packet(Buffer.concat([moldHeader(session, seq, 1), len, m]), out);
-          emit();
+          o.sink.packet(Buffer.concat([moldHeader(session, seq, 1), len, m]));
         },
         retryMs: o.retryMs,
         startAt: 1,
@@ -47,8 +42,7 @@ export class LiveFeed {
         this.recovery.packet(p);
         if (this.recovery.complete) this.endedResolve();
       } else {
-        this.decoder.packet(p, out);
-        emit();
+        o.sink.packet(p);
         if (p.length >= 20 && p.readUInt16BE(18) === 0xffff) this.endedResolve();
       }
     });

@@ -4,6 +4,9 @@
 // MoldUDP64. A packet is Session (10, alpha), Sequence Number (8, of its first message), Message Count (2),
 // then each message as Message Length (2) and the message. Count 0 is a heartbeat and 0xFFFF the end of the
 // session; both carry the next sequence number. Per session, the first packet sets the expected number.
+// Sessions are told apart by their 10 bytes as received; the device tracks SESSION_SLOTS of them at once: a
+// session not in the table takes the slot after the last one taken (round robin, replacing what was there,
+// which then starts afresh if it comes back) and is announced by a session record.
 // A packet whose number is above the expected one gives a gap record {expected, received} first; messages
 // whose number is below the expected one are duplicates: dropped and counted. Then expected = max(expected,
 // sequence + count).
@@ -12,12 +15,18 @@
 // (short_packet); a length field or a message running past the end of the packet (truncated_packet: the
 // rest of the packet is dropped, its messages counted as lost); bytes left after the last message
 // (trailing_bytes); a message type ITCH 5.0 does not have (unknown_message_type); a message whose length
-// is not its type's (bad_length). A message with an error still uses its sequence number.
+// is not its type's (bad_length). A message with an error still uses its sequence number. Error records
+// carry numbers (FeedErrorInfo), and their text is made from those alone, so the device can send them.
 //
 // Symbol filter. Without one, every message passes. With one, a message passes when its Stock Locate is 0
-// or belongs to a listed symbol; the locate of a symbol is learned from Stock Directory (R) messages as
-// they pass through (an R message is itself filtered by its Stock field). Gap and error records always pass.
+// or belongs to a listed symbol; whether a locate belongs to a listed symbol is decided when its Stock
+// Directory (R) message passes (its 8 Stock bytes as received against the list), and an R message is itself
+// filtered by its Stock field. A locate no R message has named does not pass. Gap and error records always
+// pass.
 import { ITCH_TYPES } from './messages.js';
+
+/** MoldUDP64 sessions the device tracks at once (FEED_SESSION_SLOTS). */
+export const SESSION_SLOTS = 4;
 
 export type ItchErrorKind = 'short_packet' | 'truncated_packet' | 'trailing_bytes' | 'unknown_message_type' | 'bad_length';
 
@@ -29,10 +38,60 @@ export interface ItchMessageRecord {
   /** The fields of the message type, in specification order. */
   fields: Array<[string, number | string]>;
   stockLocate: number;
+  /** Session table slot (not printed). */
+  slot: number;
+  /** The message as received (not printed). */
+  raw: Buffer;
 }
-export interface GapRecord { kind: 'gap'; session: string; expected: number; received: number }
-export interface ItchErrorRecord { kind: 'error'; session: string | null; seq: number | null; error: ItchErrorKind; detail: string }
-export type FeedRecord = ItchMessageRecord | GapRecord | ItchErrorRecord;
+export interface GapRecord { kind: 'gap'; session: string; expected: number; received: number; slot: number }
+/** The numbers an error is described by; the text (`detail`) is made from them by feedErrorDetail. */
+export interface FeedErrorInfo {
+  /** the packet's Message Count (0 for short_packet) */
+  count: number;
+  /** truncated_packet: the message (from 1) that runs past the end */
+  index: number;
+  /** short_packet: bytes in the packet; trailing_bytes: bytes left over */
+  bytes: number;
+  /** unknown_message_type, bad_length: the message's length and type byte */
+  length: number;
+  typeByte: number;
+}
+export interface ItchErrorRecord {
+  kind: 'error'; session: string | null; seq: number | null; error: ItchErrorKind; detail: string;
+  /** not printed */
+  slot: number | null;
+  info: FeedErrorInfo;
+}
+/** A session took a slot of the session table: not printed, it tells the host which session a slot means. */
+export interface SessionRecord { kind: 'session'; slot: number; session: Buffer }
+export type FeedRecord = ItchMessageRecord | GapRecord | ItchErrorRecord | SessionRecord;
+
+/** How the symbol filter decides (the device's registers; a fixed list for the golden model). */
+export interface SymbolFilter {
+  enabled(): boolean;
+  /** stock: the 8 Stock bytes of an R message as received */
+  subscribed(stock: Buffer): boolean;
+}
+
+/** A filter passing the listed symbols (at most 8 characters; an R message's Stock is space padded). */
+export function symbolList(symbols: Iterable<string>): SymbolFilter {
+  const set = new Set([...symbols].map((s) => s.padEnd(8, ' ')));
+  return { enabled: () => true, subscribed: (stock) => set.has(stock.toString('latin1')) };
+}
+
+export function feedErrorDetail(error: ItchErrorKind, i: FeedErrorInfo): string {
+  switch (error) {
+    case 'short_packet': return `${i.bytes} bytes, the MoldUDP64 header alone is ${HEADER_BYTES}`;
+    case 'truncated_packet': return `message ${i.index} of ${i.count} runs past the end of the packet`;
+    case 'trailing_bytes':
+      return i.count === 0 || i.count === END_OF_SESSION ? `${i.bytes} bytes after a packet with no messages` : `${i.bytes} bytes after message ${i.count}`;
+    case 'unknown_message_type': return i.length ? `type byte 0x${i.typeByte.toString(16).padStart(2, '0')}` : 'empty message';
+    case 'bad_length': {
+      const t = ITCH_TYPES.get(String.fromCharCode(i.typeByte))!;
+      return `${t.type} (${t.name}) is ${t.length} bytes, this one ${i.length}`;
+    }
+  }
+}
 
 export interface FeedCounters {
   packets: number;
@@ -64,47 +123,64 @@ export function decodeMessage(msg: Buffer): { msgType: string; fields: Array<[st
   return { msgType: t.type, fields, stockLocate: msg.readUInt16BE(1) };
 }
 
+const NO_INFO: FeedErrorInfo = { count: 0, index: 0, bytes: 0, length: 0, typeByte: 0 };
+
 export class FeedDecoder {
   readonly counters: FeedCounters = {
     packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, gaps: 0, missing: 0, filtered: 0,
     errors: { short_packet: 0, truncated_packet: 0, trailing_bytes: 0, unknown_message_type: 0, bad_length: 0 },
   };
-  private readonly expected = new Map<string, number>();
-  private readonly locates = new Map<number, string>();
+  private readonly sessions: Array<{ id: Buffer; expected: number } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
+  private nextSlot = 0;
+  /** Stock Locate → its R message named a subscribed symbol */
+  private readonly locates = new Map<number, boolean>();
+  private readonly filter: SymbolFilter | undefined;
 
   /** @param symbols only these symbols' messages pass (plus Stock Locate 0); undefined passes everything */
-  constructor(private readonly symbols?: ReadonlySet<string>) {}
+  constructor(symbols?: ReadonlySet<string> | SymbolFilter) {
+    this.filter = symbols === undefined ? undefined : 'enabled' in symbols ? symbols : symbolList(symbols);
+  }
 
   /** One MoldUDP64 packet (a UDP payload). */
   packet(p: Buffer, out: FeedRecord[] = []): FeedRecord[] {
     this.counters.packets++;
     if (p.length < HEADER_BYTES) {
-      return this.error(out, null, null, 'short_packet', `${p.length} bytes, the MoldUDP64 header alone is ${HEADER_BYTES}`);
+      return this.error(out, null, null, null, 'short_packet', { ...NO_INFO, bytes: p.length });
     }
+    const id = p.subarray(0, 10);
     const session = alpha(p, 0, 10);
     const seq = Number(p.readBigUInt64BE(10));
     const count = p.readUInt16BE(18);
-    const expected = this.expected.get(session) ?? seq;
+    let slot = this.sessions.findIndex((s) => s?.id.equals(id));
+    if (slot < 0) {
+      slot = this.nextSlot;
+      this.nextSlot = (this.nextSlot + 1) % SESSION_SLOTS;
+      this.sessions[slot] = { id: Buffer.from(id), expected: seq };
+      out.push({ kind: 'session', slot, session: Buffer.from(id) });
+    }
+    const entry = this.sessions[slot]!;
+    const expected = entry.expected;
     if (seq > expected) {
       this.counters.gaps++;
       this.counters.missing += seq - expected;
-      out.push({ kind: 'gap', session, expected, received: seq });
+      out.push({ kind: 'gap', session, expected, received: seq, slot });
     }
     if (count === 0 || count === END_OF_SESSION) {
       if (count === 0) this.counters.heartbeats++;
       else this.counters.endOfSession++;
-      this.expected.set(session, Math.max(expected, seq));
-      if (p.length > HEADER_BYTES) this.error(out, session, null, 'trailing_bytes', `${p.length - HEADER_BYTES} bytes after a packet with no messages`);
+      entry.expected = Math.max(expected, seq);
+      if (p.length > HEADER_BYTES) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - HEADER_BYTES });
       return out;
     }
+    entry.expected = Math.max(expected, seq + count);
     let at = HEADER_BYTES;
     for (let i = 0; i < count; i++) {
       const msgSeq = seq + i;
       if (at + 2 > p.length || at + 2 + p.readUInt16BE(at) > p.length) {
         // The lost messages are numbered only when they were not delivered before (a cut-off duplicate is not).
         const lost = Math.max(msgSeq, expected);
-        this.error(out, session, lost < seq + count ? lost : null, 'truncated_packet', `message ${i + 1} of ${count} runs past the end of the ${p.length}-byte packet`);
-        break;
+        this.error(out, session, slot, lost < seq + count ? lost : null, 'truncated_packet', { ...NO_INFO, count, index: i + 1 });
+        return out;
       }
       const len = p.readUInt16BE(at);
       const msg = p.subarray(at + 2, at + 2 + len);
@@ -113,60 +189,73 @@ export class FeedDecoder {
         this.counters.duplicates++;
         continue;
       }
-      this.message(msg, session, msgSeq, out);
+      this.message(msg, session, slot, msgSeq, count, out);
     }
-    if (at < p.length && out[out.length - 1]?.kind !== 'error') {
-      this.error(out, session, null, 'trailing_bytes', `${p.length - at} bytes after message ${count}`);
-    }
-    this.expected.set(session, Math.max(expected, seq + count));
+    if (at < p.length) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - at });
     return out;
   }
 
-  /** One message of a NASDAQ BinaryFILE (no session; numbered from 1 in file order). */
-  fileMessage(msg: Buffer, seq: number, out: FeedRecord[] = []): FeedRecord[] {
-    this.message(msg, null, seq, out);
-    return out;
-  }
-
-  /** Reports a BinaryFILE cut off inside a message. */
-  truncatedFile(seq: number, detail: string, out: FeedRecord[]): void {
-    this.error(out, null, seq, 'truncated_packet', detail);
-  }
-
-  private message(msg: Buffer, session: string | null, seq: number, out: FeedRecord[]): void {
+  private message(msg: Buffer, session: string, slot: number, seq: number, count: number, out: FeedRecord[]): void {
     const type = msg.length ? ITCH_TYPES.get(String.fromCharCode(msg[0]!)) : undefined;
+    const info = { ...NO_INFO, count, length: msg.length, typeByte: msg.length ? msg[0]! : 0 };
     if (!type) {
-      this.error(out, session, seq, 'unknown_message_type', msg.length ? `type byte 0x${msg[0]!.toString(16).padStart(2, '0')}` : 'empty message');
+      this.error(out, session, slot, seq, 'unknown_message_type', info);
       return;
     }
     if (msg.length !== type.length) {
-      this.error(out, session, seq, 'bad_length', `${type.type} (${type.name}) is ${type.length} bytes, this one ${msg.length}`);
+      this.error(out, session, slot, seq, 'bad_length', info);
       return;
     }
     const d = decodeMessage(msg);
-    if (d.msgType === 'R') this.locates.set(d.stockLocate, alpha(msg, 11, 8));
-    if (this.symbols && d.stockLocate !== 0) {
-      const symbol = this.locates.get(d.stockLocate);
-      if (symbol === undefined || !this.symbols.has(symbol)) {
+    if (d.msgType === 'R') this.locates.set(d.stockLocate, this.filter?.subscribed(msg.subarray(11, 19)) ?? false);
+    if (this.filter?.enabled() && d.stockLocate !== 0) {
+      if (!this.locates.get(d.stockLocate)) {
         this.counters.filtered++;
         return;
       }
     }
     this.counters.messages++;
-    out.push({ kind: 'itch', session, seq, ...d });
+    out.push({ kind: 'itch', session, seq, ...d, slot, raw: Buffer.from(msg) });
   }
 
-  private error(out: FeedRecord[], session: string | null, seq: number | null, error: ItchErrorKind, detail: string): FeedRecord[] {
+  private error(out: FeedRecord[], session: string | null, slot: number | null, seq: number | null, error: ItchErrorKind, info: FeedErrorInfo): FeedRecord[] {
     this.counters.errors[error]++;
-    out.push({ kind: 'error', session, seq, error, detail });
+    out.push({ kind: 'error', session, seq, error, detail: feedErrorDetail(error, info), slot, info });
     return out;
   }
 }
 
+/** The MoldUDP64 packets a NASDAQ BinaryFILE's messages travel in through the device: one message per
+ *  packet, numbered from 1 in file order, in a session of 10 spaces (printed as null). A file cut off
+ *  inside a message gives a packet whose message runs past its end. */
+export function* binaryFilePackets(input: Buffer): Generator<Buffer> {
+  let at = 0;
+  let seq = 1n;
+  while (at < input.length) {
+    const header = Buffer.alloc(HEADER_BYTES, 0x20);
+    header.writeBigUInt64BE(seq++, 10);
+    header.writeUInt16BE(1, 18);
+    const end = at + 2 + (at + 2 <= input.length ? input.readUInt16BE(at) : 0);
+    yield Buffer.concat([header, input.subarray(at, Math.min(end, input.length))]);
+    at = end;
+  }
+}
+
 /** One line of `tickgate decode itch` (DESIGN.md 3.3). */
-export function feedRecordJson(r: FeedRecord): string {
-  if (r.kind !== 'itch') return JSON.stringify(r);
-  const o: Record<string, unknown> = { kind: 'itch', session: r.session, seq: r.seq, msgType: r.msgType };
-  for (const [k, v] of r.fields) o[k] = v;
-  return JSON.stringify(o);
+export function feedRecordJson(r: Exclude<FeedRecord, SessionRecord>): string {
+  const session = r.session === '' ? null : r.session;   // BinaryFILE input: no MoldUDP64 session
+  switch (r.kind) {
+    case 'gap': return JSON.stringify({ kind: 'gap', session, expected: r.expected, received: r.received });
+    case 'error': return JSON.stringify({ kind: 'error', session, seq: r.seq, error: r.error, detail: r.detail });
+    case 'itch': {
+      const o: Record<string, unknown> = { kind: 'itch', session, seq: r.seq, msgType: r.msgType };
+      for (const [k, v] of r.fields) o[k] = v;
+      return JSON.stringify(o);
+    }
+  }
+}
+
+/** The NDJSON lines of these records (session records are the device's bookkeeping: not printed). */
+export function feedLines(records: readonly FeedRecord[]): string[] {
+  return records.flatMap((r) => (r.kind === 'session' ? [] : [feedRecordJson(r)]));
 }

@@ -5,6 +5,7 @@ export const MAX_MSG = 64;
 export type FramerEvent =
   | { kind: 'header'; session: Buffer; seq: bigint; count: number }
   | { kind: 'message'; session: Buffer; seq: bigint; length: number; data: Buffer }
+  /** trailing: short_packet, the packet's bytes; trailing_bytes, the bytes left over; otherwise 0 */
   | { kind: 'error'; error: 'short_packet' | 'truncated_packet' | 'trailing_bytes'; session: Buffer; seq: bigint; trailing: number };
 
 export function framePacket(p: Buffer): FramerEvent[] {
@@ -13,7 +14,7 @@ export function framePacket(p: Buffer): FramerEvent[] {
     // the session as far as it arrived (missing bytes are 0); no number yet
     const session = Buffer.alloc(10);
     p.copy(session, 0, 0, Math.min(10, p.length));
-    out.push({ kind: 'error', error: 'short_packet', session, seq: 0n, trailing: 0 });
+    out.push({ kind: 'error', error: 'short_packet', session, seq: 0n, trailing: p.length });
     return out;
   }
   const session = Buffer.from(p.subarray(0, 10));

@@ -19,7 +19,7 @@ always @(posedge clk) begin
     else lfsr_reg <= {lfsr_reg[LFSR_BITS-2:0], lfsr_reg[127] ^ lfsr_reg[125] ^ lfsr_reg[100] ^ lfsr_reg[98]};
 end
 
-wire        fix_tready;
+wire        fix_tready, feed_tready;
 wire [`TG_REC_BITS-1:0] event_tdata;
 wire        event_tvalid;
 wire        awready, wready, bvalid, arready, rvalid;
@@ -34,6 +34,11 @@ tickgate_core core_inst (
     .s_axis_fix_tvalid(lfsr_reg[67]),
     .s_axis_fix_tready(fix_tready),
     .s_axis_fix_tlast(lfsr_reg[68] & lfsr_reg[69] & lfsr_reg[70]),
+    .s_axis_feed_tdata(lfsr_reg[127:64]),
+    .s_axis_feed_tkeep(8'hFF >> lfsr_reg[2:0]),
+    .s_axis_feed_tvalid(lfsr_reg[93]),
+    .s_axis_feed_tready(feed_tready),
+    .s_axis_feed_tlast(lfsr_reg[94] & lfsr_reg[95] & lfsr_reg[3]),
     .m_axis_event_tdata(event_tdata),
     .m_axis_event_tvalid(event_tvalid),
     .m_axis_event_tready(lfsr_reg[71]),
@@ -58,7 +63,7 @@ tickgate_core core_inst (
 
 reg out_reg;
 always @(posedge clk) begin
-    out_reg <= ^{fix_tready, event_tdata, event_tvalid, awready, wready, bvalid, arready, rvalid, bresp, rresp, rdata};
+    out_reg <= ^{fix_tready, feed_tready, event_tdata, event_tvalid, awready, wready, bvalid, arready, rvalid, bresp, rresp, rdata};
 end
 assign out = out_reg;
 

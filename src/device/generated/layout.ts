@@ -50,12 +50,64 @@ export const REG = {
   EVENTS_OUT: 0x064,
   /** ro: cycles a record waited for egress tready */
   EVENT_STALL_CYCLES: 0x068,
+  /** rw: symbol bytes 0..3 for FEED_SUB_WRITE */
+  FEED_SUB_SYMBOL_LO: 0x100,
+  /** rw: symbol bytes 4..7 for FEED_SUB_WRITE */
+  FEED_SUB_SYMBOL_HI: 0x104,
+  /** wo: writes subscription slot `SLOT` with FEED_SUB_SYMBOL (VALID 1) or frees it (VALID 0) */
+  FEED_SUB_WRITE: 0x108,
+  /** ro: subscription slots (the SLOT field of FEED_SUB_WRITE is bits 7:0) */
+  FEED_SUB_SLOTS: 0x10C,
+  /** ro: MoldUDP64 sessions tracked at once (the oldest is replaced) */
+  FEED_SESSION_SLOTS: 0x110,
+  /** ro: feed path status */
+  FEED_STATUS: 0x114,
+  /** ro: MoldUDP64 packets (UDP payloads) taken */
+  FEED_PACKETS: 0x140,
+  /** ro: bytes taken on the feed ingress; reading LO latches HI (bits 31:0) */
+  FEED_BYTES_LO: 0x148,
+  /** ro: bytes taken on the feed ingress; reading LO latches HI (bits 63:32) */
+  FEED_BYTES_HI: 0x14C,
+  /** ro: ITCH messages delivered as records */
+  FEED_MESSAGES: 0x150,
+  /** ro: heartbeat packets (Message Count 0) */
+  FEED_HEARTBEATS: 0x154,
+  /** ro: end-of-session packets (Message Count 0xFFFF) */
+  FEED_END_OF_SESSION: 0x158,
+  /** ro: messages dropped as already delivered */
+  FEED_DUPLICATES: 0x15C,
+  /** ro: sequence gaps reported */
+  FEED_GAPS: 0x160,
+  /** ro: messages dropped by the symbol filter */
+  FEED_FILTERED: 0x164,
+  /** ro: message numbers skipped by the gaps; reading LO latches HI (bits 31:0) */
+  FEED_MISSING_LO: 0x168,
+  /** ro: message numbers skipped by the gaps; reading LO latches HI (bits 63:32) */
+  FEED_MISSING_HI: 0x16C,
+  /** ro: short_packet errors */
+  FEED_SHORT_PACKETS: 0x170,
+  /** ro: truncated_packet errors */
+  FEED_TRUNCATED: 0x174,
+  /** ro: trailing_bytes errors */
+  FEED_TRAILING: 0x178,
+  /** ro: unknown_message_type errors */
+  FEED_UNKNOWN_TYPES: 0x17C,
+  /** ro: bad_length errors */
+  FEED_BAD_LENGTHS: 0x180,
 } as const;
 
 /** Bit positions inside registers. */
 export const REG_BIT = {
   /** accept bytes on the FIX ingress stream */
   CONTROL_FIX_RX_ENABLE: 0,
+  /** accept packets on the feed ingress stream */
+  CONTROL_FEED_RX_ENABLE: 1,
+  /** pass only subscribed symbols' messages (and Stock Locate 0) */
+  CONTROL_FEED_FILTER_ENABLE: 2,
+  /** 1 subscribes the symbol, 0 frees the slot */
+  FEED_SUB_WRITE_VALID: 31,
+  /** the locate table is being cleared after reset; feed ingress waits */
+  FEED_STATUS_CLEARING: 0,
 } as const;
 
 /** Register values after reset. */
@@ -63,6 +115,8 @@ export const REG_RESET = {
   SCRATCH: 0,
   CONTROL: 0,
   FIX_MAX_MSG_LEN: 4096,
+  FEED_SUB_SYMBOL_LO: 0,
+  FEED_SUB_SYMBOL_HI: 0,
 } as const;
 
 export const RECORD_BYTES = 64;
@@ -71,6 +125,11 @@ export const KIND = {
   fix_frame: 1,
   stream_end: 2,
   fix_fields: 3,
+  feed_session: 4,
+  itch_message: 5,
+  itch_more: 6,
+  feed_gap: 7,
+  feed_error: 8,
 } as const;
 export type KindName = keyof typeof KIND;
 
@@ -88,6 +147,11 @@ export const KIND_NAME: Record<number, KindName | undefined> = {
   1: 'fix_frame',
   2: 'stream_end',
   3: 'fix_fields',
+  4: 'feed_session',
+  5: 'itch_message',
+  6: 'itch_more',
+  7: 'feed_gap',
+  8: 'feed_error',
 };
 export const ERROR_NAME: Record<number, ErrorName | undefined> = {
   0: 'none',
@@ -117,6 +181,26 @@ export const FRAME_FLAG = {
   POSS_RESEND: 2,
   BODY_LENGTH: 3,
   CHECKSUM: 4,
+} as const;
+
+export const FEED_ERROR = {
+  short_packet: 1,
+  truncated_packet: 2,
+  trailing_bytes: 3,
+  unknown_message_type: 4,
+  bad_length: 5,
+} as const;
+export type FeedErrorName = keyof typeof FEED_ERROR;
+export const FEED_ERROR_NAME: Record<number, FeedErrorName | undefined> = {
+  1: 'short_packet',
+  2: 'truncated_packet',
+  3: 'trailing_bytes',
+  4: 'unknown_message_type',
+  5: 'bad_length',
+};
+export const FEED_ERROR_FLAG = {
+  SEQ: 0,
+  SESSION: 1,
 } as const;
 
 /** The fields every record starts with. */
@@ -296,4 +380,201 @@ export function writeFixFields(view: DataView, at: number, rec: FixFieldsRecord)
     view.setUint8(at + 16 + 24 * k + 13, entry.scale);
     view.setBigInt64(at + 16 + 24 * k + 16, entry.value, true);
   });
+}
+
+/** Byte offsets of the feed_session fields, for decoders that read only what they need. */
+export const FEED_SESSION_AT = { kind: 0, error: 1, seq: 4, sessionSlot: 3, session: 8 } as const;
+export const FEED_SESSION_BYTES = { session: 10 } as const;
+
+/** A feed_session record as it sits in device memory (little-endian). */
+export interface FeedSessionRecord extends RecordCommon {
+  /** the slot */
+  sessionSlot: number;
+}
+
+export function readFeedSession(view: DataView, at: number): FeedSessionRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    sessionSlot: view.getUint8(at + 3),
+  };
+}
+
+/** Writes a feed_session record at byte `at`; bytes no field covers are left as they are. */
+export function writeFeedSession(view: DataView, at: number, rec: FeedSessionRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 3, rec.sessionSlot);
+}
+
+/** Byte offsets of the itch_message fields, for decoders that read only what they need. */
+export const ITCH_MESSAGE_AT = { kind: 0, error: 1, seq: 4, msgType: 2, sessionSlot: 3, moldSeq: 8, timestamp: 16, stockLocate: 24, trackingNumber: 26, body: 28 } as const;
+export const ITCH_MESSAGE_BYTES = { body: 36 } as const;
+
+/** A itch_message record as it sits in device memory (little-endian). */
+export interface ItchMessageRecord extends RecordCommon {
+  /** Message Type */
+  msgType: number;
+  /** session table slot */
+  sessionSlot: number;
+  /** MoldUDP64 sequence number of the message */
+  moldSeq: bigint;
+  /** Timestamp, ns since midnight */
+  timestamp: bigint;
+  /** Stock Locate */
+  stockLocate: number;
+  /** Tracking Number */
+  trackingNumber: number;
+}
+
+export function readItchMessage(view: DataView, at: number): ItchMessageRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    msgType: view.getUint8(at + 2),
+    sessionSlot: view.getUint8(at + 3),
+    moldSeq: view.getBigUint64(at + 8, true),
+    timestamp: view.getBigUint64(at + 16, true),
+    stockLocate: view.getUint16(at + 24, true),
+    trackingNumber: view.getUint16(at + 26, true),
+  };
+}
+
+/** Writes a itch_message record at byte `at`; bytes no field covers are left as they are. */
+export function writeItchMessage(view: DataView, at: number, rec: ItchMessageRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 2, rec.msgType);
+  view.setUint8(at + 3, rec.sessionSlot);
+  view.setBigUint64(at + 8, rec.moldSeq, true);
+  view.setBigUint64(at + 16, rec.timestamp, true);
+  view.setUint16(at + 24, rec.stockLocate, true);
+  view.setUint16(at + 26, rec.trackingNumber, true);
+}
+
+/** Byte offsets of the itch_more fields, for decoders that read only what they need. */
+export const ITCH_MORE_AT = { kind: 0, error: 1, seq: 4, msgType: 2, sessionSlot: 3, moldSeq: 8, body: 16 } as const;
+export const ITCH_MORE_BYTES = { body: 48 } as const;
+
+/** A itch_more record as it sits in device memory (little-endian). */
+export interface ItchMoreRecord extends RecordCommon {
+  /** Message Type */
+  msgType: number;
+  /** session table slot */
+  sessionSlot: number;
+  /** MoldUDP64 sequence number of the message */
+  moldSeq: bigint;
+}
+
+export function readItchMore(view: DataView, at: number): ItchMoreRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    msgType: view.getUint8(at + 2),
+    sessionSlot: view.getUint8(at + 3),
+    moldSeq: view.getBigUint64(at + 8, true),
+  };
+}
+
+/** Writes a itch_more record at byte `at`; bytes no field covers are left as they are. */
+export function writeItchMore(view: DataView, at: number, rec: ItchMoreRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 2, rec.msgType);
+  view.setUint8(at + 3, rec.sessionSlot);
+  view.setBigUint64(at + 8, rec.moldSeq, true);
+}
+
+/** Byte offsets of the feed_gap fields, for decoders that read only what they need. */
+export const FEED_GAP_AT = { kind: 0, error: 1, seq: 4, sessionSlot: 3, expected: 8, received: 16 } as const;
+
+/** A feed_gap record as it sits in device memory (little-endian). */
+export interface FeedGapRecord extends RecordCommon {
+  /** session table slot */
+  sessionSlot: number;
+  /** the number the session expected */
+  expected: bigint;
+  /** the packet's number */
+  received: bigint;
+}
+
+export function readFeedGap(view: DataView, at: number): FeedGapRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    sessionSlot: view.getUint8(at + 3),
+    expected: view.getBigUint64(at + 8, true),
+    received: view.getBigUint64(at + 16, true),
+  };
+}
+
+/** Writes a feed_gap record at byte `at`; bytes no field covers are left as they are. */
+export function writeFeedGap(view: DataView, at: number, rec: FeedGapRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 3, rec.sessionSlot);
+  view.setBigUint64(at + 8, rec.expected, true);
+  view.setBigUint64(at + 16, rec.received, true);
+}
+
+/** Byte offsets of the feed_error fields, for decoders that read only what they need. */
+export const FEED_ERROR_AT = { kind: 0, error: 1, seq: 4, flags: 2, sessionSlot: 3, moldSeq: 8, count: 16, index: 18, bytes: 20, length: 22, msgType: 24 } as const;
+
+/** A feed_error record as it sits in device memory (little-endian). */
+export interface FeedErrorRecord extends RecordCommon {
+  /** record.feedErrorFlags */
+  flags: number;
+  /** session table slot, when flags.SESSION */
+  sessionSlot: number;
+  /** number of the message, when flags.SEQ */
+  moldSeq: bigint;
+  /** the packet's Message Count */
+  count: number;
+  /** truncated_packet: the message (from 1) that runs past the end */
+  index: number;
+  /** short_packet: bytes in the packet; trailing_bytes: bytes left over */
+  bytes: number;
+  /** unknown_message_type, bad_length: the message's length */
+  length: number;
+  /** unknown_message_type, bad_length: its type byte */
+  msgType: number;
+}
+
+export function readFeedError(view: DataView, at: number): FeedErrorRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    flags: view.getUint8(at + 2),
+    sessionSlot: view.getUint8(at + 3),
+    moldSeq: view.getBigUint64(at + 8, true),
+    count: view.getUint16(at + 16, true),
+    index: view.getUint16(at + 18, true),
+    bytes: view.getUint16(at + 20, true),
+    length: view.getUint16(at + 22, true),
+    msgType: view.getUint8(at + 24),
+  };
+}
+
+/** Writes a feed_error record at byte `at`; bytes no field covers are left as they are. */
+export function writeFeedError(view: DataView, at: number, rec: FeedErrorRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 2, rec.flags);
+  view.setUint8(at + 3, rec.sessionSlot);
+  view.setBigUint64(at + 8, rec.moldSeq, true);
+  view.setUint16(at + 16, rec.count, true);
+  view.setUint16(at + 18, rec.index, true);
+  view.setUint16(at + 20, rec.bytes, true);
+  view.setUint16(at + 22, rec.length, true);
+  view.setUint8(at + 24, rec.msgType);
 }

@@ -1,0 +1,289 @@
+// Feed tracker: the framer's events in, feed records out (spec/device.yaml, kinds feed_*/itch_*), under the
+// rules at the top of src/itch/ref-decoder.ts:
+//   - a session table of SESSION_SLOTS MoldUDP64 sessions (a new session takes the oldest slot and is
+//     announced by a feed_session record); per session the next expected number, gaps reported, and
+//     messages below the number expected when their packet arrived dropped as duplicates;
+//   - each message's type and length checked against ITCH 5.0 and its fields normalized
+//     (hdl/generated/itch_fields.vh, from spec/itch.yaml); I and O continue in an itch_more record;
+//   - the symbol filter's verdict applied on the way out (symbol_filter.v holds the tables).
+// One event is taken per cycle; a message with a continuation holds the framer one cycle.
+`default_nettype none
+`include "tickgate_layout.vh"
+module feed_tracker #(
+    parameter integer SESSION_SLOTS = 4,
+    parameter integer MAX_MSG = 64
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+    input  wire                  filter_enable,
+
+    // framer events (mold_framer.v)
+    input  wire                  ev_valid,
+    output wire                  ev_ready,
+    input  wire [1:0]            ev_kind,
+    input  wire [1:0]            ev_error,
+    input  wire [79:0]           ev_session,
+    input  wire [63:0]           ev_seq,
+    input  wire [15:0]           ev_count,
+    input  wire [15:0]           ev_length,
+    input  wire [8*MAX_MSG-1:0]  ev_data,
+
+    // symbol filter
+    input  wire                  filter_clearing,
+    output wire                  look_en,
+    output wire [15:0]           look_locate,
+    input  wire                  look_bit,
+    output wire                  learn_en,
+    output wire [15:0]           learn_locate,
+    output wire [63:0]           learn_symbol,
+    input  wire                  learn_match,
+
+    // records
+    output wire [`TG_REC_BITS-1:0] m_tdata,
+    output wire                  m_tvalid,
+    input  wire                  m_tready,
+
+    // counter increments
+    output reg                   inc_packet,
+    output reg                   inc_heartbeat,
+    output reg                   inc_end_of_session,
+    output reg                   inc_duplicate,
+    output reg                   inc_gap,
+    output reg  [63:0]           inc_missing,
+    output wire                  inc_message,
+    output wire                  inc_filtered,
+    output reg  [4:0]            inc_error             // one bit per record.feedErrors code 1..5
+);
+    `include "itch_fields.vh"
+
+    localparam [1:0] EV_HEADER = 2'd0, EV_MESSAGE = 2'd1;
+    localparam [1:0] ERR_SHORT = 2'd1, ERR_TRUNCATED = 2'd2;
+    localparam integer SLOT_W = $clog2(SESSION_SLOTS);
+    localparam integer REC_BITS = `TG_REC_BITS;
+    localparam integer MAIN_BODY = `TG_ITCH_MESSAGE_BODY_W / 8;
+    localparam [7:0] TYPE_R = "R";
+
+    // session table
+    reg [SESSION_SLOTS-1:0] sess_valid_q;
+    reg [79:0]              sess_id_q [0:SESSION_SLOTS-1];
+    reg [63:0]              sess_expected_q [0:SESSION_SLOTS-1];
+    reg [SLOT_W-1:0]        alloc_q;
+
+    // the packet being read
+    reg [SLOT_W-1:0]        pkt_slot_q;
+    reg [63:0]              pkt_expected_q;   // its session's expected number when it arrived
+    reg [63:0]              pkt_seq_q;
+    reg [15:0]              pkt_count_q;
+
+    // output stage and the continuation waiting behind it
+    reg                     rec_valid_q;
+    reg [REC_BITS-1:0]      rec_q;
+    reg                     rec_message_q;    // an itch_message (counted, filtered)
+    reg                     rec_filtered_q;   // the filter applies: the locate table decides
+    reg                     rec_is_r_q;       // an R message: its own subscription decides
+    reg                     rec_r_match_q;
+    reg                     more_valid_q;
+    reg [REC_BITS-1:0]      more_q;
+
+    wire pass = !rec_filtered_q || (rec_is_r_q ? rec_r_match_q : look_bit);
+    assign m_tvalid = rec_valid_q && pass;
+    assign m_tdata = rec_q;
+    wire rec_leaves = rec_valid_q && (!pass || m_tready);
+    wire out_free = !rec_valid_q || rec_leaves;
+    assign ev_ready = out_free && !more_valid_q && !filter_clearing;
+    wire take = ev_valid && ev_ready;
+    assign inc_message = rec_leaves && rec_message_q && pass;
+    assign inc_filtered = rec_leaves && rec_message_q && !pass;
+
+    // ---- this event ---------------------------------------------------------------------------------
+    wire [7:0]  msg_type = ev_data[7:0];
+    wire [15:0] locate = {ev_data[15:8], ev_data[23:16]};
+    wire [7:0]  type_length = itch_length(msg_type);
+    wire        is_message_ev = ev_kind == EV_MESSAGE;
+    wire        duplicate = is_message_ev && ev_seq < pkt_expected_q;
+    wire        unknown_type = type_length == 8'd0 || ev_length == 16'd0;
+    wire        bad_length = !unknown_type && ev_length != {8'd0, type_length};
+    wire        good_message = is_message_ev && !duplicate && !unknown_type && !bad_length;
+    wire [8*ITCH_BODY_BYTES-1:0] body = itch_body(msg_type, ev_data[8*ITCH_HEADER_BYTES +: 8*ITCH_BODY_BYTES]);
+    wire        needs_more = type_length > 8'd11 + MAIN_BODY[7:0];
+    wire [8*(MAX_MSG-ITCH_MAX_LENGTH)-1:0] unused_data = ev_data[8*MAX_MSG-1:8*ITCH_MAX_LENGTH];
+    wire [1:0]  unused_error_code = ev_error;
+
+    assign look_en = take;
+    assign look_locate = locate;
+    assign learn_en = take && good_message && msg_type == TYPE_R;
+    assign learn_locate = locate;
+    assign learn_symbol = ev_data[8*11 +: 64];
+
+    // header: the session's slot
+    reg                     sess_hit;
+    reg [SLOT_W-1:0]        sess_slot;
+    integer s;
+    always @* begin
+        sess_hit = 1'b0;
+        sess_slot = alloc_q;
+        for (s = 0; s < SESSION_SLOTS; s = s + 1)
+            if (sess_valid_q[s] && sess_id_q[s] == ev_session) begin
+                sess_hit = 1'b1;
+                sess_slot = s[SLOT_W-1:0];
+            end
+    end
+    wire [63:0] hdr_expected = sess_hit ? sess_expected_q[sess_slot] : ev_seq;
+    wire [15:0] hdr_count = (ev_count == 16'hFFFF) ? 16'd0 : ev_count;
+    wire [63:0] hdr_end = ev_seq + {48'd0, hdr_count};
+    wire        hdr_gap = ev_seq > hdr_expected;
+
+    // truncated_packet: the first lost message that was not delivered before, if the packet has one
+    wire [63:0] lost_seq = (ev_seq > pkt_expected_q) ? ev_seq : pkt_expected_q;
+    wire [63:0] pkt_end = pkt_seq_q + {48'd0, (pkt_count_q == 16'hFFFF) ? 16'd0 : pkt_count_q};
+    wire        lost_numbered = lost_seq < pkt_end;
+    wire [63:0] index_in_packet = ev_seq - pkt_seq_q + 64'd1;
+    wire [47:0] unused_index_bits = index_in_packet[63:16];
+
+    function automatic [79:0] session_bytes(input [79:0] sess);   // first byte lowest, as in the record
+        integer i;
+        begin
+            for (i = 0; i < 10; i = i + 1) session_bytes[8*i +: 8] = sess[8*(9 - i) +: 8];
+        end
+    endfunction
+
+    reg [REC_BITS-1:0] rec_n, more_n;
+    reg                rec_n_valid, more_n_valid, rec_n_message;
+    reg [7:0]          err_code;
+    always @* begin
+        rec_n = {REC_BITS{1'b0}};
+        more_n = {REC_BITS{1'b0}};
+        rec_n_valid = 1'b0;
+        more_n_valid = 1'b0;
+        rec_n_message = 1'b0;
+        err_code = 8'd0;
+        inc_packet = 1'b0; inc_heartbeat = 1'b0; inc_end_of_session = 1'b0; inc_duplicate = 1'b0; inc_gap = 1'b0;
+        inc_missing = 64'd0; inc_error = 5'd0;
+        if (take) begin
+            case (ev_kind)
+                EV_HEADER: begin
+                    inc_packet = 1'b1;
+                    inc_heartbeat = ev_count == 16'd0;
+                    inc_end_of_session = ev_count == 16'hFFFF;
+                    if (!sess_hit) begin
+                        rec_n_valid = 1'b1;
+                        rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_SESSION;
+                        rec_n[`TG_FEED_SESSION_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, sess_slot};
+                        rec_n[`TG_FEED_SESSION_SESSION_LSB +: 80] = session_bytes(ev_session);
+                    end else if (hdr_gap) begin
+                        rec_n_valid = 1'b1;
+                        inc_gap = 1'b1;
+                        inc_missing = ev_seq - hdr_expected;
+                        rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_GAP;
+                        rec_n[`TG_FEED_GAP_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, sess_slot};
+                        rec_n[`TG_FEED_GAP_EXPECTED_LSB +: 64] = hdr_expected;
+                        rec_n[`TG_FEED_GAP_RECEIVED_LSB +: 64] = ev_seq;
+                    end
+                end
+                EV_MESSAGE: begin
+                    if (duplicate) inc_duplicate = 1'b1;
+                    else if (good_message) begin
+                        rec_n_valid = 1'b1;
+                        rec_n_message = 1'b1;
+                        rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_ITCH_MESSAGE;
+                        rec_n[`TG_ITCH_MESSAGE_MSG_TYPE_LSB +: 8] = msg_type;
+                        rec_n[`TG_ITCH_MESSAGE_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
+                        rec_n[`TG_ITCH_MESSAGE_MOLD_SEQ_LSB +: 64] = ev_seq;
+                        rec_n[`TG_ITCH_MESSAGE_TIMESTAMP_LSB +: 64] = {16'd0, ev_data[8*5 +: 8], ev_data[8*6 +: 8],
+                            ev_data[8*7 +: 8], ev_data[8*8 +: 8], ev_data[8*9 +: 8], ev_data[8*10 +: 8]};
+                        rec_n[`TG_ITCH_MESSAGE_STOCK_LOCATE_LSB +: 16] = locate;
+                        rec_n[`TG_ITCH_MESSAGE_TRACKING_NUMBER_LSB +: 16] = {ev_data[8*3 +: 8], ev_data[8*4 +: 8]};
+                        rec_n[`TG_ITCH_MESSAGE_BODY_LSB +: `TG_ITCH_MESSAGE_BODY_W] = body[0 +: `TG_ITCH_MESSAGE_BODY_W];
+                        if (needs_more) begin
+                            more_n_valid = 1'b1;
+                            more_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_ITCH_MORE;
+                            more_n[`TG_ITCH_MORE_MSG_TYPE_LSB +: 8] = msg_type;
+                            more_n[`TG_ITCH_MORE_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
+                            more_n[`TG_ITCH_MORE_MOLD_SEQ_LSB +: 64] = ev_seq;
+                            more_n[`TG_ITCH_MORE_BODY_LSB +: 8*(ITCH_BODY_BYTES-MAIN_BODY)] = body[8*ITCH_BODY_BYTES-1:8*MAIN_BODY];
+                        end
+                    end else begin
+                        rec_n_valid = 1'b1;
+                        err_code = unknown_type ? `TG_FEED_ERR_UNKNOWN_MESSAGE_TYPE : `TG_FEED_ERR_BAD_LENGTH;
+                        rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SEQ] = 1'b1;
+                        rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SESSION] = 1'b1;
+                        rec_n[`TG_FEED_ERROR_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
+                        rec_n[`TG_FEED_ERROR_MOLD_SEQ_LSB +: 64] = ev_seq;
+                        rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = pkt_count_q;
+                        rec_n[`TG_FEED_ERROR_LENGTH_LSB +: 16] = ev_length;
+                        rec_n[`TG_FEED_ERROR_MSG_TYPE_LSB +: 8] = msg_type;
+                    end
+                end
+                default: begin   // EV_ERROR
+                    rec_n_valid = 1'b1;
+                    rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = pkt_count_q;
+                    if (ev_error == ERR_SHORT) begin
+                        inc_packet = 1'b1;
+                        err_code = `TG_FEED_ERR_SHORT_PACKET;
+                        rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = 16'd0;
+                        rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = ev_count;
+                    end else begin
+                        rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SESSION] = 1'b1;
+                        rec_n[`TG_FEED_ERROR_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
+                        if (ev_error == ERR_TRUNCATED) begin
+                            err_code = `TG_FEED_ERR_TRUNCATED_PACKET;
+                            rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SEQ] = lost_numbered;
+                            rec_n[`TG_FEED_ERROR_MOLD_SEQ_LSB +: 64] = lost_numbered ? lost_seq : 64'd0;
+                            rec_n[`TG_FEED_ERROR_INDEX_LSB +: 16] = index_in_packet[15:0];
+                        end else begin
+                            err_code = `TG_FEED_ERR_TRAILING_BYTES;
+                            rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = ev_count;
+                        end
+                    end
+                end
+            endcase
+            if (err_code != 8'd0) begin
+                rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_ERROR;
+                rec_n[`TG_REC_ERROR_LSB +: 8] = err_code;
+                inc_error[err_code[2:0] - 3'd1] = 1'b1;
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            sess_valid_q <= {SESSION_SLOTS{1'b0}};
+            alloc_q <= {SLOT_W{1'b0}};
+            pkt_slot_q <= {SLOT_W{1'b0}};
+            pkt_expected_q <= 64'd0;
+            pkt_seq_q <= 64'd0;
+            pkt_count_q <= 16'd0;
+            rec_valid_q <= 1'b0;
+            rec_message_q <= 1'b0;
+            more_valid_q <= 1'b0;
+        end else begin
+            if (take && ev_kind == EV_HEADER) begin
+                sess_valid_q[sess_slot] <= 1'b1;
+                sess_id_q[sess_slot] <= ev_session;
+                sess_expected_q[sess_slot] <= (hdr_end > hdr_expected) ? hdr_end : hdr_expected;
+                if (!sess_hit) alloc_q <= alloc_q + {{(SLOT_W-1){1'b0}}, 1'b1};
+                pkt_slot_q <= sess_slot;
+                pkt_expected_q <= hdr_expected;
+                pkt_seq_q <= ev_seq;
+                pkt_count_q <= ev_count;
+            end
+            if (take) begin
+                rec_valid_q <= rec_n_valid;
+                rec_q <= rec_n;
+                rec_message_q <= rec_n_message;
+                rec_filtered_q <= rec_n_message && filter_enable && locate != 16'd0;
+                rec_is_r_q <= msg_type == TYPE_R;
+                rec_r_match_q <= learn_match;
+                more_valid_q <= more_n_valid;
+                more_q <= more_n;
+            end else if (out_free) begin
+                // the continuation follows its message through the same filter verdict
+                rec_valid_q <= more_valid_q;
+                rec_q <= more_q;
+                rec_message_q <= 1'b0;
+                more_valid_q <= 1'b0;
+            end
+        end
+    end
+endmodule
+`default_nettype wire

@@ -1,0 +1,71 @@
+// Symbol filter of the feed path: a subscription table (symbols set through registers) and a table of
+// Stock Locates, one bit each, learned from Stock Directory (R) messages: an R message writes its locate's
+// bit with "its Stock is subscribed". Every other message reads its locate's bit.
+// The locate table is a 65,536 x 1 RAM (one read and one write port, block RAM on an FPGA); after reset
+// it is cleared one entry per cycle, and `clearing` is high until that is done.
+`default_nettype none
+module symbol_filter #(
+    parameter integer SUB_SLOTS = 32
+) (
+    input  wire        clk,
+    input  wire        rst,
+    output wire        clearing,
+
+    // subscription writes (FEED_SUB_WRITE)
+    input  wire        sub_we,
+    input  wire [7:0]  sub_slot,
+    input  wire        sub_valid,
+    input  wire [63:0] sub_symbol,      // character k at [8k +: 8], right-padded with spaces
+
+    // look-up: the bit of look_locate, registered at a clock edge with look_en, held otherwise
+    input  wire        look_en,
+    input  wire [15:0] look_locate,
+    output reg         look_bit,
+
+    // learning from an R message: learn_match is combinational; learn_en writes it at the edge
+    input  wire        learn_en,
+    input  wire [15:0] learn_locate,
+    input  wire [63:0] learn_symbol,
+    output reg         learn_match
+);
+    reg [63:0] sub_symbol_q [0:SUB_SLOTS-1];
+    reg [SUB_SLOTS-1:0] sub_valid_q;
+    reg locate_bits [0:65535];
+    reg [16:0] clear_addr_q;            // bit 16 set: done
+
+    assign clearing = !clear_addr_q[16];
+
+    integer i;
+    always @* begin
+        learn_match = 1'b0;
+        for (i = 0; i < SUB_SLOTS; i = i + 1)
+            if (sub_valid_q[i] && sub_symbol_q[i] == learn_symbol) learn_match = 1'b1;
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            sub_valid_q <= {SUB_SLOTS{1'b0}};
+        end else if (sub_we && {24'd0, sub_slot} < SUB_SLOTS) begin
+            sub_valid_q[sub_slot[$clog2(SUB_SLOTS)-1:0]] <= sub_valid;
+            sub_symbol_q[sub_slot[$clog2(SUB_SLOTS)-1:0]] <= sub_symbol;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) clear_addr_q <= 17'd0;
+        else if (clearing) clear_addr_q <= clear_addr_q + 17'd1;
+    end
+
+    // one write port: the clear sweep, or an R message's locate
+    wire        write_en = clearing || learn_en;
+    wire [15:0] write_addr = clearing ? clear_addr_q[15:0] : learn_locate;
+    wire        write_bit = !clearing && learn_match;
+    always @(posedge clk) begin
+        if (write_en) locate_bits[write_addr] <= write_bit;
+    end
+
+    always @(posedge clk) begin
+        if (look_en) look_bit <= locate_bits[look_locate];
+    end
+endmodule
+`default_nettype wire

@@ -1,0 +1,106 @@
+// The feed path through a device: subscriptions and enables set through registers, MoldUDP64 packets in,
+// the device's feed records read back into golden-model records (src/itch/feed-records.ts).
+import type { Device } from '../device/device.js';
+import { REG, REG_BIT } from '../device/generated/layout.js';
+import { FeedRecordReader } from './feed-records.js';
+import { FeedDecoder, type FeedCounters, type FeedRecord, type SessionRecord } from './ref-decoder.js';
+
+export type PrintableFeedRecord = Exclude<FeedRecord, SessionRecord>;
+
+/** Where packets go: the device (DeviceFeed) or the golden model directly (tests, benchmarks). */
+export interface FeedSink {
+  packet(p: Buffer): void;
+}
+
+export class FeedConfigError extends Error {
+  readonly code = 'FEED_CONFIG';
+}
+
+/** Writes the subscriptions (if any: the filter is on exactly when `symbols` is given) and enables the
+ *  feed receiver. A symbol is 1 to 8 printable ASCII characters. */
+export function configureFeed(device: Device, symbols?: readonly string[]): void {
+  if (symbols) {
+    const slots = device.readReg(REG.FEED_SUB_SLOTS);
+    if (symbols.length > slots) throw new FeedConfigError(`--symbols: the device holds ${slots} subscriptions, ${symbols.length} were given`);
+    symbols.forEach((symbol, slot) => {
+      if (!/^[\x21-\x7e][\x20-\x7e]{0,7}$/.test(symbol)) {
+        throw new FeedConfigError(`--symbols: "${symbol}" is not an ITCH symbol (1 to 8 printable ASCII characters)`);
+      }
+      const bytes = Buffer.from(symbol.padEnd(8, ' '), 'latin1');
+      device.writeReg(REG.FEED_SUB_SYMBOL_LO, bytes.readUInt32LE(0));
+      device.writeReg(REG.FEED_SUB_SYMBOL_HI, bytes.readUInt32LE(4));
+      device.writeReg(REG.FEED_SUB_WRITE, (slot | (1 << REG_BIT.FEED_SUB_WRITE_VALID)) >>> 0);
+    });
+  }
+  const filter = symbols ? 1 << REG_BIT.CONTROL_FEED_FILTER_ENABLE : 0;
+  const control = device.readReg(REG.CONTROL) & ~(1 << REG_BIT.CONTROL_FEED_FILTER_ENABLE);
+  device.writeReg(REG.CONTROL, (control | (1 << REG_BIT.CONTROL_FEED_RX_ENABLE) | filter) >>> 0);
+}
+
+/** The feed counters as the device's registers give them (the golden model's FeedCounters shape). */
+export function readFeedCounters(device: Device): FeedCounters {
+  return {
+    packets: device.readReg(REG.FEED_PACKETS),
+    heartbeats: device.readReg(REG.FEED_HEARTBEATS),
+    endOfSession: device.readReg(REG.FEED_END_OF_SESSION),
+    messages: device.readReg(REG.FEED_MESSAGES),
+    duplicates: device.readReg(REG.FEED_DUPLICATES),
+    gaps: device.readReg(REG.FEED_GAPS),
+    missing: Number(device.readReg64(REG.FEED_MISSING_LO)),
+    filtered: device.readReg(REG.FEED_FILTERED),
+    errors: {
+      short_packet: device.readReg(REG.FEED_SHORT_PACKETS),
+      truncated_packet: device.readReg(REG.FEED_TRUNCATED),
+      trailing_bytes: device.readReg(REG.FEED_TRAILING),
+      unknown_message_type: device.readReg(REG.FEED_UNKNOWN_TYPES),
+      bad_length: device.readReg(REG.FEED_BAD_LENGTHS),
+    },
+  };
+}
+
+/** Packets into a device, records out to `onRecord` as the device sends them. Reads the device's events
+ *  (it is their only reader); FIX events, if any, are ignored. */
+export class DeviceFeed implements FeedSink {
+  private readonly reader = new FeedRecordReader();
+  /** Settles when the device's event stream ends (close) or fails. */
+  readonly done: Promise<void>;
+
+  constructor(readonly device: Device, onRecord: (r: PrintableFeedRecord) => void) {
+    this.done = (async () => {
+      for await (const ev of device.events()) {
+        if (ev.kind !== 'feed_record') continue;
+        const r = this.reader.push(ev.record);
+        if (r && r.kind !== 'session') onRecord(r);
+      }
+    })();
+  }
+
+  packet(p: Buffer): void {
+    void this.device.sendFeed(p);
+  }
+
+  /** Sends a packet and waits while the device's ingress is full. */
+  send(p: Buffer): Promise<void> {
+    return this.device.sendFeed(p);
+  }
+
+  /** Waits for every record of the packets sent so far, then closes the device. */
+  async finish(): Promise<void> {
+    await this.device.flush();
+    await this.device.close();
+    await this.done;
+  }
+}
+
+/** Packets into the golden model directly. */
+export class GoldenFeed implements FeedSink {
+  readonly decoder: FeedDecoder;
+
+  constructor(symbols: ReadonlySet<string> | undefined, private readonly onRecord: (r: PrintableFeedRecord) => void) {
+    this.decoder = new FeedDecoder(symbols);
+  }
+
+  packet(p: Buffer): void {
+    for (const r of this.decoder.packet(p)) if (r.kind !== 'session') this.onRecord(r);
+  }
+}
