@@ -73,7 +73,7 @@ describe('MoldUDP64 sequencing', () => {
     d.packet(moldHeader('A', 9, 0xffff), out);
     expect(printed(out).map((r) => (r.kind === 'itch' ? `${r.session}:${r.seq}` : r.kind === 'gap' ? `gap ${r.session} ${r.expected}->${r.received}` : r.error)))
       .toEqual(['A:1', 'A:2', 'gap A 3->5', 'A:5', 'A:6', 'B:100', 'gap A 7->9']);
-    expect(d.counters).toMatchObject({ duplicates: 2, gaps: 2, missing: 4, heartbeats: 1, endOfSession: 1, messages: 5 });
+    expect(d.counters).toMatchObject({ duplicates: 2, gaps: 2, missing: 4n, heartbeats: 1, endOfSession: 1, messages: 5 });
   });
 
   it('reports every malformed packet or message and goes on with the next valid one', () => {
@@ -116,7 +116,7 @@ describe('inputs and the symbol filter', () => {
     const msftLocate = (all.find((r) => r.kind === 'itch' && r.msgType === 'R' && r.fields.some(([k, v]) => k === 'stock' && v === 'MSFT')) as { stockLocate: number }).stockLocate;
     const want = all.filter((r) => r.kind === 'itch' && (r.stockLocate === 0 || r.stockLocate === msftLocate));
     expect(printed(out)).toEqual(want);
-    expect(d.counters.filtered).toBe(all.length - want.length);
+    expect(d.counters.filtered).toBe(printed(all).length - want.length);
     expect(d.counters.filtered).toBeGreaterThan(1000);
   });
 

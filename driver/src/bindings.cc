@@ -59,6 +59,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
                            InstanceMethod<&SimDevice::WriteReg>("writeReg"),
                            InstanceMethod<&SimDevice::SendFix>("sendFix"),
                            InstanceMethod<&SimDevice::SendFeed>("sendFeed"),
+                           InstanceMethod<&SimDevice::SetIngressValid>("setIngressValid"),
                            InstanceMethod<&SimDevice::Step>("step"),
                            InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
                            InstanceMethod<&SimDevice::SetHostReady>("setHostReady"),
@@ -204,6 +205,15 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     double p = info[0].As<Napi::Number>().DoubleValue();
     uint32_t seed = info.Length() > 1 && !info[1].IsUndefined() ? toUint32(info[1], "seed") : 1;
     guard(env, [&] { backend(env).setEgressReady(p, seed); });
+    return env.Undefined();
+  }
+
+  Napi::Value SetIngressValid(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "setIngressValid(probability, seed): probability must be a number");
+    double p = info[0].As<Napi::Number>().DoubleValue();
+    uint32_t seed = info.Length() > 1 && !info[1].IsUndefined() ? toUint32(info[1], "seed") : 1;
+    guard(env, [&] { backend(env).setIngressValid(p, seed); });
     return env.Undefined();
   }
 

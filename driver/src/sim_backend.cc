@@ -90,15 +90,25 @@ void SimBackend::consumeBeat(std::deque<Chunk>& q, size_t bytes) {
   if (c.consumed == c.bytes.size()) q.pop_front();
 }
 
+bool SimBackend::ingressOfferThisCycle() {
+  if (ingressValidProbability_ >= 1.0) return true;
+  ingressRng_ ^= ingressRng_ >> 12;
+  ingressRng_ ^= ingressRng_ << 25;
+  ingressRng_ ^= ingressRng_ >> 27;
+  uint64_t r = ingressRng_ * 0x2545F4914F6CDD1DULL;
+  return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0) < ingressValidProbability_;
+}
+
 void SimBackend::driveAndSettle() {
   Vtickgate_core* t = top_.get();
-  const Beat fix = nextBeat(fix_);
+  const bool offer = ingressOfferThisCycle();
+  const Beat fix = offer ? nextBeat(fix_) : Beat{};
   t->s_axis_fix_tdata = fix.data;
   t->s_axis_fix_tkeep = fix.keep;
   t->s_axis_fix_tvalid = fix.valid;
   t->s_axis_fix_tlast = fix.last;
   fixBeatBytes_ = fix.bytes;
-  const Beat feed = nextBeat(feed_);
+  const Beat feed = offer ? nextBeat(feed_) : Beat{};
   t->s_axis_feed_tdata = feed.data;
   t->s_axis_feed_tkeep = feed.keep;
   t->s_axis_feed_tvalid = feed.valid;
@@ -263,6 +273,14 @@ void SimBackend::setEgressReady(double probability, uint64_t seed) {
   std::lock_guard<std::mutex> lock(mutex_);
   options_.egressReadyProbability = probability;
   rng_ = seed ? seed : 1;
+}
+
+void SimBackend::setIngressValid(double probability, uint64_t seed) {
+  requireOpen();
+  if (!(probability > 0.0 && probability <= 1.0)) throw DeviceError("ingress valid probability must be in (0, 1]");
+  std::lock_guard<std::mutex> lock(mutex_);
+  ingressValidProbability_ = probability;
+  ingressRng_ = seed ? seed : 1;
 }
 
 uint64_t SimBackend::cycles() {

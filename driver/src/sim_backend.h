@@ -39,6 +39,8 @@ class SimBackend : public Backend {
   // Synchronous mode: runs `cycles` cycles on the caller's thread and returns what left the device.
   EventBatch step(uint64_t cycles);
   void setEgressReady(double probability, uint64_t seed);
+  // Gaps in the ingress streams: in each cycle both offer their next beat with this probability.
+  void setIngressValid(double probability, uint64_t seed);
   // Threaded mode: false holds the event egress (tready low) and the clock until true again, so a host
   // that stops reading back-pressures the device instead of queueing without bound.
   void setHostReady(bool ready);
@@ -64,6 +66,7 @@ class SimBackend : public Backend {
   void clockEdge();                // takes the handshakes of this cycle, then the rising edge
   void tick();                     // one clock cycle; caller holds mutex_
   bool egressReadyThisCycle();
+  bool ingressOfferThisCycle();
   EventBatch takeBatch();          // caller holds mutex_
   void clockLoop();
 
@@ -84,6 +87,8 @@ class SimBackend : public Backend {
   size_t fixBeatBytes_ = 0;
   size_t feedBeatBytes_ = 0;
   uint64_t rng_ = 1;
+  double ingressValidProbability_ = 1.0;
+  uint64_t ingressRng_ = 1;
   uint32_t idleCycles_ = 0;
 
   std::thread clock_;

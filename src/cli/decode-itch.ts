@@ -52,7 +52,7 @@ export async function listenItch(o: ListenItchOptions): Promise<void> {
   await feed.device.flush();
   const counters = readFeedCounters(feed.device);
   await feed.finish();
-  process.stderr.write(`tickgate decode itch: ${JSON.stringify({ ...counters, recovery: live.recovery?.counters })}\n`);
+  process.stderr.write(`tickgate decode itch: ${JSON.stringify({ ...counters, missing: String(counters.missing), recovery: live.recovery?.counters })}\n`);
 }
 
 export async function decodeItch(o: DecodeItchOptions): Promise<void> {

@@ -34,6 +34,8 @@ export interface NativeSimDevice {
   sendFeed(packet: Uint8Array): void;
   step(cycles: number): StepResult;
   setEgressReady(probability: number, seed?: number): void;
+  /** Gaps in both ingress streams: each cycle offers the next beat with this probability. */
+  setIngressValid(probability: number, seed?: number): void;
   /** Threaded mode: false stops the device's clock until true again (host back-pressure). */
   setHostReady(ready: boolean): void;
   cycles(): bigint;

@@ -119,7 +119,7 @@ export class RefDevice implements Device {
       case REG.FEED_DUPLICATES: return f.duplicates >>> 0;
       case REG.FEED_GAPS: return f.gaps >>> 0;
       case REG.FEED_FILTERED: return f.filtered >>> 0;
-      case REG.FEED_MISSING_LO: this.hiLatch = Math.floor(f.missing / 2 ** 32) >>> 0; return f.missing >>> 0;
+      case REG.FEED_MISSING_LO: this.hiLatch = Number(f.missing >> 32n); return Number(f.missing & 0xffffffffn);
       case REG.FEED_MISSING_HI: return this.hiLatch;
       case REG.FEED_SHORT_PACKETS: return f.errors.short_packet >>> 0;
       case REG.FEED_TRUNCATED: return f.errors.truncated_packet >>> 0;

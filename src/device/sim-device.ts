@@ -140,6 +140,7 @@ export class SteppedSimDevice extends SimDeviceBase {
   sendFeedNow(packet: Uint8Array): void { this.native.sendFeed(packet); }
   ingressQueued(): number { return this.native.ingressQueued(); }
   setEgressReady(probability: number, seed = 1): void { this.native.setEgressReady(probability, seed); }
+  setIngressValid(probability: number, seed = 1): void { this.native.setIngressValid(probability, seed); }
 
   step(cycles: number): StepResult {
     const r = this.stepRaw(cycles);

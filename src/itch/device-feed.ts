@@ -18,7 +18,7 @@ export class FeedConfigError extends Error {
 
 /** Writes the subscriptions (if any: the filter is on exactly when `symbols` is given) and enables the
  *  feed receiver. A symbol is 1 to 8 printable ASCII characters. */
-export function configureFeed(device: Device, symbols?: readonly string[]): void {
+export function configureFeed(device: Pick<Device, 'readReg' | 'writeReg'>, symbols?: readonly string[]): void {
   if (symbols) {
     const slots = device.readReg(REG.FEED_SUB_SLOTS);
     if (symbols.length > slots) throw new FeedConfigError(`--symbols: the device holds ${slots} subscriptions, ${symbols.length} were given`);
@@ -38,7 +38,7 @@ export function configureFeed(device: Device, symbols?: readonly string[]): void
 }
 
 /** The feed counters as the device's registers give them (the golden model's FeedCounters shape). */
-export function readFeedCounters(device: Device): FeedCounters {
+export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>): FeedCounters {
   return {
     packets: device.readReg(REG.FEED_PACKETS),
     heartbeats: device.readReg(REG.FEED_HEARTBEATS),
@@ -46,7 +46,7 @@ export function readFeedCounters(device: Device): FeedCounters {
     messages: device.readReg(REG.FEED_MESSAGES),
     duplicates: device.readReg(REG.FEED_DUPLICATES),
     gaps: device.readReg(REG.FEED_GAPS),
-    missing: Number(device.readReg64(REG.FEED_MISSING_LO)),
+    missing: device.readReg64(REG.FEED_MISSING_LO),
     filtered: device.readReg(REG.FEED_FILTERED),
     errors: {
       short_packet: device.readReg(REG.FEED_SHORT_PACKETS),

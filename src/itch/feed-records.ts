@@ -7,7 +7,7 @@ import {
   ITCH_MESSAGE_BYTES, ITCH_MORE_AT, KIND, RECORD_AT_COMMON, RECORD_BYTES,
 } from '../device/generated/layout.js';
 import { ITCH_TYPES, type ItchMessageType } from './messages.js';
-import { decodeMessage, feedErrorDetail, type FeedRecord, type ItchMessageRecord } from './ref-decoder.js';
+import { decodeMessage, feedErrorDetail, type FeedRecord, type ItchMessageRecord, type MoldSeq } from './ref-decoder.js';
 
 const HEADER_BYTES = 11;          // Message Type, Stock Locate, Tracking Number, Timestamp
 const MAIN_BODY = ITCH_MESSAGE_BYTES.body;
@@ -97,7 +97,10 @@ export function encodeFeedRecord(r: FeedRecord): Buffer[] {
   }
 }
 
-const u64 = (b: Buffer, at: number) => Number(b.readBigUInt64LE(at));
+const u64 = (b: Buffer, at: number): MoldSeq => {
+  const v = b.readBigUInt64LE(at);
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+};
 const alphaName = (b: Buffer) => b.toString('latin1').replace(/ +$/, '');
 
 /** Device feed records in, golden-model records out (session records included, continuations joined). */

@@ -172,6 +172,7 @@ export function moldPacketize(messages: Buffer[], o: PacketOptions): Buffer[] {
       size += 2 + messages[i]!.length;
       i++;
     }
+    if (parts.length === 0) throw new RangeError(`moldPacketize: a ${messages[i]!.length}-byte message does not fit a ${budget}-byte payload`);
     packets.push(Buffer.concat([moldHeader(o.session, seq, parts.length / 2), ...parts]));
     seq += parts.length / 2;
   }

@@ -30,10 +30,18 @@ export const SESSION_SLOTS = 4;
 
 export type ItchErrorKind = 'short_packet' | 'truncated_packet' | 'trailing_bytes' | 'unknown_message_type' | 'bad_length';
 
+/** A MoldUDP64 sequence number: a number, or a bigint beyond 2^53 (printed as a decimal string). */
+export type MoldSeq = number | bigint;
+const U64 = (1n << 64n) - 1n;
+function moldSeq(v: bigint): MoldSeq {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+const jsonSeq = (v: MoldSeq | null) => (typeof v === 'bigint' ? v.toString() : v);
+
 export interface ItchMessageRecord {
   kind: 'itch';
   session: string | null;
-  seq: number;
+  seq: MoldSeq;
   msgType: string;
   /** The fields of the message type, in specification order. */
   fields: Array<[string, number | string]>;
@@ -43,7 +51,7 @@ export interface ItchMessageRecord {
   /** The message as received (not printed). */
   raw: Buffer;
 }
-export interface GapRecord { kind: 'gap'; session: string; expected: number; received: number; slot: number }
+export interface GapRecord { kind: 'gap'; session: string; expected: MoldSeq; received: MoldSeq; slot: number }
 /** The numbers an error is described by; the text (`detail`) is made from them by feedErrorDetail. */
 export interface FeedErrorInfo {
   /** the packet's Message Count (0 for short_packet) */
@@ -57,7 +65,7 @@ export interface FeedErrorInfo {
   typeByte: number;
 }
 export interface ItchErrorRecord {
-  kind: 'error'; session: string | null; seq: number | null; error: ItchErrorKind; detail: string;
+  kind: 'error'; session: string | null; seq: MoldSeq | null; error: ItchErrorKind; detail: string;
   /** not printed */
   slot: number | null;
   info: FeedErrorInfo;
@@ -100,7 +108,7 @@ export interface FeedCounters {
   messages: number;
   duplicates: number;
   gaps: number;
-  missing: number;
+  missing: bigint;
   filtered: number;
   errors: Record<ItchErrorKind, number>;
 }
@@ -127,10 +135,10 @@ const NO_INFO: FeedErrorInfo = { count: 0, index: 0, bytes: 0, length: 0, typeBy
 
 export class FeedDecoder {
   readonly counters: FeedCounters = {
-    packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, gaps: 0, missing: 0, filtered: 0,
+    packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, gaps: 0, missing: 0n, filtered: 0,
     errors: { short_packet: 0, truncated_packet: 0, trailing_bytes: 0, unknown_message_type: 0, bad_length: 0 },
   };
-  private readonly sessions: Array<{ id: Buffer; expected: number } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
+  private readonly sessions: Array<{ id: Buffer; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
   private nextSlot = 0;
   /** Stock Locate → its R message named a subscribed symbol */
   private readonly locates = new Map<number, boolean>();
@@ -149,7 +157,7 @@ export class FeedDecoder {
     }
     const id = p.subarray(0, 10);
     const session = alpha(p, 0, 10);
-    const seq = Number(p.readBigUInt64BE(10));
+    const seq = p.readBigUInt64BE(10);
     const count = p.readUInt16BE(18);
     let slot = this.sessions.findIndex((s) => s?.id.equals(id));
     if (slot < 0) {
@@ -162,24 +170,27 @@ export class FeedDecoder {
     const expected = entry.expected;
     if (seq > expected) {
       this.counters.gaps++;
-      this.counters.missing += seq - expected;
-      out.push({ kind: 'gap', session, expected, received: seq, slot });
+      this.counters.missing = (this.counters.missing + seq - expected) & U64;
+      out.push({ kind: 'gap', session, expected: moldSeq(expected), received: moldSeq(seq), slot });
     }
+    const max = (a: bigint, b: bigint) => (a > b ? a : b);
     if (count === 0 || count === END_OF_SESSION) {
       if (count === 0) this.counters.heartbeats++;
       else this.counters.endOfSession++;
-      entry.expected = Math.max(expected, seq);
+      entry.expected = max(expected, seq);
       if (p.length > HEADER_BYTES) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - HEADER_BYTES });
       return out;
     }
-    entry.expected = Math.max(expected, seq + count);
+    // 64-bit wrap-around, as the device's adder does
+    const end = (seq + BigInt(count)) & U64;
+    entry.expected = max(expected, end);
     let at = HEADER_BYTES;
     for (let i = 0; i < count; i++) {
-      const msgSeq = seq + i;
+      const msgSeq = (seq + BigInt(i)) & U64;
       if (at + 2 > p.length || at + 2 + p.readUInt16BE(at) > p.length) {
         // The lost messages are numbered only when they were not delivered before (a cut-off duplicate is not).
-        const lost = Math.max(msgSeq, expected);
-        this.error(out, session, slot, lost < seq + count ? lost : null, 'truncated_packet', { ...NO_INFO, count, index: i + 1 });
+        const lost = max(msgSeq, expected);
+        this.error(out, session, slot, lost < end ? moldSeq(lost) : null, 'truncated_packet', { ...NO_INFO, count, index: i + 1 });
         return out;
       }
       const len = p.readUInt16BE(at);
@@ -189,13 +200,13 @@ export class FeedDecoder {
         this.counters.duplicates++;
         continue;
       }
-      this.message(msg, session, slot, msgSeq, count, out);
+      this.message(msg, session, slot, moldSeq(msgSeq), count, out);
     }
     if (at < p.length) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - at });
     return out;
   }
 
-  private message(msg: Buffer, session: string, slot: number, seq: number, count: number, out: FeedRecord[]): void {
+  private message(msg: Buffer, session: string, slot: number, seq: MoldSeq, count: number, out: FeedRecord[]): void {
     const type = msg.length ? ITCH_TYPES.get(String.fromCharCode(msg[0]!)) : undefined;
     const info = { ...NO_INFO, count, length: msg.length, typeByte: msg.length ? msg[0]! : 0 };
     if (!type) {
@@ -218,7 +229,7 @@ export class FeedDecoder {
     out.push({ kind: 'itch', session, seq, ...d, slot, raw: Buffer.from(msg) });
   }
 
-  private error(out: FeedRecord[], session: string | null, slot: number | null, seq: number | null, error: ItchErrorKind, info: FeedErrorInfo): FeedRecord[] {
+  private error(out: FeedRecord[], session: string | null, slot: number | null, seq: MoldSeq | null, error: ItchErrorKind, info: FeedErrorInfo): FeedRecord[] {
     this.counters.errors[error]++;
     out.push({ kind: 'error', session, seq, error, detail: feedErrorDetail(error, info), slot, info });
     return out;
@@ -245,10 +256,10 @@ export function* binaryFilePackets(input: Buffer): Generator<Buffer> {
 export function feedRecordJson(r: Exclude<FeedRecord, SessionRecord>): string {
   const session = r.session === '' ? null : r.session;   // BinaryFILE input: no MoldUDP64 session
   switch (r.kind) {
-    case 'gap': return JSON.stringify({ kind: 'gap', session, expected: r.expected, received: r.received });
-    case 'error': return JSON.stringify({ kind: 'error', session, seq: r.seq, error: r.error, detail: r.detail });
+    case 'gap': return JSON.stringify({ kind: 'gap', session, expected: jsonSeq(r.expected), received: jsonSeq(r.received) });
+    case 'error': return JSON.stringify({ kind: 'error', session, seq: jsonSeq(r.seq), error: r.error, detail: r.detail });
     case 'itch': {
-      const o: Record<string, unknown> = { kind: 'itch', session, seq: r.seq, msgType: r.msgType };
+      const o: Record<string, unknown> = { kind: 'itch', session, seq: jsonSeq(r.seq), msgType: r.msgType };
       for (const [k, v] of r.fields) o[k] = v;
       return JSON.stringify(o);
     }

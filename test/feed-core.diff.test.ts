@@ -1,0 +1,172 @@
+// The feed core (hdl/feed/: framer, tracker, symbol filter, in tickgate_core) against its golden model
+// through the addon: the same MoldUDP64 packets into the stepped simulation and the reference device must
+// give the same records, byte for byte, and the same counters. fast-check builds the traffic: generated
+// trading days of several sessions cut into packets of random sizes and interleaved, then lost, repeated,
+// delayed, cut short, corrupted, padded with trailing bytes, mixed with short packets, heartbeats, end of
+// session and malformed messages; random subscriptions; random input gaps and egress backpressure.
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REG } from '../src/device/generated/layout.js';
+import { SteppedSimDevice } from '../src/device/sim-device.js';
+import { FeedRecordReader } from '../src/itch/feed-records.js';
+import { encodeItch, generateItchSession, moldHeader, moldPacketize } from '../src/itch/generator.js';
+import { FeedDecoder, feedLines, type FeedRecord } from '../src/itch/ref-decoder.js';
+import { runFeedRef, runFeedSim, type FeedRun } from './helpers/run-feed.js';
+
+const dev = new SteppedSimDevice();
+afterAll(() => dev.close());
+
+const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMD'];
+const SESSIONS = ['SESSION001', 'SESSION002', 'SESSION003', 'SESSION004', 'SESSION005', 'SESSION006'];
+
+const packetOf = (session: string, seq: number, messages: Buffer[], count = messages.length) =>
+  Buffer.concat([moldHeader(session, seq, count), ...messages.flatMap((m) => [Buffer.from([m.length >> 8, m.length & 0xff]), m])]);
+
+function firstDifference(a: Buffer[], b: Buffer[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (!a[i] || !b[i] || !a[i]!.equals(b[i]!)) return i;
+  return -1;
+}
+
+/** The golden model's printed lines for device records. */
+function lines(records: Buffer[]): string[] {
+  const reader = new FeedRecordReader();
+  const out: FeedRecord[] = [];
+  for (const r of records) {
+    const rec = reader.push(r);
+    if (rec) out.push(rec);
+  }
+  return feedLines(out);
+}
+
+async function expectSame(run: FeedRun): Promise<{ lines: string[] }> {
+  const ref = await runFeedRef(run);
+  const sim = runFeedSim(dev, run);
+  // the first difference with its neighbours (a whole-array diff of thousands of records takes minutes)
+  const at = firstDifference(sim.records, ref.records);
+  if (at >= 0) {
+    const show = (rs: Buffer[]) => rs.slice(Math.max(0, at - 2), at + 3).map((r) => r.toString('hex'));
+    expect({ at, sim: show(sim.records), simCount: sim.records.length }).toEqual({ at, sim: show(ref.records), simCount: ref.records.length });
+  }
+  expect(sim.counters).toEqual(ref.counters);
+  // and the reference device is the golden decoder
+  const golden = new FeedDecoder(run.symbols ? new Set(run.symbols) : undefined);
+  const out: FeedRecord[] = [];
+  for (const p of run.packets) golden.packet(p, out);
+  const printed = lines(sim.records);
+  const want = feedLines(out);
+  const i = printed.findIndex((l, k) => l !== want[k]);
+  if (i >= 0 || printed.length !== want.length) expect({ at: i, line: printed[i], n: printed.length }).toEqual({ at: i, line: want[i], n: want.length });
+  return { lines: printed };
+}
+
+const mutation = fc.record({
+  op: fc.constantFrom('none', 'none', 'none', 'none', 'drop', 'repeat', 'delay', 'cut', 'flip', 'trail', 'short', 'beat', 'junk'),
+  at: fc.nat(),
+  byte: fc.nat({ max: 255 }),
+  n: fc.integer({ min: 1, max: 40 }),
+});
+
+const scenario = fc.record({
+  sessions: fc.integer({ min: 1, max: 6 }),
+  seed: fc.nat(),
+  messages: fc.integer({ min: 20, max: 160 }),
+  maxPayload: fc.constantFrom(72, 90, 300, 1400),
+  mutations: fc.array(mutation, { minLength: 0, maxLength: 60 }),
+  symbols: fc.option(fc.subarray([...SYMBOLS, 'NOPE'], { minLength: 0, maxLength: 4 }), { nil: undefined }),
+  egressReady: fc.constantFrom(1, 1, 0.5, 0.15),
+  ingressValid: fc.constantFrom(1, 1, 0.6, 0.25),
+});
+
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function build(s: Scenario): FeedRun {
+  const perSession = SESSIONS.slice(0, s.sessions).map((session, k) => moldPacketize(
+    generateItchSession({ seed: s.seed + k, symbols: SYMBOLS.slice(0, 2 + ((s.seed + k) % 4)), messages: s.messages }),
+    { session, firstSeq: 1 + k * 1000, seed: s.seed + 17 * k, maxPayload: s.maxPayload },
+  ));
+  // interleave the sessions' packets, each session in order
+  const packets: Buffer[] = [];
+  const next = perSession.map(() => 0);
+  let r = s.seed;
+  while (next.some((n, k) => n < perSession[k]!.length)) {
+    r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+    const k = (r >>> 16) % perSession.length;
+    if (next[k]! < perSession[k]!.length) packets.push(Buffer.from(perSession[k]![next[k]!++]!));
+  }
+  for (const m of s.mutations) {
+    const i = m.at % packets.length;
+    const p = packets[i]!;
+    switch (m.op) {
+      case 'drop': packets.splice(i, 1); break;
+      case 'repeat': packets.splice(i + m.n % 5, 0, Buffer.from(p)); break;
+      case 'delay': packets.splice(i, 1); packets.splice(Math.min(packets.length, i + m.n), 0, p); break;
+      case 'cut': packets[i] = p.subarray(0, m.byte % p.length); break;
+      case 'flip': { const q = Buffer.from(p); q[m.byte * 7 % q.length] = m.n * 6; packets[i] = q; break; }
+      case 'trail': packets[i] = Buffer.concat([p, Buffer.alloc(m.n % 9 + 1, m.byte)]); break;
+      case 'short': packets.splice(i, 0, Buffer.alloc(m.n % 20, m.byte)); break;
+      case 'beat': packets.splice(i, 0, moldHeader(SESSIONS[m.byte % s.sessions]!, 1 + (m.byte % s.sessions) * 1000 + m.n * 3, m.n % 2 ? 0 : 0xffff)); break;
+      case 'junk': {
+        const seq = 1 + (m.byte % s.sessions) * 1000 + m.n;
+        const junk = Buffer.alloc(m.n % 7 === 0 ? 0 : m.n, m.byte);
+        packets.splice(i, 0, packetOf(SESSIONS[m.byte % s.sessions]!, seq, [junk, encodeItch('D', { stockLocate: 1, orderReferenceNumber: m.n }).subarray(0, m.n % 19 + 1)]));
+        break;
+      }
+    }
+  }
+  return { packets, symbols: s.symbols, egressReady: s.egressReady, ingressValid: s.ingressValid, seed: s.seed };
+}
+
+describe('feed core: RTL against the golden model, through the addon', () => {
+  it('decodes the DESIGN.md 3.3 example as written out by hand', async () => {
+    const addOrder = Buffer.from('4100070000' + '1f1aced9f07b' + '00000000000f4241' + '42' + '00000064' + '4141504c20202020' + '001d0290', 'hex');
+    const { lines } = await expectSame({ packets: [packetOf('000012345A', 1234, [addOrder])] });
+    expect(lines).toEqual(['{"kind":"itch","session":"000012345A","seq":1234,"msgType":"A","stockLocate":7,"trackingNumber":0,'
+      + '"timestamp":34200000000123,"orderReferenceNumber":"1000001","buySellIndicator":"B","shares":100,"stock":"AAPL","price":1901200}']);
+  });
+
+  it('every message type, each field at its offset (I and O in two records)', async () => {
+    const messages = generateItchSession({ seed: 5, symbols: SYMBOLS, messages: 3000 });
+    const { lines } = await expectSame({ packets: moldPacketize(messages, { session: 'ALLTYPES01', firstSeq: 1, seed: 2 }) });
+    expect(new Set(lines.map((l) => (JSON.parse(l) as { msgType: string }).msgType)).size).toBe(23);
+    expect(lines).toHaveLength(messages.length);
+  });
+
+  it('gaps, duplicates, the session table (a fifth session replaces the first) and every error kind', async () => {
+    const d = (n: number) => encodeItch('D', { stockLocate: 1, orderReferenceNumber: n });
+    const packets = [
+      packetOf('A', 1, [d(1), d(2)]), packetOf('A', 5, [d(5)]), packetOf('A', 4, [d(4), d(5), d(6)]),
+      packetOf('B', 10, [d(10)]), packetOf('C', 20, [d(20)]), packetOf('D', 30, [d(30)]), packetOf('E', 40, [d(40)]),
+      packetOf('A', 100, [d(100)]),                              // A was replaced by E: starts afresh, no gap
+      Buffer.from('short'), packetOf('B', 11, [Buffer.from('Zjunk'), d(12).subarray(0, 5), Buffer.alloc(0)]),
+      packetOf('B', 14, [d(14), d(15)]).subarray(0, 50), Buffer.concat([packetOf('B', 16, [d(16)]), Buffer.from('xx')]),
+      Buffer.concat([moldHeader('B', 17, 0), Buffer.from('y')]), moldHeader('B', 20, 0xffff),
+    ];
+    const { lines } = await expectSame({ packets });
+    const ref = await runFeedRef({ packets });
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((r) => r.kind === 'itch' ? `${r.session}:${r.seq}` : r.kind === 'gap' ? `gap ${r.session} ${r.expected}->${r.received}` : `${r.error} ${r.seq}`)).toEqual([
+      'A:1', 'A:2', 'gap A 3->5', 'A:5', 'A:6', 'B:10', 'C:20', 'D:30', 'E:40', 'A:100',
+      'short_packet null', 'unknown_message_type 11', 'bad_length 12', 'unknown_message_type 13', 'B:14', 'truncated_packet 15',
+      'B:16', 'trailing_bytes null', 'trailing_bytes null', 'gap B 17->20',
+    ]);
+    expect(ref.counters).toMatchObject({ packets: 14, duplicates: 2, gaps: 2, missing: 5n, heartbeats: 1, endOfSession: 1, messages: 11,
+      errors: { short_packet: 1, truncated_packet: 1, trailing_bytes: 2, unknown_message_type: 2, bad_length: 1 } });
+  });
+
+  it('the symbol filter learns locates from Stock Directory and counts what it drops', async () => {
+    const messages = generateItchSession({ seed: 9, symbols: SYMBOLS, messages: 1500 });
+    const packets = moldPacketize(messages, { session: 'FILTER0001', firstSeq: 1, seed: 4 });
+    const { lines } = await expectSame({ packets, symbols: ['MSFT', 'AMD'] });
+    const sim = runFeedSim(dev, { packets, symbols: ['MSFT', 'AMD'] });
+    const stocks = new Set(lines.map((l) => (JSON.parse(l) as { stock?: string }).stock).filter((s) => s !== undefined));
+    expect(stocks).toEqual(new Set(['MSFT', 'AMD']));
+    expect(sim.counters.filtered).toBeGreaterThan(500);
+    expect(sim.counters.filtered + sim.counters.messages).toBe(messages.length);
+    expect(dev.readReg(REG.FEED_SUB_SLOTS)).toBe(32);
+    expect(dev.readReg(REG.FEED_SESSION_SLOTS)).toBe(4);
+  });
+
+  it('random traffic with loss, repeats, reordering, corruption and malformed packets; input gaps and backpressure', async () => {
+    await fc.assert(fc.asyncProperty(scenario, async (s) => { await expectSame(build(s)); }),
+      { numRuns: Number(process.env.FC_RUNS ?? 150), seed: Number(process.env.FC_SEED ?? 20261126), endOnFailure: process.env.FC_SHRINK === undefined });
+  });
+});

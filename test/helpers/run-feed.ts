@@ -1,0 +1,69 @@
+// Runs MoldUDP64 packets through the stepped simulation or the reference device: every feed record as the
+// device sent it, and the feed counters.
+import { REG } from '../../src/device/generated/layout.js';
+import { RefDevice, SteppedSimDevice, type Device } from '../../src/device/index.js';
+import { configureFeed, readFeedCounters } from '../../src/itch/device-feed.js';
+import type { FeedCounters } from '../../src/itch/ref-decoder.js';
+
+export interface FeedRun {
+  packets: Buffer[];
+  /** subscriptions; undefined: no filter */
+  symbols?: string[];
+  egressReady?: number;
+  ingressValid?: number;
+  seed?: number;
+}
+
+export interface FeedRunResult {
+  records: Buffer[];
+  counters: FeedCounters & { eventsOut: number };
+  /** stepped simulation only: cycles from the end of the locate table's clear to the last record */
+  cycles?: number;
+}
+
+function counters(dev: Device | SteppedSimDevice): FeedRunResult['counters'] {
+  return { ...readFeedCounters(dev), eventsOut: dev.readReg(REG.EVENTS_OUT) };
+}
+
+/** Resets the device and clocks it until the locate table is cleared. */
+export function resetFeed(dev: SteppedSimDevice): void {
+  dev.reset();
+  for (let n = 0; dev.readReg(REG.FEED_STATUS) !== 0; n++) {
+    if (n > 100) throw new Error('the locate table did not finish clearing');
+    dev.stepRaw(4096);
+  }
+}
+
+export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
+  resetFeed(dev);
+  dev.setEgressReady(run.egressReady ?? 1, run.seed ?? 1);
+  dev.setIngressValid(run.ingressValid ?? 1, (run.seed ?? 1) + 1);
+  configureFeed(dev, run.symbols);
+  const start = dev.cycles();
+  for (const p of run.packets) dev.sendFeedNow(p);
+  const records: Buffer[] = [];
+  let quiet = 0;
+  let last = start;
+  const bytes = run.packets.reduce((n, p) => n + p.length, 0);
+  const limit = 10_000 + bytes * 100;
+  for (let cycles = 0; dev.ingressQueued() > 0 || quiet < 256; cycles += 64) {
+    if (cycles > limit) throw new Error(`feed made no progress: ${dev.ingressQueued()} bytes still queued after ${cycles} cycles`);
+    const r = dev.stepRaw(64);
+    for (let at = 0; at < r.records.length; at += 64) records.push(Buffer.from(r.records.subarray(at, at + 64)));
+    if (r.records.length) last = r.egressCycles.readBigUInt64LE(r.egressCycles.length - 8);
+    quiet = r.records.length || dev.ingressQueued() ? 0 : quiet + 64;
+  }
+  dev.setEgressReady(1);
+  dev.setIngressValid(1);
+  return { records, counters: counters(dev), cycles: Number(last - start) + 1 };
+}
+
+export async function runFeedRef(run: FeedRun): Promise<FeedRunResult> {
+  const dev = new RefDevice();
+  configureFeed(dev, run.symbols);
+  for (const p of run.packets) await dev.sendFeed(p);
+  const result = { records: [] as Buffer[], counters: counters(dev) };
+  await dev.close();
+  for await (const ev of dev.events()) if (ev.kind === 'feed_record') result.records.push(ev.record);
+  return result;
+}
