@@ -1,15 +1,18 @@
-// The golden models of the cores that are not in the RTL yet, on this machine: the ITCH/MoldUDP64 decoder
-// (a generated trading day, as a pcap capture and as raw MoldUDP64) and the risk gate (a stream of orders).
+// The golden models on this machine: the ITCH/MoldUDP64 decoder (a generated trading day, as a pcap capture
+// and as raw MoldUDP64; and the same day through the feed core in the threaded simulation, for comparison)
+// and the risk gate (a stream of orders).
 import { buildMessage } from '../src/fix/message.js';
 import { generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
 import { decodeFeed } from '../src/itch/input.js';
-import { FeedDecoder } from '../src/itch/ref-decoder.js';
+import { FeedDecoder, type FeedRecord } from '../src/itch/ref-decoder.js';
+import { SimDevice } from '../src/device/sim-device.js';
+import { configureFeed, DeviceFeed } from '../src/itch/device-feed.js';
 import { riskLimits, riskSchema } from '../src/risk/config.js';
 import { RiskGateModel } from '../src/risk/ref-gate.js';
 import { median, repeat } from './stats.js';
 
 export interface GoldenModelRates {
-  itch: { messages: number; pcapBytes: number; pcapMessagesPerSecond: number; moldMessagesPerSecond: number };
+  itch: { messages: number; pcapBytes: number; pcapMessagesPerSecond: number; moldMessagesPerSecond: number; simMessagesPerSecond: number };
   risk: { orders: number; ordersPerSecond: number };
   runs: number;
 }
@@ -20,8 +23,18 @@ export async function goldenModelRates(runs: number): Promise<GoldenModelRates> 
   const pcap = pcapFile(packets, { vlan: 7 });
   const mold = Buffer.concat(packets);
   const check = (n: number) => { if (n !== messages.length) throw new Error(`decoded ${n} of ${messages.length} ITCH messages`); return n; };
-  const fromPcap = await repeat(runs, () => check(decodeFeed(pcap, new FeedDecoder()).length));
-  const fromMold = await repeat(runs, () => check(decodeFeed(mold, new FeedDecoder()).length));
+  const itchCount = (records: FeedRecord[]) => records.filter((r) => r.kind === 'itch').length;
+  const fromPcap = await repeat(runs, () => check(itchCount(decodeFeed(pcap, new FeedDecoder()))));
+  const fromMold = await repeat(runs, () => check(itchCount(decodeFeed(mold, new FeedDecoder()))));
+  const throughSim = await repeat(Math.min(runs, 3), async () => {
+    const device = new SimDevice();
+    configureFeed(device);
+    let n = 0;
+    const feed = new DeviceFeed(device, (r) => { if (r.kind === 'itch') n++; });
+    for (const p of packets) await feed.send(p);
+    await feed.finish();
+    return check(n);
+  });
 
   const symbols = ['AAPL', 'MSFT', 'NVDA', 'TSLA'];
   const limits = riskLimits(riskSchema.parse({
@@ -38,6 +51,7 @@ export async function goldenModelRates(runs: number): Promise<GoldenModelRates> 
     itch: {
       messages: messages.length, pcapBytes: pcap.length,
       pcapMessagesPerSecond: messages.length / median(fromPcap.seconds), moldMessagesPerSecond: messages.length / median(fromMold.seconds),
+      simMessagesPerSecond: messages.length / median(throughSim.seconds),
     },
     risk: { orders: orders.length, ordersPerSecond: orders.length / median(risk.seconds) },
     runs,

@@ -25,6 +25,11 @@ async function lint() {
   return failed;
 }
 
+// Yosys 0.23's synth_xilinx warns for every block RAM it maps: its RAMB36E1/RAMB18E1 mapping connects the
+// data ports at the widths of a newer cell model. A bare 1-write/1-read memory of any shape (64K x 1 to
+// 1K x 32) gives the same warnings, so they say nothing about our RTL; they are the only ones let through.
+const YOSYS_BRAM_PORT_QUIRK = /^Warning: Resizing cell port \S+\.(DIADI|DIBDI|DOADO|DOBDO|DIPADIP|DIPBDIP|DOPADOP|DOPBDOP) from (64|8) bits to (32|4) bits\.$/;
+
 function cellCounts(log, top) {
   // the totals of the last statistics block: "design hierarchy" when the netlist kept its hierarchy,
   // else the top module's own block
@@ -56,7 +61,7 @@ async function synth(target, dir) {
   const t0 = Date.now();
   const r = await $`yosys -q -l ${log} -p ${script}`;
   const text = await fs.readFile(log, 'utf8').catch(() => '');
-  const warnings = text.split('\n').filter((l) => /^Warning:/.test(l));
+  const warnings = text.split('\n').filter((l) => /^Warning:/.test(l) && !(target === 'xilinx' && YOSYS_BRAM_PORT_QUIRK.test(l)));
   const cells = cellCounts(text, top);
   const summary = target === 'ice40'
     ? { luts: cells.SB_LUT4 ?? 0, ffs: sum(cells, /^SB_DFF/), bram: cells.SB_RAM40_4K ?? 0, carry: cells.SB_CARRY ?? 0 }

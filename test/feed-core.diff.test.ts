@@ -60,7 +60,7 @@ async function expectSame(run: FeedRun): Promise<{ lines: string[] }> {
 }
 
 const mutation = fc.record({
-  op: fc.constantFrom('none', 'none', 'none', 'none', 'drop', 'repeat', 'delay', 'cut', 'flip', 'trail', 'short', 'beat', 'junk'),
+  op: fc.constantFrom('none', 'none', 'none', 'none', 'drop', 'repeat', 'stale', 'delay', 'cut', 'flip', 'trail', 'short', 'beat', 'junk'),
   at: fc.nat(),
   byte: fc.nat({ max: 255 }),
   n: fc.integer({ min: 1, max: 40 }),
@@ -99,6 +99,7 @@ function build(s: Scenario): FeedRun {
     switch (m.op) {
       case 'drop': packets.splice(i, 1); break;
       case 'repeat': packets.splice(i + m.n % 5, 0, Buffer.from(p)); break;
+      case 'stale': packets.splice(i + 1 + m.n % 5, 0, p.subarray(0, 20 + m.byte % Math.max(1, p.length - 20))); break;
       case 'delay': packets.splice(i, 1); packets.splice(Math.min(packets.length, i + m.n), 0, p); break;
       case 'cut': packets[i] = p.subarray(0, m.byte % p.length); break;
       case 'flip': { const q = Buffer.from(p); q[m.byte * 7 % q.length] = m.n * 6; packets[i] = q; break; }
@@ -139,6 +140,7 @@ describe('feed core: RTL against the golden model, through the addon', () => {
       packetOf('A', 100, [d(100)]),                              // A was replaced by E: starts afresh, no gap
       Buffer.from('short'), packetOf('B', 11, [Buffer.from('Zjunk'), d(12).subarray(0, 5), Buffer.alloc(0)]),
       packetOf('B', 14, [d(14), d(15)]).subarray(0, 50), Buffer.concat([packetOf('B', 16, [d(16)]), Buffer.from('xx')]),
+      packetOf('B', 16, [d(16)]).subarray(0, 30),               // a repeat cut short: nothing new is lost
       Buffer.concat([moldHeader('B', 17, 0), Buffer.from('y')]), moldHeader('B', 20, 0xffff),
     ];
     const { lines } = await expectSame({ packets });
@@ -146,10 +148,10 @@ describe('feed core: RTL against the golden model, through the addon', () => {
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((r) => r.kind === 'itch' ? `${r.session}:${r.seq}` : r.kind === 'gap' ? `gap ${r.session} ${r.expected}->${r.received}` : `${r.error} ${r.seq}`)).toEqual([
       'A:1', 'A:2', 'gap A 3->5', 'A:5', 'A:6', 'B:10', 'C:20', 'D:30', 'E:40', 'A:100',
       'short_packet null', 'unknown_message_type 11', 'bad_length 12', 'unknown_message_type 13', 'B:14', 'truncated_packet 15',
-      'B:16', 'trailing_bytes null', 'trailing_bytes null', 'gap B 17->20',
+      'B:16', 'trailing_bytes null', 'truncated_packet null', 'trailing_bytes null', 'gap B 17->20',
     ]);
-    expect(ref.counters).toMatchObject({ packets: 14, duplicates: 2, gaps: 2, missing: 5n, heartbeats: 1, endOfSession: 1, messages: 11,
-      errors: { short_packet: 1, truncated_packet: 1, trailing_bytes: 2, unknown_message_type: 2, bad_length: 1 } });
+    expect(ref.counters).toMatchObject({ packets: 15, duplicates: 2, gaps: 2, missing: 5n, heartbeats: 1, endOfSession: 1, messages: 11,
+      errors: { short_packet: 1, truncated_packet: 2, trailing_bytes: 2, unknown_message_type: 2, bad_length: 1 } });
   });
 
   it('the symbol filter learns locates from Stock Directory and counts what it drops', async () => {

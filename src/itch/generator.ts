@@ -151,6 +151,8 @@ export interface PacketOptions {
   firstSeq: number;
   /** UDP payload budget per packet. */
   maxPayload?: number;
+  /** messages per packet, as many as fit up to this; default a random 1 to 30 per packet */
+  messagesPerPacket?: number;
   seed?: number;
 }
 
@@ -162,7 +164,7 @@ export function moldPacketize(messages: Buffer[], o: PacketOptions): Buffer[] {
   let seq = o.firstSeq;
   let i = 0;
   while (i < messages.length) {
-    const want = 1 + Math.floor(r() * 30);
+    const want = o.messagesPerPacket ?? 1 + Math.floor(r() * 30);
     const parts: Buffer[] = [];
     let size = 20;
     while (i < messages.length && parts.length < want && size + 2 + messages[i]!.length <= budget) {
