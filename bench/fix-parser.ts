@@ -97,12 +97,16 @@ export async function threadedRate(messages: Buffer[], runs: number): Promise<Th
     enableFix(dev);
     const c0 = dev.cycles();
     const t0 = process.hrtime.bigint();
-    await dev.send(wire, { end: true });
+    // read while sending: a reader that falls behind holds the device, so send() would wait for ever
     let frames = 0;
-    for await (const e of dev.events()) {
-      if (e.kind === 'fix_frame') frames++;
-      else if (e.kind === 'stream_end') break;
-    }
+    const reading = (async () => {
+      for await (const e of dev.events()) {
+        if (e.kind === 'fix_frame') frames++;
+        else if (e.kind === 'stream_end') break;
+      }
+    })();
+    await dev.send(wire, { end: true });
+    await reading;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const cycles = Number(dev.cycles() - c0);
     await dev.close();

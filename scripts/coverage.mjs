@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Line and toggle coverage of the RTL with Verilator's coverage: builds the coverage variant of the addon,
 // runs the RTL test suites on it, merges the per-device coverage files and reports per source file.
-//   node scripts/coverage.mjs [--json] [--min-line N]   (fails when hdl/fix/ line coverage is below N %)
+//   node scripts/coverage.mjs [--json] [--min-line N]   (fails when hdl/fix/ or hdl/feed/ line coverage is below N %)
 import { $, fs, os, path } from 'zx';
 
 $.verbose = false;
@@ -9,11 +9,13 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const json = process.argv.includes('--json');
 const minAt = process.argv.indexOf('--min-line');
 const minLine = minAt > 0 ? Number(process.argv[minAt + 1]) : 0;
-const SUITES = ['test/parser.diff.test.ts', 'test/registers.test.ts', 'test/quickfix-messages.test.ts', 'test/ref-parser.test.ts'];
+const SUITES = ['test/parser.diff.test.ts', 'test/registers.test.ts', 'test/quickfix-messages.test.ts', 'test/ref-parser.test.ts', 'test/feed-core.diff.test.ts'];
+/** The cores held to --min-line. */
+const CHECKED = ['hdl/fix/', 'hdl/feed/'];
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tickgate-cov-'));
 await $({ cwd: root })`make -C sim COVERAGE=1 NODE=${process.execPath} -j2`;
-await $({ cwd: root, env: { ...process.env, TICKGATE_ADDON_VARIANT: 'coverage', TICKGATE_COVERAGE_DIR: dir } })`npx vitest run ${SUITES}`;
+await $({ cwd: root, env: { ...process.env, TICKGATE_ADDON_VARIANT: 'coverage', TICKGATE_COVERAGE_DIR: dir, FC_RUNS_FEED: process.env.FC_RUNS_FEED ?? '40' } })`npx vitest run ${SUITES}`;
 const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.dat')).map((f) => path.join(dir, f));
 if (!files.length) throw new Error('no coverage data written');
 const merged = path.join(dir, 'merged.dat');
@@ -37,12 +39,14 @@ for (const raw of (await fs.readFile(merged, 'latin1')).split('\n')) {
 const pct = ([hit, total]) => (total ? (100 * hit) / total : 100);
 const rows = [...points.entries()].sort().map(([file, e]) => ({ file, line: pct(e.line), linePoints: e.line, toggle: pct(e.toggle), togglePoints: e.toggle }));
 const sum = (pred, kind) => rows.filter((r) => pred(r.file)).reduce((a, r) => [a[0] + r[`${kind}Points`][0], a[1] + r[`${kind}Points`][1]], [0, 0]);
-const fix = { line: pct(sum((f) => f.startsWith('hdl/fix/'), 'line')), toggle: pct(sum((f) => f.startsWith('hdl/fix/'), 'toggle')) };
-if (json) console.log(JSON.stringify({ rows, fix, annotated: path.join(dir, 'annotated') }, null, 2));
+const totals = Object.fromEntries(CHECKED.map((d) => [d, { line: pct(sum((f) => f.startsWith(d), 'line')), toggle: pct(sum((f) => f.startsWith(d), 'toggle')) }]));
+if (json) console.log(JSON.stringify({ rows, totals, annotated: path.join(dir, 'annotated') }, null, 2));
 else {
   console.log('RTL coverage (Verilator line/branch and toggle points hit by the RTL test suites)');
   for (const r of rows) console.log(`  ${r.file.padEnd(32)} line ${r.line.toFixed(1).padStart(5)} % (${r.linePoints.join('/')})   toggle ${r.toggle.toFixed(1).padStart(5)} % (${r.togglePoints.join('/')})`);
-  console.log(`  hdl/fix/ total: line ${fix.line.toFixed(1)} %, toggle ${fix.toggle.toFixed(1)} %`);
+  for (const [d, t] of Object.entries(totals)) console.log(`  ${d} total: line ${t.line.toFixed(1)} %, toggle ${t.toggle.toFixed(1)} %`);
   console.log(`  annotated sources: ${path.join(dir, 'annotated')}`);
 }
-if (fix.line < minLine) { console.error(`coverage: hdl/fix/ line coverage ${fix.line.toFixed(1)} % is below ${minLine} %`); process.exit(1); }
+const low = Object.entries(totals).filter(([, t]) => t.line < minLine);
+for (const [d, t] of low) console.error(`coverage: ${d} line coverage ${t.line.toFixed(1)} % is below ${minLine} %`);
+if (low.length) process.exit(1);

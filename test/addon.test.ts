@@ -39,12 +39,16 @@ describe('native addon argument checks', () => {
     expect(() => d.step(undefined as never)).toThrow(/cycles must be a number/);
     expect(() => d.reset(0)).toThrow(/reset cycles must be 1 to 1000000/);
     expect(() => d.setEgressReady(2)).toThrow(/probability must be in \(0, 1\]/);
+    expect(() => d.setIngressValid(0)).toThrow(/ingress valid probability must be in \(0, 1\]/);
+    expect(() => d.sendFeed('text' as never)).toThrow(/packet must be a Buffer or Uint8Array/);
+    expect(() => d.sendFeed(Buffer.alloc(65536))).toThrow(/a UDP payload is at most 65535 bytes/);
     d.writeReg(REG.SCRATCH, 0x1234);
     expect(d.readReg(REG.SCRATCH)).toBe(0x1234);
     d.close();
     d.close();
     expect(() => d.readReg(REG.ID)).toThrow(/device is closed/);
     expect(() => d.sendFix(Buffer.from('x'))).toThrow(/device is closed/);
+    expect(() => d.sendFeed(Buffer.from('x'))).toThrow(/device is closed/);
     expect(() => d.step(1)).toThrow(/device is closed/);
   });
 

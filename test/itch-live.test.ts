@@ -58,13 +58,13 @@ describe('live feed with gap recovery', () => {
     }
   });
 
-  it('tickgate decode itch --listen prints the records as they arrive and stops at the end of the session', async () => {
+  it.each(['sim', 'ref'])('tickgate decode itch --listen (%s) prints the records as they arrive and stops at the end of the session', async (backend) => {
     const messages = generateItchSession({ seed: 5, symbols: ['AAPL', 'MSFT'], messages: 200 });
     const port = await freeUdpPort();
     const random = prng(3);
     const publisher = new MoldPublisher({ session: 'CLI0000001', group: GROUP, port, heartbeatMs: 20, drop: () => random() < 0.2 });
     await publisher.start();
-    const child = spawn(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', '--listen', `${GROUP}:${port}`, '--retransmit', `127.0.0.1:${publisher.retransmitPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'decode', 'itch', '--backend', backend, '--listen', `${GROUP}:${port}`, '--retransmit', `127.0.0.1:${publisher.retransmitPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -76,6 +76,7 @@ describe('live feed with gap recovery', () => {
       const code = await new Promise((resolve) => child.once('exit', resolve));
       expect(code, err).toBe(0);
       expect(out.trim().split('\n')).toEqual(expectedLines(messages, 'CLI0000001'));
+      expect(JSON.parse(err.trim().split('\n').at(-1)!.replace(/^tickgate decode itch: /, ''))).toMatchObject({ messages: messages.length, duplicates: 0 });
     } finally {
       child.kill();
       publisher.close();

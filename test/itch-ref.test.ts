@@ -2,7 +2,7 @@
 // type, sequence gaps and duplicates, malformed packets, the three input formats, the symbol filter, the
 // CLI; and fast-check streams of generated sessions with loss, duplication, reordering and corruption.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
@@ -120,17 +120,36 @@ describe('inputs and the symbol filter', () => {
     expect(d.counters.filtered).toBeGreaterThan(1000);
   });
 
-  it('tickgate decode itch prints the records; an unknown format is a one-line error', async () => {
+  it('tickgate decode itch: sim and ref print the same bytes for pcap, MoldUDP64 and BinaryFILE, with and without --symbols', async () => {
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'day.pcap'), pcapFile(packets.slice(0, 3)));
+    const day = generateItchSession({ seed: 8, symbols: ['AAPL', 'MSFT', 'NVDA'], messages: 600 });
+    const dayPackets = moldPacketize(day, { session: '000012345A', firstSeq: 1, seed: 6 });
+    // a corrupted packet and a repeat, so errors and duplicates are in the output too
+    const mangled = [...dayPackets.slice(0, 10), Buffer.from(dayPackets[3]!), dayPackets[10]!.subarray(0, 33), ...dayPackets.slice(11)];
+    writeFileSync(path.join(dir, 'day.pcap'), pcapFile(mangled, { vlan: 42, noise: true }));
+    writeFileSync(path.join(dir, 'day.mold'), Buffer.concat(mangled));
+    writeFileSync(path.join(dir, 'day.itch'), binaryFile(day));
     writeFileSync(path.join(dir, 'junk.bin'), Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21]));
-    const { stdout } = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', '--symbols', 'AAPL', 'day.pcap'], { cwd: dir });
-    expect(stdout.split('\n')[0]).toMatch(/^\{"kind":"itch","session":"000012345A","seq":1,"msgType":"S",/);
+    for (const file of ['day.pcap', 'day.mold', 'day.itch']) {
+      for (const symbols of [[], ['--symbols', 'MSFT,NVDA']]) {
+        const [sim, ref] = await Promise.all(['sim', 'ref'].map((backend) =>
+          run(process.execPath, [CLI, 'decode', 'itch', '--backend', backend, ...symbols, file], { cwd: dir, maxBuffer: 64 << 20 })));
+        expect(sim!.stdout, `${file} ${symbols.join(' ')}`).toBe(ref!.stdout);
+        const expected = feedLines(decodeFeed(readFileSync(path.join(dir, file)), new FeedDecoder(symbols.length ? new Set(['MSFT', 'NVDA']) : undefined)));
+        expect(sim!.stdout).toBe(expected.join('\n') + '\n');
+      }
+    }
+    const first = await run(process.execPath, [CLI, 'decode', 'itch', 'day.pcap'], { cwd: dir, maxBuffer: 64 << 20 });
+    expect(first.stdout.split('\n')[0]).toMatch(/^\{"kind":"itch","session":"000012345A","seq":1,"msgType":"S",/);
+    expect(first.stdout).toMatch(/"kind":"error","session":"000012345A","seq":\d+,"error":"truncated_packet"/);
     for (const backend of ['ref', 'sim']) {
       const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', backend, 'junk.bin'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
       expect((r as { code: number }).code).toBe(2);
       expect((r as { stderr: string }).stderr).toMatch(/^tickgate: cannot tell the input format/);
     }
+    const tooMany = await run(process.execPath, [CLI, 'decode', 'itch', '--symbols', Array.from({ length: 33 }, (_, k) => `S${k}`).join(','), 'day.pcap'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect((tooMany as { code: number }).code).toBe(2);
+    expect((tooMany as { stderr: string }).stderr).toMatch(/--symbols: the device holds 32 subscriptions, 33 were given/);
   });
 });
 

@@ -52,15 +52,19 @@ void SimBackend::requireOpen() const {
   if (closed_) throw DeviceError("device is closed");
 }
 
-bool SimBackend::egressReadyThisCycle() {
-  if (options_.egressReadyProbability >= 1.0) return true;
-  // xorshift64*: cheap, deterministic for a given seed
-  rng_ ^= rng_ >> 12;
-  rng_ ^= rng_ << 25;
-  rng_ ^= rng_ >> 27;
-  uint64_t r = rng_ * 0x2545F4914F6CDD1DULL;
-  return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0) < options_.egressReadyProbability;
+// xorshift64*: cheap, deterministic for a given seed; true with probability p
+static bool chance(uint64_t& state, double p) {
+  if (p >= 1.0) return true;
+  state ^= state >> 12;
+  state ^= state << 25;
+  state ^= state >> 27;
+  uint64_t r = state * 0x2545F4914F6CDD1DULL;
+  return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0) < p;
 }
+
+bool SimBackend::egressReadyThisCycle() { return chance(rng_, options_.egressReadyProbability); }
+
+bool SimBackend::ingressOfferThisCycle() { return chance(ingressRng_, ingressValidProbability_); }
 
 // The next beat of an ingress queue (at most kBeatBytes of its front chunk; tlast on a `last` chunk's end).
 struct Beat {
@@ -88,15 +92,6 @@ void SimBackend::consumeBeat(std::deque<Chunk>& q, size_t bytes) {
   c.consumed += bytes;
   ingressBytes_ -= bytes;
   if (c.consumed == c.bytes.size()) q.pop_front();
-}
-
-bool SimBackend::ingressOfferThisCycle() {
-  if (ingressValidProbability_ >= 1.0) return true;
-  ingressRng_ ^= ingressRng_ >> 12;
-  ingressRng_ ^= ingressRng_ << 25;
-  ingressRng_ ^= ingressRng_ >> 27;
-  uint64_t r = ingressRng_ * 0x2545F4914F6CDD1DULL;
-  return static_cast<double>(r >> 11) * (1.0 / 9007199254740992.0) < ingressValidProbability_;
 }
 
 void SimBackend::driveAndSettle() {

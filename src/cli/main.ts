@@ -12,6 +12,7 @@ import { runStart } from './start.js';
 import { BackendUnavailableError, checkOrders } from './check.js';
 import { decodeItch, listenItch } from './decode-itch.js';
 import { FeedFormatError } from '../itch/input.js';
+import { FeedConfigError } from '../itch/device-feed.js';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -104,7 +105,6 @@ export async function main(argv: string[]): Promise<number> {
         });
         if (positionals.length > 1) throw new UsageError(`decode itch takes one input, got ${positionals.length}`);
         const symbols = values.symbols?.split(',').map((s) => s.trim()).filter(Boolean);
-        if (symbols?.some((s) => s.length > 8)) throw new UsageError('--symbols: an ITCH symbol is at most 8 characters');
         const backend = backendOf(values.backend);
         if (values.listen !== undefined) {
           const group = hostPort(values.listen, '--listen');
@@ -163,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof FeedFormatError) {
+    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof FeedFormatError || err instanceof FeedConfigError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;
     }

@@ -1,11 +1,13 @@
 // Live feed: a multicast group read as it arrives, gaps recovered from the retransmission server, packets
-// on to a sink (the device, or the golden model) in sequence order. Recovered messages go on as
-// one-message packets in order, so the sink sees a gap-free stream (it still reports a gap if recovery
-// gave up).
+// on to a sink (the device, or the golden model) in sequence order. Recovered messages go on in order,
+// repacked into packets of consecutive messages (up to a 1,400-byte payload, flushed after each datagram),
+// so the sink sees a gap-free stream (it still reports a gap if recovery gave up).
 import dgram from 'node:dgram';
 import { moldHeader } from './generator.js';
 import { MoldRecovery } from './recovery.js';
 import type { FeedSink } from './device-feed.js';
+
+const MAX_PAYLOAD = 1400;
 
 export interface LiveFeedOptions {
   group: string;
@@ -29,10 +31,7 @@ export class LiveFeed {
       const { host, port } = o.retransmit;
       this.recovery = new MoldRecovery({
         request: (p) => this.socket.send(p, port, host),
-        deliver: (session, seq, m) => {
-          const len = Buffer.from([m.length >> 8, m.length & 0xff]);
-          o.sink.packet(Buffer.concat([moldHeader(session, seq, 1), len, m]));
-        },
+        deliver: (session, seq, m) => this.repack(session, seq, m),
         retryMs: o.retryMs,
         startAt: 1,
       });
@@ -40,12 +39,30 @@ export class LiveFeed {
     this.socket.on('message', (p) => {
       if (this.recovery) {
         this.recovery.packet(p);
+        this.flush();
         if (this.recovery.complete) this.endedResolve();
       } else {
         o.sink.packet(p);
         if (p.length >= 20 && p.readUInt16BE(18) === 0xffff) this.endedResolve();
       }
     });
+  }
+
+  private pending: { session: string; seq: number; parts: Buffer[]; bytes: number } | undefined;
+
+  private repack(session: string, seq: number, m: Buffer): void {
+    const p = this.pending;
+    if (p && (p.session !== session || p.seq + p.parts.length / 2 !== seq || p.bytes + 2 + m.length > MAX_PAYLOAD)) this.flush();
+    this.pending ??= { session, seq, parts: [], bytes: 20 };
+    this.pending.parts.push(Buffer.from([m.length >> 8, m.length & 0xff]), m);
+    this.pending.bytes += 2 + m.length;
+  }
+
+  private flush(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.o.sink.packet(Buffer.concat([moldHeader(p.session, p.seq, p.parts.length / 2), ...p.parts]));
   }
 
   start(): Promise<void> {

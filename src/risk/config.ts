@@ -58,7 +58,7 @@ export const riskSchema = z.strictObject({
   }),
 }).superRefine((r, ctx) => {
   if (r.referencePriceSource === 'itch') {
-    ctx.addIssue({ code: 'custom', path: ['referencePriceSource'], message: '"itch" needs the feed core, which this build does not have yet; use "host"' });
+    ctx.addIssue({ code: 'custom', path: ['referencePriceSource'], message: '"itch" needs the risk gate in the RTL (it will take the last trade price from the feed core), which this build does not have yet; use "host"' });
   }
   if (r.clockHz / r.maxOrdersPerSecond < 1) {
     ctx.addIssue({ code: 'custom', path: ['maxOrdersPerSecond'], message: `is more than one order per cycle at clockHz ${r.clockHz}` });
