@@ -14,6 +14,18 @@ async function workload() {
   const { SimDevice, SteppedSimDevice } = await import(path.join(root, 'dist/src/device/sim-device.js'));
   const { sampleExchangeMessages } = await import(path.join(root, 'dist/src/fix/sample-session.js'));
   const { REG } = await import(path.join(root, 'dist/src/device/generated/layout.js'));
+  const { generateItchSession, moldPacketize } = await import(path.join(root, 'dist/src/itch/generator.js'));
+  const { configureFeed, DeviceFeed } = await import(path.join(root, 'dist/src/itch/device-feed.js'));
+  // the feed path once (its locate table clears for 65,536 cycles after reset, slow under valgrind)
+  const packets = moldPacketize(generateItchSession({ seed: 1, symbols: ['AAPL'], messages: 300 }), { session: 'LEAK000001', firstSeq: 1 });
+  const feedDev = new SimDevice();
+  configureFeed(feedDev, ['AAPL']);
+  const feed = new DeviceFeed(feedDev, () => {});
+  for (const p of packets) await feed.send(p);
+  await feed.finish();
+  for (const bad of [() => feedDev.sendFeed('x'), () => feedDev.readReg(0)]) {
+    try { await bad(); } catch { /* expected: closed, bad argument */ }
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tickgate-leak-'));
   const wire = Buffer.concat(sampleExchangeMessages({ messages: 200 }));
   for (let round = 0; round < 3; round++) {
