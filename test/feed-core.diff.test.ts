@@ -152,6 +152,17 @@ describe('feed core: RTL against the golden model, through the addon', () => {
       'short_packet null', 'unknown_message_type 11', 'bad_length 12', 'unknown_message_type 13', 'B:14', 'truncated_packet 15',
       'B:16', 'trailing_bytes null', 'truncated_packet null', 'trailing_bytes null', 'gap B 17->20',
     ]);
+    // the text of every error record, made on the host from the numbers the device sent
+    expect(lines.map((l) => JSON.parse(l) as { kind: string; detail?: string }).filter((r) => r.kind === 'error').map((r) => r.detail)).toEqual([
+      '5 bytes, the MoldUDP64 header alone is 20',
+      'type byte 0x5a',
+      'D (Order Delete) is 19 bytes, this one 5',
+      'empty message',
+      'message 2 of 2 runs past the end of the packet',
+      '2 bytes after message 1',
+      'message 1 of 1 runs past the end of the packet',
+      '1 byte after a packet with no messages',
+    ]);
     expect(ref.counters).toMatchObject({ packets: 15, duplicates: 2, gaps: 2, missing: 5n, heartbeats: 1, endOfSession: 1, messages: 11,
       errors: { short_packet: 1, truncated_packet: 2, trailing_bytes: 2, unknown_message_type: 2, bad_length: 1 } });
   });

@@ -150,6 +150,9 @@ describe('inputs and the symbol filter', () => {
     const tooMany = await run(process.execPath, [CLI, 'decode', 'itch', '--symbols', Array.from({ length: 33 }, (_, k) => `S${k}`).join(','), 'day.pcap'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
     expect((tooMany as { code: number }).code).toBe(2);
     expect((tooMany as { stderr: string }).stderr).toMatch(/--symbols: the device holds 32 subscriptions, 33 were given/);
+    const tooLong = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'sim', '--symbols', 'ABCDEFGHI', 'day.pcap'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect((tooLong as { code: number }).code).toBe(2);
+    expect((tooLong as { stderr: string }).stderr).toMatch(/--symbols: "ABCDEFGHI" is not an ITCH symbol \(1 to 8 printable ASCII characters\)/);
   });
 });
 

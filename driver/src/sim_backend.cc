@@ -94,21 +94,23 @@ void SimBackend::consumeBeat(std::deque<Chunk>& q, size_t bytes) {
   if (c.consumed == c.bytes.size()) q.pop_front();
 }
 
+// Drives one AXI-Stream ingress port of the model with a beat (or nothing); returns the beat's bytes.
+template <typename Data, typename Keep, typename Flag>
+static size_t driveBeat(const Beat& b, Data& tdata, Keep& tkeep, Flag& tvalid, Flag& tlast) {
+  tdata = b.data;
+  tkeep = b.keep;
+  tvalid = b.valid;
+  tlast = b.last;
+  return b.bytes;
+}
+
 void SimBackend::driveAndSettle() {
   Vtickgate_core* t = top_.get();
   const bool offer = ingressOfferThisCycle();
-  const Beat fix = offer ? nextBeat(fix_) : Beat{};
-  t->s_axis_fix_tdata = fix.data;
-  t->s_axis_fix_tkeep = fix.keep;
-  t->s_axis_fix_tvalid = fix.valid;
-  t->s_axis_fix_tlast = fix.last;
-  fixBeatBytes_ = fix.bytes;
-  const Beat feed = offer ? nextBeat(feed_) : Beat{};
-  t->s_axis_feed_tdata = feed.data;
-  t->s_axis_feed_tkeep = feed.keep;
-  t->s_axis_feed_tvalid = feed.valid;
-  t->s_axis_feed_tlast = feed.last;
-  feedBeatBytes_ = feed.bytes;
+  fixBeatBytes_ = driveBeat(offer ? nextBeat(fix_) : Beat{}, t->s_axis_fix_tdata, t->s_axis_fix_tkeep,
+                            t->s_axis_fix_tvalid, t->s_axis_fix_tlast);
+  feedBeatBytes_ = driveBeat(offer ? nextBeat(feed_) : Beat{}, t->s_axis_feed_tdata, t->s_axis_feed_tkeep,
+                             t->s_axis_feed_tvalid, t->s_axis_feed_tlast);
   t->m_axis_event_tready = egressReadyThisCycle();
   t->clk = 0;
   t->eval();

@@ -62,6 +62,8 @@ export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>):
  *  (it is their only reader); FIX events, if any, are ignored. */
 export class DeviceFeed implements FeedSink {
   private readonly reader = new FeedRecordReader();
+  /** The first error of a packet handed over with packet(): finish() rethrows it. */
+  private sendError: unknown;
   /** Settles when the device's event stream ends (close) or fails. */
   readonly done: Promise<void>;
 
@@ -76,7 +78,7 @@ export class DeviceFeed implements FeedSink {
   }
 
   packet(p: Buffer): void {
-    void this.device.sendFeed(p);
+    this.device.sendFeed(p).catch((err: unknown) => { this.sendError ??= err; });
   }
 
   /** Sends a packet and waits while the device's ingress is full. */
@@ -89,6 +91,7 @@ export class DeviceFeed implements FeedSink {
     await this.device.flush();
     await this.device.close();
     await this.done;
+    if (this.sendError !== undefined) throw this.sendError;
   }
 }
 

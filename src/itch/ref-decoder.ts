@@ -92,7 +92,7 @@ export function feedErrorDetail(error: ItchErrorKind, i: FeedErrorInfo): string 
     case 'short_packet': return `${i.bytes} bytes, the MoldUDP64 header alone is ${HEADER_BYTES}`;
     case 'truncated_packet': return `message ${i.index} of ${i.count} runs past the end of the packet`;
     case 'trailing_bytes':
-      return i.count === 0 || i.count === END_OF_SESSION ? `${i.bytes} bytes after a packet with no messages` : `${i.bytes} bytes after message ${i.count}`;
+      return `${i.bytes} byte${i.bytes === 1 ? '' : 's'} after ${i.count === 0 || i.count === END_OF_SESSION ? 'a packet with no messages' : `message ${i.count}`}`;
     case 'unknown_message_type': return i.length ? `type byte 0x${i.typeByte.toString(16).padStart(2, '0')}` : 'empty message';
     case 'bad_length': {
       const t = ITCH_TYPES.get(String.fromCharCode(i.typeByte))!;
