@@ -105,6 +105,8 @@ function verilog() {
   for (const [k, v] of Object.entries(record.frameFlags)) L.push(`\`define TG_FRAME_FLAG_${k} ${v}`);
   for (const [k, v] of Object.entries(record.feedErrors)) L.push(`\`define TG_FEED_ERR_${upper(k)} 8'd${v}`);
   for (const [k, v] of Object.entries(record.feedErrorFlags)) L.push(`\`define TG_FEED_ERROR_FLAG_${k} ${v}`);
+  for (const [k, v] of Object.entries(record.riskReasons)) L.push(`\`define TG_RISK_${upper(k)} 8'd${v}`);
+  for (const [k, v] of Object.entries(record.verdictFlags)) L.push(`\`define TG_VERDICT_FLAG_${k} ${v}`);
   L.push('', '`endif', '');
   return L.join('\n');
 }
@@ -163,6 +165,10 @@ function ts() {
   L.push('export const FEED_ERROR_NAME: Record<number, FeedErrorName | undefined> = {');
   L.push(...Object.entries(record.feedErrors).map(([k, v]) => `  ${v}: '${k}',`), '};');
   L.push('export const FEED_ERROR_FLAG = {', ...Object.entries(record.feedErrorFlags).map(([k, v]) => `  ${k}: ${v},`), '} as const;', '');
+  L.push('export const RISK_REASON = {', ...Object.entries(record.riskReasons).map(([k, v]) => `  ${k}: ${v},`), '} as const;');
+  L.push('export const RISK_REASON_NAME: Record<number, keyof typeof RISK_REASON | undefined> = {');
+  L.push(...Object.entries(record.riskReasons).map(([k, v]) => `  ${v}: '${k}',`), '};');
+  L.push('export const VERDICT_FLAG = {', ...Object.entries(record.verdictFlags).map(([k, v]) => `  ${k}: ${v},`), '} as const;', '');
   const tsType = (f) => (f.bytes === 8 ? 'bigint' : 'number');
   const reader = { 1: 'getUint8', 2: 'getUint16', 4: 'getUint32', 8: 'getBigUint64' };
   const writer = { 1: 'setUint8', 2: 'setUint16', 4: 'setUint32', 8: 'setBigUint64' };

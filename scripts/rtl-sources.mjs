@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
-const DIRS = ['common', 'csr', 'fix', 'feed', 'core'];
+const DIRS = ['common', 'csr', 'fix', 'feed', 'risk', 'core'];
 /** What the device core is built from (synthesis reads these). */
-const CORE_DIRS = ['common', 'csr', 'fix', 'feed', 'core'];
+const CORE_DIRS = ['common', 'csr', 'fix', 'feed', 'risk', 'core'];
 
 export const TOP = 'tickgate_core';
 /** The timing harness for place and route: the core with its inputs from an LFSR (hdl/boards/fmax/). */

@@ -14,6 +14,8 @@ namespace tickgate {
 struct EventBatch {
   std::vector<uint8_t> records;      // RECORD_BYTES each, little-endian, as on the wire
   std::vector<uint64_t> egressCycle; // one per record
+  std::vector<uint8_t> orderOut;     // bytes that left on the order egress
+  std::vector<uint32_t> orderEnds;   // for each frame that ended (tlast) in this batch: its end in orderOut
   size_t ingressQueued = 0;          // bytes still waiting to enter the device after this batch (both streams)
   uint64_t sendSerial = 0;           // sends (both streams) queued before this batch was taken
   bool idle = false;                 // everything those sends carried is processed and its records are here
@@ -37,6 +39,8 @@ class Backend {
   virtual void sendFix(const uint8_t* data, size_t len, bool last) = 0;
   // Queues one UDP payload (a MoldUDP64 packet) for the feed ingress stream; tlast on its last byte.
   virtual void sendFeed(const uint8_t* data, size_t len) = 0;
+  // Queues bytes for the order ingress stream (the risk gate's input); `last` ends the stream after them.
+  virtual void sendOrders(const uint8_t* data, size_t len, bool last) = 0;
   // Starts delivering event batches to `sink` from a backend thread.
   virtual void startEvents(std::function<void(EventBatch&&)> sink) = 0;
   // Stops the backend thread and releases the device. Idempotent.

@@ -49,6 +49,18 @@ Napi::Buffer<uint8_t> batchCycles(Napi::Env env, const EventBatch& b) {
   return buf;
 }
 
+Napi::Buffer<uint8_t> batchOrderOut(Napi::Env env, const EventBatch& b) {
+  return Napi::Buffer<uint8_t>::Copy(env, b.orderOut.data(), b.orderOut.size());
+}
+
+Napi::Buffer<uint8_t> batchOrderEnds(Napi::Env env, const EventBatch& b) {
+  auto buf = Napi::Buffer<uint8_t>::New(env, b.orderEnds.size() * 4);
+  for (size_t i = 0; i < b.orderEnds.size(); i++) {
+    for (size_t k = 0; k < 4; k++) buf.Data()[4 * i + k] = uint8_t(b.orderEnds[i] >> (8 * k));
+  }
+  return buf;
+}
+
 class SimDevice : public Napi::ObjectWrap<SimDevice> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -59,6 +71,8 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
                            InstanceMethod<&SimDevice::WriteReg>("writeReg"),
                            InstanceMethod<&SimDevice::SendFix>("sendFix"),
                            InstanceMethod<&SimDevice::SendFeed>("sendFeed"),
+                           InstanceMethod<&SimDevice::SendOrders>("sendOrders"),
+                           InstanceMethod<&SimDevice::SetOrderEgressReady>("setOrderEgressReady"),
                            InstanceMethod<&SimDevice::SetIngressValid>("setIngressValid"),
                            InstanceMethod<&SimDevice::Step>("step"),
                            InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
@@ -71,8 +85,8 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
 
   // new SimDevice({ trace?, egressReadyProbability?, seed?, batchCycles?, onEvents? })
   // With onEvents the device clocks itself on a native thread and calls
-  // onEvents(records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number)
-  // on the JavaScript thread;
+  // onEvents(records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number,
+  //          orderOut: Buffer, orderEnds: Buffer) on the JavaScript thread;
   // without it the device only advances in step().
   explicit SimDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SimDevice>(info) {
     Napi::Env env = info.Env();
@@ -110,7 +124,8 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
             std::unique_ptr<EventBatch> owned(b);
             if (env == nullptr || cb.IsEmpty()) return;
             cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued)),
-                     Napi::Boolean::New(env, b->idle), Napi::Number::New(env, double(b->sendSerial))});
+                     Napi::Boolean::New(env, b->idle), Napi::Number::New(env, double(b->sendSerial)),
+                     batchOrderOut(env, *b), batchOrderEnds(env, *b)});
           });
           if (st != napi_ok) delete data;  // closing: the batch is dropped with the device
         });
@@ -184,6 +199,30 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     return env.Undefined();
   }
 
+  Napi::Value SendOrders(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw Napi::TypeError::New(env, "sendOrders(bytes, last): bytes must be a Buffer or Uint8Array");
+    }
+    if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsBoolean()) {
+      throw Napi::TypeError::New(env, "sendOrders(bytes, last): last must be a boolean");
+    }
+    auto bytes = info[0].As<Napi::Uint8Array>();
+    bool last = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    guard(env, [&] { backend(env).sendOrders(bytes.Data(), bytes.ByteLength(), last); });
+    return env.Undefined();
+  }
+
+  Napi::Value SetOrderEgressReady(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "setOrderEgressReady(probability, seed): probability must be a number");
+    double p = info[0].As<Napi::Number>().DoubleValue();
+    uint32_t seed = info.Length() > 1 && !info[1].IsUndefined() ? toUint32(info[1], "seed") : 1;
+    guard(env, [&] { backend(env).setOrderEgressReady(p, seed); });
+    return env.Undefined();
+  }
+
   Napi::Value Step(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "step(cycles): cycles must be a number");
@@ -196,6 +235,8 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     out.Set("records", batchRecords(env, b));
     out.Set("egressCycles", batchCycles(env, b));
     out.Set("ingressQueued", Napi::Number::New(env, double(b.ingressQueued)));
+    out.Set("orderOut", batchOrderOut(env, b));
+    out.Set("orderEnds", batchOrderEnds(env, b));
     return out;
   }
 

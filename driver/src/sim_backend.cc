@@ -75,23 +75,31 @@ struct Beat {
   size_t bytes = 0;
 };
 
-static Beat nextBeat(const std::deque<SimBackend::Chunk>& q) {
+// With `pack`, a beat gathers the bytes of several queued chunks of the same stream, so the stream is sent
+// 8 bytes a beat however the host cut it (the order path's timeline counts beats).
+static Beat nextBeat(const std::deque<SimBackend::Chunk>& q, bool pack = false) {
   Beat b;
-  if (q.empty()) return b;
-  const SimBackend::Chunk& c = q.front();
-  b.bytes = std::min(kBeatBytes, c.bytes.size() - c.consumed);
-  for (size_t i = 0; i < b.bytes; i++) b.data |= uint64_t(c.bytes[c.consumed + i]) << (8 * i);
-  b.valid = true;
+  for (const SimBackend::Chunk& c : q) {
+    const size_t n = std::min(kBeatBytes - b.bytes, c.bytes.size() - c.consumed);
+    for (size_t i = 0; i < n; i++) b.data |= uint64_t(c.bytes[c.consumed + i]) << (8 * (b.bytes + i));
+    b.bytes += n;
+    b.valid = true;
+    b.last = c.last && c.consumed + n == c.bytes.size();
+    if (!pack || b.last || b.bytes == kBeatBytes) break;
+  }
   b.keep = static_cast<uint8_t>((1u << b.bytes) - 1);
-  b.last = c.last && c.consumed + b.bytes == c.bytes.size();
   return b;
 }
 
 void SimBackend::consumeBeat(std::deque<Chunk>& q, size_t bytes) {
-  Chunk& c = q.front();
-  c.consumed += bytes;
   ingressBytes_ -= bytes;
-  if (c.consumed == c.bytes.size()) q.pop_front();
+  do {
+    Chunk& c = q.front();
+    const size_t n = std::min(bytes, c.bytes.size() - c.consumed);
+    c.consumed += n;
+    bytes -= n;
+    if (c.consumed == c.bytes.size()) q.pop_front();
+  } while (bytes > 0);
 }
 
 // Drives one AXI-Stream ingress port of the model with a beat (or nothing); returns the beat's bytes.
@@ -111,6 +119,9 @@ void SimBackend::driveAndSettle() {
                             t->s_axis_fix_tvalid, t->s_axis_fix_tlast);
   feedBeatBytes_ = driveBeat(offer ? nextBeat(feed_) : Beat{}, t->s_axis_feed_tdata, t->s_axis_feed_tkeep,
                              t->s_axis_feed_tvalid, t->s_axis_feed_tlast);
+  orderBeatBytes_ = driveBeat(offer ? nextBeat(orders_, true) : Beat{}, t->s_axis_order_tdata, t->s_axis_order_tkeep,
+                              t->s_axis_order_tvalid, t->s_axis_order_tlast);
+  t->m_axis_order_tready = chance(orderRng_, orderEgressProbability_);
   t->m_axis_event_tready = egressReadyThisCycle();
   t->clk = 0;
   t->eval();
@@ -122,6 +133,15 @@ void SimBackend::clockEdge() {
   const bool fixFire = t->s_axis_fix_tvalid && t->s_axis_fix_tready;
   const bool feedFire = t->s_axis_feed_tvalid && t->s_axis_feed_tready;
   const bool outFire = t->m_axis_event_tvalid && t->m_axis_event_tready;
+  const bool orderFire = t->s_axis_order_tvalid && t->s_axis_order_tready;
+  const bool orderOutFire = t->m_axis_order_tvalid && t->m_axis_order_tready;
+  if (orderOutFire) {
+    const uint64_t data = t->m_axis_order_tdata;
+    for (size_t i = 0; i < kBeatBytes; i++) {
+      if (t->m_axis_order_tkeep & (1u << i)) pending_.orderOut.push_back(uint8_t(data >> (8 * i)));
+    }
+    if (t->m_axis_order_tlast) pending_.orderEnds.push_back(uint32_t(pending_.orderOut.size()));
+  }
   if (outFire) {
     size_t at = pending_.records.size();
     pending_.records.resize(at + layout::RECORD_BYTES);
@@ -131,7 +151,7 @@ void SimBackend::clockEdge() {
     }
     pending_.egressCycle.push_back(cycle_);
   }
-  const bool busy = fixFire || feedFire || t->m_axis_event_tvalid;
+  const bool busy = fixFire || feedFire || orderFire || t->m_axis_event_tvalid || t->m_axis_order_tvalid;
   t->clk = 1;
   t->eval();
   if (trace_) trace_->dump(2 * traceTime_ + 1);
@@ -139,6 +159,7 @@ void SimBackend::clockEdge() {
   cycle_++;
   if (fixFire) consumeBeat(fix_, fixBeatBytes_);
   if (feedFire) consumeBeat(feed_, feedBeatBytes_);
+  if (orderFire) consumeBeat(orders_, orderBeatBytes_);
   idleCycles_ = busy ? 0 : (idleCycles_ < kDrainCycles ? idleCycles_ + 1 : kDrainCycles);
 }
 
@@ -150,6 +171,7 @@ void SimBackend::tick() {
 void SimBackend::resetLocked(uint32_t cycles) {
   fix_.clear();
   feed_.clear();
+  orders_.clear();
   ingressBytes_ = 0;
   pending_ = EventBatch{};
   top_->rst = 1;
@@ -247,6 +269,28 @@ void SimBackend::sendFeed(const uint8_t* data, size_t len) {
   enqueue(feed_, data, len, true);
 }
 
+void SimBackend::sendOrders(const uint8_t* data, size_t len, bool last) {
+  if (len == 0 && !last) return;
+  if (len == 0) {
+    // an end with no bytes: tlast goes on the queued bytes' last beat when they are still waiting
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!orders_.empty() && !orders_.back().last) {
+      orders_.back().last = true;
+      sendSerial_++;
+      return;
+    }
+  }
+  enqueue(orders_, data, len, last);
+}
+
+void SimBackend::setOrderEgressReady(double probability, uint64_t seed) {
+  requireOpen();
+  if (!(probability > 0.0 && probability <= 1.0)) throw DeviceError("order egress ready probability must be in (0, 1]");
+  std::lock_guard<std::mutex> lock(mutex_);
+  orderEgressProbability_ = probability;
+  orderRng_ = seed ? seed : 1;
+}
+
 EventBatch SimBackend::takeBatch() {
   EventBatch out = std::move(pending_);
   pending_ = EventBatch{};
@@ -321,7 +365,7 @@ void SimBackend::clockLoop() {
         tick();
       }
       const bool idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
-      if (!pending_.records.empty() || ingressBytes_ != reportedQueued || idle != reportedIdle ||
+      if (!pending_.records.empty() || !pending_.orderOut.empty() || ingressBytes_ != reportedQueued || idle != reportedIdle ||
           (idle && sendSerial_ != reportedSerial)) {
         batch = takeBatch();
         reportedQueued = batch.ingressQueued;

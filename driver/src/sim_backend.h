@@ -33,6 +33,9 @@ class SimBackend : public Backend {
   void writeReg(uint32_t addr, uint32_t value) override;
   void sendFix(const uint8_t* data, size_t len, bool last) override;
   void sendFeed(const uint8_t* data, size_t len) override;
+  void sendOrders(const uint8_t* data, size_t len, bool last) override;
+  // Chance that the order egress takes a beat in a cycle.
+  void setOrderEgressReady(double probability, uint64_t seed);
   void startEvents(std::function<void(EventBatch&&)> sink) override;
   void close() override;
 
@@ -57,7 +60,7 @@ class SimBackend : public Backend {
  private:
   void enqueue(std::deque<Chunk>& q, const uint8_t* data, size_t len, bool last);
   void consumeBeat(std::deque<Chunk>& q, size_t bytes);  // caller holds mutex_
-  bool ingressWaiting() const { return !fix_.empty() || !feed_.empty(); }
+  bool ingressWaiting() const { return !fix_.empty() || !feed_.empty() || !orders_.empty(); }
 
   void requireOpen() const;
   void writeCoverage();
@@ -79,6 +82,7 @@ class SimBackend : public Backend {
   std::condition_variable wake_;
   std::deque<Chunk> fix_;
   std::deque<Chunk> feed_;
+  std::deque<Chunk> orders_;
   size_t ingressBytes_ = 0;        // both streams
   uint64_t sendSerial_ = 0;        // sends queued since the device was opened
   EventBatch pending_;
@@ -86,6 +90,9 @@ class SimBackend : public Backend {
   uint64_t traceTime_ = 0;
   size_t fixBeatBytes_ = 0;
   size_t feedBeatBytes_ = 0;
+  size_t orderBeatBytes_ = 0;
+  double orderEgressProbability_ = 1.0;
+  uint64_t orderRng_ = 1;
   uint64_t rng_ = 1;
   double ingressValidProbability_ = 1.0;
   uint64_t ingressRng_ = 1;

@@ -1,6 +1,7 @@
 // tickgate device core, shell-agnostic: AXI-Stream FIX ingress, AXI-Stream feed ingress (one UDP payload
-// per frame), AXI-Stream event egress (one record per beat), AXI-Lite registers. A board top (XDMA, UART
-// bridge, Verilator harness) wraps it.
+// per frame), AXI-Stream order ingress (the outbound order stream, tlast at its end) and egress (what the
+// risk gate lets through, one message per frame), AXI-Stream event egress (one record per beat), AXI-Lite
+// registers. A board top (XDMA, UART bridge, Verilator harness) wraps it.
 `default_nettype none
 `include "tickgate_layout.vh"
 module tickgate_core #(
@@ -25,6 +26,18 @@ module tickgate_core #(
     input  wire                      s_axis_feed_tvalid,
     output wire                      s_axis_feed_tready,
     input  wire                      s_axis_feed_tlast,
+
+    input  wire [63:0]               s_axis_order_tdata,
+    input  wire [7:0]                s_axis_order_tkeep,
+    input  wire                      s_axis_order_tvalid,
+    output wire                      s_axis_order_tready,
+    input  wire                      s_axis_order_tlast,
+
+    output wire [63:0]               m_axis_order_tdata,
+    output wire [7:0]                m_axis_order_tkeep,
+    output wire                      m_axis_order_tvalid,
+    input  wire                      m_axis_order_tready,
+    output wire                      m_axis_order_tlast,
 
     output wire [`TG_REC_BITS-1:0]   m_axis_event_tdata,
     output wire                      m_axis_event_tvalid,
@@ -67,7 +80,7 @@ wire [31:0] fix_messages, fix_garbled, fix_garbled_bytes, fix_truncated, fix_too
 wire [31:0] fix_bad_checksum, fix_bad_body_length, fix_fields;
 wire [31:0] events_out, event_stall_cycles;
 wire [63:0] fix_bytes;
-wire [28:0] unused_control = control[31:3];
+wire [27:0] unused_control = control[31:4];
 
 // ---- FIX ingress register slice: nothing from the input pins reaches the parser combinationally ------
 // While the FIX receiver is disabled the slice takes nothing, so ingress waits at the pins.
@@ -200,20 +213,81 @@ feed_tracker #(
     .inc_message(inc_feed_message), .inc_filtered(inc_feed_filtered), .inc_error(inc_feed_error)
 );
 
-// ---- records of both paths into the egress FIFO: alternate when both wait; sequence numbers stamped ---
+// ---- order path: register slice, throttle, parser, risk gate, forwarder --------------------------------
+wire        order_rx_enable = control[`TG_REG_CONTROL_ORDER_RX_ENABLE_BIT];
+wire        order_clearing;
+wire        order_skid_tready;
+wire [63:0] order_tdata;
+wire [7:0]  order_tkeep;
+wire        order_tvalid, order_tready, order_tlast;
+wire        order_open = order_rx_enable && !order_clearing;
+
+assign s_axis_order_tready = order_skid_tready && order_open;
+
+axis_skid #(
+    .DATA_WIDTH(64)
+) order_ingress_inst (
+    .clk(clk),
+    .rst(rst),
+    .s_axis_tdata(s_axis_order_tdata),
+    .s_axis_tkeep(s_axis_order_tkeep),
+    .s_axis_tvalid(s_axis_order_tvalid && order_open),
+    .s_axis_tready(order_skid_tready),
+    .s_axis_tlast(s_axis_order_tlast),
+    .m_axis_tdata(order_tdata),
+    .m_axis_tkeep(order_tkeep),
+    .m_axis_tvalid(order_tvalid),
+    .m_axis_tready(order_tready),
+    .m_axis_tlast(order_tlast)
+);
+
+wire [REC_BITS-1:0] risk_rec_tdata;
+wire        risk_rec_tvalid, risk_rec_tready;
+wire        risk_commit, risk_sym_we, risk_limit_we, risk_active_bank;
+wire [31:0] risk_shadow_control, risk_shadow_cpt, risk_sym_cmd;
+wire [63:0] risk_sym_symbol;
+wire [9:0]  risk_limit_index;
+wire [209:0] risk_limit_data;
+wire        inc_risk_verdict, inc_risk_accepted, inc_risk_passed, inc_risk_late;
+wire [7:0]  inc_risk_reject;
+
+order_path order_path_inst (
+    .clk(clk), .rst(rst), .cycle(cycle_reg), .clearing(order_clearing),
+    .s_tdata(order_tdata), .s_tkeep(order_tkeep), .s_tvalid(order_tvalid), .s_tready(order_tready), .s_tlast(order_tlast),
+    .m_order_tdata(m_axis_order_tdata), .m_order_tkeep(m_axis_order_tkeep), .m_order_tvalid(m_axis_order_tvalid),
+    .m_order_tready(m_axis_order_tready), .m_order_tlast(m_axis_order_tlast),
+    .m_rec_tdata(risk_rec_tdata), .m_rec_tvalid(risk_rec_tvalid), .m_rec_tready(risk_rec_tready),
+    .commit(risk_commit), .shadow_control(risk_shadow_control), .shadow_cycles_per_token(risk_shadow_cpt),
+    .sym_we(risk_sym_we), .sym_cmd(risk_sym_cmd), .sym_symbol(risk_sym_symbol),
+    .limit_we(risk_limit_we), .limit_index(risk_limit_index), .limit_data(risk_limit_data), .active_bank(risk_active_bank),
+    .inc_verdict(inc_risk_verdict), .inc_accepted(inc_risk_accepted), .inc_passed(inc_risk_passed),
+    .inc_late(inc_risk_late), .inc_reject(inc_risk_reject)
+);
+
+// ---- records of the three paths into the egress FIFO: round robin; sequence numbers stamped -----------
 reg  [31:0] record_seq_reg;
-reg         last_grant_feed;
+reg  [1:0]  last_grant;                 // 0 FIX parser, 1 feed, 2 risk gate
 wire        fifo_tready;
-wire        grant_feed = feed_rec_tvalid && (!parser_tvalid || !last_grant_feed);
-wire [REC_BITS-1:0] merged_tdata = grant_feed ? feed_rec_tdata : parser_tdata;
-wire        merged_tvalid = parser_tvalid || feed_rec_tvalid;
+wire [2:0]  requests = {risk_rec_tvalid, feed_rec_tvalid, parser_tvalid};
+reg  [1:0]  grant;
+always @* begin
+    // the first requester after the last one granted
+    case (last_grant)
+        2'd0: grant = requests[1] ? 2'd1 : requests[2] ? 2'd2 : 2'd0;
+        2'd1: grant = requests[2] ? 2'd2 : requests[0] ? 2'd0 : 2'd1;
+        default: grant = requests[0] ? 2'd0 : requests[1] ? 2'd1 : 2'd2;
+    endcase
+end
+wire [REC_BITS-1:0] merged_tdata = grant == 2'd0 ? parser_tdata : grant == 2'd1 ? feed_rec_tdata : risk_rec_tdata;
+wire        merged_tvalid = |requests;
 wire        merged_fire = merged_tvalid && fifo_tready;
-wire        parser_fire = merged_fire && !grant_feed;
+wire        parser_fire = merged_fire && grant == 2'd0;
 wire [REC_BITS-1:0] sequenced_tdata;
 wire [`TG_REC_SEQ_W-1:0] unused_merged_seq = merged_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
 
-assign parser_tready = fifo_tready && !grant_feed;
-assign feed_rec_tready = fifo_tready && grant_feed;
+assign parser_tready = fifo_tready && grant == 2'd0;
+assign feed_rec_tready = fifo_tready && grant == 2'd1;
+assign risk_rec_tready = fifo_tready && grant == 2'd2;
 assign sequenced_tdata = {
     merged_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
     record_seq_reg,
@@ -223,10 +297,10 @@ assign sequenced_tdata = {
 always @(posedge clk) begin
     if (rst) begin
         record_seq_reg <= 32'd0;
-        last_grant_feed <= 1'b0;
+        last_grant <= 2'd0;
     end else if (merged_fire) begin
         record_seq_reg <= record_seq_reg + 32'd1;
-        last_grant_feed <= grant_feed;
+        last_grant <= grant;
     end
 end
 
@@ -314,6 +388,38 @@ event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
 event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
 
+wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late;
+wire [255:0] risk_rejects;
+wire [63:0]  order_bytes_in, order_bytes_out;
+reg  [3:0]   order_in_bytes, order_out_bytes;
+integer o;
+always @* begin
+    order_in_bytes = 4'd0;
+    order_out_bytes = 4'd0;
+    for (o = 0; o < 8; o = o + 1) begin
+        order_in_bytes = order_in_bytes + {3'd0, s_axis_order_tkeep[o]};
+        order_out_bytes = order_out_bytes + {3'd0, m_axis_order_tkeep[o]};
+    end
+    if (!(s_axis_order_tvalid && s_axis_order_tready)) order_in_bytes = 4'd0;
+    if (!(m_axis_order_tvalid && m_axis_order_tready)) order_out_bytes = 4'd0;
+end
+
+event_counter c_risk_verdicts (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_verdict), .count(risk_verdicts));
+event_counter c_risk_accepted (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_accepted), .count(risk_accepted));
+event_counter c_risk_passed (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_passed), .count(risk_passed));
+event_counter c_risk_late (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_late), .count(risk_late));
+event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_order_bytes_in (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(order_in_bytes), .count(order_bytes_in));
+event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_order_bytes_out (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(order_out_bytes), .count(order_bytes_out));
+genvar rr;
+generate
+    for (rr = 0; rr < 8; rr = rr + 1) begin : g_risk_reject
+        event_counter c_reject (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_reject[rr]),
+            .count(risk_rejects[rr*32 +: 32]));
+    end
+endgenerate
+
 csr_regs #(
     .ADDR_WIDTH(CSR_ADDR_WIDTH)
 ) csr_regs_inst (
@@ -372,7 +478,26 @@ csr_regs #(
     .feed_truncated(feed_truncated),
     .feed_trailing(feed_trailing),
     .feed_unknown(feed_unknown),
-    .feed_bad_length(feed_bad_length)
+    .feed_bad_length(feed_bad_length),
+    .risk_commit(risk_commit),
+    .risk_shadow_control(risk_shadow_control),
+    .risk_shadow_cycles_per_token(risk_shadow_cpt),
+    .risk_sym_we(risk_sym_we),
+    .risk_sym_cmd(risk_sym_cmd),
+    .risk_sym_symbol(risk_sym_symbol),
+    .risk_limit_we(risk_limit_we),
+    .risk_limit_index(risk_limit_index),
+    .risk_limit_data(risk_limit_data),
+    .risk_clearing(order_clearing),
+    .risk_active_bank(risk_active_bank),
+    .risk_symbols(32'd1024),
+    .risk_verdicts(risk_verdicts),
+    .risk_accepted(risk_accepted),
+    .risk_passed(risk_passed),
+    .risk_late(risk_late),
+    .order_bytes_in(order_bytes_in),
+    .order_bytes_out(order_bytes_out),
+    .risk_rejects(risk_rejects)
 );
 
 endmodule

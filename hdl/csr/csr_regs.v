@@ -65,7 +65,27 @@ module csr_regs #(
     input  wire [31:0]           feed_truncated,
     input  wire [31:0]           feed_trailing,
     input  wire [31:0]           feed_unknown,
-    input  wire [31:0]           feed_bad_length
+    input  wire [31:0]           feed_bad_length,
+
+    output wire                  risk_commit,
+    output wire [31:0]           risk_shadow_control,
+    output wire [31:0]           risk_shadow_cycles_per_token,
+    output wire                  risk_sym_we,
+    output wire [31:0]           risk_sym_cmd,
+    output wire [63:0]           risk_sym_symbol,
+    output wire                  risk_limit_we,
+    output wire [9:0]            risk_limit_index,
+    output wire [209:0]          risk_limit_data,
+    input  wire                  risk_clearing,
+    input  wire                  risk_active_bank,
+    input  wire [31:0]           risk_symbols,
+    input  wire [31:0]           risk_verdicts,
+    input  wire [31:0]           risk_accepted,
+    input  wire [31:0]           risk_passed,
+    input  wire [31:0]           risk_late,
+    input  wire [63:0]           order_bytes_in,
+    input  wire [63:0]           order_bytes_out,
+    input  wire [255:0]          risk_rejects       // one 32-bit counter per reason, kill_switch first
 );
 
 localparam [1:0] RESP_OKAY = 2'b00;
@@ -79,6 +99,11 @@ reg [31:0] sub_symbol_lo_reg, sub_symbol_hi_reg;
 reg        sub_we_reg;
 reg [7:0]  sub_slot_reg;
 reg        sub_valid_reg;
+reg        risk_commit_reg, risk_sym_we_reg, risk_limit_we_reg;
+reg [31:0] risk_shadow_control_reg, risk_shadow_cpt_reg, risk_sym_cmd_reg, risk_sym_lo_reg, risk_sym_hi_reg;
+reg [9:0]  risk_limit_index_reg;
+reg [31:0] lim_qty_reg, lim_notional_lo_reg, lim_notional_hi_reg, lim_ref_lo_reg, lim_ref_hi_reg;
+reg [31:0] lim_collar_reg, lim_pos_lo_reg, lim_pos_hi_reg;
 reg        bvalid_reg;
 reg [1:0]  bresp_reg;
 reg        rvalid_reg;
@@ -108,6 +133,18 @@ assign sub_we = sub_we_reg;
 assign sub_slot = sub_slot_reg;
 assign sub_valid = sub_valid_reg;
 assign sub_symbol = {sub_symbol_hi_reg, sub_symbol_lo_reg};
+assign risk_commit = risk_commit_reg;
+assign risk_shadow_control = risk_shadow_control_reg;
+assign risk_shadow_cycles_per_token = risk_shadow_cpt_reg;
+assign risk_sym_we = risk_sym_we_reg;
+assign risk_sym_cmd = risk_sym_cmd_reg;
+assign risk_sym_symbol = {risk_sym_hi_reg, risk_sym_lo_reg};
+assign risk_limit_we = risk_limit_we_reg;
+assign risk_limit_index = risk_limit_index_reg;
+assign risk_limit_data = {lim_pos_hi_reg[14:0], lim_pos_lo_reg, lim_collar_reg[19:0], lim_ref_hi_reg[15:0], lim_ref_lo_reg,
+                          lim_notional_hi_reg[30:0], lim_notional_lo_reg, lim_qty_reg};
+wire [52:0] unused_limit_bits = {lim_pos_hi_reg[31:15], lim_collar_reg[31:20], lim_ref_hi_reg[31:16], lim_notional_hi_reg[31:31],
+                                 risk_sym_cmd_reg[31:31], risk_sym_cmd_reg[15:11], risk_sym_cmd_reg[26:26]};
 
 function [31:0] apply_strobe(input [31:0] old_value, input [31:0] new_value, input [3:0] strobe);
     integer b;
@@ -129,11 +166,26 @@ always @(posedge clk) begin
         sub_we_reg <= 1'b0;
         sub_slot_reg <= 8'd0;
         sub_valid_reg <= 1'b0;
+        risk_commit_reg <= 1'b0;
+        risk_sym_we_reg <= 1'b0;
+        risk_limit_we_reg <= 1'b0;
+        risk_shadow_control_reg <= `TG_REG_RISK_SHADOW_CONTROL_RESET;
+        risk_shadow_cpt_reg <= `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN_RESET;
+        risk_sym_cmd_reg <= 32'd0;
+        risk_sym_lo_reg <= `TG_REG_RISK_SYM_LO_RESET;
+        risk_sym_hi_reg <= `TG_REG_RISK_SYM_HI_RESET;
+        risk_limit_index_reg <= 10'd0;
+        lim_qty_reg <= 32'd0; lim_notional_lo_reg <= 32'd0; lim_notional_hi_reg <= 32'd0;
+        lim_ref_lo_reg <= 32'd0; lim_ref_hi_reg <= 32'd0; lim_collar_reg <= 32'd0;
+        lim_pos_lo_reg <= 32'd0; lim_pos_hi_reg <= 32'd0;
         bvalid_reg <= 1'b0;
         bresp_reg <= RESP_OKAY;
     end else begin
         counter_clear_reg <= 1'b0;
         sub_we_reg <= 1'b0;
+        risk_commit_reg <= 1'b0;
+        risk_sym_we_reg <= 1'b0;
+        risk_limit_we_reg <= 1'b0;
         if (bvalid_reg && s_axil_bready) bvalid_reg <= 1'b0;
         if (write_en) begin
             bvalid_reg <= 1'b1;
@@ -152,6 +204,29 @@ always @(posedge clk) begin
                     sub_we_reg <= 1'b1;
                     sub_slot_reg <= s_axil_wdata[7:0];
                     sub_valid_reg <= s_axil_wdata[`TG_REG_FEED_SUB_WRITE_VALID_BIT];
+                end
+                `TG_REG_RISK_COMMIT: risk_commit_reg <= s_axil_wstrb[0] && s_axil_wdata[0];
+                `TG_REG_RISK_SHADOW_CONTROL:
+                    risk_shadow_control_reg <= apply_strobe(risk_shadow_control_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN:
+                    risk_shadow_cpt_reg <= apply_strobe(risk_shadow_cpt_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SYM_LO: risk_sym_lo_reg <= apply_strobe(risk_sym_lo_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SYM_HI: risk_sym_hi_reg <= apply_strobe(risk_sym_hi_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SYM_WRITE: begin
+                    risk_sym_we_reg <= 1'b1;
+                    risk_sym_cmd_reg <= s_axil_wdata;
+                end
+                `TG_REG_RISK_LIMIT_MAX_QTY: lim_qty_reg <= apply_strobe(lim_qty_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_NOTIONAL_LO: lim_notional_lo_reg <= apply_strobe(lim_notional_lo_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_NOTIONAL_HI: lim_notional_hi_reg <= apply_strobe(lim_notional_hi_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_REF_LO: lim_ref_lo_reg <= apply_strobe(lim_ref_lo_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_REF_HI: lim_ref_hi_reg <= apply_strobe(lim_ref_hi_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_COLLAR_BPS: lim_collar_reg <= apply_strobe(lim_collar_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_POSITION_LO: lim_pos_lo_reg <= apply_strobe(lim_pos_lo_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_POSITION_HI: lim_pos_hi_reg <= apply_strobe(lim_pos_hi_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_LIMIT_WRITE: begin
+                    risk_limit_we_reg <= 1'b1;
+                    risk_limit_index_reg <= s_axil_wdata[9:0];
                 end
                 default: bresp_reg <= RESP_SLVERR;
             endcase
@@ -213,6 +288,36 @@ always @(posedge clk) begin
                 `TG_REG_FEED_TRAILING: rdata_reg <= feed_trailing;
                 `TG_REG_FEED_UNKNOWN_TYPES: rdata_reg <= feed_unknown;
                 `TG_REG_FEED_BAD_LENGTHS: rdata_reg <= feed_bad_length;
+                `TG_REG_RISK_STATUS: rdata_reg <= {30'd0, risk_active_bank, risk_clearing};
+                `TG_REG_RISK_SHADOW_CONTROL: rdata_reg <= risk_shadow_control_reg;
+                `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN: rdata_reg <= risk_shadow_cpt_reg;
+                `TG_REG_RISK_SYM_LO: rdata_reg <= risk_sym_lo_reg;
+                `TG_REG_RISK_SYM_HI: rdata_reg <= risk_sym_hi_reg;
+                `TG_REG_RISK_LIMIT_MAX_QTY: rdata_reg <= lim_qty_reg;
+                `TG_REG_RISK_LIMIT_NOTIONAL_LO: rdata_reg <= lim_notional_lo_reg;
+                `TG_REG_RISK_LIMIT_NOTIONAL_HI: rdata_reg <= lim_notional_hi_reg;
+                `TG_REG_RISK_LIMIT_REF_LO: rdata_reg <= lim_ref_lo_reg;
+                `TG_REG_RISK_LIMIT_REF_HI: rdata_reg <= lim_ref_hi_reg;
+                `TG_REG_RISK_LIMIT_COLLAR_BPS: rdata_reg <= lim_collar_reg;
+                `TG_REG_RISK_LIMIT_POSITION_LO: rdata_reg <= lim_pos_lo_reg;
+                `TG_REG_RISK_LIMIT_POSITION_HI: rdata_reg <= lim_pos_hi_reg;
+                `TG_REG_RISK_SYMBOLS: rdata_reg <= risk_symbols;
+                `TG_REG_RISK_VERDICTS: rdata_reg <= risk_verdicts;
+                `TG_REG_RISK_ACCEPTED: rdata_reg <= risk_accepted;
+                `TG_REG_RISK_PASSED: rdata_reg <= risk_passed;
+                `TG_REG_RISK_LATE: rdata_reg <= risk_late;
+                `TG_REG_ORDER_BYTES_IN_LO: begin rdata_reg <= order_bytes_in[31:0]; hi_latch_reg <= order_bytes_in[63:32]; end
+                `TG_REG_ORDER_BYTES_IN_HI: rdata_reg <= hi_latch_reg;
+                `TG_REG_ORDER_BYTES_OUT_LO: begin rdata_reg <= order_bytes_out[31:0]; hi_latch_reg <= order_bytes_out[63:32]; end
+                `TG_REG_ORDER_BYTES_OUT_HI: rdata_reg <= hi_latch_reg;
+                `TG_REG_RISK_REJECT_KILL_SWITCH: rdata_reg <= risk_rejects[0*32 +: 32];
+                `TG_REG_RISK_REJECT_UNKNOWN_SYMBOL: rdata_reg <= risk_rejects[1*32 +: 32];
+                `TG_REG_RISK_REJECT_MAX_QTY: rdata_reg <= risk_rejects[2*32 +: 32];
+                `TG_REG_RISK_REJECT_MAX_NOTIONAL: rdata_reg <= risk_rejects[3*32 +: 32];
+                `TG_REG_RISK_REJECT_PRICE_COLLAR: rdata_reg <= risk_rejects[4*32 +: 32];
+                `TG_REG_RISK_REJECT_MAX_POSITION: rdata_reg <= risk_rejects[5*32 +: 32];
+                `TG_REG_RISK_REJECT_RATE_LIMIT: rdata_reg <= risk_rejects[6*32 +: 32];
+                `TG_REG_RISK_REJECT_BAD_ORDER: rdata_reg <= risk_rejects[7*32 +: 32];
                 default: begin rdata_reg <= 32'd0; rresp_reg <= RESP_SLVERR; end
             endcase
         end

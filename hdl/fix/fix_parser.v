@@ -21,7 +21,8 @@
 module fix_parser #(
     parameter DATA_WIDTH = 64,
     parameter KEEP_WIDTH = DATA_WIDTH / 8,
-    parameter REC_WIDTH = `TG_REC_BITS
+    parameter REC_WIDTH = `TG_REC_BITS,
+    parameter ORDER_TAGS = 0          // 1: also decode Side (54) and OrdType (40) as integers (risk gate)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -144,7 +145,8 @@ always @* begin
 end
 
 function is_int_tag(input [TAG_BCD-1:0] t);
-    is_int_tag = t == 36'h9 || t == 36'h34 || t == 36'h36 || t == 36'h7 || t == 36'h16 || t == 36'h108;
+    is_int_tag = t == 36'h9 || t == 36'h34 || t == 36'h36 || t == 36'h7 || t == 36'h16 || t == 36'h108 ||
+                 (ORDER_TAGS != 0 && (t == 36'h54 || t == 36'h40));
 endfunction
 
 function is_flag_tag(input [TAG_BCD-1:0] t);

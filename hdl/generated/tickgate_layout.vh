@@ -50,16 +50,67 @@
 `define TG_REG_FEED_TRAILING 12'h178  // ro: trailing_bytes errors
 `define TG_REG_FEED_UNKNOWN_TYPES 12'h17C  // ro: unknown_message_type errors
 `define TG_REG_FEED_BAD_LENGTHS 12'h180  // ro: bad_length errors
+`define TG_REG_RISK_STATUS 12'h200  // ro: risk gate status
+`define TG_REG_RISK_COMMIT 12'h204  // wo: write 1: the shadow bank becomes active
+`define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch and token bucket size (burst, bits 31:16)
+`define TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN 12'h20C  // rw: shadow bank: cycles per rate token
+`define TG_REG_RISK_SYM_LO 12'h210  // rw: symbol bytes 0..3 for RISK_SYM_WRITE (NUL padded)
+`define TG_REG_RISK_SYM_HI 12'h214  // rw: symbol bytes 4..7 for RISK_SYM_WRITE
+`define TG_REG_RISK_SYM_WRITE 12'h218  // wo: shadow symbol table: writes slot SLOT (bits 9:0) of way WAY (bit 10) with RISK_SYM and INDEX (bits 25:16)
+`define TG_REG_RISK_LIMIT_MAX_QTY 12'h220  // rw: limits for RISK_LIMIT_WRITE: maxQty
+`define TG_REG_RISK_LIMIT_NOTIONAL_LO 12'h224  // rw: maxNotional (1/10,000) bits 31:0
+`define TG_REG_RISK_LIMIT_NOTIONAL_HI 12'h228  // rw: maxNotional bits 62:32
+`define TG_REG_RISK_LIMIT_REF_LO 12'h22C  // rw: referencePrice (1/10,000) bits 31:0
+`define TG_REG_RISK_LIMIT_REF_HI 12'h230  // rw: referencePrice bits 47:32
+`define TG_REG_RISK_LIMIT_COLLAR_BPS 12'h234  // rw: collarBps
+`define TG_REG_RISK_LIMIT_POSITION_LO 12'h238  // rw: maxPosition bits 31:0
+`define TG_REG_RISK_LIMIT_POSITION_HI 12'h23C  // rw: maxPosition bits 46:32
+`define TG_REG_RISK_LIMIT_WRITE 12'h240  // wo: writes the limits above to symbol index bits 9:0 of the shadow bank
+`define TG_REG_RISK_SYMBOLS 12'h244  // ro: symbol indexes the device holds (slots per way likewise)
+`define TG_REG_RISK_VERDICTS 12'h280  // ro: verdict records sent
+`define TG_REG_RISK_ACCEPTED 12'h284  // ro: orders accepted and forwarded
+`define TG_REG_RISK_PASSED 12'h288  // ro: messages passed through without a verdict (not D or G)
+`define TG_REG_RISK_LATE 12'h28C  // ro: verdicts decided after their fixed cycle (a design fault; stays 0)
+`define TG_REG_ORDER_BYTES_IN_LO 12'h290  // ro: bytes taken on the order ingress; reading LO latches HI (bits 31:0)
+`define TG_REG_ORDER_BYTES_IN_HI 12'h294  // ro: bytes taken on the order ingress; reading LO latches HI (bits 63:32)
+`define TG_REG_ORDER_BYTES_OUT_LO 12'h298  // ro: bytes forwarded on the order egress; reading LO latches HI (bits 31:0)
+`define TG_REG_ORDER_BYTES_OUT_HI 12'h29C  // ro: bytes forwarded on the order egress; reading LO latches HI (bits 63:32)
+`define TG_REG_RISK_REJECT_KILL_SWITCH 12'h2A0  // ro: kill_switch rejects
+`define TG_REG_RISK_REJECT_UNKNOWN_SYMBOL 12'h2A4  // ro: unknown_symbol rejects
+`define TG_REG_RISK_REJECT_MAX_QTY 12'h2A8  // ro: max_qty rejects
+`define TG_REG_RISK_REJECT_MAX_NOTIONAL 12'h2AC  // ro: max_notional rejects
+`define TG_REG_RISK_REJECT_PRICE_COLLAR 12'h2B0  // ro: price_collar rejects
+`define TG_REG_RISK_REJECT_MAX_POSITION 12'h2B4  // ro: max_position rejects
+`define TG_REG_RISK_REJECT_RATE_LIMIT 12'h2B8  // ro: rate_limit rejects
+`define TG_REG_RISK_REJECT_BAD_ORDER 12'h2BC  // ro: bad_order rejects
 `define TG_REG_CONTROL_FIX_RX_ENABLE_BIT 0
 `define TG_REG_CONTROL_FEED_RX_ENABLE_BIT 1
 `define TG_REG_CONTROL_FEED_FILTER_ENABLE_BIT 2
+`define TG_REG_CONTROL_ORDER_RX_ENABLE_BIT 3
 `define TG_REG_FEED_SUB_WRITE_VALID_BIT 31
 `define TG_REG_FEED_STATUS_CLEARING_BIT 0
+`define TG_REG_RISK_STATUS_CLEARING_BIT 0
+`define TG_REG_RISK_STATUS_ACTIVE_BANK_BIT 1
+`define TG_REG_RISK_SHADOW_CONTROL_KILL_SWITCH_BIT 0
+`define TG_REG_RISK_SYM_WRITE_WAY_BIT 10
+`define TG_REG_RISK_SYM_WRITE_VALID_BIT 31
 `define TG_REG_SCRATCH_RESET 32'd0
 `define TG_REG_CONTROL_RESET 32'd0
 `define TG_REG_FIX_MAX_MSG_LEN_RESET 32'd4096
 `define TG_REG_FEED_SUB_SYMBOL_LO_RESET 32'd0
 `define TG_REG_FEED_SUB_SYMBOL_HI_RESET 32'd0
+`define TG_REG_RISK_SHADOW_CONTROL_RESET 32'd0
+`define TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN_RESET 32'd1
+`define TG_REG_RISK_SYM_LO_RESET 32'd0
+`define TG_REG_RISK_SYM_HI_RESET 32'd0
+`define TG_REG_RISK_LIMIT_MAX_QTY_RESET 32'd0
+`define TG_REG_RISK_LIMIT_NOTIONAL_LO_RESET 32'd0
+`define TG_REG_RISK_LIMIT_NOTIONAL_HI_RESET 32'd0
+`define TG_REG_RISK_LIMIT_REF_LO_RESET 32'd0
+`define TG_REG_RISK_LIMIT_REF_HI_RESET 32'd0
+`define TG_REG_RISK_LIMIT_COLLAR_BPS_RESET 32'd0
+`define TG_REG_RISK_LIMIT_POSITION_LO_RESET 32'd0
+`define TG_REG_RISK_LIMIT_POSITION_HI_RESET 32'd0
 
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512
@@ -162,6 +213,32 @@
 `define TG_FEED_ERROR_LENGTH_W 16
 `define TG_FEED_ERROR_MSG_TYPE_LSB 192  // unknown_message_type, bad_length: its type byte
 `define TG_FEED_ERROR_MSG_TYPE_W 8
+`define TG_RISK_VERDICT_REASON_LSB 16  // record.riskReasons
+`define TG_RISK_VERDICT_REASON_W 8
+`define TG_RISK_VERDICT_FLAGS_LSB 24  // record.verdictFlags
+`define TG_RISK_VERDICT_FLAGS_W 8
+`define TG_RISK_VERDICT_OFFSET_LSB 64  // byte offset of the span in its order stream
+`define TG_RISK_VERDICT_OFFSET_W 64
+`define TG_RISK_VERDICT_LENGTH_LSB 128  // span length in bytes (saturates at 2^32-1)
+`define TG_RISK_VERDICT_LENGTH_W 32
+`define TG_RISK_VERDICT_CL_ORD_ID_OFFSET_LSB 160  // ClOrdID's value, in bytes from the span start
+`define TG_RISK_VERDICT_CL_ORD_ID_OFFSET_W 16
+`define TG_RISK_VERDICT_CL_ORD_ID_LENGTH_LSB 176  // ClOrdID's length in bytes
+`define TG_RISK_VERDICT_CL_ORD_ID_LENGTH_W 16
+`define TG_RISK_VERDICT_QTY_LSB 192  // OrderQty, whole units
+`define TG_RISK_VERDICT_QTY_W 64
+`define TG_RISK_VERDICT_POSITION_LSB 256  // net position of the symbol after the verdict
+`define TG_RISK_VERDICT_POSITION_W 64
+`define TG_RISK_VERDICT_PRICE_LSB 320  // price checked, 1/10,000, little-endian
+`define TG_RISK_VERDICT_PRICE_W 48
+`define TG_RISK_VERDICT_SYMBOL_INDEX_LSB 368  // the symbol's index in the device table
+`define TG_RISK_VERDICT_SYMBOL_INDEX_W 16
+`define TG_RISK_VERDICT_NOTIONAL_LSB 384  // qty x price, 1/10,000, little-endian
+`define TG_RISK_VERDICT_NOTIONAL_W 80
+`define TG_RISK_VERDICT_TOKENS_LSB 464  // rate tokens left after the verdict
+`define TG_RISK_VERDICT_TOKENS_W 16
+`define TG_RISK_VERDICT_TIME_LSB 480  // device cycle of the decision, low 32 bits
+`define TG_RISK_VERDICT_TIME_W 32
 
 `define TG_KIND_FIX_FRAME 8'd1
 `define TG_KIND_STREAM_END 8'd2
@@ -171,6 +248,7 @@
 `define TG_KIND_ITCH_MORE 8'd6
 `define TG_KIND_FEED_GAP 8'd7
 `define TG_KIND_FEED_ERROR 8'd8
+`define TG_KIND_RISK_VERDICT 8'd9
 `define TG_ERR_NONE 8'd0
 `define TG_ERR_GARBLED 8'd1
 `define TG_ERR_TRUNCATED 8'd2
@@ -193,5 +271,22 @@
 `define TG_FEED_ERR_BAD_LENGTH 8'd5
 `define TG_FEED_ERROR_FLAG_SEQ 0
 `define TG_FEED_ERROR_FLAG_SESSION 1
+`define TG_RISK_ACCEPTED 8'd0
+`define TG_RISK_KILL_SWITCH 8'd1
+`define TG_RISK_UNKNOWN_SYMBOL 8'd2
+`define TG_RISK_MAX_QTY 8'd3
+`define TG_RISK_MAX_NOTIONAL 8'd4
+`define TG_RISK_PRICE_COLLAR 8'd5
+`define TG_RISK_MAX_POSITION 8'd6
+`define TG_RISK_RATE_LIMIT 8'd7
+`define TG_RISK_BAD_ORDER 8'd8
+`define TG_VERDICT_FLAG_CLORDID 0
+`define TG_VERDICT_FLAG_SYMBOL 1
+`define TG_VERDICT_FLAG_SIDE 2
+`define TG_VERDICT_FLAG_SELL 3
+`define TG_VERDICT_FLAG_QTY 4
+`define TG_VERDICT_FLAG_PRICE 5
+`define TG_VERDICT_FLAG_NOTIONAL 6
+`define TG_VERDICT_FLAG_POSITION 7
 
 `endif

@@ -16,13 +16,17 @@ export interface SimDeviceOptions {
   /** With a callback the device clocks itself on a native thread; without, it advances only in step(). */
   /** idle: everything of the first `sendSerial` sends is processed and its records are in this or an
    *  earlier batch. */
-  onEvents?: (records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number) => void;
+  onEvents?: (records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number,
+    orderOut: Buffer, orderEnds: Buffer) => void;
 }
 
 export interface StepResult {
   records: Buffer;
   egressCycles: Buffer;
   ingressQueued: number;
+  /** Bytes that left on the order egress, and where in them each frame (message) ended (uint32 LE each). */
+  orderOut: Buffer;
+  orderEnds: Buffer;
 }
 
 export interface NativeSimDevice {
@@ -32,6 +36,10 @@ export interface NativeSimDevice {
   sendFix(bytes: Uint8Array, last?: boolean): void;
   /** One UDP payload (a MoldUDP64 packet) for the feed ingress; tlast on its last byte. */
   sendFeed(packet: Uint8Array): void;
+  /** Bytes for the order ingress (the risk gate); `last` ends the stream after them. */
+  sendOrders(bytes: Uint8Array, last?: boolean): void;
+  /** Chance in (0, 1] that the order egress takes a beat in a cycle. */
+  setOrderEgressReady(probability: number, seed?: number): void;
   step(cycles: number): StepResult;
   setEgressReady(probability: number, seed?: number): void;
   /** Gaps in both ingress streams: each cycle offers the next beat with this probability. */

@@ -22,6 +22,9 @@ export interface Device {
   /** Queues one UDP payload (a MoldUDP64 packet) for the feed ingress; resolves when the device has room
    *  for more. */
   sendFeed(packet: Uint8Array): Promise<void>;
+  /** Queues bytes for the order ingress (the risk gate); `end` ends the order stream after them. Resolves
+   *  when the device has room for more. */
+  sendOrders(bytes: Uint8Array, options?: SendOptions): Promise<void>;
   /** Resolves once everything sent so far is processed and its records are in the event queue. */
   flush(): Promise<void>;
   /** Events in device order. One reader at a time. */

@@ -37,7 +37,22 @@ export interface FeedRecordEvent {
   record: Buffer;
 }
 
-export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FeedRecordEvent;
+/** A risk_verdict record of the order path, as sent; src/risk/verdict-records.ts reads it. */
+export interface RiskRecordEvent {
+  kind: 'risk_record';
+  seq: number;
+  record: Buffer;
+}
+
+/** Bytes that left on the order egress (what the risk gate let through), in order; `ends` are the offsets in
+ *  `bytes` where a message ended. A message may continue in the next order_out event. */
+export interface OrderOutEvent {
+  kind: 'order_out';
+  bytes: Buffer;
+  ends: number[];
+}
+
+export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FeedRecordEvent | RiskRecordEvent | OrderOutEvent;
 
 const FEED_KINDS: ReadonlySet<number> = new Set([KIND.feed_session, KIND.itch_message, KIND.itch_more, KIND.feed_gap, KIND.feed_error]);
 
@@ -115,9 +130,19 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
       out.push({ kind: 'stream_end', seq: r.seq, bytes: toSafeNumber(r.offset, 'stream length'), timestamp: r.timestamp });
     } else if (FEED_KINDS.has(kind)) {
       out.push({ kind: 'feed_record', seq, record: Buffer.from(buf.buffer, buf.byteOffset + at, RECORD_BYTES) });
+    } else if (kind === KIND.risk_verdict) {
+      out.push({ kind: 'risk_record', seq, record: Buffer.from(buf.buffer, buf.byteOffset + at, RECORD_BYTES) });
     } else {
       throw new DeviceProtocolError(`record ${seq} has unknown kind ${kind}`);
     }
   }
   return out;
+}
+
+/** The order egress bytes of a batch as an event (none when nothing left). */
+export function orderOutEvent(bytes: Buffer, endsLE: Buffer): OrderOutEvent | undefined {
+  if (bytes.length === 0) return undefined;
+  const ends: number[] = [];
+  for (let i = 0; i < endsLE.length; i += 4) ends.push(endsLE.readUInt32LE(i));
+  return { kind: 'order_out', bytes: Buffer.from(bytes), ends };
 }

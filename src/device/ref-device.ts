@@ -5,12 +5,28 @@
 import { FixParserModel, type ParsedItem } from '../fix/ref-parser.js';
 import { encodeFeedRecord } from '../itch/feed-records.js';
 import { FeedDecoder, SESSION_SLOTS, type FeedRecord, type SymbolFilter } from '../itch/ref-decoder.js';
+import type { SymbolLimits } from '../risk/config.js';
+import { RiskGateModel, RISK_REASONS, type GateOutput } from '../risk/ref-gate.js';
+import { RISK_TABLE_SLOTS } from '../risk/symbol-table.js';
+import { encodeVerdict } from '../risk/verdict-records.js';
 import { hexAddr, RegisterError, type Device, type SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
 import type { DeviceEvent } from './events.js';
 import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
 
 const U32 = 0xffffffff;
+const RISK_REJECT_REGS: readonly number[] = [
+  REG.RISK_REJECT_KILL_SWITCH, REG.RISK_REJECT_UNKNOWN_SYMBOL, REG.RISK_REJECT_MAX_QTY, REG.RISK_REJECT_MAX_NOTIONAL,
+  REG.RISK_REJECT_PRICE_COLLAR, REG.RISK_REJECT_MAX_POSITION, REG.RISK_REJECT_RATE_LIMIT, REG.RISK_REJECT_BAD_ORDER,
+];
+const RISK_LIMIT_REGS: readonly number[] = [
+  REG.RISK_LIMIT_MAX_QTY, REG.RISK_LIMIT_NOTIONAL_LO, REG.RISK_LIMIT_NOTIONAL_HI, REG.RISK_LIMIT_REF_LO, REG.RISK_LIMIT_REF_HI,
+  REG.RISK_LIMIT_COLLAR_BPS, REG.RISK_LIMIT_POSITION_LO, REG.RISK_LIMIT_POSITION_HI,
+];
+/** Read/write risk registers the reference device just holds. */
+const RISK_HELD_REGS: ReadonlySet<number> = new Set([
+  REG.RISK_SHADOW_CONTROL, REG.RISK_SHADOW_CYCLES_PER_TOKEN, REG.RISK_SYM_LO, REG.RISK_SYM_HI, ...RISK_LIMIT_REGS,
+]);
 /** FEED_SUB_SLOTS of the RTL core. */
 export const FEED_SUB_SLOTS = 32;
 
@@ -31,6 +47,24 @@ export class RefDevice implements Device {
   private subSymbolLo = 0;
   private subSymbolHi = 0;
   private subscriptions: Array<Buffer | undefined> = [];
+  private risk = RefDevice.freshRisk();
+  private ordersHeld: { bytes: Uint8Array; end: boolean }[] = [];
+
+  /** The risk gate's registers and banks, and the golden model that decides. */
+  private static freshRisk() {
+    const bank = () => ({
+      ways: [new Array<{ symbol: string; index: number } | undefined>(RISK_TABLE_SLOTS).fill(undefined),
+        new Array<{ symbol: string; index: number } | undefined>(RISK_TABLE_SLOTS).fill(undefined)],
+      limits: new Map<number, number[]>(),
+    });
+    return {
+      active: 0,
+      banks: [bank(), bank()],
+      regs: new Map<number, number>([[REG.RISK_SHADOW_CONTROL, REG_RESET.RISK_SHADOW_CONTROL], [REG.RISK_SHADOW_CYCLES_PER_TOKEN, REG_RESET.RISK_SHADOW_CYCLES_PER_TOKEN]]),
+      gate: new RiskGateModel(),
+      counters: { verdicts: 0, accepted: 0, passed: 0, bytesIn: 0n, bytesOut: 0n, rejects: new Array<number>(RISK_REASONS.length).fill(0) },
+    };
+  }
 
   private static zeroCounters() {
     return {
@@ -54,6 +88,8 @@ export class RefDevice implements Device {
     this.subSymbolHi = REG_RESET.FEED_SUB_SYMBOL_HI;
     this.subscriptions = new Array(FEED_SUB_SLOTS).fill(undefined);
     this.feedHeld = [];
+    this.risk = RefDevice.freshRisk();
+    this.ordersHeld = [];
     this.clearCounters();
   }
 
@@ -65,6 +101,7 @@ export class RefDevice implements Device {
 
   private clearCounters(): void {
     this.counters = RefDevice.zeroCounters();
+    this.risk.counters = RefDevice.freshRisk().counters;
     this.feedBytes = 0n;
     // the feed path's counters live in its decoder; its tables (sessions, locates) survive a counter clear
     const fresh = new FeedDecoder().counters;
@@ -126,7 +163,23 @@ export class RefDevice implements Device {
       case REG.FEED_TRAILING: return f.errors.trailing_bytes >>> 0;
       case REG.FEED_UNKNOWN_TYPES: return f.errors.unknown_message_type >>> 0;
       case REG.FEED_BAD_LENGTHS: return f.errors.bad_length >>> 0;
-      default: throw new RegisterError(`read from register ${hexAddr(addr)} failed: no readable register there`, addr);
+      case REG.RISK_STATUS: return this.risk.active << REG_BIT.RISK_STATUS_ACTIVE_BANK;
+      case REG.RISK_SYMBOLS: return RISK_TABLE_SLOTS;
+      case REG.RISK_VERDICTS: return this.risk.counters.verdicts >>> 0;
+      case REG.RISK_ACCEPTED: return this.risk.counters.accepted >>> 0;
+      case REG.RISK_PASSED: return this.risk.counters.passed >>> 0;
+      case REG.RISK_LATE: return 0;
+      case REG.ORDER_BYTES_IN_LO: return this.latch64(this.risk.counters.bytesIn);
+      case REG.ORDER_BYTES_IN_HI: return this.hiLatch;
+      case REG.ORDER_BYTES_OUT_LO: return this.latch64(this.risk.counters.bytesOut);
+      case REG.ORDER_BYTES_OUT_HI: return this.hiLatch;
+      default: {
+        const reject = RISK_REJECT_REGS.indexOf(addr);
+        if (reject >= 0) return this.risk.counters.rejects[reject]! >>> 0;
+        const held = this.risk.regs.get(addr);
+        if (held !== undefined) return held;
+        throw new RegisterError(`read from register ${hexAddr(addr)} failed: no readable register there`, addr);
+      }
     }
   }
 
@@ -135,7 +188,7 @@ export class RefDevice implements Device {
     if (!Number.isInteger(value) || value < 0 || value > U32) throw new RangeError('register value must be an integer from 0 to 2^32-1');
     switch (addr) {
       case REG.SCRATCH: this.scratch = value; return;
-      case REG.CONTROL: this.control = value; this.process(); this.processFeed(); return;
+      case REG.CONTROL: this.control = value; this.process(); this.processFeed(); this.processOrders(); return;
       case REG.FIX_MAX_MSG_LEN: this.maxMsgLen = value; this.parser.maxMsgLen = value; return;
       case REG.COUNTER_CLEAR: if (value & 1) this.clearCounters(); return;
       case REG.FEED_SUB_SYMBOL_LO: this.subSymbolLo = value; return;
@@ -149,8 +202,101 @@ export class RefDevice implements Device {
         this.subscriptions[slot] = (value >>> REG_BIT.FEED_SUB_WRITE_VALID) & 1 ? symbol : undefined;
         return;
       }
-      default: throw new RegisterError(`write to register ${hexAddr(addr)} failed: no writable register there`, addr);
+      case REG.RISK_SYM_WRITE: {
+        const key = Buffer.alloc(8);
+        key.writeUInt32LE(this.risk.regs.get(REG.RISK_SYM_LO) ?? 0, 0);
+        key.writeUInt32LE(this.risk.regs.get(REG.RISK_SYM_HI) ?? 0, 4);
+        const end = key.indexOf(0);
+        const symbol = key.toString('latin1', 0, end < 0 ? 8 : end);
+        const way = (value >>> REG_BIT.RISK_SYM_WRITE_WAY) & 1;
+        this.risk.banks[1 - this.risk.active]!.ways[way]![value & 0x3ff] =
+          (value >>> REG_BIT.RISK_SYM_WRITE_VALID) & 1 ? { symbol, index: (value >>> 16) & 0x3ff } : undefined;
+        return;
+      }
+      case REG.RISK_LIMIT_WRITE:
+        this.risk.banks[1 - this.risk.active]!.limits.set(value & 0x3ff, RISK_LIMIT_REGS.map((r) => this.risk.regs.get(r) ?? 0));
+        return;
+      case REG.RISK_COMMIT:
+        if (value & 1) this.commitRisk();
+        return;
+      default:
+        if (RISK_HELD_REGS.has(addr)) { this.risk.regs.set(addr, value); return; }
+        throw new RegisterError(`write to register ${hexAddr(addr)} failed: no writable register there`, addr);
     }
+  }
+
+  private latch64(v: bigint): number {
+    this.hiLatch = Number((v >> 32n) & 0xffffffffn);
+    return Number(v & 0xffffffffn);
+  }
+
+  /** The shadow bank becomes the active one; the model takes its limits at once, between orders. */
+  private commitRisk(): void {
+    const r = this.risk;
+    r.active = 1 - r.active;
+    const bank = r.banks[r.active]!;
+    const control = r.regs.get(REG.RISK_SHADOW_CONTROL) ?? 0;
+    const symbols: SymbolLimits[] = [];
+    for (const way of bank.ways) {
+      for (const e of way) {
+        if (!e) continue;
+        const w = bank.limits.get(e.index) ?? new Array<number>(8).fill(0);
+        const u = (lo: number, hi = 0, hiBits = 32) => (BigInt(hi & (2 ** hiBits - 1)) << 32n) | BigInt(lo >>> 0);
+        symbols.push({
+          symbol: e.symbol, index: e.index, maxQty: u(w[0]!), maxNotional: u(w[1]!, w[2]!, 31), referencePrice: u(w[3]!, w[4]!, 16),
+          collarBps: BigInt(w[5]! & 0xfffff), maxPosition: u(w[6]!, w[7]!, 15),
+        });
+      }
+    }
+    r.gate.commit({
+      killSwitch: ((control >>> REG_BIT.RISK_SHADOW_CONTROL_KILL_SWITCH) & 1) === 1,
+      burst: control >>> 16,
+      cyclesPerToken: Math.max(1, r.regs.get(REG.RISK_SHADOW_CYCLES_PER_TOKEN) ?? 1),
+      symbols,
+    });
+  }
+
+  /** The decision cycle of each verdict span, for a caller that has a device's own (the reference device
+   *  has no clock; by default the model's timeline from the bytes applies). */
+  setOrderClock(clock: ((span: { offset: number; length: number }) => number) | undefined): void {
+    this.risk.gate.clock = clock;
+  }
+
+  async sendOrders(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+    if (bytes.length === 0 && !options.end) return;
+    this.ordersHeld.push({ bytes: Uint8Array.from(bytes), end: options.end ?? false });
+    this.processOrders();
+  }
+
+  private processOrders(): void {
+    if (!((this.control >>> REG_BIT.CONTROL_ORDER_RX_ENABLE) & 1)) return;
+    const r = this.risk;
+    const out: GateOutput = { verdicts: [], forwarded: [] };
+    for (const chunk of this.ordersHeld) {
+      r.counters.bytesIn += BigInt(chunk.bytes.length);
+      r.gate.push(chunk.bytes, out);
+      if (chunk.end) r.gate.end(out);
+    }
+    this.ordersHeld = [];
+    r.counters.passed += out.forwarded.length - out.verdicts.filter((v) => v.accepted).length;
+    const events: DeviceEvent[] = out.verdicts.map((v) => {
+      const record = encodeVerdict(v);
+      const seq = this.seq;
+      this.seq = (this.seq + 1) >>> 0;
+      this.counters.eventsOut++;
+      record.writeUInt32LE(seq, RECORD_AT_COMMON.seq);
+      r.counters.verdicts++;
+      if (v.accepted) r.counters.accepted++;
+      else r.counters.rejects[RISK_REASONS.indexOf(v.reason!)]!++;
+      return { kind: 'risk_record', seq, record };
+    });
+    if (out.forwarded.length) {
+      const bytes = Buffer.concat(out.forwarded);
+      r.counters.bytesOut += BigInt(bytes.length);
+      let end = 0;
+      events.push({ kind: 'order_out', bytes, ends: out.forwarded.map((f) => (end += f.length)) });
+    }
+    if (events.length) this.queue.push(events);
   }
 
   readReg64(addrLo: number): bigint {

@@ -3,7 +3,7 @@
 import { loadAddon, type NativeSimDevice } from './addon.js';
 import type { Device, SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
-import { decodeRecords, type DeviceEvent } from './events.js';
+import { decodeRecords, orderOutEvent, type DeviceEvent } from './events.js';
 import { RECORD_BYTES } from './generated/layout.js';
 
 const HIGH_WATER_BYTES = 4 << 20;
@@ -55,7 +55,10 @@ export class SimDevice extends SimDeviceBase implements Device {
   constructor(options: SimDeviceOptions = {}) {
     super();
     const { SimDevice: Native } = loadAddon();
-    this.native = new Native({ ...options, onEvents: (records, _cycles, queued, idle, serial) => this.onBatch(records, queued, idle, serial) });
+    this.native = new Native({
+      ...options,
+      onEvents: (records, _cycles, queued, idle, serial, orderOut, orderEnds) => this.onBatch(records, queued, idle, serial, orderOut, orderEnds),
+    });
     // A reader that falls behind holds the device (records wait in it, then ingress stalls): nothing is
     // dropped and the host's memory stays bounded.
     this.queue.setWatermarks(EVENTS_HIGH_WATER, EVENTS_LOW_WATER,
@@ -66,10 +69,13 @@ export class SimDevice extends SimDeviceBase implements Device {
   /** Events decoded and waiting for the reader. */
   get eventsWaiting(): number { return this.queue.size; }
 
-  private onBatch(records: Buffer, queued: number, idle: boolean, serial: number): void {
+  private onBatch(records: Buffer, queued: number, idle: boolean, serial: number, orderOut: Buffer, orderEnds: Buffer): void {
     this.ingressQueued = queued;
     try {
-      if (records.length) this.queue.push(decodeRecords(records));
+      const events = records.length ? decodeRecords(records) : [];
+      const out = orderOutEvent(orderOut, orderEnds);
+      if (out) events.push(out);
+      if (events.length) this.queue.push(events);
     } catch (err) {
       this.queue.finish(err);
     }
@@ -91,6 +97,13 @@ export class SimDevice extends SimDeviceBase implements Device {
 
   async sendFeed(packet: Uint8Array): Promise<void> {
     this.native.sendFeed(packet);
+    this.sends++;
+    await this.paced();
+  }
+
+  async sendOrders(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+    if (bytes.length === 0 && !options.end) return;
+    this.native.sendOrders(bytes, options.end ?? false);
     this.sends++;
     await this.paced();
   }
@@ -138,6 +151,8 @@ export class SteppedSimDevice extends SimDeviceBase {
 
   sendNow(bytes: Uint8Array, options: SendOptions = {}): void { this.native.sendFix(bytes, options.end ?? false); }
   sendFeedNow(packet: Uint8Array): void { this.native.sendFeed(packet); }
+  sendOrdersNow(bytes: Uint8Array, options: SendOptions = {}): void { this.native.sendOrders(bytes, options.end ?? false); }
+  setOrderEgressReady(probability: number, seed = 1): void { this.native.setOrderEgressReady(probability, seed); }
   ingressQueued(): number { return this.native.ingressQueued(); }
   setEgressReady(probability: number, seed = 1): void { this.native.setEgressReady(probability, seed); }
   setIngressValid(probability: number, seed = 1): void { this.native.setIngressValid(probability, seed); }
@@ -152,11 +167,16 @@ export class SteppedSimDevice extends SimDeviceBase {
       decodeRecords(r.records.subarray(k * RECORD_BYTES, (k + 1) * RECORD_BYTES), events);
       for (let n = before; n < events.length; n++) egressCycles.push(cycle);
     });
+    const out = orderOutEvent(r.orderOut, r.orderEnds);
+    if (out) {
+      events.push(out);
+      egressCycles.push(this.native.cycles());
+    }
     return { events, egressCycles };
   }
 
   /** step() without decoding: the records as the device wrote them, and one little-endian u64 cycle each. */
-  stepRaw(cycles: number): { records: Buffer; egressCycles: Buffer } {
+  stepRaw(cycles: number): { records: Buffer; egressCycles: Buffer; orderOut: Buffer; orderEnds: Buffer } {
     return this.native.step(cycles);
   }
 

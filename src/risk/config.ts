@@ -60,6 +60,9 @@ export const riskSchema = z.strictObject({
   if (r.referencePriceSource === 'itch') {
     ctx.addIssue({ code: 'custom', path: ['referencePriceSource'], message: '"itch" needs the risk gate in the RTL (it will take the last trade price from the feed core), which this build does not have yet; use "host"' });
   }
+  if (r.clockHz / r.maxOrdersPerSecond > 0xffffffff) {
+    ctx.addIssue({ code: 'custom', path: ['maxOrdersPerSecond'], message: `is less than one order per 2^32 cycles at clockHz ${r.clockHz}` });
+  }
   if (r.clockHz / r.maxOrdersPerSecond < 1) {
     ctx.addIssue({ code: 'custom', path: ['maxOrdersPerSecond'], message: `is more than one order per cycle at clockHz ${r.clockHz}` });
   }
@@ -69,6 +72,8 @@ export type RiskConfig = z.output<typeof riskSchema>;
 
 export interface SymbolLimits {
   symbol: string;
+  /** The symbol's index in the device's tables, when the caller assigns it (the reference device does). */
+  index?: number;
   maxQty: bigint;
   /** In 1/10,000. */
   maxNotional: bigint;

@@ -7,7 +7,8 @@
 // and messages with a bad CheckSum or BodyLength are `bad_order` (a D or G among them is still `kill_switch`
 // first when the switch is on).
 //
-// Fields of an order, first occurrence of each tag: ClOrdID (11, 1+ bytes), Symbol (55, 1+ bytes), Side (54:
+// Fields of an order, first occurrence of each tag: ClOrdID (11, 1+ bytes), Symbol (55, 1+ bytes; one with a NUL
+// byte is never in the table), Side (54:
 // 1 buy; 2, 5, 6 sell), OrderQty (38: a whole number above 0, no decimal places), OrdType (40: 1 market,
 // 2 limit), Price (44, limit orders: above 0, at most 4 decimal places, held as an integer of 1/10,000,
 // below 2^48). A field that is missing or breaks its rule makes the order `bad_order`, unless a check
@@ -18,6 +19,7 @@
 //   unknown_symbol  the symbol is not in the table (a symbol longer than 8 bytes never is)
 //   max_qty         qty > maxQty
 //   max_notional    qty × px > maxNotional; px is the limit price, or the reference price for market orders
+//                   (the gate forms qty × px only for qty < 2^32: a larger qty is over every maxQty)
 //   price_collar    limit orders: |price − ref| × 10,000 > collarBps × ref
 //   max_position    |position ± qty| > maxPosition; position is the net of accepted buys minus sells per
 //                   symbol (an accepted G counts its full quantity again: the gate keeps no order book)
@@ -28,11 +30,17 @@
 // Token bucket on device time. It holds at most `burst` tokens and starts full. While not full it gains
 // one token every `cyclesPerToken` cycles; while full, no credit builds up. A token earned at cycle t is
 // there for a decision at cycle t. The order path takes one
-// 8-byte beat every 4 cycles (the gate's parser never stalls at that rate), so the verdict of an order is
-// decided at cycle 4 × (index of the beat holding its last byte) plus a constant: the bucket's timeline
-// follows from the bytes alone, and the model reproduces the device exactly.
+// 8-byte beat every 4 cycles (the gate's parser never stalls at that rate), and the gate decides a span at
+// a fixed cycle after the beat holding its last byte entered, plus the span's rank among the verdict spans
+// ending in that beat (0, 1, ...). So the decision time is 4 × (index of that beat) + rank plus a constant:
+// with the stream sent as one piece the bucket's timeline follows from the bytes alone, and the model
+// reproduces the device exactly.
+//
+// Symbol indexes (the verdict's symbolIndex, the device's limits and positions) are given out in the order
+// symbols are first committed and never change (src/risk/symbol-table.ts).
 import { FixParserModel, type FieldEntry, type FrameRecord } from '../fix/ref-parser.js';
 import { PRICE_SCALE, type RiskLimits, type SymbolLimits } from './config.js';
+import { SymbolIndexes } from './symbol-table.js';
 
 export const RISK_REASONS = ['kill_switch', 'unknown_symbol', 'max_qty', 'max_notional', 'price_collar', 'max_position', 'rate_limit', 'bad_order'] as const;
 export type RiskReason = (typeof RISK_REASONS)[number];
@@ -41,12 +49,15 @@ export type RiskReason = (typeof RISK_REASONS)[number];
 export const ORDER_PATH_CYCLES_PER_BEAT = 4;
 const BEAT_BYTES = 8;
 const PRICE_LIMIT = 1n << 48n;
+const QTY_PRODUCT_LIMIT = 1n << 32n;
 
 export interface Verdict {
   /** The span in the order stream. */
   offset: number;
   length: number;
   msgType: string | null;
+  /** The span's FIX error (a well-formed order has none). */
+  error: FrameRecord['error'];
   /** ClOrdID's bytes in the stream, when the order has one. */
   clOrdID: { offset: number; length: number } | null;
   accepted: boolean;
@@ -73,12 +84,13 @@ export interface GateOutput {
 }
 
 class TokenBucket {
-  tokens: number;
+  tokens = 0;
   private credit = 0;
   private last = 0;
-  constructor(public burst: number, public cyclesPerToken: number) {
-    this.tokens = burst;
-  }
+  /** No limits committed yet: the first commit fills the bucket. */
+  private fresh = true;
+  burst = 0;
+  cyclesPerToken = 1;
 
   advance(time: number): void {
     if (this.tokens < this.burst) {
@@ -98,7 +110,8 @@ class TokenBucket {
   configure(burst: number, cyclesPerToken: number): void {
     this.burst = burst;
     this.cyclesPerToken = cyclesPerToken;
-    if (this.tokens >= burst) {
+    if (this.fresh || this.tokens >= burst) {
+      this.fresh = false;
       this.tokens = burst;
       this.credit = 0;
     }
@@ -113,6 +126,10 @@ export class RiskGateModel {
   private table = new Map<string, { index: number; limits: SymbolLimits }>();
   private readonly positions = new Map<string, bigint>();
   private readonly bucket: TokenBucket;
+  private readonly indexes = new SymbolIndexes();
+  /** The beat of the last verdict and how many verdicts ended in it. */
+  private lastVerdictBeat = -1;
+  private rank = 0;
   /** Stream bytes not yet released: from `base`. */
   private held = Buffer.alloc(0);
   private base = 0;
@@ -121,16 +138,23 @@ export class RiskGateModel {
   private beatBase = 0;
   private streamBytes = 0;
 
-  constructor(limits: RiskLimits, maxMsgLen = 4096) {
+  /** When set, the decision time of each span (cycles) instead of the bytes' timeline: for a device whose
+   *  input had gaps, the differential tests pass the device's own decision cycles. */
+  clock?: (span: { offset: number; length: number }) => number;
+
+  /** Without limits the gate has none committed yet: every order is unknown_symbol (as the device after
+   *  reset) until the first commit. */
+  constructor(limits?: RiskLimits, maxMsgLen = 4096) {
     this.parser = new FixParserModel(maxMsgLen);
-    this.bucket = new TokenBucket(limits.burst, limits.cyclesPerToken);
-    this.commit(limits);
+    this.bucket = new TokenBucket();
+    if (limits) this.commit(limits);
+    else this.limits = { killSwitch: false, burst: 0, cyclesPerToken: 1, symbols: [] };
   }
 
   /** Takes new limits at once, between orders (the device's commit register). Positions stay per symbol. */
   commit(limits: RiskLimits): void {
     this.limits = limits;
-    this.table = new Map(limits.symbols.map((l, index) => [l.symbol, { index, limits: l }]));
+    this.table = new Map(limits.symbols.map((l) => [l.symbol, { index: l.index ?? this.indexes.indexOf(l.symbol), limits: l }]));
     this.bucket.configure(limits.burst, limits.cyclesPerToken);
   }
 
@@ -187,7 +211,7 @@ export class RiskGateModel {
 
     const symbolBytes = raw(55);
     const symbolText = symbolBytes && symbolBytes.length > 0 ? latin1(symbolBytes) : null;
-    const entry = symbolText !== null && symbolText.length <= 8 ? this.table.get(symbolText) : undefined;
+    const entry = symbolText !== null && symbolText.length <= 8 && !symbolText.includes('\0') ? this.table.get(symbolText) : undefined;
     const sideText = raw(54);
     const side = sideText?.length === 1 ? (sideText[0] === 0x31 ? 1 : [0x32, 0x35, 0x36].includes(sideText[0]!) ? -1 : null) : null;
     const ordTypeText = raw(40);
@@ -202,13 +226,16 @@ export class RiskGateModel {
     }
     const l = entry?.limits;
     const price = ordType === 'limit' ? limitPrice : ordType === 'market' && l ? l.referencePrice : null;
-    const notional = qty !== null && price !== null ? qty * price : null;
+    const notional = qty !== null && qty < QTY_PRODUCT_LIMIT && price !== null ? qty * price : null;
     const position = entry ? this.position(entry.limits.symbol) : null;
     const newPosition = position !== null && qty !== null && side !== null ? position + BigInt(side) * qty : null;
     const wellFormed = f.error === null && clOrdID !== null && symbolText !== null && side !== null && qty !== null && ordType !== null
       && (ordType === 'market' || limitPrice !== null);
 
-    const time = ORDER_PATH_CYCLES_PER_BEAT * (this.beatBase + Math.floor((f.offset + f.length - 1) / BEAT_BYTES));
+    const beat = this.beatBase + Math.floor((f.offset + f.length - 1) / BEAT_BYTES);
+    this.rank = beat === this.lastVerdictBeat ? this.rank + 1 : 0;
+    this.lastVerdictBeat = beat;
+    const time = this.clock ? this.clock(f) : ORDER_PATH_CYCLES_PER_BEAT * beat + this.rank;
     this.bucket.advance(time);
 
     const abs = (v: bigint) => (v < 0n ? -v : v);
@@ -230,7 +257,7 @@ export class RiskGateModel {
     }
     return {
       offset: f.offset, length: f.length, msgType: f.error === 'garbled' || f.error === 'truncated' || f.error === 'too_long' ? null : f.msgType,
-      clOrdID, accepted, reason, symbolIndex: entry?.index ?? null, side, qty, price, notional,
+      error: f.error, clOrdID, accepted, reason, symbolIndex: entry?.index ?? null, side, qty, price, notional,
       position: accepted ? newPosition : position, tokens: this.bucket.tokens, time,
     };
   }

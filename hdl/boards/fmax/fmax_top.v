@@ -19,7 +19,10 @@ always @(posedge clk) begin
     else lfsr_reg <= {lfsr_reg[LFSR_BITS-2:0], lfsr_reg[127] ^ lfsr_reg[125] ^ lfsr_reg[100] ^ lfsr_reg[98]};
 end
 
-wire        fix_tready, feed_tready;
+wire        fix_tready, feed_tready, order_tready;
+wire [63:0] order_out_tdata;
+wire [7:0]  order_out_tkeep;
+wire        order_out_tvalid, order_out_tlast;
 wire [`TG_REC_BITS-1:0] event_tdata;
 wire        event_tvalid;
 wire        awready, wready, bvalid, arready, rvalid;
@@ -39,6 +42,16 @@ tickgate_core core_inst (
     .s_axis_feed_tvalid(lfsr_reg[93]),
     .s_axis_feed_tready(feed_tready),
     .s_axis_feed_tlast(lfsr_reg[94] & lfsr_reg[95] & lfsr_reg[3]),
+    .s_axis_order_tdata({lfsr_reg[31:0], lfsr_reg[127:96]}),
+    .s_axis_order_tkeep(8'hFF >> lfsr_reg[5:3]),
+    .s_axis_order_tvalid(lfsr_reg[97]),
+    .s_axis_order_tready(order_tready),
+    .s_axis_order_tlast(lfsr_reg[98] & lfsr_reg[99] & lfsr_reg[6]),
+    .m_axis_order_tdata(order_out_tdata),
+    .m_axis_order_tkeep(order_out_tkeep),
+    .m_axis_order_tvalid(order_out_tvalid),
+    .m_axis_order_tready(lfsr_reg[101]),
+    .m_axis_order_tlast(order_out_tlast),
     .m_axis_event_tdata(event_tdata),
     .m_axis_event_tvalid(event_tvalid),
     .m_axis_event_tready(lfsr_reg[71]),
@@ -63,7 +76,7 @@ tickgate_core core_inst (
 
 reg out_reg;
 always @(posedge clk) begin
-    out_reg <= ^{fix_tready, feed_tready, event_tdata, event_tvalid, awready, wready, bvalid, arready, rvalid, bresp, rresp, rdata};
+    out_reg <= ^{fix_tready, feed_tready, order_tready, order_out_tdata, order_out_tkeep, order_out_tvalid, order_out_tlast, event_tdata, event_tvalid, awready, wready, bvalid, arready, rvalid, bresp, rresp, rdata};
 end
 assign out = out_reg;
 

@@ -94,6 +94,72 @@ export const REG = {
   FEED_UNKNOWN_TYPES: 0x17C,
   /** ro: bad_length errors */
   FEED_BAD_LENGTHS: 0x180,
+  /** ro: risk gate status */
+  RISK_STATUS: 0x200,
+  /** wo: write 1: the shadow bank becomes active */
+  RISK_COMMIT: 0x204,
+  /** rw: shadow bank: kill switch and token bucket size (burst, bits 31:16) */
+  RISK_SHADOW_CONTROL: 0x208,
+  /** rw: shadow bank: cycles per rate token */
+  RISK_SHADOW_CYCLES_PER_TOKEN: 0x20C,
+  /** rw: symbol bytes 0..3 for RISK_SYM_WRITE (NUL padded) */
+  RISK_SYM_LO: 0x210,
+  /** rw: symbol bytes 4..7 for RISK_SYM_WRITE */
+  RISK_SYM_HI: 0x214,
+  /** wo: shadow symbol table: writes slot SLOT (bits 9:0) of way WAY (bit 10) with RISK_SYM and INDEX (bits 25:16) */
+  RISK_SYM_WRITE: 0x218,
+  /** rw: limits for RISK_LIMIT_WRITE: maxQty */
+  RISK_LIMIT_MAX_QTY: 0x220,
+  /** rw: maxNotional (1/10,000) bits 31:0 */
+  RISK_LIMIT_NOTIONAL_LO: 0x224,
+  /** rw: maxNotional bits 62:32 */
+  RISK_LIMIT_NOTIONAL_HI: 0x228,
+  /** rw: referencePrice (1/10,000) bits 31:0 */
+  RISK_LIMIT_REF_LO: 0x22C,
+  /** rw: referencePrice bits 47:32 */
+  RISK_LIMIT_REF_HI: 0x230,
+  /** rw: collarBps */
+  RISK_LIMIT_COLLAR_BPS: 0x234,
+  /** rw: maxPosition bits 31:0 */
+  RISK_LIMIT_POSITION_LO: 0x238,
+  /** rw: maxPosition bits 46:32 */
+  RISK_LIMIT_POSITION_HI: 0x23C,
+  /** wo: writes the limits above to symbol index bits 9:0 of the shadow bank */
+  RISK_LIMIT_WRITE: 0x240,
+  /** ro: symbol indexes the device holds (slots per way likewise) */
+  RISK_SYMBOLS: 0x244,
+  /** ro: verdict records sent */
+  RISK_VERDICTS: 0x280,
+  /** ro: orders accepted and forwarded */
+  RISK_ACCEPTED: 0x284,
+  /** ro: messages passed through without a verdict (not D or G) */
+  RISK_PASSED: 0x288,
+  /** ro: verdicts decided after their fixed cycle (a design fault; stays 0) */
+  RISK_LATE: 0x28C,
+  /** ro: bytes taken on the order ingress; reading LO latches HI (bits 31:0) */
+  ORDER_BYTES_IN_LO: 0x290,
+  /** ro: bytes taken on the order ingress; reading LO latches HI (bits 63:32) */
+  ORDER_BYTES_IN_HI: 0x294,
+  /** ro: bytes forwarded on the order egress; reading LO latches HI (bits 31:0) */
+  ORDER_BYTES_OUT_LO: 0x298,
+  /** ro: bytes forwarded on the order egress; reading LO latches HI (bits 63:32) */
+  ORDER_BYTES_OUT_HI: 0x29C,
+  /** ro: kill_switch rejects */
+  RISK_REJECT_KILL_SWITCH: 0x2A0,
+  /** ro: unknown_symbol rejects */
+  RISK_REJECT_UNKNOWN_SYMBOL: 0x2A4,
+  /** ro: max_qty rejects */
+  RISK_REJECT_MAX_QTY: 0x2A8,
+  /** ro: max_notional rejects */
+  RISK_REJECT_MAX_NOTIONAL: 0x2AC,
+  /** ro: price_collar rejects */
+  RISK_REJECT_PRICE_COLLAR: 0x2B0,
+  /** ro: max_position rejects */
+  RISK_REJECT_MAX_POSITION: 0x2B4,
+  /** ro: rate_limit rejects */
+  RISK_REJECT_RATE_LIMIT: 0x2B8,
+  /** ro: bad_order rejects */
+  RISK_REJECT_BAD_ORDER: 0x2BC,
 } as const;
 
 /** Bit positions inside registers. */
@@ -104,10 +170,22 @@ export const REG_BIT = {
   CONTROL_FEED_RX_ENABLE: 1,
   /** pass only subscribed symbols' messages (and Stock Locate 0) */
   CONTROL_FEED_FILTER_ENABLE: 2,
+  /** accept bytes on the order ingress stream (the risk gate's input) */
+  CONTROL_ORDER_RX_ENABLE: 3,
   /** 1 subscribes the symbol, 0 frees the slot */
   FEED_SUB_WRITE_VALID: 31,
   /** the locate table is being cleared after reset; feed ingress waits */
   FEED_STATUS_CLEARING: 0,
+  /** the symbol tables and positions are being cleared after reset; order ingress waits */
+  RISK_STATUS_CLEARING: 0,
+  /** the limit bank orders are checked against; the other is the shadow */
+  RISK_STATUS_ACTIVE_BANK: 1,
+  /** reject every order */
+  RISK_SHADOW_CONTROL_KILL_SWITCH: 0,
+  /** which of the two hash ways (CRC-32 or CRC-32C of the symbol, low 10 bits) */
+  RISK_SYM_WRITE_WAY: 10,
+  /** 1 holds a symbol, 0 empties the slot */
+  RISK_SYM_WRITE_VALID: 31,
 } as const;
 
 /** Register values after reset. */
@@ -117,6 +195,18 @@ export const REG_RESET = {
   FIX_MAX_MSG_LEN: 4096,
   FEED_SUB_SYMBOL_LO: 0,
   FEED_SUB_SYMBOL_HI: 0,
+  RISK_SHADOW_CONTROL: 0,
+  RISK_SHADOW_CYCLES_PER_TOKEN: 1,
+  RISK_SYM_LO: 0,
+  RISK_SYM_HI: 0,
+  RISK_LIMIT_MAX_QTY: 0,
+  RISK_LIMIT_NOTIONAL_LO: 0,
+  RISK_LIMIT_NOTIONAL_HI: 0,
+  RISK_LIMIT_REF_LO: 0,
+  RISK_LIMIT_REF_HI: 0,
+  RISK_LIMIT_COLLAR_BPS: 0,
+  RISK_LIMIT_POSITION_LO: 0,
+  RISK_LIMIT_POSITION_HI: 0,
 } as const;
 
 export const RECORD_BYTES = 64;
@@ -130,6 +220,7 @@ export const KIND = {
   itch_more: 6,
   feed_gap: 7,
   feed_error: 8,
+  risk_verdict: 9,
 } as const;
 export type KindName = keyof typeof KIND;
 
@@ -152,6 +243,7 @@ export const KIND_NAME: Record<number, KindName | undefined> = {
   6: 'itch_more',
   7: 'feed_gap',
   8: 'feed_error',
+  9: 'risk_verdict',
 };
 export const ERROR_NAME: Record<number, ErrorName | undefined> = {
   0: 'none',
@@ -201,6 +293,39 @@ export const FEED_ERROR_NAME: Record<number, FeedErrorName | undefined> = {
 export const FEED_ERROR_FLAG = {
   SEQ: 0,
   SESSION: 1,
+} as const;
+
+export const RISK_REASON = {
+  accepted: 0,
+  kill_switch: 1,
+  unknown_symbol: 2,
+  max_qty: 3,
+  max_notional: 4,
+  price_collar: 5,
+  max_position: 6,
+  rate_limit: 7,
+  bad_order: 8,
+} as const;
+export const RISK_REASON_NAME: Record<number, keyof typeof RISK_REASON | undefined> = {
+  0: 'accepted',
+  1: 'kill_switch',
+  2: 'unknown_symbol',
+  3: 'max_qty',
+  4: 'max_notional',
+  5: 'price_collar',
+  6: 'max_position',
+  7: 'rate_limit',
+  8: 'bad_order',
+};
+export const VERDICT_FLAG = {
+  CLORDID: 0,
+  SYMBOL: 1,
+  SIDE: 2,
+  SELL: 3,
+  QTY: 4,
+  PRICE: 5,
+  NOTIONAL: 6,
+  POSITION: 7,
 } as const;
 
 /** The fields every record starts with. */
@@ -577,4 +702,71 @@ export function writeFeedError(view: DataView, at: number, rec: FeedErrorRecord)
   view.setUint16(at + 20, rec.bytes, true);
   view.setUint16(at + 22, rec.length, true);
   view.setUint8(at + 24, rec.msgType);
+}
+
+/** Byte offsets of the risk_verdict fields, for decoders that read only what they need. */
+export const RISK_VERDICT_AT = { kind: 0, error: 1, seq: 4, reason: 2, flags: 3, offset: 8, length: 16, clOrdIdOffset: 20, clOrdIdLength: 22, qty: 24, position: 32, price: 40, symbolIndex: 46, notional: 48, tokens: 58, time: 60 } as const;
+export const RISK_VERDICT_BYTES = { price: 6, notional: 10 } as const;
+
+/** A risk_verdict record as it sits in device memory (little-endian). */
+export interface RiskVerdictRecord extends RecordCommon {
+  /** record.riskReasons */
+  reason: number;
+  /** record.verdictFlags */
+  flags: number;
+  /** byte offset of the span in its order stream */
+  offset: bigint;
+  /** span length in bytes (saturates at 2^32-1) */
+  length: number;
+  /** ClOrdID's value, in bytes from the span start */
+  clOrdIdOffset: number;
+  /** ClOrdID's length in bytes */
+  clOrdIdLength: number;
+  /** OrderQty, whole units */
+  qty: bigint;
+  /** net position of the symbol after the verdict */
+  position: bigint;
+  /** the symbol's index in the device table */
+  symbolIndex: number;
+  /** rate tokens left after the verdict */
+  tokens: number;
+  /** device cycle of the decision, low 32 bits */
+  time: number;
+}
+
+export function readRiskVerdict(view: DataView, at: number): RiskVerdictRecord {
+  return {
+    kind: view.getUint8(at + 0),
+    error: view.getUint8(at + 1),
+    seq: view.getUint32(at + 4, true),
+    reason: view.getUint8(at + 2),
+    flags: view.getUint8(at + 3),
+    offset: view.getBigUint64(at + 8, true),
+    length: view.getUint32(at + 16, true),
+    clOrdIdOffset: view.getUint16(at + 20, true),
+    clOrdIdLength: view.getUint16(at + 22, true),
+    qty: view.getBigUint64(at + 24, true),
+    position: view.getBigInt64(at + 32, true),
+    symbolIndex: view.getUint16(at + 46, true),
+    tokens: view.getUint16(at + 58, true),
+    time: view.getUint32(at + 60, true),
+  };
+}
+
+/** Writes a risk_verdict record at byte `at`; bytes no field covers are left as they are. */
+export function writeRiskVerdict(view: DataView, at: number, rec: RiskVerdictRecord): void {
+  view.setUint8(at + 0, rec.kind);
+  view.setUint8(at + 1, rec.error);
+  view.setUint32(at + 4, rec.seq, true);
+  view.setUint8(at + 2, rec.reason);
+  view.setUint8(at + 3, rec.flags);
+  view.setBigUint64(at + 8, rec.offset, true);
+  view.setUint32(at + 16, rec.length, true);
+  view.setUint16(at + 20, rec.clOrdIdOffset, true);
+  view.setUint16(at + 22, rec.clOrdIdLength, true);
+  view.setBigUint64(at + 24, rec.qty, true);
+  view.setBigInt64(at + 32, rec.position, true);
+  view.setUint16(at + 46, rec.symbolIndex, true);
+  view.setUint16(at + 58, rec.tokens, true);
+  view.setUint32(at + 60, rec.time, true);
 }

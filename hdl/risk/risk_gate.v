@@ -1,0 +1,650 @@
+// Pre-trade risk gate: takes the order-path parser's records and decides, for every span of the order
+// stream that is an order (D, G) or not a well-formed message, a verdict; well-formed other messages pass.
+// The rules (fields, checks and their priority, the token bucket) are at the top of src/risk/ref-gate.ts.
+//
+// Timing. Field entries are captured as they leave the parser; the first Symbol's bytes are read back from
+// the order ring and looked up in the symbol table while the message is still arriving. After the frame
+// record: the limits and the position are read, products formed, compared. The decision itself (rate
+// token, position update, record, forwarding) is made at a fixed cycle: DECIDE_CYCLES after the cycle the
+// beat holding the span's last byte entered the order path, plus its rank among the verdict spans that end
+// in the same beat. A fixed decision cycle is what makes the rate limit reproducible from the bytes.
+// RISK_LATE counts decisions that were not ready by then (a design fault; the tests demand 0).
+//
+// Banks. Limits, symbol table, kill switch and rate live in two banks; the host writes the shadow bank and
+// commits. An order uses the bank that was active when its message's first field was parsed.
+`default_nettype none
+`include "tickgate_layout.vh"
+module risk_gate #(
+    parameter integer DECIDE_CYCLES = 8,
+    parameter integer FWD_DEPTH = 8
+) (
+    input  wire         clk,
+    input  wire         rst,
+    input  wire [63:0]  cycle,
+    output wire         clearing,
+    output wire         stall,              // the order ingress must wait
+
+    // parser records (always taken)
+    input  wire [`TG_REC_BITS-1:0] rec_tdata,
+    input  wire         rec_tvalid,
+
+    // beats as they enter the order path
+    input  wire         beat_fire,
+    input  wire [3:0]   beat_bytes,
+    input  wire         beat_last,
+    output wire [15:0]  beat_addr,          // global byte address of the beat's lane 0
+
+    // order ring, port for field values
+    output wire         ring_en,
+    output wire [15:0]  ring_addr,
+    input  wire [63:0]  ring_data,
+
+    // forwarder
+    output wire         fwd_push,
+    output wire [15:0]  fwd_addr,
+    output wire [12:0]  fwd_length,
+    input  wire [$clog2(FWD_DEPTH):0] fwd_waiting,
+    input  wire [15:0]  fwd_head,
+
+    // registers
+    input  wire         commit,
+    input  wire [31:0]  shadow_control,
+    input  wire [31:0]  shadow_cycles_per_token,
+    input  wire         sym_we,
+    input  wire [31:0]  sym_cmd,
+    input  wire [63:0]  sym_symbol,
+    input  wire         limit_we,
+    input  wire [9:0]   limit_index,
+    input  wire [209:0] limit_data,         // {maxPosition 47, collarBps 20, ref 48, maxNotional 63, maxQty 32}
+    output wire         active_bank,
+
+    // verdict records
+    output wire [`TG_REC_BITS-1:0] m_tdata,
+    output wire         m_tvalid,
+    input  wire         m_tready,
+
+    output wire         inc_verdict,
+    output wire         inc_accepted,
+    output wire         inc_passed,
+    output wire         inc_late,
+    output wire [7:0]   inc_reject          // bit r-1: a reject with reason r
+);
+    localparam integer FWD_BITS = $clog2(FWD_DEPTH) + 1;
+    localparam [1:0] SPAN_PASS = 2'd0, SPAN_ORDER = 2'd1, SPAN_ERR = 2'd2;
+    localparam integer SQ_DEPTH = 8;
+    localparam [15:0] RING_GUARD = 16'd8000;   // bytes between the oldest byte still to send and the writer
+
+    // ---- banks ----------------------------------------------------------------------------------------
+    reg        active_q;
+    reg        kill_q [0:1];
+    reg [15:0] burst_q [0:1];
+    reg [31:0] cpt_q [0:1];
+    reg        commit_d;
+    assign active_bank = active_q;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            active_q <= 1'b0;
+            commit_d <= 1'b0;
+            kill_q[0] <= 1'b0; kill_q[1] <= 1'b0;
+            burst_q[0] <= 16'd0; burst_q[1] <= 16'd0;
+            cpt_q[0] <= 32'd1; cpt_q[1] <= 32'd1;
+        end else begin
+            commit_d <= commit;
+            if (commit) begin
+                active_q <= !active_q;
+                kill_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_KILL_SWITCH_BIT];
+                burst_q[!active_q] <= shadow_control[31:16];
+                cpt_q[!active_q] <= shadow_cycles_per_token == 32'd0 ? 32'd1 : shadow_cycles_per_token;
+            end
+        end
+    end
+
+    // ---- symbol table, limits, positions ---------------------------------------------------------------
+    wire       table_clearing;
+    wire       look_en;
+    wire       look_bank;
+    wire [63:0] look_symbol;
+    wire       look_hit;
+    wire [9:0] look_index;
+
+    risk_symbol_table symbol_table_inst (
+        .clk(clk), .rst(rst), .clearing(table_clearing),
+        .wr_en(sym_we), .wr_way(sym_cmd[`TG_REG_RISK_SYM_WRITE_WAY_BIT]), .wr_bank(!active_q),
+        .wr_slot(sym_cmd[9:0]), .wr_valid(sym_cmd[`TG_REG_RISK_SYM_WRITE_VALID_BIT]), .wr_index(sym_cmd[25:16]),
+        .wr_symbol(sym_symbol),
+        .look_en(look_en), .look_bank(look_bank), .look_symbol(look_symbol), .hit(look_hit), .index(look_index)
+    );
+
+    wire         lim_re;
+    wire [10:0]  lim_raddr;
+    wire [209:0] lim;
+    sdp_ram #(.WIDTH(210), .DEPTH(2048)) limits_ram (
+        .clk(clk), .we(limit_we), .waddr({!active_q, limit_index}), .wdata(limit_data),
+        .re(lim_re), .raddr(lim_raddr), .rdata(lim));
+    wire [31:0] lim_max_qty = lim[31:0];
+    wire [62:0] lim_max_notional = lim[94:32];
+    wire [47:0] lim_ref = lim[142:95];
+    wire [19:0] lim_collar = lim[162:143];
+    wire [46:0] lim_max_pos = lim[209:163];
+
+    reg  [10:0] pos_clear_q;                // bit 10 set: done
+    wire        pos_clearing = !pos_clear_q[10];
+    reg         pos_we;
+    reg  [9:0]  pos_waddr;
+    reg  [47:0] pos_wdata;
+    wire [47:0] pos_rdata;
+    sdp_ram #(.WIDTH(48), .DEPTH(1024)) positions_ram (
+        .clk(clk), .we(pos_we || pos_clearing), .waddr(pos_clearing ? pos_clear_q[9:0] : pos_waddr),
+        .wdata(pos_clearing ? 48'd0 : pos_wdata), .re(lim_re), .raddr(lim_raddr[9:0]), .rdata(pos_rdata));
+    assign clearing = table_clearing || pos_clearing;
+
+    always @(posedge clk) begin
+        if (rst) pos_clear_q <= 11'd0;
+        else if (pos_clearing) pos_clear_q <= pos_clear_q + 11'd1;
+    end
+
+    // ---- beats in: where they go and when they came ------------------------------------------------------
+    reg [15:0] gw_q;                        // global byte address of the next beat
+    reg [2:0]  in_stream_q, out_stream_q;
+    reg [15:0] stream_base_q [0:7];         // global byte address of each stream's first byte
+    reg [15:0] bt_start_q [0:7];            // the last 8 beats: first byte, length, cycle taken
+    reg [3:0]  bt_bytes_q [0:7];
+    reg [15:0] bt_time_q [0:7];
+    reg [2:0]  bt_wr_q;
+    assign beat_addr = gw_q;
+
+    integer i;
+    always @(posedge clk) begin
+        if (rst) begin
+            gw_q <= 16'd0;
+            in_stream_q <= 3'd0;
+            bt_wr_q <= 3'd0;
+            for (i = 0; i < 8; i = i + 1) begin
+                stream_base_q[i] <= 16'd0;
+                bt_bytes_q[i] <= 4'd0;
+                bt_start_q[i] <= 16'd0;
+                bt_time_q[i] <= 16'd0;
+            end
+        end else if (beat_fire) begin
+            gw_q <= gw_q + {12'd0, beat_bytes};
+            bt_start_q[bt_wr_q] <= gw_q;
+            bt_bytes_q[bt_wr_q] <= beat_bytes;
+            bt_time_q[bt_wr_q] <= cycle[15:0];
+            bt_wr_q <= bt_wr_q + 3'd1;
+            if (beat_last) begin
+                stream_base_q[in_stream_q + 3'd1] <= gw_q + {12'd0, beat_bytes};
+                in_stream_q <= in_stream_q + 3'd1;
+            end
+        end
+    end
+
+    // ---- parser records ----------------------------------------------------------------------------------
+    wire [7:0]  rec_kind = rec_tdata[`TG_REC_KIND_LSB +: 8];
+    wire        is_fields = rec_tvalid && rec_kind == `TG_KIND_FIX_FIELDS;
+    wire        is_frame = rec_tvalid && rec_kind == `TG_KIND_FIX_FRAME;
+    wire        is_end = rec_tvalid && rec_kind == `TG_KIND_STREAM_END;
+    wire [15:0] stream_base = stream_base_q[out_stream_q];
+    wire [7:0]  f_count = rec_tdata[`TG_FIX_FIELDS_COUNT_LSB +: 8];
+    wire [15:0] f_msg_offset = rec_tdata[`TG_FIX_FIELDS_MESSAGE_OFFSET_LSB +: 16];
+
+    localparam integer E0 = `TG_FIX_FIELDS_ENTRY0_LSB;
+    localparam integer EB = `TG_FIX_FIELDS_ENTRY_BITS;
+
+    // ---- the message being parsed: first occurrence of each field the checks use --------------------------
+    reg        cap_any_q, cap_bank_q, msg_par_q;
+    reg        cap_clord_seen_q, cap_clord_q;  reg [15:0] cap_clord_off_q, cap_clord_len_q;
+    reg        cap_sym_seen_q, cap_sym_named_q;          // a Symbol with a value came
+    reg        cap_lk_pending_q, cap_hit_q; reg [9:0] cap_index_q;
+    reg        cap_side_seen_q, cap_side_q, cap_sell_q;
+    reg        cap_qty_seen_q, cap_qty_q; reg [63:0] cap_qty_val_q;
+    reg        cap_type_seen_q; reg [1:0] cap_type_q;      // 1 market, 2 limit, 0 neither
+    reg        cap_px_seen_q, cap_px_q; reg [47:0] cap_px_val_q;
+
+    // the look-up pipeline: ring read (L0), symbol bytes and table read (L1), answer (L2)
+    reg        lk1_q, lk2_q;
+    reg        lk1_par_q, lk2_par_q, lk1_bank_q, lk2_nul_q;
+    reg [3:0]  lk1_len_q;
+    wire       lk_land = lk2_q;                          // answer this cycle
+    wire       lk_land_cur = lk_land && lk2_par_q == msg_par_q;
+    wire       lk_hit = look_hit && !lk2_nul_q;
+
+    reg        n_clord_seen, n_clord; reg [15:0] n_clord_off, n_clord_len;
+    reg        n_sym_seen, n_sym_named, n_lookup; reg [15:0] n_sym_addr; reg [3:0] n_sym_len;
+    reg        n_side_seen, n_side, n_sell;
+    reg        n_qty_seen, n_qty; reg [63:0] n_qty_val;
+    reg        n_type_seen; reg [1:0] n_type;
+    reg        n_px_seen, n_px; reg [47:0] n_px_val;
+    reg [31:0] e_tag, e_voff, e_vlen;
+    reg [7:0]  e_type, e_scale;
+    reg [63:0] e_value;
+    reg [77:0] e_px_scaled;
+    integer k;
+
+    always @* begin
+        n_clord_seen = cap_clord_seen_q; n_clord = cap_clord_q; n_clord_off = cap_clord_off_q; n_clord_len = cap_clord_len_q;
+        n_sym_seen = cap_sym_seen_q; n_sym_named = cap_sym_named_q; n_lookup = 1'b0;
+        n_sym_addr = 16'd0; n_sym_len = 4'd0;
+        n_side_seen = cap_side_seen_q; n_side = cap_side_q; n_sell = cap_sell_q;
+        n_qty_seen = cap_qty_seen_q; n_qty = cap_qty_q; n_qty_val = cap_qty_val_q;
+        n_type_seen = cap_type_seen_q; n_type = cap_type_q;
+        n_px_seen = cap_px_seen_q; n_px = cap_px_q; n_px_val = cap_px_val_q;
+        e_tag = 32'd0; e_voff = 32'd0; e_vlen = 32'd0; e_type = 8'd0; e_scale = 8'd0; e_value = 64'd0;
+        e_px_scaled = 78'd0;
+        for (k = 0; k < 2; k = k + 1) begin
+            if (is_fields && f_count > k[7:0]) begin
+                e_tag = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_TAG_LSB +: 32];
+                e_voff = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_VALUE_OFFSET_LSB +: 32];
+                e_vlen = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_VALUE_LENGTH_LSB +: 32];
+                e_type = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8];
+                e_scale = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_SCALE_LSB +: 8];
+                e_value = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64];
+                case (e_scale)
+                    8'd0: e_px_scaled = {14'd0, e_value} * 78'd10000;
+                    8'd1: e_px_scaled = {14'd0, e_value} * 78'd1000;
+                    8'd2: e_px_scaled = {14'd0, e_value} * 78'd100;
+                    8'd3: e_px_scaled = {14'd0, e_value} * 78'd10;
+                    default: e_px_scaled = {14'd0, e_value};
+                endcase
+                if (e_tag == 32'd11 && !n_clord_seen) begin
+                    n_clord_seen = 1'b1;
+                    n_clord = e_vlen != 32'd0;
+                    n_clord_off = e_voff[15:0];
+                    n_clord_len = e_vlen[31:16] != 16'd0 ? 16'hFFFF : e_vlen[15:0];
+                end
+                if (e_tag == 32'd55 && !n_sym_seen) begin
+                    n_sym_seen = 1'b1;
+                    n_sym_named = e_vlen != 32'd0;
+                    n_lookup = e_vlen != 32'd0 && e_vlen <= 32'd8;
+                    n_sym_addr = stream_base + f_msg_offset + e_voff[15:0];
+                    n_sym_len = e_vlen[3:0];
+                end
+                if (e_tag == 32'd54 && !n_side_seen) begin
+                    n_side_seen = 1'b1;
+                    n_side = e_type == `TG_DECODED_INT && e_vlen == 32'd1 &&
+                             (e_value == 64'd1 || e_value == 64'd2 || e_value == 64'd5 || e_value == 64'd6);
+                    n_sell = e_value != 64'd1;
+                end
+                if (e_tag == 32'd38 && !n_qty_seen) begin
+                    n_qty_seen = 1'b1;
+                    n_qty = e_type == `TG_DECODED_DECIMAL && e_scale == 8'd0 && !e_value[63] && e_value != 64'd0;
+                    n_qty_val = e_value;
+                end
+                if (e_tag == 32'd40 && !n_type_seen) begin
+                    n_type_seen = 1'b1;
+                    n_type = e_type == `TG_DECODED_INT && e_vlen == 32'd1 && (e_value == 64'd1 || e_value == 64'd2)
+                             ? e_value[1:0] : 2'd0;
+                end
+                if (e_tag == 32'd44 && !n_px_seen) begin
+                    n_px_seen = 1'b1;
+                    n_px = e_type == `TG_DECODED_DECIMAL && e_scale <= 8'd4 && !e_value[63] && e_value != 64'd0 &&
+                           e_px_scaled[77:48] == 30'd0;
+                    n_px_val = e_px_scaled[47:0];
+                end
+            end
+        end
+    end
+
+    // ---- the span queue: framed spans waiting for their decision (or to pass) ----------------------------
+    reg [1:0]  sq_kind_q [0:SQ_DEPTH-1];
+    reg [7:0]  sq_err_q [0:SQ_DEPTH-1];
+    reg [63:0] sq_offset_q [0:SQ_DEPTH-1];
+    reg [31:0] sq_length_q [0:SQ_DEPTH-1];
+    reg [15:0] sq_gstart_q [0:SQ_DEPTH-1];
+    reg [15:0] sq_due_q [0:SQ_DEPTH-1];
+    reg [3:0]  sq_wr_q, sq_rd_q;
+    wire [3:0] sq_count = sq_wr_q - sq_rd_q;
+    wire [2:0] sq_head = sq_rd_q[2:0];
+
+    wire [7:0]  fr_err = rec_tdata[`TG_REC_ERROR_LSB +: 8];
+    wire [63:0] fr_offset = rec_tdata[`TG_FIX_FRAME_OFFSET_LSB +: 64];
+    wire [31:0] fr_length = rec_tdata[`TG_FIX_FRAME_LENGTH_LSB +: 32];
+    wire [15:0] fr_type = rec_tdata[`TG_FIX_FRAME_MSG_TYPE_LSB +: 16];
+    wire [7:0]  fr_type_len = rec_tdata[`TG_FIX_FRAME_MSG_TYPE_LENGTH_LSB +: 8];
+    wire        fr_is_order = (fr_err == `TG_ERR_NONE || fr_err == `TG_ERR_BAD_CHECKSUM || fr_err == `TG_ERR_BAD_BODY_LENGTH) &&
+                              fr_type_len == 8'd1 && (fr_type[7:0] == "D" || fr_type[7:0] == "G");
+    wire [1:0]  fr_kind = fr_is_order ? SPAN_ORDER : fr_err == `TG_ERR_NONE ? SPAN_PASS : SPAN_ERR;
+    wire [15:0] fr_gstart = stream_base + fr_offset[15:0];
+    wire [15:0] fr_glast = fr_gstart + fr_length[15:0] - 16'd1;
+
+    // the beat that carried the span's last byte, and when it came
+    reg        fr_beat_found;
+    reg [15:0] fr_beat_time;
+    integer b;
+    always @* begin
+        fr_beat_found = 1'b0;
+        fr_beat_time = 16'd0;
+        for (b = 0; b < 8; b = b + 1) begin
+            if (fr_glast - bt_start_q[b] < {12'd0, bt_bytes_q[b]}) begin
+                fr_beat_found = 1'b1;
+                fr_beat_time = bt_time_q[b];
+            end
+        end
+    end
+
+    reg        last_vbeat_valid_q;
+    reg [15:0] last_vbeat_time_q;
+    reg [1:0]  last_rank_q;
+    wire       fr_verdict = fr_kind != SPAN_PASS;
+    wire [1:0] fr_rank = last_vbeat_valid_q && last_vbeat_time_q == fr_beat_time ? last_rank_q + 2'd1 : 2'd0;
+    wire [15:0] fr_due = fr_beat_time + DECIDE_CYCLES[15:0] + {14'd0, fr_rank};
+
+    wire        decide, pass_now;
+    wire [1:0]  head_kind;
+
+    // ---- the order at the decision stage: its fields, its look-up, its computed checks -------------------
+    reg        v_busy_q;                    // an order span is queued and not yet decided
+    reg        v_bank_q, v_par_q;          // v_par_q: the message parity of the order held here
+    reg        v_clord_q; reg [15:0] v_clord_off_q, v_clord_len_q;
+    reg        v_named_q, v_lk_pending_q, v_hit_q; reg [9:0] v_index_q;
+    reg        v_side_q, v_sell_q, v_qty_q; reg [63:0] v_qty_val_q;
+    reg [1:0]  v_type_q;
+    reg        v_px_q; reg [47:0] v_px_val_q;
+    reg [1:0]  v_stage_q;                   // 0 waiting for the look-up, 1 read issued, 2 products, 3 ready
+
+    // products (stage 2) and compares (stage 3)
+    reg        p_price_q; reg [47:0] p_price_val_q;
+    reg        p_notional_q; reg [79:0] p_notional_q_val;
+    reg [61:0] p_collar_lhs_q; reg [67:0] p_collar_rhs_q;
+    reg        p_newpos_ok_q; reg [49:0] p_newpos_q; reg [47:0] p_pos_q;
+    reg [31:0] p_max_qty_q; reg [62:0] p_max_notional_q; reg [46:0] p_max_pos_q;
+    reg        c_unknown_q, c_qty_q, c_notional_q, c_collar_q, c_position_q, c_well_q;
+
+    // the last position written, for a read in the same cycle as its write
+    reg        pw_valid_q; reg [9:0] pw_index_q; reg [47:0] pw_value_q;
+
+    wire [47:0] pos_now = pw_valid_q && pw_index_q == v_index_q ? pw_value_q : pos_rdata;
+    wire [63:0] qty64 = v_qty_val_q;
+    wire        qty_wide = qty64[63:32] != 32'd0;
+    wire [47:0] price_used = v_type_q == 2'd2 ? v_px_val_q : lim_ref;
+    wire        price_ok = v_type_q == 2'd2 ? v_px_q : v_type_q == 2'd1 && v_hit_q;
+    wire [47:0] px_diff = v_px_val_q >= lim_ref ? v_px_val_q - lim_ref : lim_ref - v_px_val_q;
+    wire signed [49:0] pos_signed = {{2{pos_now[47]}}, pos_now};
+    wire signed [49:0] qty_signed = {18'd0, qty64[31:0]};
+    wire signed [49:0] newpos = v_sell_q ? pos_signed - qty_signed : pos_signed + qty_signed;
+    wire [49:0] newpos_abs = newpos[49] ? -newpos : newpos;
+
+    // stage 0 -> 1: the limits and the position are read, at once when the look-up answers
+    wire   lk_land_v = lk_land && !lk_land_cur && v_busy_q && lk2_par_q == v_par_q;
+    assign lim_re = v_busy_q && (!v_lk_pending_q || lk_land_v) && v_stage_q == 2'd0;
+    assign lim_raddr = {v_bank_q, v_lk_pending_q ? look_index : v_index_q};
+
+    always @(posedge clk) begin
+        if (rst) begin
+            v_stage_q <= 2'd0;
+        end else begin
+            if (lim_re) v_stage_q <= 2'd1;
+            if (v_stage_q == 2'd1) begin
+                p_price_q <= price_ok;
+                p_price_val_q <= price_ok ? price_used : 48'd0;
+                p_notional_q <= price_ok && v_qty_q && !qty_wide;
+                p_notional_q_val <= price_ok && v_qty_q && !qty_wide ? qty64[31:0] * price_used : 80'd0;
+                p_collar_lhs_q <= px_diff * 62'd10000;
+                p_collar_rhs_q <= lim_collar * lim_ref;
+                p_newpos_ok_q <= v_qty_q && v_side_q && !qty_wide;
+                p_newpos_q <= newpos;
+                p_pos_q <= pos_now;
+                p_max_qty_q <= lim_max_qty;
+                p_max_notional_q <= lim_max_notional;
+                p_max_pos_q <= lim_max_pos;
+                v_stage_q <= 2'd2;
+            end
+            if (v_stage_q == 2'd2) begin
+                c_unknown_q <= v_named_q && !v_hit_q;
+                c_qty_q <= v_hit_q && v_qty_q && (qty_wide || qty64[31:0] > p_max_qty_q);
+                c_notional_q <= v_hit_q && p_notional_q && p_notional_q_val > {17'd0, p_max_notional_q};
+                c_collar_q <= v_hit_q && v_type_q == 2'd2 && v_px_q && {6'd0, p_collar_lhs_q} > p_collar_rhs_q;
+                c_position_q <= v_hit_q && p_newpos_ok_q &&
+                                (p_newpos_q[49] ? -p_newpos_q : p_newpos_q) > {3'd0, p_max_pos_q};
+                c_well_q <= v_clord_q && v_named_q && v_side_q && v_qty_q && v_type_q != 2'd0 && (v_type_q == 2'd1 || v_px_q);
+                v_stage_q <= 2'd3;
+            end
+            if (decide && head_kind == SPAN_ORDER) v_stage_q <= 2'd0;
+        end
+    end
+    wire unused_newpos_abs = ^newpos_abs;
+
+    // ---- the decision at the head of the span queue --------------------------------------------------------
+    assign      head_kind = sq_kind_q[sq_head];
+    wire [7:0]  head_err = sq_err_q[sq_head];
+    wire [15:0] head_due = sq_due_q[sq_head];
+    wire [15:0] since_due = cycle[15:0] - head_due;
+    wire        head_due_now = since_due == 16'd0;
+    wire        head_past = !since_due[15] && since_due != 16'd0;
+    wire        head_ready = head_kind == SPAN_ERR || v_stage_q == 2'd3;
+    wire [3:0]  vf_level;
+    wire        vf_room = vf_level < 4'd8;
+    wire        sq_any = sq_count != 4'd0;
+    wire        fwd_room = fwd_waiting < FWD_DEPTH[FWD_BITS-1:0];
+    assign      pass_now = sq_any && head_kind == SPAN_PASS && fwd_room;
+    assign      decide = sq_any && head_kind != SPAN_PASS && head_ready && (head_due_now || head_past) && vf_room &&
+                         (head_kind != SPAN_ORDER || fwd_room);
+    wire [15:0] tokens;
+
+    reg [7:0] reason;
+    always @* begin
+        if (head_kind == SPAN_ERR) reason = `TG_RISK_BAD_ORDER;
+        else if (kill_q[v_bank_q]) reason = `TG_RISK_KILL_SWITCH;
+        else if (head_err != `TG_ERR_NONE) reason = `TG_RISK_BAD_ORDER;
+        else if (c_unknown_q) reason = `TG_RISK_UNKNOWN_SYMBOL;
+        else if (c_qty_q) reason = `TG_RISK_MAX_QTY;
+        else if (c_notional_q) reason = `TG_RISK_MAX_NOTIONAL;
+        else if (c_collar_q) reason = `TG_RISK_PRICE_COLLAR;
+        else if (c_position_q) reason = `TG_RISK_MAX_POSITION;
+        else if (tokens == 16'd0) reason = `TG_RISK_RATE_LIMIT;
+        else if (!c_well_q) reason = `TG_RISK_BAD_ORDER;
+        else reason = `TG_RISK_ACCEPTED;
+    end
+    wire accept = decide && reason == `TG_RISK_ACCEPTED;
+    wire order_head = head_kind == SPAN_ORDER;
+
+    token_bucket bucket_inst (
+        .clk(clk), .rst(rst), .commit(commit_d), .burst(burst_q[active_q]), .cycles_per_token(cpt_q[active_q]),
+        .take(accept), .tokens(tokens)
+    );
+
+    // the verdict record
+    reg [`TG_REC_BITS-1:0] verdict;
+    wire [7:0] v_flags = !order_head ? 8'd0 : {
+        v_hit_q,                                        // POSITION
+        p_notional_q,                                   // NOTIONAL
+        p_price_q,                                      // PRICE
+        v_qty_q,                                        // QTY
+        v_side_q && v_sell_q,                           // SELL
+        v_side_q,                                       // SIDE
+        v_hit_q,                                        // SYMBOL
+        v_clord_q                                       // CLORDID
+    };
+    wire [47:0] position_out = accept ? p_newpos_q[47:0] : p_pos_q;
+    always @* begin
+        verdict = {`TG_REC_BITS{1'b0}};
+        verdict[`TG_REC_KIND_LSB +: 8] = `TG_KIND_RISK_VERDICT;
+        verdict[`TG_REC_ERROR_LSB +: 8] = head_err;
+        verdict[`TG_RISK_VERDICT_REASON_LSB +: 8] = reason;
+        verdict[`TG_RISK_VERDICT_FLAGS_LSB +: 8] = v_flags;
+        verdict[`TG_RISK_VERDICT_OFFSET_LSB +: 64] = sq_offset_q[sq_head];
+        verdict[`TG_RISK_VERDICT_LENGTH_LSB +: 32] = sq_length_q[sq_head];
+        verdict[`TG_RISK_VERDICT_TOKENS_LSB +: 16] = tokens - {15'd0, accept};
+        verdict[`TG_RISK_VERDICT_TIME_LSB +: 32] = cycle[31:0];
+        if (order_head) begin
+            if (v_clord_q) begin
+                verdict[`TG_RISK_VERDICT_CL_ORD_ID_OFFSET_LSB +: 16] = v_clord_off_q;
+                verdict[`TG_RISK_VERDICT_CL_ORD_ID_LENGTH_LSB +: 16] = v_clord_len_q;
+            end
+            if (v_qty_q) verdict[`TG_RISK_VERDICT_QTY_LSB +: 64] = qty64;
+            if (v_hit_q) begin
+                verdict[`TG_RISK_VERDICT_POSITION_LSB +: 64] = {{16{position_out[47]}}, position_out};
+                verdict[`TG_RISK_VERDICT_SYMBOL_INDEX_LSB +: 16] = {6'd0, v_index_q};
+            end
+            verdict[`TG_RISK_VERDICT_PRICE_LSB +: 48] = p_price_val_q;
+            verdict[`TG_RISK_VERDICT_NOTIONAL_LSB +: 80] = p_notional_q_val;
+        end
+    end
+
+    // verdict FIFO; its level throttles the order ingress so a decision never waits for room
+    reg [3:0] vf_level_q;
+    wire      vf_push = decide;
+    wire      vf_pop = m_tvalid && m_tready;
+    wire      vf_ready_unused;
+    assign vf_level = vf_level_q;
+    always @(posedge clk) begin
+        if (rst) vf_level_q <= 4'd0;
+        else vf_level_q <= vf_level_q + {3'd0, vf_push} - {3'd0, vf_pop};
+    end
+    axis_fifo #(.DATA_WIDTH(`TG_REC_BITS), .DEPTH(8)) verdict_fifo_inst (
+        .clk(clk), .rst(rst),
+        .s_axis_tdata(verdict), .s_axis_tvalid(vf_push), .s_axis_tready(vf_ready_unused),
+        .m_axis_tdata(m_tdata), .m_axis_tvalid(m_tvalid), .m_axis_tready(m_tready)
+    );
+
+    assign fwd_push = pass_now || accept;
+    assign fwd_addr = sq_gstart_q[sq_head];
+    assign fwd_length = sq_length_q[sq_head][12:0];
+
+    assign inc_verdict = decide;
+    assign inc_accepted = accept;
+    assign inc_passed = pass_now;
+    assign inc_late = (decide && head_past) || (is_frame && fr_is_order && v_busy_q && !(decide && order_head)) ||
+                      (is_frame && !fr_beat_found);
+    genvar r;
+    generate
+        for (r = 0; r < 8; r = r + 1) begin : g_reject
+            assign inc_reject[r] = decide && reason == r[7:0] + 8'd1;
+        end
+    endgenerate
+
+    // ---- order ingress flow control ------------------------------------------------------------------------
+    wire [15:0] oldest = fwd_waiting != {FWD_BITS{1'b0}} ? fwd_head : sq_gstart_q[sq_head];
+    wire        holding = fwd_waiting != {FWD_BITS{1'b0}} || sq_any;
+    assign stall = clearing || sq_count >= 4'd4 || fwd_waiting >= FWD_DEPTH[FWD_BITS-1:0] - 3 ||
+                   vf_level_q >= 4'd4 || (holding && gw_q - oldest > RING_GUARD);
+
+    // ---- sequential: capture, look-up pipeline, span queue --------------------------------------------------
+    assign ring_en = n_lookup;
+    assign ring_addr = n_sym_addr;
+    assign look_en = lk1_q;
+    assign look_symbol = sym_masked;
+    assign look_bank = lk1_bank_q;
+
+    wire msg_ends = is_frame || is_end;
+    // the symbol's bytes, NUL padded; one with a NUL byte of its own is never in the table
+    wire [63:0] sym_masked;
+    wire [7:0]  sym_nul;
+    genvar m;
+    generate
+        for (m = 0; m < 8; m = m + 1) begin : g_sym
+            assign sym_masked[m*8 +: 8] = m[3:0] < lk1_len_q ? ring_data[m*8 +: 8] : 8'd0;
+            assign sym_nul[m] = m[3:0] < lk1_len_q && ring_data[m*8 +: 8] == 8'd0;
+        end
+    endgenerate
+
+    always @(posedge clk) begin
+        if (rst) begin
+            cap_any_q <= 1'b0; cap_bank_q <= 1'b0; msg_par_q <= 1'b0;
+            cap_clord_seen_q <= 1'b0; cap_clord_q <= 1'b0; cap_clord_off_q <= 16'd0; cap_clord_len_q <= 16'd0;
+            cap_sym_seen_q <= 1'b0; cap_sym_named_q <= 1'b0; cap_lk_pending_q <= 1'b0; cap_hit_q <= 1'b0; cap_index_q <= 10'd0;
+            cap_side_seen_q <= 1'b0; cap_side_q <= 1'b0; cap_sell_q <= 1'b0;
+            cap_qty_seen_q <= 1'b0; cap_qty_q <= 1'b0; cap_qty_val_q <= 64'd0;
+            cap_type_seen_q <= 1'b0; cap_type_q <= 2'd0;
+            cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0; cap_px_val_q <= 48'd0;
+            lk1_q <= 1'b0; lk2_q <= 1'b0;
+            sq_wr_q <= 4'd0; sq_rd_q <= 4'd0;
+            v_busy_q <= 1'b0; v_lk_pending_q <= 1'b0;
+            out_stream_q <= 3'd0;
+            last_vbeat_valid_q <= 1'b0; last_vbeat_time_q <= 16'd0; last_rank_q <= 2'd0;
+            pos_we <= 1'b0; pw_valid_q <= 1'b0;
+        end else begin
+            // look-up pipeline
+            lk1_q <= n_lookup;
+            lk1_par_q <= msg_par_q;
+            lk1_bank_q <= cap_any_q ? cap_bank_q : active_q;
+            lk1_len_q <= n_sym_len;
+            lk2_nul_q <= |sym_nul;
+            lk2_q <= lk1_q;
+            lk2_par_q <= lk1_par_q;
+
+            // capture
+            if (is_fields && !cap_any_q) begin
+                cap_any_q <= 1'b1;
+                cap_bank_q <= active_q;
+            end
+            cap_clord_seen_q <= n_clord_seen; cap_clord_q <= n_clord; cap_clord_off_q <= n_clord_off; cap_clord_len_q <= n_clord_len;
+            cap_sym_seen_q <= n_sym_seen; cap_sym_named_q <= n_sym_named;
+            cap_side_seen_q <= n_side_seen; cap_side_q <= n_side; cap_sell_q <= n_sell;
+            cap_qty_seen_q <= n_qty_seen; cap_qty_q <= n_qty; cap_qty_val_q <= n_qty_val;
+            cap_type_seen_q <= n_type_seen; cap_type_q <= n_type;
+            cap_px_seen_q <= n_px_seen; cap_px_q <= n_px; cap_px_val_q <= n_px_val;
+            if (n_lookup) cap_lk_pending_q <= 1'b1;
+            if (lk_land_cur) begin
+                cap_lk_pending_q <= 1'b0;
+                cap_hit_q <= lk_hit;
+                cap_index_q <= look_index;
+            end
+            if (lk_land_v) begin
+                v_lk_pending_q <= 1'b0;
+                v_hit_q <= lk_hit;
+                v_index_q <= look_index;
+            end
+
+            if (is_frame) msg_par_q <= !msg_par_q;
+            if (msg_ends) begin
+                cap_any_q <= 1'b0;
+                cap_clord_seen_q <= 1'b0; cap_clord_q <= 1'b0; cap_clord_off_q <= 16'd0; cap_clord_len_q <= 16'd0;
+                cap_sym_seen_q <= 1'b0; cap_sym_named_q <= 1'b0; cap_lk_pending_q <= 1'b0; cap_hit_q <= 1'b0;
+                cap_side_seen_q <= 1'b0; cap_side_q <= 1'b0; cap_sell_q <= 1'b0;
+                cap_qty_seen_q <= 1'b0; cap_qty_q <= 1'b0;
+                cap_type_seen_q <= 1'b0; cap_type_q <= 2'd0;
+                cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0;
+            end
+            if (is_end) out_stream_q <= out_stream_q + 3'd1;
+
+            // decisions and passes (before the frame below: a new order may take the slot the same cycle)
+            pos_we <= 1'b0;
+            if (pass_now || decide) sq_rd_q <= sq_rd_q + 4'd1;
+            if (decide && order_head) v_busy_q <= 1'b0;
+            if (accept) begin
+                pos_we <= 1'b1;
+                pos_waddr <= v_index_q;
+                pos_wdata <= p_newpos_q[47:0];
+                pw_valid_q <= 1'b1;
+                pw_index_q <= v_index_q;
+                pw_value_q <= p_newpos_q[47:0];
+            end
+
+            if (is_frame) begin
+                sq_kind_q[sq_wr_q[2:0]] <= fr_kind;
+                sq_err_q[sq_wr_q[2:0]] <= fr_err;
+                sq_offset_q[sq_wr_q[2:0]] <= fr_offset;
+                sq_length_q[sq_wr_q[2:0]] <= fr_length;
+                sq_gstart_q[sq_wr_q[2:0]] <= fr_gstart;
+                sq_due_q[sq_wr_q[2:0]] <= fr_due;
+                sq_wr_q <= sq_wr_q + 4'd1;
+                if (fr_verdict) begin
+                    last_vbeat_valid_q <= 1'b1;
+                    last_vbeat_time_q <= fr_beat_time;
+                    last_rank_q <= fr_rank;
+                end
+                if (fr_is_order) begin
+                    v_busy_q <= 1'b1;
+                    v_bank_q <= cap_any_q ? cap_bank_q : active_q;
+                    v_par_q <= msg_par_q;
+                    v_clord_q <= cap_clord_q; v_clord_off_q <= cap_clord_off_q; v_clord_len_q <= cap_clord_len_q;
+                    v_named_q <= cap_sym_named_q;
+                    v_lk_pending_q <= cap_lk_pending_q && !lk_land_cur;
+                    v_hit_q <= lk_land_cur ? lk_hit : cap_hit_q;
+                    v_index_q <= lk_land_cur ? look_index : cap_index_q;
+                    v_side_q <= cap_side_q; v_sell_q <= cap_sell_q;
+                    v_qty_q <= cap_qty_q; v_qty_val_q <= cap_qty_val_q;
+                    v_type_q <= cap_type_q;
+                    v_px_q <= cap_px_q; v_px_val_q <= cap_px_val_q;
+                end
+            end
+
+        end
+    end
+
+    wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16],
+                    limit_data[209:0], shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
+                    vf_ready_unused, unused_newpos_abs, rec_tdata, fr_type[15:8]};
+endmodule
+`default_nettype wire
