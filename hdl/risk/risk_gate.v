@@ -327,7 +327,9 @@ module risk_gate #(
     reg [1:0]  last_rank_q;
     wire       fr_verdict = fr_kind != SPAN_PASS;
     wire [1:0] fr_rank = last_vbeat_valid_q && last_vbeat_time_q == fr_beat_time ? last_rank_q + 2'd1 : 2'd0;
-    wire [15:0] fr_due = fr_beat_time + DECIDE_CYCLES[15:0] + {14'd0, fr_rank};
+    // a span that is not an order is decided a cycle later: a garbled span's end is only known once the next
+    // message's "8=FIX" is seen, which may be in the next beat
+    wire [15:0] fr_due = fr_beat_time + DECIDE_CYCLES[15:0] + {14'd0, fr_rank} + {15'd0, fr_kind == SPAN_ERR};
 
     wire        decide, pass_now;
     wire [1:0]  head_kind;
@@ -340,7 +342,7 @@ module risk_gate #(
     reg        v_side_q, v_sell_q, v_qty_q; reg [63:0] v_qty_val_q;
     reg [1:0]  v_type_q;
     reg        v_px_q; reg [47:0] v_px_val_q;
-    reg [1:0]  v_stage_q;                   // 0 waiting for the look-up, 1 read issued, 2 products, 3 ready
+    reg [1:0]  v_stage_q;                   // 0 waiting for the look-up, 1 limits read, 2 products: ready
 
     // products (stage 2) and compares (stage 3)
     reg        p_price_q; reg [47:0] p_price_val_q;
@@ -348,7 +350,14 @@ module risk_gate #(
     reg [61:0] p_collar_lhs_q; reg [67:0] p_collar_rhs_q;
     reg        p_newpos_ok_q; reg [49:0] p_newpos_q; reg [47:0] p_pos_q;
     reg [31:0] p_max_qty_q; reg [62:0] p_max_notional_q; reg [46:0] p_max_pos_q;
-    reg        c_unknown_q, c_qty_q, c_notional_q, c_collar_q, c_position_q, c_well_q;
+    // the compares, in the decision cycle (stage 2: the products are registered)
+    wire [49:0] p_newpos_abs = p_newpos_q[49] ? -p_newpos_q : p_newpos_q;
+    wire c_unknown = v_named_q && !v_hit_q;
+    wire c_qty = v_hit_q && v_qty_q && (qty_wide || qty64[31:0] > p_max_qty_q);
+    wire c_notional = v_hit_q && p_notional_q && p_notional_q_val > {17'd0, p_max_notional_q};
+    wire c_collar = v_hit_q && v_type_q == 2'd2 && v_px_q && {6'd0, p_collar_lhs_q} > p_collar_rhs_q;
+    wire c_position = v_hit_q && p_newpos_ok_q && p_newpos_abs > {3'd0, p_max_pos_q};
+    wire c_well = v_clord_q && v_named_q && v_side_q && v_qty_q && v_type_q != 2'd0 && (v_type_q == 2'd1 || v_px_q);
 
     // the last position written, for a read in the same cycle as its write
     reg        pw_valid_q; reg [9:0] pw_index_q; reg [47:0] pw_value_q;
@@ -389,16 +398,6 @@ module risk_gate #(
                 p_max_pos_q <= lim_max_pos;
                 v_stage_q <= 2'd2;
             end
-            if (v_stage_q == 2'd2) begin
-                c_unknown_q <= v_named_q && !v_hit_q;
-                c_qty_q <= v_hit_q && v_qty_q && (qty_wide || qty64[31:0] > p_max_qty_q);
-                c_notional_q <= v_hit_q && p_notional_q && p_notional_q_val > {17'd0, p_max_notional_q};
-                c_collar_q <= v_hit_q && v_type_q == 2'd2 && v_px_q && {6'd0, p_collar_lhs_q} > p_collar_rhs_q;
-                c_position_q <= v_hit_q && p_newpos_ok_q &&
-                                (p_newpos_q[49] ? -p_newpos_q : p_newpos_q) > {3'd0, p_max_pos_q};
-                c_well_q <= v_clord_q && v_named_q && v_side_q && v_qty_q && v_type_q != 2'd0 && (v_type_q == 2'd1 || v_px_q);
-                v_stage_q <= 2'd3;
-            end
             if (decide && head_kind == SPAN_ORDER) v_stage_q <= 2'd0;
         end
     end
@@ -411,7 +410,7 @@ module risk_gate #(
     wire [15:0] since_due = cycle[15:0] - head_due;
     wire        head_due_now = since_due == 16'd0;
     wire        head_past = !since_due[15] && since_due != 16'd0;
-    wire        head_ready = head_kind == SPAN_ERR || v_stage_q == 2'd3;
+    wire        head_ready = head_kind == SPAN_ERR || v_stage_q == 2'd2;
     wire [3:0]  vf_level;
     wire        vf_room = vf_level < 4'd8;
     wire        sq_any = sq_count != 4'd0;
@@ -426,13 +425,13 @@ module risk_gate #(
         if (head_kind == SPAN_ERR) reason = `TG_RISK_BAD_ORDER;
         else if (kill_q[v_bank_q]) reason = `TG_RISK_KILL_SWITCH;
         else if (head_err != `TG_ERR_NONE) reason = `TG_RISK_BAD_ORDER;
-        else if (c_unknown_q) reason = `TG_RISK_UNKNOWN_SYMBOL;
-        else if (c_qty_q) reason = `TG_RISK_MAX_QTY;
-        else if (c_notional_q) reason = `TG_RISK_MAX_NOTIONAL;
-        else if (c_collar_q) reason = `TG_RISK_PRICE_COLLAR;
-        else if (c_position_q) reason = `TG_RISK_MAX_POSITION;
+        else if (c_unknown) reason = `TG_RISK_UNKNOWN_SYMBOL;
+        else if (c_qty) reason = `TG_RISK_MAX_QTY;
+        else if (c_notional) reason = `TG_RISK_MAX_NOTIONAL;
+        else if (c_collar) reason = `TG_RISK_PRICE_COLLAR;
+        else if (c_position) reason = `TG_RISK_MAX_POSITION;
         else if (tokens == 16'd0) reason = `TG_RISK_RATE_LIMIT;
-        else if (!c_well_q) reason = `TG_RISK_BAD_ORDER;
+        else if (!c_well) reason = `TG_RISK_BAD_ORDER;
         else reason = `TG_RISK_ACCEPTED;
     end
     wire accept = decide && reason == `TG_RISK_ACCEPTED;

@@ -32,7 +32,9 @@
 // there for a decision at cycle t. The order path takes one
 // 8-byte beat every 4 cycles (the gate's parser never stalls at that rate), and the gate decides a span at
 // a fixed cycle after the beat holding its last byte entered, plus the span's rank among the verdict spans
-// ending in that beat (0, 1, ...). So the decision time is 4 × (index of that beat) + rank plus a constant:
+// ending in that beat (0, 1, ...), plus one for a span that is not an order (the end of a garbled span is
+// only known when the next "8=FIX" is). So the decision time is 4 × (index of that beat) + rank (+ 1) plus a
+// constant:
 // with the stream sent as one piece the bucket's timeline follows from the bytes alone, and the model
 // reproduces the device exactly.
 //
@@ -192,14 +194,14 @@ export class RiskGateModel {
     if (f.error === null && !isOrder) {
       out.forwarded.push(Buffer.from(span));
     } else {
-      const v = this.check(f, isOrder ? entries : [], span);
+      const v = this.check(f, isOrder ? entries : [], span, isOrder);
       out.verdicts.push(v);
       if (v.accepted) out.forwarded.push(Buffer.from(span));
     }
     this.release(f.offset + f.length);
   }
 
-  private check(f: FrameRecord, entries: FieldEntry[], span: Buffer): Verdict {
+  private check(f: FrameRecord, entries: FieldEntry[], span: Buffer, isOrder: boolean): Verdict {
     const first = new Map<number, FieldEntry>();
     for (const e of entries) if (!first.has(e.tag)) first.set(e.tag, e);
     const raw = (tag: number) => {
@@ -235,7 +237,7 @@ export class RiskGateModel {
     const beat = this.beatBase + Math.floor((f.offset + f.length - 1) / BEAT_BYTES);
     this.rank = beat === this.lastVerdictBeat ? this.rank + 1 : 0;
     this.lastVerdictBeat = beat;
-    const time = this.clock ? this.clock(f) : ORDER_PATH_CYCLES_PER_BEAT * beat + this.rank;
+    const time = this.clock ? this.clock(f) : ORDER_PATH_CYCLES_PER_BEAT * beat + this.rank + (isOrder ? 0 : 1);
     this.bucket.advance(time);
 
     const abs = (v: bigint) => (v < 0n ? -v : v);
