@@ -96,3 +96,101 @@ describe('risk gate RTL against the golden model: fast-check', () => {
     ), { numRuns: RUNS, seed: 0x5a7e });
   }, 600_000);
 });
+
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { buildMessage } from '../src/fix/message.js';
+import { RiskGateModel, verdictJson, type RiskReason } from '../src/risk/ref-gate.js';
+import { orderSegment } from './helpers/order-arbitraries.js';
+import { tempDir } from './helpers/session.js';
+
+/** The reasons the RTL gives for one stream of orders (checked against the reference device too). */
+async function rtlReasons(l: RiskLimits, ...orders: Buffer[]): Promise<Array<RiskReason | null>> {
+  const run: RiskRun = { steps: [{ limits: l }, { bytes: Buffer.concat(orders), end: true }] };
+  await expectSame(run, true);
+  return runRiskSim(dev, run).records.map((r) => decodeVerdict(r).reason);
+}
+
+describe('risk gate RTL: each reason at its boundary', () => {
+  it('accepts inside every limit; max_qty at maxQty passes, one more rejects', async () => {
+    expect(await rtlReasons(limits(), order({ qty: '1000' }), order({ qty: '1001', side: '2' }), order({ qty: '4294967296' }))).toEqual([null, 'max_qty', 'max_qty']);
+  });
+  it('kill_switch first, before every other reason; other messages still pass', async () => {
+    const hb = buildMessage('FIX.4.4', [[35, '0'], [34, '9'], [49, 'TW'], [52, '20261126-10:00:00.000'], [56, 'ISLD']]);
+    expect(await rtlReasons(limits({ killSwitch: true }), order({ symbol: 'NOPE', qty: '99999' }), hb, order({ id: null }))).toEqual(['kill_switch', 'kill_switch']);
+  });
+  it('unknown_symbol: not in the table, longer than 8 bytes, or with a NUL byte', async () => {
+    expect(await rtlReasons(limits(), order({ symbol: 'MSFT' }), order({ symbol: 'AAPLAAPLA' }), order({ symbol: 'AAP' }), order({ symbol: 'AAPL\0' }))).toEqual(['unknown_symbol', 'unknown_symbol', 'unknown_symbol', 'unknown_symbol']);
+  });
+  it('max_notional at exactly maxNotional passes, one tick over rejects; market orders use the reference price', async () => {
+    expect(await rtlReasons(limits(),
+      order({ symbol: 'XYZ', qty: '10000', price: '50' }), order({ symbol: 'XYZ', qty: '10000', price: '50.0001', side: '2' }),
+      order({ symbol: 'XYZ', qty: '10000', type: '1', side: '2' }), order({ symbol: 'XYZ', qty: '10000', type: '1', side: '2' }),
+    )).toEqual([null, 'max_notional', null, null]);
+    const xyz = limits({ symbols: { XYZ: { ...LIMITS.symbols.XYZ, referencePrice: '50.0001' } } });
+    expect(await rtlReasons(xyz, order({ symbol: 'XYZ', qty: '10000', type: '1' }))).toEqual(['max_notional']);
+  });
+  it('price_collar: ±500 bps of 190 is 180.50..199.50 inclusive', async () => {
+    expect(await rtlReasons(limits(), order({ price: '199.50' }), order({ price: '199.5001' }), order({ price: '180.5', side: '2' }), order({ price: '180.4999' })))
+      .toEqual([null, 'price_collar', null, 'price_collar']);
+  });
+  it('max_position: ±maxPosition inclusive, net of accepted orders only', async () => {
+    const buys = Array.from({ length: 5 }, () => order({ qty: '1000' }));
+    expect(await rtlReasons(limits(), ...buys, order({ qty: '1' }), order({ qty: '1000', side: '2' }), order({ qty: '1000' })))
+      .toEqual([null, null, null, null, null, 'max_position', null, null]);
+  });
+  it('rate_limit: a token every cyclesPerToken cycles; one cycle slower rejects', async () => {
+    const orders = Array.from({ length: 6 }, () => order({ qty: '1', pad: 200 }));
+    expect(await rtlReasons(limits({ burst: 1, clockHz: 1000, maxOrdersPerSecond: 10 }), ...orders)).toEqual([null, null, null, null, null, null]);
+    expect(await rtlReasons(limits({ burst: 1, clockHz: 1010, maxOrdersPerSecond: 10 }), ...orders)).toEqual([null, 'rate_limit', null, 'rate_limit', null, 'rate_limit']);
+  });
+  it('bad_order: missing or broken fields, bad CheckSum, garbled and truncated spans; never forwarded', async () => {
+    const bad = Buffer.from(order({ id: 'sum' }).toString('latin1').replace(/10=\d{3}\x01$/, '10=999\x01'), 'latin1');
+    expect(await rtlReasons(limits(),
+      order({ id: '' }), order({ side: '3' }), order({ qty: '10.5' }), order({ type: '3' }), order({ price: null }), order({ price: '190.00001' }),
+      order({ price: '28147497671.0656' }), order({ symbol: null }), bad, Buffer.from('junk'), order({}).subarray(0, 40),
+    )).toEqual(Array(11).fill('bad_order'));
+  });
+  it('limit changes are atomic at the commit; positions stay', async () => {
+    const run: RiskRun = { steps: [
+      { limits: limits() }, { bytes: order({ qty: '800' }) },
+      { limits: limits({ symbols: { AAPL: { ...LIMITS.symbols.AAPL, maxPosition: 1000, maxQty: 500 } } }) },
+      { bytes: Buffer.concat([order({ qty: '600' }), order({ qty: '300' }), order({ qty: '100' })]) },
+    ] };
+    await expectSame(run);
+    expect(runRiskSim(dev, run).records.map((r) => decodeVerdict(r).reason)).toEqual([null, 'max_qty', 'max_position', null]);
+  });
+});
+
+describe('tickgate check orders: sim and ref print the same bytes', () => {
+  it('a few hundred random orders and malformed spans, with the rate limit in play', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'risk.yaml'), ['risk:', '  maxOrdersPerSecond: 200000', '  burst: 3', '  symbols:',
+      '    AAPL: { maxQty: 2000, maxNotional: 400000, referencePrice: 150.25, collarBps: 3000, maxPosition: 4000 }',
+      '    XYZ: { maxQty: 1500, maxNotional: 90000, referencePrice: 80, collarBps: 8000, maxPosition: 2500 }',
+      '    NVDA: { maxQty: 3000, maxNotional: 900000, referencePrice: 200, collarBps: 12000, maxPosition: 6000 }', ''].join('\n'));
+    const stream = Buffer.concat(fc.sample(orderSegment, { numRuns: 400, seed: 7 }));
+    writeFileSync(path.join(dir, 'orders.fix'), stream);
+    const out: Record<string, string> = {};
+    for (const backend of ['sim', 'ref']) {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '..', 'bin', 'tickgate.js'), 'check', 'orders', '--config', 'risk.yaml',
+        '--backend', backend, '--forward', `fwd-${backend}`, 'orders.fix'], { cwd: dir, maxBuffer: 1 << 26 });
+      out[backend] = stdout;
+    }
+    expect(out.sim).toBe(out.ref);
+    expect(readFileSync(path.join(dir, 'fwd-sim'))).toEqual(readFileSync(path.join(dir, 'fwd-ref')));
+    const reasons = new Set(out.sim!.trim().split('\n').map((l) => (JSON.parse(l) as { reason: string | null }).reason));
+    expect([...reasons].sort()).toEqual(expect.arrayContaining(['bad_order', 'max_qty', 'rate_limit', 'unknown_symbol', null]));
+    // and the golden model, run directly
+    const gate = new RiskGateModel(riskLimits(riskSchema.parse({ maxOrdersPerSecond: 200000, burst: 3, symbols: {
+      AAPL: { maxQty: 2000, maxNotional: 400000, referencePrice: 150.25, collarBps: 3000, maxPosition: 4000 },
+      XYZ: { maxQty: 1500, maxNotional: 90000, referencePrice: 80, collarBps: 8000, maxPosition: 2500 },
+      NVDA: { maxQty: 3000, maxNotional: 900000, referencePrice: 200, collarBps: 12000, maxPosition: 6000 } } })));
+    const golden = gate.push(stream);
+    gate.end(golden);
+    const lines = golden.verdicts.map((v) => verdictJson(v, v.clOrdID ? stream.toString('latin1', v.clOrdID.offset, v.clOrdID.offset + v.clOrdID.length) : null));
+    expect(out.sim).toBe(lines.join('\n') + '\n');
+  });
+});

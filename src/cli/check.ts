@@ -1,10 +1,14 @@
 // `tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->`: one verdict
 // per order (DESIGN.md 3.4) as NDJSON; `--forward` writes the bytes the gate lets through to the exchange.
+// Both backends run the same path: limits committed through the registers, the orders into the device's
+// order ingress as one stream, verdict records and the order egress back.
 import { writeFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/config.js';
-import type { BackendName } from '../device/index.js';
+import { openDevice, type BackendName } from '../device/index.js';
 import { riskLimits } from '../risk/config.js';
-import { RiskGateModel, verdictJson } from '../risk/ref-gate.js';
+import { configureRisk, OrderPathReader } from '../risk/device-risk.js';
+import { verdictJson } from '../risk/ref-gate.js';
+import { SymbolTableError } from '../risk/symbol-table.js';
 
 export class BackendUnavailableError extends Error {
   readonly code = 'BACKEND_UNAVAILABLE';
@@ -21,17 +25,29 @@ export interface CheckOrdersOptions {
 export async function checkOrders(o: CheckOrdersOptions): Promise<void> {
   const config = loadConfig(o.configFile);
   if (!config.risk) throw new ConfigError(`${o.configFile}: risk: the section is missing`);
-  if (o.backend === 'sim') {
-    throw new BackendUnavailableError('check orders: the risk gate is not in the RTL yet, so there is no sim backend for it; use --backend ref (the golden model)');
-  }
-  // The whole input first: the device timeline of the rate limiter follows from the bytes, with no gaps.
+  const limits = riskLimits(config.risk);
+  // The whole input first, sent as one piece: the device timeline of the rate limiter follows from the
+  // bytes, with no gaps, so both backends decide the same.
   const chunks: Buffer[] = [];
   for await (const c of o.input) chunks.push(Buffer.from(c));
   const stream = Buffer.concat(chunks);
-  const gate = new RiskGateModel(riskLimits(config.risk));
-  const out = gate.push(stream);
-  gate.end(out);
-  const lines = out.verdicts.map((v) => verdictJson(v, v.clOrdID ? stream.toString('latin1', v.clOrdID.offset, v.clOrdID.offset + v.clOrdID.length) : null));
+  const device = openDevice({ backend: o.backend });
+  const reader = new OrderPathReader();
+  const reading = (async () => { for await (const ev of device.events()) reader.push(ev); })();
+  try {
+    try {
+      configureRisk(device, limits);
+    } catch (err) {
+      if (err instanceof SymbolTableError) throw new ConfigError(`${o.configFile}: risk.${err.message}`);
+      throw err;
+    }
+    if (stream.length) await device.sendOrders(stream, { end: true });
+    await device.flush();
+  } finally {
+    await device.close();
+    await reading;
+  }
+  const lines = reader.out.verdicts.map((v) => verdictJson(v, v.clOrdID ? stream.toString('latin1', v.clOrdID.offset, v.clOrdID.offset + v.clOrdID.length) : null));
   if (lines.length) await o.write(lines.join('\n') + '\n');
-  if (o.forward !== undefined) writeFileSync(o.forward, Buffer.concat(out.forwarded));
+  if (o.forward !== undefined) writeFileSync(o.forward, Buffer.concat(reader.out.forwarded));
 }

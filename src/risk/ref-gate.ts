@@ -273,6 +273,6 @@ export class RiskGateModel {
 }
 
 /** One line of `tickgate check orders` (DESIGN.md 3.4). */
-export function verdictJson(v: Verdict, clOrdID: string | null): string {
+export function verdictJson(v: Pick<Verdict, 'accepted' | 'reason'>, clOrdID: string | null): string {
   return JSON.stringify({ kind: 'verdict', clOrdID, accepted: v.accepted, reason: v.reason });
 }
