@@ -11,8 +11,9 @@ import { sessionRoundTrip } from './session-round-trip.js';
 import { goldenModelRates } from './golden-models.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { addOrderPackets, feedLatency, feedThroughput, tradingDayPackets } from './feed-core.js';
+import { riskLatency, riskThroughput } from './risk-gate.js';
 
-const TARGETS = { parserBytesPerCycle: 7, parserLatencyCycles: 6, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 4 };
+const TARGETS = { parserBytesPerCycle: 7, parserLatencyCycles: 6, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 4, riskDecisionCycles: 8 };
 
 /** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
 function simCyclesPerSecond(wire: Buffer, runs: number): number {
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
   const day = tradingDayPackets(50_000);
   const feedDay = feedThroughput(day.packets, day.messages);
   const feedLat = feedLatency();
+  const riskPaced = riskLatency(true);
+  const riskBurst = riskLatency(false);
+  const riskRate = riskThroughput(2000);
+  const riskShortest = riskThroughput(2000, true);
   const met = {
     parserBytesPerCycle: throughput.bytesPerCycle >= TARGETS.parserBytesPerCycle,
     parserLatencyCycles: latency.max <= TARGETS.parserLatencyCycles,
@@ -63,12 +68,20 @@ async function main(): Promise<void> {
     // "one ITCH message per cycle" for back-to-back Add Orders: an Add Order with its length is 38 bytes,
     // 4.75 beats of the 8-byte input, so it cannot be met on this interface; reported, never claimed
     feedOneMessagePerCycle: feedAdds.messagesPerCycle >= 1,
+    // the decision, at the order path's rate: at most 8 cycles after the last byte, the same for every order
+    riskDecisionCycles: riskPaced.decision.max <= TARGETS.riskDecisionCycles && riskPaced.decision.min === riskPaced.decision.max,
+    // "pass-through adds at most that latency": the gate stores an order until its verdict, so its bytes
+    // leave after it; reported against the last byte out, never claimed
+    riskPassThroughCycles: riskPaced.forwardLast.max <= TARGETS.riskDecisionCycles,
+    // "one order checked per cycle once parsed": decisions are at least this far apart on back-to-back orders
+    riskOneOrderPerCycle: riskShortest.minDecisionSpacing <= 1,
   };
   const report = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     input: { messages: messages.length, bytes: wire.length, mix: 'execution reports with 5% heartbeats, FIX.4.4' },
     fixParser: { throughput, latencyCycles: latency },
     feedCore: { addOrders: feedAdds, tradingDay: feedDay, latencyCycles: feedLat },
+    riskGate: { latencyPaced: riskPaced, latencyBurst: riskBurst, throughput: riskRate, shortestOrders: riskShortest },
     simulation: { steppedCyclesPerSecond: simSpeed, threaded },
     software: { ...software, jspurefix: peer, goldenModelVsJspurefixView: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond },
     session: { roundTrip },
@@ -91,6 +104,13 @@ async function main(): Promise<void> {
   console.log(`  back-to-back Add Orders  ${f(feedAdds.messagesPerCycle, 3)} messages/cycle, ${f(feedAdds.lineRate, 3)} of line rate (${f(feedAdds.messages)} messages in ${f(feedAdds.packets)} packets, ${f(feedAdds.cycles)} cycles)   target line rate: ${ok(met.feedLineRate)}; target 1 message/cycle: ${ok(met.feedOneMessagePerCycle)} (38 bytes per message on an 8-byte input: at most 0.21)`);
   console.log(`  generated trading day    ${f(feedDay.messagesPerCycle, 3)} messages/cycle, ${f(feedDay.lineRate, 3)} of line rate (${f(feedDay.messages)} messages, all 23 types)`);
   console.log(`  latency                  ${feedLat.min}–${feedLat.max} cycles, last beat in to message record out (${feedLat.samples} messages, end lanes ${feedLat.lanes.join(',')})   target ≤ ${TARGETS.feedLatencyCycles}: ${ok(met.feedLatencyCycles)}`);
+  console.log('\nRisk gate on the order path (cycles counted in the Verilated RTL; 1,024 symbols in the table)');
+  console.log(`  decision     ${riskPaced.decision.min}–${riskPaced.decision.max} cycles from the edge that takes an order's last beat into the core (${riskPaced.samples} orders, accepted and rejected, end lanes ${riskPaced.lanes.join(',')}; input at the path's rate, a beat per 4 cycles)   target ≤ ${TARGETS.riskDecisionCycles}, constant: ${ok(met.riskDecisionCycles)}`);
+  console.log(`  record out   ${riskPaced.record.min}–${riskPaced.record.max} cycles (verdict record leaving the core's event egress)`);
+  console.log(`  forwarded    first byte ${riskPaced.forwardFirst.min}–${riskPaced.forwardFirst.max}, last byte ${riskPaced.forwardLast.min}–${riskPaced.forwardLast.max} cycles after the last byte in (store and forward, 8 bytes/cycle out)   target: pass-through adds ≤ ${TARGETS.riskDecisionCycles}: ${ok(met.riskPassThroughCycles)}`);
+  console.log(`  burst input  decision ${riskBurst.decision.min}–${riskBurst.decision.max} cycles when the whole order arrives at 8 bytes/cycle (its last beat waits at the ingress for the path's cadence)`);
+  console.log(`  throughput   ${f(riskRate.ordersPerCycle, 4)} orders/cycle, ${f(riskRate.bytesPerCycle, 2)} bytes/cycle (${f(riskRate.orders)} back-to-back orders of ${f(riskRate.bytes / riskRate.orders)} bytes, ${f(riskRate.cycles)} cycles); decisions ≥ ${riskRate.minDecisionSpacing} cycles apart`);
+  console.log(`  shortest Ds  ${f(riskShortest.ordersPerCycle, 4)} orders/cycle (${f(riskShortest.bytes / riskShortest.orders)}-byte D messages back to back), decisions ≥ ${riskShortest.minDecisionSpacing} cycles apart   target one order checked per cycle: ${ok(met.riskOneOrderPerCycle)} (the path brings at most 8 bytes per 4 cycles)`);
   console.log(`\nSimulation through the addon (median of ${runs} runs)`);
   console.log(`  stepped, no host decoding   ${f(simSpeed)} cycles/s   target ≥ ${f(TARGETS.simCyclesPerSecond)}: ${ok(met.simCyclesPerSecond)}`);
   console.log(`  threaded, records decoded   ${f(threaded.cyclesPerSecond)} cycles/s, ${f(threaded.messagesPerSecond)} messages/s end to end`);
@@ -104,7 +124,7 @@ async function main(): Promise<void> {
   console.log(`  ITCH 5.0 / MoldUDP64 decoder, pcap input      ${f(golden.itch.pcapMessagesPerSecond)} messages/s (${f(golden.itch.messages)} messages, ${f(golden.itch.pcapBytes / 1e6, 1)} MB)`);
   console.log(`  ITCH 5.0 / MoldUDP64 decoder, raw MoldUDP64   ${f(golden.itch.moldMessagesPerSecond)} messages/s`);
   console.log(`  ITCH decode itch --backend sim (threaded)     ${f(golden.itch.simMessagesPerSecond)} messages/s through the RTL and the addon`);
-  console.log(`  risk gate (parse + all checks, no RTL yet)    ${f(golden.risk.ordersPerSecond)} orders/s (${f(golden.risk.orders)} orders)`);
+  console.log(`  risk gate golden model (parse + all checks)   ${f(golden.risk.ordersPerSecond)} orders/s (${f(golden.risk.orders)} orders)`);
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {

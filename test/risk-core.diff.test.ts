@@ -58,7 +58,8 @@ describe('risk gate RTL', () => {
 
 import fc from 'fast-check';
 import { cut } from './helpers/fix-arbitraries.js';
-import { orderStream, rate, symbolSet, withRate } from './helpers/order-arbitraries.js';
+import { encodeItch, moldPacketize } from '../src/itch/generator.js';
+import { fromItch, orderStream, rate, symbolSet, tradePackets, withRate } from './helpers/order-arbitraries.js';
 
 const RUNS = Number(process.env.FC_RUNS_RISK ?? 100);
 
@@ -112,6 +113,37 @@ async function rtlReasons(l: RiskLimits, ...orders: Buffer[]): Promise<Array<Ris
   await expectSame(run, true);
   return runRiskSim(dev, run).records.map((r) => decodeVerdict(r).reason);
 }
+
+describe('risk gate RTL: reference prices from the feed\'s last trades', () => {
+  it('fast-check: trades between order streams, the source switched by commits', async () => {
+    const step = fc.oneof(
+      { weight: 3, arbitrary: orderStream.map((bytes) => ({ bytes })) },
+      { weight: 2, arbitrary: tradePackets.map((feed) => ({ feed })) },
+      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean()).map(([symbols, itch]) => ({ symbols, itch })) },
+    );
+    await fc.assert(fc.asyncProperty(rate, symbolSet, fc.boolean(), fc.array(step, { minLength: 1, maxLength: 6 }), async (r, first, itch, steps) => {
+      const run: RiskRun = { steps: [{ limits: fromItch(withRate(first, r), itch) }] };
+      for (const s of steps) {
+        if ('symbols' in s) run.steps.push({ limits: fromItch(withRate(s.symbols, r), s.itch) });
+        else run.steps.push(s);
+      }
+      await expectSame(run);
+    }), { numRuns: Math.max(10, RUNS / 4), seed: 0x7ade });
+  }, 600_000);
+
+  it('a trade moves the collar and the market-order notional; "host" ignores it', async () => {
+    const trade = (price: number) => moldPacketize([encodeItch('P', { stockLocate: 1, trackingNumber: 0, timestamp: 1, orderReferenceNumber: 1n,
+      buySellIndicator: 'B', shares: 100, stock: 'AAPL', price, matchNumber: 1n })], { session: 'TRADES0001', firstSeq: 1, seed: 1 });
+    const orders = () => ({ bytes: Buffer.concat([order({ price: '199.50' }), order({ price: '210' }), order({ qty: '1000', type: '1' })]) });
+    for (const itch of [true, false]) {
+      const run: RiskRun = { steps: [{ limits: fromItch(limits({ referencePriceSource: itch ? 'itch' : 'host' }), itch) }, orders(), { feed: trade(2_100_000) }, orders()] };
+      await expectSame(run);
+      const reasons = runRiskSim(dev, run).records.map((x) => decodeVerdict(x).reason);
+      // 190 ± 5 %: 199.50 in, 210 out; after a trade at 210: 199.50..220.50 in; market notional 1000 × 210 > 200,000? no: 500,000 limit
+      expect(reasons).toEqual(itch ? [null, 'price_collar', null, null, null, null] : [null, 'price_collar', null, null, 'price_collar', null]);
+    }
+  });
+});
 
 describe('risk gate RTL: each reason at its boundary', () => {
   it('accepts inside every limit; max_qty at maxQty passes, one more rejects', async () => {

@@ -55,7 +55,7 @@ constexpr uint32_t REG_FEED_UNKNOWN_TYPES = 0x17C;  // ro: unknown_message_type 
 constexpr uint32_t REG_FEED_BAD_LENGTHS = 0x180;  // ro: bad_length errors
 constexpr uint32_t REG_RISK_STATUS = 0x200;  // ro: risk gate status
 constexpr uint32_t REG_RISK_COMMIT = 0x204;  // wo: write 1: the shadow bank becomes active
-constexpr uint32_t REG_RISK_SHADOW_CONTROL = 0x208;  // rw: shadow bank: kill switch and token bucket size (burst, bits 31:16)
+constexpr uint32_t REG_RISK_SHADOW_CONTROL = 0x208;  // rw: shadow bank: kill switch, reference price source and token bucket size (burst, bits 31:16)
 constexpr uint32_t REG_RISK_SHADOW_CYCLES_PER_TOKEN = 0x20C;  // rw: shadow bank: cycles per rate token
 constexpr uint32_t REG_RISK_SYM_LO = 0x210;  // rw: symbol bytes 0..3 for RISK_SYM_WRITE (NUL padded)
 constexpr uint32_t REG_RISK_SYM_HI = 0x214;  // rw: symbol bytes 4..7 for RISK_SYM_WRITE
@@ -86,6 +86,7 @@ constexpr uint32_t REG_RISK_REJECT_PRICE_COLLAR = 0x2B0;  // ro: price_collar re
 constexpr uint32_t REG_RISK_REJECT_MAX_POSITION = 0x2B4;  // ro: max_position rejects
 constexpr uint32_t REG_RISK_REJECT_RATE_LIMIT = 0x2B8;  // ro: rate_limit rejects
 constexpr uint32_t REG_RISK_REJECT_BAD_ORDER = 0x2BC;  // ro: bad_order rejects
+constexpr uint32_t REG_RISK_TRADES = 0x2C0;  // ro: feed trades (P, Q) of table symbols taken as last trade prices
 
 constexpr size_t RECORD_BYTES = 64;
 constexpr size_t REC_KIND_OFFSET = 0;  // 1 bytes: record kind (record.kinds)

@@ -248,7 +248,7 @@ wire [31:0] risk_shadow_control, risk_shadow_cpt, risk_sym_cmd;
 wire [63:0] risk_sym_symbol;
 wire [9:0]  risk_limit_index;
 wire [209:0] risk_limit_data;
-wire        inc_risk_verdict, inc_risk_accepted, inc_risk_passed, inc_risk_late;
+wire        inc_risk_verdict, inc_risk_accepted, inc_risk_passed, inc_risk_late, inc_risk_trade;
 wire [7:0]  inc_risk_reject;
 
 order_path order_path_inst (
@@ -259,9 +259,10 @@ order_path order_path_inst (
     .m_rec_tdata(risk_rec_tdata), .m_rec_tvalid(risk_rec_tvalid), .m_rec_tready(risk_rec_tready),
     .commit(risk_commit), .shadow_control(risk_shadow_control), .shadow_cycles_per_token(risk_shadow_cpt),
     .sym_we(risk_sym_we), .sym_cmd(risk_sym_cmd), .sym_symbol(risk_sym_symbol),
+    .feed_rec_tdata(feed_rec_tdata), .feed_rec_fire(feed_rec_tvalid && feed_rec_tready),
     .limit_we(risk_limit_we), .limit_index(risk_limit_index), .limit_data(risk_limit_data), .active_bank(risk_active_bank),
     .inc_verdict(inc_risk_verdict), .inc_accepted(inc_risk_accepted), .inc_passed(inc_risk_passed),
-    .inc_late(inc_risk_late), .inc_reject(inc_risk_reject)
+    .inc_late(inc_risk_late), .inc_trade(inc_risk_trade), .inc_reject(inc_risk_reject)
 );
 
 // ---- records of the three paths into the egress FIFO: round robin; sequence numbers stamped -----------
@@ -388,7 +389,7 @@ event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
 event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
 
-wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late;
+wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late, risk_trades;
 wire [255:0] risk_rejects;
 wire [63:0]  order_bytes_in, order_bytes_out;
 reg  [3:0]   order_in_bytes, order_out_bytes;
@@ -408,6 +409,7 @@ event_counter c_risk_verdicts (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_risk_accepted (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_accepted), .count(risk_accepted));
 event_counter c_risk_passed (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_passed), .count(risk_passed));
 event_counter c_risk_late (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_late), .count(risk_late));
+event_counter c_risk_trades (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_trade), .count(risk_trades));
 event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_order_bytes_in (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(order_in_bytes), .count(order_bytes_in));
 event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_order_bytes_out (.clk(clk), .rst(rst), .clear(counter_clear),
@@ -495,6 +497,7 @@ csr_regs #(
     .risk_accepted(risk_accepted),
     .risk_passed(risk_passed),
     .risk_late(risk_late),
+    .risk_trades(risk_trades),
     .order_bytes_in(order_bytes_in),
     .order_bytes_out(order_bytes_out),
     .risk_rejects(risk_rejects)

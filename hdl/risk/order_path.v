@@ -39,6 +39,9 @@ module order_path #(
     input  wire         sym_we,
     input  wire [31:0]  sym_cmd,
     input  wire [63:0]  sym_symbol,
+    input  wire [`TG_REC_BITS-1:0] feed_rec_tdata,   // the feed path's records as they leave it
+    input  wire         feed_rec_fire,
+
     input  wire         limit_we,
     input  wire [9:0]   limit_index,
     input  wire [209:0] limit_data,
@@ -48,6 +51,7 @@ module order_path #(
     output wire         inc_accepted,
     output wire         inc_passed,
     output wire         inc_late,
+    output wire         inc_trade,
     output wire [7:0]   inc_reject
 );
     localparam integer PHASE_BITS = $clog2(CYCLES_PER_BEAT);
@@ -114,6 +118,14 @@ module order_path #(
     wire [3:0]  fwd_waiting;
     wire [15:0] fwd_head;
 
+    wire        trade_valid;
+    wire [63:0] trade_symbol;
+    wire [31:0] trade_price;
+    trade_tap trade_tap_inst (
+        .rec_tdata(feed_rec_tdata), .rec_fire(feed_rec_fire),
+        .trade_valid(trade_valid), .trade_symbol(trade_symbol), .trade_price(trade_price)
+    );
+
     risk_gate #(
         .DECIDE_CYCLES(DECIDE_CYCLES),
         .FWD_DEPTH(8)
@@ -125,10 +137,11 @@ module order_path #(
         .fwd_push(fwd_push), .fwd_addr(fwd_addr), .fwd_length(fwd_length), .fwd_waiting(fwd_waiting), .fwd_head(fwd_head),
         .commit(commit), .shadow_control(shadow_control), .shadow_cycles_per_token(shadow_cycles_per_token),
         .sym_we(sym_we), .sym_cmd(sym_cmd), .sym_symbol(sym_symbol),
+        .trade_valid(trade_valid), .trade_symbol(trade_symbol), .trade_price(trade_price),
         .limit_we(limit_we), .limit_index(limit_index), .limit_data(limit_data), .active_bank(active_bank),
         .m_tdata(m_rec_tdata), .m_tvalid(m_rec_tvalid), .m_tready(m_rec_tready),
         .inc_verdict(inc_verdict), .inc_accepted(inc_accepted), .inc_passed(inc_passed), .inc_late(inc_late),
-        .inc_reject(inc_reject)
+        .inc_trade(inc_trade), .inc_reject(inc_reject)
     );
 
     order_forwarder #(

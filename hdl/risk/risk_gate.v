@@ -53,6 +53,11 @@ module risk_gate #(
     input  wire         sym_we,
     input  wire [31:0]  sym_cmd,
     input  wire [63:0]  sym_symbol,
+    // the feed's trades (trade_tap): the last trade price of a table symbol
+    input  wire         trade_valid,
+    input  wire [63:0]  trade_symbol,
+    input  wire [31:0]  trade_price,
+
     input  wire         limit_we,
     input  wire [9:0]   limit_index,
     input  wire [209:0] limit_data,         // {maxPosition 47, collarBps 20, ref 48, maxNotional 63, maxQty 32}
@@ -67,6 +72,7 @@ module risk_gate #(
     output wire         inc_accepted,
     output wire         inc_passed,
     output wire         inc_late,
+    output wire         inc_trade,
     output wire [7:0]   inc_reject          // bit r-1: a reject with reason r
 );
     localparam integer FWD_BITS = $clog2(FWD_DEPTH) + 1;
@@ -77,6 +83,7 @@ module risk_gate #(
     // ---- banks ----------------------------------------------------------------------------------------
     reg        active_q;
     reg        kill_q [0:1];
+    reg        ref_itch_q [0:1];               // the bank takes reference prices from the feed's last trades
     reg [15:0] burst_q [0:1];
     reg [31:0] cpt_q [0:1];
     reg        commit_d;
@@ -87,6 +94,7 @@ module risk_gate #(
             active_q <= 1'b0;
             commit_d <= 1'b0;
             kill_q[0] <= 1'b0; kill_q[1] <= 1'b0;
+            ref_itch_q[0] <= 1'b0; ref_itch_q[1] <= 1'b0;
             burst_q[0] <= 16'd0; burst_q[1] <= 16'd0;
             cpt_q[0] <= 32'd1; cpt_q[1] <= 32'd1;
         end else begin
@@ -94,6 +102,7 @@ module risk_gate #(
             if (commit) begin
                 active_q <= !active_q;
                 kill_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_KILL_SWITCH_BIT];
+                ref_itch_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_REF_FROM_ITCH_BIT];
                 burst_q[!active_q] <= shadow_control[31:16];
                 cpt_q[!active_q] <= shadow_cycles_per_token == 32'd0 ? 32'd1 : shadow_cycles_per_token;
             end
@@ -107,14 +116,29 @@ module risk_gate #(
     wire [63:0] look_symbol;
     wire       look_hit;
     wire [9:0] look_index;
+    wire       trade_hit;
+    wire [9:0] trade_index;
 
     risk_symbol_table symbol_table_inst (
         .clk(clk), .rst(rst), .clearing(table_clearing),
         .wr_en(sym_we), .wr_way(sym_cmd[`TG_REG_RISK_SYM_WRITE_WAY_BIT]), .wr_bank(!active_q),
         .wr_slot(sym_cmd[9:0]), .wr_valid(sym_cmd[`TG_REG_RISK_SYM_WRITE_VALID_BIT]), .wr_index(sym_cmd[25:16]),
         .wr_symbol(sym_symbol),
-        .look_en(look_en), .look_bank(look_bank), .look_symbol(look_symbol), .hit(look_hit), .index(look_index)
+        .look_en(look_en), .look_bank(look_bank), .look_symbol(look_symbol), .hit(look_hit), .index(look_index),
+        .trade_en(trade_valid), .trade_bank(active_q), .trade_symbol(trade_symbol),
+        .trade_hit(trade_hit), .trade_index(trade_index)
     );
+
+    // last trade prices: looked up the cycle a trade leaves the feed path, written the next
+    reg        trade_q;
+    reg [31:0] trade_price_q;
+    wire       trade_write = trade_q && trade_hit;
+    always @(posedge clk) begin
+        if (rst) trade_q <= 1'b0;
+        else trade_q <= trade_valid;
+        if (trade_valid) trade_price_q <= trade_price;
+    end
+    assign inc_trade = trade_write;
 
     wire         lim_re;
     wire [10:0]  lim_raddr;
@@ -124,7 +148,7 @@ module risk_gate #(
         .re(lim_re), .raddr(lim_raddr), .rdata(lim));
     wire [31:0] lim_max_qty = lim[31:0];
     wire [62:0] lim_max_notional = lim[94:32];
-    wire [47:0] lim_ref = lim[142:95];
+    wire [47:0] lim_ref_config = lim[142:95];
     wire [19:0] lim_collar = lim[162:143];
     wire [46:0] lim_max_pos = lim[209:163];
 
@@ -137,6 +161,10 @@ module risk_gate #(
     sdp_ram #(.WIDTH(48), .DEPTH(1024)) positions_ram (
         .clk(clk), .we(pos_we || pos_clearing), .waddr(pos_clearing ? pos_clear_q[9:0] : pos_waddr),
         .wdata(pos_clearing ? 48'd0 : pos_wdata), .re(lim_re), .raddr(lim_raddr[9:0]), .rdata(pos_rdata));
+    wire [32:0] last_trade;                 // {seen, price}
+    sdp_ram #(.WIDTH(33), .DEPTH(1024)) last_trade_ram (
+        .clk(clk), .we(trade_write || pos_clearing), .waddr(pos_clearing ? pos_clear_q[9:0] : trade_index),
+        .wdata(pos_clearing ? 33'd0 : {1'b1, trade_price_q}), .re(lim_re), .raddr(lim_raddr[9:0]), .rdata(last_trade));
     assign clearing = table_clearing || pos_clearing;
 
     always @(posedge clk) begin
@@ -365,6 +393,7 @@ module risk_gate #(
     wire [47:0] pos_now = pw_valid_q && pw_index_q == v_index_q ? pw_value_q : pos_rdata;
     wire [63:0] qty64 = v_qty_val_q;
     wire        qty_wide = qty64[63:32] != 32'd0;
+    wire [47:0] lim_ref = ref_itch_q[v_bank_q] && last_trade[32] ? {16'd0, last_trade[31:0]} : lim_ref_config;
     wire [47:0] price_used = v_type_q == 2'd2 ? v_px_val_q : lim_ref;
     wire        price_ok = v_type_q == 2'd2 ? v_px_q : v_type_q == 2'd1 && v_hit_q;
     wire [47:0] px_diff = v_px_val_q >= lim_ref ? v_px_val_q - lim_ref : lim_ref - v_px_val_q;

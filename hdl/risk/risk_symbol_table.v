@@ -1,7 +1,8 @@
 // The risk gate's symbol table: a cuckoo hash of up to 1,024 symbols in two ways of 1,024 slots, each way
 // in two banks (active and shadow). A symbol (8 bytes, NUL padded) may sit in slot CRC-32(symbol)[9:0] of
 // way 0 or slot CRC-32C(symbol)[9:0] of way 1; the host places it (src/risk/symbol-table.ts) and writes
-// the slot through registers. A look-up reads both ways at once: the answer is there the next cycle.
+// the slot through registers. A look-up reads both ways at once: the answer is there the next cycle. Two
+// look-up ports: orders and the feed's trades.
 // After reset every slot is emptied, one address of both ways per cycle (`clearing`).
 `default_nettype none
 module risk_symbol_table (
@@ -21,7 +22,14 @@ module risk_symbol_table (
     input  wire        look_bank,
     input  wire [63:0] look_symbol,
     output wire        hit,                 // the cycle after look_en
-    output wire [9:0]  index
+    output wire [9:0]  index,
+
+    // a second look-up port, for the feed's trades
+    input  wire        trade_en,
+    input  wire        trade_bank,
+    input  wire [63:0] trade_symbol,
+    output wire        trade_hit,
+    output wire [9:0]  trade_index
 );
     localparam [31:0] CRC32 = 32'h04C11DB7;
     localparam [31:0] CRC32C = 32'h1EDC6F41;
@@ -63,13 +71,27 @@ module risk_symbol_table (
         .clk(clk), .we(we1), .waddr(waddr), .wdata(wentry),
         .re(look_en), .raddr({look_bank, slot_of(look_symbol, CRC32C)}), .rdata(e1));
 
+    wire [74:0] t0, t1;
+    reg  [63:0] trade_symbol_q;
+    sdp_ram #(.WIDTH(75), .DEPTH(2048)) trade_way0 (
+        .clk(clk), .we(we0), .waddr(waddr), .wdata(wentry),
+        .re(trade_en), .raddr({trade_bank, slot_of(trade_symbol, CRC32)}), .rdata(t0));
+    sdp_ram #(.WIDTH(75), .DEPTH(2048)) trade_way1 (
+        .clk(clk), .we(we1), .waddr(waddr), .wdata(wentry),
+        .re(trade_en), .raddr({trade_bank, slot_of(trade_symbol, CRC32C)}), .rdata(t1));
+
     always @(posedge clk) begin
         if (look_en) symbol_q <= look_symbol;
+        if (trade_en) trade_symbol_q <= trade_symbol;
     end
 
     wire hit0 = e0[74] && e0[63:0] == symbol_q;
     wire hit1 = e1[74] && e1[63:0] == symbol_q;
     assign hit = hit0 || hit1;
     assign index = hit0 ? e0[73:64] : e1[73:64];
+    wire thit0 = t0[74] && t0[63:0] == trade_symbol_q;
+    wire thit1 = t1[74] && t1[63:0] == trade_symbol_q;
+    assign trade_hit = thit0 || thit1;
+    assign trade_index = thit0 ? t0[73:64] : t1[73:64];
 endmodule
 `default_nettype wire

@@ -15,6 +15,16 @@ import type { DeviceEvent } from './events.js';
 import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
 
 const U32 = 0xffffffff;
+
+/** The Stock (trailing spaces dropped) and price of a feed trade record (P, Q), as the gate's trade tap
+ *  reads them (hdl/risk/trade_tap.v). */
+function tradeOf(r: FeedRecord): { symbol: string; price: bigint } | undefined {
+  if (r.kind !== 'itch' || (r.msgType !== 'P' && r.msgType !== 'Q')) return undefined;
+  const [stockAt, priceAt] = r.msgType === 'P' ? [24, 32] : [19, 27];
+  const stock = r.raw.toString('latin1', stockAt, stockAt + 8);
+  if (stock.includes('\0')) return undefined;
+  return { symbol: stock.replace(/ +$/, ''), price: BigInt(r.raw.readUInt32BE(priceAt)) };
+}
 const RISK_REJECT_REGS: readonly number[] = [
   REG.RISK_REJECT_KILL_SWITCH, REG.RISK_REJECT_UNKNOWN_SYMBOL, REG.RISK_REJECT_MAX_QTY, REG.RISK_REJECT_MAX_NOTIONAL,
   REG.RISK_REJECT_PRICE_COLLAR, REG.RISK_REJECT_MAX_POSITION, REG.RISK_REJECT_RATE_LIMIT, REG.RISK_REJECT_BAD_ORDER,
@@ -62,7 +72,7 @@ export class RefDevice implements Device {
       banks: [bank(), bank()],
       regs: new Map<number, number>([[REG.RISK_SHADOW_CONTROL, REG_RESET.RISK_SHADOW_CONTROL], [REG.RISK_SHADOW_CYCLES_PER_TOKEN, REG_RESET.RISK_SHADOW_CYCLES_PER_TOKEN]]),
       gate: new RiskGateModel(),
-      counters: { verdicts: 0, accepted: 0, passed: 0, bytesIn: 0n, bytesOut: 0n, rejects: new Array<number>(RISK_REASONS.length).fill(0) },
+      counters: { verdicts: 0, accepted: 0, passed: 0, trades: 0, bytesIn: 0n, bytesOut: 0n, rejects: new Array<number>(RISK_REASONS.length).fill(0) },
     };
   }
 
@@ -169,6 +179,7 @@ export class RefDevice implements Device {
       case REG.RISK_ACCEPTED: return this.risk.counters.accepted >>> 0;
       case REG.RISK_PASSED: return this.risk.counters.passed >>> 0;
       case REG.RISK_LATE: return 0;
+      case REG.RISK_TRADES: return this.risk.counters.trades >>> 0;
       case REG.ORDER_BYTES_IN_LO: return this.latch64(this.risk.counters.bytesIn);
       case REG.ORDER_BYTES_IN_HI: return this.hiLatch;
       case REG.ORDER_BYTES_OUT_LO: return this.latch64(this.risk.counters.bytesOut);
@@ -250,6 +261,7 @@ export class RefDevice implements Device {
     }
     r.gate.commit({
       killSwitch: ((control >>> REG_BIT.RISK_SHADOW_CONTROL_KILL_SWITCH) & 1) === 1,
+      referenceFromItch: ((control >>> REG_BIT.RISK_SHADOW_CONTROL_REF_FROM_ITCH) & 1) === 1,
       burst: control >>> 16,
       cyclesPerToken: Math.max(1, r.regs.get(REG.RISK_SHADOW_CYCLES_PER_TOKEN) ?? 1),
       symbols,
@@ -340,6 +352,8 @@ export class RefDevice implements Device {
     this.feedHeld = [];
     const events: DeviceEvent[] = [];
     for (const r of records) {
+      const trade = tradeOf(r);
+      if (trade && this.risk.gate.trade(trade.symbol, trade.price)) this.risk.counters.trades++;
       for (const record of encodeFeedRecord(r)) {
         const seq = this.seq;
         this.seq = (this.seq + 1) >>> 0;

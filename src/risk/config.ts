@@ -57,9 +57,6 @@ export const riskSchema = z.strictObject({
     }
   }),
 }).superRefine((r, ctx) => {
-  if (r.referencePriceSource === 'itch') {
-    ctx.addIssue({ code: 'custom', path: ['referencePriceSource'], message: '"itch" needs the risk gate in the RTL (it will take the last trade price from the feed core), which this build does not have yet; use "host"' });
-  }
   if (r.clockHz / r.maxOrdersPerSecond > 0xffffffff) {
     ctx.addIssue({ code: 'custom', path: ['maxOrdersPerSecond'], message: `is less than one order per 2^32 cycles at clockHz ${r.clockHz}` });
   }
@@ -85,6 +82,9 @@ export interface SymbolLimits {
 /** The limits in the gate's units, as the host programs them into the device. */
 export interface RiskLimits {
   killSwitch: boolean;
+  /** Reference prices are the feed's last trade (P, Q) of each symbol once there is one; the configured
+   *  referencePrice until then. */
+  referenceFromItch?: boolean;
   burst: number;
   cyclesPerToken: number;
   symbols: SymbolLimits[];
@@ -93,6 +93,7 @@ export interface RiskLimits {
 export function riskLimits(c: RiskConfig): RiskLimits {
   return {
     killSwitch: c.killSwitch,
+    referenceFromItch: c.referencePriceSource === 'itch',
     burst: c.burst,
     cyclesPerToken: Math.max(1, Math.round(c.clockHz / c.maxOrdersPerSecond)),
     symbols: Object.entries(c.symbols).map(([symbol, l]) => ({

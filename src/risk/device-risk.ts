@@ -67,7 +67,8 @@ export class RiskProgrammer {
       this.device.writeReg(REG.RISK_LIMIT_WRITE, index);
       bank.limits.set(index, text);
     });
-    this.device.writeReg(REG.RISK_SHADOW_CONTROL, ((limits.burst << 16) | (limits.killSwitch ? 1 << REG_BIT.RISK_SHADOW_CONTROL_KILL_SWITCH : 0)) >>> 0);
+    this.device.writeReg(REG.RISK_SHADOW_CONTROL, ((limits.burst << 16) | (limits.killSwitch ? 1 << REG_BIT.RISK_SHADOW_CONTROL_KILL_SWITCH : 0)
+      | (limits.referenceFromItch ? 1 << REG_BIT.RISK_SHADOW_CONTROL_REF_FROM_ITCH : 0)) >>> 0);
     this.device.writeReg(REG.RISK_SHADOW_CYCLES_PER_TOKEN, limits.cyclesPerToken >>> 0);
     this.device.writeReg(REG.RISK_COMMIT, 1);
   }

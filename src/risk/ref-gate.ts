@@ -15,6 +15,9 @@
 // before bad_order already rejects it; a check whose inputs are missing or broken does not reject.
 //
 // Checks, in this priority; the first that rejects names the reason:
+// Reference price: the configured referencePrice, or with referenceFromItch the price of the feed's last
+// trade (P, Q) of the symbol, when one came while the symbol was in the table (trade()).
+//
 //   kill_switch     the switch is on
 //   unknown_symbol  the symbol is not in the table (a symbol longer than 8 bytes never is)
 //   max_qty         qty > maxQty
@@ -127,6 +130,7 @@ export class RiskGateModel {
   private limits!: RiskLimits;
   private table = new Map<string, { index: number; limits: SymbolLimits }>();
   private readonly positions = new Map<string, bigint>();
+  private readonly lastTrade = new Map<string, bigint>();
   private readonly bucket: TokenBucket;
   private readonly indexes = new SymbolIndexes();
   /** The beat of the last verdict and how many verdicts ended in it. */
@@ -161,6 +165,13 @@ export class RiskGateModel {
   }
 
   position(symbol: string): bigint { return this.positions.get(symbol) ?? 0n; }
+
+  /** A trade of the feed (P or Q): the symbol's last trade price, if the symbol is in the table now. */
+  trade(symbol: string, price: bigint): boolean {
+    if (!this.table.has(symbol)) return false;
+    this.lastTrade.set(symbol, price);
+    return true;
+  }
 
   push(bytes: Uint8Array, out: GateOutput = { verdicts: [], forwarded: [] }): GateOutput {
     this.held = Buffer.concat([this.held, bytes]);
@@ -226,7 +237,9 @@ export class RiskGateModel {
       const p = priceEntry.value * 10n ** BigInt(PRICE_SCALE - priceEntry.scale);
       if (p < PRICE_LIMIT) limitPrice = p;
     }
-    const l = entry?.limits;
+    const configured = entry?.limits;
+    const traded = configured && this.limits.referenceFromItch ? this.lastTrade.get(configured.symbol) : undefined;
+    const l = configured && traded !== undefined ? { ...configured, referencePrice: traded } : configured;
     const price = ordType === 'limit' ? limitPrice : ordType === 'market' && l ? l.referencePrice : null;
     const notional = qty !== null && qty < QTY_PRODUCT_LIMIT && price !== null ? qty * price : null;
     const position = entry ? this.position(entry.limits.symbol) : null;

@@ -3,6 +3,7 @@
 // malformed spans of the FIX generators.
 import fc from 'fast-check';
 import { buildMessage } from '../../src/fix/message.js';
+import { encodeItch, moldPacketize } from '../../src/itch/generator.js';
 import type { RiskLimits, SymbolLimits } from '../../src/risk/config.js';
 import { segment } from './fix-arbitraries.js';
 
@@ -86,4 +87,17 @@ export const rate = fc.record({ burst: fc.integer({ min: 1, max: 6 }), cyclesPer
 
 export function withRate(symbols: SymbolLimits[], r: { burst: number; cyclesPerToken: number }, killSwitch = false): RiskLimits {
   return { killSwitch, burst: r.burst, cyclesPerToken: r.cyclesPerToken, symbols };
+}
+
+/** Feed packets of trades (P, Q) of table symbols and others, at random prices, Stock space padded. */
+export const tradePackets = fc.array(fc.tuple(fc.constantFrom('P', 'Q'), fc.constantFrom(...TABLE_SYMBOLS, 'MSFT', 'AAPLX'), ticks.map(Number)),
+  { minLength: 1, maxLength: 12 }).chain((trades) => fc.integer({ min: 1, max: 1 << 20 }).map((firstSeq) => moldPacketize(
+  trades.map(([type, stock, price]) => encodeItch(type, type === 'P'
+    ? { stockLocate: 1, trackingNumber: 0, timestamp: 1, orderReferenceNumber: 1n, buySellIndicator: 'B', shares: 100, stock, price, matchNumber: 1n }
+    : { stockLocate: 1, trackingNumber: 0, timestamp: 1, shares: 100n, stock, crossPrice: price, matchNumber: 1n, crossType: 'O' })),
+  { session: 'TRADES0001', firstSeq, seed: firstSeq, messagesPerPacket: 4 })));
+
+/** Limits whose reference prices may come from the feed's last trades. */
+export function fromItch(l: RiskLimits, on: boolean): RiskLimits {
+  return { ...l, referenceFromItch: on };
 }

@@ -4,9 +4,12 @@ import { REG } from '../../src/device/generated/layout.js';
 import { RefDevice, SteppedSimDevice, type Device } from '../../src/device/index.js';
 import type { RiskLimits } from '../../src/risk/config.js';
 import { configureRisk, OrderPathReader } from '../../src/risk/device-risk.js';
+import { configureFeed } from '../../src/itch/device-feed.js';
+import { resetFeed } from './run-feed.js';
 import { decodeVerdict } from '../../src/risk/verdict-records.js';
 
-export type RiskStep = { limits: RiskLimits } | { bytes: Buffer; end?: boolean };
+/** Limits to commit, order bytes, or MoldUDP64 packets for the feed (their trades set last trade prices). */
+export type RiskStep = { limits: RiskLimits } | { bytes: Buffer; end?: boolean } | { feed: Buffer[] };
 
 export interface RiskRun {
   /** The first step must be limits (the first commit). */
@@ -26,7 +29,7 @@ export interface RiskRunResult {
 function riskCounters(dev: Pick<Device, 'readReg' | 'readReg64'>): RiskRunResult['counters'] {
   return {
     verdicts: dev.readReg(REG.RISK_VERDICTS), accepted: dev.readReg(REG.RISK_ACCEPTED), passed: dev.readReg(REG.RISK_PASSED),
-    late: dev.readReg(REG.RISK_LATE), bytesIn: dev.readReg64(REG.ORDER_BYTES_IN_LO), bytesOut: dev.readReg64(REG.ORDER_BYTES_OUT_LO),
+    late: dev.readReg(REG.RISK_LATE), trades: dev.readReg(REG.RISK_TRADES), bytesIn: dev.readReg64(REG.ORDER_BYTES_IN_LO), bytesOut: dev.readReg64(REG.ORDER_BYTES_OUT_LO),
     killSwitch: dev.readReg(REG.RISK_REJECT_KILL_SWITCH), unknownSymbol: dev.readReg(REG.RISK_REJECT_UNKNOWN_SYMBOL),
     maxQty: dev.readReg(REG.RISK_REJECT_MAX_QTY), maxNotional: dev.readReg(REG.RISK_REJECT_MAX_NOTIONAL),
     priceCollar: dev.readReg(REG.RISK_REJECT_PRICE_COLLAR), maxPosition: dev.readReg(REG.RISK_REJECT_MAX_POSITION),
@@ -41,7 +44,11 @@ function firstLimits(run: RiskRun): RiskLimits {
 }
 
 export function runRiskSim(dev: SteppedSimDevice, run: RiskRun): RiskRunResult {
-  dev.reset();
+  const feed = run.steps.some((s) => 'feed' in s);
+  if (feed) {
+    resetFeed(dev);
+    configureFeed(dev);
+  } else dev.reset();
   dev.setEgressReady(run.egressReady ?? 1, run.seed ?? 1);
   dev.setIngressValid(run.ingressValid ?? 1, (run.seed ?? 1) + 1);
   dev.setOrderEgressReady(run.orderEgressReady ?? 1, (run.seed ?? 1) + 2);
@@ -64,6 +71,10 @@ export function runRiskSim(dev: SteppedSimDevice, run: RiskRun): RiskRunResult {
     if ('limits' in step) {
       drain();
       programmer.commit(step.limits);
+    } else if ('feed' in step) {
+      drain();
+      for (const p of step.feed) dev.sendFeedNow(p);
+      drain();
     } else {
       dev.sendOrdersNow(step.bytes, { end: step.end });
     }
@@ -82,8 +93,10 @@ export async function runRiskRef(run: RiskRun, times?: number[]): Promise<RiskRu
   let next = 0;
   if (times) dev.setOrderClock(() => times[next++] ?? -1);
   const programmer = configureRisk(dev, firstLimits(run));
+  if (run.steps.some((s) => 'feed' in s)) configureFeed(dev);
   for (const step of run.steps.slice(1)) {
     if ('limits' in step) programmer.commit(step.limits);
+    else if ('feed' in step) for (const p of step.feed) await dev.sendFeed(p);
     else await dev.sendOrders(step.bytes, { end: step.end });
   }
   const result = { records: [] as Buffer[], forwarded: [] as Buffer[], counters: riskCounters(dev) };

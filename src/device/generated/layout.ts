@@ -98,7 +98,7 @@ export const REG = {
   RISK_STATUS: 0x200,
   /** wo: write 1: the shadow bank becomes active */
   RISK_COMMIT: 0x204,
-  /** rw: shadow bank: kill switch and token bucket size (burst, bits 31:16) */
+  /** rw: shadow bank: kill switch, reference price source and token bucket size (burst, bits 31:16) */
   RISK_SHADOW_CONTROL: 0x208,
   /** rw: shadow bank: cycles per rate token */
   RISK_SHADOW_CYCLES_PER_TOKEN: 0x20C,
@@ -160,6 +160,8 @@ export const REG = {
   RISK_REJECT_RATE_LIMIT: 0x2B8,
   /** ro: bad_order rejects */
   RISK_REJECT_BAD_ORDER: 0x2BC,
+  /** ro: feed trades (P, Q) of table symbols taken as last trade prices */
+  RISK_TRADES: 0x2C0,
 } as const;
 
 /** Bit positions inside registers. */
@@ -182,6 +184,8 @@ export const REG_BIT = {
   RISK_STATUS_ACTIVE_BANK: 1,
   /** reject every order */
   RISK_SHADOW_CONTROL_KILL_SWITCH: 0,
+  /** reference price: the feed's last trade (P, Q) of the symbol once there is one */
+  RISK_SHADOW_CONTROL_REF_FROM_ITCH: 1,
   /** which of the two hash ways (CRC-32 or CRC-32C of the symbol, low 10 bits) */
   RISK_SYM_WRITE_WAY: 10,
   /** 1 holds a symbol, 0 empties the slot */
