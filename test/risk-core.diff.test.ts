@@ -226,3 +226,22 @@ describe('tickgate check orders: sim and ref print the same bytes', () => {
     expect(out.sim).toBe(lines.join('\n') + '\n');
   });
 });
+
+describe('tickgate check orders --itch', () => {
+  it('takes the capture\'s last trades as reference prices with referencePriceSource: itch, on both backends', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'risk.yaml'), ['risk:', '  maxOrdersPerSecond: 1000', '  burst: 100', '  referencePriceSource: itch', '  symbols:',
+      '    AAPL: { maxQty: 1000, maxNotional: 500000, referencePrice: 190.00, collarBps: 500, maxPosition: 5000 }', ''].join('\n'));
+    const trade = encodeItch('P', { stockLocate: 1, trackingNumber: 0, timestamp: 1, orderReferenceNumber: 1n, buySellIndicator: 'B', shares: 100,
+      stock: 'AAPL', price: 2_100_000, matchNumber: 1n });
+    writeFileSync(path.join(dir, 'day.itch'), Buffer.concat([Buffer.from([0, trade.length]), trade]));
+    writeFileSync(path.join(dir, 'orders.fix'), Buffer.concat([order({ id: 'at-210', price: '210' })]));
+    const cli = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
+    for (const backend of ['sim', 'ref']) {
+      const withDay = await promisify(execFile)(process.execPath, [cli, 'check', 'orders', '--config', 'risk.yaml', '--backend', backend, '--itch', 'day.itch', 'orders.fix'], { cwd: dir });
+      expect(withDay.stdout).toBe('{"kind":"verdict","clOrdID":"at-210","accepted":true,"reason":null}\n');
+      const without = await promisify(execFile)(process.execPath, [cli, 'check', 'orders', '--config', 'risk.yaml', '--backend', backend, 'orders.fix'], { cwd: dir });
+      expect(without.stdout).toBe('{"kind":"verdict","clOrdID":"at-210","accepted":false,"reason":"price_collar"}\n');
+    }
+  });
+});

@@ -1,5 +1,7 @@
-// `tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->`: one verdict
-// per order (DESIGN.md 3.4) as NDJSON; `--forward` writes the bytes the gate lets through to the exchange.
+// `tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] [--itch <capture>]
+// <file|->`: one verdict per order (DESIGN.md 3.4) as NDJSON; `--forward` writes the bytes the gate lets
+// through to the exchange; `--itch` feeds a market-data capture through the device first, so with
+// `referencePriceSource: itch` its last trades are the reference prices.
 // Both backends run the same path: limits committed through the registers, the orders into the device's
 // order ingress as one stream, verdict records and the order egress back.
 import { writeFileSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { riskLimits } from '../risk/config.js';
 import { configureRisk, OrderPathReader } from '../risk/device-risk.js';
 import { verdictJson } from '../risk/ref-gate.js';
 import { SymbolTableError } from '../risk/symbol-table.js';
+import { configureFeed } from '../itch/device-feed.js';
+import { feedPackets } from '../itch/input.js';
 
 export class BackendUnavailableError extends Error {
   readonly code = 'BACKEND_UNAVAILABLE';
@@ -18,6 +22,8 @@ export interface CheckOrdersOptions {
   configFile: string;
   backend: BackendName;
   forward: string | undefined;
+  /** pcap, MoldUDP64 or BinaryFILE bytes for the feed, before the orders */
+  itch?: Buffer;
   input: AsyncIterable<Uint8Array>;
   write: (text: string) => void | Promise<void>;
 }
@@ -40,6 +46,11 @@ export async function checkOrders(o: CheckOrdersOptions): Promise<void> {
     } catch (err) {
       if (err instanceof SymbolTableError) throw new ConfigError(`${o.configFile}: risk.${err.message}`);
       throw err;
+    }
+    if (o.itch) {
+      configureFeed(device);
+      for (const p of feedPackets(o.itch)) await device.sendFeed(p);
+      await device.flush();
     }
     if (stream.length) await device.sendOrders(stream, { end: true });
     await device.flush();

@@ -1,7 +1,7 @@
 // The tickgate command line. Exit 0 on success (malformed input is reported in records); 2 with a
 // one-line message for unusable arguments or unreadable input.
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BACKENDS, openDevice, type BackendName } from '../device/index.js';
 import { decodeFixStream } from '../fix/decode.js';
@@ -22,7 +22,7 @@ const USAGE = `usage:
   tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
   tickgate decode itch [--backend sim|ref] [--symbols A,B] <file|->
   tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref] [--symbols A,B]
-  tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] <file|->
+  tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] [--itch <capture>] <file|->
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
   tickgate start [--orders N] [--window W] [--itch-messages N] [--backend sim|ref]
   tickgate demo [--messages N] [--backend sim|ref]
@@ -58,6 +58,15 @@ async function openInput(file: string | undefined): Promise<AsyncIterable<Uint8A
     throw new UsageError(`cannot read ${file}: no such file or no permission`);
   }
   return createReadStream(file, { highWaterMark: 1 << 20 });
+}
+
+/** A whole file given with an option (not standard input). */
+async function readInput(file: string, option: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch {
+    throw new UsageError(`${option}: cannot read ${file}: no such file or no permission`);
+  }
 }
 
 async function writeStdout(text: string): Promise<void> {
@@ -121,12 +130,13 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check') {
       const [what, ...args] = rest;
       if (what !== 'orders') throw new UsageError(what === undefined ? 'check needs what to check: orders' : `cannot check "${what}": the only check is orders`);
-      const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, forward: { type: 'string' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, forward: { type: 'string' }, itch: { type: 'string' } }, allowPositionals: true });
       if (values.config === undefined) throw new UsageError('check orders needs --config <risk.yaml>');
       if (positionals.length > 1) throw new UsageError(`check orders takes one input, got ${positionals.length}`);
       const backend = backendOf(values.backend);
       const input = await openInput(positionals[0]);
-      await checkOrders({ configFile: values.config, backend, forward: values.forward, input, write: writeStdout });
+      const itch = values.itch === undefined ? undefined : await readInput(values.itch, '--itch');
+      await checkOrders({ configFile: values.config, backend, forward: values.forward, itch, input, write: writeStdout });
       return 0;
     }
     if (command === 'session') {

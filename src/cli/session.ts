@@ -1,6 +1,7 @@
 // `tickgate session --config <yaml> [--app fill|echo|print] [--orders N]`: one FIX session until
 // SIGINT/SIGTERM or Logout. Received application messages (print) go to stdout as NDJSON; session events
 // go to stderr, one JSON object per line.
+import { riskLimits } from '../risk/config.js';
 import { loadConfig, ConfigError } from '../config/config.js';
 import type { BackendName } from '../device/index.js';
 import { APPS, attachApp, appMessageJson, type AppName } from '../session/apps.js';
@@ -27,7 +28,10 @@ export function appOf(value: string | undefined): AppName {
 export async function runSessionCommand(o: SessionCommandOptions): Promise<void> {
   const config = loadConfig(o.configFile);
   if (!config.session) throw new ConfigError(`${o.configFile}: session: the section is missing`);
-  const runner = new SessionRunner({ config: config.session, baseDir: config.baseDir, backend: o.backend ?? config.device.backend });
+  const runner = new SessionRunner({
+    config: config.session, baseDir: config.baseDir, backend: o.backend ?? config.device.backend,
+    risk: config.risk ? riskLimits(config.risk) : undefined,
+  });
   const session = runner.session;
   session.on('event', (e) => process.stderr.write(JSON.stringify(e) + '\n'));
   attachApp(session, o.app, (line) => process.stdout.write(line + '\n'));

@@ -13,6 +13,7 @@ import { configureFeed, DeviceFeed, readFeedCounters } from '../itch/device-feed
 import { generateItchSession } from '../itch/generator.js';
 import { LiveFeed } from '../itch/live.js';
 import { MoldPublisher } from '../itch/publisher.js';
+import { riskLimits, riskSchema } from '../risk/config.js';
 import { attachApp } from '../session/apps.js';
 import { sessionSchema } from '../session/config.js';
 import { OrderFlow } from '../session/order-flow.js';
@@ -28,6 +29,13 @@ export interface StartOptions {
 }
 
 const FEED_GROUP = '239.255.77.1';
+
+/** The client's pre-trade limits. Device time in simulation is simulated cycles, which only run while the
+ *  device has work, so the rate is set in those terms: far above what the order flow reaches. */
+const START_RISK = riskLimits(riskSchema.parse({
+  maxOrdersPerSecond: 10_000_000, burst: 1000,
+  symbols: Object.fromEntries(['AAPL', 'MSFT', 'NVDA'].map((s) => [s, { maxQty: 1000, maxNotional: 200_000, referencePrice: 190.5, collarBps: 200, maxPosition: 100_000 }])),
+}));
 
 /** The exchange's ITCH feed and our receiver for it. Market data is an extra of the main job: if this
  *  machine has no multicast on loopback, it says so and the order flow goes on. */
@@ -101,6 +109,7 @@ export async function runStart(o: StartOptions): Promise<void> {
       resetOnLogon: true, reconnect: { initialMs: 100, maxMs: 1000, maxAttempts: 5 },
     }),
     baseDir: dir, backend: o.backend, untilLogout: true,
+    risk: START_RISK,
   });
   const session = client.session;
   session.on('event', (e) => { if (e.type !== 'connected') log(e, 'client'); });
@@ -125,6 +134,7 @@ export async function runStart(o: StartOptions): Promise<void> {
       + `(${Math.round(r.orders / r.seconds)} orders/s, window ${o.window}); round trip µs median ${percentile(sorted, 0.5).toFixed(0)}, `
       + `p99 ${percentile(sorted, 0.99).toFixed(0)}\n`);
     process.stderr.write(`tickgate start: client device (${o.backend}) FIX receiver counters ${JSON.stringify(client.inboundCounters())}\n`);
+    process.stderr.write(`tickgate start: client risk gate (${o.backend}) counters ${JSON.stringify(client.riskCounters())}\n`);
     session.logout('all orders filled');
   });
   const feed = await startMarketData(o.itchMessages, o.backend);

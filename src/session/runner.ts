@@ -9,6 +9,8 @@ import { openDevice, type BackendName } from '../device/index.js';
 import { ConfigError } from '../config/config.js';
 import type { SessionConfig } from './config.js';
 import { FramerOrderPath, InboundLink, OutboundQueue, type OrderPath } from './device-link.js';
+import type { RiskLimits } from '../risk/config.js';
+import { RiskOrderPath } from '../risk/risk-order-path.js';
 import { FixDictionary } from './dictionary.js';
 import { FixSession } from './session.js';
 import { MessageStore } from './store.js';
@@ -21,6 +23,9 @@ export interface SessionRunnerOptions {
   /** Stop once a Logout exchange has ended the session (the `tickgate session` contract). Default true. */
   untilLogout?: boolean;
   random?: () => number;
+  /** Outbound application messages pass the device's risk gate with these limits (else the order path only
+   *  checks that the device frames each message well). */
+  risk?: RiskLimits;
 }
 
 /** The Logon password: from the environment variable or the file the config names, never from the config. */
@@ -88,7 +93,9 @@ export class SessionRunner {
     this.done = new Promise((resolve, reject) => { this.finished = resolve; this.failed = reject; });
     this.done.catch(() => undefined);
     this.inbound = new InboundLink(openDevice({ backend: options.backend }), (err) => this.fail(err));
-    this.orderPath = new FramerOrderPath(openDevice({ backend: options.backend }));
+    this.orderPath = options.risk
+      ? new RiskOrderPath(openDevice({ backend: options.backend }), options.risk)
+      : new FramerOrderPath(openDevice({ backend: options.backend }));
     this.session.on('state', (s) => { if (s === 'logging_out') this.loggedOut = true; });
   }
 
@@ -96,6 +103,11 @@ export class SessionRunner {
   async start(): Promise<void> {
     if (this.options.config.role === 'acceptor') await this.listen();
     else void this.connectLoop();
+  }
+
+  /** The risk gate's counters, when the order path is the risk gate. */
+  riskCounters(): Record<string, number> | undefined {
+    return this.orderPath instanceof RiskOrderPath ? this.orderPath.counters() : undefined;
   }
 
   /** The inbound device's FIX receiver counters (DESIGN.md register map). */

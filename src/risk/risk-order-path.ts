@@ -1,0 +1,89 @@
+// The session's outbound order path through the device's risk gate: every application message goes into the
+// order ingress as one continuous stream; an order (D, G) is accepted when its verdict says so and its bytes
+// come out of the order egress, rejected with the verdict's reason otherwise; other messages pass when their
+// bytes come out.
+import type { Device } from '../device/device.js';
+import { REG } from '../device/generated/layout.js';
+import type { OrderPath, OrderVerdict } from '../session/device-link.js';
+import type { RiskLimits } from './config.js';
+import { configureRisk, type RiskProgrammer } from './device-risk.js';
+import { decodeVerdict } from './verdict-records.js';
+
+interface Waiting {
+  offset: number;
+  length: number;
+  rejected?: string;
+  resolve: (v: OrderVerdict) => void;
+}
+
+export class RiskOrderPath implements OrderPath {
+  private readonly waiting: Waiting[] = [];
+  private readonly reader: Promise<void>;
+  private sent = 0;
+  /** Forwarded bytes of a message not complete yet. */
+  private partial = 0;
+  readonly programmer: RiskProgrammer;
+
+  constructor(private readonly device: Device, limits: RiskLimits) {
+    this.programmer = configureRisk(device, limits);
+    this.reader = (async () => {
+      for await (const ev of device.events()) {
+        if (ev.kind === 'risk_record') {
+          const v = decodeVerdict(ev.record);
+          const w = this.waiting.find((x) => x.offset === v.offset);
+          if (!w) throw new Error(`order path: a verdict for bytes nobody sent (offset ${v.offset})`);
+          if (!v.accepted) w.rejected = v.reason ?? 'rejected';
+          this.settle();
+        } else if (ev.kind === 'order_out') {
+          let from = 0;
+          for (const end of ev.ends) {
+            const length = this.partial + end - from;
+            this.partial = 0;
+            from = end;
+            const w = this.waiting.find((x) => x.rejected === undefined);
+            if (!w || w.length !== length) throw new Error(`order path: the device forwarded ${length} bytes, expected ${w?.length ?? 'none'}`);
+            this.waiting.splice(this.waiting.indexOf(w), 1);
+            w.resolve({ accepted: true, reason: null });
+            this.settle();
+          }
+          this.partial += ev.bytes.length - from;
+        }
+      }
+    })();
+    this.reader.catch(() => undefined);
+  }
+
+  /** Rejected messages at the head resolve in order. */
+  private settle(): void {
+    while (this.waiting[0]?.rejected !== undefined) {
+      const w = this.waiting.shift()!;
+      w.resolve({ accepted: false, reason: w.rejected! });
+    }
+  }
+
+  check(bytes: Buffer): Promise<OrderVerdict> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ offset: this.sent, length: bytes.length, resolve });
+      this.sent += bytes.length;
+      this.device.sendOrders(bytes).catch(reject);
+    });
+  }
+
+  /** The gate's counters: verdicts, accepted, and rejects by reason. */
+  counters(): Record<string, number> {
+    const d = this.device;
+    return {
+      verdicts: d.readReg(REG.RISK_VERDICTS), accepted: d.readReg(REG.RISK_ACCEPTED), passed: d.readReg(REG.RISK_PASSED),
+      killSwitch: d.readReg(REG.RISK_REJECT_KILL_SWITCH), unknownSymbol: d.readReg(REG.RISK_REJECT_UNKNOWN_SYMBOL),
+      maxQty: d.readReg(REG.RISK_REJECT_MAX_QTY), maxNotional: d.readReg(REG.RISK_REJECT_MAX_NOTIONAL),
+      priceCollar: d.readReg(REG.RISK_REJECT_PRICE_COLLAR), maxPosition: d.readReg(REG.RISK_REJECT_MAX_POSITION),
+      rateLimit: d.readReg(REG.RISK_REJECT_RATE_LIMIT), badOrder: d.readReg(REG.RISK_REJECT_BAD_ORDER), late: d.readReg(REG.RISK_LATE),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.device.close();
+    await this.reader.catch(() => undefined);
+    for (const w of this.waiting.splice(0)) w.resolve({ accepted: false, reason: 'device closed' });
+  }
+}
