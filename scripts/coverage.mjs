@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Line and toggle coverage of the RTL with Verilator's coverage: builds the coverage variant of the addon,
 // runs the RTL test suites on it, merges the per-device coverage files and reports per source file.
-//   node scripts/coverage.mjs [--json] [--min-line N]   (fails when hdl/fix/ or hdl/feed/ line coverage is below N %)
+//   node scripts/coverage.mjs [--json] [--min-line N]   (fails when hdl/fix/, hdl/feed/ or hdl/risk/ line coverage is below N %)
 import { $, fs, os, path } from 'zx';
 
 $.verbose = false;
@@ -9,13 +9,13 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const json = process.argv.includes('--json');
 const minAt = process.argv.indexOf('--min-line');
 const minLine = minAt > 0 ? Number(process.argv[minAt + 1]) : 0;
-const SUITES = ['test/parser.diff.test.ts', 'test/registers.test.ts', 'test/quickfix-messages.test.ts', 'test/ref-parser.test.ts', 'test/feed-core.diff.test.ts'];
+const SUITES = ['test/parser.diff.test.ts', 'test/registers.test.ts', 'test/quickfix-messages.test.ts', 'test/ref-parser.test.ts', 'test/feed-core.diff.test.ts', 'test/risk-core.diff.test.ts'];
 /** The cores held to --min-line. */
-const CHECKED = ['hdl/fix/', 'hdl/feed/'];
+const CHECKED = ['hdl/fix/', 'hdl/feed/', 'hdl/risk/'];
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tickgate-cov-'));
 await $({ cwd: root })`make -C sim COVERAGE=1 NODE=${process.execPath} -j2`;
-await $({ cwd: root, env: { ...process.env, TICKGATE_ADDON_VARIANT: 'coverage', TICKGATE_COVERAGE_DIR: dir, FC_RUNS_FEED: process.env.FC_RUNS_FEED ?? '40' } })`npx vitest run ${SUITES}`;
+await $({ cwd: root, env: { ...process.env, TICKGATE_ADDON_VARIANT: 'coverage', TICKGATE_COVERAGE_DIR: dir, FC_RUNS_FEED: process.env.FC_RUNS_FEED ?? '40', FC_RUNS_RISK: process.env.FC_RUNS_RISK ?? '60' } })`npx vitest run ${SUITES}`;
 const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.dat')).map((f) => path.join(dir, f));
 if (!files.length) throw new Error('no coverage data written');
 const merged = path.join(dir, 'merged.dat');

@@ -26,6 +26,22 @@ async function workload() {
   for (const bad of [() => feedDev.sendFeed('x'), () => feedDev.readReg(0)]) {
     try { await bad(); } catch { /* expected: closed, bad argument */ }
   }
+  // the order path: limits committed, orders through the risk gate, verdicts and forwarded bytes back
+  const { configureRisk, OrderPathReader } = await import(path.join(root, 'dist/src/risk/device-risk.js'));
+  const { riskLimits, riskSchema } = await import(path.join(root, 'dist/src/risk/config.js'));
+  const { buildMessage } = await import(path.join(root, 'dist/src/fix/message.js'));
+  const riskDev = new SimDevice();
+  configureRisk(riskDev, riskLimits(riskSchema.parse({ maxOrdersPerSecond: 1e6, burst: 10,
+    symbols: { AAPL: { maxQty: 100, maxNotional: 1e6, referencePrice: 190, collarBps: 500, maxPosition: 1000 } } })));
+  const orders = Buffer.concat(Array.from({ length: 40 }, (_, k) => buildMessage('FIX.4.4', [[35, 'D'], [34, String(k + 2)], [11, `o${k}`],
+    [55, k % 5 ? 'AAPL' : 'MSFT'], [54, '1'], [38, String(10 + k)], [40, '2'], [44, '190']])));
+  const reader = new OrderPathReader();
+  const reading = (async () => { for await (const e of riskDev.events()) reader.push(e); })();
+  await riskDev.sendOrders(orders, { end: true });
+  await riskDev.flush();
+  await riskDev.close();
+  await reading;
+  if (reader.out.verdicts.length !== 40) throw new Error(`leak workload: ${reader.out.verdicts.length} verdicts for 40 orders`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tickgate-leak-'));
   const wire = Buffer.concat(sampleExchangeMessages({ messages: 200 }));
   for (let round = 0; round < 3; round++) {

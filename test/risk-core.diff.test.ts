@@ -4,20 +4,12 @@ import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { riskLimits, riskSchema, type RiskLimits } from '../src/risk/config.js';
 import { decodeVerdict } from '../src/risk/verdict-records.js';
 import { RISK_VERDICT_AT } from '../src/device/generated/layout.js';
-import { order } from './helpers/orders.js';
+import { LIMITS, limits, order } from './helpers/orders.js';
 import { runRiskRef, runRiskSim, verdictTimes, type RiskRun } from './helpers/run-risk.js';
 
 const dev = new SteppedSimDevice();
 afterAll(() => dev.close());
 
-const LIMITS = {
-  killSwitch: false, maxOrdersPerSecond: 1000, burst: 100,
-  symbols: {
-    AAPL: { maxQty: 1000, maxNotional: 500000, referencePrice: 190.00, collarBps: 500, maxPosition: 5000 },
-    XYZ: { maxQty: 10000, maxNotional: '500000', referencePrice: '50', collarBps: 10000, maxPosition: 100000 },
-  },
-};
-const limits = (over: Record<string, unknown> = {}): RiskLimits => riskLimits(riskSchema.parse({ ...LIMITS, ...over }));
 
 /** The simulation and the reference device give the same verdict records, byte for byte, the same forwarded
  *  messages and the same counters. With `timeline` the reference keeps its own clock (the bytes' timeline)

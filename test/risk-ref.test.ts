@@ -10,20 +10,12 @@ import { parseConfig } from '../src/config/config.js';
 import { buildMessage } from '../src/fix/message.js';
 import { riskLimits, riskSchema, type RiskLimits } from '../src/risk/config.js';
 import { RiskGateModel, type RiskReason } from '../src/risk/ref-gate.js';
-import { order, type O } from './helpers/orders.js';
+import { LIMITS, limits, order, type O } from './helpers/orders.js';
 import { tempDir } from './helpers/session.js';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 
-const LIMITS = {
-  killSwitch: false, maxOrdersPerSecond: 1000, burst: 100,
-  symbols: {
-    AAPL: { maxQty: 1000, maxNotional: 500000, referencePrice: 190.00, collarBps: 500, maxPosition: 5000 },
-    XYZ: { maxQty: 10000, maxNotional: '500000', referencePrice: '50', collarBps: 10000, maxPosition: 100000 },
-  },
-};
-const limits = (over: Record<string, unknown> = {}): RiskLimits => riskLimits(riskSchema.parse({ ...LIMITS, ...over }));
 
 function reasons(gate: RiskGateModel, ...orders: Buffer[]): Array<RiskReason | null> {
   const out = gate.push(Buffer.concat(orders));

@@ -172,17 +172,24 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     return info.Env().Undefined();
   }
 
-  Napi::Value SendFix(const Napi::CallbackInfo& info) {
+  // The (bytes, last) arguments of sendFix and sendOrders, checked; `call` names the method in errors.
+  static std::pair<Napi::Uint8Array, bool> bytesAndLast(const Napi::CallbackInfo& info, const char* call) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsTypedArray() ||
         info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env, "sendFix(bytes, last): bytes must be a Buffer or Uint8Array");
+      throw Napi::TypeError::New(env, std::string(call) + "(bytes, last): bytes must be a Buffer or Uint8Array");
     }
     if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsBoolean()) {
-      throw Napi::TypeError::New(env, "sendFix(bytes, last): last must be a boolean");
+      throw Napi::TypeError::New(env, std::string(call) + "(bytes, last): last must be a boolean");
     }
-    auto bytes = info[0].As<Napi::Uint8Array>();
-    bool last = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    return {info[0].As<Napi::Uint8Array>(), info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()};
+  }
+
+  Napi::Value SendFix(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    const auto args = bytesAndLast(info, "sendFix");
+    const Napi::Uint8Array& bytes = args.first;
+    const bool last = args.second;
     guard(env, [&] { backend(env).sendFix(bytes.Data(), bytes.ByteLength(), last); });
     return env.Undefined();
   }
@@ -201,15 +208,9 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
 
   Napi::Value SendOrders(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env, "sendOrders(bytes, last): bytes must be a Buffer or Uint8Array");
-    }
-    if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsBoolean()) {
-      throw Napi::TypeError::New(env, "sendOrders(bytes, last): last must be a boolean");
-    }
-    auto bytes = info[0].As<Napi::Uint8Array>();
-    bool last = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    const auto args = bytesAndLast(info, "sendOrders");
+    const Napi::Uint8Array& bytes = args.first;
+    const bool last = args.second;
     guard(env, [&] { backend(env).sendOrders(bytes.Data(), bytes.ByteLength(), last); });
     return env.Undefined();
   }

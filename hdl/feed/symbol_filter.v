@@ -20,7 +20,7 @@ module symbol_filter #(
     // look-up: the bit of look_locate, registered at a clock edge with look_en, held otherwise
     input  wire        look_en,
     input  wire [15:0] look_locate,
-    output reg         look_bit,
+    output wire        look_bit,
 
     // learning from an R message: learn_match is combinational; learn_en writes it at the edge
     input  wire        learn_en,
@@ -30,7 +30,6 @@ module symbol_filter #(
 );
     reg [63:0] sub_symbol_q [0:SUB_SLOTS-1];
     reg [SUB_SLOTS-1:0] sub_valid_q;
-    reg locate_bits [0:65535];
     reg [16:0] clear_addr_q;            // bit 16 set: done
 
     assign clearing = !clear_addr_q[16];
@@ -60,12 +59,8 @@ module symbol_filter #(
     wire        write_en = clearing || learn_en;
     wire [15:0] write_addr = clearing ? clear_addr_q[15:0] : learn_locate;
     wire        write_bit = !clearing && learn_match;
-    always @(posedge clk) begin
-        if (write_en) locate_bits[write_addr] <= write_bit;
-    end
-
-    always @(posedge clk) begin
-        if (look_en) look_bit <= locate_bits[look_locate];
-    end
+    sdp_ram #(.WIDTH(1), .DEPTH(65536)) locate_ram (
+        .clk(clk), .we(write_en), .waddr(write_addr), .wdata(write_bit),
+        .re(look_en), .raddr(look_locate), .rdata(look_bit));
 endmodule
 `default_nettype wire

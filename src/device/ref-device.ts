@@ -293,10 +293,7 @@ export class RefDevice implements Device {
     r.counters.passed += out.forwarded.length - out.verdicts.filter((v) => v.accepted).length;
     const events: DeviceEvent[] = out.verdicts.map((v) => {
       const record = encodeVerdict(v);
-      const seq = this.seq;
-      this.seq = (this.seq + 1) >>> 0;
-      this.counters.eventsOut++;
-      record.writeUInt32LE(seq, RECORD_AT_COMMON.seq);
+      const seq = this.stamp(record);
       r.counters.verdicts++;
       if (v.accepted) r.counters.accepted++;
       else r.counters.rejects[RISK_REASONS.indexOf(v.reason!)]!++;
@@ -354,15 +351,18 @@ export class RefDevice implements Device {
     for (const r of records) {
       const trade = tradeOf(r);
       if (trade && this.risk.gate.trade(trade.symbol, trade.price)) this.risk.counters.trades++;
-      for (const record of encodeFeedRecord(r)) {
-        const seq = this.seq;
-        this.seq = (this.seq + 1) >>> 0;
-        this.counters.eventsOut++;
-        record.writeUInt32LE(seq, RECORD_AT_COMMON.seq);
-        events.push({ kind: 'feed_record', seq, record });
-      }
+      for (const record of encodeFeedRecord(r)) events.push({ kind: 'feed_record', seq: this.stamp(record), record });
     }
     if (events.length) this.queue.push(events);
+  }
+
+  /** Gives a record the next sequence number, as the core's merge does, and counts it out. */
+  private stamp(record: Buffer): number {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) >>> 0;
+    this.counters.eventsOut++;
+    record.writeUInt32LE(seq, RECORD_AT_COMMON.seq);
+    return seq;
   }
 
   private toEvent(item: ParsedItem): DeviceEvent {

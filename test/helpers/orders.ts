@@ -1,5 +1,16 @@
 // FIX orders for the risk gate's tests: a NewOrderSingle (or G) with every field settable or left out.
 import { buildMessage } from '../../src/fix/message.js';
+import { riskLimits, riskSchema, type RiskLimits } from '../../src/risk/config.js';
+
+/** The limits the hand-written cases are written against. */
+export const LIMITS = {
+  killSwitch: false, maxOrdersPerSecond: 1000, burst: 100,
+  symbols: {
+    AAPL: { maxQty: 1000, maxNotional: 500000, referencePrice: 190.00, collarBps: 500, maxPosition: 5000 },
+    XYZ: { maxQty: 10000, maxNotional: '500000', referencePrice: '50', collarBps: 10000, maxPosition: 100000 },
+  },
+};
+export const limits = (over: Record<string, unknown> = {}): RiskLimits => riskLimits(riskSchema.parse({ ...LIMITS, ...over }));
 
 let seq = 1;
 export interface O { id?: string | null; symbol?: string | null; side?: string | null; qty?: string | null; type?: string | null; price?: string | null; msgType?: string; pad?: number }
