@@ -247,6 +247,9 @@ module risk_gate #(
     reg [7:0]  e_type, e_scale;
     reg [63:0] e_value;
     reg [77:0] e_px_scaled;
+    reg        px_take, px_ok;
+    reg [63:0] px_value;
+    reg [2:0]  px_scale;
     integer k;
 
     always @* begin
@@ -259,6 +262,7 @@ module risk_gate #(
         n_px_seen = cap_px_seen_q; n_px = cap_px_q; n_px_val = cap_px_val_q;
         e_tag = 32'd0; e_voff = 32'd0; e_vlen = 32'd0; e_type = 8'd0; e_scale = 8'd0; e_value = 64'd0;
         e_px_scaled = 78'd0;
+        px_take = 1'b0; px_ok = 1'b0; px_value = 64'd0; px_scale = 3'd0;
         for (k = 0; k < 2; k = k + 1) begin
             if (is_fields && f_count > k[7:0]) begin
                 e_tag = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_TAG_LSB +: 32];
@@ -267,13 +271,6 @@ module risk_gate #(
                 e_type = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8];
                 e_scale = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_SCALE_LSB +: 8];
                 e_value = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64];
-                case (e_scale)
-                    8'd0: e_px_scaled = {14'd0, e_value} * 78'd10000;
-                    8'd1: e_px_scaled = {14'd0, e_value} * 78'd1000;
-                    8'd2: e_px_scaled = {14'd0, e_value} * 78'd100;
-                    8'd3: e_px_scaled = {14'd0, e_value} * 78'd10;
-                    default: e_px_scaled = {14'd0, e_value};
-                endcase
                 if (e_tag == 32'd11 && !n_clord_seen) begin
                     n_clord_seen = 1'b1;
                     n_clord = e_vlen != 32'd0;
@@ -305,11 +302,24 @@ module risk_gate #(
                 end
                 if (e_tag == 32'd44 && !n_px_seen) begin
                     n_px_seen = 1'b1;
-                    n_px = e_type == `TG_DECODED_DECIMAL && e_scale <= 8'd4 && !e_value[63] && e_value != 64'd0 &&
-                           e_px_scaled[77:48] == 30'd0;
-                    n_px_val = e_px_scaled[47:0];
+                    px_take = 1'b1;
+                    px_ok = e_type == `TG_DECODED_DECIMAL && e_scale <= 8'd4 && !e_value[63] && e_value != 64'd0;
+                    px_value = e_value;
+                    px_scale = e_scale[2:0];
                 end
             end
+        end
+        // the first Price of the record, in 1/10,000: one scaling for both entries
+        case (px_scale)
+            3'd0: e_px_scaled = {14'd0, px_value} * 78'd10000;
+            3'd1: e_px_scaled = {14'd0, px_value} * 78'd1000;
+            3'd2: e_px_scaled = {14'd0, px_value} * 78'd100;
+            3'd3: e_px_scaled = {14'd0, px_value} * 78'd10;
+            default: e_px_scaled = {14'd0, px_value};
+        endcase
+        if (px_take) begin
+            n_px = px_ok && e_px_scaled[77:48] == 30'd0;
+            n_px_val = e_px_scaled[47:0];
         end
     end
 
