@@ -128,6 +128,7 @@ fix_parser #(
     .m_axis_tvalid(parser_tvalid),
     .m_axis_tready(parser_tready),
     .max_msg_len(fix_max_msg_len),
+    .order_tags(1'b0),
     .cycle(cycle_reg)
 );
 

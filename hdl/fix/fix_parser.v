@@ -21,8 +21,7 @@
 module fix_parser #(
     parameter DATA_WIDTH = 64,
     parameter KEEP_WIDTH = DATA_WIDTH / 8,
-    parameter REC_WIDTH = `TG_REC_BITS,
-    parameter ORDER_TAGS = 0          // 1: also decode Side (54) and OrdType (40) as integers (risk gate)
+    parameter REC_WIDTH = `TG_REC_BITS
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -38,6 +37,9 @@ module fix_parser #(
     input  wire                  m_axis_tready,
 
     input  wire [31:0]           max_msg_len,
+    // 1: also decode Side (54) and OrdType (40) as integers (the risk gate's parser). A port, not a
+    // parameter, so both instances are one module and synthesis works through the parser once.
+    input  wire                  order_tags,
     input  wire [63:0]           cycle
 );
 
@@ -146,7 +148,7 @@ end
 
 function is_int_tag(input [TAG_BCD-1:0] t);
     is_int_tag = t == 36'h9 || t == 36'h34 || t == 36'h36 || t == 36'h7 || t == 36'h16 || t == 36'h108 ||
-                 (ORDER_TAGS != 0 && (t == 36'h54 || t == 36'h40));
+                 (order_tags && (t == 36'h54 || t == 36'h40));
 endfunction
 
 function is_flag_tag(input [TAG_BCD-1:0] t);

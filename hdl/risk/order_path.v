@@ -89,14 +89,13 @@ module order_path #(
     wire        rec_tvalid;
 
     fix_parser #(
-        .DATA_WIDTH(64),
-        .ORDER_TAGS(1)
+        .DATA_WIDTH(64)
     ) parser_inst (
         .clk(clk), .rst(rst),
         .s_axis_tdata(s_tdata), .s_axis_tkeep(s_tkeep), .s_axis_tvalid(s_tvalid && present),
         .s_axis_tready(parser_tready), .s_axis_tlast(s_tlast),
         .m_axis_tdata(rec_tdata), .m_axis_tvalid(rec_tvalid), .m_axis_tready(1'b1),
-        .max_msg_len(MAX_MSG_LEN), .cycle(cycle)
+        .max_msg_len(MAX_MSG_LEN), .order_tags(1'b1), .cycle(cycle)
     );
 
     // ---- ring, gate, forwarder ---------------------------------------------------------------------------------
