@@ -353,7 +353,7 @@ module risk_gate #(
         fr_beat_found = 1'b0;
         fr_beat_time = 16'd0;
         for (b = 0; b < 8; b = b + 1) begin
-            if (fr_glast - bt_start_q[b] < {12'd0, bt_bytes_q[b]}) begin
+            if (is_frame && fr_glast - bt_start_q[b] < {12'd0, bt_bytes_q[b]}) begin
                 fr_beat_found = 1'b1;
                 fr_beat_time = bt_time_q[b];
             end
@@ -496,6 +496,8 @@ module risk_gate #(
     wire [47:0] position_out = accept ? p_newpos_q[47:0] : p_pos_q;
     always @* begin
         verdict = {`TG_REC_BITS{1'b0}};
+        // assembled only in a decision cycle (a simulator would build 512 bits every cycle otherwise)
+        if (decide) begin
         verdict[`TG_REC_KIND_LSB +: 8] = `TG_KIND_RISK_VERDICT;
         verdict[`TG_REC_ERROR_LSB +: 8] = head_err;
         verdict[`TG_RISK_VERDICT_REASON_LSB +: 8] = reason;
@@ -516,6 +518,7 @@ module risk_gate #(
             end
             verdict[`TG_RISK_VERDICT_PRICE_LSB +: 48] = p_price_val_q;
             verdict[`TG_RISK_VERDICT_NOTIONAL_LSB +: 80] = p_notional_q_val;
+        end
         end
     end
 

@@ -64,21 +64,36 @@ module risk_symbol_table (
     wire [74:0] e0, e1;
     reg  [63:0] symbol_q;
 
+    // the slots, hashed only in a cycle with a look-up (the CRC loops are what a simulator spends on this
+    // module; in hardware the enables only gate XOR trees)
+    reg [9:0] look_slot0, look_slot1, trade_slot0, trade_slot1;
+    always @* begin
+        look_slot0 = 10'd0; look_slot1 = 10'd0; trade_slot0 = 10'd0; trade_slot1 = 10'd0;
+        if (look_en) begin
+            look_slot0 = slot_of(look_symbol, CRC32);
+            look_slot1 = slot_of(look_symbol, CRC32C);
+        end
+        if (trade_en) begin
+            trade_slot0 = slot_of(trade_symbol, CRC32);
+            trade_slot1 = slot_of(trade_symbol, CRC32C);
+        end
+    end
+
     sdp_ram #(.WIDTH(75), .DEPTH(2048)) way0 (
         .clk(clk), .we(we0), .waddr(waddr), .wdata(wentry),
-        .re(look_en), .raddr({look_bank, slot_of(look_symbol, CRC32)}), .rdata(e0));
+        .re(look_en), .raddr({look_bank, look_slot0}), .rdata(e0));
     sdp_ram #(.WIDTH(75), .DEPTH(2048)) way1 (
         .clk(clk), .we(we1), .waddr(waddr), .wdata(wentry),
-        .re(look_en), .raddr({look_bank, slot_of(look_symbol, CRC32C)}), .rdata(e1));
+        .re(look_en), .raddr({look_bank, look_slot1}), .rdata(e1));
 
     wire [74:0] t0, t1;
     reg  [63:0] trade_symbol_q;
     sdp_ram #(.WIDTH(75), .DEPTH(2048)) trade_way0 (
         .clk(clk), .we(we0), .waddr(waddr), .wdata(wentry),
-        .re(trade_en), .raddr({trade_bank, slot_of(trade_symbol, CRC32)}), .rdata(t0));
+        .re(trade_en), .raddr({trade_bank, trade_slot0}), .rdata(t0));
     sdp_ram #(.WIDTH(75), .DEPTH(2048)) trade_way1 (
         .clk(clk), .we(we1), .waddr(waddr), .wdata(wentry),
-        .re(trade_en), .raddr({trade_bank, slot_of(trade_symbol, CRC32C)}), .rdata(t1));
+        .re(trade_en), .raddr({trade_bank, trade_slot1}), .rdata(t1));
 
     always @(posedge clk) begin
         if (look_en) symbol_q <= look_symbol;
