@@ -71,6 +71,7 @@ if (process.env.TICKGATE_LEAK_WORKLOAD) {
 } else {
   const log = path.join(mkdtempSync(path.join(os.tmpdir(), 'tickgate-vg-')), 'valgrind.log');
   const r = spawnSync('valgrind', ['--leak-check=full', '--show-leak-kinds=definite,indirect',
+    `--suppressions=${path.join(root, 'scripts', 'valgrind-node.supp')}`,
     '--errors-for-leak-kinds=definite,indirect', '--error-exitcode=99', `--log-file=${log}`,
     process.execPath, fileURLToPath(import.meta.url)], { stdio: 'inherit', env: { ...process.env, TICKGATE_LEAK_WORKLOAD: '1' } });
   if (r.error) { console.error(`leak-check: cannot run valgrind (apt-get install valgrind): ${r.error.message}`); process.exit(1); }
