@@ -410,7 +410,6 @@ module risk_gate #(
     wire signed [49:0] pos_signed = {{2{pos_now[47]}}, pos_now};
     wire signed [49:0] qty_signed = {18'd0, qty64[31:0]};
     wire signed [49:0] newpos = v_sell_q ? pos_signed - qty_signed : pos_signed + qty_signed;
-    wire [49:0] newpos_abs = newpos[49] ? -newpos : newpos;
 
     // stage 0 -> 1: the limits and the position are read, at once when the look-up answers
     wire   lk_land_v = lk_land && !lk_land_cur && v_busy_q && lk2_par_q == v_par_q;
@@ -440,7 +439,6 @@ module risk_gate #(
             if (decide && head_kind == SPAN_ORDER) v_stage_q <= 2'd0;
         end
     end
-    wire unused_newpos_abs = ^newpos_abs;
 
     // ---- the decision at the head of the span queue --------------------------------------------------------
     assign      head_kind = sq_kind_q[sq_head];
@@ -686,6 +684,6 @@ module risk_gate #(
 
     wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16],
                     limit_data[209:0], shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
-                    vf_ready_unused, unused_newpos_abs, rec_tdata, fr_type[15:8]};
+                    vf_ready_unused, rec_tdata, fr_type[15:8]};
 endmodule
 `default_nettype wire
