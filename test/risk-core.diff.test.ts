@@ -67,10 +67,10 @@ describe('risk gate RTL against the golden model: fast-check', () => {
     ), { numRuns: RUNS, seed: 0x71e1 });
   }, 600_000);
 
-  it('random orders, limits, commits between streams, chunking, input gaps and back-pressure', async () => {
+  it('random orders, limits and rates, commits between streams, chunking, input gaps and back-pressure', async () => {
     const step = fc.oneof(
       { weight: 4, arbitrary: fc.tuple(orderStream, fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }), fc.boolean()).map(([bytes, sizes, end]) => ({ bytes, sizes, end })) },
-      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean()).map(([symbols, kill]) => ({ symbols, kill })) },
+      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean(), fc.option(rate)).map(([symbols, kill, newRate]) => ({ symbols, kill, newRate })) },
     );
     await fc.assert(fc.asyncProperty(
       rate, symbolSet, fc.array(step, { minLength: 1, maxLength: 5 }),
@@ -78,7 +78,7 @@ describe('risk gate RTL against the golden model: fast-check', () => {
       async (r, first, steps, ingressValid, egressReady, orderEgressReady, seed) => {
         const run: RiskRun = { steps: [{ limits: withRate(first, r) }], ingressValid, egressReady, orderEgressReady, seed };
         for (const s of steps) {
-          if ('symbols' in s) run.steps.push({ limits: withRate(s.symbols, r, s.kill && seed % 3 === 0) });
+          if ('symbols' in s) run.steps.push({ limits: withRate(s.symbols, s.newRate ?? r, s.kill && seed % 3 === 0) });
           else {
             const pieces = cut(s.bytes, s.sizes);
             pieces.forEach((p, i) => run.steps.push({ bytes: Buffer.from(p), end: s.end && i === pieces.length - 1 }));
@@ -111,12 +111,12 @@ describe('risk gate RTL: reference prices from the feed\'s last trades', () => {
     const step = fc.oneof(
       { weight: 3, arbitrary: orderStream.map((bytes) => ({ bytes })) },
       { weight: 2, arbitrary: tradePackets.map((feed) => ({ feed })) },
-      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean()).map(([symbols, itch]) => ({ symbols, itch })) },
+      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean(), fc.option(rate)).map(([symbols, itch, newRate]) => ({ symbols, itch, newRate })) },
     );
     await fc.assert(fc.asyncProperty(rate, symbolSet, fc.boolean(), fc.array(step, { minLength: 1, maxLength: 6 }), async (r, first, itch, steps) => {
       const run: RiskRun = { steps: [{ limits: fromItch(withRate(first, r), itch) }] };
       for (const s of steps) {
-        if ('symbols' in s) run.steps.push({ limits: fromItch(withRate(s.symbols, r), s.itch) });
+        if ('symbols' in s) run.steps.push({ limits: fromItch(withRate(s.symbols, s.newRate ?? r), s.itch) });
         else run.steps.push(s);
       }
       await expectSame(run);
@@ -169,6 +169,21 @@ describe('risk gate RTL: each reason at its boundary', () => {
     const orders = Array.from({ length: 6 }, () => order({ qty: '1', pad: 200 }));
     expect(await rtlReasons(limits({ burst: 1, clockHz: 1000, maxOrdersPerSecond: 10 }), ...orders)).toEqual([null, null, null, null, null, null]);
     expect(await rtlReasons(limits({ burst: 1, clockHz: 1010, maxOrdersPerSecond: 10 }), ...orders)).toEqual([null, 'rate_limit', null, 'rate_limit', null, 'rate_limit']);
+  });
+  it('a new rate applies from the first order checked under it: that order sees the old rate\'s tokens, clipped to its burst', async () => {
+    const slow = limits({ burst: 1, clockHz: 1e9, maxOrdersPerSecond: 1 });
+    const fast = limits({ burst: 3, clockHz: 1000, maxOrdersPerSecond: 1000 });
+    const three = () => ({ bytes: Buffer.concat([order({ qty: '1' }), order({ qty: '1' }), order({ qty: '1' })]) });
+    const run: RiskRun = { steps: [{ limits: slow }, { bytes: order({ qty: '1' }) }, { limits: fast }, three(), { limits: slow }, three()] };
+    await expectSame(run);
+    expect(runRiskSim(dev, run).records.map((r) => decodeVerdict(r).reason)).toEqual([null, 'rate_limit', null, null, null, 'rate_limit', 'rate_limit']);
+    // credit from the slow rate counts for at most one token at the faster one (orders ~50 cycles apart,
+    // a token per 200 cycles, hundreds of cycles between the streams)
+    const slower = limits({ burst: 1, clockHz: 1e7, maxOrdersPerSecond: 1000 });
+    const faster = limits({ burst: 3, clockHz: 2e5, maxOrdersPerSecond: 1000 });
+    const again: RiskRun = { steps: [{ limits: slower }, { bytes: order({ qty: '1' }) }, { limits: faster }, three()] };
+    await expectSame(again);
+    expect(runRiskSim(dev, again).records.map((r) => decodeVerdict(r).reason)).toEqual([null, 'rate_limit', null, 'rate_limit']);
   });
   it('bad_order: missing or broken fields, bad CheckSum, garbled and truncated spans; never forwarded', async () => {
     const bad = Buffer.from(order({ id: 'sum' }).toString('latin1').replace(/10=\d{3}\x01$/, '10=999\x01'), 'latin1');

@@ -475,7 +475,9 @@ module risk_gate #(
     wire order_head = head_kind == SPAN_ORDER;
 
     token_bucket bucket_inst (
-        .clk(clk), .rst(rst), .commit(commit_d), .burst(burst_q[active_q]), .cycles_per_token(cpt_q[active_q]),
+        .clk(clk), .rst(rst),
+        .commit(commit_d), .commit_burst(burst_q[active_q]), .commit_cycles_per_token(cpt_q[active_q]),
+        .switch_en(decide && order_head), .switch_burst(burst_q[v_bank_q]), .switch_cycles_per_token(cpt_q[v_bank_q]),
         .take(accept), .tokens(tokens)
     );
 

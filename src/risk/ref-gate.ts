@@ -30,9 +30,12 @@
 //   bad_order       see above
 // An accepted order moves the position and takes a token; a rejected one changes nothing.
 //
-// Token bucket on device time. It holds at most `burst` tokens and starts full. While not full it gains
-// one token every `cyclesPerToken` cycles; while full, no credit builds up. A token earned at cycle t is
-// there for a decision at cycle t. The order path takes one
+// Token bucket on device time. It holds at most `burst` tokens and starts full (at the first commit). While
+// not full it gains one token every `cyclesPerToken` cycles; while full, no credit builds up. A token
+// earned at cycle t is there for a decision at cycle t. The burst and rate in use are those of the last
+// order decided: an order checked under newly committed limits first clips the bucket to its burst (and
+// drops credit beyond one token at its rate), then the new rate holds. So a rate change applies from the
+// first order checked under it, a fact of the decision timeline alone. The order path takes one
 // 8-byte beat every 4 cycles (the gate's parser never stalls at that rate), and the gate decides a span at
 // a fixed cycle after the beat holding its last byte entered, plus the span's rank among the verdict spans
 // ending in that beat (0, 1, ...), plus one for a span that is not an order (the end of a garbled span is
@@ -112,14 +115,25 @@ class TokenBucket {
     this.last = time;
   }
 
-  configure(burst: number, cyclesPerToken: number): void {
+  /** A commit: only the first one touches the bucket (it starts full). */
+  commit(burst: number, cyclesPerToken: number): void {
+    if (!this.fresh) return;
+    this.fresh = false;
     this.burst = burst;
     this.cyclesPerToken = cyclesPerToken;
-    if (this.fresh || this.tokens >= burst) {
-      this.fresh = false;
+    this.tokens = burst;
+    this.credit = 0;
+  }
+
+  /** An order decided under these limits, after `advance` to its time: their burst clips the bucket and
+   *  their rate holds from now on (credit beyond their next token is dropped). */
+  adopt(burst: number, cyclesPerToken: number): void {
+    this.burst = burst;
+    this.cyclesPerToken = cyclesPerToken;
+    if (this.tokens >= burst) {
       this.tokens = burst;
       this.credit = 0;
-    }
+    } else this.credit = Math.min(this.credit, cyclesPerToken - 1);
   }
 }
 
@@ -161,7 +175,7 @@ export class RiskGateModel {
   commit(limits: RiskLimits): void {
     this.limits = limits;
     this.table = new Map(limits.symbols.map((l) => [l.symbol, { index: l.index ?? this.indexes.indexOf(l.symbol), limits: l }]));
-    this.bucket.configure(limits.burst, limits.cyclesPerToken);
+    this.bucket.commit(limits.burst, limits.cyclesPerToken);
   }
 
   position(symbol: string): bigint { return this.positions.get(symbol) ?? 0n; }
@@ -252,6 +266,7 @@ export class RiskGateModel {
     this.lastVerdictBeat = beat;
     const time = this.clock ? this.clock(f) : ORDER_PATH_CYCLES_PER_BEAT * beat + this.rank + (isOrder ? 0 : 1);
     this.bucket.advance(time);
+    if (isOrder) this.bucket.adopt(this.limits.burst, this.limits.cyclesPerToken);
 
     const abs = (v: bigint) => (v < 0n ? -v : v);
     let reason: RiskReason | null = null;

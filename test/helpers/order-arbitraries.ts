@@ -80,7 +80,7 @@ const symbolLimits = (symbol: string): fc.Arbitrary<SymbolLimits> => fc.record({
   maxPosition: fc.bigInt({ min: 0n, max: 6000n }),
 }).map((l) => ({ symbol, ...l }));
 
-/** Limits over a random subset of the table symbols; the rate is the caller's (it stays across commits). */
+/** Limits over a random subset of the table symbols; the rate is the caller's. */
 export const symbolSet = fc.subarray(TABLE_SYMBOLS).chain((names) => fc.tuple(...names.map(symbolLimits)));
 
 export const rate = fc.record({ burst: fc.integer({ min: 1, max: 6 }), cyclesPerToken: fc.integer({ min: 1, max: 600 }) });
