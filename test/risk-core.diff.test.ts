@@ -51,7 +51,7 @@ describe('risk gate RTL', () => {
 import fc from 'fast-check';
 import { cut } from './helpers/fix-arbitraries.js';
 import { encodeItch, moldPacketize } from '../src/itch/generator.js';
-import { fromItch, orderStream, rate, symbolSet, tradePackets, withRate } from './helpers/order-arbitraries.js';
+import { fromItch, orderStream, rate, symbolSet, TABLE_SYMBOLS, tradePackets, withRate } from './helpers/order-arbitraries.js';
 
 const RUNS = Number(process.env.FC_RUNS_RISK ?? 100);
 
@@ -107,14 +107,16 @@ async function rtlReasons(l: RiskLimits, ...orders: Buffer[]): Promise<Array<Ris
 }
 
 describe('risk gate RTL: reference prices from the feed\'s last trades', () => {
-  it('fast-check: trades between order streams, the source switched by commits', async () => {
+  it('fast-check: trades between order streams, the source switched by commits, the feed filter on or off', async () => {
     const step = fc.oneof(
       { weight: 3, arbitrary: orderStream.map((bytes) => ({ bytes })) },
       { weight: 2, arbitrary: tradePackets.map((feed) => ({ feed })) },
       { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean(), fc.option(rate)).map(([symbols, itch, newRate]) => ({ symbols, itch, newRate })) },
     );
-    await fc.assert(fc.asyncProperty(rate, symbolSet, fc.boolean(), fc.array(step, { minLength: 1, maxLength: 6 }), async (r, first, itch, steps) => {
-      const run: RiskRun = { steps: [{ limits: fromItch(withRate(first, r), itch) }] };
+    // with the feed's symbol filter on, trades of symbols it drops still set prices
+    const feedSymbols = fc.option(fc.subarray([...TABLE_SYMBOLS, 'MSFT']), { nil: undefined });
+    await fc.assert(fc.asyncProperty(rate, symbolSet, fc.boolean(), fc.array(step, { minLength: 1, maxLength: 6 }), feedSymbols, async (r, first, itch, steps, symbols) => {
+      const run: RiskRun = { steps: [{ limits: fromItch(withRate(first, r), itch) }], feedSymbols: symbols };
       for (const s of steps) {
         if ('symbols' in s) run.steps.push({ limits: fromItch(withRate(s.symbols, s.newRate ?? r), s.itch) });
         else run.steps.push(s);
@@ -123,12 +125,14 @@ describe('risk gate RTL: reference prices from the feed\'s last trades', () => {
     }), { numRuns: Math.max(10, RUNS / 4), seed: 0x7ade });
   }, 600_000);
 
-  it('a trade moves the collar and the market-order notional; "host" ignores it', async () => {
+  it('a trade moves the collar and the market-order notional, subscribed or not; "host" ignores it', async () => {
     const trade = (price: number) => moldPacketize([encodeItch('P', { stockLocate: 1, trackingNumber: 0, timestamp: 1, orderReferenceNumber: 1n,
       buySellIndicator: 'B', shares: 100, stock: 'AAPL', price, matchNumber: 1n })], { session: 'TRADES0001', firstSeq: 1, seed: 1 });
     const orders = () => ({ bytes: Buffer.concat([order({ price: '199.50' }), order({ price: '210' }), order({ qty: '1000', type: '1' })]) });
-    for (const itch of [true, false]) {
-      const run: RiskRun = { steps: [{ limits: fromItch(limits({ referencePriceSource: itch ? 'itch' : 'host' }), itch) }, orders(), { feed: trade(2_100_000) }, orders()] };
+    for (const [itch, feedSymbols] of [[true, undefined], [true, ['MSFT']], [false, undefined]] as const) {
+      // with the feed filter passing only MSFT, AAPL's trade still reaches the gate
+      const run: RiskRun = { steps: [{ limits: fromItch(limits({ referencePriceSource: itch ? 'itch' : 'host' }), itch) }, orders(), { feed: trade(2_100_000) }, orders()],
+        feedSymbols: feedSymbols ? [...feedSymbols] : undefined };
       await expectSame(run);
       const reasons = runRiskSim(dev, run).records.map((x) => decodeVerdict(x).reason);
       // 190 ± 5 %: 199.50 in, 210 out; after a trade at 210: 199.50..220.50 in; market notional 1000 × 210 > 200,000? no: 500,000 limit

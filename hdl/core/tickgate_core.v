@@ -194,6 +194,7 @@ symbol_filter #(
 
 wire [REC_BITS-1:0] feed_rec_tdata;
 wire                feed_rec_tvalid, feed_rec_tready;
+wire                feed_rec_leaves;    // also the records the symbol filter drops: their trades still set prices
 wire inc_feed_packet, inc_feed_heartbeat, inc_feed_eos, inc_feed_duplicate, inc_feed_gap, inc_feed_message;
 wire inc_feed_filtered;
 wire [63:0] inc_feed_missing;
@@ -208,7 +209,7 @@ feed_tracker #(
     .filter_clearing(feed_clearing),
     .look_en(look_en), .look_locate(look_locate), .look_bit(look_bit),
     .learn_en(learn_en), .learn_locate(learn_locate), .learn_symbol(learn_symbol), .learn_match(learn_match),
-    .m_tdata(feed_rec_tdata), .m_tvalid(feed_rec_tvalid), .m_tready(feed_rec_tready),
+    .m_tdata(feed_rec_tdata), .m_tvalid(feed_rec_tvalid), .m_tready(feed_rec_tready), .m_leaves(feed_rec_leaves),
     .inc_packet(inc_feed_packet), .inc_heartbeat(inc_feed_heartbeat), .inc_end_of_session(inc_feed_eos),
     .inc_duplicate(inc_feed_duplicate), .inc_gap(inc_feed_gap), .inc_missing(inc_feed_missing),
     .inc_message(inc_feed_message), .inc_filtered(inc_feed_filtered), .inc_error(inc_feed_error)
@@ -260,7 +261,7 @@ order_path order_path_inst (
     .m_rec_tdata(risk_rec_tdata), .m_rec_tvalid(risk_rec_tvalid), .m_rec_tready(risk_rec_tready),
     .commit(risk_commit), .shadow_control(risk_shadow_control), .shadow_cycles_per_token(risk_shadow_cpt),
     .sym_we(risk_sym_we), .sym_cmd(risk_sym_cmd), .sym_symbol(risk_sym_symbol),
-    .feed_rec_tdata(feed_rec_tdata), .feed_rec_fire(feed_rec_tvalid && feed_rec_tready),
+    .feed_rec_tdata(feed_rec_tdata), .feed_rec_fire(feed_rec_leaves),
     .limit_we(risk_limit_we), .limit_index(risk_limit_index), .limit_data(risk_limit_data), .active_bank(risk_active_bank),
     .inc_verdict(inc_risk_verdict), .inc_accepted(inc_risk_accepted), .inc_passed(inc_risk_passed),
     .inc_late(inc_risk_late), .inc_trade(inc_risk_trade), .inc_reject(inc_risk_reject)

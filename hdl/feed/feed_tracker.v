@@ -42,6 +42,7 @@ module feed_tracker #(
     output wire [`TG_REC_BITS-1:0] m_tdata,
     output wire                  m_tvalid,
     input  wire                  m_tready,
+    output wire                  m_leaves,             // m_tdata leaves this cycle: delivered, or dropped by the filter
 
     // counter increments
     output reg                   inc_packet,
@@ -89,6 +90,7 @@ module feed_tracker #(
     assign m_tvalid = rec_valid_q && pass;
     assign m_tdata = rec_q;
     wire rec_leaves = rec_valid_q && (!pass || m_tready);
+    assign m_leaves = rec_leaves;
     wire out_free = !rec_valid_q || rec_leaves;
     assign ev_ready = out_free && !more_valid_q && !filter_clearing;
     wire take = ev_valid && ev_ready;

@@ -1,5 +1,6 @@
-// Last-trade tap for the risk gate: from the feed's itch_message records as they leave the feed path, the
-// Stock and price of each trade (P: Trade (Non-Cross), Q: Cross Trade, price in 1/10,000 as the risk gate
+// Last-trade tap for the risk gate: from the feed's itch_message records as they leave the feed tracker
+// (delivered, or dropped by the symbol filter: the risk symbols need no subscription), the Stock and price
+// of each trade (P: Trade (Non-Cross), Q: Cross Trade, price in 1/10,000 as the risk gate
 // keeps prices). ITCH pads Stock with spaces on the right; the risk table pads with NULs, so trailing
 // spaces become NULs here.
 `default_nettype none

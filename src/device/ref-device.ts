@@ -16,14 +16,15 @@ import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_B
 
 const U32 = 0xffffffff;
 
-/** The Stock (trailing spaces dropped) and price of a feed trade record (P, Q), as the gate's trade tap
- *  reads them (hdl/risk/trade_tap.v). */
-function tradeOf(r: FeedRecord): { symbol: string; price: bigint } | undefined {
-  if (r.kind !== 'itch' || (r.msgType !== 'P' && r.msgType !== 'Q')) return undefined;
-  const [stockAt, priceAt] = r.msgType === 'P' ? [24, 32] : [19, 27];
-  const stock = r.raw.toString('latin1', stockAt, stockAt + 8);
+/** The Stock (trailing spaces dropped) and price of an ITCH trade (P, Q), as the gate's trade tap reads
+ *  them (hdl/risk/trade_tap.v); it sees messages before the symbol filter. */
+function tradeOf(msg: Buffer): { symbol: string; price: bigint } | undefined {
+  const type = String.fromCharCode(msg[0]!);
+  if (type !== 'P' && type !== 'Q') return undefined;
+  const [stockAt, priceAt] = type === 'P' ? [24, 32] : [19, 27];
+  const stock = msg.toString('latin1', stockAt, stockAt + 8);
   if (stock.includes('\0')) return undefined;
-  return { symbol: stock.replace(/ +$/, ''), price: BigInt(r.raw.readUInt32BE(priceAt)) };
+  return { symbol: stock.replace(/ +$/, ''), price: BigInt(msg.readUInt32BE(priceAt)) };
 }
 const RISK_REJECT_REGS: readonly number[] = [
   REG.RISK_REJECT_KILL_SWITCH, REG.RISK_REJECT_UNKNOWN_SYMBOL, REG.RISK_REJECT_MAX_QTY, REG.RISK_REJECT_MAX_NOTIONAL,
@@ -91,6 +92,10 @@ export class RefDevice implements Device {
     this.maxMsgLen = REG_RESET.FIX_MAX_MSG_LEN;
     this.parser = new FixParserModel(this.maxMsgLen);
     this.feed = new FeedDecoder(this.filter);
+    this.feed.tap = (msg) => {
+      const trade = tradeOf(msg);
+      if (trade && this.risk.gate.trade(trade.symbol, trade.price)) this.risk.counters.trades++;
+    };
     this.held = [];
     this.hiLatch = 0;
     this.seq = 0;
@@ -349,8 +354,6 @@ export class RefDevice implements Device {
     this.feedHeld = [];
     const events: DeviceEvent[] = [];
     for (const r of records) {
-      const trade = tradeOf(r);
-      if (trade && this.risk.gate.trade(trade.symbol, trade.price)) this.risk.counters.trades++;
       for (const record of encodeFeedRecord(r)) events.push({ kind: 'feed_record', seq: this.stamp(record), record });
     }
     if (events.length) this.queue.push(events);

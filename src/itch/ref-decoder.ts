@@ -143,6 +143,8 @@ export class FeedDecoder {
   /** Stock Locate → its R message named a subscribed symbol */
   private readonly locates = new Map<number, boolean>();
   private readonly filter: SymbolFilter | undefined;
+  /** Sees every well-formed message before the symbol filter (the device's trade tap for the risk gate). */
+  tap: ((msg: Buffer) => void) | undefined;
 
   /** @param symbols only these symbols' messages pass (plus Stock Locate 0); undefined passes everything */
   constructor(symbols?: ReadonlySet<string> | SymbolFilter) {
@@ -219,6 +221,7 @@ export class FeedDecoder {
     }
     const d = decodeMessage(msg);
     if (d.msgType === 'R') this.locates.set(d.stockLocate, this.filter?.subscribed(msg.subarray(11, 19)) ?? false);
+    this.tap?.(msg);
     if (this.filter?.enabled() && d.stockLocate !== 0) {
       if (!this.locates.get(d.stockLocate)) {
         this.counters.filtered++;

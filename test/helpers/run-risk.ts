@@ -18,6 +18,8 @@ export interface RiskRun {
   orderEgressReady?: number;
   ingressValid?: number;
   seed?: number;
+  /** The feed's symbol filter (`--symbols`), when the run has feed steps. */
+  feedSymbols?: string[];
 }
 
 export interface RiskRunResult {
@@ -47,7 +49,7 @@ export function runRiskSim(dev: SteppedSimDevice, run: RiskRun): RiskRunResult {
   const feed = run.steps.some((s) => 'feed' in s);
   if (feed) {
     resetFeed(dev);
-    configureFeed(dev);
+    configureFeed(dev, run.feedSymbols);
   } else dev.reset();
   dev.setEgressReady(run.egressReady ?? 1, run.seed ?? 1);
   dev.setIngressValid(run.ingressValid ?? 1, (run.seed ?? 1) + 1);
@@ -93,7 +95,7 @@ export async function runRiskRef(run: RiskRun, times?: number[]): Promise<RiskRu
   let next = 0;
   if (times) dev.setOrderClock(() => times[next++] ?? -1);
   const programmer = configureRisk(dev, firstLimits(run));
-  if (run.steps.some((s) => 'feed' in s)) configureFeed(dev);
+  if (run.steps.some((s) => 'feed' in s)) configureFeed(dev, run.feedSymbols);
   for (const step of run.steps.slice(1)) {
     if ('limits' in step) programmer.commit(step.limits);
     else if ('feed' in step) for (const p of step.feed) await dev.sendFeed(p);
