@@ -140,37 +140,7 @@ module risk_gate #(
     end
     assign inc_trade = trade_write;
 
-    wire         lim_re;
-    wire [10:0]  lim_raddr;
-    wire [209:0] lim;
-    sdp_ram #(.WIDTH(210), .DEPTH(2048)) limits_ram (
-        .clk(clk), .we(limit_we), .waddr({!active_q, limit_index}), .wdata(limit_data),
-        .re(lim_re), .raddr(lim_raddr), .rdata(lim));
-    wire [31:0] lim_max_qty = lim[31:0];
-    wire [62:0] lim_max_notional = lim[94:32];
-    wire [47:0] lim_ref_config = lim[142:95];
-    wire [19:0] lim_collar = lim[162:143];
-    wire [46:0] lim_max_pos = lim[209:163];
-
-    reg  [10:0] pos_clear_q;                // bit 10 set: done
-    wire        pos_clearing = !pos_clear_q[10];
-    reg         pos_we;
-    reg  [9:0]  pos_waddr;
-    reg  [47:0] pos_wdata;
-    wire [47:0] pos_rdata;
-    sdp_ram #(.WIDTH(48), .DEPTH(1024)) positions_ram (
-        .clk(clk), .we(pos_we || pos_clearing), .waddr(pos_clearing ? pos_clear_q[9:0] : pos_waddr),
-        .wdata(pos_clearing ? 48'd0 : pos_wdata), .re(lim_re), .raddr(lim_raddr[9:0]), .rdata(pos_rdata));
-    wire [32:0] last_trade;                 // {seen, price}
-    sdp_ram #(.WIDTH(33), .DEPTH(1024)) last_trade_ram (
-        .clk(clk), .we(trade_write || pos_clearing), .waddr(pos_clearing ? pos_clear_q[9:0] : trade_index),
-        .wdata(pos_clearing ? 33'd0 : {1'b1, trade_price_q}), .re(lim_re), .raddr(lim_raddr[9:0]), .rdata(last_trade));
-    assign clearing = table_clearing || pos_clearing;
-
-    always @(posedge clk) begin
-        if (rst) pos_clear_q <= 11'd0;
-        else if (pos_clearing) pos_clear_q <= pos_clear_q + 11'd1;
-    end
+    assign clearing = table_clearing || chk_clearing;
 
     // ---- beats in: where they go and when they came ------------------------------------------------------
     reg [15:0] gw_q;                        // global byte address of the next beat
@@ -372,73 +342,57 @@ module risk_gate #(
     wire        decide, pass_now;
     wire [1:0]  head_kind;
 
-    // ---- the order at the decision stage: its fields, its look-up, its computed checks -------------------
-    reg        v_busy_q;                    // an order span is queued and not yet decided
-    reg        v_bank_q, v_par_q;          // v_par_q: the message parity of the order held here
-    reg        v_clord_q; reg [15:0] v_clord_off_q, v_clord_len_q;
-    reg        v_named_q, v_lk_pending_q, v_hit_q; reg [9:0] v_index_q;
-    reg        v_side_q, v_sell_q, v_qty_q; reg [63:0] v_qty_val_q;
-    reg [1:0]  v_type_q;
-    reg        v_px_q; reg [47:0] v_px_val_q;
-    reg [1:0]  v_stage_q;                   // 0 waiting for the look-up, 1 limits read, 2 products: ready
+    // ---- orders into the checker: an order whose symbol look-up is still out when its frame comes waits in W ----
+    reg        w_valid_q, w_pending_q, w_par_q, w_bank_q;
+    reg [7:0]  w_error_q;
+    reg        w_clord_q; reg [15:0] w_clord_off_q, w_clord_len_q;
+    reg        w_named_q, w_hit_q; reg [9:0] w_index_q;
+    reg        w_side_q, w_sell_q, w_qty_q; reg [63:0] w_qty_val_q;
+    reg [1:0]  w_type_q;
+    reg        w_px_q; reg [47:0] w_px_val_q;
 
-    // products (stage 2) and compares (stage 3)
-    reg        p_price_q; reg [47:0] p_price_val_q;
-    reg        p_notional_q; reg [79:0] p_notional_q_val;
-    reg [61:0] p_collar_lhs_q; reg [67:0] p_collar_rhs_q;
-    reg        p_newpos_ok_q; reg [49:0] p_newpos_q; reg [47:0] p_pos_q;
-    reg [31:0] p_max_qty_q; reg [62:0] p_max_notional_q; reg [46:0] p_max_pos_q;
-    // the compares, in the decision cycle (stage 2: the products are registered)
-    wire [49:0] p_newpos_abs = p_newpos_q[49] ? -p_newpos_q : p_newpos_q;
-    wire c_unknown = v_named_q && !v_hit_q;
-    wire c_qty = v_hit_q && v_qty_q && (qty_wide || qty64[31:0] > p_max_qty_q);
-    wire c_notional = v_hit_q && p_notional_q && p_notional_q_val > {17'd0, p_max_notional_q};
-    wire c_collar = v_hit_q && v_type_q == 2'd2 && v_px_q && {6'd0, p_collar_lhs_q} > p_collar_rhs_q;
-    wire c_position = v_hit_q && p_newpos_ok_q && p_newpos_abs > {3'd0, p_max_pos_q};
-    wire c_well = v_clord_q && v_named_q && v_side_q && v_qty_q && v_type_q != 2'd0 && (v_type_q == 2'd1 || v_px_q);
+    wire       lk_land_w = lk_land && !lk_land_cur && w_valid_q && w_pending_q && lk2_par_q == w_par_q;
+    wire       w_go = w_valid_q && (!w_pending_q || lk_land_w);
+    wire       f_order = is_frame && fr_is_order;
+    wire       f_ready = !cap_lk_pending_q || lk_land_cur;
+    wire       f_push = f_order && f_ready && !w_valid_q;
+    wire       f_wait = f_order && !f_push;            // into W (free, or left this cycle)
+    wire       chk_push = w_go || f_push;
 
-    // the last position written, for a read in the same cycle as its write
-    reg        pw_valid_q; reg [9:0] pw_index_q; reg [47:0] pw_value_q;
+    wire        chk_clearing, chk_ready, chk_accept;
+    wire [7:0]  chk_reason, chk_flags;
+    wire [15:0] tokens, chk_clord_off, chk_clord_len;
+    wire [63:0] chk_qty;
+    wire [47:0] chk_position, chk_price;
+    wire [9:0]  chk_index;
+    wire [79:0] chk_notional;
+    wire        order_head = head_kind == SPAN_ORDER;
 
-    wire [47:0] pos_now = pw_valid_q && pw_index_q == v_index_q ? pw_value_q : pos_rdata;
-    wire [63:0] qty64 = v_qty_val_q;
-    wire        qty_wide = qty64[63:32] != 32'd0;
-    wire [47:0] lim_ref = ref_itch_q[v_bank_q] && last_trade[32] ? {16'd0, last_trade[31:0]} : lim_ref_config;
-    wire [47:0] price_used = v_type_q == 2'd2 ? v_px_val_q : lim_ref;
-    wire        price_ok = v_type_q == 2'd2 ? v_px_q : v_type_q == 2'd1 && v_hit_q;
-    wire [47:0] px_diff = v_px_val_q >= lim_ref ? v_px_val_q - lim_ref : lim_ref - v_px_val_q;
-    wire signed [49:0] pos_signed = {{2{pos_now[47]}}, pos_now};
-    wire signed [49:0] qty_signed = {18'd0, qty64[31:0]};
-    wire signed [49:0] newpos = v_sell_q ? pos_signed - qty_signed : pos_signed + qty_signed;
-
-    // stage 0 -> 1: the limits and the position are read, at once when the look-up answers
-    wire   lk_land_v = lk_land && !lk_land_cur && v_busy_q && lk2_par_q == v_par_q;
-    assign lim_re = v_busy_q && (!v_lk_pending_q || lk_land_v) && v_stage_q == 2'd0;
-    assign lim_raddr = {v_bank_q, v_lk_pending_q ? look_index : v_index_q};
-
-    always @(posedge clk) begin
-        if (rst) begin
-            v_stage_q <= 2'd0;
-        end else begin
-            if (lim_re) v_stage_q <= 2'd1;
-            if (v_stage_q == 2'd1) begin
-                p_price_q <= price_ok;
-                p_price_val_q <= price_ok ? price_used : 48'd0;
-                p_notional_q <= price_ok && v_qty_q && !qty_wide;
-                p_notional_q_val <= price_ok && v_qty_q && !qty_wide ? qty64[31:0] * price_used : 80'd0;
-                p_collar_lhs_q <= px_diff * 62'd10000;
-                p_collar_rhs_q <= lim_collar * lim_ref;
-                p_newpos_ok_q <= v_qty_q && v_side_q && !qty_wide;
-                p_newpos_q <= newpos;
-                p_pos_q <= pos_now;
-                p_max_qty_q <= lim_max_qty;
-                p_max_notional_q <= lim_max_notional;
-                p_max_pos_q <= lim_max_pos;
-                v_stage_q <= 2'd2;
-            end
-            if (decide && head_kind == SPAN_ORDER) v_stage_q <= 2'd0;
-        end
-    end
+    risk_checker #(.DEPTH(SQ_DEPTH)) checker_inst (
+        .clk(clk), .rst(rst), .clearing(chk_clearing),
+        .active_bank(active_q), .commit(commit_d),
+        .bank_kill({kill_q[1], kill_q[0]}), .bank_ref_itch({ref_itch_q[1], ref_itch_q[0]}),
+        .bank_burst({burst_q[1], burst_q[0]}), .bank_cpt({cpt_q[1], cpt_q[0]}),
+        .limit_we(limit_we), .limit_addr({!active_q, limit_index}), .limit_data(limit_data),
+        .trade_we(trade_write), .trade_index(trade_index), .trade_price(trade_price_q),
+        .push(chk_push),
+        .in_bank(w_go ? w_bank_q : cap_any_q ? cap_bank_q : active_q),
+        .in_error(w_go ? w_error_q : fr_err),
+        .in_clord(w_go ? w_clord_q : cap_clord_q),
+        .in_clord_off(w_go ? w_clord_off_q : cap_clord_off_q),
+        .in_clord_len(w_go ? w_clord_len_q : cap_clord_len_q),
+        .in_named(w_go ? w_named_q : cap_sym_named_q),
+        .in_hit(w_go ? (w_pending_q ? lk_hit : w_hit_q) : lk_land_cur ? lk_hit : cap_hit_q),
+        .in_index(w_go ? (w_pending_q ? look_index : w_index_q) : lk_land_cur ? look_index : cap_index_q),
+        .in_side(w_go ? w_side_q : cap_side_q), .in_sell(w_go ? w_sell_q : cap_sell_q),
+        .in_qty_ok(w_go ? w_qty_q : cap_qty_q), .in_qty(w_go ? w_qty_val_q : cap_qty_val_q),
+        .in_type(w_go ? w_type_q : cap_type_q),
+        .in_px_ok(w_go ? w_px_q : cap_px_q), .in_px(w_go ? w_px_val_q : cap_px_val_q),
+        .ready(chk_ready), .decide(decide && order_head),
+        .reason(chk_reason), .accept(chk_accept), .tokens(tokens), .flags(chk_flags),
+        .out_clord_off(chk_clord_off), .out_clord_len(chk_clord_len), .out_qty(chk_qty),
+        .out_position(chk_position), .out_index(chk_index), .out_price(chk_price), .out_notional(chk_notional)
+    );
 
     // ---- the decision at the head of the span queue --------------------------------------------------------
     assign      head_kind = sq_kind_q[sq_head];
@@ -447,7 +401,7 @@ module risk_gate #(
     wire [15:0] since_due = cycle[15:0] - head_due;
     wire        head_due_now = since_due == 16'd0;
     wire        head_past = !since_due[15] && since_due != 16'd0;
-    wire        head_ready = head_kind == SPAN_ERR || v_stage_q == 2'd2;
+    wire        head_ready = head_kind == SPAN_ERR || chk_ready;
     wire [3:0]  vf_level;
     wire        vf_room = vf_level < 4'd8;
     wire        sq_any = sq_count != 4'd0;
@@ -455,45 +409,13 @@ module risk_gate #(
     assign      pass_now = sq_any && head_kind == SPAN_PASS && fwd_room;
     assign      decide = sq_any && head_kind != SPAN_PASS && head_ready && (head_due_now || head_past) && vf_room &&
                          (head_kind != SPAN_ORDER || fwd_room);
-    wire [15:0] tokens;
-
-    reg [7:0] reason;
-    always @* begin
-        if (head_kind == SPAN_ERR) reason = `TG_RISK_BAD_ORDER;
-        else if (kill_q[v_bank_q]) reason = `TG_RISK_KILL_SWITCH;
-        else if (head_err != `TG_ERR_NONE) reason = `TG_RISK_BAD_ORDER;
-        else if (c_unknown) reason = `TG_RISK_UNKNOWN_SYMBOL;
-        else if (c_qty) reason = `TG_RISK_MAX_QTY;
-        else if (c_notional) reason = `TG_RISK_MAX_NOTIONAL;
-        else if (c_collar) reason = `TG_RISK_PRICE_COLLAR;
-        else if (c_position) reason = `TG_RISK_MAX_POSITION;
-        else if (tokens == 16'd0) reason = `TG_RISK_RATE_LIMIT;
-        else if (!c_well) reason = `TG_RISK_BAD_ORDER;
-        else reason = `TG_RISK_ACCEPTED;
-    end
-    wire accept = decide && reason == `TG_RISK_ACCEPTED;
-    wire order_head = head_kind == SPAN_ORDER;
-
-    token_bucket bucket_inst (
-        .clk(clk), .rst(rst),
-        .commit(commit_d), .commit_burst(burst_q[active_q]), .commit_cycles_per_token(cpt_q[active_q]),
-        .switch_en(decide && order_head), .switch_burst(burst_q[v_bank_q]), .switch_cycles_per_token(cpt_q[v_bank_q]),
-        .take(accept), .tokens(tokens)
-    );
+    wire [7:0] reason = head_kind == SPAN_ERR ? `TG_RISK_BAD_ORDER : chk_reason;
+    wire accept = chk_accept;
 
     // the verdict record
     reg [`TG_REC_BITS-1:0] verdict;
-    wire [7:0] v_flags = !order_head ? 8'd0 : {
-        v_hit_q,                                        // POSITION
-        p_notional_q,                                   // NOTIONAL
-        p_price_q,                                      // PRICE
-        v_qty_q,                                        // QTY
-        v_side_q && v_sell_q,                           // SELL
-        v_side_q,                                       // SIDE
-        v_hit_q,                                        // SYMBOL
-        v_clord_q                                       // CLORDID
-    };
-    wire [47:0] position_out = accept ? p_newpos_q[47:0] : p_pos_q;
+    wire [7:0] v_flags = order_head ? chk_flags : 8'd0;
+    wire       v_hit = chk_flags[`TG_VERDICT_FLAG_SYMBOL];
     always @* begin
         verdict = {`TG_REC_BITS{1'b0}};
         // assembled only in a decision cycle (a simulator would build 512 bits every cycle otherwise)
@@ -507,17 +429,15 @@ module risk_gate #(
         verdict[`TG_RISK_VERDICT_TOKENS_LSB +: 16] = tokens - {15'd0, accept};
         verdict[`TG_RISK_VERDICT_TIME_LSB +: 32] = cycle[31:0];
         if (order_head) begin
-            if (v_clord_q) begin
-                verdict[`TG_RISK_VERDICT_CL_ORD_ID_OFFSET_LSB +: 16] = v_clord_off_q;
-                verdict[`TG_RISK_VERDICT_CL_ORD_ID_LENGTH_LSB +: 16] = v_clord_len_q;
+            verdict[`TG_RISK_VERDICT_CL_ORD_ID_OFFSET_LSB +: 16] = chk_clord_off;
+            verdict[`TG_RISK_VERDICT_CL_ORD_ID_LENGTH_LSB +: 16] = chk_clord_len;
+            verdict[`TG_RISK_VERDICT_QTY_LSB +: 64] = chk_qty;
+            if (v_hit) begin
+                verdict[`TG_RISK_VERDICT_POSITION_LSB +: 64] = {{16{chk_position[47]}}, chk_position};
+                verdict[`TG_RISK_VERDICT_SYMBOL_INDEX_LSB +: 16] = {6'd0, chk_index};
             end
-            if (v_qty_q) verdict[`TG_RISK_VERDICT_QTY_LSB +: 64] = qty64;
-            if (v_hit_q) begin
-                verdict[`TG_RISK_VERDICT_POSITION_LSB +: 64] = {{16{position_out[47]}}, position_out};
-                verdict[`TG_RISK_VERDICT_SYMBOL_INDEX_LSB +: 16] = {6'd0, v_index_q};
-            end
-            verdict[`TG_RISK_VERDICT_PRICE_LSB +: 48] = p_price_val_q;
-            verdict[`TG_RISK_VERDICT_NOTIONAL_LSB +: 80] = p_notional_q_val;
+            verdict[`TG_RISK_VERDICT_PRICE_LSB +: 48] = chk_price;
+            verdict[`TG_RISK_VERDICT_NOTIONAL_LSB +: 80] = chk_notional;
         end
         end
     end
@@ -545,8 +465,7 @@ module risk_gate #(
     assign inc_verdict = decide;
     assign inc_accepted = accept;
     assign inc_passed = pass_now;
-    assign inc_late = (decide && head_past) || (is_frame && fr_is_order && v_busy_q && !(decide && order_head)) ||
-                      (is_frame && !fr_beat_found);
+    assign inc_late = (decide && head_past) || (f_wait && w_valid_q && !w_go) || (is_frame && !fr_beat_found);
     genvar r;
     generate
         for (r = 0; r < 8; r = r + 1) begin : g_reject
@@ -590,10 +509,9 @@ module risk_gate #(
             cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0; cap_px_val_q <= 48'd0;
             lk1_q <= 1'b0; lk2_q <= 1'b0;
             sq_wr_q <= 4'd0; sq_rd_q <= 4'd0;
-            v_busy_q <= 1'b0; v_lk_pending_q <= 1'b0;
+            w_valid_q <= 1'b0;
             out_stream_q <= 3'd0;
             last_vbeat_valid_q <= 1'b0; last_vbeat_time_q <= 16'd0; last_rank_q <= 2'd0;
-            pos_we <= 1'b0; pw_valid_q <= 1'b0;
         end else begin
             // look-up pipeline
             lk1_q <= n_lookup;
@@ -621,11 +539,6 @@ module risk_gate #(
                 cap_hit_q <= lk_hit;
                 cap_index_q <= look_index;
             end
-            if (lk_land_v) begin
-                v_lk_pending_q <= 1'b0;
-                v_hit_q <= lk_hit;
-                v_index_q <= look_index;
-            end
 
             if (is_frame) msg_par_q <= !msg_par_q;
             if (msg_ends) begin
@@ -640,16 +553,22 @@ module risk_gate #(
             if (is_end) out_stream_q <= out_stream_q + 3'd1;
 
             // decisions and passes (before the frame below: a new order may take the slot the same cycle)
-            pos_we <= 1'b0;
             if (pass_now || decide) sq_rd_q <= sq_rd_q + 4'd1;
-            if (decide && order_head) v_busy_q <= 1'b0;
-            if (accept) begin
-                pos_we <= 1'b1;
-                pos_waddr <= v_index_q;
-                pos_wdata <= p_newpos_q[47:0];
-                pw_valid_q <= 1'b1;
-                pw_index_q <= v_index_q;
-                pw_value_q <= p_newpos_q[47:0];
+            if (w_go) w_valid_q <= 1'b0;
+            if (f_wait) begin
+                w_valid_q <= 1'b1;
+                w_pending_q <= !f_ready;
+                w_par_q <= msg_par_q;
+                w_bank_q <= cap_any_q ? cap_bank_q : active_q;
+                w_error_q <= fr_err;
+                w_clord_q <= cap_clord_q; w_clord_off_q <= cap_clord_off_q; w_clord_len_q <= cap_clord_len_q;
+                w_named_q <= cap_sym_named_q;
+                w_hit_q <= lk_land_cur ? lk_hit : cap_hit_q;
+                w_index_q <= lk_land_cur ? look_index : cap_index_q;
+                w_side_q <= cap_side_q; w_sell_q <= cap_sell_q;
+                w_qty_q <= cap_qty_q; w_qty_val_q <= cap_qty_val_q;
+                w_type_q <= cap_type_q;
+                w_px_q <= cap_px_q; w_px_val_q <= cap_px_val_q;
             end
 
             if (is_frame) begin
@@ -665,27 +584,13 @@ module risk_gate #(
                     last_vbeat_time_q <= fr_beat_time;
                     last_rank_q <= fr_rank;
                 end
-                if (fr_is_order) begin
-                    v_busy_q <= 1'b1;
-                    v_bank_q <= cap_any_q ? cap_bank_q : active_q;
-                    v_par_q <= msg_par_q;
-                    v_clord_q <= cap_clord_q; v_clord_off_q <= cap_clord_off_q; v_clord_len_q <= cap_clord_len_q;
-                    v_named_q <= cap_sym_named_q;
-                    v_lk_pending_q <= cap_lk_pending_q && !lk_land_cur;
-                    v_hit_q <= lk_land_cur ? lk_hit : cap_hit_q;
-                    v_index_q <= lk_land_cur ? look_index : cap_index_q;
-                    v_side_q <= cap_side_q; v_sell_q <= cap_sell_q;
-                    v_qty_q <= cap_qty_q; v_qty_val_q <= cap_qty_val_q;
-                    v_type_q <= cap_type_q;
-                    v_px_q <= cap_px_q; v_px_val_q <= cap_px_val_q;
-                end
             end
 
         end
     end
 
     wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16],
-                    limit_data[209:0], shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
+                    shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
                     vf_ready_unused, rec_tdata, fr_type[15:8]};
 endmodule
 `default_nettype wire

@@ -8,7 +8,7 @@ export type Comparable = Record<string, unknown>;
 
 export function comparable(events: DeviceEvent[]): Comparable[] {
   return events.map((e) => {
-    const { seq: _s, ...rest } = e;
+    const { seq: _s, ...rest } = e as DeviceEvent & { seq?: number };
     if ('timestamp' in rest) delete (rest as { timestamp?: bigint }).timestamp;
     return rest;
   });
@@ -91,6 +91,7 @@ export function firstSeqGap(events: DeviceEvent[]): number | null {
   let expected = 0;
   let last = -1;
   for (const e of events) {
+    if (!('seq' in e)) continue;            // order egress bytes carry no record number
     if (e.seq === last) continue;
     if (e.seq !== expected) return e.seq;
     last = e.seq;
