@@ -49,6 +49,7 @@ module risk_checker #(
     input  wire [1:0]   in_type,            // 1 market, 2 limit, 0 neither
     input  wire         in_px_ok,
     input  wire [47:0]  in_px,              // 1/10,000
+    output wire         in_ready,           // room for an order: push only then
 
     // the decision of the queue's head
     output wire         ready,              // an order is queued with its products formed
@@ -150,6 +151,8 @@ module risk_checker #(
     wire        q_push = a_valid;
     wire        q_pop = decide;
     assign ready = count != {(QB+1){1'b0}};
+    wire [QB+1:0] held = {1'b0, count} + {{(QB+1){1'b0}}, a_valid};   // queued and in stage A
+    assign in_ready = held < DEPTH[QB+1:0];
 
     reg         q_bank [0:DEPTH-1];
     reg [7:0]   q_error [0:DEPTH-1];

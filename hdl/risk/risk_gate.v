@@ -360,6 +360,7 @@ module risk_gate #(
     wire       chk_push = w_go || f_push;
 
     wire        chk_clearing, chk_ready, chk_accept;
+    wire        chk_in_ready;                      // never low here: every order in the checker is a queued span
     wire [7:0]  chk_reason, chk_flags;
     wire [15:0] tokens, chk_clord_off, chk_clord_len;
     wire [63:0] chk_qty;
@@ -387,7 +388,7 @@ module risk_gate #(
         .in_side(w_go ? w_side_q : cap_side_q), .in_sell(w_go ? w_sell_q : cap_sell_q),
         .in_qty_ok(w_go ? w_qty_q : cap_qty_q), .in_qty(w_go ? w_qty_val_q : cap_qty_val_q),
         .in_type(w_go ? w_type_q : cap_type_q),
-        .in_px_ok(w_go ? w_px_q : cap_px_q), .in_px(w_go ? w_px_val_q : cap_px_val_q),
+        .in_px_ok(w_go ? w_px_q : cap_px_q), .in_px(w_go ? w_px_val_q : cap_px_val_q), .in_ready(chk_in_ready),
         .ready(chk_ready), .decide(decide && order_head),
         .reason(chk_reason), .accept(chk_accept), .tokens(tokens), .flags(chk_flags),
         .out_clord_off(chk_clord_off), .out_clord_len(chk_clord_len), .out_qty(chk_qty),
@@ -465,7 +466,8 @@ module risk_gate #(
     assign inc_verdict = decide;
     assign inc_accepted = accept;
     assign inc_passed = pass_now;
-    assign inc_late = (decide && head_past) || (f_wait && w_valid_q && !w_go) || (is_frame && !fr_beat_found);
+    assign inc_late = (decide && head_past) || (f_wait && w_valid_q && !w_go) || (is_frame && !fr_beat_found) ||
+                      (chk_push && !chk_in_ready);
     genvar r;
     generate
         for (r = 0; r < 8; r = r + 1) begin : g_reject

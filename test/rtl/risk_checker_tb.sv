@@ -1,6 +1,6 @@
 // Testbench of hdl/risk/risk_checker.v: limits from +limits (hex, one 210-bit word per symbol index, bank 0),
-// orders from +orders (hex, the checker's input fields, see test/risk-checker.rtl.test.ts), pushed and
-// decided as fast as +push and +decide (percent of cycles) allow; one line per decision on stdout:
+// orders from +orders (hex, the checker's input fields, see bench/risk-checker.ts), pushed (while the checker
+// has room) and decided as fast as +push and +decide (percent of cycles) allow; one line per decision on stdout:
 // "decision <cycle> <reason> <tokens left> <position> <flags> <qty> <price> <notional> <index>" (hex).
 `timescale 1ns/1ps
 module risk_checker_tb;
@@ -14,7 +14,7 @@ module risk_checker_tb;
     reg  [175:0] o = 0;
     reg  [31:0]  burst32, cpt;
     reg          kill;
-    wire         clearing, ready, accept;
+    wire         clearing, ready, accept, in_ready;
     wire [7:0]   reason, flags;
     wire [15:0]  tokens, clord_off, clord_len;
     wire [63:0]  qty;
@@ -30,7 +30,7 @@ module risk_checker_tb;
         .trade_we(1'b0), .trade_index(10'd0), .trade_price(32'd0),
         .push(push), .in_bank(o[171]), .in_error(o[170:163]), .in_clord(o[162]), .in_clord_off(o[161:146]),
         .in_clord_len(o[145:130]), .in_named(o[129]), .in_hit(o[128]), .in_index(o[127:118]), .in_side(o[117]),
-        .in_sell(o[116]), .in_qty_ok(o[115]), .in_qty(o[114:51]), .in_type(o[50:49]), .in_px_ok(o[48]), .in_px(o[47:0]),
+        .in_sell(o[116]), .in_qty_ok(o[115]), .in_qty(o[114:51]), .in_type(o[50:49]), .in_px_ok(o[48]), .in_px(o[47:0]), .in_ready(in_ready),
         .ready(ready), .decide(decide), .reason(reason), .accept(accept), .tokens(tokens), .flags(flags),
         .out_clord_off(clord_off), .out_clord_len(clord_len), .out_qty(qty), .out_position(position),
         .out_index(index), .out_price(price), .out_notional(notional)
@@ -71,7 +71,7 @@ module risk_checker_tb;
         commit = 0;
         i = 0; k = 0; cycles = 0; first_push = -1;
         while (k < n && cycles < 20 * n + 100) begin
-            push = i < n && rnd(ppush);
+            push = i < n && in_ready && rnd(ppush);
             if (push) begin
                 o = orders[i];
                 if (first_push < 0) first_push = cycles;
