@@ -131,6 +131,6 @@ describe('risk checker RTL: one order per cycle', () => {
         const limits = withIndexes(l, rate, kill);
         expectModel(limits, orders, runChecker(limits, orders.map((o, i) => checkerOrder(o, i + 2)), { seed, push, decide }));
       },
-    ), { numRuns: Number(process.env.FC_RUNS_RTL ?? 40), seed: Number(process.env.FC_SEED ?? 20261126) });
+    ), { numRuns: Number(process.env.FC_RUNS_CHECKER ?? 300), seed: Number(process.env.FC_SEED ?? 20261126) });
   });
 });
