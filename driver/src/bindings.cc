@@ -61,6 +61,19 @@ Napi::Buffer<uint8_t> batchOrderEnds(Napi::Env env, const EventBatch& b) {
   return buf;
 }
 
+// Runs on the JavaScript thread for each batch the clock thread posted. A typed thread-safe function calls it
+// for every queued batch, also with no env when the function is torn down with batches still queued (the
+// untyped one's wrapper drops those without calling back, and the batches leaked), so each is freed here.
+void deliverBatch(Napi::Env env, Napi::Function cb, std::nullptr_t*, EventBatch* b) {
+  std::unique_ptr<EventBatch> owned(b);
+  if (env == nullptr || cb.IsEmpty()) return;
+  cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued)),
+           Napi::Boolean::New(env, b->idle), Napi::Number::New(env, double(b->sendSerial)),
+           batchOrderOut(env, *b), batchOrderEnds(env, *b)});
+}
+
+using EventsFunction = Napi::TypedThreadSafeFunction<std::nullptr_t, EventBatch, deliverBatch>;
+
 class SimDevice : public Napi::ObjectWrap<SimDevice> {
  public:
   static Napi::Function Init(Napi::Env env) {
@@ -115,19 +128,12 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     }
     backend_ = guard(env, [&] { return std::make_unique<SimBackend>(opts); });
     if (!onEvents.IsEmpty()) {
-      events_ = Napi::ThreadSafeFunction::New(env, onEvents, "tickgate-events", 16, 1);
-      Napi::ThreadSafeFunction tsfn = events_;
+      events_ = EventsFunction::New(env, onEvents, "tickgate-events", 16, 1);
+      EventsFunction tsfn = events_;
       guard(env, [&] {
         backend_->startEvents([tsfn](EventBatch&& batch) mutable {
           auto* data = new EventBatch(std::move(batch));
-          napi_status st = tsfn.BlockingCall(data, [](Napi::Env env, Napi::Function cb, EventBatch* b) {
-            std::unique_ptr<EventBatch> owned(b);
-            if (env == nullptr || cb.IsEmpty()) return;
-            cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued)),
-                     Napi::Boolean::New(env, b->idle), Napi::Number::New(env, double(b->sendSerial)),
-                     batchOrderOut(env, *b), batchOrderEnds(env, *b)});
-          });
-          if (st != napi_ok) delete data;  // closing: the batch is dropped with the device
+          if (tsfn.BlockingCall(data) != napi_ok) delete data;  // closing: the batch is dropped with the device
         });
       });
     }
@@ -144,7 +150,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
   void shutdown() {
     if (events_) {
       events_.Abort();  // wakes a clock thread blocked on a full queue
-      events_ = Napi::ThreadSafeFunction();
+      events_ = EventsFunction();
     }
     if (backend_) {
       backend_->close();
@@ -283,7 +289,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
   }
 
   std::unique_ptr<SimBackend> backend_;
-  Napi::ThreadSafeFunction events_;
+  EventsFunction events_;
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
