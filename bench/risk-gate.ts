@@ -1,6 +1,7 @@
 // Risk gate benchmarks, counted in simulated cycles (exact): the latency from the clock edge that takes an
 // order's last beat into the core to its decision, to its verdict record leaving the core, and to its
-// forwarded bytes leaving on the order egress; and orders per cycle on back-to-back orders.
+// forwarded bytes leaving on the order egress (each byte against the cycle it came in, too), with the
+// egress store and forward or cut through; and orders per cycle on back-to-back orders.
 import { KIND, RECORD_BYTES } from '../src/device/generated/layout.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { riskLimits, riskSchema, type RiskLimits } from '../src/risk/config.js';
@@ -19,9 +20,9 @@ function order(k: number, qty: number, pad: number): Buffer {
     ...(pad ? [[58, 'x'.repeat(pad)] as [number, string]] : [])]);
 }
 
-function openGate(): SteppedSimDevice {
+function openGate(cutThrough = false): SteppedSimDevice {
   const dev = new SteppedSimDevice();
-  configureRisk(dev, LIMITS);
+  configureRisk(dev, { ...LIMITS, cutThrough });
   return dev;
 }
 
@@ -35,6 +36,8 @@ export interface RiskLatency {
   /** last beat in to the first and to the last forwarded byte leaving (accepted orders) */
   forwardFirst: { min: number; max: number };
   forwardLast: { min: number; max: number };
+  /** each byte of an accepted order: the cycle it left minus the cycle it came in */
+  perByte: { min: number; max: number };
 }
 
 const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
@@ -45,12 +48,13 @@ const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) })
  * at the ingress. Burst: the whole order offered at once, 8 bytes a cycle, so its last beat waits at the
  * ingress for the path's cadence.
  */
-export function riskLatency(paced: boolean): RiskLatency {
-  const dev = openGate();
+export function riskLatency(paced: boolean, cutThrough = false): RiskLatency {
+  const dev = openGate(cutThrough);
   const decision: number[] = [];
   const record: number[] = [];
   const first: number[] = [];
   const last: number[] = [];
+  const perByte: number[] = [];
   const lanes = new Set<number>();
   try {
     for (let k = 0; k < 32; k++) {
@@ -63,6 +67,8 @@ export function riskLatency(paced: boolean): RiskLatency {
       let rec: bigint | undefined;
       let out0: bigint | undefined;
       let out1: bigint | undefined;
+      const inAt: number[] = [];            // the cycle each byte entered the core, and left it
+      const outAt: number[] = [];
       for (let n = 0; n < m.length * 4 + 200 && (rec === undefined || (k % 4 !== 3 && out1 === undefined)); n++) {
         const before = dev.cycles();
         if (sent < m.length && (!paced || before === start + BigInt(4 * (sent / 8)))) {
@@ -72,6 +78,8 @@ export function riskLatency(paced: boolean): RiskLatency {
         }
         const queued = dev.ingressQueued();
         const r = dev.stepRaw(1);
+        for (let taken = sent - dev.ingressQueued(); inAt.length < taken;) inAt.push(Number(before));
+        for (let b = 0; b < r.orderOut.length; b++) outAt.push(Number(before));
         if (queued > 0 && dev.ingressQueued() === 0 && sent === m.length) lastBeat = before;
         for (let at = 0; at < r.records.length; at += RECORD_BYTES) {
           if (r.records[at] === KIND.risk_verdict) {
@@ -90,10 +98,12 @@ export function riskLatency(paced: boolean): RiskLatency {
         if (out0 === undefined || out1 === undefined) throw new Error(`risk latency bench: order ${k} was not forwarded`);
         first.push(Number(out0 - lastBeat));
         last.push(Number(out1 - lastBeat));
+        if (outAt.length !== m.length) throw new Error(`risk latency bench: order ${k} left with ${outAt.length} bytes, not ${m.length}`);
+        perByte.push(...outAt.map((t, i) => t - inAt[i]!));
       }
       dev.stepRaw(64);
     }
-    return { samples: decision.length, lanes: [...lanes].sort(), decision: range(decision), record: range(record), forwardFirst: range(first), forwardLast: range(last) };
+    return { samples: decision.length, lanes: [...lanes].sort(), decision: range(decision), record: range(record), forwardFirst: range(first), forwardLast: range(last), perByte: range(perByte) };
   } finally {
     dev.close();
   }
@@ -115,8 +125,8 @@ const SHORTEST_ORDER = buildMessage('FIX', [[35, 'D']]);
 
 /** Back-to-back orders over the 1,024 symbols: real ones (about 140 bytes, all accepted), or the shortest
  *  D messages (all bad_order). */
-export function riskThroughput(count: number, shortest = false): RiskThroughput {
-  const dev = openGate();
+export function riskThroughput(count: number, shortest = false, cutThrough = false): RiskThroughput {
+  const dev = openGate(cutThrough);
   try {
     const orders = Array.from({ length: count }, (_, k) => (shortest ? SHORTEST_ORDER : order(k, 100, 0)));
     const wire = Buffer.concat(orders);

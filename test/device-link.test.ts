@@ -28,8 +28,10 @@ describe.each(BACKENDS)('device link, %s backend', (backend) => {
     expect(rejected).toEqual([[3, 'bad_checksum']]);
   });
 
-  it('with a risk: section the order path is the device\'s risk gate: rejected orders never leave, others pass in order', async () => {
-    const limits = riskLimits(riskSchema.parse({ maxOrdersPerSecond: 1000, burst: 10, symbols: {
+  // cut through, a rejected order's frame starts to leave and is dropped, and an accepted order behind it can
+  // leave before the rejected one's verdict record arrives
+  it.each(['storeAndForward', 'cutThrough'])('with a risk: section the order path is the device\'s risk gate: rejected orders never leave whole, others pass in order (egress %s)', async (egress) => {
+    const limits = riskLimits(riskSchema.parse({ maxOrdersPerSecond: 1000, burst: 10, egress, symbols: {
       AAPL: { maxQty: 100, maxNotional: 100000, referencePrice: 190, collarBps: 500, maxPosition: 1000 } } }));
     const path = new RiskOrderPath(openDevice({ backend }), limits);
     const written: string[] = [];
@@ -50,6 +52,8 @@ describe.each(BACKENDS)('device link, %s backend', (backend) => {
     expect(written).toEqual(['D:o1', '0:', 'F:c5', 'D:o6']);
     expect(rejected).toEqual([[3, 'max_qty'], [5, 'bad_order']]);
     expect(counters).toMatchObject({ verdicts: 4, accepted: 2, passed: 1, maxQty: 1, badOrder: 1, late: 0 });
+    // the two rejected orders had started to leave when they were decided (the sim backend's RTL)
+    expect(counters.droppedFrames).toBe(egress === 'cutThrough' && backend === 'sim' ? 2 : 0);
   });
 
   it('the inbound link gives each connection its own stream: a message cut off by a disconnect is truncated', async () => {

@@ -36,15 +36,103 @@ async function expectSame(run: RiskRun, timeline = false): Promise<void> {
     expect(simTimes.map((t, i) => t - refTimes[i]!)).toEqual(simTimes.map(() => simTimes[0]! - refTimes[0]!));
   }
   expect(sim.forwarded.map((b) => b.toString('latin1'))).toEqual(ref.forwarded.map((b) => b.toString('latin1')));
-  const { late, ...counters } = sim.counters;
-  const { late: _refLate, ...refCounters } = ref.counters;
+  expectDroppedFromInput(run, sim);
+  // the reference has no egress timeline (every frame leaves whole after its verdict): what left the
+  // cut-through egress is checked above against the input instead
+  const { late, bytesOut, framesDropped, ...counters } = sim.counters;
+  const { late: _refLate, bytesOut: refBytesOut, framesDropped: _refDropped, ...refCounters } = ref.counters;
   expect(counters).toEqual(refCounters);
+  expect(framesDropped).toBe(sim.dropped.length);
+  expect(bytesOut).toBe(BigInt(refBytesOut ?? -1) + BigInt(sim.dropped.reduce((n, d) => n + d.bytes.length, 0) + sim.unfinished));
   if (timeline) expect(late).toBe(0);
 }
+
+/** Cut-through egress: every frame that left, forwarded or dropped, is bytes of the input, in input order
+ *  (no frame repeats, reorders or invents bytes; a dropped frame may hold bytes the next frame sends again:
+ *  a span speculated to start a message can turn out garbled), and there are no more dropped frames than
+ *  spans that were not forwarded. */
+function expectDroppedFromInput(run: RiskRun, sim: ReturnType<typeof runRiskSim>): void {
+  if (sim.dropped.length === 0) return;
+  const input = Buffer.concat(run.steps.flatMap((st) => ('bytes' in st ? [st.bytes] : [])));
+  const frames: Array<{ bytes: Buffer; dropped: boolean }> = [];
+  let d = 0;
+  for (let f = 0; f <= sim.forwarded.length; f++) {
+    while (d < sim.dropped.length && sim.dropped[d]!.after === f) frames.push({ bytes: sim.dropped[d++]!.bytes, dropped: true });
+    if (f < sim.forwarded.length) frames.push({ bytes: sim.forwarded[f]!, dropped: false });
+  }
+  expect(d).toBe(sim.dropped.length);
+  let at = 0;
+  for (const { bytes, dropped } of frames) {
+    expect(bytes.length).toBeGreaterThan(0);
+    const found = input.indexOf(bytes, at);
+    expect(found, `a frame of ${bytes.length} bytes that is not the input's next bytes`).toBeGreaterThanOrEqual(0);
+    at = found + (dropped ? 1 : bytes.length);
+  }
+  expect(sim.dropped.length).toBeLessThanOrEqual(sim.records.length + (sim.counters.passed as number) - sim.forwarded.length + 1);
+}
+
+/** The limits with the egress in cut-through mode or not. */
+const egress = (l: RiskLimits, cutThrough: boolean): RiskLimits => ({ ...l, cutThrough });
 
 describe('risk gate RTL', () => {
   it('smoke', async () => {
     await expectSame({ steps: [{ limits: limits() }, { bytes: Buffer.concat([order({ id: 'A1' }), order({ qty: '2000' }), order({ symbol: 'MSFT' })]), end: true }] });
+  });
+});
+
+describe('risk gate RTL: cut-through egress', () => {
+  const ct = egress(limits(), true);
+  const accepted = () => order({ pad: 200 });
+  const rejected = () => order({ qty: '2000', pad: 200 });
+
+  it('a rejected order\'s bytes start to leave and its frame is dropped; accepted ones leave whole', async () => {
+    const run: RiskRun = { steps: [{ limits: ct }, { bytes: Buffer.concat([accepted(), rejected(), accepted(), rejected()]), end: true }] };
+    await expectSame(run, true);
+    const sim = runRiskSim(dev, run);
+    expect(sim.forwarded.length).toBe(2);
+    expect(sim.dropped.map((d) => d.after)).toEqual([1, 2]);
+    // its bytes left up to the last reported field before the verdict, far more than one beat
+    for (const d of sim.dropped) expect(d.bytes.length).toBeGreaterThan(64);
+    expect(sim.counters.framesDropped).toBe(2);
+  });
+
+  it('store and forward drops nothing: a rejected order never leaves', async () => {
+    const run: RiskRun = { steps: [{ limits: egress(limits(), false) }, { bytes: Buffer.concat([accepted(), rejected(), accepted()]), end: true }] };
+    await expectSame(run, true);
+    const sim = runRiskSim(dev, run);
+    expect(sim.forwarded.length).toBe(2);
+    expect(sim.dropped).toEqual([]);
+    expect(sim.counters.bytesOut).toBe(BigInt(sim.forwarded.reduce((n, f) => n + f.length, 0)));
+  });
+
+  it('a malformed span (bad checksum) whose bytes started to leave is dropped; garbage between messages never leaves', async () => {
+    const bad = accepted();
+    bad[bad.length - 2] = bad[bad.length - 2] === 0x30 ? 0x31 : 0x30;
+    const run: RiskRun = { steps: [{ limits: ct }, { bytes: Buffer.concat([accepted(), bad, Buffer.from('garbage bytes here'), accepted(), Buffer.from('8=FIX.4.4\x019=5\x0135=D\x01')]), end: true }] };
+    await expectSame(run, true);
+    const sim = runRiskSim(dev, run);
+    expect(sim.forwarded.length).toBe(2);
+    expect(sim.dropped.length).toBeGreaterThanOrEqual(1);
+    expect(sim.dropped[0]!.bytes.toString('latin1')).toBe(bad.subarray(0, sim.dropped[0]!.bytes.length).toString('latin1'));
+  });
+
+  it('the shortest well-formed messages (22 bytes) back to back pass whole: a speculated start sends at most 16 bytes', async () => {
+    const shortest = buildMessage('FIX', [[35, '0']]);
+    expect(shortest.length).toBe(22);
+    const run: RiskRun = { steps: [{ limits: ct }, { bytes: Buffer.concat([...Array(12).fill(shortest), accepted(), shortest, shortest]), end: true }] };
+    await expectSame(run, true);
+    const sim = runRiskSim(dev, run);
+    expect(sim.forwarded.length).toBe(15);
+    expect(sim.dropped).toEqual([]);
+  });
+
+  it('the mode switches at a commit once the path is empty, either way, with nothing lost', async () => {
+    const stream = () => ({ bytes: Buffer.concat([accepted(), rejected(), order({ msgType: 'F' })]), end: true });
+    const run: RiskRun = { steps: [{ limits: ct }, stream(), { limits: egress(limits(), false) }, stream(), { limits: ct }, stream()], orderEgressReady: 0.5, seed: 7 };
+    await expectSame(run);
+    const sim = runRiskSim(dev, run);
+    expect(sim.forwarded.length).toBe(6);
+    expect(sim.dropped.map((d) => d.after)).toEqual([1, 5]);
   });
 });
 
@@ -58,9 +146,9 @@ const RUNS = Number(process.env.FC_RUNS_RISK ?? 100);
 describe('risk gate RTL against the golden model: fast-check', () => {
   it('one piece per stream, no gaps: the bytes\' timeline holds, to the cycle, rate limit included', async () => {
     await fc.assert(fc.asyncProperty(
-      rate, symbolSet, fc.array(fc.tuple(orderStream, fc.boolean()), { minLength: 1, maxLength: 4 }),
-      async (r, symbols, streams) => {
-        const steps: RiskRun['steps'] = [{ limits: withRate(symbols, r) }];
+      rate, symbolSet, fc.array(fc.tuple(orderStream, fc.boolean()), { minLength: 1, maxLength: 4 }), fc.boolean(),
+      async (r, symbols, streams, cutThrough) => {
+        const steps: RiskRun['steps'] = [{ limits: egress(withRate(symbols, r), cutThrough) }];
         for (const [bytes, end] of streams) steps.push({ bytes, end });
         await expectSame({ steps }, true);
       },
@@ -70,15 +158,16 @@ describe('risk gate RTL against the golden model: fast-check', () => {
   it('random orders, limits and rates, commits between streams, chunking, input gaps and back-pressure', async () => {
     const step = fc.oneof(
       { weight: 4, arbitrary: fc.tuple(orderStream, fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }), fc.boolean()).map(([bytes, sizes, end]) => ({ bytes, sizes, end })) },
-      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean(), fc.option(rate)).map(([symbols, kill, newRate]) => ({ symbols, kill, newRate })) },
+      { weight: 1, arbitrary: fc.tuple(symbolSet, fc.boolean(), fc.option(rate), fc.boolean()).map(([symbols, kill, newRate, cutThrough]) => ({ symbols, kill, newRate, cutThrough })) },
     );
+    // the egress mode changes at commits too (the device takes it once the path is empty)
     await fc.assert(fc.asyncProperty(
       rate, symbolSet, fc.array(step, { minLength: 1, maxLength: 5 }),
       fc.constantFrom(1, 1, 0.6), fc.constantFrom(1, 1, 0.5), fc.constantFrom(1, 1, 0.4), fc.integer({ min: 1, max: 1 << 30 }),
       async (r, first, steps, ingressValid, egressReady, orderEgressReady, seed) => {
-        const run: RiskRun = { steps: [{ limits: withRate(first, r) }], ingressValid, egressReady, orderEgressReady, seed };
+        const run: RiskRun = { steps: [{ limits: egress(withRate(first, r), seed % 2 === 0) }], ingressValid, egressReady, orderEgressReady, seed };
         for (const s of steps) {
-          if ('symbols' in s) run.steps.push({ limits: withRate(s.symbols, s.newRate ?? r, s.kill && seed % 3 === 0) });
+          if ('symbols' in s) run.steps.push({ limits: egress(withRate(s.symbols, s.newRate ?? r, s.kill && seed % 3 === 0), s.cutThrough) });
           else {
             const pieces = cut(s.bytes, s.sizes);
             pieces.forEach((p, i) => run.steps.push({ bytes: Buffer.from(p), end: s.end && i === pieces.length - 1 }));
@@ -216,14 +305,18 @@ describe('tickgate check orders: sim and ref print the same bytes', () => {
       '    NVDA: { maxQty: 3000, maxNotional: 900000, referencePrice: 200, collarBps: 12000, maxPosition: 6000 }', ''].join('\n'));
     const stream = Buffer.concat(fc.sample(orderSegment, { numRuns: 400, seed: 7 }));
     writeFileSync(path.join(dir, 'orders.fix'), stream);
+    // the RTL in both egress modes
+    writeFileSync(path.join(dir, 'risk-cut.yaml'), readFileSync(path.join(dir, 'risk.yaml'), 'utf8').replace('risk:\n', 'risk:\n  egress: cutThrough\n'));
     const out: Record<string, string> = {};
-    for (const backend of ['sim', 'ref']) {
-      const { stdout } = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '..', 'bin', 'tickgate.js'), 'check', 'orders', '--config', 'risk.yaml',
-        '--backend', backend, '--forward', `fwd-${backend}`, 'orders.fix'], { cwd: dir, maxBuffer: 1 << 26 });
-      out[backend] = stdout;
+    for (const [name, backend, config] of [['sim', 'sim', 'risk.yaml'], ['ref', 'ref', 'risk.yaml'], ['cut', 'sim', 'risk-cut.yaml']] as const) {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '..', 'bin', 'tickgate.js'), 'check', 'orders', '--config', config,
+        '--backend', backend, '--forward', `fwd-${name}`, 'orders.fix'], { cwd: dir, maxBuffer: 1 << 26 });
+      out[name] = stdout;
     }
     expect(out.sim).toBe(out.ref);
+    expect(out.cut).toBe(out.ref);
     expect(readFileSync(path.join(dir, 'fwd-sim'))).toEqual(readFileSync(path.join(dir, 'fwd-ref')));
+    expect(readFileSync(path.join(dir, 'fwd-cut'))).toEqual(readFileSync(path.join(dir, 'fwd-ref')));
     const reasons = new Set(out.sim!.trim().split('\n').map((l) => (JSON.parse(l) as { reason: string | null }).reason));
     expect([...reasons].sort()).toEqual(expect.arrayContaining(['bad_order', 'max_qty', 'rate_limit', 'unknown_symbol', null]));
     // and the golden model, run directly

@@ -167,6 +167,7 @@ describe('risk: config', () => {
     { lines: [...base, '    TOOLONGNAME: { maxQty: 1, maxNotional: 1000, referencePrice: 190, collarBps: 5, maxPosition: 1 }'], error: /risk\.symbols\.TOOLONGNAME: a symbol is 1 to 8 printable ASCII characters/ },
     { lines: [...base.slice(0, 2), '  burst: 0', '  symbols: {}'], error: /risk\.burst: must be at least 1/ },
     { lines: [...base, '    {}', '  referencePriceSource: feed'], error: /risk\.referencePriceSource: must be "host" or "itch"/ },
+    { lines: [...base, '    {}', '  egress: cut'], error: /risk\.egress: must be "storeAndForward" or "cutThrough"/ },
     { lines: ['risk:', '  maxOrdersPerSecond: 0.01', '  burst: 1', '  symbols: {}'], error: /risk\.maxOrdersPerSecond: is less than one order per 2\^32 cycles/ },
   ])('names the key and the problem: $error', ({ lines, error: e }) => {
     expect(error(lines)).toMatch(e);

@@ -10,12 +10,16 @@
 
 namespace tickgate {
 
+// Set in an orderEnds entry: that frame ended with tuser (its bytes were cut through, then the frame dropped).
+constexpr uint32_t kOrderFrameDropped = 0x80000000u;
+
 // A batch of event records as they left the device, with the device cycle at which each left.
 struct EventBatch {
   std::vector<uint8_t> records;      // RECORD_BYTES each, little-endian, as on the wire
   std::vector<uint64_t> egressCycle; // one per record
   std::vector<uint8_t> orderOut;     // bytes that left on the order egress
-  std::vector<uint32_t> orderEnds;   // for each frame that ended (tlast) in this batch: its end in orderOut
+  std::vector<uint32_t> orderEnds;   // for each frame that ended (tlast) in this batch: its end in orderOut,
+                                     // | kOrderFrameDropped when the frame ended with tuser (cut through, then dropped)
   size_t ingressQueued = 0;          // bytes still waiting to enter the device after this batch (both streams)
   uint64_t sendSerial = 0;           // sends (both streams) queued before this batch was taken
   bool idle = false;                 // everything those sends carried is processed and its records are here

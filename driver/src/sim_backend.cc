@@ -140,7 +140,10 @@ void SimBackend::clockEdge() {
     for (size_t i = 0; i < kBeatBytes; i++) {
       if (t->m_axis_order_tkeep & (1u << i)) pending_.orderOut.push_back(uint8_t(data >> (8 * i)));
     }
-    if (t->m_axis_order_tlast) pending_.orderEnds.push_back(uint32_t(pending_.orderOut.size()));
+    if (t->m_axis_order_tlast) {
+      const uint32_t dropped = t->m_axis_order_tuser ? kOrderFrameDropped : 0u;
+      pending_.orderEnds.push_back(uint32_t(pending_.orderOut.size()) | dropped);
+    }
   }
   if (outFire) {
     size_t at = pending_.records.size();
@@ -365,7 +368,8 @@ void SimBackend::clockLoop() {
         tick();
       }
       const bool idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
-      if (!pending_.records.empty() || !pending_.orderOut.empty() || ingressBytes_ != reportedQueued || idle != reportedIdle ||
+      if (!pending_.records.empty() || !pending_.orderOut.empty() || !pending_.orderEnds.empty() ||
+          ingressBytes_ != reportedQueued || idle != reportedIdle ||
           (idle && sendSerial_ != reportedSerial)) {
         batch = takeBatch();
         reportedQueued = batch.ingressQueued;

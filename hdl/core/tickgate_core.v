@@ -38,6 +38,7 @@ module tickgate_core #(
     output wire                      m_axis_order_tvalid,
     input  wire                      m_axis_order_tready,
     output wire                      m_axis_order_tlast,
+    output wire                      m_axis_order_tuser,   // cut-through egress: drop this frame (on tlast)
 
     output wire [`TG_REC_BITS-1:0]   m_axis_event_tdata,
     output wire                      m_axis_event_tvalid,
@@ -257,7 +258,7 @@ order_path order_path_inst (
     .clk(clk), .rst(rst), .cycle(cycle_reg), .clearing(order_clearing),
     .s_tdata(order_tdata), .s_tkeep(order_tkeep), .s_tvalid(order_tvalid), .s_tready(order_tready), .s_tlast(order_tlast),
     .m_order_tdata(m_axis_order_tdata), .m_order_tkeep(m_axis_order_tkeep), .m_order_tvalid(m_axis_order_tvalid),
-    .m_order_tready(m_axis_order_tready), .m_order_tlast(m_axis_order_tlast),
+    .m_order_tready(m_axis_order_tready), .m_order_tlast(m_axis_order_tlast), .m_order_tuser(m_axis_order_tuser),
     .m_rec_tdata(risk_rec_tdata), .m_rec_tvalid(risk_rec_tvalid), .m_rec_tready(risk_rec_tready),
     .commit(risk_commit), .shadow_control(risk_shadow_control), .shadow_cycles_per_token(risk_shadow_cpt),
     .sym_we(risk_sym_we), .sym_cmd(risk_sym_cmd), .sym_symbol(risk_sym_symbol),
@@ -391,7 +392,7 @@ event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
 event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
 
-wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late, risk_trades;
+wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late, risk_trades, order_frames_dropped;
 wire [255:0] risk_rejects;
 wire [63:0]  order_bytes_in, order_bytes_out;
 reg  [3:0]   order_in_bytes, order_out_bytes;
@@ -412,6 +413,8 @@ event_counter c_risk_accepted (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_risk_passed (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_passed), .count(risk_passed));
 event_counter c_risk_late (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_late), .count(risk_late));
 event_counter c_risk_trades (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_risk_trade), .count(risk_trades));
+event_counter c_order_dropped (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(m_axis_order_tvalid && m_axis_order_tready && m_axis_order_tlast && m_axis_order_tuser), .count(order_frames_dropped));
 event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_order_bytes_in (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(order_in_bytes), .count(order_bytes_in));
 event_counter #(.WIDTH(64), .INC_WIDTH(4)) c_order_bytes_out (.clk(clk), .rst(rst), .clear(counter_clear),
@@ -500,6 +503,7 @@ csr_regs #(
     .risk_passed(risk_passed),
     .risk_late(risk_late),
     .risk_trades(risk_trades),
+    .order_frames_dropped(order_frames_dropped),
     .order_bytes_in(order_bytes_in),
     .order_bytes_out(order_bytes_out),
     .risk_rejects(risk_rejects)

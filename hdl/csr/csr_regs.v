@@ -84,6 +84,7 @@ module csr_regs #(
     input  wire [31:0]           risk_passed,
     input  wire [31:0]           risk_late,
     input  wire [31:0]           risk_trades,
+    input  wire [31:0]           order_frames_dropped,
     input  wire [63:0]           order_bytes_in,
     input  wire [63:0]           order_bytes_out,
     input  wire [255:0]          risk_rejects       // one 32-bit counter per reason, kill_switch first
@@ -308,6 +309,7 @@ always @(posedge clk) begin
                 `TG_REG_RISK_PASSED: rdata_reg <= risk_passed;
                 `TG_REG_RISK_LATE: rdata_reg <= risk_late;
                 `TG_REG_RISK_TRADES: rdata_reg <= risk_trades;
+                `TG_REG_ORDER_FRAMES_DROPPED: rdata_reg <= order_frames_dropped;
                 `TG_REG_ORDER_BYTES_IN_LO: begin rdata_reg <= order_bytes_in[31:0]; hi_latch_reg <= order_bytes_in[63:32]; end
                 `TG_REG_ORDER_BYTES_IN_HI: rdata_reg <= hi_latch_reg;
                 `TG_REG_ORDER_BYTES_OUT_LO: begin rdata_reg <= order_bytes_out[31:0]; hi_latch_reg <= order_bytes_out[63:32]; end

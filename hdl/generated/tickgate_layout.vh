@@ -52,7 +52,7 @@
 `define TG_REG_FEED_BAD_LENGTHS 12'h180  // ro: bad_length errors
 `define TG_REG_RISK_STATUS 12'h200  // ro: risk gate status
 `define TG_REG_RISK_COMMIT 12'h204  // wo: write 1: the shadow bank becomes active
-`define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch, reference price source and token bucket size (burst, bits 31:16)
+`define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16)
 `define TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN 12'h20C  // rw: shadow bank: cycles per rate token
 `define TG_REG_RISK_SYM_LO 12'h210  // rw: symbol bytes 0..3 for RISK_SYM_WRITE (NUL padded)
 `define TG_REG_RISK_SYM_HI 12'h214  // rw: symbol bytes 4..7 for RISK_SYM_WRITE
@@ -73,8 +73,8 @@
 `define TG_REG_RISK_LATE 12'h28C  // ro: verdicts decided after their fixed cycle (a design fault; stays 0)
 `define TG_REG_ORDER_BYTES_IN_LO 12'h290  // ro: bytes taken on the order ingress; reading LO latches HI (bits 31:0)
 `define TG_REG_ORDER_BYTES_IN_HI 12'h294  // ro: bytes taken on the order ingress; reading LO latches HI (bits 63:32)
-`define TG_REG_ORDER_BYTES_OUT_LO 12'h298  // ro: bytes forwarded on the order egress; reading LO latches HI (bits 31:0)
-`define TG_REG_ORDER_BYTES_OUT_HI 12'h29C  // ro: bytes forwarded on the order egress; reading LO latches HI (bits 63:32)
+`define TG_REG_ORDER_BYTES_OUT_LO 12'h298  // ro: bytes that left on the order egress (cut through: also those of frames then dropped); reading LO latches HI (bits 31:0)
+`define TG_REG_ORDER_BYTES_OUT_HI 12'h29C  // ro: bytes that left on the order egress (cut through: also those of frames then dropped); reading LO latches HI (bits 63:32)
 `define TG_REG_RISK_REJECT_KILL_SWITCH 12'h2A0  // ro: kill_switch rejects
 `define TG_REG_RISK_REJECT_UNKNOWN_SYMBOL 12'h2A4  // ro: unknown_symbol rejects
 `define TG_REG_RISK_REJECT_MAX_QTY 12'h2A8  // ro: max_qty rejects
@@ -84,6 +84,7 @@
 `define TG_REG_RISK_REJECT_RATE_LIMIT 12'h2B8  // ro: rate_limit rejects
 `define TG_REG_RISK_REJECT_BAD_ORDER 12'h2BC  // ro: bad_order rejects
 `define TG_REG_RISK_TRADES 12'h2C0  // ro: feed trades (P, Q) of table symbols taken as last trade prices
+`define TG_REG_ORDER_FRAMES_DROPPED 12'h2C4  // ro: order egress frames ended with tuser (cut through: a rejected order or a malformed span whose bytes had started to leave)
 `define TG_REG_CONTROL_FIX_RX_ENABLE_BIT 0
 `define TG_REG_CONTROL_FEED_RX_ENABLE_BIT 1
 `define TG_REG_CONTROL_FEED_FILTER_ENABLE_BIT 2
@@ -94,6 +95,7 @@
 `define TG_REG_RISK_STATUS_ACTIVE_BANK_BIT 1
 `define TG_REG_RISK_SHADOW_CONTROL_KILL_SWITCH_BIT 0
 `define TG_REG_RISK_SHADOW_CONTROL_REF_FROM_ITCH_BIT 1
+`define TG_REG_RISK_SHADOW_CONTROL_CUT_THROUGH_BIT 2
 `define TG_REG_RISK_SYM_WRITE_WAY_BIT 10
 `define TG_REG_RISK_SYM_WRITE_VALID_BIT 31
 `define TG_REG_SCRATCH_RESET 32'd0

@@ -28,6 +28,7 @@ module order_path #(
     output wire         m_order_tvalid,
     input  wire         m_order_tready,
     output wire         m_order_tlast,
+    output wire         m_order_tuser,      // cut-through: on the last beat, drop this frame
 
     output wire [`TG_REC_BITS-1:0] m_rec_tdata,
     output wire         m_rec_tvalid,
@@ -100,8 +101,8 @@ module order_path #(
 
     // ---- ring, gate, forwarder ---------------------------------------------------------------------------------
     wire [15:0] beat_addr;
-    wire        val_en, fwd_en;
-    wire [15:0] val_addr, fwd_addr_rd;
+    wire        val_en, fwd_en, sf_en, ct_en;
+    wire [15:0] val_addr, fwd_addr_rd, sf_addr_rd, ct_addr_rd;
     wire [63:0] val_data, fwd_data;
 
     order_ring ring_inst (
@@ -114,8 +115,13 @@ module order_path #(
     wire        fwd_push;
     wire [15:0] fwd_addr;
     wire [12:0] fwd_length;
-    wire [3:0]  fwd_waiting;
-    wire [15:0] fwd_head;
+    wire [3:0]  fwd_waiting, sf_waiting, ct_waiting;
+    wire [15:0] fwd_head, sf_head, ct_head;
+
+    wire        ct_mode, ct_seed, ct_open, ct_known, ct_close, ct_close_next, ct_close_final, ct_close_abort;
+    wire        ct_decide, ct_decide_abort, ct_overflow, ct_idle, fwd_idle;
+    wire [15:0] ct_open_addr, ct_known_end, ct_close_start, ct_close_end;
+    wire [2:0]  ct_close_slot, ct_decide_slot;
 
     wire        trade_valid;
     wire [63:0] trade_symbol;
@@ -134,6 +140,11 @@ module order_path #(
         .beat_fire(offer), .beat_bytes(beat_bytes), .beat_last(s_tlast), .beat_addr(beat_addr),
         .ring_en(val_en), .ring_addr(val_addr), .ring_data(val_data),
         .fwd_push(fwd_push), .fwd_addr(fwd_addr), .fwd_length(fwd_length), .fwd_waiting(fwd_waiting), .fwd_head(fwd_head),
+        .fwd_idle(fwd_idle), .ct_mode(ct_mode), .ct_seed(ct_seed), .ct_open(ct_open), .ct_open_addr(ct_open_addr), .ct_known(ct_known), .ct_known_end(ct_known_end),
+        .ct_close(ct_close), .ct_close_next(ct_close_next), .ct_close_start(ct_close_start), .ct_close_end(ct_close_end),
+        .ct_close_final(ct_close_final), .ct_close_abort(ct_close_abort), .ct_close_slot(ct_close_slot),
+        .ct_decide(ct_decide), .ct_decide_slot(ct_decide_slot), .ct_decide_abort(ct_decide_abort),
+        .ct_overflow(ct_overflow),
         .commit(commit), .shadow_control(shadow_control), .shadow_cycles_per_token(shadow_cycles_per_token),
         .sym_we(sym_we), .sym_cmd(sym_cmd), .sym_symbol(sym_symbol),
         .trade_valid(trade_valid), .trade_symbol(trade_symbol), .trade_price(trade_price),
@@ -143,14 +154,43 @@ module order_path #(
         .inc_trade(inc_trade), .inc_reject(inc_reject)
     );
 
+    // the two egresses: the gate switches between them only when both are empty
+    wire [63:0] sf_tdata, ct_tdata;
+    wire [7:0]  sf_tkeep, ct_tkeep;
+    wire        sf_tvalid, ct_tvalid, sf_tlast, ct_tlast, ct_tuser;
+    assign fwd_en = ct_mode ? ct_en : sf_en;
+    assign fwd_addr_rd = ct_mode ? ct_addr_rd : sf_addr_rd;
+    assign fwd_waiting = ct_mode ? ct_waiting : sf_waiting;
+    assign fwd_head = ct_mode ? ct_head : sf_head;
+    assign fwd_idle = ct_mode ? ct_idle : sf_waiting == 4'd0;
+    assign m_order_tdata = ct_mode ? ct_tdata : sf_tdata;
+    assign m_order_tkeep = ct_mode ? ct_tkeep : sf_tkeep;
+    assign m_order_tvalid = ct_mode ? ct_tvalid : sf_tvalid;
+    assign m_order_tlast = ct_mode ? ct_tlast : sf_tlast;
+    assign m_order_tuser = ct_mode && ct_tuser;
+
     order_forwarder #(
         .DEPTH(8)
     ) forwarder_inst (
         .clk(clk), .rst(rst),
-        .push(fwd_push), .push_addr(fwd_addr), .push_length(fwd_length), .waiting(fwd_waiting), .head_addr(fwd_head),
-        .rd_en(fwd_en), .rd_addr(fwd_addr_rd), .rd_data(fwd_data),
-        .m_tdata(m_order_tdata), .m_tkeep(m_order_tkeep), .m_tvalid(m_order_tvalid), .m_tready(m_order_tready),
-        .m_tlast(m_order_tlast)
+        .push(fwd_push), .push_addr(fwd_addr), .push_length(fwd_length), .waiting(sf_waiting), .head_addr(sf_head),
+        .rd_en(sf_en), .rd_addr(sf_addr_rd), .rd_data(fwd_data),
+        .m_tdata(sf_tdata), .m_tkeep(sf_tkeep), .m_tvalid(sf_tvalid), .m_tready(m_order_tready && !ct_mode),
+        .m_tlast(sf_tlast)
+    );
+
+    order_cut_through #(
+        .DEPTH(8)
+    ) cut_through_inst (
+        .clk(clk), .rst(rst), .mode(ct_mode), .idle(ct_idle),
+        .wr_ptr(beat_addr), .seed(ct_seed), .open(ct_open), .open_addr(ct_open_addr), .known(ct_known), .known_end(ct_known_end),
+        .close(ct_close), .close_next(ct_close_next), .close_start(ct_close_start), .close_end(ct_close_end),
+        .close_final(ct_close_final), .close_abort(ct_close_abort), .close_slot(ct_close_slot),
+        .decide(ct_decide), .decide_slot(ct_decide_slot), .decide_abort(ct_decide_abort), .fault(ct_overflow),
+        .waiting(ct_waiting), .head_addr(ct_head),
+        .rd_en(ct_en), .rd_addr(ct_addr_rd), .rd_data(fwd_data),
+        .m_tdata(ct_tdata), .m_tkeep(ct_tkeep), .m_tvalid(ct_tvalid), .m_tready(m_order_tready && ct_mode),
+        .m_tlast(ct_tlast), .m_tuser(ct_tuser)
     );
 endmodule
 `default_nettype wire

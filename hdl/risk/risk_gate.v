@@ -39,12 +39,32 @@ module risk_gate #(
     output wire [15:0]  ring_addr,
     input  wire [63:0]  ring_data,
 
-    // forwarder
+    // store-and-forward egress (order_forwarder)
     output wire         fwd_push,
     output wire [15:0]  fwd_addr,
     output wire [12:0]  fwd_length,
-    input  wire [$clog2(FWD_DEPTH):0] fwd_waiting,
+    input  wire [$clog2(FWD_DEPTH):0] fwd_waiting,   // of the egress in use
     input  wire [15:0]  fwd_head,
+
+    // cut-through egress (order_cut_through)
+    input  wire         fwd_idle,           // the egress in use has nothing in flight
+    output wire         ct_mode,
+    output wire         ct_seed,
+    output wire         ct_open,
+    output wire [15:0]  ct_open_addr,
+    output wire         ct_known,
+    output wire [15:0]  ct_known_end,
+    output wire         ct_close,
+    output wire         ct_close_next,
+    output wire [15:0]  ct_close_start,
+    output wire [15:0]  ct_close_end,
+    output wire         ct_close_final,
+    output wire         ct_close_abort,
+    input  wire [$clog2(FWD_DEPTH)-1:0] ct_close_slot,
+    output wire         ct_decide,
+    output wire [$clog2(FWD_DEPTH)-1:0] ct_decide_slot,
+    output wire         ct_decide_abort,
+    input  wire         ct_overflow,        // a design fault: counted in RISK_LATE
 
     // registers
     input  wire         commit,
@@ -84,6 +104,7 @@ module risk_gate #(
     reg        active_q;
     reg        kill_q [0:1];
     reg        ref_itch_q [0:1];               // the bank takes reference prices from the feed's last trades
+    reg        cut_q [0:1];                    // the bank asks for cut-through egress
     reg [15:0] burst_q [0:1];
     reg [31:0] cpt_q [0:1];
     reg        commit_d;
@@ -95,6 +116,7 @@ module risk_gate #(
             commit_d <= 1'b0;
             kill_q[0] <= 1'b0; kill_q[1] <= 1'b0;
             ref_itch_q[0] <= 1'b0; ref_itch_q[1] <= 1'b0;
+            cut_q[0] <= 1'b0; cut_q[1] <= 1'b0;
             burst_q[0] <= 16'd0; burst_q[1] <= 16'd0;
             cpt_q[0] <= 32'd1; cpt_q[1] <= 32'd1;
         end else begin
@@ -103,6 +125,7 @@ module risk_gate #(
                 active_q <= !active_q;
                 kill_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_KILL_SWITCH_BIT];
                 ref_itch_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_REF_FROM_ITCH_BIT];
+                cut_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_CUT_THROUGH_BIT];
                 burst_q[!active_q] <= shadow_control[31:16];
                 cpt_q[!active_q] <= shadow_cycles_per_token == 32'd0 ? 32'd1 : shadow_cycles_per_token;
             end
@@ -198,6 +221,7 @@ module risk_gate #(
     reg        cap_qty_seen_q, cap_qty_q; reg [63:0] cap_qty_val_q;
     reg        cap_type_seen_q; reg [1:0] cap_type_q;      // 1 market, 2 limit, 0 neither
     reg        cap_px_seen_q, cap_px_q; reg [47:0] cap_px_val_q;
+    reg        cap_bl_seen_q;                          // a BodyLength came (only the first is the message's)
 
     // the look-up pipeline: ring read (L0), symbol bytes and table read (L1), answer (L2)
     reg        lk1_q, lk2_q;
@@ -218,6 +242,9 @@ module risk_gate #(
     reg [63:0] e_value;
     reg [77:0] e_px_scaled;
     reg        px_take, px_ok;
+    reg        bl_take;                     // the message's BodyLength: where it ends
+    reg [31:0] bl_end;
+    reg        n_bl_seen;
     reg [63:0] px_value;
     reg [2:0]  px_scale;
     integer k;
@@ -233,6 +260,7 @@ module risk_gate #(
         e_tag = 32'd0; e_voff = 32'd0; e_vlen = 32'd0; e_type = 8'd0; e_scale = 8'd0; e_value = 64'd0;
         e_px_scaled = 78'd0;
         px_take = 1'b0; px_ok = 1'b0; px_value = 64'd0; px_scale = 3'd0;
+        bl_take = 1'b0; bl_end = 32'd0; n_bl_seen = cap_bl_seen_q;
         for (k = 0; k < 2; k = k + 1) begin
             if (is_fields && f_count > k[7:0]) begin
                 e_tag = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_TAG_LSB +: 32];
@@ -241,6 +269,11 @@ module risk_gate #(
                 e_type = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_DECODED_TYPE_LSB +: 8];
                 e_scale = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_SCALE_LSB +: 8];
                 e_value = rec_tdata[E0 + k*EB + `TG_FIX_FIELDS_ENTRY_VALUE_LSB +: 64];
+                if (e_tag == 32'd9 && !n_bl_seen) begin
+                    n_bl_seen = 1'b1;
+                    bl_take = e_type == `TG_DECODED_INT && e_value < 64'd4096;
+                    bl_end = e_voff + e_vlen + 32'd8 + e_value[31:0];   // SOH, the body, then "10=nnn" SOH
+                end
                 if (e_tag == 32'd11 && !n_clord_seen) begin
                     n_clord_seen = 1'b1;
                     n_clord = e_vlen != 32'd0;
@@ -300,6 +333,8 @@ module risk_gate #(
     reg [31:0] sq_length_q [0:SQ_DEPTH-1];
     reg [15:0] sq_gstart_q [0:SQ_DEPTH-1];
     reg [15:0] sq_due_q [0:SQ_DEPTH-1];
+    reg        sq_ct_q [0:SQ_DEPTH-1];         // an order whose bytes are on the cut-through egress
+    reg [$clog2(FWD_DEPTH)-1:0] sq_slot_q [0:SQ_DEPTH-1];
     reg [3:0]  sq_wr_q, sq_rd_q;
     wire [3:0] sq_count = sq_wr_q - sq_rd_q;
     wire [2:0] sq_head = sq_rd_q[2:0];
@@ -459,7 +494,7 @@ module risk_gate #(
         .m_axis_tdata(m_tdata), .m_axis_tvalid(m_tvalid), .m_axis_tready(m_tready)
     );
 
-    assign fwd_push = pass_now || accept;
+    assign fwd_push = (pass_now || accept) && !ct_mode_q;
     assign fwd_addr = sq_gstart_q[sq_head];
     assign fwd_length = sq_length_q[sq_head][12:0];
 
@@ -467,13 +502,46 @@ module risk_gate #(
     assign inc_accepted = accept;
     assign inc_passed = pass_now;
     assign inc_late = (decide && head_past) || (f_wait && w_valid_q && !w_go) || (is_frame && !fr_beat_found) ||
-                      (chk_push && !chk_in_ready);
+                      (chk_push && !chk_in_ready) || ct_overflow;
     genvar r;
     generate
         for (r = 0; r < 8; r = r + 1) begin : g_reject
             assign inc_reject[r] = decide && reason == r[7:0] + 8'd1;
         end
     endgenerate
+
+    // ---- cut-through egress: a message's bytes leave as its fields are reported ------------------------------
+    // The mode in use is the active bank's, taken when nothing is in flight on either egress.
+    reg  ct_mode_q;
+    reg  [15:0] span_end_q;                 // global address just past the last span framed
+    wire path_idle = !cap_any_q && !is_fields && !sq_any && fwd_idle;
+    always @(posedge clk) begin
+        if (rst) begin
+            ct_mode_q <= 1'b0;
+            span_end_q <= 16'd0;
+        end else begin
+            if (path_idle) ct_mode_q <= cut_q[active_q];
+            if (is_frame) span_end_q <= fr_gend;
+        end
+    end
+    wire [15:0] fr_gend = fr_gstart + fr_length[15:0];
+    wire [15:0] f_msg_gstart = stream_base + f_msg_offset;
+    assign ct_mode = ct_mode_q;
+    assign ct_open = ct_mode_q && is_fields && !cap_any_q;
+    assign ct_open_addr = f_msg_gstart;
+    assign ct_known = ct_mode_q && is_fields && f_count != 8'd0;
+    assign ct_seed = ct_mode_q && !cap_any_q && span_end_q == gw_q;
+    // past the last entry's SOH, or the whole message once its BodyLength is known
+    assign ct_known_end = f_msg_gstart + (bl_take ? bl_end[15:0] : e_voff[15:0] + e_vlen[15:0] + 16'd1);
+    assign ct_close = ct_mode_q && (is_frame || (is_end && cap_any_q));
+    assign ct_close_next = is_frame;
+    assign ct_close_start = fr_gstart;
+    assign ct_close_end = fr_gend;
+    assign ct_close_final = !is_frame || fr_kind != SPAN_ORDER;
+    assign ct_close_abort = !is_frame || fr_kind == SPAN_ERR;
+    assign ct_decide = decide && order_head && sq_ct_q[sq_head];
+    assign ct_decide_slot = sq_slot_q[sq_head];
+    assign ct_decide_abort = !accept;
 
     // ---- order ingress flow control ------------------------------------------------------------------------
     wire [15:0] oldest = fwd_waiting != {FWD_BITS{1'b0}} ? fwd_head : sq_gstart_q[sq_head];
@@ -509,6 +577,7 @@ module risk_gate #(
             cap_qty_seen_q <= 1'b0; cap_qty_q <= 1'b0; cap_qty_val_q <= 64'd0;
             cap_type_seen_q <= 1'b0; cap_type_q <= 2'd0;
             cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0; cap_px_val_q <= 48'd0;
+            cap_bl_seen_q <= 1'b0;
             lk1_q <= 1'b0; lk2_q <= 1'b0;
             sq_wr_q <= 4'd0; sq_rd_q <= 4'd0;
             w_valid_q <= 1'b0;
@@ -535,6 +604,7 @@ module risk_gate #(
             cap_qty_seen_q <= n_qty_seen; cap_qty_q <= n_qty; cap_qty_val_q <= n_qty_val;
             cap_type_seen_q <= n_type_seen; cap_type_q <= n_type;
             cap_px_seen_q <= n_px_seen; cap_px_q <= n_px; cap_px_val_q <= n_px_val;
+            cap_bl_seen_q <= n_bl_seen;
             if (n_lookup) cap_lk_pending_q <= 1'b1;
             if (lk_land_cur) begin
                 cap_lk_pending_q <= 1'b0;
@@ -551,6 +621,7 @@ module risk_gate #(
                 cap_qty_seen_q <= 1'b0; cap_qty_q <= 1'b0;
                 cap_type_seen_q <= 1'b0; cap_type_q <= 2'd0;
                 cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0;
+                cap_bl_seen_q <= 1'b0;
             end
             if (is_end) out_stream_q <= out_stream_q + 3'd1;
 
@@ -580,6 +651,8 @@ module risk_gate #(
                 sq_length_q[sq_wr_q[2:0]] <= fr_length;
                 sq_gstart_q[sq_wr_q[2:0]] <= fr_gstart;
                 sq_due_q[sq_wr_q[2:0]] <= fr_due;
+                sq_ct_q[sq_wr_q[2:0]] <= ct_close && fr_kind == SPAN_ORDER;
+                sq_slot_q[sq_wr_q[2:0]] <= ct_close_slot;
                 sq_wr_q <= sq_wr_q + 4'd1;
                 if (fr_verdict) begin
                     last_vbeat_valid_q <= 1'b1;
@@ -591,7 +664,7 @@ module risk_gate #(
         end
     end
 
-    wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16],
+    wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16], bl_end[31:16],
                     shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
                     vf_ready_unused, rec_tdata, fr_type[15:8]};
 endmodule

@@ -24,7 +24,8 @@ export interface StepResult {
   records: Buffer;
   egressCycles: Buffer;
   ingressQueued: number;
-  /** Bytes that left on the order egress, and where in them each frame (message) ended (uint32 LE each). */
+  /** Bytes that left on the order egress, and where in them each frame (message) ended (uint32 LE each,
+   *  ORDER_FRAME_DROPPED set when the frame ended with tuser: cut through, then dropped). */
   orderOut: Buffer;
   orderEnds: Buffer;
 }

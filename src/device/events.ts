@@ -46,11 +46,19 @@ export interface RiskRecordEvent {
 
 /** Bytes that left on the order egress (what the risk gate let through), in order; `ends` are the offsets in
  *  `bytes` where a message ended. A message may continue in the next order_out event. */
+/** Bytes that left on the order egress in one batch. A frame may span batches; see OrderFrames. */
 export interface OrderOutEvent {
   kind: 'order_out';
   bytes: Buffer;
+  /** Where in `bytes` each frame that ended in this batch ended. */
   ends: number[];
+  /** For each of `ends`: the frame ended with tuser (cut-through egress: its bytes left, then the gate
+   *  dropped it: a rejected order or a malformed span). Absent: none was. */
+  dropped?: boolean[];
 }
+
+/** In an orderEnds entry of the addon: the frame ended with tuser. */
+export const ORDER_FRAME_DROPPED = 0x8000_0000;
 
 export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FeedRecordEvent | RiskRecordEvent | OrderOutEvent;
 
@@ -139,10 +147,16 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
   return out;
 }
 
-/** The order egress bytes of a batch as an event (none when nothing left). */
+/** The order egress bytes of a batch as an event (none when nothing left and no frame ended: a frame can
+ *  end with a null beat, no bytes). */
 export function orderOutEvent(bytes: Buffer, endsLE: Buffer): OrderOutEvent | undefined {
-  if (bytes.length === 0) return undefined;
+  if (bytes.length === 0 && endsLE.length === 0) return undefined;
   const ends: number[] = [];
-  for (let i = 0; i < endsLE.length; i += 4) ends.push(endsLE.readUInt32LE(i));
-  return { kind: 'order_out', bytes: Buffer.from(bytes), ends };
+  const dropped: boolean[] = [];
+  for (let i = 0; i < endsLE.length; i += 4) {
+    const e = endsLE.readUInt32LE(i);
+    ends.push(e & ~ORDER_FRAME_DROPPED);
+    dropped.push((e & ORDER_FRAME_DROPPED) !== 0);
+  }
+  return { kind: 'order_out', bytes: Buffer.from(bytes), ends, ...(dropped.includes(true) ? { dropped } : {}) };
 }

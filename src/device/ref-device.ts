@@ -185,6 +185,8 @@ export class RefDevice implements Device {
       case REG.RISK_PASSED: return this.risk.counters.passed >>> 0;
       case REG.RISK_LATE: return 0;
       case REG.RISK_TRADES: return this.risk.counters.trades >>> 0;
+      // no egress timeline here: every frame leaves whole, after its verdict (store and forward)
+      case REG.ORDER_FRAMES_DROPPED: return 0;
       case REG.ORDER_BYTES_IN_LO: return this.latch64(this.risk.counters.bytesIn);
       case REG.ORDER_BYTES_IN_HI: return this.hiLatch;
       case REG.ORDER_BYTES_OUT_LO: return this.latch64(this.risk.counters.bytesOut);

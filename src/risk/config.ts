@@ -49,6 +49,10 @@ export const riskSchema = z.strictObject({
   clockHz: wholeNumber(1_000, 2_000_000_000).default(250_000_000),
   /** Where reference prices come from: set by the host from this file, or the ITCH feed's last trade. */
   referencePriceSource: z.enum(['host', 'itch'], { error: 'must be "host" or "itch"' }).default('host'),
+  /** How accepted orders leave: after their verdict (a rejected order's bytes never leave), or cut through
+   *  (bytes leave as they are parsed, the last beat at the verdict; a rejected order's frame is dropped
+   *  with tuser, for the MAC to drop or poison). */
+  egress: z.enum(['storeAndForward', 'cutThrough'], { error: 'must be "storeAndForward" or "cutThrough"' }).default('storeAndForward'),
   symbols: z.record(z.string(), symbolLimits).superRefine((symbols, ctx) => {
     const names = Object.keys(symbols);
     if (names.length > RISK_SYMBOL_CAPACITY) ctx.addIssue({ code: 'custom', message: `holds ${names.length} symbols; the device table holds ${RISK_SYMBOL_CAPACITY}` });
@@ -85,6 +89,9 @@ export interface RiskLimits {
   /** Reference prices are the feed's last trade (P, Q) of each symbol once there is one; the configured
    *  referencePrice until then. */
   referenceFromItch?: boolean;
+  /** Order egress cut through rather than store and forward (the device's mode; the verdicts and the
+   *  forwarded messages are the same either way). */
+  cutThrough?: boolean;
   burst: number;
   cyclesPerToken: number;
   symbols: SymbolLimits[];
@@ -94,6 +101,7 @@ export function riskLimits(c: RiskConfig): RiskLimits {
   return {
     killSwitch: c.killSwitch,
     referenceFromItch: c.referencePriceSource === 'itch',
+    cutThrough: c.egress === 'cutThrough',
     burst: c.burst,
     cyclesPerToken: Math.max(1, Math.round(c.clockHz / c.maxOrdersPerSecond)),
     symbols: Object.entries(c.symbols).map(([symbol, l]) => ({

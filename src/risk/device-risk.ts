@@ -2,6 +2,7 @@
 // once, orders in on the order ingress, verdicts and forwarded bytes back (src/risk/verdict-records.ts).
 import type { Device } from '../device/device.js';
 import type { DeviceEvent } from '../device/events.js';
+import { OrderFrames } from '../device/order-frames.js';
 import { REG, REG_BIT } from '../device/generated/layout.js';
 import type { RiskLimits, SymbolLimits } from './config.js';
 import { placeSymbols, symbolKey, SymbolIndexes, type TableEntry } from './symbol-table.js';
@@ -68,7 +69,8 @@ export class RiskProgrammer {
       bank.limits.set(index, text);
     });
     this.device.writeReg(REG.RISK_SHADOW_CONTROL, ((limits.burst << 16) | (limits.killSwitch ? 1 << REG_BIT.RISK_SHADOW_CONTROL_KILL_SWITCH : 0)
-      | (limits.referenceFromItch ? 1 << REG_BIT.RISK_SHADOW_CONTROL_REF_FROM_ITCH : 0)) >>> 0);
+      | (limits.referenceFromItch ? 1 << REG_BIT.RISK_SHADOW_CONTROL_REF_FROM_ITCH : 0)
+      | (limits.cutThrough ? 1 << REG_BIT.RISK_SHADOW_CONTROL_CUT_THROUGH : 0)) >>> 0);
     this.device.writeReg(REG.RISK_SHADOW_CYCLES_PER_TOKEN, limits.cyclesPerToken >>> 0);
     this.device.writeReg(REG.RISK_COMMIT, 1);
   }
@@ -93,26 +95,22 @@ export function configureRisk(device: Registers, limits: RiskLimits): RiskProgra
 /** What the order path of a device gave back: verdicts in order, and the forwarded messages. */
 export interface OrderPathOutput {
   verdicts: VerdictFromDevice[];
-  /** Each message that left on the order egress. */
+  /** Each message that left on the order egress (frames dropped with tuser are not among them). */
   forwarded: Buffer[];
 }
 
 /** Collects the order path's events: verdict records and the order egress, split into messages. */
 export class OrderPathReader {
   readonly out: OrderPathOutput = { verdicts: [], forwarded: [] };
-  private partial: Buffer[] = [];
+  /** The egress frames, with the count of frames cut through and then dropped. */
+  readonly frames: OrderFrames;
+
+  constructor(keepDropped = false) {
+    this.frames = new OrderFrames(keepDropped);
+  }
 
   push(ev: DeviceEvent): void {
     if (ev.kind === 'risk_record') this.out.verdicts.push(decodeVerdict(ev.record));
-    else if (ev.kind === 'order_out') {
-      let from = 0;
-      for (const end of ev.ends) {
-        this.partial.push(ev.bytes.subarray(from, end));
-        this.out.forwarded.push(Buffer.concat(this.partial));
-        this.partial = [];
-        from = end;
-      }
-      if (from < ev.bytes.length) this.partial.push(ev.bytes.subarray(from));
-    }
+    else if (ev.kind === 'order_out') this.out.forwarded.push(...this.frames.push(ev));
   }
 }

@@ -4,6 +4,7 @@
 // bytes come out.
 import type { Device } from '../device/device.js';
 import { REG } from '../device/generated/layout.js';
+import { OrderFrames } from '../device/order-frames.js';
 import type { OrderPath, OrderVerdict } from '../session/device-link.js';
 import type { RiskLimits } from './config.js';
 import { configureRisk, type RiskProgrammer } from './device-risk.js';
@@ -11,8 +12,9 @@ import { decodeVerdict } from './verdict-records.js';
 
 interface Waiting {
   offset: number;
-  length: number;
+  bytes: Buffer;
   rejected?: string;
+  forwarded?: boolean;
   resolve: (v: OrderVerdict) => void;
 }
 
@@ -20,8 +22,7 @@ export class RiskOrderPath implements OrderPath {
   private readonly waiting: Waiting[] = [];
   private readonly reader: Promise<void>;
   private sent = 0;
-  /** Forwarded bytes of a message not complete yet. */
-  private partial = 0;
+  private readonly frames = new OrderFrames();
   readonly programmer: RiskProgrammer;
 
   constructor(private readonly device: Device, limits: RiskLimits) {
@@ -35,35 +36,30 @@ export class RiskOrderPath implements OrderPath {
           if (!v.accepted) w.rejected = v.reason ?? 'rejected';
           this.settle();
         } else if (ev.kind === 'order_out') {
-          let from = 0;
-          for (const end of ev.ends) {
-            const length = this.partial + end - from;
-            this.partial = 0;
-            from = end;
-            const w = this.waiting.find((x) => x.rejected === undefined);
-            if (!w || w.length !== length) throw new Error(`order path: the device forwarded ${length} bytes, expected ${w?.length ?? 'none'}`);
-            this.waiting.splice(this.waiting.indexOf(w), 1);
-            w.resolve({ accepted: true, reason: null });
+          // cut through, an accepted order can leave before the verdict record of a rejected one before it
+          for (const frame of this.frames.push(ev)) {
+            const w = this.waiting.find((x) => x.rejected === undefined && !x.forwarded && x.bytes.equals(frame));
+            if (!w) throw new Error(`order path: the device forwarded ${frame.length} bytes nobody sent or already forwarded`);
+            w.forwarded = true;
             this.settle();
           }
-          this.partial += ev.bytes.length - from;
         }
       }
     })();
     this.reader.catch(() => undefined);
   }
 
-  /** Rejected messages at the head resolve in order. */
+  /** Messages resolve in the order they were sent, each once forwarded or rejected. */
   private settle(): void {
-    while (this.waiting[0]?.rejected !== undefined) {
+    while (this.waiting[0] && (this.waiting[0].rejected !== undefined || this.waiting[0].forwarded)) {
       const w = this.waiting.shift()!;
-      w.resolve({ accepted: false, reason: w.rejected! });
+      w.resolve(w.forwarded ? { accepted: true, reason: null } : { accepted: false, reason: w.rejected! });
     }
   }
 
   check(bytes: Buffer): Promise<OrderVerdict> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ offset: this.sent, length: bytes.length, resolve });
+      this.waiting.push({ offset: this.sent, bytes, resolve });
       this.sent += bytes.length;
       this.device.sendOrders(bytes).catch(reject);
     });
@@ -78,6 +74,7 @@ export class RiskOrderPath implements OrderPath {
       maxQty: d.readReg(REG.RISK_REJECT_MAX_QTY), maxNotional: d.readReg(REG.RISK_REJECT_MAX_NOTIONAL),
       priceCollar: d.readReg(REG.RISK_REJECT_PRICE_COLLAR), maxPosition: d.readReg(REG.RISK_REJECT_MAX_POSITION),
       rateLimit: d.readReg(REG.RISK_REJECT_RATE_LIMIT), badOrder: d.readReg(REG.RISK_REJECT_BAD_ORDER), late: d.readReg(REG.RISK_LATE),
+      droppedFrames: this.frames.dropped,
     };
   }
 

@@ -26,6 +26,11 @@ export interface RiskRunResult {
   records: Buffer[];
   forwarded: Buffer[];
   counters: Record<string, number | bigint>;
+  /** Frames the egress ended with tuser (cut through, then dropped) as the host saw them, each with the
+   *  count of forwarded messages before it. */
+  dropped: Array<{ bytes: Buffer; after: number }>;
+  /** Bytes of a frame that had not ended when the run did (cut through: its message not complete). */
+  unfinished: number;
 }
 
 function riskCounters(dev: Pick<Device, 'readReg' | 'readReg64'>): RiskRunResult['counters'] {
@@ -36,6 +41,7 @@ function riskCounters(dev: Pick<Device, 'readReg' | 'readReg64'>): RiskRunResult
     maxQty: dev.readReg(REG.RISK_REJECT_MAX_QTY), maxNotional: dev.readReg(REG.RISK_REJECT_MAX_NOTIONAL),
     priceCollar: dev.readReg(REG.RISK_REJECT_PRICE_COLLAR), maxPosition: dev.readReg(REG.RISK_REJECT_MAX_POSITION),
     rateLimit: dev.readReg(REG.RISK_REJECT_RATE_LIMIT), badOrder: dev.readReg(REG.RISK_REJECT_BAD_ORDER),
+    framesDropped: dev.readReg(REG.ORDER_FRAMES_DROPPED),
   };
 }
 
@@ -55,12 +61,14 @@ export function runRiskSim(dev: SteppedSimDevice, run: RiskRun): RiskRunResult {
   dev.setIngressValid(run.ingressValid ?? 1, (run.seed ?? 1) + 1);
   dev.setOrderEgressReady(run.orderEgressReady ?? 1, (run.seed ?? 1) + 2);
   const programmer = configureRisk(dev, firstLimits(run));
-  const reader = new OrderPathReader();
+  const reader = new OrderPathReader(true);
   const records: Buffer[] = [];
+  // far more than the path needs at its slowest (a beat per 4 cycles, random gaps and back-pressure)
+  const budget = 1_000_000 + 1_000 * run.steps.reduce((n, st) => n + ('bytes' in st ? st.bytes.length : 0), 0);
   const drain = () => {
     let quiet = 0;
     for (let cycles = 0; dev.ingressQueued() > 0 || quiet < 256; cycles += 64) {
-      if (cycles > 50_000_000) throw new Error(`the order path made no progress: ${dev.ingressQueued()} bytes still queued`);
+      if (cycles > budget) throw new Error(`the order path made no progress: ${dev.ingressQueued()} bytes still queued`);
       const r = dev.step(64);
       for (const ev of r.events) {
         if (ev.kind === 'risk_record') records.push(Buffer.from(ev.record));
@@ -85,7 +93,7 @@ export function runRiskSim(dev: SteppedSimDevice, run: RiskRun): RiskRunResult {
   dev.setEgressReady(1);
   dev.setIngressValid(1);
   dev.setOrderEgressReady(1);
-  return { records, forwarded: reader.out.forwarded, counters: riskCounters(dev) };
+  return { records, forwarded: reader.out.forwarded, counters: riskCounters(dev), dropped: reader.frames.droppedFrames, unfinished: reader.frames.unfinished };
 }
 
 /** The reference device; `times` (the device's decision cycles, in verdict order) replace the model's own
@@ -101,7 +109,7 @@ export async function runRiskRef(run: RiskRun, times?: number[]): Promise<RiskRu
     else if ('feed' in step) for (const p of step.feed) await dev.sendFeed(p);
     else await dev.sendOrders(step.bytes, { end: step.end });
   }
-  const result = { records: [] as Buffer[], forwarded: [] as Buffer[], counters: riskCounters(dev) };
+  const result = { records: [] as Buffer[], forwarded: [] as Buffer[], counters: riskCounters(dev), dropped: [] as RiskRunResult['dropped'], unfinished: 0 };
   await dev.close();
   const reader = new OrderPathReader();
   for await (const ev of dev.events()) {

@@ -22,7 +22,7 @@ end
 wire        fix_tready, feed_tready, order_tready;
 wire [63:0] order_out_tdata;
 wire [7:0]  order_out_tkeep;
-wire        order_out_tvalid, order_out_tlast;
+wire        order_out_tvalid, order_out_tlast, order_out_tuser;
 wire [`TG_REC_BITS-1:0] event_tdata;
 wire        event_tvalid;
 wire        awready, wready, bvalid, arready, rvalid;
@@ -52,6 +52,7 @@ tickgate_core core_inst (
     .m_axis_order_tvalid(order_out_tvalid),
     .m_axis_order_tready(lfsr_reg[101]),
     .m_axis_order_tlast(order_out_tlast),
+    .m_axis_order_tuser(order_out_tuser),
     .m_axis_event_tdata(event_tdata),
     .m_axis_event_tvalid(event_tvalid),
     .m_axis_event_tready(lfsr_reg[71]),
@@ -76,7 +77,7 @@ tickgate_core core_inst (
 
 reg out_reg;
 always @(posedge clk) begin
-    out_reg <= ^{fix_tready, feed_tready, order_tready, order_out_tdata, order_out_tkeep, order_out_tvalid, order_out_tlast, event_tdata, event_tvalid, awready, wready, bvalid, arready, rvalid, bresp, rresp, rdata};
+    out_reg <= ^{fix_tready, feed_tready, order_tready, order_out_tdata, order_out_tkeep, order_out_tvalid, order_out_tlast, order_out_tuser, event_tdata, event_tvalid, awready, wready, bvalid, arready, rvalid, bresp, rresp, rdata};
 end
 assign out = out_reg;
 

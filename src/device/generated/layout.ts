@@ -98,7 +98,7 @@ export const REG = {
   RISK_STATUS: 0x200,
   /** wo: write 1: the shadow bank becomes active */
   RISK_COMMIT: 0x204,
-  /** rw: shadow bank: kill switch, reference price source and token bucket size (burst, bits 31:16) */
+  /** rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16) */
   RISK_SHADOW_CONTROL: 0x208,
   /** rw: shadow bank: cycles per rate token */
   RISK_SHADOW_CYCLES_PER_TOKEN: 0x20C,
@@ -140,9 +140,9 @@ export const REG = {
   ORDER_BYTES_IN_LO: 0x290,
   /** ro: bytes taken on the order ingress; reading LO latches HI (bits 63:32) */
   ORDER_BYTES_IN_HI: 0x294,
-  /** ro: bytes forwarded on the order egress; reading LO latches HI (bits 31:0) */
+  /** ro: bytes that left on the order egress (cut through: also those of frames then dropped); reading LO latches HI (bits 31:0) */
   ORDER_BYTES_OUT_LO: 0x298,
-  /** ro: bytes forwarded on the order egress; reading LO latches HI (bits 63:32) */
+  /** ro: bytes that left on the order egress (cut through: also those of frames then dropped); reading LO latches HI (bits 63:32) */
   ORDER_BYTES_OUT_HI: 0x29C,
   /** ro: kill_switch rejects */
   RISK_REJECT_KILL_SWITCH: 0x2A0,
@@ -162,6 +162,8 @@ export const REG = {
   RISK_REJECT_BAD_ORDER: 0x2BC,
   /** ro: feed trades (P, Q) of table symbols taken as last trade prices */
   RISK_TRADES: 0x2C0,
+  /** ro: order egress frames ended with tuser (cut through: a rejected order or a malformed span whose bytes had started to leave) */
+  ORDER_FRAMES_DROPPED: 0x2C4,
 } as const;
 
 /** Bit positions inside registers. */
@@ -186,6 +188,8 @@ export const REG_BIT = {
   RISK_SHADOW_CONTROL_KILL_SWITCH: 0,
   /** reference price: the feed's last trade (P, Q) of the symbol once there is one */
   RISK_SHADOW_CONTROL_REF_FROM_ITCH: 1,
+  /** order egress: a message's bytes leave as the parser reports its fields, the last beat at the verdict, a rejected order's frame ends with tuser (drop); 0 = store and forward (taken when the order path is idle) */
+  RISK_SHADOW_CONTROL_CUT_THROUGH: 2,
   /** which of the two hash ways (CRC-32 or CRC-32C of the symbol, low 10 bits) */
   RISK_SYM_WRITE_WAY: 10,
   /** 1 holds a symbol, 0 empties the slot */
