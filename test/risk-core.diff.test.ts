@@ -142,6 +142,9 @@ import { encodeItch, moldPacketize } from '../src/itch/generator.js';
 import { fromItch, orderStream, rate, symbolSet, TABLE_SYMBOLS, tradePackets, withRate } from './helpers/order-arbitraries.js';
 
 const RUNS = Number(process.env.FC_RUNS_RISK ?? 100);
+// shrinking a counterexample of several kilobytes can outlast the test's timeout, which would then report
+// nothing: stop in time and report the counterexample shrunk so far (running out of time is a failure too)
+const IN_TIME = { interruptAfterTimeLimit: 500_000, markInterruptAsFailure: true };
 
 describe('risk gate RTL against the golden model: fast-check', () => {
   it('one piece per stream, no gaps: the bytes\' timeline holds, to the cycle, rate limit included', async () => {
@@ -152,7 +155,7 @@ describe('risk gate RTL against the golden model: fast-check', () => {
         for (const [bytes, end] of streams) steps.push({ bytes, end });
         await expectSame({ steps }, true);
       },
-    ), { numRuns: RUNS, seed: 0x71e1 });
+    ), { numRuns: RUNS, seed: 0x71e1, ...IN_TIME });
   }, 600_000);
 
   it('random orders, limits and rates, commits between streams, chunking, input gaps and back-pressure', async () => {
@@ -175,7 +178,7 @@ describe('risk gate RTL against the golden model: fast-check', () => {
         }
         await expectSame(run);
       },
-    ), { numRuns: RUNS, seed: 0x5a7e });
+    ), { numRuns: RUNS, seed: 0x5a7e, ...IN_TIME });
   }, 600_000);
 });
 
@@ -211,7 +214,7 @@ describe('risk gate RTL: reference prices from the feed\'s last trades', () => {
         else run.steps.push(s);
       }
       await expectSame(run);
-    }), { numRuns: Math.max(10, RUNS / 4), seed: 0x7ade });
+    }), { numRuns: Math.max(10, RUNS / 4), seed: 0x7ade, ...IN_TIME });
   }, 600_000);
 
   it('a trade moves the collar and the market-order notional, subscribed or not; "host" ignores it', async () => {
