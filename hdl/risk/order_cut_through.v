@@ -93,7 +93,7 @@ module order_cut_through #(
     wire        drop = mode && doomed && !started_q;       // nothing of it left yet: it never does
     wire        send_abort = doomed && started_q;
     wire        send_full = any && !doomed && !remain_bad && remain > 16'd8 && avail >= 16'd8 && !avail[15];
-    wire        send_end = any && h_closed && h_final && !h_abort && !remain_bad && remain <= 16'd8;
+    wire        send_end = any && h_closed && h_final && !doomed && remain <= 16'd8;
     wire        issue = mode && !staged_q && out_free && (send_abort || send_full || send_end);
     // an order's last beat is read ahead and leaves in its decision cycle (tvalid follows the decision)
     wire        stage = mode && !staged_q && out_free && any && started_q && h_closed && !h_final && !remain_bad &&

@@ -50,7 +50,7 @@ export const riskSchema = z.strictObject({
   /** Where reference prices come from: set by the host from this file, or the ITCH feed's last trade. */
   referencePriceSource: z.enum(['host', 'itch'], { error: 'must be "host" or "itch"' }).default('host'),
   /** How accepted orders leave: after their verdict (a rejected order's bytes never leave), or cut through
-   *  (bytes leave as they are parsed, the last beat at the verdict; a rejected order's frame is dropped
+   *  (bytes leave as they arrive, the last beat at the verdict; a rejected order's frame is dropped
    *  with tuser, for the MAC to drop or poison). */
   egress: z.enum(['storeAndForward', 'cutThrough'], { error: 'must be "storeAndForward" or "cutThrough"' }).default('storeAndForward'),
   symbols: z.record(z.string(), symbolLimits).superRefine((symbols, ctx) => {

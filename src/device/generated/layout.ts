@@ -188,7 +188,7 @@ export const REG_BIT = {
   RISK_SHADOW_CONTROL_KILL_SWITCH: 0,
   /** reference price: the feed's last trade (P, Q) of the symbol once there is one */
   RISK_SHADOW_CONTROL_REF_FROM_ITCH: 1,
-  /** order egress: a message's bytes leave as the parser reports its fields, the last beat at the verdict, a rejected order's frame ends with tuser (drop); 0 = store and forward (taken when the order path is idle) */
+  /** order egress: a message's bytes leave as they arrive, its last beat at the verdict, a rejected order's frame ends with tuser (drop); 0 = store and forward (taken when the order path is idle) */
   RISK_SHADOW_CONTROL_CUT_THROUGH: 2,
   /** which of the two hash ways (CRC-32 or CRC-32C of the symbol, low 10 bits) */
   RISK_SYM_WRITE_WAY: 10,
