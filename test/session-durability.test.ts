@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageStore } from '../src/session/store.js';
 import { freePort, quickfixLog, startExecutor } from './helpers/quickfix.js';
-import { tempDir } from './helpers/session.js';
+import { RawPeer } from './helpers/raw-peer.js';
+import { startRunner, tempDir } from './helpers/session.js';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 
@@ -96,6 +97,92 @@ describe('durable message store', () => {
     const c = new MessageStore({ dir, name: 'FIX.4.4-A-B' });
     expect([c.nextSenderSeq, c.nextTargetSeq, c.sentBetween(1, 10).length]).toEqual([2, 1, 0]);
     c.close();
+  });
+
+  for (const [torn, make] of [
+    ['sent', (s: MessageStore) => s.recordSent('D', 't9', [[11, 'torn'], [55, 'MSFT']])],
+    ['received', (s: MessageStore) => s.recordReceived(3)],
+  ] as const) {
+    for (const side of ['initiator', 'acceptor']) {
+      it(`a torn ${torn} line is cut off, and the journal stays loadable over two restarts (${side})`, () => {
+        const dir = tempDir('tickgate-store-');
+        const name = side === 'initiator' ? 'FIX.4.4-CLIENT-EXCH' : 'FIX.4.4-EXCH-CLIENT';
+        const a = new MessageStore({ dir, name });
+        a.recordSent('A', 't0', null);
+        a.recordSent('D', 't1', [[11, 'a'], [55, 'AAPL']]);
+        a.recordReceived(1);
+        a.recordReceived(2);
+        a.close();
+        // the crash: the record's write stopped part way
+        const whole = readFileSync(a.file);
+        const probe = new MessageStore({ dir: tempDir('tickgate-probe-'), name });
+        make(probe);
+        probe.close();
+        const line = readFileSync(probe.file, 'utf8').trim().split('\n').pop()!;
+        writeFileSync(a.file, Buffer.concat([whole, Buffer.from(line.slice(0, Math.floor(line.length / 2)))]));
+
+        const b = new MessageStore({ dir, name });
+        expect(b.tornBytesDropped).toBe(Math.floor(line.length / 2));
+        expect([b.nextSenderSeq, b.nextTargetSeq]).toEqual([3, 3]);
+        expect(readFileSync(b.file).equals(whole)).toBe(true);
+        b.recordSent('D', 't2', [[11, 'b'], [55, 'AAPL']]);
+        b.recordReceived(3);
+        b.close();
+
+        const c = new MessageStore({ dir, name });
+        expect(c.tornBytesDropped).toBe(0);
+        expect([c.nextSenderSeq, c.nextTargetSeq]).toEqual([4, 4]);
+        expect(c.sentBetween(1, 10).map((m) => m.body[0]![1])).toEqual(['a', 'b']);
+        c.recordSent('0', 't3', null);
+        c.close();
+        const d = new MessageStore({ dir, name });
+        expect([d.nextSenderSeq, d.nextTargetSeq]).toEqual([5, 4]);
+        d.close();
+        expect(readFileSync(d.file, 'utf8').split('\n').slice(0, -1).every((l) => JSON.parse(l) !== undefined)).toBe(true);
+      });
+    }
+  }
+
+  it('records made together go out in one write: all of them survive a kill, or none', () => {
+    const dir = tempDir('tickgate-store-');
+    const a = new MessageStore({ dir, name: 'X' });
+    const writes: string[] = [];
+    const target = a as unknown as { write: (t: string) => void };
+    const write = target.write.bind(a);
+    target.write = (t: string) => { writes.push(t); write(t); };
+    a.atomically(() => {
+      a.recordReceived(1);
+      a.atomically(() => a.recordSent('8', 't0', [[37, 'O1']]));
+      expect(writes).toEqual([]);
+    });
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.trim().split('\n').map((l) => (JSON.parse(l) as { k: string }).k)).toEqual(['recv', 'sent']);
+    a.close();
+  });
+
+  it('an order and the fill it caused are journaled in one write, and the fill is transmitted after it', async () => {
+    const t = await startRunner('ref', { role: 'acceptor', senderCompID: 'EXCH', targetCompID: 'CLIENT', port: 0 }, { app: 'fill' });
+    const peer = await RawPeer.connect(t.runner.port, { sender: 'CLIENT', target: 'EXCH' });
+    try {
+      peer.logon(1);
+      await peer.expect('A');
+      const log: string[] = [];
+      const store = t.runner.session.store as unknown as { write: (text: string) => void };
+      const write = store.write.bind(store);
+      store.write = (text) => {
+        log.push(`journal ${text.trim().split('\n').map((l) => (JSON.parse(l) as { k: string }).k).join('+')}`);
+        write(text);
+      };
+      const session = t.runner.session as unknown as { transmit: (msgType: string, ...rest: unknown[]) => void };
+      const transmit = session.transmit.bind(session);
+      session.transmit = (msgType, ...rest) => { log.push(`transmit ${msgType}`); transmit(msgType, ...rest); };
+      peer.send('D', { seq: 2 }, [[11, 'c1'], [55, 'AAPL'], [54, '1'], [60, '20261203-10:00:00.000'], [38, '100'], [40, '2'], [44, '10']]);
+      await peer.expect('8');
+      expect(log).toEqual(['journal recv+sent', 'transmit 8']);
+    } finally {
+      peer.close();
+      await t.runner.stop();
+    }
   });
 
   it('refuses a journal damaged before its last line', () => {

@@ -1,7 +1,7 @@
 // The tickgate command line. Exit 0 on success (malformed input is reported in records); 2 with a
 // one-line message for unusable arguments or unreadable input.
 import { createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BACKENDS, openDevice, type BackendName } from '../device/index.js';
 import { decodeFixStream } from '../fix/decode.js';
@@ -13,6 +13,8 @@ import { BackendUnavailableError, checkOrders } from './check.js';
 import { decodeItch, listenItch } from './decode-itch.js';
 import { FeedFormatError } from '../itch/input.js';
 import { FeedConfigError } from '../itch/device-feed.js';
+import { ListenError } from '../session/runner.js';
+import { fsReason } from '../util/fs-errors.js';
 
 export class UsageError extends Error {
   readonly code = 'USAGE';
@@ -52,20 +54,26 @@ function hostPort(value: string, flag: string): { host: string; port: number } {
 async function openInput(file: string | undefined): Promise<AsyncIterable<Uint8Array>> {
   if (file === undefined) throw new UsageError('missing input: give a file, or - for standard input');
   if (file === '-') return process.stdin;
-  try {
-    await access(file);
-  } catch {
-    throw new UsageError(`cannot read ${file}: no such file or no permission`);
-  }
+  await checkReadable(file, 'input');
   return createReadStream(file, { highWaterMark: 1 << 20 });
+}
+
+/** A file that can be opened and read, not a folder; else a UsageError naming the path and why. */
+async function checkReadable(file: string, what: string): Promise<void> {
+  try {
+    if ((await stat(file)).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    await (await open(file, 'r')).close();
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${file}: ${fsReason(err)}`);
+  }
 }
 
 /** A whole file given with an option (not standard input). */
 async function readInput(file: string, option: string): Promise<Buffer> {
   try {
     return await readFile(file);
-  } catch {
-    throw new UsageError(`${option}: cannot read ${file}: no such file or no permission`);
+  } catch (err) {
+    throw new UsageError(`${option}: cannot read ${file}: ${fsReason(err)}`);
   }
 }
 
@@ -136,6 +144,13 @@ export async function main(argv: string[]): Promise<number> {
       const backend = backendOf(values.backend);
       const input = await openInput(positionals[0]);
       const itch = values.itch === undefined ? undefined : await readInput(values.itch, '--itch');
+      if (values.forward !== undefined) {
+        try {
+          await (await open(values.forward, 'w')).close();
+        } catch (err) {
+          throw new UsageError(`--forward: cannot write ${values.forward}: ${fsReason(err)}`);
+        }
+      }
       await checkOrders({ configFile: values.config, backend, forward: values.forward, itch, input, write: writeStdout });
       return 0;
     }
@@ -173,7 +188,8 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof FeedFormatError || err instanceof FeedConfigError) {
+    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof FeedFormatError || err instanceof FeedConfigError
+      || err instanceof ListenError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;
     }

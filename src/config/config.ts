@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { riskSchema, type RiskConfig } from '../risk/config.js';
 import { sessionSchema, type SessionConfig } from '../session/config.js';
+import { fsReason } from '../util/fs-errors.js';
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG';
@@ -56,8 +57,8 @@ export function loadConfig(file: string): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(`cannot read config ${file}: no such file or no permission`);
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${file}: ${fsReason(err)}`);
   }
   return parseConfig(text, file, path.dirname(path.resolve(file)));
 }

@@ -17,6 +17,8 @@ export function appMessageJson(m: AppMessage): string {
 /** Wires an application to a session. `print` writes through `writeLine`. */
 export function attachApp(session: FixSession, app: AppName, writeLine: (line: string) => void): void {
   let next = 0;
+  // OrderIDs and ExecIDs unique across restarts of the process too (a restarted exchange never repeats one)
+  const run = Date.now().toString(36);
   const beginString = session.config.beginString;
   session.on('app', (m) => {
     switch (app) {
@@ -29,7 +31,7 @@ export function attachApp(session: FixSession, app: AppName, writeLine: (line: s
       case 'fill': {
         if (m.msgType === MSG.NewOrderSingle) {
           next++;
-          const fill = fillFor(m.fields, beginString, { orderID: `O${next}`, execID: `E${next}` });
+          const fill = fillFor(m.fields, beginString, { orderID: `O${run}-${next}`, execID: `E${run}-${next}` });
           session.send(fill.msgType, fill.body, { replyTo: m });
         } else {
           session.send(MSG.BusinessMessageReject, [

@@ -13,7 +13,8 @@ import type { RiskLimits } from '../risk/config.js';
 import { RiskOrderPath } from '../risk/risk-order-path.js';
 import { FixDictionary } from './dictionary.js';
 import { FixSession } from './session.js';
-import { MessageStore } from './store.js';
+import { MessageStore, StoreError } from './store.js';
+import { fsReason } from '../util/fs-errors.js';
 
 export interface SessionRunnerOptions {
   config: SessionConfig;
@@ -38,8 +39,8 @@ export function resolvePassword(config: SessionConfig, baseDir: string): string 
   if (config.passwordFile !== undefined) {
     try {
       return readFileSync(path.resolve(baseDir, config.passwordFile), 'utf8').replace(/\r?\n$/, '');
-    } catch {
-      throw new ConfigError(`session.passwordFile: cannot read ${config.passwordFile}`);
+    } catch (err) {
+      throw new ConfigError(`session.passwordFile: cannot read ${config.passwordFile}: ${fsReason(err)}`);
     }
   }
   return undefined;
@@ -51,8 +52,8 @@ function tlsFiles(config: SessionConfig, baseDir: string): { cert?: Buffer; key?
     if (file === undefined) return undefined;
     try {
       return readFileSync(path.resolve(baseDir, file));
-    } catch {
-      throw new ConfigError(`session.tls.${key}: cannot read ${file}`);
+    } catch (err) {
+      throw new ConfigError(`session.tls.${key}: cannot read ${file}: ${fsReason(err)}`);
     }
   };
   return { cert: read('cert'), key: read('key'), ca: read('ca') };
@@ -62,6 +63,33 @@ function tlsFiles(config: SessionConfig, baseDir: string): { cert?: Buffer; key?
 export function backoffDelay(attempt: number, r: SessionConfig['reconnect'], random: () => number = Math.random): number {
   const base = Math.min(r.maxMs, r.initialMs * 2 ** Math.min(attempt - 1, 30));
   return Math.round(base * (1 - r.jitter + 2 * r.jitter * random()));
+}
+
+/** The acceptor's address cannot be listened on. */
+export class ListenError extends Error {
+  readonly code = 'LISTEN';
+}
+
+function listenReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'the address is already in use (another process listens there)';
+  if (code === 'EADDRNOTAVAIL') return 'no interface of this machine has that address';
+  if (code === 'EACCES') return 'permission denied (ports below 1024 need privileges)';
+  return (err as Error).message;
+}
+
+/** The session's message store, or a ConfigError naming session.storeDir. */
+function openStore(config: SessionConfig, baseDir: string): MessageStore {
+  try {
+    return new MessageStore({
+      dir: path.resolve(baseDir, config.storeDir),
+      name: `${config.beginString}-${config.senderCompID}-${config.targetCompID}`,
+      fsync: config.fsync,
+    });
+  } catch (err) {
+    if (err instanceof StoreError) throw new ConfigError(`session.storeDir: ${err.message}`);
+    throw err;
+  }
 }
 
 export class SessionRunner {
@@ -84,25 +112,39 @@ export class SessionRunner {
     const { config, baseDir } = options;
     this.tlsOptions = config.tls ? tlsFiles(config, baseDir) : undefined;
     const password = resolvePassword(config, baseDir);
-    const store = new MessageStore({
-      dir: path.resolve(baseDir, config.storeDir),
-      name: `${config.beginString}-${config.senderCompID}-${config.targetCompID}`,
-      fsync: config.fsync,
-    });
+    const store = openStore(config, baseDir);
     this.session = new FixSession({ config, store, dictionary: FixDictionary.forBeginString(config.beginString), password });
     this.done = new Promise((resolve, reject) => { this.finished = resolve; this.failed = reject; });
     this.done.catch(() => undefined);
-    this.inbound = new InboundLink(openDevice({ backend: options.backend }), (err) => this.fail(err));
-    this.orderPath = options.risk
-      ? new RiskOrderPath(openDevice({ backend: options.backend }), options.risk)
-      : new FramerOrderPath(openDevice({ backend: options.backend }));
+    const inboundDevice = openDevice({ backend: options.backend });
+    try {
+      this.orderPath = options.risk
+        ? new RiskOrderPath(openDevice({ backend: options.backend }), options.risk)
+        : new FramerOrderPath(openDevice({ backend: options.backend }));
+    } catch (err) {
+      void inboundDevice.close();
+      store.close();
+      throw err;
+    }
+    this.inbound = new InboundLink(inboundDevice, (err) => this.fail(err));
     this.session.on('state', (s) => { if (s === 'logging_out') this.loggedOut = true; });
   }
 
-  /** Acceptor: listening when this resolves (see `port`). Initiator: the connect loop has started. */
+  /** Acceptor: listening when this resolves (see `port`). Initiator: the connect loop has started. When the
+   *  acceptor cannot listen, everything opened is closed again before the error is thrown. */
   async start(): Promise<void> {
-    if (this.options.config.role === 'acceptor') await this.listen();
-    else void this.connectLoop();
+    if (this.options.config.role !== 'acceptor') return void this.connectLoop();
+    try {
+      await this.listen();
+    } catch (err) {
+      this.stopping = true;
+      this.session.close();
+      this.server = undefined;
+      await this.shutdown();
+      this.finished();
+      const { host, port } = this.options.config;
+      throw new ListenError(`session.port: cannot listen on ${host}:${port}: ${listenReason(err)}`);
+    }
   }
 
   /** The risk gate's counters, when the order path is the risk gate. */

@@ -101,6 +101,9 @@ export class FixSession extends EventEmitter<SessionEvents> {
   private readonly queued = new Map<number, FixMessage>();
   /** The ResendRequest we have out: [from, to]; to 0 is "up to the latest". */
   private resendPending: { from: number; upTo: number } | undefined;
+  /** While an inbound application message is being journaled with its replies: their transmissions, held
+   *  until that journal write is done. */
+  private heldTransmits: Array<() => void> | undefined;
   private readonly resendsServed = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private logoutReason = '';
@@ -159,7 +162,11 @@ export class FixSession extends EventEmitter<SessionEvents> {
     if (ADMIN_TYPES.has(msgType)) throw new Error(`send() is for application messages; ${msgType} is a session message`);
     const sendingTime = fixTime(this.now());
     const seq = this.store.recordSent(msgType, sendingTime, body, routing);
-    if (this._state === 'active') this.transmit(msgType, seq, sendingTime, body, { app: true, extra: routing });
+    if (this._state === 'active') {
+      const transmit = () => this.transmit(msgType, seq, sendingTime, body, { app: true, extra: routing });
+      if (this.heldTransmits) this.heldTransmits.push(transmit);
+      else transmit();
+    }
     return seq;
   }
 
@@ -307,12 +314,24 @@ export class FixSession extends EventEmitter<SessionEvents> {
         this.consume(seq);
         return this.onLogout(f);
       default: {
-        this.consume(seq);
+        // The message counts as received together with the replies the application makes to it: one
+        // journal write, and the replies reach the socket only after it, so a kill between the two can
+        // neither lose a reply (the counterparty would not resend) nor answer twice.
         const app: AppMessage = { msgType, seq, possDup: message.frame.possDup, possResend: message.frame.possResend, fields: f, message };
-        this.emit('app', app);
-        if (msgType === MSG.ExecutionReport) this.emit('execution', executionReportOf(f), app);
-        const reject = rejectOf(msgType, f);
-        if (reject) this.emit('reject', reject);
+        const held: Array<() => void> = [];
+        this.heldTransmits = held;
+        try {
+          this.store.atomically(() => {
+            this.consume(seq);
+            this.emit('app', app);
+            if (msgType === MSG.ExecutionReport) this.emit('execution', executionReportOf(f), app);
+            const reject = rejectOf(msgType, f);
+            if (reject) this.emit('reject', reject);
+          });
+        } finally {
+          this.heldTransmits = undefined;
+          for (const transmit of held) transmit();
+        }
         return;
       }
     }
@@ -439,7 +458,9 @@ export class FixSession extends EventEmitter<SessionEvents> {
     if (!this.conn) return;
     const sendingTime = fixTime(this.now());
     const seq = this.store.recordSent(msgType, sendingTime, null);
-    this.transmit(msgType, seq, sendingTime, body, { app: false });
+    const transmit = () => this.transmit(msgType, seq, sendingTime, body, { app: false });
+    if (this.heldTransmits) this.heldTransmits.push(transmit);
+    else transmit();
   }
 
   private sendReject(refSeq: number, refMsgType: string, reason: number, text: string, refTag: number | undefined): void {

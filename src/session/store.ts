@@ -1,11 +1,22 @@
 // The durable message store of one session: an append-only journal of JSON lines in storeDir. Every
 // record is written with one write(2) before the message it describes goes to the socket, so a killed
 // process (kill -9) never loses a sequence number it used; with `fsync` each write is also flushed to the
-// disk, which covers power loss. Loading replays the journal from the last reset; a torn last line (power
-// loss mid-write) is dropped.
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+// disk, which covers power loss. Loading replays the journal from the last reset; a torn last line (a crash
+// or power loss mid-write) is cut off the file before anything is appended, so the next record starts on a
+// line of its own. Records made together (a received message and the replies it caused) go out in one
+// write(2), so a killed process leaves all of them or none.
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FieldList } from '../fix/message.js';
+import { fsReason } from '../util/fs-errors.js';
+
+/** The store's folder or journal cannot be used; `path` names which. */
+export class StoreError extends Error {
+  readonly code = 'STORE';
+  constructor(message: string, readonly path: string) {
+    super(message);
+  }
+}
 
 export interface StoredMessage {
   seq: number;
@@ -38,14 +49,51 @@ export class MessageStore {
   private nextSender = 1;
   private nextTarget = 1;
   private createdAt = new Date().toISOString();
+  /** Records of an `atomically` block not yet written. */
+  private pending: string[] | undefined;
+  /** Bytes of a torn last line cut off the journal when it was opened (0: none). */
+  readonly tornBytesDropped: number = 0;
 
   constructor(options: MessageStoreOptions) {
-    mkdirSync(options.dir, { recursive: true });
     this.file = path.join(options.dir, `${options.name.replace(/[^A-Za-z0-9._-]/g, '_')}.journal`);
     this.fsync = options.fsync ?? false;
-    if (existsSync(this.file)) this.replay(readFileSync(this.file, 'utf8'));
-    this.fd = openSync(this.file, 'a');
+    try {
+      mkdirSync(options.dir, { recursive: true });
+    } catch (err) {
+      throw new StoreError(`cannot use ${options.dir} as the message store folder: ${fsReason(err)}`, options.dir);
+    }
+    let valid = 0;
+    let size = 0;
+    try {
+      if (existsSync(this.file)) {
+        const bytes = readFileSync(this.file);
+        size = bytes.length;
+        valid = this.replay(bytes);
+      }
+      this.fd = openSync(this.file, 'a');
+      if (valid < size) {
+        ftruncateSync(this.fd, valid);
+        this.tornBytesDropped = size - valid;
+      }
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`cannot use the message store ${this.file}: ${fsReason(err)}`, this.file);
+    }
     if (this.nextSender === 1 && this.nextTarget === 1 && this.sent.size === 0) this.append({ k: 'reset', created: this.createdAt });
+  }
+
+  /** Runs `fn`; every record it makes is written in one write(2) when it returns, so a process killed
+   *  meanwhile leaves all of them in the journal or none. Nested calls join the outer one. */
+  atomically<T>(fn: () => T): T {
+    if (this.pending) return fn();
+    this.pending = [];
+    try {
+      return fn();
+    } finally {
+      const lines = this.pending;
+      this.pending = undefined;
+      if (lines.length) this.write(lines.join(''));
+    }
   }
 
   get nextSenderSeq(): number { return this.nextSender; }
@@ -108,7 +156,13 @@ export class MessageStore {
   }
 
   private append(record: JournalRecord): void {
-    writeSync(this.fd, JSON.stringify(record) + '\n');
+    const line = JSON.stringify(record) + '\n';
+    if (this.pending) this.pending.push(line);
+    else this.write(line);
+  }
+
+  private write(text: string): void {
+    writeSync(this.fd, text);
     if (this.fsync) fdatasyncSync(this.fd);
   }
 
@@ -133,18 +187,32 @@ export class MessageStore {
     }
   }
 
-  private replay(text: string): void {
-    const lines = text.split('\n');
-    lines.forEach((line, i) => {
-      if (line === '') return;
-      try {
-        this.apply(JSON.parse(line) as JournalRecord);
-      } catch (err) {
-        // Only the last line can be torn by a crash; anything else means the file was damaged.
-        if (i < lines.length - 1 && lines.slice(i + 1).some((l) => l !== '')) {
-          throw new Error(`message store ${this.file}: line ${i + 1} is damaged (${(err as Error).message})`);
+  /** Applies the journal's records; returns the length of its intact part. Only the last line can be torn
+   *  by a crash (it has no newline, or does not parse); a damaged line before it stops the load. */
+  private replay(bytes: Buffer): number {
+    let lastByte = bytes.length - 1;
+    while (lastByte >= 0 && bytes[lastByte] === 0x0a) lastByte--;
+    let start = 0;
+    let line = 0;
+    while (start < bytes.length) {
+      line++;
+      const end = bytes.indexOf(0x0a, start);
+      const text = bytes.toString('utf8', start, end < 0 ? bytes.length : end);
+      const next = end < 0 ? bytes.length : end + 1;
+      const isLast = next > lastByte;
+      if (end < 0) return start;            // no newline: the write never finished
+      if (text !== '') {
+        let record: JournalRecord;
+        try {
+          record = JSON.parse(text) as JournalRecord;
+        } catch (err) {
+          if (isLast) return start;
+          throw new StoreError(`message store ${this.file}: line ${line} is damaged (${(err as Error).message})`, this.file);
         }
+        this.apply(record);
       }
-    });
+      start = next;
+    }
+    return start;
   }
 }
