@@ -163,7 +163,7 @@ describe('feed core: RTL against the golden model, through the addon', () => {
       'message 1 of 1 runs past the end of the packet',
       '1 byte after a packet with no messages',
     ]);
-    expect(ref.counters).toMatchObject({ packets: 15, duplicates: 2, gaps: 2, missing: 5n, heartbeats: 1, endOfSession: 1, messages: 11,
+    expect(ref.counters).toMatchObject({ packets: 15, duplicates: 2, duplicatePackets: 1, gaps: 2, missing: 5n, heartbeats: 1, endOfSession: 1, messages: 11,
       errors: { short_packet: 1, truncated_packet: 2, trailing_bytes: 2, unknown_message_type: 2, bad_length: 1 } });
   });
 

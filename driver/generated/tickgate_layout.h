@@ -53,6 +53,7 @@ constexpr uint32_t REG_FEED_TRUNCATED = 0x174;  // ro: truncated_packet errors
 constexpr uint32_t REG_FEED_TRAILING = 0x178;  // ro: trailing_bytes errors
 constexpr uint32_t REG_FEED_UNKNOWN_TYPES = 0x17C;  // ro: unknown_message_type errors
 constexpr uint32_t REG_FEED_BAD_LENGTHS = 0x180;  // ro: bad_length errors
+constexpr uint32_t REG_FEED_DUPLICATE_PACKETS = 0x184;  // ro: packets with messages that were all delivered before (every message a duplicate)
 constexpr uint32_t REG_RISK_STATUS = 0x200;  // ro: risk gate status
 constexpr uint32_t REG_RISK_COMMIT = 0x204;  // wo: write 1: the shadow bank becomes active
 constexpr uint32_t REG_RISK_SHADOW_CONTROL = 0x208;  // rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16)

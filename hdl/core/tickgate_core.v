@@ -197,6 +197,7 @@ wire [REC_BITS-1:0] feed_rec_tdata;
 wire                feed_rec_tvalid, feed_rec_tready;
 wire                feed_rec_leaves;    // also the records the symbol filter drops: their trades still set prices
 wire inc_feed_packet, inc_feed_heartbeat, inc_feed_eos, inc_feed_duplicate, inc_feed_gap, inc_feed_message;
+wire inc_feed_duplicate_packet;
 wire inc_feed_filtered;
 wire [63:0] inc_feed_missing;
 wire [4:0]  inc_feed_error;
@@ -212,7 +213,7 @@ feed_tracker #(
     .learn_en(learn_en), .learn_locate(learn_locate), .learn_symbol(learn_symbol), .learn_match(learn_match),
     .m_tdata(feed_rec_tdata), .m_tvalid(feed_rec_tvalid), .m_tready(feed_rec_tready), .m_leaves(feed_rec_leaves),
     .inc_packet(inc_feed_packet), .inc_heartbeat(inc_feed_heartbeat), .inc_end_of_session(inc_feed_eos),
-    .inc_duplicate(inc_feed_duplicate), .inc_gap(inc_feed_gap), .inc_missing(inc_feed_missing),
+    .inc_duplicate(inc_feed_duplicate), .inc_duplicate_packet(inc_feed_duplicate_packet), .inc_gap(inc_feed_gap), .inc_missing(inc_feed_missing),
     .inc_message(inc_feed_message), .inc_filtered(inc_feed_filtered), .inc_error(inc_feed_error)
 );
 
@@ -365,7 +366,7 @@ event_counter c_event_stall (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(m_axis_event_tvalid && !m_axis_event_tready), .count(event_stall_cycles));
 
 wire [31:0] feed_packets, feed_messages, feed_heartbeats, feed_end_of_session, feed_duplicates, feed_gaps;
-wire [31:0] feed_filtered, feed_short, feed_truncated, feed_trailing, feed_unknown, feed_bad_length;
+wire [31:0] feed_filtered, feed_short, feed_truncated, feed_trailing, feed_unknown, feed_bad_length, feed_duplicate_packets;
 wire [63:0] feed_bytes, feed_missing;
 reg  [3:0]  feed_ingress_bytes;
 integer f;
@@ -391,6 +392,7 @@ event_counter c_feed_truncated (.clk(clk), .rst(rst), .clear(counter_clear), .in
 event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[2]), .count(feed_trailing));
 event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
 event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
+event_counter c_feed_duplicate_packets (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_duplicate_packet), .count(feed_duplicate_packets));
 
 wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late, risk_trades, order_frames_dropped;
 wire [255:0] risk_rejects;
@@ -486,6 +488,7 @@ csr_regs #(
     .feed_trailing(feed_trailing),
     .feed_unknown(feed_unknown),
     .feed_bad_length(feed_bad_length),
+    .feed_duplicate_packets(feed_duplicate_packets),
     .risk_commit(risk_commit),
     .risk_shadow_control(risk_shadow_control),
     .risk_shadow_cycles_per_token(risk_shadow_cpt),

@@ -66,6 +66,7 @@ module csr_regs #(
     input  wire [31:0]           feed_trailing,
     input  wire [31:0]           feed_unknown,
     input  wire [31:0]           feed_bad_length,
+    input  wire [31:0]           feed_duplicate_packets,
 
     output wire                  risk_commit,
     output wire [31:0]           risk_shadow_control,
@@ -290,6 +291,7 @@ always @(posedge clk) begin
                 `TG_REG_FEED_TRAILING: rdata_reg <= feed_trailing;
                 `TG_REG_FEED_UNKNOWN_TYPES: rdata_reg <= feed_unknown;
                 `TG_REG_FEED_BAD_LENGTHS: rdata_reg <= feed_bad_length;
+                `TG_REG_FEED_DUPLICATE_PACKETS: rdata_reg <= feed_duplicate_packets;
                 `TG_REG_RISK_STATUS: rdata_reg <= {30'd0, risk_active_bank, risk_clearing};
                 `TG_REG_RISK_SHADOW_CONTROL: rdata_reg <= risk_shadow_control_reg;
                 `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN: rdata_reg <= risk_shadow_cpt_reg;

@@ -49,6 +49,7 @@ module feed_tracker #(
     output reg                   inc_heartbeat,
     output reg                   inc_end_of_session,
     output reg                   inc_duplicate,
+    output reg                   inc_duplicate_packet, // a packet whose every message was delivered before
     output reg                   inc_gap,
     output reg  [63:0]           inc_missing,
     output wire                  inc_message,
@@ -134,6 +135,8 @@ module feed_tracker #(
     wire [15:0] hdr_count = (ev_count == 16'hFFFF) ? 16'd0 : ev_count;
     wire [63:0] hdr_end = ev_seq + {48'd0, hdr_count};
     wire        hdr_gap = ev_seq > hdr_expected;
+    // sequence + count without wrap-around at most the expected number: every message was delivered before
+    wire        hdr_all_seen = {1'b0, ev_seq} + {49'd0, ev_count} <= {1'b0, hdr_expected};
 
     // truncated_packet: the first lost message that was not delivered before, if the packet has one
     wire [63:0] lost_seq = (ev_seq > pkt_expected_q) ? ev_seq : pkt_expected_q;
@@ -160,6 +163,7 @@ module feed_tracker #(
         rec_n_message = 1'b0;
         err_code = 8'd0;
         inc_packet = 1'b0; inc_heartbeat = 1'b0; inc_end_of_session = 1'b0; inc_duplicate = 1'b0; inc_gap = 1'b0;
+        inc_duplicate_packet = 1'b0;
         inc_missing = 64'd0; inc_error = 5'd0;
         if (take) begin
             case (ev_kind)
@@ -167,6 +171,7 @@ module feed_tracker #(
                     inc_packet = 1'b1;
                     inc_heartbeat = ev_count == 16'd0;
                     inc_end_of_session = ev_count == 16'hFFFF;
+                    inc_duplicate_packet = ev_count != 16'd0 && ev_count != 16'hFFFF && hdr_all_seen;
                     if (!sess_hit) begin
                         rec_n_valid = 1'b1;
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_SESSION;

@@ -50,6 +50,7 @@
 `define TG_REG_FEED_TRAILING 12'h178  // ro: trailing_bytes errors
 `define TG_REG_FEED_UNKNOWN_TYPES 12'h17C  // ro: unknown_message_type errors
 `define TG_REG_FEED_BAD_LENGTHS 12'h180  // ro: bad_length errors
+`define TG_REG_FEED_DUPLICATE_PACKETS 12'h184  // ro: packets with messages that were all delivered before (every message a duplicate)
 `define TG_REG_RISK_STATUS 12'h200  // ro: risk gate status
 `define TG_REG_RISK_COMMIT 12'h204  // wo: write 1: the shadow bank becomes active
 `define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16)

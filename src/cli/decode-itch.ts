@@ -3,15 +3,27 @@
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
 import { openDevice, type BackendName } from '../device/index.js';
 import { configureFeed, DeviceFeed, readFeedCounters, type PrintableFeedRecord } from '../itch/device-feed.js';
-import { feedPackets } from '../itch/input.js';
+import { feedPackets, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
-import { feedRecordJson } from '../itch/ref-decoder.js';
+import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
 
 export interface DecodeItchOptions {
   backend: BackendName;
   symbols: string[] | undefined;
   input: AsyncIterable<Uint8Array>;
   write: (text: string) => void | Promise<void>;
+  /** The summary line (DESIGN.md 3.3), once the input is done. */
+  summary?: (line: string) => void;
+}
+
+/** The closing summary: what the input held and where every part of it went. */
+export function summaryJson(input: InputCounts, device: FeedCounters): string {
+  const errors = Object.values(device.errors).reduce((a, b) => a + b, 0);
+  return JSON.stringify({
+    kind: 'summary', frames: input.frames, packets: device.packets, messages: device.messages,
+    duplicatePackets: device.duplicatePackets, duplicateMessages: device.duplicates, gaps: device.gaps, errors,
+    otherTraffic: input.otherTraffic, truncatedFrames: input.truncatedFrames,
+  });
 }
 
 export interface ListenItchOptions {
@@ -59,8 +71,8 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const c of o.input) chunks.push(Buffer.from(c));
   const input = Buffer.concat(chunks);
-  if (input.length === 0) return;
-  const packets = feedPackets(input);        // detects the format before the device is opened
+  const counts = noInputCounts();
+  const packets = input.length === 0 ? [] : feedPackets(input, counts);   // detects the format before the device is opened
   let lines: string[] = [];
   let writing = Promise.resolve();
   const flush = () => {
@@ -73,11 +85,15 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
     lines.push(feedRecordJson(r));
     if (lines.length >= 4096) flush();
   });
+  let summary: string | undefined;
   try {
     for (const p of packets) await feed.send(p);
+    await feed.device.flush();
+    summary = summaryJson(counts, readFeedCounters(feed.device));
   } finally {
     await feed.finish();
   }
   flush();
   await writing;
+  if (summary !== undefined) (o.summary ?? ((line) => process.stderr.write(line + '\n')))(summary);
 }

@@ -169,6 +169,7 @@ export class RefDevice implements Device {
       case REG.FEED_HEARTBEATS: return f.heartbeats >>> 0;
       case REG.FEED_END_OF_SESSION: return f.endOfSession >>> 0;
       case REG.FEED_DUPLICATES: return f.duplicates >>> 0;
+      case REG.FEED_DUPLICATE_PACKETS: return f.duplicatePackets >>> 0;
       case REG.FEED_GAPS: return f.gaps >>> 0;
       case REG.FEED_FILTERED: return f.filtered >>> 0;
       case REG.FEED_MISSING_LO: this.hiLatch = Number(f.missing >> 32n); return Number(f.missing & 0xffffffffn);

@@ -45,6 +45,7 @@ export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>):
     endOfSession: device.readReg(REG.FEED_END_OF_SESSION),
     messages: device.readReg(REG.FEED_MESSAGES),
     duplicates: device.readReg(REG.FEED_DUPLICATES),
+    duplicatePackets: device.readReg(REG.FEED_DUPLICATE_PACKETS),
     gaps: device.readReg(REG.FEED_GAPS),
     missing: device.readReg64(REG.FEED_MISSING_LO),
     filtered: device.readReg(REG.FEED_FILTERED),

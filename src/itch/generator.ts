@@ -206,43 +206,87 @@ export interface PcapOptions {
   noise?: boolean;
 }
 
+/** One frame of a capture: its bytes and, when the capture cut it short, its length on the wire. */
+export interface CaptureRecord {
+  data: Buffer;
+  originalLength?: number;
+}
+
 /** A pcap capture of the packets as UDP datagrams to a multicast group. */
 export function pcapFile(packets: Buffer[], o: PcapOptions = {}): Buffer {
+  const records: CaptureRecord[] = [];
+  packets.forEach((payload, k) => {
+    if (o.noise && k % 7 === 3) records.push({ data: Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.alloc(28)]) });
+    records.push({ data: udpFrame(payload, o) });
+  });
+  return pcapOf(records);
+}
+
+/** A classic pcap file (little-endian, microseconds) of these frames. */
+export function pcapOf(frames: readonly CaptureRecord[], linkType = 1): Buffer {
   const global = Buffer.alloc(24);
   global.writeUInt32LE(0xa1b2c3d4, 0);
   global.writeUInt16LE(2, 4);
   global.writeUInt16LE(4, 6);
   global.writeUInt32LE(65535, 16);
-  global.writeUInt32LE(1, 20);
-  const records: Buffer[] = [global];
-  let usec = 0;
-  const record = (frame: Buffer) => {
+  global.writeUInt32LE(linkType, 20);
+  const out: Buffer[] = [global];
+  frames.forEach((f, k) => {
     const h = Buffer.alloc(16);
-    usec += 7;
+    const usec = 7 * (k + 1);
     h.writeUInt32LE(34_200 + Math.floor(usec / 1e6), 0);
     h.writeUInt32LE(usec % 1e6, 4);
-    h.writeUInt32LE(frame.length, 8);
-    h.writeUInt32LE(frame.length, 12);
-    records.push(h, frame);
-  };
-  packets.forEach((payload, k) => {
-    if (o.noise && k % 7 === 3) record(Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.alloc(28)]));
-    record(udpFrame(payload, o));
+    h.writeUInt32LE(f.data.length, 8);
+    h.writeUInt32LE(f.originalLength ?? f.data.length, 12);
+    out.push(h, f.data);
   });
-  return Buffer.concat(records);
+  return Buffer.concat(out);
 }
 
-function udpFrame(payload: Buffer, o: PcapOptions): Buffer {
+/** A pcapng file of these frames: one section, one interface, Enhanced Packet Blocks (or Simple Packet
+ *  Blocks with `simple`), in either byte order. */
+export function pcapngOf(frames: readonly CaptureRecord[], o: { linkType?: number; bigEndian?: boolean; simple?: boolean } = {}): Buffer {
+  const be = o.bigEndian ?? false;
+  const block = (type: number, body: Buffer) => {
+    const padded = Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
+    const b = Buffer.alloc(12 + padded.length);
+    const w = (v: number, at: number) => (be ? b.writeUInt32BE(v, at) : b.writeUInt32LE(v, at));
+    w(type, 0);
+    w(b.length, 4);
+    padded.copy(b, 8);
+    w(b.length, b.length - 4);
+    return b;
+  };
+  const u32 = (v: number) => { const b = Buffer.alloc(4); if (be) b.writeUInt32BE(v >>> 0); else b.writeUInt32LE(v >>> 0); return b; };
+  const u16 = (v: number) => { const b = Buffer.alloc(2); if (be) b.writeUInt16BE(v); else b.writeUInt16LE(v); return b; };
+  const shb = block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d), u16(1), u16(0), Buffer.alloc(8, 0xff)]));
+  const idb = block(1, Buffer.concat([u16(o.linkType ?? 1), u16(0), u32(o.simple ? 0 : 262_144)]));
+  const packets = frames.map((f, k) => (o.simple
+    ? block(3, Buffer.concat([u32(f.originalLength ?? f.data.length), f.data]))
+    : block(6, Buffer.concat([u32(0), u32(0), u32(1000 * (k + 1)), u32(f.data.length), u32(f.originalLength ?? f.data.length), f.data]))));
+  return Buffer.concat([shb, idb, ...packets]);
+}
+
+export interface UdpFrameOptions extends PcapOptions {
+  /** destination IPv4 address (default the group 239.1.1.1) */
+  dst?: [number, number, number, number];
+  /** IPv4 flags and fragment offset field (default 0: a whole datagram) */
+  fragment?: number;
+}
+
+/** An Ethernet frame holding the payload as one UDP datagram. */
+export function udpFrame(payload: Buffer, o: UdpFrameOptions = {}): Buffer {
   const eth = Buffer.from([0x01, 0x00, 0x5e, 0x01, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01]);
   const vlan = o.vlan === undefined ? Buffer.alloc(0) : Buffer.from([0x81, 0x00, (o.vlan >> 8) & 0x0f, o.vlan & 0xff]);
   const type = Buffer.from([0x08, 0x00]);
   const ip = Buffer.alloc(20);
   ip[0] = 0x45;
   ip.writeUInt16BE(20 + 8 + payload.length, 2);
+  ip.writeUInt16BE(o.fragment ?? 0, 6);
   ip[8] = 1;
   ip[9] = 17;
   Buffer.from([10, 0, 0, 1]).copy(ip, 12);
-  Buffer.from([239, 1, 1, 1]).copy(ip, 16);
+  Buffer.from(o.dst ?? [239, 1, 1, 1]).copy(ip, 16);
   let sum = 0;
   for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);

@@ -1,100 +1,72 @@
-// The inputs `tickgate decode itch` reads, told apart by their content: a pcap capture (Ethernet, any 802.1Q
-// VLAN tags, IPv4, UDP; each UDP payload one MoldUDP64 packet), a raw stream of MoldUDP64 packets back to
-// back, or a NASDAQ BinaryFILE (each message after a 2-byte big-endian length).
+// The inputs `tickgate decode itch` reads, told apart by their content: a packet capture (pcap or pcapng;
+// each UDP payload a MoldUDP64 packet), a raw stream of MoldUDP64 packets back to back, or a NASDAQ
+// BinaryFILE (each message after a 2-byte big-endian length). What reaches the device is MoldUDP64 packets;
+// everything else in the input is counted here (InputCounts) so the summary can say what was passed over.
+import { frameContent, PCAP_MAGIC, PCAPNG_MAGIC, pcapFrames, pcapngFrames, type CapturedFrame } from './capture.js';
+import { FeedFormatError } from './input-errors.js';
 import { itchLength } from './messages.js';
+import { isMoldPacket, moldStreamPackets, type MoldStreamCounts } from './mold-packets.js';
 import { binaryFilePackets, type FeedDecoder, type FeedRecord } from './ref-decoder.js';
 
-export type FeedFormat = 'pcap' | 'moldudp64' | 'binaryfile';
+export { FeedFormatError };
 
-export class FeedFormatError extends Error {
-  readonly code = 'FEED_FORMAT';
-}
-
-const PCAP_MAGIC = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
+export type FeedFormat = 'pcap' | 'pcapng' | 'moldudp64' | 'binaryfile';
 
 export function detectFormat(b: Buffer): FeedFormat {
   if (b.length >= 24 && PCAP_MAGIC.has(b.readUInt32BE(0))) return 'pcap';
+  if (b.length >= 12 && b.readUInt32BE(0) === PCAPNG_MAGIC) return 'pcapng';
   if (b.length >= 3 && itchLength(b[2]!) === b.readUInt16BE(0)) return 'binaryfile';
-  if (b.length >= 20 && [...b.subarray(0, 10)].every((c) => c >= 0x20 && c <= 0x7e)) return 'moldudp64';
-  throw new FeedFormatError('cannot tell the input format: not a pcap capture, a MoldUDP64 packet stream or a NASDAQ BinaryFILE');
+  if (b.length >= 20 && isMoldStreamStart(b)) return 'moldudp64';
+  throw new FeedFormatError('cannot tell the input format: not a pcap or pcapng capture, a MoldUDP64 packet stream or a NASDAQ BinaryFILE');
 }
 
-export interface PcapStats {
+/** A raw MoldUDP64 stream starts with a session of printable characters (or all NUL, as anonymised captures
+ *  have it). */
+function isMoldStreamStart(b: Buffer): boolean {
+  const session = b.subarray(0, 10);
+  return session.every((c) => c >= 0x20 && c <= 0x7e) || session.every((c) => c === 0);
+}
+
+/** What the input held besides the packets handed to the device. */
+export interface InputCounts extends MoldStreamCounts {
+  /** frames in a capture (0 for other inputs) */
   frames: number;
-  /** Frames that are not IPv4/UDP (ARP, IPv6, TCP ...): skipped. */
-  skipped: number;
-  /** IPv4 fragments and frames cut short by the capture length: skipped, counted. */
-  unusable: number;
+  /** frames that are not a MoldUDP64 stream: not IPv4/UDP, or a UDP payload that is not a well-formed
+   *  MoldUDP64 packet and not of a session already seen */
+  otherTraffic: number;
+  /** frames cut short by the capture's snapshot length, IPv4 fragments, and datagrams whose lengths run
+   *  past their frame */
+  truncatedFrames: number;
 }
 
-/** The UDP payloads of a pcap capture, in capture order. */
-export function* pcapPayloads(b: Buffer, stats: PcapStats = { frames: 0, skipped: 0, unusable: 0 }): Generator<Buffer> {
-  const magic = b.readUInt32BE(0);
-  const le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
-  const u32 = (at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
-  const linkType = u32(20);
-  if (linkType !== 1) throw new FeedFormatError(`pcap link type ${linkType} is not Ethernet (1)`);
-  let at = 24;
-  while (at + 16 <= b.length) {
-    const incl = u32(at + 8);
-    const orig = u32(at + 12);
-    const frame = b.subarray(at + 16, Math.min(b.length, at + 16 + incl));
-    at += 16 + incl;
-    stats.frames++;
-    if (frame.length < incl || incl < orig) { stats.unusable++; continue; }
-    const payload = udpPayload(frame);
-    if (payload === 'skip') stats.skipped++;
-    else if (payload === 'unusable') stats.unusable++;
-    else yield payload;
+export const noInputCounts = (): InputCounts => ({ frames: 0, otherTraffic: 0, truncatedFrames: 0, resyncs: 0, bytesInBrokenPackets: 0 });
+
+/** The MoldUDP64 packets of a capture. A UDP payload goes to the device when it is a well-formed MoldUDP64
+ *  packet, or when it is at least a header long and names a session a well-formed packet already named (the
+ *  device then reports what is wrong with it). Anything else never reaches the device, so it can neither
+ *  make error records with garbage sessions nor take a slot of the session table. */
+export function* capturePackets(frames: Iterable<CapturedFrame>, counts: InputCounts): Generator<Buffer> {
+  const sessions = new Set<string>();
+  for (const frame of frames) {
+    counts.frames++;
+    const c = frameContent(frame);
+    if (c.kind === 'truncated') { counts.truncatedFrames++; continue; }
+    if (c.kind === 'other') { counts.otherTraffic++; continue; }
+    const p = c.payload;
+    const session = p.length >= 20 ? p.toString('latin1', 0, 10) : undefined;
+    if (isMoldPacket(p)) sessions.add(session!);
+    else if (session === undefined || !sessions.has(session)) { counts.otherTraffic++; continue; }
+    yield p;
   }
 }
 
-function udpPayload(f: Buffer): Buffer | 'skip' | 'unusable' {
-  let at = 12;
-  if (f.length < at + 2) return 'unusable';
-  let etherType = f.readUInt16BE(at);
-  while (etherType === 0x8100 || etherType === 0x88a8) {
-    at += 4;
-    if (f.length < at + 2) return 'unusable';
-    etherType = f.readUInt16BE(at);
-  }
-  if (etherType !== 0x0800) return 'skip';
-  const ip = at + 2;
-  if (f.length < ip + 20 || f[ip]! >> 4 !== 4) return 'unusable';
-  const ihl = (f[ip]! & 0x0f) * 4;
-  const totalLength = f.readUInt16BE(ip + 2);
-  const fragment = f.readUInt16BE(ip + 6);
-  if (f[ip + 9] !== 17) return 'skip';
-  if ((fragment & 0x2000) !== 0 || (fragment & 0x1fff) !== 0) return 'unusable';
-  const udp = ip + ihl;
-  if (f.length < ip + totalLength || totalLength < ihl + 8) return 'unusable';
-  const udpLength = f.readUInt16BE(udp + 4);
-  if (udpLength < 8 || udp + udpLength > ip + totalLength) return 'unusable';
-  return f.subarray(udp + 8, udp + udpLength);
-}
-
-/** MoldUDP64 packets back to back: each one's length follows from its header and message lengths. A packet
- *  that runs past the end of the input is handed over as it is (the decoder reports it truncated). */
-export function* moldPackets(b: Buffer): Generator<Buffer> {
-  let at = 0;
-  while (at < b.length) {
-    let end = at + 20;
-    if (end <= b.length) {
-      const count = b.readUInt16BE(at + 18);
-      if (count !== 0 && count !== 0xffff) {
-        for (let i = 0; i < count && end + 2 <= b.length; i++) end += 2 + b.readUInt16BE(end);
-      }
-    }
-    yield b.subarray(at, Math.min(end, b.length));
-    at = end;
-  }
-}
-
-/** The MoldUDP64 packets of an input, in order (a BinaryFILE's messages one per packet). */
-export function feedPackets(input: Buffer): Iterable<Buffer> {
+/** The MoldUDP64 packets of an input, in order (a BinaryFILE's messages one per packet); `counts` is
+ *  filled in as the packets are taken. */
+export function feedPackets(input: Buffer, counts: InputCounts = noInputCounts()): Iterable<Buffer> {
   switch (detectFormat(input)) {
-    case 'pcap': return pcapPayloads(input);
-    case 'moldudp64': return moldPackets(input);
+    case 'pcap': return capturePackets(pcapFrames(input), counts);
+    case 'pcapng': return capturePackets(pcapngFrames(input), counts);
+    case 'moldudp64': return moldStreamPackets(input, counts);
     case 'binaryfile': return binaryFilePackets(input);
   }
 }

@@ -8,8 +8,9 @@
 // session not in the table takes the slot after the last one taken (round robin, replacing what was there,
 // which then starts afresh if it comes back) and is announced by a session record.
 // A packet whose number is above the expected one gives a gap record {expected, received} first; messages
-// whose number is below the expected one are duplicates: dropped and counted. Then expected = max(expected,
-// sequence + count).
+// whose number is below the expected one are duplicates: dropped and counted (and the packet counted as a
+// duplicate packet when sequence + count, without wrap-around, is at most the expected number). Then
+// expected = max(expected, sequence + count).
 //
 // Errors, each a record and a counter, never a stop: a packet shorter than its 20-byte header
 // (short_packet); a length field or a message running past the end of the packet (truncated_packet: the
@@ -107,6 +108,8 @@ export interface FeedCounters {
   endOfSession: number;
   messages: number;
   duplicates: number;
+  /** packets with messages, every one of them delivered before */
+  duplicatePackets: number;
   gaps: number;
   missing: bigint;
   filtered: number;
@@ -135,7 +138,7 @@ const NO_INFO: FeedErrorInfo = { count: 0, index: 0, bytes: 0, length: 0, typeBy
 
 export class FeedDecoder {
   readonly counters: FeedCounters = {
-    packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, gaps: 0, missing: 0n, filtered: 0,
+    packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, duplicatePackets: 0, gaps: 0, missing: 0n, filtered: 0,
     errors: { short_packet: 0, truncated_packet: 0, trailing_bytes: 0, unknown_message_type: 0, bad_length: 0 },
   };
   private readonly sessions: Array<{ id: Buffer; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
@@ -183,6 +186,7 @@ export class FeedDecoder {
       if (p.length > HEADER_BYTES) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - HEADER_BYTES });
       return out;
     }
+    if (seq + BigInt(count) <= expected) this.counters.duplicatePackets++;
     // 64-bit wrap-around, as the device's adder does
     const end = (seq + BigInt(count)) & U64;
     entry.expected = max(expected, end);

@@ -94,6 +94,8 @@ export const REG = {
   FEED_UNKNOWN_TYPES: 0x17C,
   /** ro: bad_length errors */
   FEED_BAD_LENGTHS: 0x180,
+  /** ro: packets with messages that were all delivered before (every message a duplicate) */
+  FEED_DUPLICATE_PACKETS: 0x184,
   /** ro: risk gate status */
   RISK_STATUS: 0x200,
   /** wo: write 1: the shadow bank becomes active */

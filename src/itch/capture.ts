@@ -1,0 +1,165 @@
+// Packet captures as `tcpdump`, `dumpcap` and Wireshark write them: classic pcap (either byte order,
+// microsecond or nanosecond) and pcapng (any number of sections and interfaces; Enhanced, Simple and the
+// obsolete Packet blocks), and the UDP datagrams inside their frames. Link types read: Ethernet (with any
+// 802.1Q/802.1ad tags), Linux cooked v1 and v2 (`tcpdump -i any`), raw IP and BSD loopback.
+import { FeedFormatError } from './input-errors.js';
+
+export const PCAP_MAGIC = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
+export const PCAPNG_MAGIC = 0x0a0d0d0a;
+
+/** One captured frame: its bytes as captured, the length it had on the wire, and its link type. */
+export interface CapturedFrame {
+  data: Buffer;
+  originalLength: number;
+  linkType: number;
+}
+
+const LINK = { NULL: 0, ETHERNET: 1, RAW: 101, LINUX_SLL: 113, RAW_IPV4: 228, LINUX_SLL2: 276 } as const;
+const READABLE_LINKS = new Set<number>(Object.values(LINK));
+
+function checkLink(linkType: number, where: string): void {
+  if (!READABLE_LINKS.has(linkType)) {
+    throw new FeedFormatError(`${where} has link type ${linkType}; tickgate reads Ethernet (1), Linux cooked (113, 276), raw IP (101, 228) and BSD loopback (0)`);
+  }
+}
+
+/** The frames of a classic pcap file. A record cut off by the end of the file is a frame shorter than its
+ *  captured length says (so it counts as truncated). */
+export function* pcapFrames(b: Buffer): Generator<CapturedFrame> {
+  const magic = b.readUInt32BE(0);
+  const le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
+  const u32 = (at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
+  const linkType = u32(20) & 0x0fffffff;     // the top bits may carry an FCS length
+  checkLink(linkType, 'the pcap capture');
+  let at = 24;
+  while (at + 16 <= b.length) {
+    const incl = u32(at + 8);
+    const orig = u32(at + 12);
+    const data = b.subarray(at + 16, Math.min(b.length, at + 16 + incl));
+    at += 16 + incl;
+    yield { data, originalLength: data.length < incl ? Math.max(orig, incl) : orig, linkType };
+  }
+}
+
+/** The frames of a pcapng file, in file order. */
+export function* pcapngFrames(b: Buffer): Generator<CapturedFrame> {
+  let at = 0;
+  let le = true;
+  let interfaces: Array<{ linkType: number; snapLength: number }> = [];
+  const u32 = (p: number) => (le ? b.readUInt32LE(p) : b.readUInt32BE(p));
+  const u16 = (p: number) => (le ? b.readUInt16LE(p) : b.readUInt16BE(p));
+  while (at + 12 <= b.length) {
+    const type = b.readUInt32BE(at) === PCAPNG_MAGIC ? PCAPNG_MAGIC : u32(at);
+    if (type === PCAPNG_MAGIC) {
+      // Section Header Block: its byte-order magic sets the order of everything in the section
+      const bom = b.readUInt32LE(at + 8);
+      if (bom === 0x1a2b3c4d) le = true;
+      else if (bom === 0x4d3c2b1a) le = false;
+      else throw new FeedFormatError(`pcapng section at byte ${at} has no valid byte-order magic`);
+      interfaces = [];
+    }
+    const length = u32(at + 4);
+    if (length < 12 || length % 4 !== 0) throw new FeedFormatError(`pcapng block at byte ${at} has an invalid length ${length}`);
+    const end = at + length;
+    const body = at + 8;
+    const cut = end > b.length;               // the file ends inside this block
+    if (type === 1) {
+      interfaces.push({ linkType: u16(body), snapLength: u32(body + 4) });
+    } else if (type === 6 || type === 2) {
+      // Enhanced Packet Block (6) and the obsolete Packet Block (2)
+      const iface = type === 6 ? u32(body) : u16(body);
+      const captured = u32(body + 12);
+      const original = u32(body + 16);
+      const start = body + 20;
+      const data = b.subarray(Math.min(start, b.length), Math.min(start + captured, end - 4, b.length));
+      yield frameOn(interfaces, iface, data, cut ? Math.max(original, captured) : original, at);
+    } else if (type === 3) {
+      // Simple Packet Block: interface 0, captured length from the block and the snap length
+      const original = u32(body);
+      const snap = interfaces[0]?.snapLength || Infinity;
+      const captured = Math.min(original, snap, length - 16);
+      const data = b.subarray(Math.min(body + 4, b.length), Math.min(body + 4 + captured, b.length));
+      yield frameOn(interfaces, 0, data, original, at);
+    }
+    at = end;
+  }
+}
+
+function frameOn(interfaces: ReadonlyArray<{ linkType: number }>, iface: number, data: Buffer, originalLength: number, at: number): CapturedFrame {
+  const info = interfaces[iface];
+  if (!info) throw new FeedFormatError(`pcapng packet at byte ${at} names interface ${iface}, which no Interface Description Block describes`);
+  checkLink(info.linkType, `pcapng interface ${iface}`);
+  return { data, originalLength, linkType: info.linkType };
+}
+
+/** A UDP datagram found in a frame. */
+export interface UdpDatagram {
+  kind: 'udp';
+  /** destination address and port, as `a.b.c.d:port` */
+  destination: string;
+  payload: Buffer;
+}
+
+/** What a frame holds: a whole UDP datagram; something else (`other`: ARP, IPv6, TCP ...); or a datagram
+ *  that cannot be read whole (`truncated`: cut short by the capture, an IPv4 fragment, lengths that run past
+ *  the frame). */
+export type FrameContent = UdpDatagram | { kind: 'other' } | { kind: 'truncated' };
+
+const OTHER = { kind: 'other' } as const;
+const TRUNCATED = { kind: 'truncated' } as const;
+
+export function frameContent(frame: CapturedFrame): FrameContent {
+  const f = frame.data;
+  if (f.length < frame.originalLength) return TRUNCATED;
+  let at: number;
+  let etherType: number;
+  switch (frame.linkType) {
+    case LINK.ETHERNET:
+      if (f.length < 14) return TRUNCATED;
+      at = 12;
+      etherType = f.readUInt16BE(at);
+      at += 2;
+      break;
+    case LINK.LINUX_SLL:
+      if (f.length < 16) return TRUNCATED;
+      etherType = f.readUInt16BE(14);
+      at = 16;
+      break;
+    case LINK.LINUX_SLL2:
+      if (f.length < 20) return TRUNCATED;
+      etherType = f.readUInt16BE(0);
+      at = 20;
+      break;
+    case LINK.NULL: {
+      if (f.length < 4) return TRUNCATED;
+      // the address family in the capturing machine's byte order; AF_INET is 2 everywhere
+      const family = f.readUInt32LE(0) === 2 || f.readUInt32BE(0) === 2;
+      return family ? ipv4Datagram(f, 4) : OTHER;
+    }
+    default:   // raw IP
+      if (f.length < 1) return TRUNCATED;
+      return f[0]! >> 4 === 4 ? ipv4Datagram(f, 0) : OTHER;
+  }
+  while (etherType === 0x8100 || etherType === 0x88a8) {
+    if (f.length < at + 4) return TRUNCATED;
+    etherType = f.readUInt16BE(at + 2);
+    at += 4;
+  }
+  return etherType === 0x0800 ? ipv4Datagram(f, at) : OTHER;
+}
+
+function ipv4Datagram(f: Buffer, ip: number): FrameContent {
+  if (f.length < ip + 20) return TRUNCATED;
+  if (f[ip]! >> 4 !== 4) return OTHER;
+  const ihl = (f[ip]! & 0x0f) * 4;
+  const totalLength = f.readUInt16BE(ip + 2);
+  const fragment = f.readUInt16BE(ip + 6);
+  if (f[ip + 9] !== 17) return OTHER;
+  if ((fragment & 0x2000) !== 0 || (fragment & 0x1fff) !== 0) return TRUNCATED;
+  if (ihl < 20 || totalLength < ihl + 8 || f.length < ip + totalLength) return TRUNCATED;
+  const udp = ip + ihl;
+  const udpLength = f.readUInt16BE(udp + 4);
+  if (udpLength < 8 || udp + udpLength > ip + totalLength) return TRUNCATED;
+  const destination = `${f[ip + 16]}.${f[ip + 17]}.${f[ip + 18]}.${f[ip + 19]}:${f.readUInt16BE(udp + 2)}`;
+  return { kind: 'udp', destination, payload: f.subarray(udp + 8, udp + udpLength) };
+}

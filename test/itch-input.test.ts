@@ -1,0 +1,198 @@
+// What `tickgate decode itch` does with inputs as they come from real capture tools and real networks
+// (DESIGN.md 3.3): nothing is dropped unseen. The summary line accounts for every frame; other UDP traffic
+// never reaches the device (so it cannot evict a real session and hide its gaps); pcapng and Linux cooked
+// captures read the same as pcap; anonymised captures show their drops; a raw MoldUDP64 stream with one
+// wrong Message Count is taken up again at the next good header.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateItchSession, moldHeader, moldPacketize, pcapngOf, pcapOf, udpFrame, type CaptureRecord } from '../src/itch/generator.js';
+import { feedPackets, noInputCounts } from '../src/itch/input.js';
+import { FeedDecoder, feedLines } from '../src/itch/ref-decoder.js';
+import { tempDir } from './helpers/session.js';
+
+const run = promisify(execFile);
+const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
+
+interface Summary {
+  kind: 'summary'; frames: number; packets: number; messages: number; duplicatePackets: number; duplicateMessages: number;
+  gaps: number; errors: number; otherTraffic: number; truncatedFrames: number;
+}
+
+/** Runs decode itch on both backends; demands identical stdout and stderr, and returns them. */
+async function decodeBoth(dir: string, file: string, extra: string[] = []): Promise<{ stdout: string; summary: Summary; lines: Array<Record<string, unknown>> }> {
+  const [sim, ref] = await Promise.all(['sim', 'ref'].map((backend) =>
+    run(process.execPath, [CLI, 'decode', 'itch', '--backend', backend, ...extra, file], { cwd: dir, maxBuffer: 64 << 20 })));
+  expect(sim!.stdout, `${file}: sim and ref stdout`).toBe(ref!.stdout);
+  expect(sim!.stderr, `${file}: sim and ref stderr`).toBe(ref!.stderr);
+  const errLines = sim!.stderr.trim().split('\n');
+  expect(errLines).toHaveLength(1);
+  const summary = JSON.parse(errLines[0]!) as Summary;
+  expect(Object.keys(summary)).toEqual(['kind', 'frames', 'packets', 'messages', 'duplicatePackets', 'duplicateMessages', 'gaps', 'errors', 'otherTraffic', 'truncatedFrames']);
+  const lines = sim!.stdout.trim() === '' ? [] : sim!.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { stdout: sim!.stdout, summary, lines };
+}
+
+const day = generateItchSession({ seed: 21, symbols: ['AAPL', 'MSFT', 'NVDA'], messages: 400 });
+const dayPackets = moldPacketize(day, { session: '000012345A', firstSeq: 1, seed: 3 });
+const messagesIn = (packets: Buffer[]) => packets.reduce((n, p) => n + p.readUInt16BE(18), 0);
+
+/** UDP payloads that are not MoldUDP64: a DNS query, an NTP request, an SSDP search, each to its own port. */
+const OTHER_UDP: Array<{ payload: Buffer; dst: [number, number, number, number]; dstPort: number }> = [
+  { payload: Buffer.from('123401000001000000000000076578616d706c6503636f6d0000010001', 'hex'), dst: [127, 0, 0, 53], dstPort: 53 },
+  { payload: Buffer.concat([Buffer.from([0x23]), Buffer.alloc(47)]), dst: [127, 0, 0, 123], dstPort: 123 },
+  { payload: Buffer.from('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n'), dst: [239, 255, 255, 250], dstPort: 1900 },
+];
+
+describe('decode itch: every frame accounted for', () => {
+  let dir: string;
+  beforeAll(() => { dir = tempDir('tickgate-input-'); });
+
+  it('other UDP traffic is counted, never decoded, and cannot hide a real gap (many other streams before it)', async () => {
+    const frames: CaptureRecord[] = [];
+    const half = Math.floor(dayPackets.length / 2);
+    dayPackets.slice(0, half).forEach((p) => frames.push({ data: udpFrame(p) }));
+    // far more other streams than the device has session slots, DNS answers with varying ids among them
+    for (let k = 0; k < 40; k++) {
+      const o = OTHER_UDP[k % OTHER_UDP.length]!;
+      const payload = Buffer.from(o.payload);
+      payload.writeUInt16BE(k, 0);
+      frames.push({ data: udpFrame(payload, { dst: o.dst, dstPort: o.dstPort }) });
+    }
+    const lost = dayPackets.slice(half, half + 5);
+    dayPackets.slice(half + 5).forEach((p) => frames.push({ data: udpFrame(p) }));
+    writeFileSync(path.join(dir, 'other.pcap'), pcapOf(frames));
+    const { summary, lines } = await decodeBoth(dir, 'other.pcap');
+    const first = lost[0]!.readBigUInt64BE(10);
+    expect(lines.filter((l) => l.kind === 'gap')).toEqual([{ kind: 'gap', session: '000012345A', expected: Number(first), received: Number(first) + messagesIn(lost) }]);
+    expect(lines.filter((l) => l.kind === 'error')).toEqual([]);
+    expect(summary).toMatchObject({
+      frames: frames.length, packets: dayPackets.length - 5, otherTraffic: 40, truncatedFrames: 0, gaps: 1, errors: 0,
+      messages: day.length - messagesIn(lost), duplicatePackets: 0, duplicateMessages: 0,
+    });
+  });
+
+  it('frames cut short by the snapshot length and IPv4 fragments are counted as truncated; the loss shows as a gap', async () => {
+    const frames: CaptureRecord[] = [];
+    dayPackets.forEach((p, k) => {
+      const data = udpFrame(p);
+      if (k === 5) frames.push({ data: data.subarray(0, 60), originalLength: data.length });
+      else if (k === 9) frames.push({ data: udpFrame(p, { fragment: 0x2000 }) });   // more fragments follow
+      else if (k === 10) frames.push({ data: udpFrame(p.subarray(0, 8), { fragment: 0x0010 }) });   // a later fragment
+      else frames.push({ data });
+    });
+    writeFileSync(path.join(dir, 'snap.pcap'), pcapOf(frames));
+    const { summary, lines } = await decodeBoth(dir, 'snap.pcap');
+    expect(summary).toMatchObject({ frames: dayPackets.length, truncatedFrames: 3, otherTraffic: 0, packets: dayPackets.length - 3, gaps: 2 });
+    expect(summary.frames).toBe(summary.packets + summary.otherTraffic + summary.truncatedFrames);
+    expect(lines.filter((l) => l.kind === 'gap').map((l) => l.received as number - (l.expected as number)))
+      .toEqual([dayPackets[5]!.readUInt16BE(18), dayPackets[9]!.readUInt16BE(18) + dayPackets[10]!.readUInt16BE(18)]);
+  });
+
+  it('reads pcapng (both byte orders, enhanced and simple packet blocks) and Linux cooked captures like the pcap', async () => {
+    const frames = dayPackets.map((p) => ({ data: udpFrame(p, { vlan: 7 }) }));
+    writeFileSync(path.join(dir, 'day.pcap'), pcapOf(frames));
+    writeFileSync(path.join(dir, 'le.pcapng'), pcapngOf(frames));
+    writeFileSync(path.join(dir, 'be.pcapng'), pcapngOf(frames, { bigEndian: true }));
+    writeFileSync(path.join(dir, 'spb.pcapng'), pcapngOf(frames, { simple: true }));
+    // Linux cooked v1: 16-byte header, protocol in its last two bytes
+    const sll = dayPackets.map((p) => {
+      const eth = udpFrame(p);
+      const header = Buffer.alloc(16);
+      header.writeUInt16BE(0x0800, 14);
+      return { data: Buffer.concat([header, eth.subarray(14)]) };
+    });
+    writeFileSync(path.join(dir, 'any.pcapng'), pcapngOf(sll, { linkType: 113 }));
+    const want = await decodeBoth(dir, 'day.pcap');
+    expect(want.lines.filter((l) => l.kind === 'itch')).toHaveLength(day.length);
+    for (const file of ['le.pcapng', 'be.pcapng', 'spb.pcapng', 'any.pcapng']) {
+      const got = await decodeBoth(dir, file);
+      expect(got.stdout, file).toBe(want.stdout);
+      expect(got.summary, file).toEqual(want.summary);
+    }
+  });
+
+  it('a capture of a link type it cannot read is refused naming the link type', async () => {
+    writeFileSync(path.join(dir, 'wifi.pcapng'), pcapngOf([{ data: Buffer.alloc(64) }], { linkType: 105 }));
+    const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', 'wifi.pcapng'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).toBe(2);
+    expect((r as { stderr: string }).stderr).toMatch(/^tickgate: pcapng interface 0 has link type 105; tickgate reads Ethernet/);
+  });
+
+  it('an anonymised capture (sessions of NUL bytes, sequence 0 in every packet) shows its drops as duplicates', async () => {
+    const anon = dayPackets.slice(0, 30).map((p) => {
+      const q = Buffer.from(p);
+      q.fill(0, 0, 18);
+      return q;
+    });
+    writeFileSync(path.join(dir, 'anon.pcap'), pcapOf(anon.map((p) => ({ data: udpFrame(p) }))));
+    const { summary, lines } = await decodeBoth(dir, 'anon.pcap');
+    // every packet claims number 0: a packet delivers only the messages past the largest count before it
+    let most = 0;
+    let duplicatePackets = 0;
+    for (const p of anon) {
+      const count = p.readUInt16BE(18);
+      if (count <= most) duplicatePackets++;
+      most = Math.max(most, count);
+    }
+    const delivered = lines.filter((l) => l.kind === 'itch').length;
+    expect(delivered).toBe(most);
+    expect(duplicatePackets).toBeGreaterThan(20);
+    expect(summary).toMatchObject({ frames: 30, packets: 30, messages: delivered, duplicatePackets, otherTraffic: 0 });
+    expect(summary.messages + summary.duplicateMessages).toBe(messagesIn(anon));
+  });
+});
+
+describe('decode itch: a raw MoldUDP64 stream resynchronises after a packet with a wrong Message Count', () => {
+  for (const [what, delta] of [['too small', -1], ['too large', +2]] as const) {
+    it(`count ${what}: later packets are all decoded, the broken packet is reported`, async () => {
+      const dir = tempDir('tickgate-mold-');
+      const packets = dayPackets.slice(0, 60).map((p) => Buffer.from(p));
+      const k = 20;
+      const broken = packets[k]!;
+      const count = broken.readUInt16BE(18);
+      expect(count).toBeGreaterThan(1);
+      broken.writeUInt16BE(count + delta, 18);
+      writeFileSync(path.join(dir, 'broken.mold'), Buffer.concat(packets));
+      const { summary, lines } = await decodeBoth(dir, 'broken.mold');
+
+      // every message of every other packet is there, once
+      const expectedSeqs = packets.flatMap((p, i) => {
+        if (i === k) return [];
+        const first = Number(p.readBigUInt64BE(10));
+        return Array.from({ length: p.readUInt16BE(18) }, (_, m) => first + m);
+      });
+      const seqs = lines.filter((l) => l.kind === 'itch').map((l) => l.seq as number);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      const errors = lines.filter((l) => l.kind === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.error).toBe(delta < 0 ? 'trailing_bytes' : 'truncated_packet');
+      // A count too large makes the device take the numbers it claims as lost in the broken packet (its
+      // truncated_packet record names the first); the next packet's first messages with those numbers are
+      // then counted as duplicates. Those, and only those, are missing from the output.
+      const missing = expectedSeqs.filter((q) => !seqs.includes(q));
+      const claimed = Number(broken.readBigUInt64BE(10)) + count;
+      expect(missing).toEqual(delta < 0 ? [] : Array.from({ length: delta }, (_, m) => claimed + m));
+      if (delta > 0) expect(errors[0]!.seq).toBe(claimed);
+      expect(summary.duplicateMessages).toBe(Math.max(0, delta));
+      expect(summary.packets).toBe(packets.length);
+
+      const counts = noInputCounts();
+      expect([...feedPackets(Buffer.concat(packets), counts)]).toHaveLength(packets.length);
+      expect(counts.resyncs).toBe(1);
+    });
+  }
+
+  it('garbage between packets is handed over as one broken packet and the stream goes on', async () => {
+    const dir = tempDir('tickgate-mold-');
+    const packets = dayPackets.slice(0, 30);
+    const stream = Buffer.concat([...packets.slice(0, 10), Buffer.concat([moldHeader('000012345A', 1, 3), Buffer.from('not an itch message at all')]), ...packets.slice(10)]);
+    writeFileSync(path.join(dir, 'garbage.mold'), stream);
+    const { lines } = await decodeBoth(dir, 'garbage.mold');
+    expect(lines.filter((l) => l.kind === 'itch')).toHaveLength(messagesIn(packets));
+    expect(lines.filter((l) => l.kind === 'error').map((l) => l.error)).toEqual(['truncated_packet']);
+    expect(feedLines(new FeedDecoder().packet(packets[0]!))[0]).toBe(JSON.stringify(lines[0]));
+  });
+});
