@@ -250,6 +250,7 @@ wire        risk_rec_tvalid, risk_rec_tready;
 wire        risk_commit, risk_sym_we, risk_limit_we, risk_active_bank;
 wire [31:0] risk_shadow_control, risk_shadow_cpt, risk_sym_cmd;
 wire [63:0] risk_sym_symbol;
+wire [80:0] risk_hash_key;
 wire [9:0]  risk_limit_index;
 wire [209:0] risk_limit_data;
 wire        inc_risk_verdict, inc_risk_accepted, inc_risk_passed, inc_risk_late, inc_risk_trade;
@@ -262,7 +263,7 @@ order_path order_path_inst (
     .m_order_tready(m_axis_order_tready), .m_order_tlast(m_axis_order_tlast), .m_order_tuser(m_axis_order_tuser),
     .m_rec_tdata(risk_rec_tdata), .m_rec_tvalid(risk_rec_tvalid), .m_rec_tready(risk_rec_tready),
     .commit(risk_commit), .shadow_control(risk_shadow_control), .shadow_cycles_per_token(risk_shadow_cpt),
-    .sym_we(risk_sym_we), .sym_cmd(risk_sym_cmd), .sym_symbol(risk_sym_symbol),
+    .sym_we(risk_sym_we), .sym_cmd(risk_sym_cmd), .sym_symbol(risk_sym_symbol), .shadow_hash_key(risk_hash_key),
     .feed_rec_tdata(feed_rec_tdata), .feed_rec_fire(feed_rec_leaves),
     .limit_we(risk_limit_we), .limit_index(risk_limit_index), .limit_data(risk_limit_data), .active_bank(risk_active_bank),
     .inc_verdict(inc_risk_verdict), .inc_accepted(inc_risk_accepted), .inc_passed(inc_risk_passed),
@@ -495,6 +496,7 @@ csr_regs #(
     .risk_sym_we(risk_sym_we),
     .risk_sym_cmd(risk_sym_cmd),
     .risk_sym_symbol(risk_sym_symbol),
+    .risk_hash_key(risk_hash_key),
     .risk_limit_we(risk_limit_we),
     .risk_limit_index(risk_limit_index),
     .risk_limit_data(risk_limit_data),

@@ -74,6 +74,7 @@ module csr_regs #(
     output wire                  risk_sym_we,
     output wire [31:0]           risk_sym_cmd,
     output wire [63:0]           risk_sym_symbol,
+    output wire [80:0]           risk_hash_key,
     output wire                  risk_limit_we,
     output wire [9:0]            risk_limit_index,
     output wire [209:0]          risk_limit_data,
@@ -104,6 +105,7 @@ reg [7:0]  sub_slot_reg;
 reg        sub_valid_reg;
 reg        risk_commit_reg, risk_sym_we_reg, risk_limit_we_reg;
 reg [31:0] risk_shadow_control_reg, risk_shadow_cpt_reg, risk_sym_cmd_reg, risk_sym_lo_reg, risk_sym_hi_reg;
+reg [31:0] risk_key0_reg, risk_key1_reg, risk_key2_reg;
 reg [9:0]  risk_limit_index_reg;
 reg [31:0] lim_qty_reg, lim_notional_lo_reg, lim_notional_hi_reg, lim_ref_lo_reg, lim_ref_hi_reg;
 reg [31:0] lim_collar_reg, lim_pos_lo_reg, lim_pos_hi_reg;
@@ -142,12 +144,14 @@ assign risk_shadow_cycles_per_token = risk_shadow_cpt_reg;
 assign risk_sym_we = risk_sym_we_reg;
 assign risk_sym_cmd = risk_sym_cmd_reg;
 assign risk_sym_symbol = {risk_sym_hi_reg, risk_sym_lo_reg};
+assign risk_hash_key = {risk_key2_reg[16:0], risk_key1_reg, risk_key0_reg};
 assign risk_limit_we = risk_limit_we_reg;
 assign risk_limit_index = risk_limit_index_reg;
 assign risk_limit_data = {lim_pos_hi_reg[14:0], lim_pos_lo_reg, lim_collar_reg[19:0], lim_ref_hi_reg[15:0], lim_ref_lo_reg,
                           lim_notional_hi_reg[30:0], lim_notional_lo_reg, lim_qty_reg};
 wire [52:0] unused_limit_bits = {lim_pos_hi_reg[31:15], lim_collar_reg[31:20], lim_ref_hi_reg[31:16], lim_notional_hi_reg[31:31],
                                  risk_sym_cmd_reg[31:31], risk_sym_cmd_reg[15:11], risk_sym_cmd_reg[26:26]};
+wire [14:0] unused_key_bits = risk_key2_reg[31:17];
 
 function [31:0] apply_strobe(input [31:0] old_value, input [31:0] new_value, input [3:0] strobe);
     integer b;
@@ -177,6 +181,9 @@ always @(posedge clk) begin
         risk_sym_cmd_reg <= 32'd0;
         risk_sym_lo_reg <= `TG_REG_RISK_SYM_LO_RESET;
         risk_sym_hi_reg <= `TG_REG_RISK_SYM_HI_RESET;
+        risk_key0_reg <= `TG_REG_RISK_SHADOW_HASH_KEY0_RESET;
+        risk_key1_reg <= `TG_REG_RISK_SHADOW_HASH_KEY1_RESET;
+        risk_key2_reg <= `TG_REG_RISK_SHADOW_HASH_KEY2_RESET;
         risk_limit_index_reg <= 10'd0;
         lim_qty_reg <= 32'd0; lim_notional_lo_reg <= 32'd0; lim_notional_hi_reg <= 32'd0;
         lim_ref_lo_reg <= 32'd0; lim_ref_hi_reg <= 32'd0; lim_collar_reg <= 32'd0;
@@ -215,6 +222,9 @@ always @(posedge clk) begin
                     risk_shadow_cpt_reg <= apply_strobe(risk_shadow_cpt_reg, s_axil_wdata, s_axil_wstrb);
                 `TG_REG_RISK_SYM_LO: risk_sym_lo_reg <= apply_strobe(risk_sym_lo_reg, s_axil_wdata, s_axil_wstrb);
                 `TG_REG_RISK_SYM_HI: risk_sym_hi_reg <= apply_strobe(risk_sym_hi_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SHADOW_HASH_KEY0: risk_key0_reg <= apply_strobe(risk_key0_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SHADOW_HASH_KEY1: risk_key1_reg <= apply_strobe(risk_key1_reg, s_axil_wdata, s_axil_wstrb);
+                `TG_REG_RISK_SHADOW_HASH_KEY2: risk_key2_reg <= apply_strobe(risk_key2_reg, s_axil_wdata, s_axil_wstrb);
                 `TG_REG_RISK_SYM_WRITE: begin
                     risk_sym_we_reg <= 1'b1;
                     risk_sym_cmd_reg <= s_axil_wdata;
@@ -297,6 +307,9 @@ always @(posedge clk) begin
                 `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN: rdata_reg <= risk_shadow_cpt_reg;
                 `TG_REG_RISK_SYM_LO: rdata_reg <= risk_sym_lo_reg;
                 `TG_REG_RISK_SYM_HI: rdata_reg <= risk_sym_hi_reg;
+                `TG_REG_RISK_SHADOW_HASH_KEY0: rdata_reg <= risk_key0_reg;
+                `TG_REG_RISK_SHADOW_HASH_KEY1: rdata_reg <= risk_key1_reg;
+                `TG_REG_RISK_SHADOW_HASH_KEY2: rdata_reg <= risk_key2_reg;
                 `TG_REG_RISK_LIMIT_MAX_QTY: rdata_reg <= lim_qty_reg;
                 `TG_REG_RISK_LIMIT_NOTIONAL_LO: rdata_reg <= lim_notional_lo_reg;
                 `TG_REG_RISK_LIMIT_NOTIONAL_HI: rdata_reg <= lim_notional_hi_reg;

@@ -57,7 +57,7 @@
 `define TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN 12'h20C  // rw: shadow bank: cycles per rate token
 `define TG_REG_RISK_SYM_LO 12'h210  // rw: symbol bytes 0..3 for RISK_SYM_WRITE (NUL padded)
 `define TG_REG_RISK_SYM_HI 12'h214  // rw: symbol bytes 4..7 for RISK_SYM_WRITE
-`define TG_REG_RISK_SYM_WRITE 12'h218  // wo: shadow symbol table: writes slot SLOT (bits 9:0) of way WAY (bit 10) with RISK_SYM and INDEX (bits 25:16)
+`define TG_REG_RISK_SYM_WRITE 12'h218  // wo: shadow symbol table: writes slot SLOT (bits 9:0: bucket in 9:1, its slot in 0) of way WAY (bit 10) with RISK_SYM and INDEX (bits 25:16)
 `define TG_REG_RISK_LIMIT_MAX_QTY 12'h220  // rw: limits for RISK_LIMIT_WRITE: maxQty
 `define TG_REG_RISK_LIMIT_NOTIONAL_LO 12'h224  // rw: maxNotional (1/10,000) bits 31:0
 `define TG_REG_RISK_LIMIT_NOTIONAL_HI 12'h228  // rw: maxNotional bits 62:32
@@ -68,6 +68,9 @@
 `define TG_REG_RISK_LIMIT_POSITION_HI 12'h23C  // rw: maxPosition bits 46:32
 `define TG_REG_RISK_LIMIT_WRITE 12'h240  // wo: writes the limits above to symbol index bits 9:0 of the shadow bank
 `define TG_REG_RISK_SYMBOLS 12'h244  // ro: symbol indexes the device holds (slots per way likewise)
+`define TG_REG_RISK_SHADOW_HASH_KEY0 12'h248  // rw: shadow bank: symbol hash key bits 31:0
+`define TG_REG_RISK_SHADOW_HASH_KEY1 12'h24C  // rw: shadow bank: symbol hash key bits 63:32
+`define TG_REG_RISK_SHADOW_HASH_KEY2 12'h250  // rw: shadow bank: symbol hash key bits 80:64 (bits 16:0)
 `define TG_REG_RISK_VERDICTS 12'h280  // ro: verdict records sent
 `define TG_REG_RISK_ACCEPTED 12'h284  // ro: orders accepted and forwarded
 `define TG_REG_RISK_PASSED 12'h288  // ro: messages passed through without a verdict (not D or G)
@@ -116,6 +119,9 @@
 `define TG_REG_RISK_LIMIT_COLLAR_BPS_RESET 32'd0
 `define TG_REG_RISK_LIMIT_POSITION_LO_RESET 32'd0
 `define TG_REG_RISK_LIMIT_POSITION_HI_RESET 32'd0
+`define TG_REG_RISK_SHADOW_HASH_KEY0_RESET 32'd0
+`define TG_REG_RISK_SHADOW_HASH_KEY1_RESET 32'd0
+`define TG_REG_RISK_SHADOW_HASH_KEY2_RESET 32'd0
 
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512

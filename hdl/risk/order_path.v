@@ -40,6 +40,7 @@ module order_path #(
     input  wire         sym_we,
     input  wire [31:0]  sym_cmd,
     input  wire [63:0]  sym_symbol,
+    input  wire [80:0]  shadow_hash_key,
     input  wire [`TG_REC_BITS-1:0] feed_rec_tdata,   // the feed path's records as they leave it
     input  wire         feed_rec_fire,
 
@@ -146,7 +147,7 @@ module order_path #(
         .ct_decide(ct_decide), .ct_decide_slot(ct_decide_slot), .ct_decide_abort(ct_decide_abort),
         .ct_overflow(ct_overflow),
         .commit(commit), .shadow_control(shadow_control), .shadow_cycles_per_token(shadow_cycles_per_token),
-        .sym_we(sym_we), .sym_cmd(sym_cmd), .sym_symbol(sym_symbol),
+        .sym_we(sym_we), .sym_cmd(sym_cmd), .sym_symbol(sym_symbol), .shadow_hash_key(shadow_hash_key),
         .trade_valid(trade_valid), .trade_symbol(trade_symbol), .trade_price(trade_price),
         .limit_we(limit_we), .limit_index(limit_index), .limit_data(limit_data), .active_bank(active_bank),
         .m_tdata(m_rec_tdata), .m_tvalid(m_rec_tvalid), .m_tready(m_rec_tready),

@@ -73,6 +73,7 @@ module risk_gate #(
     input  wire         sym_we,
     input  wire [31:0]  sym_cmd,
     input  wire [63:0]  sym_symbol,
+    input  wire [80:0]  shadow_hash_key,    // the symbol table's hash key for the shadow bank
     // the feed's trades (trade_tap): the last trade price of a table symbol
     input  wire         trade_valid,
     input  wire [63:0]  trade_symbol,
@@ -107,6 +108,7 @@ module risk_gate #(
     reg        cut_q [0:1];                    // the bank asks for cut-through egress
     reg [15:0] burst_q [0:1];
     reg [31:0] cpt_q [0:1];
+    reg [80:0] hash_key_q [0:1];
     reg        commit_d;
     assign active_bank = active_q;
 
@@ -119,6 +121,7 @@ module risk_gate #(
             cut_q[0] <= 1'b0; cut_q[1] <= 1'b0;
             burst_q[0] <= 16'd0; burst_q[1] <= 16'd0;
             cpt_q[0] <= 32'd1; cpt_q[1] <= 32'd1;
+            hash_key_q[0] <= 81'd0; hash_key_q[1] <= 81'd0;
         end else begin
             commit_d <= commit;
             if (commit) begin
@@ -128,6 +131,7 @@ module risk_gate #(
                 cut_q[!active_q] <= shadow_control[`TG_REG_RISK_SHADOW_CONTROL_CUT_THROUGH_BIT];
                 burst_q[!active_q] <= shadow_control[31:16];
                 cpt_q[!active_q] <= shadow_cycles_per_token == 32'd0 ? 32'd1 : shadow_cycles_per_token;
+                hash_key_q[!active_q] <= shadow_hash_key;
             end
         end
     end
@@ -147,8 +151,9 @@ module risk_gate #(
         .wr_en(sym_we), .wr_way(sym_cmd[`TG_REG_RISK_SYM_WRITE_WAY_BIT]), .wr_bank(!active_q),
         .wr_slot(sym_cmd[9:0]), .wr_valid(sym_cmd[`TG_REG_RISK_SYM_WRITE_VALID_BIT]), .wr_index(sym_cmd[25:16]),
         .wr_symbol(sym_symbol),
-        .look_en(look_en), .look_bank(look_bank), .look_symbol(look_symbol), .hit(look_hit), .index(look_index),
-        .trade_en(trade_valid), .trade_bank(active_q), .trade_symbol(trade_symbol),
+        .look_en(look_en), .look_bank(look_bank), .look_key(hash_key_q[look_bank]), .look_symbol(look_symbol),
+        .hit(look_hit), .index(look_index),
+        .trade_en(trade_valid), .trade_bank(active_q), .trade_key(hash_key_q[active_q]), .trade_symbol(trade_symbol),
         .trade_hit(trade_hit), .trade_index(trade_index)
     );
 

@@ -7,7 +7,7 @@ import { encodeFeedRecord } from '../itch/feed-records.js';
 import { FeedDecoder, SESSION_SLOTS, type FeedRecord, type SymbolFilter } from '../itch/ref-decoder.js';
 import type { SymbolLimits } from '../risk/config.js';
 import { RiskGateModel, RISK_REASONS, type GateOutput } from '../risk/ref-gate.js';
-import { RISK_TABLE_SLOTS } from '../risk/symbol-table.js';
+import { RISK_TABLE_SLOTS, SymbolHash, symbolKey } from '../risk/symbol-table.js';
 import { encodeVerdict } from '../risk/verdict-records.js';
 import { hexAddr, RegisterError, type Device, type SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
@@ -34,9 +34,11 @@ const RISK_LIMIT_REGS: readonly number[] = [
   REG.RISK_LIMIT_MAX_QTY, REG.RISK_LIMIT_NOTIONAL_LO, REG.RISK_LIMIT_NOTIONAL_HI, REG.RISK_LIMIT_REF_LO, REG.RISK_LIMIT_REF_HI,
   REG.RISK_LIMIT_COLLAR_BPS, REG.RISK_LIMIT_POSITION_LO, REG.RISK_LIMIT_POSITION_HI,
 ];
+const RISK_HASH_KEY_REGS = [REG.RISK_SHADOW_HASH_KEY0, REG.RISK_SHADOW_HASH_KEY1, REG.RISK_SHADOW_HASH_KEY2] as const;
 /** Read/write risk registers the reference device just holds. */
 const RISK_HELD_REGS: ReadonlySet<number> = new Set([
   REG.RISK_SHADOW_CONTROL, REG.RISK_SHADOW_CYCLES_PER_TOKEN, REG.RISK_SYM_LO, REG.RISK_SYM_HI, ...RISK_LIMIT_REGS,
+  ...RISK_HASH_KEY_REGS,
 ]);
 /** FEED_SUB_SLOTS of the RTL core. */
 export const FEED_SUB_SLOTS = 32;
@@ -67,11 +69,14 @@ export class RefDevice implements Device {
       ways: [new Array<{ symbol: string; index: number } | undefined>(RISK_TABLE_SLOTS).fill(undefined),
         new Array<{ symbol: string; index: number } | undefined>(RISK_TABLE_SLOTS).fill(undefined)],
       limits: new Map<number, number[]>(),
+      hash: new SymbolHash([0, 0, 0]),
     });
     return {
       active: 0,
       banks: [bank(), bank()],
-      regs: new Map<number, number>([[REG.RISK_SHADOW_CONTROL, REG_RESET.RISK_SHADOW_CONTROL], [REG.RISK_SHADOW_CYCLES_PER_TOKEN, REG_RESET.RISK_SHADOW_CYCLES_PER_TOKEN]]),
+      regs: new Map<number, number>([[REG.RISK_SHADOW_CONTROL, REG_RESET.RISK_SHADOW_CONTROL], [REG.RISK_SHADOW_CYCLES_PER_TOKEN, REG_RESET.RISK_SHADOW_CYCLES_PER_TOKEN],
+        [REG.RISK_SHADOW_HASH_KEY0, REG_RESET.RISK_SHADOW_HASH_KEY0], [REG.RISK_SHADOW_HASH_KEY1, REG_RESET.RISK_SHADOW_HASH_KEY1],
+        [REG.RISK_SHADOW_HASH_KEY2, REG_RESET.RISK_SHADOW_HASH_KEY2]]),
       gate: new RiskGateModel(),
       counters: { verdicts: 0, accepted: 0, passed: 0, trades: 0, bytesIn: 0n, bytesOut: 0n, rejects: new Array<number>(RISK_REASONS.length).fill(0) },
     };
@@ -255,10 +260,14 @@ export class RefDevice implements Device {
     r.active = 1 - r.active;
     const bank = r.banks[r.active]!;
     const control = r.regs.get(REG.RISK_SHADOW_CONTROL) ?? 0;
+    bank.hash = new SymbolHash([r.regs.get(REG.RISK_SHADOW_HASH_KEY0) ?? 0, r.regs.get(REG.RISK_SHADOW_HASH_KEY1) ?? 0, r.regs.get(REG.RISK_SHADOW_HASH_KEY2) ?? 0]);
     const symbols: SymbolLimits[] = [];
-    for (const way of bank.ways) {
-      for (const e of way) {
-        if (!e) continue;
+    const found = new Set<string>();
+    for (const [wayNumber, way] of bank.ways.entries()) {
+      for (const [slot, e] of way.entries()) {
+        // the device finds a symbol only in its own buckets under the bank's key, way 0 first
+        if (!e || found.has(e.symbol) || !bank.hash.holds(wayNumber, slot, symbolKey(e.symbol))) continue;
+        found.add(e.symbol);
         const w = bank.limits.get(e.index) ?? new Array<number>(8).fill(0);
         const u = (lo: number, hi = 0, hiBits = 32) => (BigInt(hi & (2 ** hiBits - 1)) << 32n) | BigInt(lo >>> 0);
         symbols.push({

@@ -5,7 +5,7 @@ import type { DeviceEvent } from '../device/events.js';
 import { OrderFrames } from '../device/order-frames.js';
 import { REG, REG_BIT } from '../device/generated/layout.js';
 import type { RiskLimits, SymbolLimits } from './config.js';
-import { placeSymbols, symbolKey, SymbolIndexes, type TableEntry } from './symbol-table.js';
+import { placeSymbols, symbolKey, SymbolIndexes, type Ways } from './symbol-table.js';
 import { decodeVerdict, type VerdictFromDevice } from './verdict-records.js';
 
 type Registers = Pick<Device, 'readReg' | 'writeReg'>;
@@ -14,11 +14,13 @@ type Registers = Pick<Device, 'readReg' | 'writeReg'>;
 const CLEARING_POLLS = 100_000;
 
 interface Bank {
-  ways: [Array<TableEntry | undefined>, Array<TableEntry | undefined>];
+  ways: Ways;
+  /** the number of the hash key the bank's table is placed under */
+  keyNumber: number;
   limits: Map<number, string>;
 }
 
-const emptyBank = (): Bank => ({ ways: [new Array(1024).fill(undefined), new Array(1024).fill(undefined)], limits: new Map() });
+const emptyBank = (): Bank => ({ ways: [new Array(1024).fill(undefined), new Array(1024).fill(undefined)], keyNumber: 0, limits: new Map() });
 
 /** The limit registers of one symbol, in RISK_LIMIT_* order. */
 function limitWords(l: SymbolLimits): number[] {
@@ -46,7 +48,7 @@ export class RiskProgrammer {
     const shadow = 1 - ((this.device.readReg(REG.RISK_STATUS) >>> REG_BIT.RISK_STATUS_ACTIVE_BANK) & 1);
     const bank = this.banks[shadow]!;
     const entries = limits.symbols.map((l) => ({ symbol: l.symbol, index: this.indexes.indexOf(l.symbol) }));
-    const ways = placeSymbols(entries);
+    const { ways, keyNumber, key } = placeSymbols(entries, bank.keyNumber);
     for (const way of [0, 1] as const) {
       ways[way].forEach((entry, slot) => {
         const was = bank.ways[way][slot];
@@ -59,6 +61,10 @@ export class RiskProgrammer {
       });
     }
     bank.ways = ways;
+    bank.keyNumber = keyNumber;
+    this.device.writeReg(REG.RISK_SHADOW_HASH_KEY0, key[0] >>> 0);
+    this.device.writeReg(REG.RISK_SHADOW_HASH_KEY1, key[1] >>> 0);
+    this.device.writeReg(REG.RISK_SHADOW_HASH_KEY2, key[2] >>> 0);
     limits.symbols.forEach((l, k) => {
       const index = entries[k]!.index;
       const words = limitWords(l);

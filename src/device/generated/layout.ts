@@ -108,7 +108,7 @@ export const REG = {
   RISK_SYM_LO: 0x210,
   /** rw: symbol bytes 4..7 for RISK_SYM_WRITE */
   RISK_SYM_HI: 0x214,
-  /** wo: shadow symbol table: writes slot SLOT (bits 9:0) of way WAY (bit 10) with RISK_SYM and INDEX (bits 25:16) */
+  /** wo: shadow symbol table: writes slot SLOT (bits 9:0: bucket in 9:1, its slot in 0) of way WAY (bit 10) with RISK_SYM and INDEX (bits 25:16) */
   RISK_SYM_WRITE: 0x218,
   /** rw: limits for RISK_LIMIT_WRITE: maxQty */
   RISK_LIMIT_MAX_QTY: 0x220,
@@ -130,6 +130,12 @@ export const REG = {
   RISK_LIMIT_WRITE: 0x240,
   /** ro: symbol indexes the device holds (slots per way likewise) */
   RISK_SYMBOLS: 0x244,
+  /** rw: shadow bank: symbol hash key bits 31:0 */
+  RISK_SHADOW_HASH_KEY0: 0x248,
+  /** rw: shadow bank: symbol hash key bits 63:32 */
+  RISK_SHADOW_HASH_KEY1: 0x24C,
+  /** rw: shadow bank: symbol hash key bits 80:64 (bits 16:0) */
+  RISK_SHADOW_HASH_KEY2: 0x250,
   /** ro: verdict records sent */
   RISK_VERDICTS: 0x280,
   /** ro: orders accepted and forwarded */
@@ -192,7 +198,7 @@ export const REG_BIT = {
   RISK_SHADOW_CONTROL_REF_FROM_ITCH: 1,
   /** order egress: a message's bytes leave as they arrive, its last beat at the verdict, a rejected order's frame ends with tuser (drop); 0 = store and forward (taken when the order path is idle) */
   RISK_SHADOW_CONTROL_CUT_THROUGH: 2,
-  /** which of the two hash ways (CRC-32 or CRC-32C of the symbol, low 10 bits) */
+  /** which of the two hash ways (bucket bits 8:0 or 17:9 of the bank's keyed hash of the symbol) */
   RISK_SYM_WRITE_WAY: 10,
   /** 1 holds a symbol, 0 empties the slot */
   RISK_SYM_WRITE_VALID: 31,
@@ -217,6 +223,9 @@ export const REG_RESET = {
   RISK_LIMIT_COLLAR_BPS: 0,
   RISK_LIMIT_POSITION_LO: 0,
   RISK_LIMIT_POSITION_HI: 0,
+  RISK_SHADOW_HASH_KEY0: 0,
+  RISK_SHADOW_HASH_KEY1: 0,
+  RISK_SHADOW_HASH_KEY2: 0,
 } as const;
 
 export const RECORD_BYTES = 64;
