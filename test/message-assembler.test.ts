@@ -24,7 +24,7 @@ describe('decode fix on the host', () => {
         expect(await decode('ref', cut(bytes, sizes))).toBe(whole);
         expect(await decode('sim', cut(bytes, sizes))).toBe(whole);
       }),
-      { seed: 7, numRuns: Number(process.env.FC_RUNS ?? 1000) / 10 },
+      { seed: Number(process.env.FC_SEED ?? 7), numRuns: Number(process.env.FC_RUNS ?? 1000) / 10 },
     );
   });
 

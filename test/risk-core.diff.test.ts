@@ -145,6 +145,8 @@ const RUNS = Number(process.env.FC_RUNS_RISK ?? 100);
 // shrinking a counterexample of several kilobytes can outlast the test's timeout, which would then report
 // nothing: stop in time and report the counterexample shrunk so far (running out of time is a failure too)
 const IN_TIME = { interruptAfterTimeLimit: 500_000, markInterruptAsFailure: true };
+/** `npm run fuzz` hands every property a fresh seed in FC_SEED; without it each keeps its own. */
+const seedOr = (own: number) => (process.env.FC_SEED === undefined ? own : Number(process.env.FC_SEED));
 
 describe('risk gate RTL against the golden model: fast-check', () => {
   it('one piece per stream, no gaps: the bytes\' timeline holds, to the cycle, rate limit included', async () => {
@@ -155,7 +157,7 @@ describe('risk gate RTL against the golden model: fast-check', () => {
         for (const [bytes, end] of streams) steps.push({ bytes, end });
         await expectSame({ steps }, true);
       },
-    ), { numRuns: RUNS, seed: 0x71e1, ...IN_TIME });
+    ), { numRuns: RUNS, seed: seedOr(0x71e1), ...IN_TIME });
   }, 600_000);
 
   it('random orders, limits and rates, commits between streams, chunking, input gaps and back-pressure', async () => {
@@ -178,7 +180,7 @@ describe('risk gate RTL against the golden model: fast-check', () => {
         }
         await expectSame(run);
       },
-    ), { numRuns: RUNS, seed: 0x5a7e, ...IN_TIME });
+    ), { numRuns: RUNS, seed: seedOr(0x5a7e), ...IN_TIME });
   }, 600_000);
 });
 
@@ -214,7 +216,7 @@ describe('risk gate RTL: reference prices from the feed\'s last trades', () => {
         else run.steps.push(s);
       }
       await expectSame(run);
-    }), { numRuns: Math.max(10, RUNS / 4), seed: 0x7ade, ...IN_TIME });
+    }), { numRuns: Math.max(10, RUNS / 4), seed: seedOr(0x7ade), ...IN_TIME });
   }, 600_000);
 
   it('a trade moves the collar and the market-order notional, subscribed or not; "host" ignores it', async () => {

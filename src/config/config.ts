@@ -26,8 +26,14 @@ export interface Config {
   baseDir: string;
 }
 
+/** A key as the error names it: plain when it is a plain name, else quoted (a key may hold '.', ':' or ' '). */
+function keyName(key: PropertyKey): string {
+  const k = String(key);
+  return /^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k);
+}
+
 function keyPath(issuePath: ReadonlyArray<PropertyKey>): string {
-  return issuePath.map(String).join('.') || '(top level)';
+  return issuePath.map(keyName).join('.') || '(top level)';
 }
 
 /** One line per problem: `<key>: <what is wrong>`. */
@@ -35,7 +41,7 @@ export function formatIssues(error: z.ZodError): string {
   return error.issues.map((i) => {
     if (i.code === 'unrecognized_keys') {
       const base = keyPath(i.path);
-      return i.keys.map((k) => `${base === '(top level)' ? k : `${base}.${k}`}: unknown key`).join('; ');
+      return i.keys.map((k) => `${base === '(top level)' ? keyName(k) : `${base}.${keyName(k)}`}: unknown key`).join('; ');
     }
     return `${keyPath(i.path)}: ${i.message}`;
   }).join('; ');
