@@ -92,6 +92,9 @@ function openStore(config: SessionConfig, baseDir: string): MessageStore {
   }
 }
 
+/** Bytes written to a peer and not yet taken by it, above which we stop reading from it. */
+export const OUTBOUND_BACKLOG_BYTES = 1 << 20;
+
 export class SessionRunner {
   readonly session: FixSession;
   private readonly inbound: InboundLink;
@@ -283,11 +286,21 @@ export class SessionRunner {
     const out = new OutboundQueue(this.orderPath, (bytes) => { if (!socket.destroyed) socket.write(bytes); }, (seq, reason) => {
       this.session.emit('event', { type: 'info', text: `order ${seq} stopped by the device: ${reason}`, session: this.session.id, seq });
     });
+    // A peer that does not read what we send must not grow our memory: while more than
+    // OUTBOUND_BACKLOG_BYTES wait in the socket, we stop reading what it sends (so it stops too, by TCP's
+    // flow control) until the socket drains.
+    const writable = () => socket.writableLength <= OUTBOUND_BACKLOG_BYTES || socket.destroyed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+        const go = () => { socket.off('drain', go); socket.off('close', go); resolve(); };
+        socket.on('drain', go);
+        socket.on('close', go);
+      });
     let feeding = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
       const pushed = this.inbound.push(chunk);
       socket.pause();
-      feeding = pushed.then(() => { socket.resume(); }, (err) => this.fail(err as Error));
+      feeding = pushed.then(writable).then(() => { socket.resume(); }, (err) => this.fail(err as Error));
     });
     this.session.attach({
       write: (bytes, kind) => out.push(bytes, kind.app, kind.seq),

@@ -1,6 +1,7 @@
 // QuickFIX as the initiator against tickgate's acceptor: logs on, sends N limit NewOrderSingles, waits for
 // an ExecutionReport that fills each one, logs out. Prints one summary line and exits 0 when every order
-// was filled, 1 otherwise.
+// was filled exactly once, 1 otherwise. A fill resent as a PossDup of one already seen (same ExecID) is
+// not a second fill; a second ExecID for an order is (duplicateFills).
 //   qf-initiator <settings file> <orders> <timeout seconds>
 #include <quickfix/Application.h>
 #include <quickfix/FileStore.h>
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -43,6 +45,13 @@ class OrderSender : public FIX::Application {
     if (m.getField(39) != "2") return;
     std::lock_guard<std::mutex> lock(mutex_);
     const std::string id = m.getField(11);
+    const std::string exec = m.getField(17);
+    const auto seen = execs_.find(id);
+    if (seen != execs_.end()) {
+      if (seen->second != exec) duplicates_++;
+      return;
+    }
+    execs_[id] = exec;
     if (open_.erase(id)) filled_++;
   }
 
@@ -70,12 +79,14 @@ class OrderSender : public FIX::Application {
   std::atomic<bool> loggedOn_{false};
   std::atomic<int> filled_{0};
   std::atomic<int> rejects_{0};
+  std::atomic<int> duplicates_{0};
   FIX::SessionID session_;
 
  private:
   int orders_;
   std::mutex mutex_;
   std::set<std::string> open_;
+  std::map<std::string, std::string> execs_;
 };
 
 }  // namespace
@@ -107,8 +118,9 @@ int main(int argc, char** argv) {
     FIX::Session::lookupSession(app.session_)->logout("done");
     for (int i = 0; i < 200 && app.loggedOn_; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     initiator.stop();
-    std::printf("{\"loggedOn\":true,\"orders\":%d,\"filled\":%d,\"rejects\":%d,\"seconds\":%.6f}\n", orders, app.filled_.load(), app.rejects_.load(), seconds);
-    return app.filled_ == orders && app.rejects_ == 0 ? 0 : 1;
+    std::printf("{\"loggedOn\":true,\"orders\":%d,\"filled\":%d,\"duplicateFills\":%d,\"rejects\":%d,\"seconds\":%.6f}\n", orders,
+                app.filled_.load(), app.duplicates_.load(), app.rejects_.load(), seconds);
+    return app.filled_ == orders && app.rejects_ == 0 && app.duplicates_ == 0 ? 0 : 1;
   } catch (std::exception& e) {
     std::fprintf(stderr, "qf-initiator: %s\n", e.what());
     return 2;
