@@ -76,7 +76,9 @@ describe('live feed with gap recovery', () => {
       const code = await new Promise((resolve) => child.once('exit', resolve));
       expect(code, err).toBe(0);
       expect(out.trim().split('\n')).toEqual(expectedLines(messages, 'CLI0000001'));
-      expect(JSON.parse(err.trim().split('\n').at(-1)!.replace(/^tickgate decode itch: /, ''))).toMatchObject({ messages: messages.length, duplicates: 0 });
+      const lines = err.trim().split('\n');
+      expect(JSON.parse(lines.at(-2)!.replace(/^tickgate decode itch: /, ''))).toMatchObject({ messages: messages.length, duplicates: 0 });
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ kind: 'summary', messages: messages.length, duplicateMessages: 0, gaps: 0, otherTraffic: 0 });
     } finally {
       child.kill();
       publisher.close();

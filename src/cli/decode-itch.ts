@@ -65,6 +65,8 @@ export async function listenItch(o: ListenItchOptions): Promise<void> {
   const counters = readFeedCounters(feed.device);
   await feed.finish();
   process.stderr.write(`tickgate decode itch: ${JSON.stringify({ ...counters, missing: String(counters.missing), recovery: live.recovery?.counters })}\n`);
+  const otherTraffic = live.counts.otherTraffic + (live.recovery?.counters.malformed ?? 0);
+  process.stderr.write(summaryJson({ ...noInputCounts(), otherTraffic }, counters) + '\n');
 }
 
 export async function decodeItch(o: DecodeItchOptions): Promise<void> {

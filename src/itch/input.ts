@@ -41,22 +41,35 @@ export interface InputCounts extends MoldStreamCounts {
 
 export const noInputCounts = (): InputCounts => ({ frames: 0, otherTraffic: 0, truncatedFrames: 0, resyncs: 0, bytesInBrokenPackets: 0 });
 
-/** The MoldUDP64 packets of a capture. A UDP payload goes to the device when it is a well-formed MoldUDP64
- *  packet, or when it is at least a header long and names a session a well-formed packet already named (the
- *  device then reports what is wrong with it). Anything else never reaches the device, so it can neither
- *  make error records with garbage sessions nor take a slot of the session table. */
+/** Which UDP payloads go to the device: a well-formed MoldUDP64 packet, or one at least a header long that
+ *  names a session a well-formed packet already named (the device then reports what is wrong with it).
+ *  Anything else never reaches the device, so it can neither make error records with garbage sessions nor
+ *  take a slot of the session table; it is counted as other traffic. */
+export class MoldPayloadFilter {
+  private readonly sessions = new Set<string>();
+
+  constructor(private readonly counts: Pick<InputCounts, 'otherTraffic'>) {}
+
+  accepts(p: Buffer): boolean {
+    const session = p.length >= 20 ? p.toString('latin1', 0, 10) : undefined;
+    if (isMoldPacket(p)) this.sessions.add(session!);
+    else if (session === undefined || !this.sessions.has(session)) {
+      this.counts.otherTraffic++;
+      return false;
+    }
+    return true;
+  }
+}
+
+/** The MoldUDP64 packets of a capture (MoldPayloadFilter decides which UDP payloads). */
 export function* capturePackets(frames: Iterable<CapturedFrame>, counts: InputCounts): Generator<Buffer> {
-  const sessions = new Set<string>();
+  const filter = new MoldPayloadFilter(counts);
   for (const frame of frames) {
     counts.frames++;
     const c = frameContent(frame);
     if (c.kind === 'truncated') { counts.truncatedFrames++; continue; }
     if (c.kind === 'other') { counts.otherTraffic++; continue; }
-    const p = c.payload;
-    const session = p.length >= 20 ? p.toString('latin1', 0, 10) : undefined;
-    if (isMoldPacket(p)) sessions.add(session!);
-    else if (session === undefined || !sessions.has(session)) { counts.otherTraffic++; continue; }
-    yield p;
+    if (filter.accepts(c.payload)) yield c.payload;
   }
 }
 

@@ -6,6 +6,7 @@ import dgram from 'node:dgram';
 import { moldHeader } from './generator.js';
 import { MoldRecovery } from './recovery.js';
 import type { FeedSink } from './device-feed.js';
+import { MoldPayloadFilter } from './input.js';
 
 const MAX_PAYLOAD = 1400;
 
@@ -21,6 +22,9 @@ export interface LiveFeedOptions {
 
 export class LiveFeed {
   readonly recovery: MoldRecovery | undefined;
+  /** Datagrams that were not MoldUDP64 (without recovery; with it, MoldRecovery counts them malformed). */
+  readonly counts = { otherTraffic: 0 };
+  private readonly filter = new MoldPayloadFilter(this.counts);
   private readonly socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
   private endedResolve!: () => void;
   /** Resolves when the end of session arrived and every message before it was delivered. */
@@ -41,7 +45,7 @@ export class LiveFeed {
         this.recovery.packet(p);
         this.flush();
         if (this.recovery.complete) this.endedResolve();
-      } else {
+      } else if (this.filter.accepts(p)) {
         o.sink.packet(p);
         if (p.length >= 20 && p.readUInt16BE(18) === 0xffff) this.endedResolve();
       }
