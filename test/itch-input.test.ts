@@ -114,6 +114,23 @@ describe('decode itch: every frame accounted for', () => {
     }
   });
 
+  it('a capture cut off inside its last record counts that frame as truncated; an impossible record length is damage', async () => {
+    const frames = dayPackets.slice(0, 10).map((p) => ({ data: udpFrame(p) }));
+    for (const [name, file] of [['cut.pcap', pcapOf(frames)], ['cut.pcapng', pcapngOf(frames)]] as const) {
+      for (const keep of [9, 40]) {       // inside the record header, inside the frame
+        writeFileSync(path.join(dir, name), file.subarray(0, file.length - udpFrame(dayPackets[9]!).length - 16 + keep));
+        const { summary } = await decodeBoth(dir, name);
+        expect(summary, `${name} ${keep}`).toMatchObject({ frames: 10, packets: 9, truncatedFrames: 1 });
+      }
+    }
+    const damaged = pcapOf(frames);
+    damaged.writeUInt32LE(0x7fffffff, 24 + 8);     // the first record's captured length
+    writeFileSync(path.join(dir, 'damaged.pcap'), damaged);
+    const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', 'damaged.pcap'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+    expect((r as { code: number }).code).toBe(2);
+    expect((r as { stderr: string }).stderr).toBe('tickgate: pcap record at byte 24 claims 2147483647 bytes, more than any frame (262144): the file is damaged\n');
+  });
+
   it('a capture of a link type it cannot read is refused naming the link type', async () => {
     writeFileSync(path.join(dir, 'wifi.pcapng'), pcapngOf([{ data: Buffer.alloc(64) }], { linkType: 105 }));
     const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', 'wifi.pcapng'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);

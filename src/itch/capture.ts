@@ -14,6 +14,13 @@ export interface CapturedFrame {
   linkType: number;
 }
 
+/** The largest frame a capture may hold (Wireshark's limit for Ethernet); a bigger length means damage. */
+const MAX_FRAME = 262_144;
+
+function damaged(format: string, at: number, bytes: number): FeedFormatError {
+  return new FeedFormatError(`${format} record at byte ${at} claims ${bytes} bytes, more than any frame (${MAX_FRAME}): the file is damaged`);
+}
+
 const LINK = { NULL: 0, ETHERNET: 1, RAW: 101, LINUX_SLL: 113, RAW_IPV4: 228, LINUX_SLL2: 276 } as const;
 const READABLE_LINKS = new Set<number>(Object.values(LINK));
 
@@ -23,8 +30,9 @@ function checkLink(linkType: number, where: string): void {
   }
 }
 
-/** The frames of a classic pcap file. A record cut off by the end of the file is a frame shorter than its
- *  captured length says (so it counts as truncated). */
+/** The frames of a classic pcap file. A record cut off by the end of the file (its header too) is a frame
+ *  shorter than its captured length says, so it counts as truncated; a record longer than any frame can be
+ *  means the file is damaged: an error, as Wireshark gives. */
 export function* pcapFrames(b: Buffer): Generator<CapturedFrame> {
   const magic = b.readUInt32BE(0);
   const le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
@@ -32,14 +40,22 @@ export function* pcapFrames(b: Buffer): Generator<CapturedFrame> {
   const linkType = u32(20) & 0x0fffffff;     // the top bits may carry an FCS length
   checkLink(linkType, 'the pcap capture');
   let at = 24;
-  while (at + 16 <= b.length) {
+  while (at < b.length) {
+    if (at + 16 > b.length) {
+      yield { data: b.subarray(at), originalLength: Infinity, linkType };
+      return;
+    }
     const incl = u32(at + 8);
     const orig = u32(at + 12);
+    if (incl > MAX_FRAME) throw damaged('pcap', at, incl);
     const data = b.subarray(at + 16, Math.min(b.length, at + 16 + incl));
     at += 16 + incl;
     yield { data, originalLength: data.length < incl ? Math.max(orig, incl) : orig, linkType };
   }
 }
+
+/** The shortest block of each type that holds its fixed fields. */
+const MIN_BLOCK: Record<number, number> = { [PCAPNG_MAGIC]: 28, 1: 20, 2: 32, 3: 16, 6: 32 };
 
 /** The frames of a pcapng file, in file order. */
 export function* pcapngFrames(b: Buffer): Generator<CapturedFrame> {
@@ -48,7 +64,12 @@ export function* pcapngFrames(b: Buffer): Generator<CapturedFrame> {
   let interfaces: Array<{ linkType: number; snapLength: number }> = [];
   const u32 = (p: number) => (le ? b.readUInt32LE(p) : b.readUInt32BE(p));
   const u16 = (p: number) => (le ? b.readUInt16LE(p) : b.readUInt16BE(p));
-  while (at + 12 <= b.length) {
+  while (at < b.length) {
+    if (at + 12 > b.length) {
+      // the file ends inside a block header: a frame cut short, as far as anyone can tell
+      yield { data: b.subarray(at), originalLength: Infinity, linkType: interfaces[0]?.linkType ?? LINK.ETHERNET };
+      return;
+    }
     const type = b.readUInt32BE(at) === PCAPNG_MAGIC ? PCAPNG_MAGIC : u32(at);
     if (type === PCAPNG_MAGIC) {
       // Section Header Block: its byte-order magic sets the order of everything in the section
@@ -59,10 +80,16 @@ export function* pcapngFrames(b: Buffer): Generator<CapturedFrame> {
       interfaces = [];
     }
     const length = u32(at + 4);
-    if (length < 12 || length % 4 !== 0) throw new FeedFormatError(`pcapng block at byte ${at} has an invalid length ${length}`);
+    if (length < (MIN_BLOCK[type] ?? 12) || length % 4 !== 0) throw new FeedFormatError(`pcapng block at byte ${at} has an invalid length ${length}`);
     const end = at + length;
     const body = at + 8;
-    const cut = end > b.length;               // the file ends inside this block
+    if (end > b.length) {
+      // the file ends inside this block: a packet block is a frame cut short; any other block held none
+      if (type === 6 || type === 2 || type === 3) {
+        yield { data: b.subarray(body), originalLength: Infinity, linkType: interfaces[0]?.linkType ?? LINK.ETHERNET };
+      }
+      return;
+    }
     if (type === 1) {
       interfaces.push({ linkType: u16(body), snapLength: u32(body + 4) });
     } else if (type === 6 || type === 2) {
@@ -70,16 +97,16 @@ export function* pcapngFrames(b: Buffer): Generator<CapturedFrame> {
       const iface = type === 6 ? u32(body) : u16(body);
       const captured = u32(body + 12);
       const original = u32(body + 16);
+      if (captured > MAX_FRAME) throw damaged('pcapng', at, captured);
       const start = body + 20;
-      const data = b.subarray(Math.min(start, b.length), Math.min(start + captured, end - 4, b.length));
-      yield frameOn(interfaces, iface, data, cut ? Math.max(original, captured) : original, at);
+      const data = b.subarray(start, Math.min(start + captured, end - 4));
+      yield frameOn(interfaces, iface, data, Math.max(original, captured), at);
     } else if (type === 3) {
       // Simple Packet Block: interface 0, captured length from the block and the snap length
       const original = u32(body);
       const snap = interfaces[0]?.snapLength || Infinity;
       const captured = Math.min(original, snap, length - 16);
-      const data = b.subarray(Math.min(body + 4, b.length), Math.min(body + 4 + captured, b.length));
-      yield frameOn(interfaces, 0, data, original, at);
+      yield frameOn(interfaces, 0, b.subarray(body + 4, body + 4 + captured), original, at);
     }
     at = end;
   }
