@@ -129,6 +129,14 @@ describe('decode itch: every frame accounted for', () => {
     const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', 'damaged.pcap'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
     expect((r as { code: number }).code).toBe(2);
     expect((r as { stderr: string }).stderr).toBe('tickgate: pcap record at byte 24 claims 2147483647 bytes, more than any frame (262144): the file is damaged\n');
+    // damage after good records: those are printed first
+    const late = pcapOf(frames);
+    late.writeUInt32LE(0x7fffffff, late.length - udpFrame(dayPackets[9]!).length - 16 + 8);
+    writeFileSync(path.join(dir, 'late.pcap'), late);
+    const l = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'sim', 'late.pcap'], { cwd: dir }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect((l as { code: number }).code).toBe(2);
+    expect((l as { stdout: string }).stdout.trim().split('\n')).toHaveLength(messagesIn(dayPackets.slice(0, 9)));
+    expect((l as { stderr: string }).stderr).toMatch(/"frames":9,"packets":9,.*\ntickgate: pcap record at byte \d+ claims 2147483647 bytes/);
   });
 
   it('a capture of a link type it cannot read is refused naming the link type', async () => {

@@ -87,9 +87,17 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
     lines.push(feedRecordJson(r));
     if (lines.length >= 4096) flush();
   });
-  let summary: string | undefined;
+  // A damaged input stops the decode, but what came before it is printed first (as Wireshark shows the
+  // packets before the damage), with the summary of it; then the error. An input refused before its first
+  // frame (a link type tickgate cannot read) gets the error alone.
+  let damage: unknown;
+  let summary: string;
   try {
-    for (const p of packets) await feed.send(p);
+    try {
+      for (const p of packets) await feed.send(p);
+    } catch (err) {
+      damage = err;
+    }
     await feed.device.flush();
     summary = summaryJson(counts, readFeedCounters(feed.device));
   } finally {
@@ -97,5 +105,6 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   }
   flush();
   await writing;
-  if (summary !== undefined) (o.summary ?? ((line) => process.stderr.write(line + '\n')))(summary);
+  if (damage === undefined || counts.frames > 0) (o.summary ?? ((line) => process.stderr.write(line + '\n')))(summary);
+  if (damage !== undefined) throw damage;
 }
