@@ -136,6 +136,10 @@ export class SessionRunner {
   /** Acceptor: listening when this resolves (see `port`). Initiator: the connect loop has started. When the
    *  acceptor cannot listen, everything opened is closed again before the error is thrown. */
   async start(): Promise<void> {
+    const torn = this.session.store.tornBytesDropped;
+    if (torn) {
+      this.session.emit('event', { type: 'info', text: `message store: cut off a torn last record of ${torn} bytes (the process died while writing it: a message it recorded as sent never left, one recorded as received will be asked for again)`, session: this.session.id });
+    }
     if (this.options.config.role !== 'acceptor') return void this.connectLoop();
     try {
       await this.listen();
