@@ -134,6 +134,22 @@ describe('risk gate RTL: cut-through egress', () => {
     expect(sim.forwarded.length).toBe(6);
     expect(sim.dropped.map((d) => d.after)).toEqual([1, 5]);
   });
+
+  // found by `npm run fuzz` (seed 1657952348): the egress counted as idle while a dropped frame's last beat
+  // still waited at its output under back-pressure, so a commit to store and forward hid that beat, the
+  // frame never ended, and the next message was taken as part of it
+  it('a commit to store and forward waits for a dropped frame\'s last beat held by back-pressure', async () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const run: RiskRun = {
+        steps: [{ limits: ct }, { bytes: Buffer.alloc(8) }, { limits: egress(limits(), false) },
+          { bytes: Buffer.concat([order({ msgType: '0' }), accepted()]), end: true }],
+        orderEgressReady: 0.3, seed,
+      };
+      await expectSame(run);
+      const sim = runRiskSim(dev, run);
+      expect(sim.forwarded.map((f) => f.subarray(0, 9).toString('latin1')), `seed ${seed}`).toEqual(['8=FIX.4.4', '8=FIX.4.4']);
+    }
+  });
 });
 
 import fc from 'fast-check';

@@ -19,7 +19,7 @@ module order_cut_through #(
     input  wire        clk,
     input  wire        rst,
     input  wire        mode,                // cut-through in use (the gate switches only while idle)
-    output wire        idle,                // nothing in flight (at most an untouched speculative slot)
+    output wire        idle,                // nothing in flight (at most an untouched speculative slot), no beat waiting
 
     input  wire [15:0] wr_ptr,              // global address of the next byte the ring will be written with
     input  wire        seed,                // every byte in the ring is framed: a span starts at wr_ptr
@@ -128,7 +128,9 @@ module order_cut_through #(
 
     assign close_slot = newest;
     assign fault = (open_new && !alloc_ok) || (any && h_closed && h_final && !h_abort && remain_bad && !staged_q);
-    assign idle = !any || (wr_q - rd_q == {{AW{1'b0}}, 1'b1} && open_q && spec_q && !started_q);
+    // a beat still waiting at the output (a frame's last, under back-pressure) is in flight too: the gate
+    // must not switch egress before it has left, or that frame would never end
+    assign idle = !out_valid_q && !staged_q && (!any || (wr_q - rd_q == {{AW{1'b0}}, 1'b1} && open_q && spec_q && !started_q));
     assign waiting = wr_q - rd_q;
     assign head_addr = cur;
     assign rd_en = issue || stage;
