@@ -164,15 +164,15 @@ describe('session faults', () => {
     // it stops: the orders taken stop growing, well short of all
     const received = () => countLines(journalOf(dir), /"k":"recv"/g);
     await until('the acceptor to take orders', () => received() > 1000, 60_000);
-    // stopped: no order taken for a whole second
+    // stopped: no order taken for two whole seconds (a busy machine may pause a process for a moment)
     let before = -1;
     let since = Date.now();
     await until('the acceptor to stop taking orders', () => {
       const now = received();
       if (now !== before) { before = now; since = Date.now(); }
-      return Date.now() - since > 1000;
-    }, 60_000);
-    await new Promise((r) => setTimeout(r, 1000));
+      return Date.now() - since > 2000;
+    }, 90_000);
+    await new Promise((r) => setTimeout(r, 2000));
     expect(received()).toBe(before);
     // what it took fits its socket's send buffer, the peer's small receive buffer and our backlog limit
     const wmemMax = Number(readFileSync('/proc/sys/net/ipv4/tcp_wmem', 'utf8').trim().split(/\s+/)[2]);
