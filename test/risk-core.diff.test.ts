@@ -135,6 +135,15 @@ describe('risk gate RTL: cut-through egress', () => {
     expect(sim.dropped.map((d) => d.after)).toEqual([1, 5]);
   });
 
+  it('a commit while an order is half in: the order keeps the limits it began under, as the model says', async () => {
+    const o = order({ qty: '100', pad: 200 });
+    const fieldEnd = (n: number) => { let at = 0; for (let k = 0; k < n; k++) at = o.indexOf(1, at) + 1; return at; };
+    for (const at of [5, fieldEnd(1), fieldEnd(1) + 2, fieldEnd(2), fieldEnd(2) + 1, fieldEnd(3), 40, o.length - 3]) {
+      const run: RiskRun = { steps: [{ limits: egress(limits(), false) }, { bytes: o.subarray(0, at) }, { limits: egress(limits({ killSwitch: true }), false) }, { bytes: Buffer.concat([o.subarray(at), order({})]), end: true }] };
+      await expectSame(run);
+    }
+  });
+
   // found by `npm run fuzz` (seed 1657952348): the egress counted as idle while a dropped frame's last beat
   // still waited at its output under back-pressure, so a commit to store and forward hid that beat, the
   // frame never ended, and the next message was taken as part of it

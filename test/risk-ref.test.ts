@@ -147,6 +147,23 @@ describe('risk gate golden model: reasons and boundaries', () => {
     expect(reasons(gate, order({ qty: '600' }), order({ qty: '300' }), order({ qty: '100' }))).toEqual(['max_qty', 'max_position', null]);
     expect(gate.position('AAPL')).toBe(900n);
   });
+
+  // found by `npm run fuzz` (seed 309436826): the model took a commit at once, the device when the message's
+  // first field record came (the parser reports fields in pairs); a message whose first two fields came
+  // before the commit is checked under the limits it began under
+  it('a commit between the first and the last bytes of an order applies from the next order, not that one', () => {
+    for (const [fields, reason] of [[2, null], [1, 'kill_switch'], [0, 'kill_switch']] as const) {
+      const gate = new RiskGateModel(limits());
+      const o = order({ qty: '100' });
+      let at = 5;                                      // "8=FIX": no field complete
+      for (let k = 0; k < fields; k++) at = o.indexOf(1, at) + 1;
+      const out = gate.push(o.subarray(0, at));
+      gate.commit(limits({ killSwitch: true }));
+      gate.push(o.subarray(at), out);
+      gate.push(order({ qty: '100' }), out);
+      expect(out.verdicts.map((v) => v.reason), `${fields} fields before the commit`).toEqual([reason, 'kill_switch']);
+    }
+  });
 });
 
 describe('risk: config', () => {

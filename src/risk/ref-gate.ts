@@ -44,6 +44,12 @@
 // with the stream sent as one piece the bucket's timeline follows from the bytes alone, and the model
 // reproduces the device exactly.
 //
+// Banks. A span is checked against the limits (symbol table, kill switch, rate, reference source) in force
+// when the device's parser first reported its fields. The parser reports fields in pairs (a lone field
+// waits for the next one), so that is when the span's second field was parsed; for a span with at most
+// one field, when it is decided. A message whose first two fields came before a commit is thus checked
+// under the old limits, as the device does (it captures the bank with the first field record).
+//
 // Symbol indexes (the verdict's symbolIndex, the device's limits and positions) are given out in the order
 // symbols are first committed and never change (src/risk/symbol-table.ts).
 import { FixParserModel, type FieldEntry, type FrameRecord } from '../fix/ref-parser.js';
@@ -89,6 +95,12 @@ export interface GateOutput {
   verdicts: Verdict[];
   /** Bytes that leave for the exchange, in order: accepted orders and passed-through messages. */
   forwarded: Buffer[];
+}
+
+/** What a commit sets: the limits and the symbol table they make. */
+interface Bank {
+  limits: RiskLimits;
+  table: Map<string, { index: number; limits: SymbolLimits }>;
 }
 
 class TokenBucket {
@@ -154,6 +166,8 @@ export class RiskGateModel {
   private held = Buffer.alloc(0);
   private base = 0;
   private entries: FieldEntry[] = [];
+  /** The limits in force when the span being parsed had its second field (the device's first field record). */
+  private spanBank: Bank | undefined;
   /** Beats of the streams before this one, for the device timeline. */
   private beatBase = 0;
   private streamBytes = 0;
@@ -206,7 +220,10 @@ export class RiskGateModel {
 
   private consume(items: ReturnType<FixParserModel['push']>, out: GateOutput): void {
     for (const item of items) {
-      if (item.kind === 'fix_field') this.entries.push(item);
+      if (item.kind === 'fix_field') {
+        if (this.entries.length === 1) this.spanBank = { limits: this.limits, table: this.table };
+        this.entries.push(item);
+      }
       else if (item.kind === 'fix_frame') this.frame(item, out);
     }
   }
@@ -219,14 +236,15 @@ export class RiskGateModel {
     if (f.error === null && !isOrder) {
       out.forwarded.push(Buffer.from(span));
     } else {
-      const v = this.check(f, isOrder ? entries : [], span, isOrder);
+      const bank = entries.length >= 2 ? this.spanBank! : { limits: this.limits, table: this.table };
+      const v = this.check(f, isOrder ? entries : [], span, isOrder, bank);
       out.verdicts.push(v);
       if (v.accepted) out.forwarded.push(Buffer.from(span));
     }
     this.release(f.offset + f.length);
   }
 
-  private check(f: FrameRecord, entries: FieldEntry[], span: Buffer, isOrder: boolean): Verdict {
+  private check(f: FrameRecord, entries: FieldEntry[], span: Buffer, isOrder: boolean, bank: Bank): Verdict {
     const first = new Map<number, FieldEntry>();
     for (const e of entries) if (!first.has(e.tag)) first.set(e.tag, e);
     const raw = (tag: number) => {
@@ -238,7 +256,7 @@ export class RiskGateModel {
 
     const symbolBytes = raw(55);
     const symbolText = symbolBytes && symbolBytes.length > 0 ? latin1(symbolBytes) : null;
-    const entry = symbolText !== null && symbolText.length <= 8 && !symbolText.includes('\0') ? this.table.get(symbolText) : undefined;
+    const entry = symbolText !== null && symbolText.length <= 8 && !symbolText.includes('\0') ? bank.table.get(symbolText) : undefined;
     const sideText = raw(54);
     const side = sideText?.length === 1 ? (sideText[0] === 0x31 ? 1 : [0x32, 0x35, 0x36].includes(sideText[0]!) ? -1 : null) : null;
     const ordTypeText = raw(40);
@@ -252,7 +270,7 @@ export class RiskGateModel {
       if (p < PRICE_LIMIT) limitPrice = p;
     }
     const configured = entry?.limits;
-    const traded = configured && this.limits.referenceFromItch ? this.lastTrade.get(configured.symbol) : undefined;
+    const traded = configured && bank.limits.referenceFromItch ? this.lastTrade.get(configured.symbol) : undefined;
     const l = configured && traded !== undefined ? { ...configured, referencePrice: traded } : configured;
     const price = ordType === 'limit' ? limitPrice : ordType === 'market' && l ? l.referencePrice : null;
     const notional = qty !== null && qty < QTY_PRODUCT_LIMIT && price !== null ? qty * price : null;
@@ -266,11 +284,11 @@ export class RiskGateModel {
     this.lastVerdictBeat = beat;
     const time = this.clock ? this.clock(f) : ORDER_PATH_CYCLES_PER_BEAT * beat + this.rank + (isOrder ? 0 : 1);
     this.bucket.advance(time);
-    if (isOrder) this.bucket.adopt(this.limits.burst, this.limits.cyclesPerToken);
+    if (isOrder) this.bucket.adopt(bank.limits.burst, bank.limits.cyclesPerToken);
 
     const abs = (v: bigint) => (v < 0n ? -v : v);
     let reason: RiskReason | null = null;
-    if (this.limits.killSwitch && entries.length) reason = 'kill_switch';
+    if (bank.limits.killSwitch && entries.length) reason = 'kill_switch';
     else if (f.error !== null || entries.length === 0) reason = 'bad_order';
     else if (symbolText !== null && !entry) reason = 'unknown_symbol';
     else if (l && qty !== null && qty > l.maxQty) reason = 'max_qty';
