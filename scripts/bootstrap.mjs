@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes a checkout ready to run: npm dependencies, the Debian tools (Verilator, Yosys, nextpnr), the
+// Makes a checkout ready to run: npm dependencies, the Debian tools (Verilator, Yosys, nextpnr, QuickFIX, tshark), the
 // generated-layout check, the Verilated model and addon, and the TypeScript build. Each step is skipped
 // when already up to date. Plain Node on purpose: it runs before the npm dependencies exist.
 import { spawnSync } from 'node:child_process';
@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl'];
-const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl' };
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark'];
+// tshark: the reference the capture reader is tested against
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }

@@ -244,8 +244,9 @@ export function pcapOf(frames: readonly CaptureRecord[], linkType = 1): Buffer {
 }
 
 /** A pcapng file of these frames: one section, one interface, Enhanced Packet Blocks (or Simple Packet
- *  Blocks with `simple`), in either byte order. */
-export function pcapngOf(frames: readonly CaptureRecord[], o: { linkType?: number; bigEndian?: boolean; simple?: boolean } = {}): Buffer {
+ *  Blocks with `simple`, which hold no captured length: a frame is cut short only by `snapLength`), in
+ *  either byte order. */
+export function pcapngOf(frames: readonly CaptureRecord[], o: { linkType?: number; bigEndian?: boolean; simple?: boolean; snapLength?: number } = {}): Buffer {
   const be = o.bigEndian ?? false;
   const block = (type: number, body: Buffer) => {
     const padded = Buffer.concat([body, Buffer.alloc((4 - (body.length % 4)) % 4)]);
@@ -260,9 +261,16 @@ export function pcapngOf(frames: readonly CaptureRecord[], o: { linkType?: numbe
   const u32 = (v: number) => { const b = Buffer.alloc(4); if (be) b.writeUInt32BE(v >>> 0); else b.writeUInt32LE(v >>> 0); return b; };
   const u16 = (v: number) => { const b = Buffer.alloc(2); if (be) b.writeUInt16BE(v); else b.writeUInt16LE(v); return b; };
   const shb = block(0x0a0d0d0a, Buffer.concat([u32(0x1a2b3c4d), u16(1), u16(0), Buffer.alloc(8, 0xff)]));
-  const idb = block(1, Buffer.concat([u16(o.linkType ?? 1), u16(0), u32(o.simple ? 0 : 262_144)]));
+  const snap = o.snapLength ?? 0;
+  const idb = block(1, Buffer.concat([u16(o.linkType ?? 1), u16(0), u32(snap || (o.simple ? 0 : 262_144))]));
+  const simpleBlock = (f: CaptureRecord) => {
+    const original = f.originalLength ?? f.data.length;
+    const kept = snap ? Math.min(original, snap) : original;
+    if (f.data.length < kept) throw new Error('a Simple Packet Block cannot hold a frame cut short other than by the snap length');
+    return block(3, Buffer.concat([u32(original), f.data.subarray(0, kept)]));
+  };
   const packets = frames.map((f, k) => (o.simple
-    ? block(3, Buffer.concat([u32(f.originalLength ?? f.data.length), f.data]))
+    ? simpleBlock(f)
     : block(6, Buffer.concat([u32(0), u32(0), u32(1000 * (k + 1)), u32(f.data.length), u32(f.originalLength ?? f.data.length), f.data]))));
   return Buffer.concat([shb, idb, ...packets]);
 }
