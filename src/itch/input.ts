@@ -39,7 +39,7 @@ export interface InputCounts extends MoldStreamCounts {
   truncatedFrames: number;
 }
 
-export const noInputCounts = (): InputCounts => ({ frames: 0, otherTraffic: 0, truncatedFrames: 0, resyncs: 0, bytesInBrokenPackets: 0 });
+export const noInputCounts = (): InputCounts => ({ frames: 0, otherTraffic: 0, truncatedFrames: 0, resyncs: 0 });
 
 /** Which UDP payloads go to the device: a well-formed MoldUDP64 packet, or one at least a header long that
  *  names a session a well-formed packet already named (the device then reports what is wrong with it).

@@ -28,10 +28,9 @@ export function isMoldPacket(p: Buffer): boolean {
 }
 
 export interface MoldStreamCounts {
-  /** places where the stream was found out of step and taken up again at the next good header */
+  /** places where the stream was found out of step and taken up again at the next good header (the bytes
+   *  in between reach the device as one packet, which reports them in its error record) */
   resyncs: number;
-  /** bytes handed over inside those broken packets (the device reports them as its error records) */
-  bytesInBrokenPackets: number;
 }
 
 /** Splits a raw stream of MoldUDP64 packets. A packet is taken as its lengths say when they lead to the end
@@ -41,29 +40,33 @@ export interface MoldStreamCounts {
  *  where that session is (for the broken packet's session: above the broken packet's number) and whose own
  *  lengths lead to the end or to another plausible header. The bytes before it go to the device as one
  *  packet, which reports them (trailing_bytes or truncated_packet): nothing is dropped without a record. */
-export function* moldStreamPackets(b: Buffer, counts: MoldStreamCounts = { resyncs: 0, bytesInBrokenPackets: 0 }): Generator<Buffer> {
+export function* moldStreamPackets(b: Buffer, counts: MoldStreamCounts = { resyncs: 0 }): Generator<Buffer> {
   const sessions = new Map<string, bigint>();      // session bytes (latin1) -> next expected number
   const sessionAt = (p: number) => b.toString('latin1', p, p + 10);
   const seqAt = (p: number) => b.readBigUInt64BE(p + 10);
   const printable = (p: number) => b.subarray(p, p + 10).every((c) => c >= 0x20 && c <= 0x7e);
-  const headerAt = (p: number, own: string) => p + HEADER_BYTES <= b.length
-    && (sessions.has(sessionAt(p)) || sessionAt(p) === own || printable(p));
-  const leadsOn = (p: number, own: string) => {
-    const w = walk(b, p);
-    return w.fits && (w.end === b.length || headerAt(w.end, own));
-  };
-  const note = (p: number, end: number) => {
-    const count = b.readUInt16BE(p + 18);
-    const next = seqAt(p) + BigInt(count === END_OF_SESSION ? 0 : count);
+  const headerAt = (p: number, own: string) => {
+    if (p + HEADER_BYTES > b.length) return false;
     const id = sessionAt(p);
-    if (end === walk(b, p).end && next > (sessions.get(id) ?? 0n)) sessions.set(id, next);
+    return id === own || sessions.has(id) || printable(p);
+  };
+  /** The packet's end when its lengths lead to the end of the input or to a plausible header, else -1. */
+  const leadsTo = (p: number, own: string) => {
+    const w = walk(b, p);
+    return w.fits && (w.end === b.length || headerAt(w.end, own)) ? w.end : -1;
   };
   let at = 0;
   while (at < b.length) {
-    const own = at + HEADER_BYTES <= b.length ? sessionAt(at) : '';
-    if (own === '' || leadsOn(at, own)) {
-      const end = walk(b, at).end;
-      if (own !== '') note(at, end);
+    if (at + HEADER_BYTES > b.length) {         // shorter than a header: the device reports it
+      yield b.subarray(at);
+      return;
+    }
+    const own = sessionAt(at);
+    const end = leadsTo(at, own);
+    if (end >= 0) {
+      const count = b.readUInt16BE(at + 18);
+      const next = seqAt(at) + BigInt(count === END_OF_SESSION ? 0 : count);
+      if (next > (sessions.get(own) ?? 0n)) sessions.set(own, next);
       yield b.subarray(at, end);
       at = end;
       continue;
@@ -74,12 +77,11 @@ export function* moldStreamPackets(b: Buffer, counts: MoldStreamCounts = { resyn
       const id = sessionAt(p);
       if (id === own) { if (seqAt(p) <= brokenSeq) return false; }
       else if (!sessions.has(id) || seqAt(p) < sessions.get(id)!) return false;
-      return leadsOn(p, id);
+      return leadsTo(p, id) >= 0;
     };
     let next = at + 1;
     while (next < b.length && !resumesAt(next)) next++;
     counts.resyncs++;
-    counts.bytesInBrokenPackets += next - at;
     yield b.subarray(at, next);
     at = next;
   }
