@@ -183,9 +183,3 @@ export function placeSymbols(entries: readonly TableEntry[], preferred = 0): Pla
   }
   throw new SymbolTableError(`symbols: these ${entries.length} symbols fit the device's table under none of ${MAX_KEYS} hash keys (report this set: it should not happen)`);
 }
-
-/** Where the device would find `symbol`: a hit in either slot of its bucket in either way, way 0 first. */
-export function lookUp(ways: readonly [ReadonlyArray<TableEntry | undefined>, ReadonlyArray<TableEntry | undefined>], hash: SymbolHash, symbol: string): TableEntry | undefined {
-  const [b0, b1] = hash.bucketsOf(symbolKey(symbol));
-  return [ways[0][2 * b0], ways[0][2 * b0 + 1], ways[1][2 * b1], ways[1][2 * b1 + 1]].find((e) => e?.symbol === symbol);
-}
