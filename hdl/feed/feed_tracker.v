@@ -49,7 +49,7 @@ module feed_tracker #(
     output reg                   inc_heartbeat,
     output reg                   inc_end_of_session,
     output reg                   inc_duplicate,
-    output reg                   inc_duplicate_packet, // a packet whose every message was delivered before
+    output wire                  inc_duplicate_packet, // a packet whose every message was delivered before (2 cycles after its header)
     output reg                   inc_gap,
     output reg  [63:0]           inc_missing,
     output wire                  inc_message,
@@ -135,8 +135,12 @@ module feed_tracker #(
     wire [15:0] hdr_count = (ev_count == 16'hFFFF) ? 16'd0 : ev_count;
     wire [63:0] hdr_end = ev_seq + {48'd0, hdr_count};
     wire        hdr_gap = ev_seq > hdr_expected;
-    // sequence + count without wrap-around at most the expected number: every message was delivered before
-    wire        hdr_all_seen = {1'b0, ev_seq} + {49'd0, ev_count} <= {1'b0, hdr_expected};
+    // A duplicate packet: sequence + count without wrap-around at most the expected number, so every message
+    // was delivered before. Decided from the packet registers the cycle after its header and counted the
+    // cycle after that: the 65-bit add and compare stay out of the header's session look-up cone.
+    reg         hdr_taken_q, dup_packet_q;
+    wire        pkt_all_seen = {1'b0, pkt_seq_q} + {49'd0, pkt_count_q} <= {1'b0, pkt_expected_q};
+    assign inc_duplicate_packet = dup_packet_q;
 
     // truncated_packet: the first lost message that was not delivered before, if the packet has one
     wire [63:0] lost_seq = (ev_seq > pkt_expected_q) ? ev_seq : pkt_expected_q;
@@ -163,7 +167,6 @@ module feed_tracker #(
         rec_n_message = 1'b0;
         err_code = 8'd0;
         inc_packet = 1'b0; inc_heartbeat = 1'b0; inc_end_of_session = 1'b0; inc_duplicate = 1'b0; inc_gap = 1'b0;
-        inc_duplicate_packet = 1'b0;
         inc_missing = 64'd0; inc_error = 5'd0;
         if (take) begin
             case (ev_kind)
@@ -171,7 +174,6 @@ module feed_tracker #(
                     inc_packet = 1'b1;
                     inc_heartbeat = ev_count == 16'd0;
                     inc_end_of_session = ev_count == 16'hFFFF;
-                    inc_duplicate_packet = ev_count != 16'd0 && ev_count != 16'hFFFF && hdr_all_seen;
                     if (!sess_hit) begin
                         rec_n_valid = 1'b1;
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_SESSION;
@@ -263,7 +265,11 @@ module feed_tracker #(
             rec_valid_q <= 1'b0;
             rec_message_q <= 1'b0;
             more_valid_q <= 1'b0;
+            hdr_taken_q <= 1'b0;
+            dup_packet_q <= 1'b0;
         end else begin
+            hdr_taken_q <= take && ev_kind == EV_HEADER;
+            dup_packet_q <= hdr_taken_q && pkt_count_q != 16'd0 && pkt_count_q != 16'hFFFF && pkt_all_seen;
             if (take && ev_kind == EV_HEADER) begin
                 sess_valid_q[sess_slot] <= 1'b1;
                 sess_id_q[sess_slot] <= ev_session;
