@@ -1,5 +1,5 @@
-// `tickgate session` as a process (DESIGN.md 3.5): --app echo and print, events on stderr, exit on Logout;
-// and `tickgate start`, the main job.
+// `tickgate session` as a process (DESIGN.md 3.5): --app echo and print, events on stderr; an acceptor
+// serves its counterparty's Logons until SIGTERM; and `tickgate start`, the main job.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { tempDir } from './helpers/session.js';
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 const ORDER: Array<[number, string]> = [[11, 'e-1'], [55, 'AAPL'], [54, '2'], [60, '20261125-10:00:00.000'], [38, '250'], [40, '2'], [44, '99.125']];
 
-function startSession(app: string): Promise<{ port: number; stdout: () => string; stderr: () => string; exit: Promise<number | null> }> {
+function startSession(app: string): Promise<{ port: number; stdout: () => string; stderr: () => string; exit: Promise<number | null>; signal: (s: NodeJS.Signals) => void }> {
   const dir = tempDir();
   writeFileSync(path.join(dir, 'acceptor.yaml'), [
     'session:', '  role: acceptor', '  beginString: FIX.4.4', '  senderCompID: EXCH', '  targetCompID: CLIENT', '  port: 0', '  storeDir: ./store', '',
@@ -24,16 +24,16 @@ function startSession(app: string): Promise<{ port: number; stdout: () => string
     child.stderr.on('data', (d) => {
       err += d;
       const m = /"type":"listening".*"port":(\d+)/.exec(err);
-      if (m) resolve({ port: Number(m[1]), stdout: () => out, stderr: () => err, exit });
+      if (m) resolve({ port: Number(m[1]), stdout: () => out, stderr: () => err, exit, signal: (sig) => child.kill(sig) });
     });
     exit.then((code) => reject(new Error(`session exited (${code}): ${err}`)));
   });
 }
 
 describe('tickgate session', () => {
-  it('--app echo sends application messages back with its own header, and exits 0 after Logout', async () => {
+  it('--app echo sends application messages back with its own header; the acceptor takes the next Logon after a Logout, and stops on SIGTERM', async () => {
     const s = await startSession('echo');
-    const peer = await RawPeer.connect(s.port, { sender: 'CLIENT', target: 'EXCH' });
+    let peer = await RawPeer.connect(s.port, { sender: 'CLIENT', target: 'EXCH' });
     peer.logon();
     await peer.expect('A');
     peer.send('D', { seq: 2 }, ORDER);
@@ -43,10 +43,18 @@ describe('tickgate session', () => {
     expect(echoed.slice(7, -1)).toEqual(ORDER);
     peer.send('5', { seq: 3 });
     await peer.expect('5');
-    peer.close();
+    await peer.waitClosed();
+    // As QuickFIX acceptors do, it is still there for the next Logon, numbers carried on.
+    peer = await RawPeer.connect(s.port, { sender: 'CLIENT', target: 'EXCH' });
+    peer.logon(4);
+    expect(get(await peer.expect('A'), 34)).toBe('4');
+    s.signal('SIGTERM');
+    const logout = await peer.expect('5', 1);
+    expect(get(logout, 58)).toBe('session stopped');
+    peer.send('5', { seq: 5 });
     expect(await s.exit).toBe(0);
     const events = s.stderr().trim().split('\n').map((l) => JSON.parse(l) as { type: string });
-    expect(events.map((e) => e.type)).toEqual(['listening', 'connected', 'logon', 'logout', 'disconnected']);
+    expect(events.map((e) => e.type)).toEqual(['listening', 'connected', 'logon', 'logout', 'disconnected', 'connected', 'logon', 'logout', 'disconnected']);
   });
 
   it('--app print writes each application message as one NDJSON line, values as the device decoded them', async () => {
@@ -58,6 +66,7 @@ describe('tickgate session', () => {
     peer.send('5', { seq: 3 });
     await peer.expect('5');
     peer.close();
+    s.signal('SIGINT');
     expect(await s.exit).toBe(0);
     const lines = s.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);

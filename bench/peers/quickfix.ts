@@ -100,6 +100,11 @@ export interface QuickfixSessionSettings {
   heartBtInt?: number;
   /** Initiator only: SocketConnectHost/Port are the port above. */
   role: 'acceptor' | 'initiator';
+  /** More settings for the session (they override the defaults above them). */
+  extra?: string[];
+  /** Several sessions in one program, each with its own settings lines (TargetCompID at least; an
+   *  initiator's SocketConnectPort), in place of the one session to targetCompID. */
+  sessions?: string[][];
 }
 
 /** QuickFIX checks the BeginString against the transport dictionary's version. jspurefix ships no FIXT11.xml,
@@ -130,12 +135,12 @@ export function quickfixSettings(s: QuickfixSessionSettings): string {
     'SocketReuseAddress=Y',
     'ReconnectInterval=1',
     s.role === 'acceptor' ? `SocketAcceptPort=${s.port}` : `SocketConnectHost=127.0.0.1\nSocketConnectPort=${s.port}`,
-    '[SESSION]',
     `BeginString=${s.beginString}`,
     `SenderCompID=${s.senderCompID}`,
-    `TargetCompID=${s.targetCompID}`,
     `HeartBtInt=${s.heartBtInt ?? 30}`,
     ...dictionary,
+    ...(s.extra ?? []),
+    ...(s.sessions ?? [[`TargetCompID=${s.targetCompID}`]]).flatMap((lines) => ['[SESSION]', ...lines]),
   ];
   const file = path.join(s.dir, 'quickfix.cfg');
   writeFileSync(file, lines.join('\n') + '\n');

@@ -20,13 +20,21 @@ export function attachApp(session: FixSession, app: AppName, writeLine: (line: s
   // OrderIDs and ExecIDs unique across restarts of the process too (a restarted exchange never repeats one)
   const run = Date.now().toString(36);
   const beginString = session.config.beginString;
+  const seen = new RecentIds(SEEN_IDS);
   session.on('app', (m) => {
+    // Test Case 19: a PossResend message whose ClOrdID this application has seen is a repeat; one it has
+    // not seen is processed as new.
+    const id = m.fields.get(TAG.ClOrdID);
+    if (app !== 'print' && id !== undefined) {
+      if (m.possResend && seen.has(id)) return;
+      seen.add(id);
+    }
     switch (app) {
       case 'print':
         writeLine(appMessageJson(m));
         return;
       case 'echo':
-        session.send(m.msgType, m.fields.body((t) => session.dictionary.isHeader(t)), { replyTo: m });
+        session.send(m.msgType, m.fields.body((t) => session.dictionary.isHeader(t)), { replyTo: m, possResend: m.possResend });
         return;
       case 'fill': {
         if (m.msgType === MSG.NewOrderSingle) {
@@ -45,3 +53,16 @@ export function attachApp(session: FixSession, app: AppName, writeLine: (line: s
   });
 }
 
+
+/** ClOrdIDs remembered for the PossResend check: the most recent ones, so memory stays bounded. */
+const SEEN_IDS = 1 << 20;
+
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly limit: number) {}
+  has(id: string): boolean { return this.ids.has(id); }
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
+  }
+}

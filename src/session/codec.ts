@@ -6,7 +6,7 @@ import { buildMessage, type FieldList } from '../fix/message.js';
 export const TAG = {
   BeginSeqNo: 7, BeginString: 8, BodyLength: 9, CheckSum: 10, ClOrdID: 11, CumQty: 14, EndSeqNo: 16,
   ExecID: 17, LastPx: 31, LastQty: 32, MsgSeqNum: 34, MsgType: 35, NewSeqNo: 36, OrderID: 37,
-  OrderQty: 38, OrdStatus: 39, OrdType: 40, PossDupFlag: 43, Price: 44, RefSeqNum: 45, SenderCompID: 49,
+  OrderQty: 38, OrdStatus: 39, OrdType: 40, PossDupFlag: 43, Price: 44, PossResend: 97, RefSeqNum: 45, SenderCompID: 49,
   SendingTime: 52, Side: 54, Symbol: 55, TargetCompID: 56, Text: 58, TransactTime: 60, EncryptMethod: 98,
   HeartBtInt: 108, TestReqID: 112, OrigSendingTime: 122, GapFillFlag: 123, ResetSeqNumFlag: 141,
   ExecType: 150, LeavesQty: 151, AvgPx: 6, RefTagID: 371, RefMsgType: 372, SessionRejectReason: 373,

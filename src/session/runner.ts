@@ -234,7 +234,7 @@ export class SessionRunner {
 
   private afterConnection(): void {
     if (this.stopping) return;
-    if (this.loggedOut && (this.options.untilLogout ?? true)) void this.stop();
+    if (this.loggedOut && (this.options.untilLogout ?? this.options.config.role === 'initiator')) void this.stop();
     this.loggedOut = false;
   }
 
@@ -261,7 +261,7 @@ export class SessionRunner {
       await this.serve(socket);
       this.session.off('state', onState);
       if (this.stopping) return;
-      if (this.loggedOut && (this.options.untilLogout ?? true)) return void this.stop();
+      if (this.loggedOut && (this.options.untilLogout ?? this.options.config.role === 'initiator')) return void this.stop();
       this.loggedOut = false;
       attempt = loggedOn ? 1 : attempt + 1;
       const wait = backoffDelay(attempt, config.reconnect, this.options.random);

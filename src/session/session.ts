@@ -62,6 +62,8 @@ function rejectOf(msgType: string, f: Fields): Rejection | null {
 export interface SendOptions {
   /** The message this one answers: its third-party routing comes back reversed (Test Case 18). */
   replyTo?: AppMessage;
+  /** PossResend (97=Y) in the header. */
+  possResend?: boolean;
 }
 
 export interface SessionEvents {
@@ -96,15 +98,16 @@ export class FixSession extends EventEmitter<SessionEvents> {
   private lastReceived = 0;
   private stateSince = 0;
   private testRequestSent = 0;
-  private testRequestCount = 0;
-  /** Messages that arrived ahead of a gap, by sequence number, until the resend closes the gap. */
-  private readonly queued = new Map<number, FixMessage>();
+  /** Messages that arrived ahead of a gap, by sequence number, until the resend closes the gap; null for
+   *  one acted on when it came (a Logon, a ResendRequest), whose number counts when the gap closes. */
+  private readonly queued = new Map<number, FixMessage | null>();
   /** The ResendRequest we have out: [from, to]; to 0 is "up to the latest". */
   private resendPending: { from: number; upTo: number } | undefined;
   /** While an inbound application message is being journaled with its replies: their transmissions, held
    *  until that journal write is done. */
   private heldTransmits: Array<() => void> | undefined;
-  private readonly resendsServed = new Set<number>();
+  /** We sent ResendSeqNumFlag=Y in our Logon (initiator with resetOnLogon) and have reset already. */
+  private sentReset = false;
   private timer: NodeJS.Timeout | undefined;
   private logoutReason = '';
 
@@ -128,12 +131,13 @@ export class FixSession extends EventEmitter<SessionEvents> {
     this.conn = conn;
     this.queued.clear();
     this.resendPending = undefined;
-    this.resendsServed.clear();
+    this.sentReset = false;
     this.lastReceived = this.now();
     this.setState('awaiting_logon');
     this.note('connected', 'connected');
     if (this.config.role === 'initiator') {
       if (this.config.resetOnLogon) this.store.reset();
+      this.sentReset = this.config.resetOnLogon;
       this.sendAdmin(MSG.Logon, this.logonBody(this.config.resetOnLogon, this.config.heartBtInt));
     }
     this.timer ??= setInterval(() => this.tick(), 250).unref();
@@ -158,7 +162,8 @@ export class FixSession extends EventEmitter<SessionEvents> {
     if (typeof what !== 'string') return this.sendOrder(what);
     const msgType = what;
     const body = fields ?? [];
-    const routing = options.replyTo ? replyRouting(options.replyTo.fields) : [];
+    const routing: Array<[number, string]> = options.replyTo ? replyRouting(options.replyTo.fields) : [];
+    if (options.possResend) routing.push([TAG.PossResend, 'Y']);
     if (ADMIN_TYPES.has(msgType)) throw new Error(`send() is for application messages; ${msgType} is a session message`);
     const sendingTime = fixTime(this.now());
     const seq = this.store.recordSent(msgType, sendingTime, body, routing);
@@ -181,9 +186,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
       this.disconnect(text || 'logout while not logged on');
       return;
     }
-    this.logoutReason = text;
-    this.sendAdmin(MSG.Logout, text ? [[TAG.Text, text]] : []);
-    this.setState('logging_out');
+    this.startLogout(text);
   }
 
   close(): void {
@@ -199,99 +202,109 @@ export class FixSession extends EventEmitter<SessionEvents> {
     const frame = message.frame;
     if (frame.error !== null) {
       // Garbled, bad CheckSum or BodyLength: ignored, no sequence number consumed (Test Cases 2d, 2m, 3b).
+      // A Logon that does not frame well ends the connection without an answer (1S d), as QuickFIX does.
       this.note('ignored', `${frame.error} message at stream offset ${frame.offset} ignored`, { error: frame.error });
+      if (message.msgType === MSG.Logon) this.disconnect(`Logon message is not valid (${frame.error})`);
       return;
     }
-    this.lastReceived = this.now();
     const f = new Fields(message.fields);
     const msgType = message.msgType ?? '';
     const awaitingLogon = this._state === 'awaiting_logon';
+    const seq = frame.msgSeqNum;
+
+    // The checks run in QuickFIX's order: header presence, BeginString, the data dictionary, then
+    // SendingTime, CompIDs and the sequence number.
+    const missing = [TAG.SenderCompID, TAG.TargetCompID, TAG.MsgSeqNum, TAG.SendingTime].find((t) => !f.has(t));
+    if (awaitingLogon && (missing !== undefined || seq === null)) return this.disconnect(`${msgType === MSG.Logon ? 'Logon' : 'first message'} without a valid ${missing ?? TAG.MsgSeqNum} field`);
+    if (missing !== undefined) return this.rejectMessage(message, f, REJECT_REASON.requiredTagMissing, 'Required tag missing', missing);
+    if (seq === null) return this.rejectMessage(message, f, REJECT_REASON.incorrectDataFormat, 'Incorrect data format for value', TAG.MsgSeqNum);
 
     if (f.get(TAG.BeginString) !== this.config.beginString) {
       if (awaitingLogon) return this.disconnect(`BeginString ${f.get(TAG.BeginString)} where ${this.config.beginString} was expected`);
-      return this.logoutAndDisconnect(`Incorrect BeginString ${f.get(TAG.BeginString)}`);
+      if (msgType === MSG.Logout) return this.onLogout(f, seq);
+      this.consumeIfExpected(seq);
+      return this.startLogout('Incorrect BeginString');
     }
     if (awaitingLogon && msgType !== MSG.Logon) {
       if (this.config.role === 'initiator') return this.logoutAndDisconnect('First message not a logon');
       return this.disconnect('first message not a logon');
     }
-    // MsgSeqNum, PossDupFlag and PossResend as the device decoded them (the frame record).
-    const seq = frame.msgSeqNum;
-    if (seq === null) return this.disconnect('message without a valid MsgSeqNum');
-
-    if (f.get(TAG.SenderCompID) !== this.config.targetCompID || f.get(TAG.TargetCompID) !== this.config.senderCompID) {
-      // Test Case 1S c: a bad Logon is dropped without answering (an answer would use a sequence number).
-      if (awaitingLogon && this.config.role === 'acceptor') return this.disconnect(`logon from ${f.get(TAG.SenderCompID)} to ${f.get(TAG.TargetCompID)} does not match this session`);
-      if (awaitingLogon) return this.logoutAndDisconnect('CompID problem in the Logon response');
-      this.sendReject(seq, msgType, REJECT_REASON.compIdProblem, 'CompID problem', undefined);
-      this.consume(seq);
-      return this.logoutAndDisconnect('CompID problem');
+    // A Reject is never answered with a Reject: two engines would trade them forever.
+    if (this.config.validate && msgType !== MSG.Reject) {
+      const v = validateMessage(this.dictionary, message.fields);
+      if (v) {
+        if (awaitingLogon) return this.disconnect(`Logon is not valid: ${v.text} (${v.tag})`);
+        return this.rejectMessage(message, f, v.reason, v.text, v.tag);
+      }
     }
+    this.lastReceived = this.now();
+
     const sendingTime = parseFixTime(f.get(TAG.SendingTime) ?? '');
     if (!(Math.abs(this.now() - sendingTime) <= this.config.sendingTimeToleranceSec * 1000)) {
       if (awaitingLogon && this.config.role === 'acceptor') return this.disconnect('logon SendingTime accuracy problem');
       if (awaitingLogon) return this.logoutAndDisconnect('SendingTime accuracy problem in the Logon response');
-      this.sendReject(seq, msgType, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', TAG.SendingTime);
-      this.consume(seq);
-      return this.logoutAndDisconnect('SendingTime accuracy problem');
+      this.sendReject(message, f, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', undefined);
+      return this.startLogout('');
+    }
+    if (f.get(TAG.SenderCompID) !== this.config.targetCompID || f.get(TAG.TargetCompID) !== this.config.senderCompID) {
+      // Test Case 1S c: a bad Logon is dropped without answering (an answer would use a sequence number).
+      if (awaitingLogon && this.config.role === 'acceptor') return this.disconnect(`logon from ${f.get(TAG.SenderCompID)} to ${f.get(TAG.TargetCompID)} does not match this session`);
+      if (awaitingLogon) return this.logoutAndDisconnect('CompID problem in the Logon response');
+      this.sendReject(message, f, REJECT_REASON.compIdProblem, 'CompID problem', undefined);
+      return this.startLogout('');
     }
 
-    if (msgType === MSG.Logon) return this.onLogon(message, f, seq);
-    if (msgType === MSG.SequenceReset && f.get(TAG.GapFillFlag) !== 'Y') return this.onSequenceReset(f, seq, msgType);
+    switch (msgType) {
+      case MSG.Logon: return this.onLogon(f, seq);
+      // A Logout, a ResendRequest and a SequenceReset-Reset are acted on whatever their number (13, 20, 11).
+      case MSG.Logout: return this.onLogout(f, seq);
+      case MSG.ResendRequest: return this.onResendRequest(f, seq);
+      case MSG.SequenceReset:
+        if (f.get(TAG.GapFillFlag) !== 'Y') return this.onSequenceReset(message, f, seq);
+    }
 
     const expected = this.store.nextTargetSeq;
     if (seq > expected) {
-      if (msgType === MSG.ResendRequest && !this.resendsServed.has(seq)) {
-        // Test Case 20: satisfy the counterparty's request first, then ask for our gap.
-        this.resendsServed.add(seq);
-        this.serveResend(f);
-      }
-      if (msgType === MSG.Logout) return this.onLogout(f);
       this.queued.set(seq, message);
       this.requestResend(expected, seq);
       return;
     }
     if (seq < expected) {
-      if (message.frame.possDup) {
-        this.note('ignored', `PossDup message ${seq} already received`);
-        return;
-      }
-      return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
+      if (!message.frame.possDup) return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
+      if (this.possDupProblem(message, f)) return;
+      this.note('ignored', `PossDup message ${seq} already received`);
+      return;
     }
     this.process(message, f, seq);
     this.drainQueue();
   }
 
+  /** Test Cases 2f, 2g: a PossDup message needs an OrigSendingTime no later than its SendingTime. The
+   *  message is rejected and the session goes on. */
+  private possDupProblem(message: FixMessage, f: Fields): boolean {
+    if (!message.frame.possDup || message.msgType === MSG.SequenceReset) return false;
+    const orig = f.get(TAG.OrigSendingTime);
+    if (orig === undefined) {
+      this.sendReject(message, f, REJECT_REASON.requiredTagMissing, 'Required tag missing', TAG.OrigSendingTime);
+      return true;
+    }
+    if (parseFixTime(orig) > parseFixTime(f.get(TAG.SendingTime) ?? '')) {
+      this.sendReject(message, f, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', undefined);
+      return true;
+    }
+    return false;
+  }
+
+  /** A message in sequence (or next out of the queue). */
   private process(message: FixMessage, f: Fields, seq: number): void {
     const msgType = message.msgType ?? '';
-    if (message.frame.possDup && msgType !== MSG.SequenceReset) {
-      const orig = f.get(TAG.OrigSendingTime);
-      if (orig === undefined) {
-        this.sendReject(seq, msgType, REJECT_REASON.requiredTagMissing, 'Required tag missing', TAG.OrigSendingTime);
-        return this.consume(seq);
-      }
-      if (parseFixTime(orig) > parseFixTime(f.get(TAG.SendingTime) ?? '')) {
-        this.sendReject(seq, msgType, REJECT_REASON.sendingTimeAccuracy, 'SendingTime accuracy problem', TAG.OrigSendingTime);
-        return this.consume(seq);
-      }
-    }
-    // A Reject is never answered with a Reject: two engines would trade them forever.
-    if (this.config.validate && msgType !== MSG.Reject) {
-      const v = validateMessage(this.dictionary, message.fields);
-      if (v) {
-        this.sendReject(seq, msgType, v.reason, v.text, v.tag);
-        return this.consume(seq);
-      }
-    }
+    if (this.possDupProblem(message, f)) return this.consume(seq);
     switch (msgType) {
       case MSG.Heartbeat:
         if (this.testRequestSent && f.get(TAG.TestReqID) !== undefined) this.testRequestSent = 0;
         break;
       case MSG.TestRequest:
         this.sendAdmin(MSG.Heartbeat, [[TAG.TestReqID, f.get(TAG.TestReqID) ?? '']]);
-        break;
-      case MSG.ResendRequest:
-        if (!this.resendsServed.delete(seq)) this.serveResend(f);
         break;
       case MSG.Reject:
         this.note('reject_received', f.get(TAG.Text) ?? 'Reject', { refSeqNum: f.int(TAG.RefSeqNum), reason: f.int(TAG.SessionRejectReason) });
@@ -300,19 +313,14 @@ export class FixSession extends EventEmitter<SessionEvents> {
           refTagID: f.int(TAG.RefTagID) ?? null, text: f.get(TAG.Text) ?? null, clOrdID: null,
         });
         break;
-      case MSG.SequenceReset: {
-        const next = f.int(TAG.NewSeqNo);
-        if (next === undefined || next <= seq) {
-          this.sendReject(seq, msgType, REJECT_REASON.valueOutOfRange, `NewSeqNo ${next} is not above MsgSeqNum ${seq}`, TAG.NewSeqNo);
-          return this.consume(seq);
-        }
-        this.store.setNextTarget(next);
-        this.note('sequence_reset', `gap fill: next expected ${next}`, { from: seq, next });
-        return;
-      }
+      case MSG.SequenceReset:
+        // Gap fill in sequence: NewSeqNo above moves on, equal changes nothing, below is refused (10, 11).
+        return this.applyNewSeqNo(message, f, seq, true);
       case MSG.Logout:
-        this.consume(seq);
-        return this.onLogout(f);
+      case MSG.ResendRequest:
+      case MSG.Logon:
+        // Queued ahead of a gap; acted on when they arrived. Their number counts now.
+        break;
       default: {
         // The message counts as received together with the replies the application makes to it: one
         // journal write, and the replies reach the socket only after it, so a kill between the two can
@@ -338,55 +346,101 @@ export class FixSession extends EventEmitter<SessionEvents> {
     this.consume(seq);
   }
 
-  private onLogon(message: FixMessage, f: Fields, seq: number): void {
+  private onLogon(f: Fields, seq: number): void {
     const heartBtInt = f.int(TAG.HeartBtInt);
     if (heartBtInt === undefined) return this.disconnect('Logon without a valid HeartBtInt');
     const reset = f.get(TAG.ResetSeqNumFlag) === 'Y';
-    if (this.config.role === 'acceptor') {
-      if (this._state !== 'awaiting_logon') {
-        this.sendReject(seq, MSG.Logon, REJECT_REASON.invalidMsgType, 'Logon while logged on', undefined);
-        return this.consume(seq);
-      }
-      if (this.password !== undefined && f.get(TAG.Password) !== this.password) return this.disconnect('Logon with a wrong password');
-      if (reset) this.store.reset();
-      this.heartBtInt = heartBtInt;
-    } else if (this._state !== 'awaiting_logon') {
-      return;
+    const awaiting = this._state === 'awaiting_logon';
+    // QuickFIX: a Logon on a logged-on session is not a valid state; it disconnects without a word. With
+    // ResetSeqNumFlag it restarts the session at 1 (Test Case 1S, QuickFIX's SessionReset).
+    if (!awaiting && !reset) return this.disconnect('Logon received while logged on');
+    const answer = this.config.role === 'acceptor' || (reset && !this.sentReset);
+    if (this.config.role === 'acceptor' && awaiting && this.password !== undefined && f.get(TAG.Password) !== this.password) {
+      return this.disconnect('Logon with a wrong password');
     }
+    // ResetSeqNumFlag, or an acceptor configured with resetOnLogon (QuickFIX's ResetOnLogon): both sides
+    // start at 1 again, unless we asked for the reset ourselves and have reset already.
+    if ((reset && !this.sentReset) || (this.config.role === 'acceptor' && this.config.resetOnLogon)) {
+      this.store.reset();
+      this.queued.clear();
+      this.resendPending = undefined;
+    }
+    if (answer) this.heartBtInt = heartBtInt;
     const expected = this.store.nextTargetSeq;
-    if (seq < expected && !reset) return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
-    if (this.config.role === 'acceptor') this.sendAdmin(MSG.Logon, this.logonBody(reset, heartBtInt));
+    if (seq < expected) return this.logoutAndDisconnect(`MsgSeqNum too low, expecting ${expected} but received ${seq}`);
+    if (answer) this.sendAdmin(MSG.Logon, this.logonBody(reset, heartBtInt));
+    this.sentReset = false;
     this.note('logon', `logged on (${this.config.role}), next out ${this.store.nextSenderSeq}, next in ${expected}`);
     this.setState('active');
     if (seq > expected) {
+      this.queued.set(seq, null);
       this.requestResend(expected, seq);
     } else {
       this.consume(seq);
       this.drainQueue();
     }
-    void message;
   }
 
-  private onSequenceReset(f: Fields, seq: number, msgType: string): void {
+  /** SequenceReset-Reset (Test Case 11): acted on whatever its MsgSeqNum. */
+  private onSequenceReset(message: FixMessage, f: Fields, seq: number): void {
+    this.applyNewSeqNo(message, f, seq, false);
+  }
+
+  private applyNewSeqNo(message: FixMessage, f: Fields, seq: number, gapFill: boolean): void {
     const next = f.int(TAG.NewSeqNo);
     const expected = this.store.nextTargetSeq;
-    if (next === undefined || next < expected) {
-      this.sendReject(seq, msgType, REJECT_REASON.valueOutOfRange, `NewSeqNo ${next} is below the expected ${expected}`, TAG.NewSeqNo);
+    if (next === undefined) return this.sendReject(message, f, REJECT_REASON.requiredTagMissing, 'Required tag missing', TAG.NewSeqNo);
+    if (next < expected) {
+      this.sendReject(message, f, REJECT_REASON.valueOutOfRange, 'Value is incorrect (out of range) for this tag', undefined);
       return;
     }
-    if (next === expected) this.note('info', `SequenceReset to ${next}, which was already expected`);
+    if (next === expected) {
+      this.note('info', `SequenceReset to ${next}, which was already expected`);
+      return;
+    }
     this.store.setNextTarget(next);
     for (const s of [...this.queued.keys()]) if (s < next) this.queued.delete(s);
-    this.note('sequence_reset', `reset: next expected ${next}`, { next });
+    this.note('sequence_reset', `${gapFill ? 'gap fill' : 'reset'}: next expected ${next}`, { from: seq, next });
     this.drainQueue();
   }
 
-  private onLogout(f: Fields): void {
+  /** Test Case 13: an answer to our Logout ends the connection; an unsolicited one is answered first. Its
+   *  MsgSeqNum does not matter (a Logout too low still gets its answer). */
+  private onLogout(f: Fields, seq: number): void {
+    this.consumeIfExpected(seq);
     if (this._state === 'logging_out') return this.disconnect(`logout confirmed${this.logoutReason ? `: ${this.logoutReason}` : ''}`);
     this.note('logout', `counterparty logged out${f.get(TAG.Text) ? `: ${f.get(TAG.Text)}` : ''}`);
     this.sendAdmin(MSG.Logout, []);
     this.setState('logging_out');
-    this.logoutReason = 'counterparty logout';
+    this.disconnect('counterparty logout');
+  }
+
+  /** Test Cases 8 and 20: served at once, whatever its MsgSeqNum; it counts only when it is the expected
+   *  one (one too high stays in the gap we ask for, as in QuickFIX). */
+  private onResendRequest(f: Fields, seq: number): void {
+    const expected = this.store.nextTargetSeq;
+    this.serveResend(f);
+    if (seq === expected) {
+      this.consume(seq);
+      this.drainQueue();
+    } else if (seq > expected) {
+      this.queued.set(seq, null);
+      this.requestResend(expected, seq);
+    }
+  }
+
+  /** A message refused by a session Reject (validation, a header field missing): its number counts when it
+   *  is the expected one, except for a Logon or a SequenceReset (QuickFIX's generateReject). */
+  private rejectMessage(message: FixMessage, f: Fields, reason: number, text: string, tag: number | undefined): void {
+    this.sendReject(message, f, reason, text, tag);
+    const msgType = message.msgType ?? '';
+    const seq = message.frame.msgSeqNum;
+    if (seq !== null && msgType !== MSG.Logon && msgType !== MSG.SequenceReset) this.consumeIfExpected(seq);
+    this.drainQueue();
+  }
+
+  private consumeIfExpected(seq: number): void {
+    if (seq === this.store.nextTargetSeq) this.store.recordReceived(seq);
   }
 
   private consume(seq: number): void {
@@ -398,9 +452,10 @@ export class FixSession extends EventEmitter<SessionEvents> {
       const next = this.store.nextTargetSeq;
       for (const s of [...this.queued.keys()]) if (s < next) this.queued.delete(s);
       const m = this.queued.get(next);
-      if (!m || !this.conn) break;
+      if (m === undefined || !this.conn) break;
       this.queued.delete(next);
-      this.process(m, new Fields(m.fields), next);
+      if (m === null) this.store.recordReceived(next);
+      else this.process(m, new Fields(m.fields), next);
     }
     if (this.resendPending && this.queued.size === 0 && this.store.nextTargetSeq > this.resendPending.upTo) {
       this.note('resend', `gap closed at ${this.store.nextTargetSeq - 1}`);
@@ -440,7 +495,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
 
   private sendGapFill(seq: number, next: number): void {
     const now = fixTime(this.now());
-    this.transmit(MSG.SequenceReset, seq, now, [[TAG.GapFillFlag, 'Y'], [TAG.NewSeqNo, String(next)]], { app: false, possDup: true, origSendingTime: now });
+    this.transmit(MSG.SequenceReset, seq, now, [[TAG.NewSeqNo, String(next)], [TAG.GapFillFlag, 'Y']], { app: false, possDup: true, origSendingTime: now });
   }
 
   // ---- outbound --------------------------------------------------------------------------------------
@@ -454,23 +509,28 @@ export class FixSession extends EventEmitter<SessionEvents> {
     return body;
   }
 
-  private sendAdmin(msgType: string, body: FieldList): void {
+  private sendAdmin(msgType: string, body: FieldList, extra: FieldList = []): void {
     if (!this.conn) return;
     const sendingTime = fixTime(this.now());
     const seq = this.store.recordSent(msgType, sendingTime, null);
-    const transmit = () => this.transmit(msgType, seq, sendingTime, body, { app: false });
+    const transmit = () => this.transmit(msgType, seq, sendingTime, body, { app: false, extra });
     if (this.heldTransmits) this.heldTransmits.push(transmit);
     else transmit();
   }
 
-  private sendReject(refSeq: number, refMsgType: string, reason: number, text: string, refTag: number | undefined): void {
-    const body: Array<[number, string]> = [[TAG.RefSeqNum, String(refSeq)]];
+  /** A session Reject as QuickFIX writes it: RefSeqNum, Text, RefTagID, RefMsgType, SessionRejectReason in
+   *  tag order (FIX.4.2 has no reasons above 11), the rejected message's routing reversed. */
+  private sendReject(message: FixMessage, f: Fields, reason: number, text: string, refTag: number | undefined): void {
+    const refSeq = message.frame.msgSeqNum;
+    const body: Array<[number, string]> = [];
+    if (refSeq !== null) body.push([TAG.RefSeqNum, String(refSeq)]);
     if (refTag !== undefined) body.push([TAG.RefTagID, String(refTag)]);
-    if (refMsgType) body.push([TAG.RefMsgType, refMsgType]);
-    body.push([TAG.SessionRejectReason, String(reason)], [TAG.Text, text]);
+    if (message.msgType) body.push([TAG.RefMsgType, message.msgType]);
+    if (this.config.beginString !== 'FIX.4.2' || reason <= REJECT_REASON.invalidMsgType) body.push([TAG.SessionRejectReason, String(reason)]);
+    body.push([TAG.Text, text]);
     body.sort((a, b) => a[0] - b[0]);
     this.note('reject_sent', `Reject of ${refSeq}: ${text}`, { refSeqNum: refSeq, reason, refTagID: refTag });
-    this.sendAdmin(MSG.Reject, body);
+    this.sendAdmin(MSG.Reject, body, replyRouting(f));
   }
 
   private transmit(msgType: string, seq: number, sendingTime: string, body: FieldList,
@@ -501,10 +561,19 @@ export class FixSession extends EventEmitter<SessionEvents> {
     if (now - this.lastSent >= hb) this.sendAdmin(MSG.Heartbeat, []);
     if (!this.testRequestSent && now - this.lastReceived > hb * 1.2) {
       this.testRequestSent = now;
-      const id = `TEST-${++this.testRequestCount}`;
+      // QuickFIX's TestReqID.
+      const id = 'TEST';
       this.note('test_request', `nothing received for ${((now - this.lastReceived) / 1000).toFixed(1)} s; TestRequest ${id}`);
       this.sendAdmin(MSG.TestRequest, [[TAG.TestReqID, id]]);
     }
+  }
+
+  /** Logout, then wait for the counterparty's Logout (or logoutTimeoutSec) before disconnecting. */
+  private startLogout(text: string): void {
+    this.note('logout', text || 'logging out');
+    this.logoutReason = text;
+    this.sendAdmin(MSG.Logout, text ? [[TAG.Text, text]] : []);
+    this.setState('logging_out');
   }
 
   private logoutAndDisconnect(text: string): void {

@@ -45,7 +45,7 @@ type Fields = ReadonlyArray<readonly [number, string]>;
 export function validateMessage(dict: FixDictionary, fields: Fields): Violation | null {
   const msgType = fields[2]?.[1] ?? '';
   const message = dict.message(msgType);
-  if (!message) return { reason: REJECT_REASON.invalidMsgType, tag: 35, text: 'Invalid MsgType' };
+  if (!message) return { reason: REJECT_REASON.invalidMsgType, text: 'Invalid MsgType' };
 
   let section = 0; // 0 header, 1 body, 2 trailer
   for (let i = 3; i < fields.length; i++) {
