@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The session conformance scripts are mostly waiting (timeouts of the engines): many run at once.
+    maxConcurrency: 16,
   },
 });

@@ -15,11 +15,13 @@
 //                         other header fields ascending), the body in the order written; 52 must be a UTC
 //                         timestamp, as must any field written <TIME>; * is any value; 9 and 10 must be
 //                         right
-//   <qf ... / <tg ...     an expectation for QuickFIX only / tickgate only
+//   <qf ... / <tg ...     an expectation for QuickFIX only / tickgate only; <@FIXT.1.1 ..., <qf!FIX.4.2 ...:
+//                         for that version only / all versions but that one
 //   disconnect            the engine closes the connection, with nothing more sent
 //   quiet <ms>            nothing arrives for that long
 //   wait <ms>             let time pass
 //   logout                the engine is told to log out (Test Case 12)
+//   send order            the engine's application sends a NewOrderSingle (11=Q), logged on or not (16)
 //   ignore heartbeats     from here on, Heartbeats without a TestReqID are not part of the transcript
 //   @2 <line>             the line applies to a second connection
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +29,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { freePort, quickfixPeer, quickfixSettings } from '../../bench/peers/quickfix.js';
+import type { BackendName } from '../../src/device/index.js';
 import { checksum } from '../../src/fix/message.js';
 import { fixTime } from '../../src/session/codec.js';
 import { FixDictionary, type BeginString } from '../../src/session/dictionary.js';
@@ -35,6 +38,8 @@ import { startRunner, tempDir, type TestRunner } from './session.js';
 export type Role = 'acceptor' | 'initiator';
 export type EngineName = 'tickgate' | 'quickfix';
 export const ENGINE_ID = 'ISLD';
+/** TransactTime of the orders the engines send (send order). */
+export const ORDER_TIME = '20261203-10:00:00';
 
 export interface ConformanceCase {
   /** The Test Case reference (FIX-SESSION-CASES.md), e.g. "2c". */
@@ -42,8 +47,11 @@ export interface ConformanceCase {
   title: string;
   roles: Role[];
   steps: string[];
-  /** Engine settings the case needs. */
-  engine?: { heartBtInt?: number; resetOnLogon?: boolean };
+  /** The versions the case applies to, when not all (its messages exist only there). */
+  versions?: BeginString[];
+  /** Engine settings the case needs. `fill`: the application supports NewOrderSingle only (tickgate's
+   *  fill application; QuickFIX refuses the rest as unsupported); else the echo application. */
+  engine?: { heartBtInt?: number; resetOnLogon?: boolean; app?: 'echo' | 'fill' };
 }
 
 type Field = [number, string];
@@ -101,6 +109,8 @@ interface Engine {
   port: number;
   /** Test Case 12: the engine starts a Logout. */
   logout(): void;
+  /** Test Case 16: the engine's application sends an order, logged on or not. */
+  sendOrder(): void;
   close(): Promise<void>;
   /** What the engine said about the run, for failure messages. */
   describe(): string;
@@ -158,17 +168,17 @@ export interface HostSetup {
   cases: ConformanceCase[];
 }
 
-/** tickgate: a session runner per case (the ref backend: the conformance is the session engine's). */
-export function tickgateHost(s: HostSetup): EngineHost {
+/** tickgate: a session runner per case, its inbound bytes through the device of `backend`. */
+export function tickgateHost(s: HostSetup, backend: BackendName): EngineHost {
   return {
     slot: async () => ({ testerId: 'TW', listener: await TesterListener.open() }),
     engine: async (c, slot) => {
       const version = s.beginString === 'FIXT.1.1' ? { defaultApplVerID: '9' } : {};
-      const t: TestRunner = await startRunner('ref', {
+      const t: TestRunner = await startRunner(backend, {
         role: s.role, beginString: s.beginString, ...version, senderCompID: ENGINE_ID, targetCompID: slot.testerId,
         port: s.role === 'acceptor' ? 0 : slot.listener.port, heartBtInt: c.engine?.heartBtInt ?? 30,
         resetOnLogon: c.engine?.resetOnLogon ?? false, reconnect: { initialMs: 100, maxMs: 200, jitter: 0 },
-      }, { app: 'echo' });
+      }, { app: c.engine?.app ?? 'echo' });
       return {
         port: t.runner.port,
         // The Logon response may still be in flight when the script asks: log out once logged on.
@@ -181,6 +191,9 @@ export function tickgateHost(s: HostSetup): EngineHost {
             session.logout();
           };
           session.on('state', onState);
+        },
+        sendOrder: () => {
+          t.runner.session.send('D', [[11, 'Q'], [21, '3'], [40, '1'], [54, '1'], [55, 'INTC'], [60, ORDER_TIME]]);
         },
         close: () => t.runner.stop(),
         describe: () => t.events.map((e) => `${e.type}: ${e.text}`).join('\n'),
@@ -207,6 +220,7 @@ export async function quickfixHost(s: HostSetup): Promise<EngineHost> {
       `HeartBtInt=${c.engine?.heartBtInt ?? 30}`,
       `ResetOnLogon=${c.engine?.resetOnLogon ? 'Y' : 'N'}`,
       ...(s.role === 'initiator' ? [`SocketConnectPort=${slot.listener.port}`, 'LogonTimeout=300'] : []),
+      ...(c.engine?.app === 'fill' ? ['SupportedMsgTypes=D'] : []),
     ];
   };
   const port = s.role === 'acceptor' ? await freePort() : 1;
@@ -230,6 +244,7 @@ export async function quickfixHost(s: HostSetup): Promise<EngineHost> {
     engine: async (_c, slot) => ({
       port,
       logout: () => { child.stdin!.write(`logout ${slot.testerId}\n`); },
+      sendOrder: () => { child.stdin!.write(`order ${slot.testerId}\n`); },
       close: async () => undefined,
       describe: () => output,
     }),
@@ -311,10 +326,12 @@ export async function runCase(c: ConformanceCase, ctx: RunContext): Promise<void
         conn(label).socket.write(Buffer.from(times(line.slice(8).replaceAll('$V', ctx.beginString).replaceAll('$T', ids.tester)).replaceAll('|', '\x01'), 'latin1'));
       } else if (line.startsWith('> ')) {
         conn(label).socket.write(testerMessage(line.slice(2).replaceAll('$T', ids.tester), ctx.beginString, ids));
-      } else if (/^<(qf|tg)? /.test(line)) {
-        const only = /^<(qf|tg) /.exec(line)?.[1];
+      } else if (/^<(qf|tg)?([@!][\w.]+)? /.test(line)) {
+        const [, only, version] = /^<(qf|tg)?([@!][\w.]+)? /.exec(line)!;
         if (only === 'qf' && ctx.engine !== 'quickfix') continue;
         if (only === 'tg' && ctx.engine !== 'tickgate') continue;
+        if (version?.startsWith('@') && version.slice(1) !== ctx.beginString) continue;
+        if (version?.startsWith('!') && version.slice(1) === ctx.beginString) continue;
         const c = conn(label);
         const expected = expectedFields(line.slice(line.indexOf(' ') + 1), ctx.beginString, dict, ids);
         await c.waitFor(() => pending(label).length > 0 || c.closed, 5000);
@@ -336,6 +353,8 @@ export async function runCase(c: ConformanceCase, ctx: RunContext): Promise<void
         await new Promise((r) => setTimeout(r, Number(line.slice(5))));
       } else if (line === 'logout') {
         engine.logout();
+      } else if (line === 'send order') {
+        engine.sendOrder();
       } else if (line === 'ignore heartbeats') {
         ignoreHeartbeats = true;
       } else if (line === 'close') {

@@ -2,8 +2,10 @@
 // initiator, with the application `tickgate session --app echo` has: every application message goes back
 // with a new header (PossResend kept), except a PossResend message whose ClOrdID was seen already (Test
 // Case 19). The conformance scripts run against this program and against tickgate, and must see the same
-// replies. Prints "ready" once started; a line "logout <TargetCompID>" on stdin makes that session log out
-// (Test Case 12). Runs until stdin closes, SIGTERM or SIGINT.
+// replies. A session with SupportedMsgTypes=<types> in its settings refuses the other application messages
+// as unsupported (Test Case 2r), as tickgate's fill application does. Prints "ready" once started; on stdin,
+// "logout <TargetCompID>" makes that session log out (Test Case 12) and "order <TargetCompID>" sends it a
+// NewOrderSingle, logged on or not (Test Case 16). Runs until stdin closes, SIGTERM or SIGINT.
 //   qf-echo <settings file>
 #include <quickfix/Application.h>
 #include <quickfix/FileLog.h>
@@ -62,6 +64,8 @@ class Commands {
 
 class Echo : public FIX::Application {
  public:
+  explicit Echo(const FIX::SessionSettings& settings) : settings_(settings) {}
+
   void onCreate(const FIX::SessionID&) override {}
   void onLogon(const FIX::SessionID&) override {}
   void onLogout(const FIX::SessionID&) override {}
@@ -71,6 +75,11 @@ class Echo : public FIX::Application {
       throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {}
   void fromApp(const FIX::Message& m, const FIX::SessionID& id)
       throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override {
+    const FIX::Dictionary& config = settings_.get(id);
+    if (config.has("SupportedMsgTypes")) {
+      const std::string supported = "," + config.getString("SupportedMsgTypes") + ",";
+      if (supported.find("," + m.getHeader().getField(35) + ",") == std::string::npos) throw FIX::UnsupportedMessageType();
+    }
     if (m.isSetField(11)) {
       const std::string clOrdID = m.getField(11);
       const bool possResend = m.getHeader().isSetField(97) && m.getHeader().getField(97) == "Y";
@@ -84,6 +93,7 @@ class Echo : public FIX::Application {
   }
 
  private:
+  const FIX::SessionSettings& settings_;
   std::mutex mutex_;
   std::map<FIX::SessionID, std::set<std::string>> seen_;
 };
@@ -99,7 +109,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, onSignal);
   try {
     FIX::SessionSettings settings(argv[1]);
-    Echo app;
+    Echo app(settings);
     FIX::FileStoreFactory store(settings);
     FIX::FileLogFactory log(settings);
     const bool acceptor = settings.get().getString("ConnectionType") == "acceptor";
@@ -121,11 +131,26 @@ int main(int argc, char** argv) {
       usleep(10000);
       std::string line;
       while (commands.next(line)) {
-        if (line.rfind("logout ", 0) != 0) continue;
-        const std::string target = line.substr(7);
+        const std::string::size_type space = line.find(' ');
+        if (space == std::string::npos) continue;
+        const std::string command = line.substr(0, space);
+        const std::string target = line.substr(space + 1);
         for (const FIX::SessionID& id : sessions) {
           if (id.getTargetCompID().getValue() != target) continue;
-          if (FIX::Session* session = FIX::Session::lookupSession(id)) session->logout();
+          FIX::Session* session = FIX::Session::lookupSession(id);
+          if (!session) continue;
+          if (command == "logout") session->logout();
+          if (command == "order") {
+            FIX::Message order;
+            order.getHeader().setField(35, "D");
+            order.setField(11, "Q");
+            order.setField(21, "3");
+            order.setField(40, "1");
+            order.setField(54, "1");
+            order.setField(55, "INTC");
+            order.setField(60, "20261203-10:00:00");
+            FIX::Session::sendToTarget(order, id);
+          }
         }
       }
     }
