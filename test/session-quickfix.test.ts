@@ -1,6 +1,7 @@
 // Interoperability with QuickFIX (Debian's libquickfix-dev): our initiator against the `executor` example
-// from libquickfix-doc, including a connection cut mid-stream; and QuickFIX's initiator (test/peers/
-// qf-initiator.cpp) against our acceptor. Every inbound byte goes through the simulated device.
+// from libquickfix-doc, including a connection cut mid-stream; QuickFIX's initiator (test/peers/
+// qf-initiator.cpp) against our acceptor; and QuickFIX misbehaving on purpose (test/peers/qf-misbehave.cpp)
+// against us in both roles. Every inbound byte goes through the simulated device.
 import { execFile, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -147,5 +148,51 @@ describe('QuickFIX initiator against our acceptor', () => {
     expect(summary).toMatchObject({ loggedOn: true, orders: 500, filled: 500, rejects: 0 });
     expect(t.events.filter((e) => e.type === 'reject_sent' || e.type === 'ignored')).toEqual([]);
     await t.runner.stop();
+  });
+});
+
+/** qf-misbehave's summary line. */
+interface MisbehaviourSummary {
+  ok: boolean;
+  failed: string[];
+  filled: number;
+  duplicateFills: number;
+  possDupFills: number;
+  rejectReasons: string[];
+  logons: number;
+  logouts: number;
+}
+
+describe('QuickFIX misbehaving on purpose (test/peers/qf-misbehave.cpp)', () => {
+  it.each([
+    ['FIX.4.4', 'acceptor'], ['FIX.4.2', 'acceptor'], ['FIXT.1.1', 'acceptor'],
+    ['FIX.4.4', 'initiator'], ['FIX.4.2', 'initiator'], ['FIXT.1.1', 'initiator'],
+  ] as const)('%s, tickgate as %s: skipped numbers, bad messages, resend requests, a reset, forgotten messages; everything recovers', async (beginString, role) => {
+    const dir = tempDir('tickgate-qfm-');
+    const version = beginString === 'FIXT.1.1' ? { defaultApplVerID: '9' } : {};
+    const qfRole = role === 'acceptor' ? 'initiator' : 'acceptor';
+    // tickgate as initiator connects to QuickFIX's port; as acceptor, QuickFIX connects to tickgate's.
+    const qfPort = role === 'initiator' ? await freePort() : 0;
+    const t = await startRunner('sim', {
+      role, beginString, ...version, senderCompID: 'TICKGATE', targetCompID: 'QF', port: qfPort,
+      reconnect: { initialMs: 200, maxMs: 500, jitter: 0 },
+    }, { dir, app: 'fill', untilLogout: true });
+    const cfg = quickfixSettings({ role: qfRole, beginString, senderCompID: 'QF', targetCompID: 'TICKGATE', port: role === 'acceptor' ? t.runner.port : qfPort, dir: path.join(dir, 'qf') });
+    const { stdout } = await run(quickfixPeer('qf-misbehave'), [cfg, '60']).catch((err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`qf-misbehave failed: ${err.stdout ?? ''} ${err.stderr ?? ''}\n${t.events.map((e) => `${e.type}: ${e.text}`).join('\n')}`);
+    });
+    const summary = JSON.parse(stdout.trim().split('\n').pop()!) as MisbehaviourSummary;
+    expect(summary).toMatchObject({ ok: true, failed: [], filled: 8, duplicateFills: 0, logons: 1, logouts: 1 });
+    // Step 4: Side out of range, then an undefined tag.
+    expect(summary.rejectReasons).toEqual(['5', '0']);
+    // Step 7: the fills QuickFIX asked for again came as PossDup.
+    expect(summary.possDupFills).toBeGreaterThan(0);
+    const types = t.events.map((e) => e.type);
+    expect(types.filter((x) => x === 'logon')).toHaveLength(1);
+    expect(types).toContain('gap'); // step 2
+    expect(t.events.filter((e) => e.type === 'resend' && String(e.text).startsWith('resending'))).toHaveLength(2); // steps 5, 7
+    expect(t.events.filter((e) => e.type === 'reject_sent').map((e) => e.reason)).toEqual([5, 0]);
+    expect(t.events.some((e) => e.type === 'sequence_reset' && String(e.text).startsWith('reset'))).toBe(true); // step 6
+    await t.runner.done;
   });
 });
