@@ -70,7 +70,8 @@ export function replyRouting(received: Fields): Array<[number, string]> {
   const out: Array<[number, string]> = [];
   for (const [from, to] of ROUTING_REVERSED) {
     const v = received.get(from);
-    if (v !== undefined) out.push([to, v]);
+    // An empty routing tag names nobody: nothing to send back (QuickFIX does the same).
+    if (v) out.push([to, v]);
   }
   return out;
 }
