@@ -160,6 +160,8 @@ export const CASES: ConformanceCase[] = [
     steps: ['logon', `> 35=D|34=2|21=3|40=1|54=1|55=INTC|${TRANSACT}`, '< 35=3|34=2|45=2|58=Required tag missing|371=11|372=D|373=1', ...logoutBy(3, 3)] },
   { ref: '14b', title: 'a required header tag missing: Reject 373=1 before the CompIDs are checked', roles: BOTH,
     steps: ['logon', '> 35=0|34=2|-56', '< 35=3|34=2|45=2|58=Required tag missing|371=56|372=0|373=1', ...logoutBy(3, 3)] },
+  { ref: '14d', title: 'a header tag without a value: Reject 373=4 before the CompIDs are checked', roles: BOTH,
+    steps: ['logon', '> 35=0|34=2|49=$T|52=<TIME>|56=', '< 35=3|34=2|45=2|58=Tag specified without a value|371=56|372=0|373=4', ...logoutBy(3, 3)] },
   { ref: '14c', title: 'a tag not defined for the message type: Reject 373=2', roles: BOTH,
     steps: ['logon', `> ${order(2, '', 'ID', '112=X|')}`, '< 35=3|34=2|45=2|58=Tag not defined for this message type|371=112|372=D|373=2', ...logoutBy(3, 3)] },
   { ref: '14d', title: 'a tag without a value: Reject 373=4', roles: BOTH,
