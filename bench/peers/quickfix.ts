@@ -2,7 +2,7 @@
 // test/peers/*.cpp, and the `executor` example Debian ships in libquickfix-doc (an acceptor that fills
 // every limit order), built from /usr/share/doc as it is installed. Used by the tests and by the bench.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -40,9 +40,11 @@ const stale = (bin: string, srcs: string[]) => !existsSync(bin) || srcs.some((s)
 export function quickfixPeer(name: string): string {
   needQuickfix('headers', HEADER);
   const root = projectRoot();
-  const src = path.join(root, 'test', 'peers', `${name}.cpp`);
+  const peers = path.join(root, 'test', 'peers');
+  const src = path.join(peers, `${name}.cpp`);
   const bin = path.join(root, 'build', 'peers', name);
-  if (stale(bin, [src])) compile(bin, [src]);
+  const headers = readdirSync(peers).filter((f) => f.endsWith('.h')).map((f) => path.join(peers, f));
+  if (stale(bin, [src, ...headers])) compile(bin, [src]);
   return bin;
 }
 

@@ -8,13 +8,11 @@
 // NewOrderSingle, logged on or not (Test Case 16). Runs until stdin closes, SIGTERM or SIGINT.
 //   qf-echo <settings file>
 #include <quickfix/Application.h>
-#include <quickfix/FileLog.h>
-#include <quickfix/FileStore.h>
 #include <quickfix/Message.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionSettings.h>
-#include <quickfix/SocketAcceptor.h>
-#include <quickfix/SocketInitiator.h>
+
+#include "qf-engine.h"
 
 #include <atomic>
 #include <csignal>
@@ -110,18 +108,7 @@ int main(int argc, char** argv) {
   try {
     FIX::SessionSettings settings(argv[1]);
     Echo app(settings);
-    FIX::FileStoreFactory store(settings);
-    FIX::FileLogFactory log(settings);
-    const bool acceptor = settings.get().getString("ConnectionType") == "acceptor";
-    std::unique_ptr<FIX::Acceptor> a;
-    std::unique_ptr<FIX::Initiator> i;
-    if (acceptor) {
-      a.reset(new FIX::SocketAcceptor(app, store, settings, log));
-      a->start();
-    } else {
-      i.reset(new FIX::SocketInitiator(app, store, settings, log));
-      i->start();
-    }
+    QuickfixEngine engine(app, settings);
     std::printf("ready\n");
     std::fflush(stdout);
     Commands commands;
@@ -154,8 +141,6 @@ int main(int argc, char** argv) {
         }
       }
     }
-    if (a) a->stop(true);
-    if (i) i->stop(true);
   } catch (std::exception& e) {
     std::fprintf(stderr, "qf-echo: %s\n", e.what());
     return 1;

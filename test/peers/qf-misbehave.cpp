@@ -16,13 +16,11 @@
 // session never dropped; 1 otherwise.
 //   qf-misbehave <settings file> <timeout seconds>
 #include <quickfix/Application.h>
-#include <quickfix/FileLog.h>
-#include <quickfix/FileStore.h>
 #include <quickfix/Message.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionSettings.h>
-#include <quickfix/SocketAcceptor.h>
-#include <quickfix/SocketInitiator.h>
+
+#include "qf-engine.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -137,18 +135,7 @@ int main(int argc, char** argv) {
   try {
     FIX::SessionSettings settings(argv[1]);
     Misbehaver app;
-    FIX::FileStoreFactory store(settings);
-    FIX::FileLogFactory log(settings);
-    const bool acceptor = settings.get().getString("ConnectionType") == "acceptor";
-    std::unique_ptr<FIX::Acceptor> a;
-    std::unique_ptr<FIX::Initiator> i;
-    if (acceptor) {
-      a.reset(new FIX::SocketAcceptor(app, store, settings, log));
-      a->start();
-    } else {
-      i.reset(new FIX::SocketInitiator(app, store, settings, log));
-      i->start();
-    }
+    QuickfixEngine engine(app, settings);
     std::printf("ready\n");
     std::fflush(stdout);
 
@@ -232,8 +219,6 @@ int main(int argc, char** argv) {
 
     step("logout", [&] { app.session()->logout("done"); }, [&] { return !app.loggedOn_; });
 
-    if (a) a->stop();
-    if (i) i->stop();
     std::lock_guard<std::mutex> lock(app.mutex_);
     std::string reasons;
     for (const std::string& r : app.rejectReasons_) reasons += (reasons.empty() ? "\"" : ",\"") + r + "\"";
