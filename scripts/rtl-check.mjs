@@ -4,13 +4,18 @@
 //   synth: Yosys synth_ice40 and synth_xilinx of the core (the two run in parallel); any warning fails;
 //          prints resource counts, then places and routes the ice40 netlist with nextpnr-ice40 (HX8K) for
 //          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
+//          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs;
+//          minutes of CPU, so not in CI yet).
+//   timing: that per-module table alone; build/synth/timing.json.
 import { $, fs, os, path } from 'zx';
 import { CORES, FMAX_TOP, HDL_INCLUDE, ROOT, coreSources, fmaxSources, hdlSources, TOP } from './rtl-sources.mjs';
+import { moduleTiming } from './rtl-timing.mjs';
 
 $.quiet = true;
 $.nothrow = true;
 const [mode = 'lint', ...flags] = process.argv.slice(2);
 const json = flags.includes('--json');
+const timing = flags.includes('--timing');
 const sources = hdlSources();
 
 async function lint() {
@@ -86,6 +91,32 @@ async function fmax(json, dir) {
   };
 }
 
+// The modules the core is made of (the core itself: its flattened abc9 synthesis runs too long to be a check).
+const TIMED = CORES.filter((m) => m !== TOP);
+
+/** Every module, as many at once as there are cores. */
+async function timeModules(dir) {
+  const jobs = [...TIMED];
+  const modules = {};
+  const worker = async () => {
+    for (let m = jobs.shift(); m; m = jobs.shift()) {
+      const { module: _m, family: _f, ...figures } = await moduleTiming(m, dir);
+      modules[m] = figures;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, os.cpus().length) }, worker));
+  return Object.fromEntries(TIMED.map((m) => [m, modules[m]]));
+}
+
+function printTiming(modules) {
+  console.log('worst path per module: Yosys sta after synth_xilinx -abc9 -flatten, 7-series cell timing (Yosys 0.23 has none for');
+  console.log('UltraScale+); CARRY4 and MUXF7/8 have no timing arcs there, so the longest carry chain is counted beside the path');
+  console.log('module                   LUTs    FFs  BRAM  DSP   path ps  LUT levels  from      longest carry chain (CARRY4)');
+  for (const [name, m] of Object.entries(modules)) {
+    console.log(`${name.padEnd(22)} ${String(m.lut).padStart(6)} ${String(m.ff).padStart(6)} ${String(m.bram).padStart(5)} ${String(m.dsp).padStart(4)} ${String(m.pathPs ?? '-').padStart(9)} ${String(m.lutLevels ?? '-').padStart(11)}  ${String(m.from ?? '-').padEnd(9)} ${String(m.longestCarryChain ?? '-').padStart(6)}${m.note ? `  (${m.note})` : ''}`);
+  }
+}
+
 if (mode === 'lint') {
   process.exit((await lint()) ? 1 : 0);
 } else if (mode === 'synth') {
@@ -96,7 +127,8 @@ if (mode === 'lint') {
   const ice40 = results[0];
   const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, logicCells: null, error: 'ice40 synthesis failed' };
   for (const r of results) delete r.json;
-  const report = { top: TOP, results, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, date: new Date().toISOString() };
+  const modules = timing ? await timeModules(dir) : undefined;
+  const report = { top: TOP, results, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, modules, date: new Date().toISOString() };
   await fs.writeFile(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
@@ -110,10 +142,20 @@ if (mode === 'lint') {
     console.log(pnr.ok
       ? `nextpnr-ice40 (HX8K): ${pnr.logicCells} logic cells, Fmax ${pnr.fmaxMHz} MHz (${pnr.seconds.toFixed(1)} s)`
       : `nextpnr-ice40 (HX8K): no Fmax${pnr.logicCells ? ` (the design needs ${pnr.logicCells} logic cells)` : ''}: ${pnr.error}`);
+    if (modules) printTiming(modules);
   }
   // a design that does not fit the HX8K is reported, not a CI failure; synthesis errors and warnings are
   process.exit(results.every((r) => r.ok) ? 0 : 1);
+} else if (mode === 'timing') {
+  // the per-module table alone (also part of `synth --timing`)
+  const dir = path.join(ROOT, 'build', 'synth');
+  await fs.mkdirp(dir);
+  const modules = await timeModules(dir);
+  await fs.writeFile(path.join(dir, 'timing.json'), JSON.stringify({ modules, date: new Date().toISOString() }, null, 2));
+  if (json) console.log(JSON.stringify({ modules }, null, 2));
+  else printTiming(modules);
+  process.exit(Object.values(modules).every((m) => m.pathPs !== null) ? 0 : 1);
 } else {
-  console.error('usage: rtl-check.mjs lint | synth [--json]');
+  console.error('usage: rtl-check.mjs lint | synth [--json] [--timing] | timing [--json]');
   process.exit(2);
 }

@@ -1,0 +1,25 @@
+// Types of scripts/rtl-timing.mjs, for the TypeScript tests that import it.
+export interface WorstPath {
+  pathPs: number;
+  lutLevels: number;
+  carryCells: number;
+  muxCells: number;
+  from: 'register' | 'input';
+}
+export interface ModuleTiming extends Partial<WorstPath> {
+  module: string;
+  family: string;
+  ok: boolean;
+  seconds: number;
+  lut: number;
+  ff: number;
+  bram: number;
+  dsp: number;
+  longestCarryChain: number | null;
+  flow: string | null;
+  note: string | null;
+}
+export const FAMILY: string;
+export function parseSta(text: string, top: string): WorstPath | null;
+export function moduleTiming(top: string, dir: string, family?: string): Promise<ModuleTiming>;
+export function longestCarryChain(netlist: unknown, top: string): number;

@@ -1,0 +1,93 @@
+// Per-module timing evidence from Yosys: each module synthesised alone with `synth_xilinx -abc9 -flatten`
+// (7-series cell timing), then `sta`: the latest arrival time at any endpoint (a flip-flop input or an output
+// port), the LUT levels on that path, and where it starts (a flip-flop or an input port). Yosys 0.23's cell
+// models give CARRY4 and MUXF7/8 no timing arcs, so a path through a carry chain is cut there: the carry and
+// mux cells on the reported path are counted, and the longest carry chain of the netlist is reported next
+// to the path, since sta cannot see it. Where `sta` fails (it aborts on DSP cells in some modules), the run is repeated with DSP inference
+// off and the report says so.
+import { $, fs, path } from 'zx';
+import { HDL_INCLUDE, coreSources } from './rtl-sources.mjs';
+
+$.quiet = true;
+$.nothrow = true;
+
+/** Yosys 0.23 has abc9 timing for 7-series only: asked for UltraScale+ (`-family xcup -abc9`) it says so
+ *  and uses the 7-series models and CARRY4, so there is no separate UltraScale+ figure to report. */
+export const FAMILY = 'xc7';
+
+/** The worst path of an sta report, or null when there is none. */
+export function parseSta(text, top) {
+  const at = text.indexOf(`Latest arrival time in '${top}' is `);
+  if (at < 0) return null;
+  const ps = Number(/is (\d+):/.exec(text.slice(at))[1]);
+  const block = text.slice(at, text.indexOf('\n\n', at) > 0 ? text.indexOf('\n\n', at) : undefined);
+  const cells = [...block.matchAll(/\((\w+)\.[\w\[\]]+->\w+\)/g)].map((m) => m[1]);
+  return {
+    pathPs: ps,
+    lutLevels: cells.filter((c) => /^LUT\d$/.test(c)).length,
+    carryCells: cells.filter((c) => /^CARRY/.test(c)).length,
+    muxCells: cells.filter((c) => /^MUXF/.test(c)).length,
+    from: cells.some((c) => /^FD/.test(c)) ? 'register' : 'input',
+  };
+}
+
+/** How a module is synthesised for the sta run, in the order tried: abc9 (the timing-driven mapper) first.
+ *  Yosys 0.23's abc9 throws (std::out_of_range in abc9_ops) on modules with block RAMs, and sta aborts on
+ *  some DSP cells; the report says which flow a figure comes from. */
+const FLOWS = [
+  { options: '-abc9', note: null },
+  { options: '', note: 'abc9 fails on this module in Yosys 0.23: mapped with abc' },
+  { options: '-nodsp', note: 'abc9 and sta fail with DSP cells in Yosys 0.23: mapped with abc, DSP inference off' },
+];
+
+/** Synthesises `top` for `family` and runs sta; resources from `stat`. */
+export async function moduleTiming(top, dir, family = FAMILY) {
+  const t0 = Date.now();
+  for (const flow of FLOWS) {
+    const name = `timing-${top}-${family}${flow.options.replace(/\s+/g, '')}`;
+    const log = path.join(dir, `${name}.log`);
+    const netlist = path.join(dir, `${name}.json`);
+    const script = `read_verilog -sv -I${HDL_INCLUDE} ${coreSources().join(' ')}; synth_xilinx -family ${family} -flatten ${flow.options} -top ${top}; stat; write_json ${netlist}; sta`;
+    const r = await $`yosys -l ${log} -p ${script}`;
+    const text = await fs.readFile(log, 'utf8').catch(() => '');
+    const chain = await fs.readFile(netlist, 'utf8').then((j) => longestCarryChain(JSON.parse(j), top)).catch(() => null);
+    await fs.rm(netlist, { force: true }); // the flattened netlist with Yosys' cell library: megabytes
+    const worst = r.exitCode === 0 ? parseSta(text, top) : null;
+    if (!worst) continue;
+    const stat = text.lastIndexOf(`=== ${top} ===`);
+    const count = (re) => [...text.slice(stat).matchAll(/^\s+(\S+)\s+(\d+)$/gm)].filter((m) => re.test(m[1])).reduce((n, m) => n + Number(m[2]), 0);
+    return {
+      module: top, family, ok: true, seconds: (Date.now() - t0) / 1000,
+      lut: count(/^LUT\d$/), ff: count(/^FD/), bram: count(/^RAMB/), dsp: count(/^DSP/),
+      ...worst, longestCarryChain: chain, flow: flow.options || 'abc', note: flow.note,
+    };
+  }
+  return {
+    module: top, family, ok: false, seconds: (Date.now() - t0) / 1000, lut: 0, ff: 0, bram: 0, dsp: 0,
+    pathPs: null, lutLevels: null, carryCells: null, muxCells: null, from: null, longestCarryChain: null, flow: null,
+    note: 'no sta report in any flow',
+  };
+}
+
+/** The longest chain of carry cells (CARRY4 on 7-series, CARRY8 on UltraScale+) joined carry-out to
+ *  carry-in in a flattened netlist: the adder or comparator that sta cannot see, in cells (4 or 8 bits each). */
+export function longestCarryChain(netlist, top) {
+  const cells = Object.values(netlist.modules?.[top]?.cells ?? {}).filter((c) => /^CARRY(4|8)$/.test(c.type));
+  const byCarryOut = new Map();
+  for (const c of cells) {
+    const co = c.connections.CO ?? [];
+    const last = co[co.length - 1];
+    if (typeof last === 'number') byCarryOut.set(last, c);
+  }
+  const depth = new Map();
+  const lengthOf = (c) => {
+    if (depth.has(c)) return depth.get(c);
+    depth.set(c, 1);
+    const ci = (c.connections.CI ?? [])[0];
+    const previous = typeof ci === 'number' ? byCarryOut.get(ci) : undefined;
+    const n = previous ? lengthOf(previous) + 1 : 1;
+    depth.set(c, n);
+    return n;
+  };
+  return cells.reduce((max, c) => Math.max(max, lengthOf(c)), 0);
+}
