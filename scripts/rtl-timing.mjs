@@ -21,13 +21,15 @@ export function parseSta(text, top) {
   if (at < 0) return null;
   const ps = Number(/is (\d+):/.exec(text.slice(at))[1]);
   const block = text.slice(at, text.indexOf('\n\n', at) > 0 ? text.indexOf('\n\n', at) : undefined);
-  const cells = [...block.matchAll(/\((\w+)\.[\w\[\]]+->\w+\)/g)].map((m) => m[1]);
+  const arcs = [...block.matchAll(/\((\w+)\.([\w\[\]]+)->\w+\)/g)];
+  const cells = arcs.map((m) => m[1]);
   return {
     pathPs: ps,
     lutLevels: cells.filter((c) => /^LUT\d$/.test(c)).length,
     carryCells: cells.filter((c) => /^CARRY/.test(c)).length,
     muxCells: cells.filter((c) => /^MUXF/.test(c)).length,
-    from: cells.some((c) => /^FD/.test(c)) ? 'register' : 'input',
+    // a path from a clock-to-output arc (flip-flop, block or distributed RAM, shift register, DSP register)
+    from: arcs.some((m) => /^(C|CLK\w*)$/.test(m[2])) ? 'register' : 'input',
   };
 }
 

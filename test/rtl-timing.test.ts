@@ -32,6 +32,7 @@ describe('timing report', () => {
   it('reads the worst path of an sta report: arrival, LUT levels, start', () => {
     expect(parseSta(STA, 'm')).toEqual({ pathPs: 1298, lutLevels: 4, carryCells: 0, muxCells: 0, from: 'register' });
     expect(parseSta(STA.replace('(FDRE.C->Q)', '(IBUF.I->O)'), 'm')?.from).toBe('input');
+    expect(parseSta(STA.replace('(FDRE.C->Q)', '(RAMB36E1.CLKARDCLK->DOADO)'), 'm')?.from).toBe('register');
     expect(parseSta('no report', 'm')).toBeNull();
   });
 
