@@ -260,7 +260,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
       case MSG.Logout: return this.onLogout(f, seq);
       case MSG.ResendRequest: return this.onResendRequest(f, seq);
       case MSG.SequenceReset:
-        if (f.get(TAG.GapFillFlag) !== 'Y') return this.onSequenceReset(message, f, seq);
+        if (f.get(TAG.GapFillFlag) !== 'Y') return this.applyNewSeqNo(message, f, seq, false);
     }
 
     const expected = this.store.nextTargetSeq;
@@ -381,11 +381,7 @@ export class FixSession extends EventEmitter<SessionEvents> {
     }
   }
 
-  /** SequenceReset-Reset (Test Case 11): acted on whatever its MsgSeqNum. */
-  private onSequenceReset(message: FixMessage, f: Fields, seq: number): void {
-    this.applyNewSeqNo(message, f, seq, false);
-  }
-
+  /** NewSeqNo of a SequenceReset: a Reset whatever its MsgSeqNum (Test Case 11), a GapFill in sequence (10). */
   private applyNewSeqNo(message: FixMessage, f: Fields, seq: number, gapFill: boolean): void {
     const next = f.int(TAG.NewSeqNo);
     const expected = this.store.nextTargetSeq;
@@ -415,8 +411,8 @@ export class FixSession extends EventEmitter<SessionEvents> {
     this.disconnect('counterparty logout');
   }
 
-  /** Test Cases 8 and 20: served at once, whatever its MsgSeqNum; it counts only when it is the expected
-   *  one (one too high stays in the gap we ask for, as in QuickFIX). */
+  /** Test Cases 8 and 20: served at once, whatever its MsgSeqNum. One too high keeps its place in the gap
+   *  and is counted when the gap closes (QuickFIX never counts it; ARCHITECTURE.md). */
   private onResendRequest(f: Fields, seq: number): void {
     const expected = this.store.nextTargetSeq;
     this.serveResend(f);
