@@ -195,7 +195,8 @@ export function tickgateHost(s: HostSetup, backend: BackendName): EngineHost {
         sendOrder: () => {
           t.runner.session.send('D', [[11, 'Q'], [21, '3'], [40, '1'], [54, '1'], [55, 'INTC'], [60, ORDER_TIME]]);
         },
-        close: () => t.runner.stop(),
+        // the listener was opened for this case alone (slot())
+        close: async () => { slot.listener.close(); await t.runner.stop(); },
         describe: () => t.events.map((e) => `${e.type}: ${e.text}`).join('\n'),
       };
     },
@@ -366,7 +367,6 @@ export async function runCase(c: ConformanceCase, ctx: RunContext): Promise<void
   } finally {
     for (const c of conns.values()) c.socket.destroy();
     await engine.close();
-    if (ctx.engine === 'tickgate') slot.listener.close();
   }
 }
 
