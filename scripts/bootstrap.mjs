@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes a checkout ready to run: npm dependencies, the Debian tools (Verilator, Yosys, nextpnr, QuickFIX, tshark), the
+// Makes a checkout ready to run: npm dependencies, the Debian tools (Verilator, Yosys, nextpnr, QuickFIX, tshark, SMT solvers), the
 // generated-layout check, the Verilated model and addon, and the TypeScript build. Each step is skipped
 // when already up to date. Plain Node on purpose: it runs before the npm dependencies exist.
 import { spawnSync } from 'node:child_process';
@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark'];
-// tshark: the reference the capture reader is tested against
-const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark' };
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4'];
+// tshark: the reference the capture reader is tested against; z3, cvc4: the SMT solvers of `npm run formal`
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }

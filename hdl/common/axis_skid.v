@@ -57,5 +57,41 @@ assign s_axis_tready = !skid_valid_reg;
 assign {m_axis_tlast, m_axis_tkeep, m_axis_tdata} = out_reg;
 assign m_axis_tvalid = out_valid_reg;
 
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSERT(m_axis_tvalid, m_axis_tready, out_reg)
+
+    wire f_in = s_axis_tvalid && s_axis_tready;
+    wire f_out = m_axis_tvalid && m_axis_tready;
+    wire [1:0] f_level = {1'b0, out_valid_reg} + {1'b0, skid_valid_reg};
+    always @* if (f_past_valid && skid_valid_reg) assert(out_valid_reg);
+
+    // a beat picked at random leaves unchanged, after exactly the beats that entered before it
+    (* anyseq *) reg f_pick;
+    reg [1:0] f_state = 2'd0;               // 0 not picked yet, 1 inside, 2 gone out
+    reg [WIDTH-1:0] f_beat;
+    reg f_ahead;                            // the other beat inside leaves first
+    always @(posedge clk) begin
+        if (rst) begin
+            f_state <= 2'd0;
+        end else begin
+            if (f_state == 2'd0 && f_in && f_pick) begin
+                f_state <= 2'd1;
+                f_beat <= in;
+                f_ahead <= f_level == 2'd1 && !f_out;
+            end
+            if (f_state == 2'd1 && f_out) begin
+                if (!f_ahead) f_state <= 2'd2;
+                else f_ahead <= 1'b0;
+            end
+        end
+    end
+    always @* if (f_past_valid && f_state == 2'd1) begin
+        if (f_ahead) assert(skid_valid_reg && skid_reg == f_beat);
+        else assert(out_valid_reg && out_reg == f_beat);
+    end
+    always @* assert(f_state != 2'd3);
+`endif
 endmodule
 `default_nettype wire

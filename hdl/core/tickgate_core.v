@@ -271,57 +271,16 @@ order_path order_path_inst (
 );
 
 // ---- records of the three paths into the egress FIFO: round robin; sequence numbers stamped -----------
-reg  [31:0] record_seq_reg;
-reg  [1:0]  last_grant;                 // 0 FIX parser, 1 feed, 2 risk gate
-wire        fifo_tready;
-wire [2:0]  requests = {risk_rec_tvalid, feed_rec_tvalid, parser_tvalid};
-reg  [1:0]  grant;
-always @* begin
-    // the first requester after the last one granted
-    case (last_grant)
-        2'd0: grant = requests[1] ? 2'd1 : requests[2] ? 2'd2 : 2'd0;
-        2'd1: grant = requests[2] ? 2'd2 : requests[0] ? 2'd0 : 2'd1;
-        default: grant = requests[0] ? 2'd0 : requests[1] ? 2'd1 : 2'd2;
-    endcase
-end
-wire [REC_BITS-1:0] merged_tdata = grant == 2'd0 ? parser_tdata : grant == 2'd1 ? feed_rec_tdata : risk_rec_tdata;
-wire        merged_tvalid = |requests;
-wire        merged_fire = merged_tvalid && fifo_tready;
-wire        parser_fire = merged_fire && grant == 2'd0;
-wire [REC_BITS-1:0] sequenced_tdata;
-wire [`TG_REC_SEQ_W-1:0] unused_merged_seq = merged_tdata[`TG_REC_SEQ_LSB +: `TG_REC_SEQ_W];
+wire parser_fire = parser_tvalid && parser_tready;
 
-assign parser_tready = fifo_tready && grant == 2'd0;
-assign feed_rec_tready = fifo_tready && grant == 2'd1;
-assign risk_rec_tready = fifo_tready && grant == 2'd2;
-assign sequenced_tdata = {
-    merged_tdata[REC_BITS-1:`TG_REC_SEQ_LSB+`TG_REC_SEQ_W],
-    record_seq_reg,
-    merged_tdata[`TG_REC_SEQ_LSB-1:0]
-};
-
-always @(posedge clk) begin
-    if (rst) begin
-        record_seq_reg <= 32'd0;
-        last_grant <= 2'd0;
-    end else if (merged_fire) begin
-        record_seq_reg <= record_seq_reg + 32'd1;
-        last_grant <= grant;
-    end
-end
-
-axis_fifo #(
-    .DATA_WIDTH(REC_BITS),
-    .DEPTH(EVENT_FIFO_DEPTH)
-) event_fifo_inst (
-    .clk(clk),
-    .rst(rst),
-    .s_axis_tdata(sequenced_tdata),
-    .s_axis_tvalid(merged_tvalid),
-    .s_axis_tready(fifo_tready),
-    .m_axis_tdata(m_axis_event_tdata),
-    .m_axis_tvalid(m_axis_event_tvalid),
-    .m_axis_tready(m_axis_event_tready)
+record_merge #(
+    .FIFO_DEPTH(EVENT_FIFO_DEPTH)
+) record_merge_inst (
+    .clk(clk), .rst(rst),
+    .fix_tdata(parser_tdata), .fix_tvalid(parser_tvalid), .fix_tready(parser_tready),
+    .feed_tdata(feed_rec_tdata), .feed_tvalid(feed_rec_tvalid), .feed_tready(feed_rec_tready),
+    .risk_tdata(risk_rec_tdata), .risk_tvalid(risk_rec_tvalid), .risk_tready(risk_rec_tready),
+    .m_tdata(m_axis_event_tdata), .m_tvalid(m_axis_event_tvalid), .m_tready(m_axis_event_tready)
 );
 
 // ---- counters --------------------------------------------------------------------------------------

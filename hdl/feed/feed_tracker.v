@@ -298,5 +298,14 @@ module feed_tracker #(
             end
         end
     end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSUME(ev_valid, ev_ready, {ev_kind, ev_error, ev_session, ev_seq, ev_count, ev_length, ev_data})
+    `TG_AXIS_SOURCE_ASSERT(m_tvalid, m_tready, m_tdata)
+    // the symbol filter's look-up bit is registered when asked for and held otherwise
+    always @(posedge clk) if (f_past_valid && !$past(look_en)) assume(look_bit == $past(look_bit));
+`endif
 endmodule
 `default_nettype wire

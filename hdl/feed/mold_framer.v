@@ -277,6 +277,13 @@ module mold_framer #(
             end
         end
     end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSUME(s_tvalid, s_tready, {s_tdata, s_tkeep, s_tlast})
+    `TG_AXIS_SOURCE_ASSERT(ev_valid, ev_ready, {ev_kind, ev_error, ev_session, ev_seq, ev_count, ev_length, ev_data})
+`endif
 endmodule
 
 `default_nettype wire

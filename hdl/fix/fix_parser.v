@@ -906,5 +906,11 @@ assign m_axis_tvalid = rec_valid_reg;
 
 `undef FIX_PARSER_SLOT0
 
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSUME(s_axis_tvalid, s_axis_tready, {s_axis_tdata, s_axis_tkeep, s_axis_tlast})
+    `TG_AXIS_SOURCE_ASSERT(m_axis_tvalid, m_axis_tready, m_axis_tdata)
+`endif
 endmodule
 `default_nettype wire

@@ -220,5 +220,26 @@ module order_cut_through #(
             end
         end
     end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSERT(m_tvalid, m_tready, {m_tdata, m_tkeep, m_tlast, m_tuser})
+    // the ring port holds its output while not read and a beat waits at the output
+    always @(posedge clk) if (f_past_valid && $past(out_valid_q || staged_q) && !$past(rd_en)) assume(rd_data == $past(rd_data));
+    always @* if (f_past_valid) assert(wr_q - rd_q <= DEPTH[AW:0]);
+    // A frame's last beat leaves only once its fate is known, and carries tuser when that fate is "drop"
+    // (a rejected order, a span that is not its message): a rejected order is never completed.
+    always @* if (f_past_valid && issue && issue_last) begin
+        assert(h_closed && h_final);
+        if (h_abort) assert(send_abort);
+    end
+    always @* if (f_past_valid && stage) assert(!h_final);
+    always @* if (f_past_valid && m_tvalid && !out_valid_q) assert(staged_go && m_tlast && m_tuser == decide_abort);
+    // once its fate is "drop", a frame that has started sends nothing more than its last beat
+    always @* if (f_past_valid && issue && started_q && h_closed && h_final && h_abort) assert(issue_last && send_abort);
+    // a frame whose fate is "drop" before any of its bytes left never starts
+    always @* if (f_past_valid && mode && any && !started_q && h_closed && h_final && h_abort && !staged_q) assert(!issue || drop);
+`endif
 endmodule
 `default_nettype wire

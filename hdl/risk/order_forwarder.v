@@ -89,5 +89,37 @@ module order_forwarder #(
             end
         end
     end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSERT(m_tvalid, m_tready, {m_tdata, m_tkeep, m_tlast})
+    // the gate pushes only with room, spans of 1..4096 bytes; the ring port holds its output while not read and a
+    // beat waits at the output
+    always @* if (f_past_valid && push) assume(wr_q - rd_q != DEPTH[AW:0] && push_length != 13'd0 && push_length <= 13'd4096);
+    always @(posedge clk) if (f_past_valid && $past(out_valid_q) && !$past(rd_en)) assume(rd_data == $past(rd_data));
+    always @* if (f_past_valid) assert(wr_q - rd_q <= DEPTH[AW:0] && left_q <= 13'd4096);
+
+`ifdef FORMAL_TOP_order_forwarder
+    // Nothing but the pushed spans leaves: a byte address picked at random that no pushed span covers is
+    // never read for the output. (Only where the forwarder is the proof's top: inside a larger design the
+    // assumption that picks the address is not a contract of its neighbours.)
+    (* anyconst *) reg [15:0] f_outside;
+    function automatic f_covers(input [15:0] start, input [12:0] length);
+        f_covers = f_outside - start < {3'd0, length};
+    endfunction
+    always @* if (f_past_valid && push) assume(!f_covers(push_addr, push_length));
+    always @* if (f_past_valid && issue) assert(!f_covers(cur_addr_q, {9'd0, issue_bytes}));
+    integer f_i;
+    always @* if (f_past_valid) begin
+        if (active_q) assert(!f_covers(cur_addr_q, left_q) && left_q != 13'd0);
+        for (f_i = 0; f_i < DEPTH; f_i = f_i + 1)
+            if ({1'b0, f_i[AW-1:0] - rd_q[AW-1:0]} < wr_q - rd_q)
+                assert(!f_covers(q_addr[f_i], q_len[f_i]) && q_len[f_i] != 13'd0 && q_len[f_i] <= 13'd4096);
+    end
+`endif
+    // every span ends with tlast on its last byte
+    always @* if (f_past_valid && issue) assert(issue_last == (left_q <= 13'd8));
+`endif
 endmodule
 `default_nettype wire

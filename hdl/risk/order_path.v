@@ -163,7 +163,8 @@ module order_path #(
     assign fwd_addr_rd = ct_mode ? ct_addr_rd : sf_addr_rd;
     assign fwd_waiting = ct_mode ? ct_waiting : sf_waiting;
     assign fwd_head = ct_mode ? ct_head : sf_head;
-    assign fwd_idle = ct_mode ? ct_idle : sf_waiting == 4'd0;
+    // (a last beat still waiting at the store-and-forward output is in flight: switching then would strand it)
+    assign fwd_idle = ct_mode ? ct_idle : sf_waiting == 4'd0 && !sf_tvalid;
     assign m_order_tdata = ct_mode ? ct_tdata : sf_tdata;
     assign m_order_tkeep = ct_mode ? ct_tkeep : sf_tkeep;
     assign m_order_tvalid = ct_mode ? ct_tvalid : sf_tvalid;

@@ -672,5 +672,22 @@ module risk_gate #(
     wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16], bl_end[31:16],
                     shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
                     vf_ready_unused, rec_tdata, fr_type[15:8]};
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    // (the verdict output is the verdict FIFO's, whose properties hold it until taken)
+    // Store-and-forward: a span goes to the egress only if it is a well-formed message that is not an order,
+    // or the order decided in this cycle with an accepting verdict (written to the verdict FIFO now).
+    always @* if (f_past_valid && fwd_push) begin
+        assert(!ct_mode_q);
+        if (!pass_now) assert(decide && order_head && reason == `TG_RISK_ACCEPTED && verdict[`TG_RISK_VERDICT_REASON_LSB +: 8] == `TG_RISK_ACCEPTED);
+        else assert(head_kind == SPAN_PASS && !decide);
+    end
+    // Cut-through: an order's frame is let end normally only if its verdict accepts it; every other verdict aborts it
+    always @* if (f_past_valid && ct_decide) assert(ct_decide_abort == (reason != `TG_RISK_ACCEPTED));
+    // a rejected order, or a span that is not a message, is never counted as accepted or passed
+    always @* if (f_past_valid && decide && reason != `TG_RISK_ACCEPTED) assert(!inc_accepted && !inc_passed && !fwd_push);
+`endif
 endmodule
 `default_nettype wire

@@ -59,5 +59,19 @@ module token_bucket (
             end
         end
     end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    // the checker takes a token only when there is one
+    always @* if (f_past_valid && take) assume(tokens_now != 16'd0);
+    // within [0, burst] for the burst in use, before and after a decision's token
+    always @* if (f_past_valid) begin
+        assert(tokens_q <= burst_q);
+        assert(tokens_now <= (switch_en ? switch_burst : burst_q));
+    end
+    // a token never takes longer than the rate says
+    always @* if (f_past_valid && cpt_q != 32'd0) assert(credit_q < cpt_q);
+`endif
 endmodule
 `default_nettype wire
