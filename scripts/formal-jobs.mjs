@@ -64,14 +64,6 @@ export const JOBS = [
     what: 'store-and-forward: only passing messages and accepted orders are pushed to the egress; cut-through: every order not accepted is aborted; verdict output holds until taken',
   },
   {
-    name: 'fix_parser',
-    top: 'fix_parser',
-    solver: 'cvc4',
-    depth: 3,
-    induction: true,
-    what: 'record output holds tvalid and the record until taken, under any input and back-pressure',
-  },
-  {
     name: 'mold_framer',
     top: 'mold_framer',
     solver: 'cvc4',
@@ -202,14 +194,6 @@ export const MUTATIONS = [
     from: 'assign ct_decide_abort = !accept;',
     to: 'assign ct_decide_abort = head_kind == SPAN_ERR;',
     breaks: 'lets a rejected order\'s cut-through frame end normally',
-  },
-  {
-    name: 'parser-overwrites-stalled-record',
-    job: 'fix_parser',
-    file: 'hdl/fix/fix_parser.v',
-    from: 'wire rec_ready = !rec_valid_reg || m_axis_tready;',
-    to: 'wire rec_ready = 1\'b1;',
-    breaks: 'replaces a record the consumer has not taken',
   },
   {
     name: 'framer-overwrites-stalled-event',
