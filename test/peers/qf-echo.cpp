@@ -126,7 +126,12 @@ int main(int argc, char** argv) {
           if (id.getTargetCompID().getValue() != target) continue;
           FIX::Session* session = FIX::Session::lookupSession(id);
           if (!session) continue;
-          if (command == "logout") session->logout();
+          if (command == "logout") {
+            // The tester may send its Logon answer just before this command; QuickFIX drops a Logon that arrives
+            // while the session is disabled, so the logout waits for the logon to complete.
+            for (int i = 0; i < 600 && !session->isLoggedOn(); i++) usleep(5000);
+            session->logout();
+          }
           if (command == "order") {
             FIX::Message order;
             order.getHeader().setField(35, "D");
