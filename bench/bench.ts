@@ -13,6 +13,7 @@ import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { addOrderPackets, feedLatency, feedThroughput, tradingDayPackets } from './feed-core.js';
 import { riskLatency, riskThroughput } from './risk-gate.js';
 import { checkerThroughput } from './risk-checker.js';
+import { latencyNs, pathClock, readTimingReport, TARGET_MHZ } from './latency-ns.js';
 
 const TARGETS = { parserBytesPerCycle: 7, parserLatencyCycles: 6, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 4, riskDecisionCycles: 8 };
 
@@ -82,6 +83,16 @@ async function main(): Promise<void> {
     // decides one every cycle (the order path itself brings at most one per 8 cycles: printed beside it)
     riskOneOrderPerCycle: checker.ordersPerCycle >= 1 && checker.maxDecisionSpacing === 1,
   };
+  const timing = readTimingReport();
+  const clocks = { fix: pathClock('fix', timing), itch: pathClock('itch', timing), risk: pathClock('risk', timing) };
+  const nanoseconds = {
+    targetMHz: TARGET_MHZ,
+    clocks,
+    fixFrameRecord: latencyNs(latency.max, clocks.fix),
+    itchMessageRecord: latencyNs(feedLat.max, clocks.itch),
+    riskDecision: latencyNs(riskPaced.decision.max, clocks.risk),
+    riskVerdictRecord: latencyNs(riskPaced.record.max, clocks.risk),
+  };
   const report = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
     input: { messages: messages.length, bytes: wire.length, mix: 'execution reports with 5% heartbeats, FIX.4.4' },
@@ -93,6 +104,7 @@ async function main(): Promise<void> {
     session: { roundTrip },
     goldenModels: golden,
     synthesis: synthReport(),
+    latencyNs: nanoseconds,
     targets: { ...TARGETS, met },
   };
   if (json) {
@@ -119,6 +131,14 @@ async function main(): Promise<void> {
   console.log(`  throughput   ${f(riskRate.ordersPerCycle, 4)} orders/cycle, ${f(riskRate.bytesPerCycle, 2)} bytes/cycle (${f(riskRate.orders)} back-to-back orders of ${f(riskRate.bytes / riskRate.orders)} bytes, ${f(riskRate.cycles)} cycles); decisions ≥ ${riskRate.minDecisionSpacing} cycles apart; cut through ${f(riskRateCut.bytesPerCycle, 2)} bytes/cycle`);
   console.log(`  shortest Ds  ${f(riskShortest.ordersPerCycle, 4)} orders/cycle (${f(riskShortest.bytes / riskShortest.orders)}-byte D messages back to back), decisions ≥ ${riskShortest.minDecisionSpacing} cycles apart (the path brings at most 8 bytes per 4 cycles)`);
   console.log(`  checker      ${f(checker.ordersPerCycle, 3)} orders/cycle: ${f(checker.orders)} parsed orders on 3 symbols pushed every cycle, decided in ${f(checker.cycles)} cycles, at most ${checker.maxDecisionSpacing} apart (risk_checker.v in its testbench)   target one order checked per cycle once parsed: ${ok(met.riskOneOrderPerCycle)}`);
+  console.log(`\nLatency in nanoseconds (the worst cycle count above × the clock period; today's clock: the slowest module on the path in the last \`npm run timing\`, pre-route)`);
+  const nsLine = (label: string, l: typeof nanoseconds.fixFrameRecord, c: typeof clocks.fix) => console.log(
+    `  ${label.padEnd(36)} ${l.cycles} cycles = ${f(l.nsAtTarget, 1)} ns at ${TARGET_MHZ} MHz; ` +
+    (l.nsAtToday === null ? 'no timing report yet (`npm run timing`)' : `${f(l.nsAtToday, 1)} ns at ${f(c.mhz!, 0)} MHz, what ${c.worstModule} (${f(c.worstPs!)} ps) allows today`));
+  nsLine('FIX last beat in to frame record', nanoseconds.fixFrameRecord, clocks.fix);
+  nsLine('ITCH last beat in to message record', nanoseconds.itchMessageRecord, clocks.itch);
+  nsLine('risk last beat in to decision', nanoseconds.riskDecision, clocks.risk);
+  nsLine('risk last beat in to verdict record', nanoseconds.riskVerdictRecord, clocks.risk);
   console.log(`\nSimulation through the addon (median of ${runs} runs)`);
   console.log(`  stepped, no host decoding   ${f(simSpeed)} cycles/s   target ≥ ${f(TARGETS.simCyclesPerSecond)}: ${ok(met.simCyclesPerSecond)}`);
   console.log(`  threaded, records decoded   ${f(threaded.cyclesPerSecond)} cycles/s, ${f(threaded.messagesPerSecond)} messages/s end to end`);

@@ -88,6 +88,13 @@ export const JOBS = [
     induction: true,
     what: 'the event egress: the FIFO gets exactly the records the three paths hand over, numbered in order, none invented, lost or taken twice, under any back-pressure (with the FIFO\'s own properties: out unchanged and in order); no path waits more than two turns',
   },
+  {
+    name: 'csr_regs',
+    top: 'csr_regs',
+    depth: 8,
+    induction: true,
+    what: 'AXI-Lite register block: read and write responses hold until taken; exactly one response per request, none invented or answered twice, through the pipelined decode',
+  },
 ];
 
 export const MUTATIONS = [
@@ -234,5 +241,21 @@ export const MUTATIONS = [
     from: '2\'d1: grant = requests[2] ? 2\'d2 : requests[0] ? 2\'d0 : 2\'d1;',
     to: '2\'d1: grant = requests[0] ? 2\'d0 : requests[2] ? 2\'d2 : 2\'d1;',
     breaks: 'after the feed, serves the parser before the risk gate, so the risk gate can wait forever',
+  },
+  {
+    name: 'csr-takes-second-read',
+    job: 'csr_regs',
+    file: 'hdl/csr/csr_regs.v',
+    from: 'wire read_take = s_axil_arvalid && !r_busy_reg;',
+    to: 'wire read_take = s_axil_arvalid;',
+    breaks: 'takes a read while one is in flight, so one of them is never answered',
+  },
+  {
+    name: 'csr-drops-response',
+    job: 'csr_regs',
+    file: 'hdl/csr/csr_regs.v',
+    from: 'if (rvalid_reg && s_axil_rready) begin',
+    to: 'if (rvalid_reg) begin',
+    breaks: 'withdraws read data the host has not taken',
   },
 ];

@@ -1,6 +1,12 @@
 // AXI-Lite register block: identification, control registers and read-only counters.
 // Addresses come from the generated layout (spec/device.yaml). One write and one read in flight at a time.
-// A 64-bit counter is read LO first: that read latches its HI half, so the pair is coherent.
+// Both channels are pipelined so that no path between registers crosses more than two LUT levels (issue 19's
+// 2,000 ps): a write is taken into registers, its address decoded to a one-hot select, then applied, and
+// bvalid rises with the apply (3 cycles after the handshake); a read's address is taken, decoded to a
+// one-hot select, the selected words are gathered in groups of 16, and the groups combined into rdata
+// (rvalid 4 cycles after the handshake). An address nobody decodes answers SLVERR.
+// A 64-bit counter is read LO first: that read latches its HI half in the cycle it samples the LO half, so
+// the pair is coherent.
 `default_nettype none
 `include "tickgate_layout.vh"
 module csr_regs #(
@@ -109,27 +115,7 @@ reg [31:0] risk_key0_reg, risk_key1_reg, risk_key2_reg;
 reg [9:0]  risk_limit_index_reg;
 reg [31:0] lim_qty_reg, lim_notional_lo_reg, lim_notional_hi_reg, lim_ref_lo_reg, lim_ref_hi_reg;
 reg [31:0] lim_collar_reg, lim_pos_lo_reg, lim_pos_hi_reg;
-reg        bvalid_reg;
-reg [1:0]  bresp_reg;
-reg        rvalid_reg;
-reg [1:0]  rresp_reg;
-reg [31:0] rdata_reg;
 reg [31:0] hi_latch_reg;
-
-wire write_en = s_axil_awvalid && s_axil_wvalid && !bvalid_reg;
-wire read_en = s_axil_arvalid && !rvalid_reg;
-wire [ADDR_WIDTH-1:0] waddr = {s_axil_awaddr[ADDR_WIDTH-1:2], 2'b00};
-wire [ADDR_WIDTH-1:0] raddr = {s_axil_araddr[ADDR_WIDTH-1:2], 2'b00};
-wire [3:0] unused_addr_lsbs = {s_axil_awaddr[1:0], s_axil_araddr[1:0]};
-
-assign s_axil_awready = write_en;
-assign s_axil_wready = write_en;
-assign s_axil_bvalid = bvalid_reg;
-assign s_axil_bresp = bresp_reg;
-assign s_axil_arready = read_en;
-assign s_axil_rvalid = rvalid_reg;
-assign s_axil_rresp = rresp_reg;
-assign s_axil_rdata = rdata_reg;
 
 assign control = control_reg;
 assign fix_max_msg_len = fix_max_msg_len_reg;
@@ -152,18 +138,53 @@ assign risk_limit_data = {lim_pos_hi_reg[14:0], lim_pos_lo_reg, lim_collar_reg[1
 wire [52:0] unused_limit_bits = {lim_pos_hi_reg[31:15], lim_collar_reg[31:20], lim_ref_hi_reg[31:16], lim_notional_hi_reg[31:31],
                                  risk_sym_cmd_reg[31:31], risk_sym_cmd_reg[15:11], risk_sym_cmd_reg[26:26]};
 wire [14:0] unused_key_bits = risk_key2_reg[31:17];
+wire [3:0] unused_addr_lsbs = {s_axil_awaddr[1:0], s_axil_araddr[1:0]};
 
-function [31:0] apply_strobe(input [31:0] old_value, input [31:0] new_value, input [3:0] strobe);
+function [31:0] apply_strobe(input [31:0] old_value, input [31:0] new_data_reg, input [3:0] strobe);
     integer b;
     begin
         for (b = 0; b < 4; b = b + 1) begin
-            apply_strobe[b*8 +: 8] = strobe[b] ? new_value[b*8 +: 8] : old_value[b*8 +: 8];
+            apply_strobe[b*8 +: 8] = strobe[b] ? new_data_reg[b*8 +: 8] : old_value[b*8 +: 8];
         end
     end
 endfunction
 
+// ---- write channel: take, decode, apply ----
+localparam integer W_SCRATCH = 0, W_CONTROL = 1, W_FIX_MAX_MSG_LEN = 2, W_COUNTER_CLEAR = 3, W_SUB_SYMBOL_LO = 4,
+                   W_SUB_SYMBOL_HI = 5, W_SUB_WRITE = 6, W_RISK_COMMIT = 7, W_RISK_SHADOW_CONTROL = 8,
+                   W_RISK_SHADOW_CPT = 9, W_RISK_SYM_LO = 10, W_RISK_SYM_HI = 11, W_RISK_KEY0 = 12, W_RISK_KEY1 = 13,
+                   W_RISK_KEY2 = 14, W_RISK_SYM_WRITE = 15, W_LIM_QTY = 16, W_LIM_NOTIONAL_LO = 17,
+                   W_LIM_NOTIONAL_HI = 18, W_LIM_REF_LO = 19, W_LIM_REF_HI = 20, W_LIM_COLLAR = 21, W_LIM_POS_LO = 22,
+                   W_LIM_POS_HI = 23, W_LIM_WRITE = 24, N_WRITE = 25;
+
+reg                  w_busy_reg;          // from the handshake until bvalid is taken
+reg                  w_decode_reg, w_apply_reg;
+reg [ADDR_WIDTH-3:0] w_word_reg;
+reg [31:0]           w_data_reg;
+reg [3:0]            w_strb_reg;
+reg [N_WRITE-1:0]    w_sel_reg;
+reg                  bvalid_reg;
+reg [1:0]            bresp_reg;
+
+wire write_take = s_axil_awvalid && s_axil_wvalid && !w_busy_reg;
+assign s_axil_awready = write_take;
+assign s_axil_wready = write_take;
+assign s_axil_bvalid = bvalid_reg;
+assign s_axil_bresp = bresp_reg;
+
+// register addresses are word-aligned (the layout generator checks it)
+function automatic is_word(input [ADDR_WIDTH-3:0] word, input [ADDR_WIDTH-1:0] addr);
+    is_word = {word, 2'b00} == addr;
+endfunction
+
 always @(posedge clk) begin
     if (rst) begin
+        w_busy_reg <= 1'b0;
+        w_decode_reg <= 1'b0;
+        w_apply_reg <= 1'b0;
+        w_sel_reg <= {N_WRITE{1'b0}};
+        bvalid_reg <= 1'b0;
+        bresp_reg <= RESP_OKAY;
         scratch_reg <= `TG_REG_SCRATCH_RESET;
         control_reg <= `TG_REG_CONTROL_RESET;
         fix_max_msg_len_reg <= `TG_REG_FIX_MAX_MSG_LEN_RESET;
@@ -188,160 +209,303 @@ always @(posedge clk) begin
         lim_qty_reg <= 32'd0; lim_notional_lo_reg <= 32'd0; lim_notional_hi_reg <= 32'd0;
         lim_ref_lo_reg <= 32'd0; lim_ref_hi_reg <= 32'd0; lim_collar_reg <= 32'd0;
         lim_pos_lo_reg <= 32'd0; lim_pos_hi_reg <= 32'd0;
-        bvalid_reg <= 1'b0;
-        bresp_reg <= RESP_OKAY;
     end else begin
         counter_clear_reg <= 1'b0;
         sub_we_reg <= 1'b0;
         risk_commit_reg <= 1'b0;
         risk_sym_we_reg <= 1'b0;
         risk_limit_we_reg <= 1'b0;
-        if (bvalid_reg && s_axil_bready) bvalid_reg <= 1'b0;
-        if (write_en) begin
-            bvalid_reg <= 1'b1;
-            bresp_reg <= RESP_OKAY;
-            case (waddr)
-                `TG_REG_SCRATCH: scratch_reg <= apply_strobe(scratch_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_CONTROL: control_reg <= apply_strobe(control_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_FIX_MAX_MSG_LEN:
-                    fix_max_msg_len_reg <= apply_strobe(fix_max_msg_len_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_COUNTER_CLEAR: counter_clear_reg <= s_axil_wstrb[0] && s_axil_wdata[0];
-                `TG_REG_FEED_SUB_SYMBOL_LO:
-                    sub_symbol_lo_reg <= apply_strobe(sub_symbol_lo_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_FEED_SUB_SYMBOL_HI:
-                    sub_symbol_hi_reg <= apply_strobe(sub_symbol_hi_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_FEED_SUB_WRITE: begin
-                    sub_we_reg <= 1'b1;
-                    sub_slot_reg <= s_axil_wdata[7:0];
-                    sub_valid_reg <= s_axil_wdata[`TG_REG_FEED_SUB_WRITE_VALID_BIT];
-                end
-                `TG_REG_RISK_COMMIT: risk_commit_reg <= s_axil_wstrb[0] && s_axil_wdata[0];
-                `TG_REG_RISK_SHADOW_CONTROL:
-                    risk_shadow_control_reg <= apply_strobe(risk_shadow_control_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN:
-                    risk_shadow_cpt_reg <= apply_strobe(risk_shadow_cpt_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SYM_LO: risk_sym_lo_reg <= apply_strobe(risk_sym_lo_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SYM_HI: risk_sym_hi_reg <= apply_strobe(risk_sym_hi_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SHADOW_HASH_KEY0: risk_key0_reg <= apply_strobe(risk_key0_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SHADOW_HASH_KEY1: risk_key1_reg <= apply_strobe(risk_key1_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SHADOW_HASH_KEY2: risk_key2_reg <= apply_strobe(risk_key2_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_SYM_WRITE: begin
-                    risk_sym_we_reg <= 1'b1;
-                    risk_sym_cmd_reg <= s_axil_wdata;
-                end
-                `TG_REG_RISK_LIMIT_MAX_QTY: lim_qty_reg <= apply_strobe(lim_qty_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_NOTIONAL_LO: lim_notional_lo_reg <= apply_strobe(lim_notional_lo_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_NOTIONAL_HI: lim_notional_hi_reg <= apply_strobe(lim_notional_hi_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_REF_LO: lim_ref_lo_reg <= apply_strobe(lim_ref_lo_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_REF_HI: lim_ref_hi_reg <= apply_strobe(lim_ref_hi_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_COLLAR_BPS: lim_collar_reg <= apply_strobe(lim_collar_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_POSITION_LO: lim_pos_lo_reg <= apply_strobe(lim_pos_lo_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_POSITION_HI: lim_pos_hi_reg <= apply_strobe(lim_pos_hi_reg, s_axil_wdata, s_axil_wstrb);
-                `TG_REG_RISK_LIMIT_WRITE: begin
-                    risk_limit_we_reg <= 1'b1;
-                    risk_limit_index_reg <= s_axil_wdata[9:0];
-                end
-                default: bresp_reg <= RESP_SLVERR;
-            endcase
+        w_decode_reg <= write_take;
+        w_apply_reg <= w_decode_reg;
+        if (write_take) begin
+            w_busy_reg <= 1'b1;
+            w_word_reg <= s_axil_awaddr[ADDR_WIDTH-1:2];
+            w_data_reg <= s_axil_wdata;
+            w_strb_reg <= s_axil_wstrb;
         end
+        if (w_decode_reg) begin
+            w_sel_reg[W_SCRATCH] <= is_word(w_word_reg, `TG_REG_SCRATCH);
+            w_sel_reg[W_CONTROL] <= is_word(w_word_reg, `TG_REG_CONTROL);
+            w_sel_reg[W_FIX_MAX_MSG_LEN] <= is_word(w_word_reg, `TG_REG_FIX_MAX_MSG_LEN);
+            w_sel_reg[W_COUNTER_CLEAR] <= is_word(w_word_reg, `TG_REG_COUNTER_CLEAR);
+            w_sel_reg[W_SUB_SYMBOL_LO] <= is_word(w_word_reg, `TG_REG_FEED_SUB_SYMBOL_LO);
+            w_sel_reg[W_SUB_SYMBOL_HI] <= is_word(w_word_reg, `TG_REG_FEED_SUB_SYMBOL_HI);
+            w_sel_reg[W_SUB_WRITE] <= is_word(w_word_reg, `TG_REG_FEED_SUB_WRITE);
+            w_sel_reg[W_RISK_COMMIT] <= is_word(w_word_reg, `TG_REG_RISK_COMMIT);
+            w_sel_reg[W_RISK_SHADOW_CONTROL] <= is_word(w_word_reg, `TG_REG_RISK_SHADOW_CONTROL);
+            w_sel_reg[W_RISK_SHADOW_CPT] <= is_word(w_word_reg, `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN);
+            w_sel_reg[W_RISK_SYM_LO] <= is_word(w_word_reg, `TG_REG_RISK_SYM_LO);
+            w_sel_reg[W_RISK_SYM_HI] <= is_word(w_word_reg, `TG_REG_RISK_SYM_HI);
+            w_sel_reg[W_RISK_KEY0] <= is_word(w_word_reg, `TG_REG_RISK_SHADOW_HASH_KEY0);
+            w_sel_reg[W_RISK_KEY1] <= is_word(w_word_reg, `TG_REG_RISK_SHADOW_HASH_KEY1);
+            w_sel_reg[W_RISK_KEY2] <= is_word(w_word_reg, `TG_REG_RISK_SHADOW_HASH_KEY2);
+            w_sel_reg[W_RISK_SYM_WRITE] <= is_word(w_word_reg, `TG_REG_RISK_SYM_WRITE);
+            w_sel_reg[W_LIM_QTY] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_MAX_QTY);
+            w_sel_reg[W_LIM_NOTIONAL_LO] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_NOTIONAL_LO);
+            w_sel_reg[W_LIM_NOTIONAL_HI] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_NOTIONAL_HI);
+            w_sel_reg[W_LIM_REF_LO] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_REF_LO);
+            w_sel_reg[W_LIM_REF_HI] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_REF_HI);
+            w_sel_reg[W_LIM_COLLAR] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_COLLAR_BPS);
+            w_sel_reg[W_LIM_POS_LO] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_POSITION_LO);
+            w_sel_reg[W_LIM_POS_HI] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_POSITION_HI);
+            w_sel_reg[W_LIM_WRITE] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_WRITE);
+        end
+        if (w_apply_reg) begin
+            w_sel_reg <= {N_WRITE{1'b0}};
+            bvalid_reg <= 1'b1;
+            bresp_reg <= |w_sel_reg ? RESP_OKAY : RESP_SLVERR;
+            if (w_sel_reg[W_SCRATCH]) scratch_reg <= apply_strobe(scratch_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_CONTROL]) control_reg <= apply_strobe(control_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_FIX_MAX_MSG_LEN]) fix_max_msg_len_reg <= apply_strobe(fix_max_msg_len_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_COUNTER_CLEAR]) counter_clear_reg <= w_strb_reg[0] && w_data_reg[0];
+            if (w_sel_reg[W_SUB_SYMBOL_LO]) sub_symbol_lo_reg <= apply_strobe(sub_symbol_lo_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_SUB_SYMBOL_HI]) sub_symbol_hi_reg <= apply_strobe(sub_symbol_hi_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_SUB_WRITE]) begin
+                sub_we_reg <= 1'b1;
+                sub_slot_reg <= w_data_reg[7:0];
+                sub_valid_reg <= w_data_reg[`TG_REG_FEED_SUB_WRITE_VALID_BIT];
+            end
+            if (w_sel_reg[W_RISK_COMMIT]) risk_commit_reg <= w_strb_reg[0] && w_data_reg[0];
+            if (w_sel_reg[W_RISK_SHADOW_CONTROL]) risk_shadow_control_reg <= apply_strobe(risk_shadow_control_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_SHADOW_CPT]) risk_shadow_cpt_reg <= apply_strobe(risk_shadow_cpt_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_SYM_LO]) risk_sym_lo_reg <= apply_strobe(risk_sym_lo_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_SYM_HI]) risk_sym_hi_reg <= apply_strobe(risk_sym_hi_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_KEY0]) risk_key0_reg <= apply_strobe(risk_key0_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_KEY1]) risk_key1_reg <= apply_strobe(risk_key1_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_KEY2]) risk_key2_reg <= apply_strobe(risk_key2_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_RISK_SYM_WRITE]) begin
+                risk_sym_we_reg <= 1'b1;
+                risk_sym_cmd_reg <= w_data_reg;
+            end
+            if (w_sel_reg[W_LIM_QTY]) lim_qty_reg <= apply_strobe(lim_qty_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_NOTIONAL_LO]) lim_notional_lo_reg <= apply_strobe(lim_notional_lo_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_NOTIONAL_HI]) lim_notional_hi_reg <= apply_strobe(lim_notional_hi_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_REF_LO]) lim_ref_lo_reg <= apply_strobe(lim_ref_lo_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_REF_HI]) lim_ref_hi_reg <= apply_strobe(lim_ref_hi_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_COLLAR]) lim_collar_reg <= apply_strobe(lim_collar_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_POS_LO]) lim_pos_lo_reg <= apply_strobe(lim_pos_lo_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_POS_HI]) lim_pos_hi_reg <= apply_strobe(lim_pos_hi_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LIM_WRITE]) begin
+                risk_limit_we_reg <= 1'b1;
+                risk_limit_index_reg <= w_data_reg[9:0];
+            end
+        end
+        if (bvalid_reg && s_axil_bready) begin
+            bvalid_reg <= 1'b0;
+            w_busy_reg <= 1'b0;
+        end
+    end
+end
+
+// ---- read channel: take, decode, gather, combine ----
+// The readable words: index, address, value. A LO half of a 64-bit counter also gives the HI half to latch.
+localparam integer N_READ = 78;
+localparam integer GROUP = 16;
+localparam integer N_GROUPS = (N_READ + GROUP - 1) / GROUP;
+
+wire [ADDR_WIDTH-1:0] rd_addr [0:N_READ-1];
+wire [31:0]           rd_word [0:N_READ-1];
+wire [31:0]           rd_hi [0:N_READ-1];
+wire [N_READ-1:0]     rd_is_lo;
+
+`define TG_CSR_READ(i, addr, value) \
+    assign rd_addr[i] = addr; assign rd_word[i] = value; assign rd_hi[i] = 32'd0; assign rd_is_lo[i] = 1'b0;
+`define TG_CSR_READ_LO(i, addr, value) \
+    assign rd_addr[i] = addr; assign rd_word[i] = value[31:0]; assign rd_hi[i] = value[63:32]; assign rd_is_lo[i] = 1'b1;
+`TG_CSR_READ(0, `TG_REG_ID, `TG_DEVICE_ID)
+`TG_CSR_READ(1, `TG_REG_VERSION, `TG_DEVICE_VERSION)
+`TG_CSR_READ(2, `TG_REG_SCRATCH, scratch_reg)
+`TG_CSR_READ(3, `TG_REG_CONTROL, control_reg)
+`TG_CSR_READ(4, `TG_REG_FIX_MAX_MSG_LEN, fix_max_msg_len_reg)
+`TG_CSR_READ(5, `TG_REG_RECORD_BYTES, `TG_REC_BYTES)
+`TG_CSR_READ_LO(6, `TG_REG_CYCLE_LO, cycle)
+`TG_CSR_READ(7, `TG_REG_CYCLE_HI, hi_latch_reg)
+`TG_CSR_READ(8, `TG_REG_FIX_MESSAGES, fix_messages)
+`TG_CSR_READ_LO(9, `TG_REG_FIX_BYTES_LO, fix_bytes)
+`TG_CSR_READ(10, `TG_REG_FIX_BYTES_HI, hi_latch_reg)
+`TG_CSR_READ(11, `TG_REG_FIX_GARBLED, fix_garbled)
+`TG_CSR_READ(12, `TG_REG_FIX_GARBLED_BYTES, fix_garbled_bytes)
+`TG_CSR_READ(13, `TG_REG_FIX_TRUNCATED, fix_truncated)
+`TG_CSR_READ(14, `TG_REG_FIX_TOO_LONG, fix_too_long)
+`TG_CSR_READ(15, `TG_REG_FIX_STREAMS, fix_streams)
+`TG_CSR_READ(16, `TG_REG_FIX_BAD_CHECKSUM, fix_bad_checksum)
+`TG_CSR_READ(17, `TG_REG_FIX_BAD_BODY_LENGTH, fix_bad_body_length)
+`TG_CSR_READ(18, `TG_REG_FIX_FIELDS, fix_fields)
+`TG_CSR_READ(19, `TG_REG_EVENTS_OUT, events_out)
+`TG_CSR_READ(20, `TG_REG_EVENT_STALL_CYCLES, event_stall_cycles)
+`TG_CSR_READ(21, `TG_REG_FEED_SUB_SYMBOL_LO, sub_symbol_lo_reg)
+`TG_CSR_READ(22, `TG_REG_FEED_SUB_SYMBOL_HI, sub_symbol_hi_reg)
+`TG_CSR_READ(23, `TG_REG_FEED_SUB_SLOTS, feed_sub_slots)
+`TG_CSR_READ(24, `TG_REG_FEED_SESSION_SLOTS, feed_session_slots)
+`TG_CSR_READ(25, `TG_REG_FEED_STATUS, {31'd0, feed_clearing})
+`TG_CSR_READ(26, `TG_REG_FEED_PACKETS, feed_packets)
+`TG_CSR_READ_LO(27, `TG_REG_FEED_BYTES_LO, feed_bytes)
+`TG_CSR_READ(28, `TG_REG_FEED_BYTES_HI, hi_latch_reg)
+`TG_CSR_READ(29, `TG_REG_FEED_MESSAGES, feed_messages)
+`TG_CSR_READ(30, `TG_REG_FEED_HEARTBEATS, feed_heartbeats)
+`TG_CSR_READ(31, `TG_REG_FEED_END_OF_SESSION, feed_end_of_session)
+`TG_CSR_READ(32, `TG_REG_FEED_DUPLICATES, feed_duplicates)
+`TG_CSR_READ(33, `TG_REG_FEED_GAPS, feed_gaps)
+`TG_CSR_READ(34, `TG_REG_FEED_FILTERED, feed_filtered)
+`TG_CSR_READ_LO(35, `TG_REG_FEED_MISSING_LO, feed_missing)
+`TG_CSR_READ(36, `TG_REG_FEED_MISSING_HI, hi_latch_reg)
+`TG_CSR_READ(37, `TG_REG_FEED_SHORT_PACKETS, feed_short)
+`TG_CSR_READ(38, `TG_REG_FEED_TRUNCATED, feed_truncated)
+`TG_CSR_READ(39, `TG_REG_FEED_TRAILING, feed_trailing)
+`TG_CSR_READ(40, `TG_REG_FEED_UNKNOWN_TYPES, feed_unknown)
+`TG_CSR_READ(41, `TG_REG_FEED_BAD_LENGTHS, feed_bad_length)
+`TG_CSR_READ(42, `TG_REG_FEED_DUPLICATE_PACKETS, feed_duplicate_packets)
+`TG_CSR_READ(43, `TG_REG_RISK_STATUS, {30'd0, risk_active_bank, risk_clearing})
+`TG_CSR_READ(44, `TG_REG_RISK_SHADOW_CONTROL, risk_shadow_control_reg)
+`TG_CSR_READ(45, `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN, risk_shadow_cpt_reg)
+`TG_CSR_READ(46, `TG_REG_RISK_SYM_LO, risk_sym_lo_reg)
+`TG_CSR_READ(47, `TG_REG_RISK_SYM_HI, risk_sym_hi_reg)
+`TG_CSR_READ(48, `TG_REG_RISK_SHADOW_HASH_KEY0, risk_key0_reg)
+`TG_CSR_READ(49, `TG_REG_RISK_SHADOW_HASH_KEY1, risk_key1_reg)
+`TG_CSR_READ(50, `TG_REG_RISK_SHADOW_HASH_KEY2, risk_key2_reg)
+`TG_CSR_READ(51, `TG_REG_RISK_LIMIT_MAX_QTY, lim_qty_reg)
+`TG_CSR_READ(52, `TG_REG_RISK_LIMIT_NOTIONAL_LO, lim_notional_lo_reg)
+`TG_CSR_READ(53, `TG_REG_RISK_LIMIT_NOTIONAL_HI, lim_notional_hi_reg)
+`TG_CSR_READ(54, `TG_REG_RISK_LIMIT_REF_LO, lim_ref_lo_reg)
+`TG_CSR_READ(55, `TG_REG_RISK_LIMIT_REF_HI, lim_ref_hi_reg)
+`TG_CSR_READ(56, `TG_REG_RISK_LIMIT_COLLAR_BPS, lim_collar_reg)
+`TG_CSR_READ(57, `TG_REG_RISK_LIMIT_POSITION_LO, lim_pos_lo_reg)
+`TG_CSR_READ(58, `TG_REG_RISK_LIMIT_POSITION_HI, lim_pos_hi_reg)
+`TG_CSR_READ(59, `TG_REG_RISK_SYMBOLS, risk_symbols)
+`TG_CSR_READ(60, `TG_REG_RISK_VERDICTS, risk_verdicts)
+`TG_CSR_READ(61, `TG_REG_RISK_ACCEPTED, risk_accepted)
+`TG_CSR_READ(62, `TG_REG_RISK_PASSED, risk_passed)
+`TG_CSR_READ(63, `TG_REG_RISK_LATE, risk_late)
+`TG_CSR_READ(64, `TG_REG_RISK_TRADES, risk_trades)
+`TG_CSR_READ(65, `TG_REG_ORDER_FRAMES_DROPPED, order_frames_dropped)
+`TG_CSR_READ_LO(66, `TG_REG_ORDER_BYTES_IN_LO, order_bytes_in)
+`TG_CSR_READ(67, `TG_REG_ORDER_BYTES_IN_HI, hi_latch_reg)
+`TG_CSR_READ_LO(68, `TG_REG_ORDER_BYTES_OUT_LO, order_bytes_out)
+`TG_CSR_READ(69, `TG_REG_ORDER_BYTES_OUT_HI, hi_latch_reg)
+`TG_CSR_READ(70, `TG_REG_RISK_REJECT_KILL_SWITCH, risk_rejects[0*32 +: 32])
+`TG_CSR_READ(71, `TG_REG_RISK_REJECT_UNKNOWN_SYMBOL, risk_rejects[1*32 +: 32])
+`TG_CSR_READ(72, `TG_REG_RISK_REJECT_MAX_QTY, risk_rejects[2*32 +: 32])
+`TG_CSR_READ(73, `TG_REG_RISK_REJECT_MAX_NOTIONAL, risk_rejects[3*32 +: 32])
+`TG_CSR_READ(74, `TG_REG_RISK_REJECT_PRICE_COLLAR, risk_rejects[4*32 +: 32])
+`TG_CSR_READ(75, `TG_REG_RISK_REJECT_MAX_POSITION, risk_rejects[5*32 +: 32])
+`TG_CSR_READ(76, `TG_REG_RISK_REJECT_RATE_LIMIT, risk_rejects[6*32 +: 32])
+`TG_CSR_READ(77, `TG_REG_RISK_REJECT_BAD_ORDER, risk_rejects[7*32 +: 32])
+`undef TG_CSR_READ
+`undef TG_CSR_READ_LO
+
+reg                  r_busy_reg;          // from the handshake until rdata is taken
+reg                  r_decode_reg, r_gather_reg, r_combine_reg;
+reg [ADDR_WIDTH-3:0] r_word_reg;
+reg [N_READ-1:0]     r_sel_reg;
+reg [31:0]           r_group_reg [0:N_GROUPS-1];
+reg [N_GROUPS-1:0]   r_group_hit_reg;
+reg                  rvalid_reg;
+reg [1:0]            rresp_reg;
+reg [31:0]           rdata_reg;
+
+wire read_take = s_axil_arvalid && !r_busy_reg;
+assign s_axil_arready = read_take;
+assign s_axil_rvalid = rvalid_reg;
+assign s_axil_rresp = rresp_reg;
+assign s_axil_rdata = rdata_reg;
+
+reg [31:0] gather [0:N_GROUPS-1];
+reg [N_GROUPS-1:0] gather_hit;
+reg [31:0] hi_gather;
+reg        lo_selected;
+reg [31:0] combined;
+integer g, k;
+always @(*) begin
+    hi_gather = 32'd0;
+    lo_selected = 1'b0;
+    combined = 32'd0;
+    for (g = 0; g < N_GROUPS; g = g + 1) begin
+        gather[g] = 32'd0;
+        gather_hit[g] = 1'b0;
+        for (k = g * GROUP; k < (g + 1) * GROUP && k < N_READ; k = k + 1) begin
+            gather[g] = gather[g] | (rd_word[k] & {32{r_sel_reg[k]}});
+            gather_hit[g] = gather_hit[g] | r_sel_reg[k];
+        end
+        combined = combined | r_group_reg[g];
+    end
+    for (k = 0; k < N_READ; k = k + 1) begin
+        hi_gather = hi_gather | (rd_hi[k] & {32{r_sel_reg[k] && rd_is_lo[k]}});
+        lo_selected = lo_selected | (r_sel_reg[k] && rd_is_lo[k]);
     end
 end
 
 always @(posedge clk) begin
     if (rst) begin
+        r_busy_reg <= 1'b0;
+        r_decode_reg <= 1'b0;
+        r_gather_reg <= 1'b0;
+        r_combine_reg <= 1'b0;
         rvalid_reg <= 1'b0;
         rresp_reg <= RESP_OKAY;
         rdata_reg <= 32'd0;
         hi_latch_reg <= 32'd0;
     end else begin
-        if (rvalid_reg && s_axil_rready) rvalid_reg <= 1'b0;
-        if (read_en) begin
+        r_decode_reg <= read_take;
+        r_gather_reg <= r_decode_reg;
+        r_combine_reg <= r_gather_reg;
+        if (read_take) begin
+            r_busy_reg <= 1'b1;
+            r_word_reg <= s_axil_araddr[ADDR_WIDTH-1:2];
+        end
+        if (r_decode_reg) begin
+            for (k = 0; k < N_READ; k = k + 1) r_sel_reg[k] <= is_word(r_word_reg, rd_addr[k]);
+        end
+        if (r_gather_reg) begin
+            for (g = 0; g < N_GROUPS; g = g + 1) r_group_reg[g] <= gather[g];
+            r_group_hit_reg <= gather_hit;
+            if (lo_selected) hi_latch_reg <= hi_gather;
+        end
+        if (r_combine_reg) begin
             rvalid_reg <= 1'b1;
-            rresp_reg <= RESP_OKAY;
-            case (raddr)
-                `TG_REG_ID: rdata_reg <= `TG_DEVICE_ID;
-                `TG_REG_VERSION: rdata_reg <= `TG_DEVICE_VERSION;
-                `TG_REG_SCRATCH: rdata_reg <= scratch_reg;
-                `TG_REG_CONTROL: rdata_reg <= control_reg;
-                `TG_REG_FIX_MAX_MSG_LEN: rdata_reg <= fix_max_msg_len_reg;
-                `TG_REG_RECORD_BYTES: rdata_reg <= `TG_REC_BYTES;
-                `TG_REG_CYCLE_LO: begin rdata_reg <= cycle[31:0]; hi_latch_reg <= cycle[63:32]; end
-                `TG_REG_CYCLE_HI: rdata_reg <= hi_latch_reg;
-                `TG_REG_FIX_MESSAGES: rdata_reg <= fix_messages;
-                `TG_REG_FIX_BYTES_LO: begin rdata_reg <= fix_bytes[31:0]; hi_latch_reg <= fix_bytes[63:32]; end
-                `TG_REG_FIX_BYTES_HI: rdata_reg <= hi_latch_reg;
-                `TG_REG_FIX_GARBLED: rdata_reg <= fix_garbled;
-                `TG_REG_FIX_GARBLED_BYTES: rdata_reg <= fix_garbled_bytes;
-                `TG_REG_FIX_TRUNCATED: rdata_reg <= fix_truncated;
-                `TG_REG_FIX_TOO_LONG: rdata_reg <= fix_too_long;
-                `TG_REG_FIX_STREAMS: rdata_reg <= fix_streams;
-                `TG_REG_FIX_BAD_CHECKSUM: rdata_reg <= fix_bad_checksum;
-                `TG_REG_FIX_BAD_BODY_LENGTH: rdata_reg <= fix_bad_body_length;
-                `TG_REG_FIX_FIELDS: rdata_reg <= fix_fields;
-                `TG_REG_EVENTS_OUT: rdata_reg <= events_out;
-                `TG_REG_EVENT_STALL_CYCLES: rdata_reg <= event_stall_cycles;
-                `TG_REG_FEED_SUB_SYMBOL_LO: rdata_reg <= sub_symbol_lo_reg;
-                `TG_REG_FEED_SUB_SYMBOL_HI: rdata_reg <= sub_symbol_hi_reg;
-                `TG_REG_FEED_SUB_SLOTS: rdata_reg <= feed_sub_slots;
-                `TG_REG_FEED_SESSION_SLOTS: rdata_reg <= feed_session_slots;
-                `TG_REG_FEED_STATUS: rdata_reg <= {31'd0, feed_clearing};
-                `TG_REG_FEED_PACKETS: rdata_reg <= feed_packets;
-                `TG_REG_FEED_BYTES_LO: begin rdata_reg <= feed_bytes[31:0]; hi_latch_reg <= feed_bytes[63:32]; end
-                `TG_REG_FEED_BYTES_HI: rdata_reg <= hi_latch_reg;
-                `TG_REG_FEED_MESSAGES: rdata_reg <= feed_messages;
-                `TG_REG_FEED_HEARTBEATS: rdata_reg <= feed_heartbeats;
-                `TG_REG_FEED_END_OF_SESSION: rdata_reg <= feed_end_of_session;
-                `TG_REG_FEED_DUPLICATES: rdata_reg <= feed_duplicates;
-                `TG_REG_FEED_GAPS: rdata_reg <= feed_gaps;
-                `TG_REG_FEED_FILTERED: rdata_reg <= feed_filtered;
-                `TG_REG_FEED_MISSING_LO: begin rdata_reg <= feed_missing[31:0]; hi_latch_reg <= feed_missing[63:32]; end
-                `TG_REG_FEED_MISSING_HI: rdata_reg <= hi_latch_reg;
-                `TG_REG_FEED_SHORT_PACKETS: rdata_reg <= feed_short;
-                `TG_REG_FEED_TRUNCATED: rdata_reg <= feed_truncated;
-                `TG_REG_FEED_TRAILING: rdata_reg <= feed_trailing;
-                `TG_REG_FEED_UNKNOWN_TYPES: rdata_reg <= feed_unknown;
-                `TG_REG_FEED_BAD_LENGTHS: rdata_reg <= feed_bad_length;
-                `TG_REG_FEED_DUPLICATE_PACKETS: rdata_reg <= feed_duplicate_packets;
-                `TG_REG_RISK_STATUS: rdata_reg <= {30'd0, risk_active_bank, risk_clearing};
-                `TG_REG_RISK_SHADOW_CONTROL: rdata_reg <= risk_shadow_control_reg;
-                `TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN: rdata_reg <= risk_shadow_cpt_reg;
-                `TG_REG_RISK_SYM_LO: rdata_reg <= risk_sym_lo_reg;
-                `TG_REG_RISK_SYM_HI: rdata_reg <= risk_sym_hi_reg;
-                `TG_REG_RISK_SHADOW_HASH_KEY0: rdata_reg <= risk_key0_reg;
-                `TG_REG_RISK_SHADOW_HASH_KEY1: rdata_reg <= risk_key1_reg;
-                `TG_REG_RISK_SHADOW_HASH_KEY2: rdata_reg <= risk_key2_reg;
-                `TG_REG_RISK_LIMIT_MAX_QTY: rdata_reg <= lim_qty_reg;
-                `TG_REG_RISK_LIMIT_NOTIONAL_LO: rdata_reg <= lim_notional_lo_reg;
-                `TG_REG_RISK_LIMIT_NOTIONAL_HI: rdata_reg <= lim_notional_hi_reg;
-                `TG_REG_RISK_LIMIT_REF_LO: rdata_reg <= lim_ref_lo_reg;
-                `TG_REG_RISK_LIMIT_REF_HI: rdata_reg <= lim_ref_hi_reg;
-                `TG_REG_RISK_LIMIT_COLLAR_BPS: rdata_reg <= lim_collar_reg;
-                `TG_REG_RISK_LIMIT_POSITION_LO: rdata_reg <= lim_pos_lo_reg;
-                `TG_REG_RISK_LIMIT_POSITION_HI: rdata_reg <= lim_pos_hi_reg;
-                `TG_REG_RISK_SYMBOLS: rdata_reg <= risk_symbols;
-                `TG_REG_RISK_VERDICTS: rdata_reg <= risk_verdicts;
-                `TG_REG_RISK_ACCEPTED: rdata_reg <= risk_accepted;
-                `TG_REG_RISK_PASSED: rdata_reg <= risk_passed;
-                `TG_REG_RISK_LATE: rdata_reg <= risk_late;
-                `TG_REG_RISK_TRADES: rdata_reg <= risk_trades;
-                `TG_REG_ORDER_FRAMES_DROPPED: rdata_reg <= order_frames_dropped;
-                `TG_REG_ORDER_BYTES_IN_LO: begin rdata_reg <= order_bytes_in[31:0]; hi_latch_reg <= order_bytes_in[63:32]; end
-                `TG_REG_ORDER_BYTES_IN_HI: rdata_reg <= hi_latch_reg;
-                `TG_REG_ORDER_BYTES_OUT_LO: begin rdata_reg <= order_bytes_out[31:0]; hi_latch_reg <= order_bytes_out[63:32]; end
-                `TG_REG_ORDER_BYTES_OUT_HI: rdata_reg <= hi_latch_reg;
-                `TG_REG_RISK_REJECT_KILL_SWITCH: rdata_reg <= risk_rejects[0*32 +: 32];
-                `TG_REG_RISK_REJECT_UNKNOWN_SYMBOL: rdata_reg <= risk_rejects[1*32 +: 32];
-                `TG_REG_RISK_REJECT_MAX_QTY: rdata_reg <= risk_rejects[2*32 +: 32];
-                `TG_REG_RISK_REJECT_MAX_NOTIONAL: rdata_reg <= risk_rejects[3*32 +: 32];
-                `TG_REG_RISK_REJECT_PRICE_COLLAR: rdata_reg <= risk_rejects[4*32 +: 32];
-                `TG_REG_RISK_REJECT_MAX_POSITION: rdata_reg <= risk_rejects[5*32 +: 32];
-                `TG_REG_RISK_REJECT_RATE_LIMIT: rdata_reg <= risk_rejects[6*32 +: 32];
-                `TG_REG_RISK_REJECT_BAD_ORDER: rdata_reg <= risk_rejects[7*32 +: 32];
-                default: begin rdata_reg <= 32'd0; rresp_reg <= RESP_SLVERR; end
-            endcase
+            rdata_reg <= combined;
+            rresp_reg <= |r_group_hit_reg ? RESP_OKAY : RESP_SLVERR;
+        end
+        if (rvalid_reg && s_axil_rready) begin
+            rvalid_reg <= 1'b0;
+            r_busy_reg <= 1'b0;
         end
     end
 end
 
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    // the host side keeps the AXI rules: a request holds until taken
+    `TG_AXIS_SOURCE_ASSUME(s_axil_arvalid, s_axil_arready, s_axil_araddr)
+    `TG_AXIS_SOURCE_ASSUME(s_axil_awvalid, s_axil_awready, s_axil_awaddr)
+    `TG_AXIS_SOURCE_ASSUME(s_axil_wvalid, s_axil_wready, {s_axil_wdata, s_axil_wstrb})
+    // responses hold until taken
+    `TG_AXIS_SOURCE_ASSERT(s_axil_rvalid, s_axil_rready, {s_axil_rdata, s_axil_rresp})
+    `TG_AXIS_SOURCE_ASSERT(s_axil_bvalid, s_axil_bready, s_axil_bresp)
+    // exactly one response per request: none invented, none lost, none answered twice
+    reg f_read_open = 1'b0, f_write_open = 1'b0;
+    always @(posedge clk) begin
+        if (rst) begin
+            f_read_open <= 1'b0;
+            f_write_open <= 1'b0;
+        end else begin
+            if (s_axil_arvalid && s_axil_arready) f_read_open <= 1'b1;
+            if (s_axil_rvalid && s_axil_rready) f_read_open <= 1'b0;
+            if (s_axil_awvalid && s_axil_awready) f_write_open <= 1'b1;
+            if (s_axil_bvalid && s_axil_bready) f_write_open <= 1'b0;
+        end
+    end
+    always @* if (f_past_valid && !rst) begin
+        if (s_axil_arvalid && s_axil_arready) assert(!f_read_open);
+        if (s_axil_rvalid) assert(f_read_open);
+        if (s_axil_awvalid && s_axil_awready) assert(!f_write_open && s_axil_wvalid && s_axil_wready);
+        if (s_axil_bvalid) assert(f_write_open);
+        // the pipelines: one stage busy at a time while a request is open, and it reaches the response
+        assert(f_read_open == r_busy_reg);
+        assert(r_busy_reg == (r_decode_reg + r_gather_reg + r_combine_reg + rvalid_reg == 3'd1));
+        assert(f_write_open == w_busy_reg);
+        assert(w_busy_reg == (w_decode_reg + w_apply_reg + bvalid_reg == 2'd1));
+    end
+`endif
 endmodule
 `default_nettype wire
