@@ -6,7 +6,14 @@
 //   - each message's type and length checked against ITCH 5.0 and its fields normalized
 //     (hdl/generated/itch_fields.vh, from spec/itch.yaml); I and O continue in an itch_more record;
 //   - the symbol filter's verdict applied on the way out (symbol_filter.v holds the tables).
-// One event is taken per cycle; a message with a continuation holds the framer one cycle.
+// Two stages, so that no path crosses more than a few LUT levels (issue 19): the classify stage takes the
+// framer's event and registers what needs only the event and the tables (the session look-up, the type and
+// length checks, duplicate or not, the normalized body); the record stage builds the record from those
+// registers. A header spends two cycles in the classify stage: its session is compared with the table in
+// 16-bit pieces, then the pieces are combined into the slot. The session table changes when a header leaves
+// the classify stage, so no header enters behind a header; a message that enters as its packet's header
+// leaves is checked for duplicates against that header's expected number. One event per cycle otherwise; a
+// message with a continuation holds the classify stage one cycle.
 `default_nettype none
 `include "tickgate_layout.vh"
 module feed_tracker #(
@@ -93,48 +100,79 @@ module feed_tracker #(
     wire rec_leaves = rec_valid_q && (!pass || m_tready);
     assign m_leaves = rec_leaves;
     wire out_free = !rec_valid_q || rec_leaves;
-    assign ev_ready = out_free && !more_valid_q && !filter_clearing;
-    wire take = ev_valid && ev_ready;
+
+    // classify stage: the event taken from the framer and what the look-ups said about it
+    reg                          a_valid_q;
+    reg [1:0]                    a_kind_q;
+    reg [1:0]                    a_error_q;
+    reg [79:0]                   a_session_q;
+    reg [63:0]                   a_seq_q;
+    reg [15:0]                   a_count_q;
+    reg [15:0]                   a_length_q;
+    reg [8*ITCH_HEADER_BYTES-1:0] a_head_q;          // the message's first 11 bytes: type to timestamp
+    reg [63:0]                   a_symbol_q;         // bytes 11..18: an R message's stock
+    reg [8*ITCH_BODY_BYTES-1:0]  a_body_q;           // normalized body
+    localparam integer SESS_PIECES = 5;              // 16 bits each
+    reg [SESS_PIECES*SESSION_SLOTS-1:0] a_sess_piece_eq_q;  // slot s, piece p at [s*SESS_PIECES + p]
+    reg                          a_looked_up_q;      // a header's slot is known (other events: always)
+    reg                          a_sess_hit_q;
+    reg [SLOT_W-1:0]             a_sess_slot_q;
+    reg                          a_duplicate_q, a_unknown_type_q, a_bad_length_q, a_needs_more_q;
+
+    wire take = a_valid_q && a_looked_up_q && out_free && !more_valid_q && !filter_clearing;   // the record stage takes it
+    assign ev_ready = !a_valid_q || (take && !(a_kind_q == EV_HEADER && ev_kind == EV_HEADER));
+    wire ev_take = ev_valid && ev_ready;
     assign inc_message = rec_leaves && rec_message_q && pass;
     assign inc_filtered = rec_leaves && rec_message_q && !pass;
 
-    // ---- this event ---------------------------------------------------------------------------------
-    wire [7:0]  msg_type = ev_data[7:0];
-    wire [15:0] locate = {ev_data[15:8], ev_data[23:16]};
-    wire [7:0]  type_length = itch_length(msg_type);
-    wire        is_message_ev = ev_kind == EV_MESSAGE;
-    wire        duplicate = is_message_ev && ev_seq < pkt_expected_q;
-    wire        unknown_type = type_length == 8'd0 || ev_length == 16'd0;
-    wire        bad_length = !unknown_type && ev_length != {8'd0, type_length};
-    wire        good_message = is_message_ev && !duplicate && !unknown_type && !bad_length;
-    wire [8*ITCH_BODY_BYTES-1:0] body = itch_body(msg_type, ev_data[8*ITCH_HEADER_BYTES +: 8*ITCH_BODY_BYTES]);
-    wire        needs_more = type_length > 8'd11 + MAIN_BODY[7:0];
+    // ---- classify: the framer's event ----------------------------------------------------------------
+    wire [7:0]  in_type = ev_data[7:0];
+    wire [7:0]  in_type_length = itch_length(in_type);
+    wire        in_unknown_type = in_type_length == 8'd0 || ev_length == 16'd0;
     wire [8*(MAX_MSG-ITCH_MAX_LENGTH)-1:0] unused_data = ev_data[8*MAX_MSG-1:8*ITCH_MAX_LENGTH];
-    wire [1:0]  unused_error_code = ev_error;
+
+    // ---- record: the classified event ------------------------------------------------------------------
+    wire [7:0]  msg_type = a_head_q[7:0];
+    wire [15:0] locate = {a_head_q[15:8], a_head_q[23:16]};
+    wire        is_message_ev = a_kind_q == EV_MESSAGE;
+    wire        duplicate = is_message_ev && a_duplicate_q;
+    wire        unknown_type = a_unknown_type_q;
+    wire        bad_length = a_bad_length_q;
+    wire        good_message = is_message_ev && !duplicate && !unknown_type && !bad_length;
+    wire [8*ITCH_BODY_BYTES-1:0] body = a_body_q;
+    wire        needs_more = a_needs_more_q;
+    wire [1:0]  unused_error_code = a_error_q;
 
     assign look_en = take;
     assign look_locate = locate;
     assign learn_en = take && good_message && msg_type == TYPE_R;
     assign learn_locate = locate;
-    assign learn_symbol = ev_data[8*11 +: 64];
+    assign learn_symbol = a_symbol_q;
 
-    // header: the session's slot
-    reg                     sess_hit;
-    reg [SLOT_W-1:0]        sess_slot;
-    integer s;
+    // header: the session's slot, looked up in the classify stage: the pieces compared as it enters, then
+    // combined
+    reg [SESS_PIECES*SESSION_SLOTS-1:0] in_piece_eq;
+    reg                     found_hit;
+    reg [SLOT_W-1:0]        found_slot;
+    integer s, piece;
     always @* begin
-        sess_hit = 1'b0;
-        sess_slot = alloc_q;
         for (s = 0; s < SESSION_SLOTS; s = s + 1)
-            if (sess_valid_q[s] && sess_id_q[s] == ev_session) begin
-                sess_hit = 1'b1;
-                sess_slot = s[SLOT_W-1:0];
+            for (piece = 0; piece < SESS_PIECES; piece = piece + 1)
+                in_piece_eq[s*SESS_PIECES + piece] = sess_id_q[s][16*piece +: 16] == ev_session[16*piece +: 16];
+        found_hit = 1'b0;
+        found_slot = alloc_q;
+        for (s = 0; s < SESSION_SLOTS; s = s + 1)
+            if (sess_valid_q[s] && &a_sess_piece_eq_q[s*SESS_PIECES +: SESS_PIECES]) begin
+                found_hit = 1'b1;
+                found_slot = s[SLOT_W-1:0];
             end
     end
-    wire [63:0] hdr_expected = sess_hit ? sess_expected_q[sess_slot] : ev_seq;
-    wire [15:0] hdr_count = (ev_count == 16'hFFFF) ? 16'd0 : ev_count;
-    wire [63:0] hdr_end = ev_seq + {48'd0, hdr_count};
-    wire        hdr_gap = ev_seq > hdr_expected;
+    wire                    sess_hit = a_sess_hit_q;
+    wire [SLOT_W-1:0]       sess_slot = a_sess_slot_q;
+    wire [63:0] hdr_expected = sess_hit ? sess_expected_q[sess_slot] : a_seq_q;
+    wire [15:0] hdr_count = (a_count_q == 16'hFFFF) ? 16'd0 : a_count_q;
+    wire [63:0] hdr_end = a_seq_q + {48'd0, hdr_count};
+    wire        hdr_gap = a_seq_q > hdr_expected;
     // A duplicate packet: sequence + count without wrap-around at most the expected number, so every message
     // was delivered before. Decided from the packet registers the cycle after its header and counted the
     // cycle after that: the 65-bit add and compare stay out of the header's session look-up cone.
@@ -143,10 +181,10 @@ module feed_tracker #(
     assign inc_duplicate_packet = dup_packet_q;
 
     // truncated_packet: the first lost message that was not delivered before, if the packet has one
-    wire [63:0] lost_seq = (ev_seq > pkt_expected_q) ? ev_seq : pkt_expected_q;
+    wire [63:0] lost_seq = (a_seq_q > pkt_expected_q) ? a_seq_q : pkt_expected_q;
     wire [63:0] pkt_end = pkt_seq_q + {48'd0, (pkt_count_q == 16'hFFFF) ? 16'd0 : pkt_count_q};
     wire        lost_numbered = lost_seq < pkt_end;
-    wire [63:0] index_in_packet = ev_seq - pkt_seq_q + 64'd1;
+    wire [63:0] index_in_packet = a_seq_q - pkt_seq_q + 64'd1;
     wire [47:0] unused_index_bits = index_in_packet[63:16];
 
     function automatic [79:0] session_bytes(input [79:0] sess);   // first byte lowest, as in the record
@@ -169,24 +207,24 @@ module feed_tracker #(
         inc_packet = 1'b0; inc_heartbeat = 1'b0; inc_end_of_session = 1'b0; inc_duplicate = 1'b0; inc_gap = 1'b0;
         inc_missing = 64'd0; inc_error = 5'd0;
         if (take) begin
-            case (ev_kind)
+            case (a_kind_q)
                 EV_HEADER: begin
                     inc_packet = 1'b1;
-                    inc_heartbeat = ev_count == 16'd0;
-                    inc_end_of_session = ev_count == 16'hFFFF;
+                    inc_heartbeat = a_count_q == 16'd0;
+                    inc_end_of_session = a_count_q == 16'hFFFF;
                     if (!sess_hit) begin
                         rec_n_valid = 1'b1;
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_SESSION;
                         rec_n[`TG_FEED_SESSION_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, sess_slot};
-                        rec_n[`TG_FEED_SESSION_SESSION_LSB +: 80] = session_bytes(ev_session);
+                        rec_n[`TG_FEED_SESSION_SESSION_LSB +: 80] = session_bytes(a_session_q);
                     end else if (hdr_gap) begin
                         rec_n_valid = 1'b1;
                         inc_gap = 1'b1;
-                        inc_missing = ev_seq - hdr_expected;
+                        inc_missing = a_seq_q - hdr_expected;
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_GAP;
                         rec_n[`TG_FEED_GAP_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, sess_slot};
                         rec_n[`TG_FEED_GAP_EXPECTED_LSB +: 64] = hdr_expected;
-                        rec_n[`TG_FEED_GAP_RECEIVED_LSB +: 64] = ev_seq;
+                        rec_n[`TG_FEED_GAP_RECEIVED_LSB +: 64] = a_seq_q;
                     end
                 end
                 EV_MESSAGE: begin
@@ -197,18 +235,18 @@ module feed_tracker #(
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_ITCH_MESSAGE;
                         rec_n[`TG_ITCH_MESSAGE_MSG_TYPE_LSB +: 8] = msg_type;
                         rec_n[`TG_ITCH_MESSAGE_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
-                        rec_n[`TG_ITCH_MESSAGE_MOLD_SEQ_LSB +: 64] = ev_seq;
-                        rec_n[`TG_ITCH_MESSAGE_TIMESTAMP_LSB +: 64] = {16'd0, ev_data[8*5 +: 8], ev_data[8*6 +: 8],
-                            ev_data[8*7 +: 8], ev_data[8*8 +: 8], ev_data[8*9 +: 8], ev_data[8*10 +: 8]};
+                        rec_n[`TG_ITCH_MESSAGE_MOLD_SEQ_LSB +: 64] = a_seq_q;
+                        rec_n[`TG_ITCH_MESSAGE_TIMESTAMP_LSB +: 64] = {16'd0, a_head_q[8*5 +: 8], a_head_q[8*6 +: 8],
+                            a_head_q[8*7 +: 8], a_head_q[8*8 +: 8], a_head_q[8*9 +: 8], a_head_q[8*10 +: 8]};
                         rec_n[`TG_ITCH_MESSAGE_STOCK_LOCATE_LSB +: 16] = locate;
-                        rec_n[`TG_ITCH_MESSAGE_TRACKING_NUMBER_LSB +: 16] = {ev_data[8*3 +: 8], ev_data[8*4 +: 8]};
+                        rec_n[`TG_ITCH_MESSAGE_TRACKING_NUMBER_LSB +: 16] = {a_head_q[8*3 +: 8], a_head_q[8*4 +: 8]};
                         rec_n[`TG_ITCH_MESSAGE_BODY_LSB +: `TG_ITCH_MESSAGE_BODY_W] = body[0 +: `TG_ITCH_MESSAGE_BODY_W];
                         if (needs_more) begin
                             more_n_valid = 1'b1;
                             more_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_ITCH_MORE;
                             more_n[`TG_ITCH_MORE_MSG_TYPE_LSB +: 8] = msg_type;
                             more_n[`TG_ITCH_MORE_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
-                            more_n[`TG_ITCH_MORE_MOLD_SEQ_LSB +: 64] = ev_seq;
+                            more_n[`TG_ITCH_MORE_MOLD_SEQ_LSB +: 64] = a_seq_q;
                             more_n[`TG_ITCH_MORE_BODY_LSB +: 8*(ITCH_BODY_BYTES-MAIN_BODY)] = body[8*ITCH_BODY_BYTES-1:8*MAIN_BODY];
                         end
                     end else begin
@@ -217,31 +255,31 @@ module feed_tracker #(
                         rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SEQ] = 1'b1;
                         rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SESSION] = 1'b1;
                         rec_n[`TG_FEED_ERROR_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
-                        rec_n[`TG_FEED_ERROR_MOLD_SEQ_LSB +: 64] = ev_seq;
+                        rec_n[`TG_FEED_ERROR_MOLD_SEQ_LSB +: 64] = a_seq_q;
                         rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = pkt_count_q;
-                        rec_n[`TG_FEED_ERROR_LENGTH_LSB +: 16] = ev_length;
+                        rec_n[`TG_FEED_ERROR_LENGTH_LSB +: 16] = a_length_q;
                         rec_n[`TG_FEED_ERROR_MSG_TYPE_LSB +: 8] = msg_type;
                     end
                 end
                 default: begin   // EV_ERROR
                     rec_n_valid = 1'b1;
                     rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = pkt_count_q;
-                    if (ev_error == ERR_SHORT) begin
+                    if (a_error_q == ERR_SHORT) begin
                         inc_packet = 1'b1;
                         err_code = `TG_FEED_ERR_SHORT_PACKET;
                         rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = 16'd0;
-                        rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = ev_count;
+                        rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = a_count_q;
                     end else begin
                         rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SESSION] = 1'b1;
                         rec_n[`TG_FEED_ERROR_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, pkt_slot_q};
-                        if (ev_error == ERR_TRUNCATED) begin
+                        if (a_error_q == ERR_TRUNCATED) begin
                             err_code = `TG_FEED_ERR_TRUNCATED_PACKET;
                             rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SEQ] = lost_numbered;
                             rec_n[`TG_FEED_ERROR_MOLD_SEQ_LSB +: 64] = lost_numbered ? lost_seq : 64'd0;
                             rec_n[`TG_FEED_ERROR_INDEX_LSB +: 16] = index_in_packet[15:0];
                         end else begin
                             err_code = `TG_FEED_ERR_TRAILING_BYTES;
-                            rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = ev_count;
+                            rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = a_count_q;
                         end
                     end
                 end
@@ -267,18 +305,44 @@ module feed_tracker #(
             more_valid_q <= 1'b0;
             hdr_taken_q <= 1'b0;
             dup_packet_q <= 1'b0;
+            a_valid_q <= 1'b0;
+            a_looked_up_q <= 1'b0;
         end else begin
-            hdr_taken_q <= take && ev_kind == EV_HEADER;
+            if (ev_take) begin
+                a_kind_q <= ev_kind;
+                a_error_q <= ev_error;
+                a_session_q <= ev_session;
+                a_seq_q <= ev_seq;
+                a_count_q <= ev_count;
+                a_length_q <= ev_length;
+                a_head_q <= ev_data[0 +: 8*ITCH_HEADER_BYTES];
+                a_symbol_q <= ev_data[8*11 +: 64];
+                a_body_q <= itch_body(in_type, ev_data[8*ITCH_HEADER_BYTES +: 8*ITCH_BODY_BYTES]);
+                a_sess_piece_eq_q <= in_piece_eq;
+                a_duplicate_q <= ev_seq < (take && a_kind_q == EV_HEADER ? hdr_expected : pkt_expected_q);
+                a_unknown_type_q <= in_unknown_type;
+                a_bad_length_q <= !in_unknown_type && ev_length != {8'd0, in_type_length};
+                a_needs_more_q <= in_type_length > 8'd11 + MAIN_BODY[7:0];
+            end
+            if (ev_take) a_valid_q <= 1'b1;
+            else if (take) a_valid_q <= 1'b0;
+            if (ev_take) a_looked_up_q <= ev_kind != EV_HEADER;
+            else if (a_valid_q && !a_looked_up_q) begin
+                a_looked_up_q <= 1'b1;
+                a_sess_hit_q <= found_hit;
+                a_sess_slot_q <= found_slot;
+            end
+            hdr_taken_q <= take && a_kind_q == EV_HEADER;
             dup_packet_q <= hdr_taken_q && pkt_count_q != 16'd0 && pkt_count_q != 16'hFFFF && pkt_all_seen;
-            if (take && ev_kind == EV_HEADER) begin
+            if (take && a_kind_q == EV_HEADER) begin
                 sess_valid_q[sess_slot] <= 1'b1;
-                sess_id_q[sess_slot] <= ev_session;
+                sess_id_q[sess_slot] <= a_session_q;
                 sess_expected_q[sess_slot] <= (hdr_end > hdr_expected) ? hdr_end : hdr_expected;
                 if (!sess_hit) alloc_q <= alloc_q + {{(SLOT_W-1){1'b0}}, 1'b1};
                 pkt_slot_q <= sess_slot;
                 pkt_expected_q <= hdr_expected;
-                pkt_seq_q <= ev_seq;
-                pkt_count_q <= ev_count;
+                pkt_seq_q <= a_seq_q;
+                pkt_count_q <= a_count_q;
             end
             if (take) begin
                 rec_valid_q <= rec_n_valid;
