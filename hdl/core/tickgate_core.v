@@ -180,9 +180,9 @@ wire        sub_we;
 wire [7:0]  sub_slot;
 wire        sub_valid;
 wire [63:0] sub_symbol;
-wire        look_en, look_bit, learn_en, learn_match;
+wire        look_en, look_bit, match_en, learn_match, learn_en;
 wire [15:0] look_locate, learn_locate;
-wire [63:0] learn_symbol;
+wire [63:0] match_symbol;
 
 symbol_filter #(
     .SUB_SLOTS(FEED_SUB_SLOTS)
@@ -190,7 +190,8 @@ symbol_filter #(
     .clk(clk), .rst(rst), .clearing(feed_clearing),
     .sub_we(sub_we), .sub_slot(sub_slot), .sub_valid(sub_valid), .sub_symbol(sub_symbol),
     .look_en(look_en), .look_locate(look_locate), .look_bit(look_bit),
-    .learn_en(learn_en), .learn_locate(learn_locate), .learn_symbol(learn_symbol), .learn_match(learn_match)
+    .match_en(match_en), .match_symbol(match_symbol), .learn_match(learn_match),
+    .learn_en(learn_en), .learn_locate(learn_locate)
 );
 
 wire [REC_BITS-1:0] feed_rec_tdata;
@@ -210,7 +211,8 @@ feed_tracker #(
     .ev_seq(fr_seq), .ev_count(fr_count), .ev_length(fr_length), .ev_data(fr_data),
     .filter_clearing(feed_clearing),
     .look_en(look_en), .look_locate(look_locate), .look_bit(look_bit),
-    .learn_en(learn_en), .learn_locate(learn_locate), .learn_symbol(learn_symbol), .learn_match(learn_match),
+    .match_en(match_en), .match_symbol(match_symbol), .learn_match(learn_match),
+    .learn_en(learn_en), .learn_locate(learn_locate),
     .m_tdata(feed_rec_tdata), .m_tvalid(feed_rec_tvalid), .m_tready(feed_rec_tready), .m_leaves(feed_rec_leaves),
     .inc_packet(inc_feed_packet), .inc_heartbeat(inc_feed_heartbeat), .inc_end_of_session(inc_feed_eos),
     .inc_duplicate(inc_feed_duplicate), .inc_duplicate_packet(inc_feed_duplicate_packet), .inc_gap(inc_feed_gap), .inc_missing(inc_feed_missing),

@@ -10,7 +10,8 @@
 // framer's event and registers what needs only the event and the tables (the session look-up, the type and
 // length checks, duplicate or not, the normalized body); the record stage builds the record from those
 // registers. A header spends two cycles in the classify stage: its session is compared with the table in
-// 16-bit pieces, then the pieces are combined into the slot. The session table changes when a header leaves
+// 16-bit pieces, then the pieces are combined into the slot. An R message's Stock is compared with the
+// subscriptions as it enters (symbol_filter.v), the answer combined when it leaves. The session table changes when a header leaves
 // the classify stage, so no header enters behind a header; a message that enters as its packet's header
 // leaves is checked for duplicates against that header's expected number. One event per cycle otherwise; a
 // message with a continuation holds the classify stage one cycle.
@@ -40,10 +41,11 @@ module feed_tracker #(
     output wire                  look_en,
     output wire [15:0]           look_locate,
     input  wire                  look_bit,
+    output wire                  match_en,
+    output wire [63:0]           match_symbol,
+    input  wire                  learn_match,          // from the cycle after match_en
     output wire                  learn_en,
     output wire [15:0]           learn_locate,
-    output wire [63:0]           learn_symbol,
-    input  wire                  learn_match,
 
     // records
     output wire [`TG_REC_BITS-1:0] m_tdata,
@@ -110,7 +112,6 @@ module feed_tracker #(
     reg [15:0]                   a_count_q;
     reg [15:0]                   a_length_q;
     reg [8*ITCH_HEADER_BYTES-1:0] a_head_q;          // the message's first 11 bytes: type to timestamp
-    reg [63:0]                   a_symbol_q;         // bytes 11..18: an R message's stock
     reg [8*ITCH_BODY_BYTES-1:0]  a_body_q;           // normalized body
     localparam integer SESS_PIECES = 5;              // 16 bits each
     reg [SESS_PIECES*SESSION_SLOTS-1:0] a_sess_piece_eq_q;  // slot s, piece p at [s*SESS_PIECES + p]
@@ -147,7 +148,8 @@ module feed_tracker #(
     assign look_locate = locate;
     assign learn_en = take && good_message && msg_type == TYPE_R;
     assign learn_locate = locate;
-    assign learn_symbol = a_symbol_q;
+    assign match_en = ev_take;
+    assign match_symbol = ev_data[8*11 +: 64];
 
     // header: the session's slot, looked up in the classify stage: the pieces compared as it enters, then
     // combined
@@ -316,7 +318,6 @@ module feed_tracker #(
                 a_count_q <= ev_count;
                 a_length_q <= ev_length;
                 a_head_q <= ev_data[0 +: 8*ITCH_HEADER_BYTES];
-                a_symbol_q <= ev_data[8*11 +: 64];
                 a_body_q <= itch_body(in_type, ev_data[8*ITCH_HEADER_BYTES +: 8*ITCH_BODY_BYTES]);
                 a_sess_piece_eq_q <= in_piece_eq;
                 a_duplicate_q <= ev_seq < (take && a_kind_q == EV_HEADER ? hdr_expected : pkt_expected_q);

@@ -3,6 +3,9 @@
 // bit with "its Stock is subscribed". Every other message reads its locate's bit.
 // The locate table is a 65,536 x 1 RAM (one read and one write port, block RAM on an FPGA); after reset
 // it is cleared one entry per cycle, and `clearing` is high until that is done.
+// Whether a Stock is subscribed is found in two steps, so that the 64-bit compares and the OR over the
+// slots are not one path (issue 19): match_en registers the compare of match_symbol with every slot in
+// 16-bit pieces; learn_match combines them and holds from the next cycle until the next match_en.
 `default_nettype none
 module symbol_filter #(
     parameter integer SUB_SLOTS = 32
@@ -22,11 +25,13 @@ module symbol_filter #(
     input  wire [15:0] look_locate,
     output wire        look_bit,
 
-    // learning from an R message: learn_match is combinational; learn_en writes it at the edge
+    // an R message's Stock: compared at match_en, learn_match valid from the next cycle
+    input  wire        match_en,
+    input  wire [63:0] match_symbol,
+    output reg         learn_match,
+    // learning from an R message: learn_en writes learn_match to learn_locate's entry at the edge
     input  wire        learn_en,
-    input  wire [15:0] learn_locate,
-    input  wire [63:0] learn_symbol,
-    output reg         learn_match
+    input  wire [15:0] learn_locate
 );
     reg [63:0] sub_symbol_q [0:SUB_SLOTS-1];
     reg [SUB_SLOTS-1:0] sub_valid_q;
@@ -34,11 +39,18 @@ module symbol_filter #(
 
     assign clearing = !clear_addr_q[16];
 
-    integer i;
+    reg [4*SUB_SLOTS-1:0] piece_eq_q;   // slot i, piece p at [4i + p]
+    integer i, p;
+    always @(posedge clk) begin
+        if (match_en)
+            for (i = 0; i < SUB_SLOTS; i = i + 1)
+                for (p = 0; p < 4; p = p + 1)
+                    piece_eq_q[4*i + p] <= sub_symbol_q[i][16*p +: 16] == match_symbol[16*p +: 16];
+    end
     always @* begin
         learn_match = 1'b0;
         for (i = 0; i < SUB_SLOTS; i = i + 1)
-            if (sub_valid_q[i] && sub_symbol_q[i] == learn_symbol) learn_match = 1'b1;
+            if (sub_valid_q[i] && &piece_eq_q[4*i +: 4]) learn_match = 1'b1;
     end
 
     always @(posedge clk) begin
