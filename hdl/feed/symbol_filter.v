@@ -67,12 +67,33 @@ module symbol_filter #(
         else if (clearing) clear_addr_q <= clear_addr_q + 17'd1;
     end
 
+    // A learned bit reaches the RAM a cycle after learn_en (the compare's OR stays off the RAM's data pin); a
+    // look-up of that locate in that cycle takes the learned bit instead of the RAM's old one.
+    reg        learn_q, learn_bit_q, bypass_q, bypass_bit_q;
+    reg [15:0] learn_locate_q;
+    always @(posedge clk) begin
+        if (rst) begin
+            learn_q <= 1'b0;
+            bypass_q <= 1'b0;
+        end else begin
+            learn_q <= learn_en;
+            if (look_en) begin
+                bypass_q <= learn_q && look_locate == learn_locate_q;
+                bypass_bit_q <= learn_bit_q;
+            end
+        end
+        learn_locate_q <= learn_locate;
+        learn_bit_q <= learn_match;
+    end
+
     // one write port: the clear sweep, or an R message's locate
-    wire        write_en = clearing || learn_en;
-    wire [15:0] write_addr = clearing ? clear_addr_q[15:0] : learn_locate;
-    wire        write_bit = !clearing && learn_match;
+    wire        write_en = clearing || learn_q;
+    wire [15:0] write_addr = clearing ? clear_addr_q[15:0] : learn_locate_q;
+    wire        write_bit = !clearing && learn_bit_q;
+    wire        ram_bit;
     sdp_ram #(.WIDTH(1), .DEPTH(65536)) locate_ram (
         .clk(clk), .we(write_en), .waddr(write_addr), .wdata(write_bit),
-        .re(look_en), .raddr(look_locate), .rdata(look_bit));
+        .re(look_en), .raddr(look_locate), .rdata(ram_bit));
+    assign look_bit = bypass_q ? bypass_bit_q : ram_bit;
 endmodule
 `default_nettype wire
