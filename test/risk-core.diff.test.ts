@@ -6,6 +6,7 @@ import { decodeVerdict } from '../src/risk/verdict-records.js';
 import { RISK_VERDICT_AT } from '../src/device/generated/layout.js';
 import { LIMITS, limits, order } from './helpers/orders.js';
 import { runRiskRef, runRiskSim, verdictTimes, type RiskRun } from './helpers/run-risk.js';
+import { configureRisk, OrderPathReader } from '../src/risk/device-risk.js';
 
 const dev = new SteppedSimDevice();
 afterAll(() => dev.close());
@@ -142,6 +143,39 @@ describe('risk gate RTL: cut-through egress', () => {
       const run: RiskRun = { steps: [{ limits: egress(limits(), false) }, { bytes: o.subarray(0, at) }, { limits: egress(limits({ killSwitch: true }), false) }, { bytes: Buffer.concat([o.subarray(at), order({})]), end: true }] };
       await expectSame(run);
     }
+  });
+
+  // The order path counted the store-and-forward egress as idle once its queue was empty, with the last beat
+  // of a forwarded order still held at the output under back-pressure, so a commit to cut-through could
+  // switch the egress over that beat (found by reasoning for the formal proofs). Here the beats leave one at
+  // a time until only the last is held, then the commit. With the old idle condition put back this test
+  // still passes: in this sequence something else keeps the path busy until the beat leaves, so it guards
+  // the behaviour but does not reproduce the fault.
+  it('a commit to cut-through waits for a forwarded order\'s last beat held by back-pressure', () => {
+    const first = order({ id: 'FIRST', pad: 150 });
+    const second = order({ id: 'SECOND' });
+    const NEVER = 1e-12;                                                // (0, 1]: ready practically never
+    dev.reset();
+    dev.setOrderEgressReady(NEVER);
+    const programmer = configureRisk(dev, egress(limits(), false));
+    const reader = new OrderPathReader();
+    const step = (cycles: number) => { for (const ev of dev.step(cycles).events) reader.push(ev); };
+    const out = () => reader.frames.unfinished + reader.out.forwarded.reduce((n, f) => n + f.length, 0);
+    dev.sendOrdersNow(first);
+    step(400);                                                          // decided, its first beat at the output
+    expect(out()).toBe(0);
+    while (first.length - out() > 8) {                                  // one beat leaves per ready cycle
+      dev.setOrderEgressReady(1);
+      step(1);
+      dev.setOrderEgressReady(NEVER);
+      step(8);
+    }
+    expect(out()).toBeLessThan(first.length);
+    programmer.commit(egress(limits(), true));                         // the last beat is still held
+    dev.setOrderEgressReady(1);
+    dev.sendOrdersNow(second, { end: true });
+    step(2000);
+    expect(reader.out.forwarded.map((f) => f.toString('latin1'))).toEqual([first.toString('latin1'), second.toString('latin1')]);
   });
 
   // found by `npm run fuzz` (seed 1657952348): the egress counted as idle while a dropped frame's last beat
