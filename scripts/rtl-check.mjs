@@ -4,12 +4,12 @@
 //   synth: Yosys synth_ice40 and synth_xilinx of the core (the two run in parallel); any warning fails;
 //          prints resource counts, then places and routes the ice40 netlist with nextpnr-ice40 (HX8K) for
 //          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
-//          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs;
-//          minutes of CPU, so not in CI yet).
-//   timing: that per-module table alone; build/synth/timing.json.
+//          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs).
+//   timing: that per-module table alone; build/synth/timing.json. --check (in CI): fails when a module's
+//          path exceeds its budget in scripts/timing-budgets.json by more than the tolerance there.
 import { $, fs, os, path } from 'zx';
 import { CORES, FMAX_TOP, HDL_INCLUDE, ROOT, coreSources, fmaxSources, hdlSources, TOP } from './rtl-sources.mjs';
-import { moduleTiming } from './rtl-timing.mjs';
+import { moduleTiming, timingAgainstBudgets } from './rtl-timing.mjs';
 
 $.quiet = true;
 $.nothrow = true;
@@ -111,6 +111,15 @@ async function timeModules(dir) {
   return Object.fromEntries(TIMED.map((m) => [m, modules[m]]));
 }
 
+/** Every module within its budget (scripts/timing-budgets.json), and every module has one. */
+function checkBudgets(modules) {
+  const budgets = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts', 'timing-budgets.json'), 'utf8'));
+  const { ok, errors, notes } = timingAgainstBudgets(modules, budgets);
+  for (const e of errors) console.error(`timing: ${e}`);
+  for (const n of notes) console.log(`timing: ${n}`);
+  return ok;
+}
+
 function printTiming(modules) {
   console.log('worst path per module: Yosys sta after synth_xilinx -abc9 -flatten, 7-series cell timing (Yosys 0.23 has none for');
   console.log('UltraScale+); CARRY4 and MUXF7/8 have no timing arcs there, so the longest carry chain is counted beside the path');
@@ -157,7 +166,8 @@ if (mode === 'lint') {
   await fs.writeFile(path.join(dir, 'timing.json'), JSON.stringify({ modules, date: new Date().toISOString() }, null, 2));
   if (json) console.log(JSON.stringify({ modules }, null, 2));
   else printTiming(modules);
-  process.exit(Object.values(modules).every((m) => m.pathPs !== null) ? 0 : 1);
+  const measured = Object.values(modules).every((m) => m.pathPs !== null);
+  process.exit(measured && (!flags.includes('--check') || checkBudgets(modules)) ? 0 : 1);
 } else {
   console.error('usage: rtl-check.mjs lint | synth [--json] [--timing] | timing [--json]');
   process.exit(2);

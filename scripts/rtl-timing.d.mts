@@ -23,3 +23,6 @@ export const FAMILY: string;
 export function parseSta(text: string, top: string): WorstPath | null;
 export function moduleTiming(top: string, dir: string, family?: string): Promise<ModuleTiming>;
 export function longestCarryChain(netlist: unknown, top: string): number;
+export interface TimingBudgets { targetPs: number; tolerance: number; modules: Record<string, number> }
+export function timingAgainstBudgets(modules: Record<string, { pathPs: number }>, budgets: TimingBudgets):
+  { ok: boolean; errors: string[]; notes: string[]; atTarget: string[] };

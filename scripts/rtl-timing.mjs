@@ -93,3 +93,29 @@ export function longestCarryChain(netlist, top) {
   };
   return cells.reduce((max, c) => Math.max(max, lengthOf(c)), 0);
 }
+
+/**
+ * Each module's worst path against its budget: over budget × (1 + tolerance) fails, as does a module without a
+ * budget; a module well under a budget above the target is told to lower it.
+ * @param {Record<string, { pathPs: number }>} modules
+ * @param {{ targetPs: number, tolerance: number, modules: Record<string, number> }} budgets
+ */
+export function timingAgainstBudgets(modules, budgets) {
+  const errors = [];
+  const notes = [];
+  const atTarget = [];
+  for (const [name, m] of Object.entries(modules)) {
+    const budget = budgets.modules[name];
+    if (budget === undefined) {
+      errors.push(`${name} has no budget in scripts/timing-budgets.json (measured ${m.pathPs} ps)`);
+      continue;
+    }
+    const limit = Math.round(budget * (1 + budgets.tolerance));
+    if (m.pathPs > limit) errors.push(`${name} ${m.pathPs} ps exceeds its budget of ${budget} ps (+${Math.round(budgets.tolerance * 100)} %: ${limit} ps)`);
+    else if (budget > budgets.targetPs && m.pathPs < budget * (1 - budgets.tolerance)) notes.push(`${name} ${m.pathPs} ps is well under its budget of ${budget} ps: lower the budget`);
+    if (m.pathPs <= budgets.targetPs) atTarget.push(name);
+  }
+  const ok = errors.length === 0;
+  notes.push(`${atTarget.length} of ${Object.keys(modules).length} modules within ${budgets.targetPs} ps; ${ok ? 'every module within its budget' : 'FAILED'}`);
+  return { ok, errors, notes, atTarget };
+}

@@ -1,7 +1,9 @@
 // The per-module timing report (scripts/rtl-timing.mjs, `npm run timing`): the sta parser, the carry-chain
 // count, and one real module through Yosys end to end.
 import { describe, expect, it } from 'vitest';
-import { longestCarryChain, moduleTiming, parseSta } from '../scripts/rtl-timing.mjs';
+import { readFileSync } from 'node:fs';
+import { longestCarryChain, moduleTiming, parseSta, timingAgainstBudgets } from '../scripts/rtl-timing.mjs';
+import { CORES } from '../scripts/rtl-sources.mjs';
 import { tempDir } from './helpers/session.js';
 
 // The shape of Yosys 0.23's sta output (cell names shortened).
@@ -44,6 +46,18 @@ describe('timing report', () => {
     } } } };
     expect(longestCarryChain(netlist, 'm')).toBe(3);
     expect(longestCarryChain({ modules: {} }, 'm')).toBe(0);
+  });
+
+  it('holds every module to its budget, with the tolerance, and names what is missing or too slow', () => {
+    const budgets = { targetPs: 2000, tolerance: 0.1, modules: { a: 2000, b: 5000 } };
+    expect(timingAgainstBudgets({ a: { pathPs: 2200 }, b: { pathPs: 5400 } }, budgets)).toMatchObject({ ok: true, errors: [], atTarget: [] });
+    expect(timingAgainstBudgets({ a: { pathPs: 2201 }, b: { pathPs: 4000 } }, budgets)).toMatchObject({
+      ok: false, errors: ['a 2201 ps exceeds its budget of 2000 ps (+10 %: 2200 ps)'],
+      notes: ['b 4000 ps is well under its budget of 5000 ps: lower the budget', '0 of 2 modules within 2000 ps; FAILED'] });
+    expect(timingAgainstBudgets({ c: { pathPs: 10 } }, budgets).errors).toEqual(['c has no budget in scripts/timing-budgets.json (measured 10 ps)']);
+    // the checked-in budgets cover every timed module (the core and order_path only wire them together)
+    const checkedIn = JSON.parse(readFileSync('scripts/timing-budgets.json', 'utf8')) as { modules: Record<string, number> };
+    expect(Object.keys(checkedIn.modules).sort()).toEqual(CORES.filter((m) => m !== 'tickgate_core' && m !== 'order_path').sort());
   });
 
   it('times a real module through Yosys', async () => {
