@@ -90,13 +90,14 @@ module feed_tracker #(
     reg                     rec_valid_q;
     reg [REC_BITS-1:0]      rec_q;
     reg                     rec_message_q;    // an itch_message (counted, filtered)
-    reg                     rec_filtered_q;   // the filter applies: the locate table decides
-    reg                     rec_is_r_q;       // an R message: its own subscription decides
-    reg                     rec_r_match_q;
+    // the filter's verdict: known as the record is made (no filter, or an R message's own subscription), or
+    // the locate table's bit (two flags, so the ready chain back to the framer is short)
+    reg                     rec_passes_q;
+    reg                     rec_looks_q;
     reg                     more_valid_q;
     reg [REC_BITS-1:0]      more_q;
 
-    wire pass = !rec_filtered_q || (rec_is_r_q ? rec_r_match_q : look_bit);
+    wire pass = rec_passes_q || (rec_looks_q && look_bit);
     assign m_tvalid = rec_valid_q && pass;
     assign m_tdata = rec_q;
     wire rec_leaves = rec_valid_q && (!pass || m_tready);
@@ -198,6 +199,7 @@ module feed_tracker #(
 
     reg [REC_BITS-1:0] rec_n, more_n;
     reg                rec_n_valid, more_n_valid, rec_n_message;
+    wire               filtered = rec_n_message && filter_enable && locate != 16'd0;
     reg [7:0]          err_code;
     always @* begin
         rec_n = {REC_BITS{1'b0}};
@@ -349,9 +351,8 @@ module feed_tracker #(
                 rec_valid_q <= rec_n_valid;
                 rec_q <= rec_n;
                 rec_message_q <= rec_n_message;
-                rec_filtered_q <= rec_n_message && filter_enable && locate != 16'd0;
-                rec_is_r_q <= msg_type == TYPE_R;
-                rec_r_match_q <= learn_match;
+                rec_passes_q <= !filtered || (msg_type == TYPE_R && learn_match);
+                rec_looks_q <= filtered && msg_type != TYPE_R;
                 more_valid_q <= more_n_valid;
                 more_q <= more_n;
             end else if (out_free) begin
