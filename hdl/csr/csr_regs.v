@@ -397,7 +397,7 @@ reg                  r_busy_reg;          // from the handshake until rdata is t
 reg                  r_decode_reg, r_gather_reg, r_combine_reg;
 reg [ADDR_WIDTH-3:0] r_word_reg;
 reg [N_READ-1:0]     r_sel_reg;
-reg [31:0]           r_group_reg [0:N_GROUPS-1];
+reg [32*N_GROUPS-1:0] r_group_reg;          // group g at [32g +: 32] (vectors, not arrays: Yosys keeps them registers)
 reg [N_GROUPS-1:0]   r_group_hit_reg;
 reg                  rvalid_reg;
 reg [1:0]            rresp_reg;
@@ -409,7 +409,7 @@ assign s_axil_rvalid = rvalid_reg;
 assign s_axil_rresp = rresp_reg;
 assign s_axil_rdata = rdata_reg;
 
-reg [31:0] gather [0:N_GROUPS-1];
+reg [32*N_GROUPS-1:0] gather;
 reg [N_GROUPS-1:0] gather_hit;
 reg [31:0] hi_gather;
 reg        lo_selected;
@@ -420,13 +420,13 @@ always @(*) begin
     lo_selected = 1'b0;
     combined = 32'd0;
     for (g = 0; g < N_GROUPS; g = g + 1) begin
-        gather[g] = 32'd0;
+        gather[32*g +: 32] = 32'd0;
         gather_hit[g] = 1'b0;
         for (k = g * GROUP; k < (g + 1) * GROUP && k < N_READ; k = k + 1) begin
-            gather[g] = gather[g] | (rd_word[k] & {32{r_sel_reg[k]}});
+            gather[32*g +: 32] = gather[32*g +: 32] | (rd_word[k] & {32{r_sel_reg[k]}});
             gather_hit[g] = gather_hit[g] | r_sel_reg[k];
         end
-        combined = combined | r_group_reg[g];
+        combined = combined | r_group_reg[32*g +: 32];
     end
     for (k = 0; k < N_READ; k = k + 1) begin
         hi_gather = hi_gather | (rd_hi[k] & {32{r_sel_reg[k] && rd_is_lo[k]}});
@@ -456,7 +456,7 @@ always @(posedge clk) begin
             for (k = 0; k < N_READ; k = k + 1) r_sel_reg[k] <= is_word(r_word_reg, rd_addr[k]);
         end
         if (r_gather_reg) begin
-            for (g = 0; g < N_GROUPS; g = g + 1) r_group_reg[g] <= gather[g];
+            r_group_reg <= gather;
             r_group_hit_reg <= gather_hit;
             if (lo_selected) hi_latch_reg <= hi_gather;
         end
