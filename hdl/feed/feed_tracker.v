@@ -11,10 +11,10 @@
 // length checks, duplicate or not, the normalized body); the record stage builds the record from those
 // registers. A header spends two cycles in the classify stage: its session is compared with the table in
 // 16-bit pieces, then the pieces are combined into the slot. An R message's Stock is compared with the
-// subscriptions as it enters (symbol_filter.v), the answer combined when it leaves. The session table changes when a header leaves
-// the classify stage, so no header enters behind a header; a message that enters as its packet's header
-// leaves is checked for duplicates against that header's expected number. One event per cycle otherwise; a
-// message with a continuation holds the classify stage one cycle.
+// subscriptions as it enters (symbol_filter.v), the answer combined when it leaves. The session table
+// changes when a header leaves the classify stage, so no header enters behind a header; a message that
+// enters as its packet's header leaves is checked for duplicates against that header's expected number.
+// One event per cycle otherwise; a message with a continuation holds the classify stage one cycle.
 `default_nettype none
 `include "tickgate_layout.vh"
 module feed_tracker #(
