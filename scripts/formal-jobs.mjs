@@ -205,7 +205,7 @@ export const MUTATIONS = [
   {
     name: 'framer-overwrites-stalled-event',
     job: 'mold_framer',
-    file: 'hdl/feed/mold_framer.v',
+    file: 'hdl/feed/mold_assembler.v',
     from: 'if (ev_valid && ev_ready) ev_valid <= 1\'b0;',
     to: 'ev_valid <= 1\'b0;',
     breaks: 'withdraws an event the tracker has not taken',

@@ -12,15 +12,15 @@ import { framePacket, MAX_MSG, type FramerEvent } from '../src/itch/ref-framer.j
 import { tempDir } from './helpers/session.js';
 
 const root = path.resolve(__dirname, '..');
-const rtl = path.join(root, 'hdl', 'feed', 'mold_framer.v');
+const rtl = ['mold_cutter.v', 'mold_assembler.v', 'mold_framer.v'].map((f) => path.join(root, 'hdl', 'feed', f));
 const tb = path.join(root, 'test', 'rtl', 'mold_framer_tb.sv');
 const outDir = path.join(root, 'build', 'tb', 'mold_framer');
 const bin = path.join(outDir, 'tb');
 
 function testbench(): string {
-  if (!existsSync(bin) || [rtl, tb].some((f) => statSync(f).mtimeMs > statSync(bin).mtimeMs)) {
+  if (!existsSync(bin) || [...rtl, tb].some((f) => statSync(f).mtimeMs > statSync(bin).mtimeMs)) {
     mkdirSync(outDir, { recursive: true });
-    execFileSync('verilator', ['--binary', '--timing', '-Wno-fatal', '--top-module', 'mold_framer_tb', rtl, tb, '-Mdir', outDir, '-o', 'tb'], { stdio: 'pipe' });
+    execFileSync('verilator', ['--binary', '--timing', '-Wno-fatal', '--top-module', 'mold_framer_tb', ...rtl, tb, '-Mdir', outDir, '-o', 'tb'], { stdio: 'pipe' });
   }
   return bin;
 }
@@ -39,16 +39,21 @@ function eventHex(e: FramerEvent): string {
   return top.toString(16).padStart(3, '0') + hex(e.session) + bigHex(e.seq, 8) + bigHex(BigInt(count), 2) + bigHex(BigInt(length), 2) + hex(data);
 }
 
+/** Lanes past tkeep on a last beat: zeros, or bytes that read as a Message Count and a short length prefix
+ *  (0, 1, 0, 1 ...), or a fixed pattern; the framer must not look at them. */
+const padding = (packet: number, n: number) =>
+  Buffer.from(Array.from({ length: n }, (_, k) => [0, k & 1, 0xa5][packet % 3]));
+
 /** Packets as beats: {tlast, tkeep, tdata} hex, byte k of a beat in tdata[8k +: 8]. */
 function beats(packets: Buffer[]): string[] {
   const out: string[] = [];
-  for (const p of packets) {
+  for (const [i, p] of packets.entries()) {
     if (p.length === 0) { out.push('1' + '00' + '0'.repeat(16)); continue; }
     for (let at = 0; at < p.length; at += 8) {
       const chunk = p.subarray(at, Math.min(p.length, at + 8));
       const last = at + 8 >= p.length ? 1 : 0;
       const keep = (1 << chunk.length) - 1;
-      out.push(`${last}${keep.toString(16).padStart(2, '0')}${hex(Buffer.from(Buffer.concat([chunk, Buffer.alloc(8 - chunk.length)])).reverse())}`);
+      out.push(`${last}${keep.toString(16).padStart(2, '0')}${hex(Buffer.concat([chunk, padding(i, 8 - chunk.length)]).reverse())}`);
     }
   }
   return out;
