@@ -69,7 +69,7 @@ export const JOBS = [
     solver: 'cvc4',
     depth: 3,
     induction: true,
-    what: 'event output holds until taken',
+    what: 'event output, and the pass from the cutter to the assembler, hold until taken',
   },
   {
     name: 'feed_tracker',
@@ -209,6 +209,14 @@ export const MUTATIONS = [
     from: 'if (ev_valid && ev_ready) ev_valid <= 1\'b0;',
     to: 'ev_valid <= 1\'b0;',
     breaks: 'withdraws an event the tracker has not taken',
+  },
+  {
+    name: 'cutter-overwrites-stalled-pass',
+    job: 'mold_framer',
+    file: 'hdl/feed/mold_cutter.v',
+    from: 'wire pass_free = !p_valid || p_ready;',
+    to: 'wire pass_free = 1\'b1;',
+    breaks: 'replaces a pass the assembler has not taken',
   },
   {
     name: 'tracker-overwrites-stalled-record',

@@ -72,6 +72,9 @@ module mold_framer #(
     `TG_FORMAL_RESET
     `TG_AXIS_SOURCE_ASSUME(s_tvalid, s_tready, {s_tdata, s_tkeep, s_tlast})
     `TG_AXIS_SOURCE_ASSERT(ev_valid, ev_ready, {ev_kind, ev_error, ev_session, ev_seq, ev_count, ev_length, ev_data})
+    // the pass from the cutter to the assembler holds until taken, like any stream
+    `TG_AXIS_SOURCE_ASSERT(p_valid, p_ready, {p_hdr_beat, p_keep, p_data, p_hdr_event, p_tail_data, p_fill, p_fill_end,
+        p_msg_event, p_new, p_new_len, p_head_data, p_head_keep, p_hold, p_end, p_short, p_trailing, p_trail_any, p_error_count})
 `endif
 endmodule
 
