@@ -122,10 +122,13 @@ function checkBudgets(modules) {
 
 function printTiming(modules) {
   console.log('worst path per module: Yosys sta after synth_xilinx -abc9 -flatten, 7-series cell timing (Yosys 0.23 has none for');
-  console.log('UltraScale+); CARRY4 and MUXF7/8 have no timing arcs there, so the longest carry chain is counted beside the path');
-  console.log('module                   LUTs    FFs  BRAM  DSP   path ps  LUT levels  from      longest carry chain (CARRY4)');
+  console.log('UltraScale+). sta skips the CARRY4 and MUXF7/8 arcs; "with carry" is the same netlist timed again with them');
+  console.log('(scripts/netlist-sta.mjs, the delays of Yosys\' cell library); "chain" is the longest carry chain, in CARRY4 cells');
+  console.log('module                   LUTs    FFs  BRAM  DSP   sta ps  levels  from      chain   with carry ps  levels  carry cells');
   for (const [name, m] of Object.entries(modules)) {
-    console.log(`${name.padEnd(22)} ${String(m.lut).padStart(6)} ${String(m.ff).padStart(6)} ${String(m.bram).padStart(5)} ${String(m.dsp).padStart(4)} ${String(m.pathPs ?? '-').padStart(9)} ${String(m.lutLevels ?? '-').padStart(11)}  ${String(m.from ?? '-').padEnd(9)} ${String(m.longestCarryChain ?? '-').padStart(6)}${m.note ? `  (${m.note})` : ''}`);
+    const w = m.withCarry;
+    const untimed = w?.untimed?.length ? `  (not timed: ${w.untimed.join(', ')})` : '';
+    console.log(`${name.padEnd(22)} ${String(m.lut).padStart(6)} ${String(m.ff).padStart(6)} ${String(m.bram).padStart(5)} ${String(m.dsp).padStart(4)} ${String(m.pathPs ?? '-').padStart(8)} ${String(m.lutLevels ?? '-').padStart(7)}  ${String(m.from ?? '-').padEnd(9)} ${String(m.longestCarryChain ?? '-').padStart(5)} ${String(w?.pathPs ?? '-').padStart(15)} ${String(w?.lutLevels ?? '-').padStart(7)} ${String(w?.carryCells ?? '-').padStart(12)}${m.note ? `  (${m.note})` : ''}${untimed}`);
   }
 }
 

@@ -18,6 +18,8 @@ export interface ModuleTiming extends Partial<WorstPath> {
   longestCarryChain: number | null;
   flow: string | null;
   note: string | null;
+  /** the same netlist timed with the carry and wide-multiplexer arcs sta skips (scripts/netlist-sta.mjs) */
+  withCarry: (WorstPath & { untimed: string[] }) | null;
 }
 export const FAMILY: string;
 export function parseSta(text: string, top: string): WorstPath | null;

@@ -7,6 +7,7 @@
 // off and the report says so.
 import { $, fs, path } from 'zx';
 import { HDL_INCLUDE, coreSources } from './rtl-sources.mjs';
+import { netlistPath, readCellLibrary } from './netlist-sta.mjs';
 
 $.quiet = true;
 $.nothrow = true;
@@ -42,9 +43,20 @@ const FLOWS = [
   { options: '-nodsp', note: 'abc9 and sta fail with DSP cells in Yosys 0.23: mapped with abc, DSP inference off' },
 ];
 
-/** Synthesises `top` for `family` and runs sta; resources from `stat`. */
+/** Yosys' 7-series cell library (its specify blocks are the delays): share/yosys next to the yosys binary. */
+async function cellLibrary() {
+  const bin = (await $`command -v yosys`).stdout.trim();
+  if (!bin) return null;
+  const file = path.join(path.dirname(fs.realpathSync(bin)), '..', 'share', 'yosys', 'xilinx', 'cells_sim.v');
+  return fs.existsSync(file) ? readCellLibrary(file) : null;
+}
+let library;
+
+/** Synthesises `top` for `family` and runs sta; resources from `stat`; the path again with the carry chains
+ *  and wide multiplexers that sta skips (scripts/netlist-sta.mjs). */
 export async function moduleTiming(top, dir, family = FAMILY) {
   const t0 = Date.now();
+  library ??= await cellLibrary();
   for (const flow of FLOWS) {
     const name = `timing-${top}-${family}${flow.options.replace(/\s+/g, '')}`;
     const log = path.join(dir, `${name}.log`);
@@ -52,7 +64,9 @@ export async function moduleTiming(top, dir, family = FAMILY) {
     const script = `read_verilog -sv -I${HDL_INCLUDE} ${coreSources().join(' ')}; synth_xilinx -family ${family} -flatten ${flow.options} -top ${top}; stat; write_json ${netlist}; sta`;
     const r = await $`yosys -l ${log} -p ${script}`;
     const text = await fs.readFile(log, 'utf8').catch(() => '');
-    const chain = await fs.readFile(netlist, 'utf8').then((j) => longestCarryChain(JSON.parse(j), top)).catch(() => null);
+    const json = await fs.readFile(netlist, 'utf8').then((j) => JSON.parse(j)).catch(() => null);
+    const chain = json ? longestCarryChain(json, top) : null;
+    const full = json && library ? netlistPath(json, top, library) : null;
     await fs.rm(netlist, { force: true }); // the flattened netlist with Yosys' cell library: megabytes
     const worst = r.exitCode === 0 ? parseSta(text, top) : null;
     if (!worst) continue;
@@ -62,11 +76,15 @@ export async function moduleTiming(top, dir, family = FAMILY) {
       module: top, family, ok: true, seconds: (Date.now() - t0) / 1000,
       lut: count(/^LUT\d$/), ff: count(/^FD/), bram: count(/^RAMB/), dsp: count(/^DSP/),
       ...worst, longestCarryChain: chain, flow: flow.options || 'abc', note: flow.note,
+      withCarry: full && {
+        pathPs: full.pathPs, lutLevels: full.lutLevels, carryCells: full.carryCells, muxCells: full.muxCells,
+        from: full.from, untimed: full.unknownCells,
+      },
     };
   }
   return {
     module: top, family, ok: false, seconds: (Date.now() - t0) / 1000, lut: 0, ff: 0, bram: 0, dsp: 0,
-    pathPs: null, lutLevels: null, carryCells: null, muxCells: null, from: null, longestCarryChain: null, flow: null,
+    pathPs: null, lutLevels: null, carryCells: null, muxCells: null, from: null, longestCarryChain: null, flow: null, withCarry: null,
     note: 'no sta report in any flow',
   };
 }

@@ -42,7 +42,7 @@ function eventHex(e: FramerEvent): string {
 /** Lanes past tkeep on a last beat: zeros, or bytes that read as a Message Count and a short length prefix
  *  (0, 1, 0, 1 ...), or a fixed pattern; the framer must not look at them. */
 const padding = (packet: number, n: number) =>
-  Buffer.from(Array.from({ length: n }, (_, k) => [0, k & 1, 0xa5][packet % 3]));
+  Buffer.from(Array.from({ length: n }, (_, k): number => [0, k & 1, 0xa5][packet % 3] ?? 0));
 
 /** Packets as beats: {tlast, tkeep, tdata} hex, byte k of a beat in tdata[8k +: 8]. */
 function beats(packets: Buffer[]): string[] {

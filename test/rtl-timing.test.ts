@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { longestCarryChain, moduleTiming, parseSta, timingAgainstBudgets } from '../scripts/rtl-timing.mjs';
 import { CORES } from '../scripts/rtl-sources.mjs';
+import { netlistPath, parseCellLibrary } from '../scripts/netlist-sta.mjs';
 import { tempDir } from './helpers/session.js';
 
 // The shape of Yosys 0.23's sta output (cell names shortened).
@@ -60,6 +61,52 @@ describe('timing report', () => {
     expect(Object.keys(checkedIn.modules).sort()).toEqual(CORES.filter((m) => m !== 'tickgate_core' && m !== 'order_path').sort());
   });
 
+  it('times a netlist with the carry arcs sta skips: register, LUT, carry chain, register', () => {
+    // the shapes of cells_sim.v's specify blocks
+    const lib = parseCellLibrary(`
+module BUFG(output O, input I);
+  specify
+    (I => O) = 96;
+  endspecify
+endmodule
+module FDRE(output reg Q, input C, CE, D, R);
+  specify
+    $setup(D , posedge C &&& CE && !IS_C_INVERTED , /*-46*/ 0); // Negative times not currently supported
+    if (!IS_C_INVERTED && R == IS_R_INVERTED && CE) (posedge C => (Q : D ^ IS_D_INVERTED)) = 303;
+  endspecify
+endmodule
+module LUT2(output O, input I0, I1);
+  specify
+    (I0 => O) = 400; (I1 => O) = 200;
+  endspecify
+endmodule
+module CARRY4(output [3:0] CO, O, input CI, CYINIT, input [3:0] DI, S);
+  specify
+    (S[0] => CO[3]) = 500;
+    (CI => CO[3]) = 100;
+    (CI => O[3]) = 300;
+  endspecify
+endmodule
+`);
+    expect(lib.get('FDRE')?.clockToOut.get('Q')).toBe(303);
+    expect(lib.get('FDRE')?.setup.has('D')).toBe(true);
+    expect(lib.get('CARRY4')?.comb).toContainEqual({ from: 'S', fromBit: 0, to: 'CO', toBit: 3, ps: 500 });
+    const ff = (q: number, d: number) => ({ type: 'FDRE', port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [1], D: [d], Q: [q] } });
+    const carry = (ci: number | string, s0: number, co3: number, o3: number) => ({ type: 'CARRY4',
+      port_directions: { CI: 'input', S: 'input', CO: 'output', O: 'output' },
+      connections: { CI: [ci], S: [s0, '0', '0', '0'], CO: ['x', 'x', 'x', co3].map((b) => b === 'x' ? 90 + s0 : b), O: ['x', 'x', 'x', o3].map((b) => b === 'x' ? 95 + s0 : b) } });
+    const netlist = { modules: { m: {
+      ports: { clk: { direction: 'input', bits: [0] } },
+      cells: {
+        buf: { type: 'BUFG', port_directions: { I: 'input', O: 'output' }, connections: { I: [0], O: [1] } },
+        a: ff(10, 40), lut: { type: 'LUT2', port_directions: { I0: 'input', I1: 'input', O: 'output' }, connections: { I0: [10], I1: [10], O: [11] } },
+        c0: carry('0', 11, 20, 21), c1: carry(20, 3, 22, 23), b: ff(40, 23),
+      },
+    } } };
+    // 96 (clock buffer) + 303 (clock to Q) + 400 (LUT, slowest pin) + 500 (S to CO) + 300 (CI to O)
+    expect(netlistPath(netlist, 'm', lib)).toMatchObject({ pathPs: 1599, lutLevels: 1, carryCells: 2, from: 'register', end: 'FDRE.D' });
+  });
+
   it('times a real module through Yosys', async () => {
     const t = await moduleTiming('token_bucket', tempDir('tickgate-timing-'));
     expect(t.ok).toBe(true);
@@ -68,5 +115,9 @@ describe('timing report', () => {
     expect(t.ff).toBeGreaterThan(0);
     // its 32-bit adds and compares are carry chains, which sta cannot see: counted instead
     expect(t.longestCarryChain).toBeGreaterThanOrEqual(8);
+    // timed again with the carry arcs: never shorter than sta's path, and through the chains
+    expect(t.withCarry?.pathPs).toBeGreaterThanOrEqual(t.pathPs!);
+    expect(t.withCarry?.carryCells).toBeGreaterThan(0);
+    expect(t.withCarry?.untimed).toEqual([]);
   }, 120_000);
 });

@@ -14,7 +14,7 @@
 `default_nettype none
 
 module mold_cutter #(
-    parameter integer MAX_MSG = 64           // buffer bytes kept of a message (at most 127)
+    parameter integer MAX_MSG = 64           // buffer bytes kept of a message: a power of two, at most 64
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -51,6 +51,7 @@ module mold_cutter #(
     localparam [4:0] PH_HDR0 = 5'b00001, PH_BODY = 5'b01000, PH_TRAIL = 5'b10000;
     localparam HDR0 = 0, HDR1 = 1, HDR2 = 2, BODY = 3, TRAIL = 4;
     localparam [6:0] MAX_FILL = MAX_MSG[6:0];
+    localparam integer FILL_BITS = $clog2(MAX_MSG);   // MAX_MSG: a power of two
 
     (* fsm_encoding = "none" *) reg [4:0] ph_q;
     reg [15:0] cut_q;          // body: lane of the next cut, from lane 0 of this beat (message end or prefix)
@@ -91,6 +92,9 @@ module mold_cutter #(
     reg [3:0]  cut;            // lane of the cut in this beat (0..8)
     reg [3:0]  base;           // first lane of the body after the prefix at the cut
     reg [3:0]  room;           // lanes after the prefix (of a full beat)
+    reg [7:0]  room_at_least;
+    reg [15:0] past_room;
+    reg        fits_room, fits_room8, fits_room16;
     reg [15:0] len, count;
     reg        at_cut;         // the cut lies in this beat (as if it were full)
     reg        at_cut_here;    // ... and within its lanes
@@ -128,6 +132,13 @@ module mold_cutter #(
         base = lo_pending_q ? 4'd1 : cut + 4'd2;
         len = lo_pending_q ? {hi_q, lane(s_tdata, 3'd0)} : {lane(s_tdata, cut[2:0]), lane(s_tdata, cut[2:0] + 3'd1)};
         room = 4'd8 - base;
+        past_room = lo_pending_q ? -16'd7 : {12'd0, cut} - 16'd6;   // -room: one adder after the length, not two
+        // room_at_least[i]: i bytes fit in the room (i <= room), a table of the registered cut, so that the
+        // length compares below need no adder (every compare wider than 2 bits would be a carry chain)
+        room_at_least = lo_pending_q ? 8'hFF : 8'h7F >> cut;       // bit i: i <= room (7, or 6 - cut)
+        fits_room = len[15:3] == 13'd0 && room_at_least[len[2:0]];
+        fits_room8 = len[15:4] == 12'd0 && (!len[3] || room_at_least[len[2:0]]);
+        fits_room16 = len[15:5] == 11'd0 && (!len[4] || (!len[3] && room_at_least[len[2:0]]));
 
         ph = ph_q; cut_n = cut_q; cut_le8_n = cut_le8_q; cut_le16_n = cut_le16_q; in_msg_n = in_msg_q;
         lo_pending_n = lo_pending_q; hi_n = hi_q; start_n = 4'd0;
@@ -160,7 +171,7 @@ module mold_cutter #(
                     if (!at_cut) begin
                         cut_n = cut_q - 16'd8;
                         cut_le8_n = cut_le16_q;
-                        cut_le16_n = cut_q <= 16'd24;
+                        cut_le16_n = cut_q[15:5] == 11'd0 && !(cut_q[4] && cut_q[3] && cut_q[2:0] != 3'd0);   // <= 24
                     end
                 end
             end
@@ -192,13 +203,13 @@ module mold_cutter #(
                 in_msg_n = 1'b1;
                 // (not in a header cut short: its beat must end the packet with short_packet in this pass)
                 // (not in a header cut short: its beat must end the packet with short_packet in this pass)
-                if (len <= {12'd0, room} && !(ph_q[HDR2] && s_tlast && !s_tkeep[3])) begin
+                if (fits_room && !(ph_q[HDR2] && s_tlast && !s_tkeep[3])) begin
                     hold = 1'b1;                     // it ends in this beat too: its event next pass
                     cut_n = {12'd0, len[3:0] + base}; cut_le8_n = 1'b1; cut_le16_n = 1'b1; start_n = base;
                 end else begin
-                    cut_n = len - {12'd0, room};
-                    cut_le8_n = len <= {12'd0, room} + 16'd8;
-                    cut_le16_n = len <= {12'd0, room} + 16'd16;
+                    cut_n = len + past_room;
+                    cut_le8_n = fits_room8;
+                    cut_le16_n = fits_room16;
                 end
             end
         end
@@ -208,7 +219,7 @@ module mold_cutter #(
         fill_end = {1'b0, fill_q} + {1'b0, tail_n};
         for (q = 0; q < 8; q = q + 1) e_head_keep[q] = q[3:0] < room;
         if (starts) fill_n = hold ? 7'd0 : {3'd0, room};
-        else if (tail) fill_n = fill_end > {1'b0, MAX_FILL} ? MAX_FILL : fill_end[6:0];
+        else if (tail) fill_n = (fill_end >> FILL_BITS) != 8'd0 ? MAX_FILL : fill_end[6:0];   // at most MAX_MSG
 
         // What the lanes of a last beat decide: the message's event, and how the packet ends (once no cut is
         // left in its last beat), from which the assembler tells its error
