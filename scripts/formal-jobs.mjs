@@ -30,6 +30,14 @@ export const JOBS = [
     what: 'a 64-bit counter never wraps: without a clear it grows by exactly its increment, and stops at 2^64 - 1',
   },
   {
+    name: 'event_counter_step',
+    top: 'event_counter',
+    params: { WIDTH: 64, INC_WIDTH: 1 },
+    depth: 6,
+    induction: true,
+    what: 'the same with a one-bit step (the carry-select adder\'s increment form: the step is the carry into its lowest piece)',
+  },
+  {
     name: 'token_bucket',
     top: 'token_bucket',
     depth: 12,
@@ -139,6 +147,22 @@ export const MUTATIONS = [
     breaks: 'wraps to a small count at 2^64',
   },
   {
+    name: 'adder-carries-past-a-piece',
+    job: 'event_counter_step',
+    file: 'hdl/common/carry_select_add.v',
+    from: 'assign carry_in[k + 1] = carry_in[k] && &a_k;',
+    to: 'assign carry_in[k + 1] = carry_in[k];',
+    breaks: 'carries into the next 16-bit piece on every step, not only when the piece below is all ones',
+  },
+  {
+    name: 'adder-drops-carry-in',
+    job: 'event_counter',
+    file: 'hdl/common/carry_select_add.v',
+    from: 'assign carry_in[k + 1] = carry_in[k] ? plus_one[PIECE] : plain[PIECE];',
+    to: 'assign carry_in[k + 1] = plain[PIECE];',
+    breaks: 'loses a carry that goes through a piece only because of the carry into it',
+  },
+  {
     name: 'bucket-never-clipped',
     job: 'token_bucket',
     file: 'hdl/risk/token_bucket.v',
@@ -238,8 +262,8 @@ export const MUTATIONS = [
     name: 'merge-skips-sequence-number',
     job: 'record_merge',
     file: 'hdl/core/record_merge.v',
-    from: 'record_seq_reg <= record_seq_reg + 32\'d1;',
-    to: 'record_seq_reg <= record_seq_reg + {31\'d0, !grant[1]} + 32\'d1;',
+    from: 'record_seq_reg <= record_seq_next;',
+    to: 'record_seq_reg <= record_seq_next + {31\'d0, !grant[1]};',
     breaks: 'numbers records with gaps',
   },
   {

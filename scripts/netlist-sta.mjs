@@ -77,6 +77,11 @@ export function netlistPath(netlist, top, lib) {
       }
       else if (!cellLib) best = { ps: clockBuffer, from: null, via: `${d.type} (not timed)`, cell: d.cell, type: d.type };
       else if (cellLib?.clockToOut.has(d.pin)) best = { ps: clockBuffer + cellLib.clockToOut.get(d.pin), from: null, via: `${d.type}.clock->${d.pin}`, cell: d.cell, type: d.type };
+      else if (cellLib?.clockToOut.size && !cellLib.comb.some((a) => a.to === d.pin)) {
+        // a clocked cell's output the library gives no figure for (a block RAM's cascade pins): its slowest
+        const slowest = Math.max(...cellLib.clockToOut.values());
+        best = { ps: clockBuffer + slowest, from: null, via: `${d.type}.clock->${d.pin} (its slowest clock-to-out)`, cell: d.cell, type: d.type };
+      }
       for (const a of arcsInto(d.type, d.pin, d.bit)) {
         const ins = d.c.connections[a.from] ?? [];
         const bits = a.fromBit === null ? ins : [ins[a.fromBit]];
@@ -118,11 +123,19 @@ export function netlistPath(netlist, top, lib) {
     if (!worst || a.ps > worst.ps) worst = { ps: a.ps, end: e };
   }
   if (!worst) return null;
+  // names of nets, for the steps of the path: the RTL's own where one survived synthesis
+  const netName = new Map();
+  for (const [n, v] of Object.entries(mod.netnames ?? {})) {
+    v.bits.forEach((b, i) => {
+      if (typeof b !== 'number' || (netName.has(b) && !n.startsWith('$') && netName.get(b).startsWith('$')) === false && netName.has(b)) return;
+      netName.set(b, `${n}${v.bits.length > 1 ? `[${i}]` : ''}`);
+    });
+  }
   const steps = [];
   for (let b = worst.end.b, guard = 0; typeof b === 'number' && guard < 10000; guard++) {
     const a = arrival.get(b);
     if (!a) break;
-    steps.push(a);
+    steps.push({ ...a, net: netName.get(b) });
     b = a.from;
   }
   const types = steps.map((s) => s.type).filter(Boolean);
@@ -134,7 +147,7 @@ export function netlistPath(netlist, top, lib) {
     muxCells: types.filter((t) => /^MUXF/.test(t)).length,
     from: first?.via?.includes('clock') ? 'register' : 'input',
     end: worst.end.where,
-    steps: steps.reverse().map((s) => `${s.ps} ${s.via}`),
+    steps: steps.reverse().map((s) => `${s.ps} ${s.via}${s.net && !s.net.startsWith('$') ? ` (${s.net})` : ''}`),
     unknownCells: [...unknown].sort(),
   };
 }

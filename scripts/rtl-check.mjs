@@ -111,12 +111,18 @@ async function timeModules(dir) {
   return Object.fromEntries(TIMED.map((m) => [m, modules[m]]));
 }
 
-/** Every module within its budget (scripts/timing-budgets.json), and every module has one. */
+/** Every module within its budgets (scripts/timing-budgets.json: sta's figure and the one with the carry
+ *  chains), and every module has both. */
 function checkBudgets(modules) {
   const budgets = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts', 'timing-budgets.json'), 'utf8'));
-  const { ok, errors, notes } = timingAgainstBudgets(modules, budgets);
-  for (const e of errors) console.error(`timing: ${e}`);
-  for (const n of notes) console.log(`timing: ${n}`);
+  const withCarry = Object.fromEntries(Object.entries(modules).map(([n, m]) => [n, { pathPs: m.withCarry?.pathPs ?? Infinity }]));
+  let ok = true;
+  for (const [label, figures, limits] of [['sta', modules, budgets.modules], ['with carry', withCarry, budgets.withCarry]]) {
+    const r = timingAgainstBudgets(figures, { ...budgets, modules: limits });
+    for (const e of r.errors) console.error(`timing (${label}): ${e}`);
+    for (const n of r.notes) console.log(`timing (${label}): ${n}`);
+    ok &&= r.ok;
+  }
   return ok;
 }
 

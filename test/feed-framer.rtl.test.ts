@@ -12,7 +12,7 @@ import { framePacket, MAX_MSG, type FramerEvent } from '../src/itch/ref-framer.j
 import { tempDir } from './helpers/session.js';
 
 const root = path.resolve(__dirname, '..');
-const rtl = ['mold_cutter.v', 'mold_assembler.v', 'mold_framer.v'].map((f) => path.join(root, 'hdl', 'feed', f));
+const rtl = [['common', 'carry_select_add.v'], ['feed', 'mold_cutter.v'], ['feed', 'mold_assembler.v'], ['feed', 'mold_framer.v']].map((f) => path.join(root, 'hdl', ...f));
 const tb = path.join(root, 'test', 'rtl', 'mold_framer_tb.sv');
 const outDir = path.join(root, 'build', 'tb', 'mold_framer');
 const bin = path.join(outDir, 'tb');

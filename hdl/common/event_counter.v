@@ -17,7 +17,8 @@ assign count = count_reg;
 
 wire             carry;
 wire [WIDTH-1:0] sum;
-assign {carry, sum} = {1'b0, count_reg} + {{WIDTH-INC_WIDTH+1{1'b0}}, inc};
+// 16-bit carry chains: a 64-bit count in one chain would not hold the clock
+carry_select_add #(.WIDTH(WIDTH), .B_WIDTH(INC_WIDTH)) adder (.a(count_reg), .b(inc), .sum(sum), .carry(carry));
 
 always @(posedge clk) begin
     if (rst || clear) begin

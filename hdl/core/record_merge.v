@@ -28,6 +28,9 @@ module record_merge #(
     input  wire                      m_tready
 );
     reg  [31:0] record_seq_reg;
+    wire [31:0] record_seq_next;
+    wire        unused_seq_carry;   // the number wraps
+    carry_select_add #(.WIDTH(32)) seq_adder (.a(record_seq_reg), .b(1'b1), .sum(record_seq_next), .carry(unused_seq_carry));
     reg  [1:0]  last_grant;                 // 0 FIX parser, 1 feed, 2 risk gate
     wire        fifo_tready;
     wire [2:0]  requests = {risk_tvalid, feed_tvalid, fix_tvalid};
@@ -59,7 +62,7 @@ module record_merge #(
             record_seq_reg <= 32'd0;
             last_grant <= 2'd0;
         end else if (merged_fire) begin
-            record_seq_reg <= record_seq_reg + 32'd1;
+            record_seq_reg <= record_seq_next;
             last_grant <= grant;
         end
     end

@@ -92,6 +92,10 @@ module mold_assembler #(
     // Sequence Number: header bytes 10..15 (from beat 1), 16 and 17 (lanes 0 and 1 of beat 2), first byte highest
     wire [63:0] hdr_seq = {hdr_q[87:80], hdr_q[95:88], hdr_q[103:96], hdr_q[111:104], hdr_q[119:112], hdr_q[127:120],
                            p_data[7:0], p_data[15:8]};
+    // the next message number, in 16-bit carry chains
+    wire [63:0] seq_next;
+    wire        unused_seq_carry;   // MoldUDP64 numbers wrap
+    carry_select_add #(.WIDTH(64)) seq_adder (.a(seq_q), .b(1'b1), .sum(seq_next), .carry(unused_seq_carry));
     wire        pass_event = p_hdr_event || p_msg_event;
     wire [1:0]  p_error = !p_end ? ERR_NONE : p_short ? ERR_SHORT : !p_trailing ? ERR_TRUNCATED
                         : p_trail_any ? ERR_TRAILING : ERR_NONE;
@@ -115,7 +119,7 @@ module mold_assembler #(
                 end else if (p_msg_event) begin
                     ev_valid <= 1'b1; ev_kind <= EV_MESSAGE; ev_error <= ERR_NONE; ev_session <= session_of(hdr);
                     ev_seq <= seq_q; ev_length <= len_q; ev_data <= merged;
-                    seq_q <= seq_q + 64'd1;
+                    seq_q <= seq_next;
                 end else if (p_error != ERR_NONE) begin
                     ev_valid <= 1'b1; ev_kind <= EV_ERROR; ev_error <= p_error; ev_session <= session_of(hdr);
                     ev_seq <= (p_error == ERR_SHORT) ? 64'd0 : seq_q;

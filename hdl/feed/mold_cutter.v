@@ -33,7 +33,7 @@ module mold_cutter #(
     output reg         p_hdr_event,     // the header is complete: its event
     output reg  [63:0] p_tail_data,     // the current message's bytes of this pass, at buffer position mod 8
     output reg  [6:0]  p_fill,          // they go to buffer positions p_fill up to p_fill_end (past the buffer: dropped)
-    output reg  [7:0]  p_fill_end,     // the buffer positions they go to
+    output reg  [7:0]  p_fill_end,
     output reg         p_msg_event,     // the current message ends in this pass: its event
     output reg         p_new,           // a message starts: the buffer restarts with p_head_*
     output reg  [15:0] p_new_len,
@@ -65,6 +65,7 @@ module mold_cutter #(
     reg        left_one_q;
     reg [3:0]  start_q;        // first lane not yet taken (a held beat's next pass)
     reg [6:0]  fill_q;         // bytes of the current message in the buffer, at most 64
+    reg [7:0]  fill_base_q;    // fill_q - start_q: where this beat's lane 0 would go, so one adder finds the end
     reg [15:0] trail_q;        // bytes after the last message
 
     // lanes of a contiguous tkeep: one past its highest set bit (a priority choice, not a count)
@@ -94,13 +95,13 @@ module mold_cutter #(
     reg [3:0]  room;           // lanes after the prefix (of a full beat)
     reg [7:0]  room_at_least;
     reg [15:0] past_room;
+    reg [7:0]  neg_base;
     reg        fits_room, fits_room8, fits_room16;
     reg [15:0] len, count;
     reg        at_cut;         // the cut lies in this beat (as if it were full)
     reg        at_cut_here;    // ... and within its lanes
     reg        left_zero, hold, tail, starts, first_last, short, trailing, trail_any;
     reg [3:0]  tail_end;
-    reg [6:0]  tail_n;
     reg [7:0]  fill_end;
     // next state
     reg [4:0]  ph;
@@ -128,11 +129,21 @@ module mold_cutter #(
         nlanes = s_tlast ? lanes_of(s_tkeep) : 4'd8;
         cut = cut_q[3:0];
         count = {lane(s_tdata, 3'd2), lane(s_tdata, 3'd3)};
-        // the length prefix at the cut, whether or not there is one
-        base = lo_pending_q ? 4'd1 : cut + 4'd2;
-        len = lo_pending_q ? {hi_q, lane(s_tdata, 3'd0)} : {lane(s_tdata, cut[2:0]), lane(s_tdata, cut[2:0] + 3'd1)};
-        room = 4'd8 - base;
-        past_room = lo_pending_q ? -16'd7 : {12'd0, cut} - 16'd6;   // -room: one adder after the length, not two
+        // The length prefix at the cut (whether or not there is one): the body's first lane after it, the room
+        // after it in a full beat, -room and -base, a table of the registered cut (as arithmetic each would be a
+        // carry chain in front of the ones that use the length)
+        case ({lo_pending_q, cut[2:0]})
+            4'b0000: begin base = 4'd2; room = 4'd6; past_room = -16'd6; neg_base = -8'd2; end
+            4'b0001: begin base = 4'd3; room = 4'd5; past_room = -16'd5; neg_base = -8'd3; end
+            4'b0010: begin base = 4'd4; room = 4'd4; past_room = -16'd4; neg_base = -8'd4; end
+            4'b0011: begin base = 4'd5; room = 4'd3; past_room = -16'd3; neg_base = -8'd5; end
+            4'b0100: begin base = 4'd6; room = 4'd2; past_room = -16'd2; neg_base = -8'd6; end
+            4'b0101: begin base = 4'd7; room = 4'd1; past_room = -16'd1; neg_base = -8'd7; end
+            4'b0110: begin base = 4'd8; room = 4'd0; past_room = 16'd0; neg_base = -8'd8; end
+            4'b0111: begin base = 4'd8; room = 4'd0; past_room = 16'd0; neg_base = -8'd8; end      // (no prefix starts at lane 7: unused)
+            default: begin base = 4'd1; room = 4'd7; past_room = -16'd7; neg_base = -8'd1; end     // lo_pending: the body starts at lane 1
+        endcase
+        len = lo_pending_q ? {hi_q, lane(s_tdata, 3'd0)} : {lane(s_tdata, cut[2:0]), lane({8'd0, s_tdata[63:8]}, cut[2:0])};
         // room_at_least[i]: i bytes fit in the room (i <= room), a table of the registered cut, so that the
         // length compares below need no adder (every compare wider than 2 bits would be a carry chain)
         room_at_least = lo_pending_q ? 8'hFF : 8'h7F >> cut;       // bit i: i <= room (7, or 6 - cut)
@@ -175,7 +186,7 @@ module mold_cutter #(
                     end
                 end
             end
-            default: trail_n = trail_q + {12'd0, nlanes - start_q};
+            default: trail_n = trail_q + {12'd0, nlanes};     // (a trailing beat is never held: it starts at lane 0)
         endcase
 
         // At the cut: trailing bytes, or the next length prefix (all of it, its high byte, or none in this beat)
@@ -215,8 +226,7 @@ module mold_cutter #(
         end
 
         // The buffer: the current message's bytes of this pass at fill_q, then the new message's from 0.
-        tail_n = tail ? {3'd0, tail_end - start_q} : 7'd0;
-        fill_end = {1'b0, fill_q} + {1'b0, tail_n};
+        fill_end = tail ? fill_base_q + {4'd0, tail_end} : {1'b0, fill_q};
         for (q = 0; q < 8; q = q + 1) e_head_keep[q] = q[3:0] < room;
         if (starts) fill_n = hold ? 7'd0 : {3'd0, room};
         else if (tail) fill_n = (fill_end >> FILL_BITS) != 8'd0 ? MAX_FILL : fill_end[6:0];   // at most MAX_MSG
@@ -228,16 +238,16 @@ module mold_cutter #(
         first_last = s_tlast && !hold;
         short = ph_q[HDR0] || ph_q[HDR1] || (ph_q[HDR2] && nlanes < 4'd4);
         trailing = ph_q[TRAIL] || ((ph_q[HDR2] || (at_cut_here && !lo_pending_q)) && left_zero);
-        trail_any = ph_q[TRAIL] ? trail_q != 16'd0 || nlanes != start_q : nlanes != cut;
+        trail_any = ph_q[TRAIL] ? trail_q != 16'd0 || nlanes != 4'd0 : nlanes != cut;
         e_error_count = short ? {11'd0, ph_q[HDR2], ph_q[HDR1], 3'd0} + {12'd0, nlanes}
-                      : ph_q[TRAIL] ? trail_q + {12'd0, nlanes - start_q} : {12'd0, nlanes - cut};
+                      : ph_q[TRAIL] ? trail_q + {12'd0, nlanes} : {12'd0, nlanes - cut};
     end
 
     always @(posedge clk) begin
         if (rst) begin
             p_valid <= 1'b0;
             ph_q <= PH_HDR0; cut_q <= 16'd0; cut_le8_q <= 1'b0; cut_le16_q <= 1'b0; in_msg_q <= 1'b0; lo_pending_q <= 1'b0; hi_q <= 8'd0;
-            left_q <= 16'd0; left_zero_q <= 1'b1; left_one_q <= 1'b0; start_q <= 4'd0; fill_q <= 7'd0; trail_q <= 16'd0;
+            left_q <= 16'd0; left_zero_q <= 1'b1; left_one_q <= 1'b0; start_q <= 4'd0; fill_q <= 7'd0; fill_base_q <= 8'd0; trail_q <= 16'd0;
         end else begin
             if (p_valid && p_ready) p_valid <= 1'b0;
             if (pass) begin
@@ -264,7 +274,7 @@ module mold_cutter #(
                 ph_q <= first_last ? PH_HDR0 : ph;
                 cut_q <= cut_n; cut_le8_q <= cut_le8_n; cut_le16_q <= cut_le16_n; in_msg_q <= in_msg_n;
                 lo_pending_q <= lo_pending_n; hi_q <= hi_n; left_q <= left_n; left_zero_q <= left_zero_n; left_one_q <= left_one_n; start_q <= start_n;
-                fill_q <= fill_n; trail_q <= trail_n;
+                fill_q <= fill_n; fill_base_q <= hold ? neg_base : {1'b0, fill_n}; trail_q <= trail_n;
             end
         end
     end
