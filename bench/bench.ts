@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   };
   const timing = readTimingReport();
   const clocks = { fix: pathClock('fix', timing), itch: pathClock('itch', timing), risk: pathClock('risk', timing) };
+  const carryClocks = { fix: pathClock('fix', timing, 'withCarry'), itch: pathClock('itch', timing, 'withCarry'), risk: pathClock('risk', timing, 'withCarry') };
   const nanoseconds = {
     targetMHz: TARGET_MHZ,
     clocks,
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     goldenModels: golden,
     synthesis: synthReport(),
     latencyNs: nanoseconds,
+    pathClocks: { sta: clocks, withCarry: carryClocks },
     targets: { ...TARGETS, met },
   };
   if (json) {
@@ -133,13 +135,14 @@ async function main(): Promise<void> {
   console.log(`  shortest Ds  ${f(riskShortest.ordersPerCycle, 4)} orders/cycle (${f(riskShortest.bytes / riskShortest.orders)}-byte D messages back to back), decisions ≥ ${riskShortest.minDecisionSpacing} cycles apart (the path brings at most 8 bytes per 4 cycles)`);
   console.log(`  checker      ${f(checker.ordersPerCycle, 3)} orders/cycle: ${f(checker.orders)} parsed orders on 3 symbols pushed every cycle, decided in ${f(checker.cycles)} cycles, at most ${checker.maxDecisionSpacing} apart (risk_checker.v in its testbench)   target one order checked per cycle once parsed: ${ok(met.riskOneOrderPerCycle)}`);
   console.log(`\nLatency in nanoseconds (the worst cycle count above × the clock period; today's clock: the slowest module on the path in the last \`npm run timing\`, pre-route)`);
-  const nsLine = (label: string, l: typeof nanoseconds.fixFrameRecord, c: typeof clocks.fix) => console.log(
+  const nsLine = (label: string, l: typeof nanoseconds.fixFrameRecord, c: typeof clocks.fix, k: typeof clocks.fix) => console.log(
     `  ${label.padEnd(36)} ${l.cycles} cycles = ${f(l.nsAtTarget, 1)} ns at ${TARGET_MHZ} MHz; ` +
-    (l.nsAtToday === null ? 'no timing report yet (`npm run timing`)' : `${f(l.nsAtToday, 1)} ns at ${f(c.mhz!, 0)} MHz, what ${c.worstModule} (${f(c.worstPs!)} ps) allows today`));
-  nsLine('FIX last beat in to frame record', nanoseconds.fixFrameRecord, clocks.fix);
-  nsLine('ITCH last beat in to message record', nanoseconds.itchMessageRecord, clocks.itch);
-  nsLine('risk last beat in to decision', nanoseconds.riskDecision, clocks.risk);
-  nsLine('risk last beat in to verdict record', nanoseconds.riskVerdictRecord, clocks.risk);
+    (l.nsAtToday === null ? 'no timing report yet (`npm run timing`)' : `${f(l.nsAtToday, 1)} ns at ${f(c.mhz!, 0)} MHz, what ${c.worstModule} (${f(c.worstPs!)} ps) allows today`) +
+    (k.worstPs === null ? '' : `; with carry chains ${f(l.cycles * k.worstPs / 1000, 1)} ns at ${f(k.mhz!, 0)} MHz (${k.worstModule}, ${f(k.worstPs)} ps)`));
+  nsLine('FIX last beat in to frame record', nanoseconds.fixFrameRecord, clocks.fix, carryClocks.fix);
+  nsLine('ITCH last beat in to message record', nanoseconds.itchMessageRecord, clocks.itch, carryClocks.itch);
+  nsLine('risk last beat in to decision', nanoseconds.riskDecision, clocks.risk, carryClocks.risk);
+  nsLine('risk last beat in to verdict record', nanoseconds.riskVerdictRecord, clocks.risk, carryClocks.risk);
   console.log(`\nSimulation through the addon (median of ${runs} runs)`);
   console.log(`  stepped, no host decoding   ${f(simSpeed)} cycles/s   target ≥ ${f(TARGETS.simCyclesPerSecond)}: ${ok(met.simCyclesPerSecond)}`);
   console.log(`  threaded, records decoded   ${f(threaded.cyclesPerSecond)} cycles/s, ${f(threaded.messagesPerSecond)} messages/s end to end`);
