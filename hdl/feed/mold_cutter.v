@@ -6,7 +6,8 @@
 //
 // The only state carried from beat to beat is where the next cut lies (the end of the message being read,
 // or the next length prefix), so the loop that must close in one cycle is: a registered lane number, the two
-// length bytes at that lane, their sum with the lane, a compare. A beat holding a second cut (a message that
+// length bytes at that lane, the length tested against the room left in the beat (tables of the lane, no
+// adder), and one 16-bit add for the next cut. A beat holding a second cut (a message that
 // starts and ends in it, under 7 bytes: no ITCH message is that short) is held (tready low) for one more
 // pass per cut; a pass makes at most one event (header or message), plus the packet's error.
 //
