@@ -19,7 +19,7 @@ afterAll(() => dev.close());
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMD'];
 const SESSIONS = ['SESSION001', 'SESSION002', 'SESSION003', 'SESSION004', 'SESSION005', 'SESSION006'];
 
-const packetOf = (session: string, seq: number, messages: Buffer[], count = messages.length) =>
+const packetOf = (session: string, seq: number | bigint, messages: Buffer[], count = messages.length) =>
   Buffer.concat([moldHeader(session, seq, count), ...messages.flatMap((m) => [Buffer.from([m.length >> 8, m.length & 0xff]), m])]);
 
 function firstDifference(a: Buffer[], b: Buffer[]): number {
@@ -77,6 +77,9 @@ const scenario = fc.record({
   symbols: fc.option(fc.subarray([...SYMBOLS, 'NOPE'], { minLength: 0, maxLength: 4 }), { nil: undefined }),
   egressReady: fc.constantFrom(1, 1, 0.5, 0.15),
   ingressValid: fc.constantFrom(1, 1, 0.6, 0.25),
+  // where the sessions' numbers start: small, or a few thousand below where the device's 16-bit pieces
+  // carry (2^16, 2^32, 2^48) or the 64-bit number wraps, so the runs cross it
+  seqBase: fc.constantFrom(0n, 0n, 0n, 2n ** 16n - 2500n, 2n ** 32n - 3000n, 2n ** 48n - 4000n, 2n ** 64n - 2000n, 2n ** 64n - 4500n),
 });
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -84,7 +87,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 function build(s: Scenario): FeedRun {
   const perSession = SESSIONS.slice(0, s.sessions).map((session, k) => moldPacketize(
     generateItchSession({ seed: s.seed + k, symbols: SYMBOLS.slice(0, 2 + ((s.seed + k) % 4)), messages: s.messages }),
-    { session, firstSeq: 1 + k * 1000, seed: s.seed + 17 * k, maxPayload: s.maxPayload },
+    { session, firstSeq: s.seqBase + BigInt(1 + k * 1000), seed: s.seed + 17 * k, maxPayload: s.maxPayload },
   ));
   // interleave the sessions' packets, each session in order
   const packets: Buffer[] = [];
@@ -107,9 +110,9 @@ function build(s: Scenario): FeedRun {
       case 'flip': { const q = Buffer.from(p); q[m.byte * 7 % q.length] = m.n * 6; packets[i] = q; break; }
       case 'trail': packets[i] = Buffer.concat([p, Buffer.alloc(m.n % 9 + 1, m.byte)]); break;
       case 'short': packets.splice(i, 0, Buffer.alloc(m.n % 20, m.byte)); break;
-      case 'beat': packets.splice(i, 0, moldHeader(SESSIONS[m.byte % s.sessions]!, 1 + (m.byte % s.sessions) * 1000 + m.n * 3, m.n % 2 ? 0 : 0xffff)); break;
+      case 'beat': packets.splice(i, 0, moldHeader(SESSIONS[m.byte % s.sessions]!, s.seqBase + BigInt(1 + (m.byte % s.sessions) * 1000 + m.n * 3), m.n % 2 ? 0 : 0xffff)); break;
       case 'junk': {
-        const seq = 1 + (m.byte % s.sessions) * 1000 + m.n;
+        const seq = s.seqBase + BigInt(1 + (m.byte % s.sessions) * 1000 + m.n);
         const junk = Buffer.alloc(m.n % 7 === 0 ? 0 : m.n, m.byte);
         packets.splice(i, 0, packetOf(SESSIONS[m.byte % s.sessions]!, seq, [junk, encodeItch('D', { stockLocate: 1, orderReferenceNumber: m.n }).subarray(0, m.n % 19 + 1)]));
         break;

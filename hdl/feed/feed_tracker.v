@@ -9,9 +9,13 @@
 // Two stages, so that no path crosses more than a few LUT levels (issue 19): the classify stage takes the
 // framer's event and registers what needs only the event and the tables (the session look-up, the type and
 // length checks, duplicate or not, the normalized body); the record stage builds the record from those
-// registers. A header spends two cycles in the classify stage: its session is compared with the table in
-// 16-bit pieces, then the pieces are combined into the slot. An R message's Stock is compared with the
-// subscriptions as it enters (symbol_filter.v), the answer combined when it leaves. The session table
+// registers. A header spends two cycles in the classify stage: its session and number are compared with
+// the table in 16-bit pieces and the low piece of its end (number + count) summed; then the pieces are
+// combined into the slot, the session's expected number, the gap and the end. As it leaves, its end is
+// compared with that number in pieces, and the cycle after, the session's new expected number is written
+// (so the next header enters a cycle later, and an error event waits a cycle). No 64-bit carry chain is left
+// in one cycle; the missing-message count leaves three cycles after its gap record. An R message's Stock is
+// compared with the subscriptions as it enters (symbol_filter.v), the answer combined when it leaves. The session table
 // changes when a header leaves the classify stage, so no header enters behind a header; a message that
 // enters as its packet's header leaves is checked for duplicates against that header's expected number.
 // One event per cycle otherwise; a message with a continuation holds the classify stage one cycle.
@@ -60,7 +64,7 @@ module feed_tracker #(
     output reg                   inc_duplicate,
     output wire                  inc_duplicate_packet, // a packet whose every message was delivered before (2 cycles after its header)
     output reg                   inc_gap,
-    output reg  [63:0]           inc_missing,
+    output wire [63:0]           inc_missing,      // three cycles after its gap
     output wire                  inc_message,
     output wire                  inc_filtered,
     output reg  [4:0]            inc_error             // one bit per record.feedErrors code 1..5
@@ -73,6 +77,7 @@ module feed_tracker #(
     localparam integer REC_BITS = `TG_REC_BITS;
     localparam integer MAIN_BODY = `TG_ITCH_MESSAGE_BODY_W / 8;
     localparam [7:0] TYPE_R = "R";
+    integer s;
 
     // session table
     reg [SESSION_SLOTS-1:0] sess_valid_q;
@@ -83,7 +88,7 @@ module feed_tracker #(
     // the packet being read
     reg [SLOT_W-1:0]        pkt_slot_q;
     reg [63:0]              pkt_expected_q;   // its session's expected number when it arrived
-    reg [63:0]              pkt_seq_q;
+    reg [15:0]              pkt_first_q;      // its number's low piece (for the index of a message in it)
     reg [15:0]              pkt_count_q;
 
     // output stage and the continuation waiting behind it
@@ -116,13 +121,16 @@ module feed_tracker #(
     reg [8*ITCH_BODY_BYTES-1:0]  a_body_q;           // normalized body
     localparam integer SESS_PIECES = 5;              // 16 bits each
     reg [SESS_PIECES*SESSION_SLOTS-1:0] a_sess_piece_eq_q;  // slot s, piece p at [s*SESS_PIECES + p]
-    reg                          a_looked_up_q;      // a header's slot is known (other events: always)
+    reg                          a_looking_q;        // a header whose slot is being found
     reg                          a_sess_hit_q;
     reg [SLOT_W-1:0]             a_sess_slot_q;
-    reg                          a_duplicate_q, a_unknown_type_q, a_bad_length_q, a_needs_more_q;
+    reg                          a_unknown_type_q, a_bad_length_q, a_needs_more_q;
 
-    wire take = a_valid_q && a_looked_up_q && out_free && !more_valid_q && !filter_clearing;   // the record stage takes it
-    assign ev_ready = !a_valid_q || (take && !(a_kind_q == EV_HEADER && ev_kind == EV_HEADER));
+    // The record stage takes the event. A truncated_packet waits while its header's end is compared.
+    wire take = a_valid_q && !a_looking_q && out_free && !more_valid_q && !filter_clearing &&
+                !(a_kind_q != EV_HEADER && a_kind_q != EV_MESSAGE && end_pending_q);
+    // a header enters neither as a header leaves nor while the last one's expected number is being written
+    assign ev_ready = (!a_valid_q || take) && !(ev_kind == EV_HEADER && (end_pending_q || (a_valid_q && a_kind_q == EV_HEADER)));
     wire ev_take = ev_valid && ev_ready;
     assign inc_message = rec_leaves && rec_message_q && pass;
     assign inc_filtered = rec_leaves && rec_message_q && !pass;
@@ -137,7 +145,7 @@ module feed_tracker #(
     wire [7:0]  msg_type = a_head_q[7:0];
     wire [15:0] locate = {a_head_q[15:8], a_head_q[23:16]};
     wire        is_message_ev = a_kind_q == EV_MESSAGE;
-    wire        duplicate = is_message_ev && a_duplicate_q;
+    wire        duplicate = is_message_ev && seq_below_expected;
     wire        unknown_type = a_unknown_type_q;
     wire        bad_length = a_bad_length_q;
     wire        good_message = is_message_ev && !duplicate && !unknown_type && !bad_length;
@@ -157,7 +165,7 @@ module feed_tracker #(
     reg [SESS_PIECES*SESSION_SLOTS-1:0] in_piece_eq;
     reg                     found_hit;
     reg [SLOT_W-1:0]        found_slot;
-    integer s, piece;
+    integer piece;
     always @* begin
         for (s = 0; s < SESSION_SLOTS; s = s + 1)
             for (piece = 0; piece < SESS_PIECES; piece = piece + 1)
@@ -172,23 +180,94 @@ module feed_tracker #(
     end
     wire                    sess_hit = a_sess_hit_q;
     wire [SLOT_W-1:0]       sess_slot = a_sess_slot_q;
-    wire [63:0] hdr_expected = sess_hit ? sess_expected_q[sess_slot] : a_seq_q;
-    wire [15:0] hdr_count = (a_count_q == 16'hFFFF) ? 16'd0 : a_count_q;
-    wire [63:0] hdr_end = a_seq_q + {48'd0, hdr_count};
-    wire        hdr_gap = a_seq_q > hdr_expected;
+
+    // 64-bit numbers compared in four 16-bit pieces: per piece "below" and "equal", registered, combined the
+    // next cycle
+    function automatic [7:0] pieces(input [63:0] a, input [63:0] b);   // {equal[3:0], a below b [3:0]}
+        integer p;
+        begin
+            for (p = 0; p < 4; p = p + 1) begin
+                pieces[p] = a[16*p +: 16] < b[16*p +: 16];
+                pieces[4 + p] = a[16*p +: 16] == b[16*p +: 16];
+            end
+        end
+    endfunction
+    /* verilator lint_off UNUSEDSIGNAL */   // (the lowest piece's "equal" does not decide "below")
+    function automatic below(input [7:0] pc);                        // a < b
+        below = pc[3] || (pc[7] && (pc[2] || (pc[6] && (pc[1] || (pc[5] && pc[0])))));
+    endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
+    function automatic above(input [7:0] pc);                        // a > b
+        above = !below(pc) && !(&pc[7:4]);
+    endfunction
+
+    // header: the number against every slot's expected number, and the end's low piece, as it enters
+    reg  [8*SESSION_SLOTS-1:0] in_seq_pieces;
+    always @* for (s = 0; s < SESSION_SLOTS; s = s + 1) in_seq_pieces[8*s +: 8] = pieces(ev_seq, sess_expected_q[s]);
+    wire [15:0] in_count = (ev_count == 16'hFFFF) ? 16'd0 : ev_count;
+    wire [16:0] in_end_low = {1'b0, ev_seq[15:0]} + {1'b0, in_count};
+    reg  [8*SESSION_SLOTS-1:0] a_seq_pieces_q;
+    reg  [15:0] a_end_low_q;
+    reg         a_end_carry_q;           // out of the low piece
+    // the cycle after: the session's expected number, whether the packet jumps it, the end
+    reg  [63:0] hdr_expected_q;
+    reg         hdr_gap_q;
+    reg  [63:0] hdr_end_q;
+    reg         hdr_end_wraps_q;
+    wire [47:0] end_high;
+    wire        end_wraps;
+    carry_select_add #(.WIDTH(48), .B_WIDTH(1)) end_high_add (
+        .a(a_seq_q[63:16]), .b(a_end_carry_q), .sum(end_high), .carry(end_wraps));
+    // the cycle it leaves: the end against the expected number; the cycle after: the session's new expected
+    // number written
+    reg  [7:0]  hdr_end_pieces_q;
+    reg         end_pending_q;
+    reg         dup_candidate_q;
+    wire        hdr_end_above = above(hdr_end_pieces_q);
+    wire [63:0] hdr_next_expected = hdr_end_above ? hdr_end_q : hdr_expected_q;
+    wire        hdr_leaving = take && a_kind_q == EV_HEADER;
     // A duplicate packet: sequence + count without wrap-around at most the expected number, so every message
-    // was delivered before. Decided from the packet registers the cycle after its header and counted the
-    // cycle after that: the 65-bit add and compare stay out of the header's session look-up cone.
-    reg         hdr_taken_q, dup_packet_q;
-    wire        pkt_all_seen = {1'b0, pkt_seq_q} + {49'd0, pkt_count_q} <= {1'b0, pkt_expected_q};
+    // was delivered before
+    reg         dup_packet_q;
     assign inc_duplicate_packet = dup_packet_q;
 
+    // messages: the number against the expected number and the packet's end, as they enter (against the
+    // header's own registers when they enter as it leaves)
+    reg  [63:0] pkt_end_q;
+    reg         pkt_end_above_q;         // the packet's end is above its expected number
+    wire        header_in_classify = a_valid_q && a_kind_q == EV_HEADER;
+    wire [63:0] cmp_expected = header_in_classify ? hdr_expected_q : pkt_expected_q;
+    wire [63:0] cmp_end = header_in_classify ? hdr_end_q : pkt_end_q;
+    wire [15:0] cmp_first = header_in_classify ? a_seq_q[15:0] : pkt_first_q;
+    reg  [7:0]  a_exp_pieces_q, a_end_pieces_q;
+    reg  [15:0] a_index_q;
+    wire        seq_below_expected = below(a_exp_pieces_q);
     // truncated_packet: the first lost message that was not delivered before, if the packet has one
-    wire [63:0] lost_seq = (a_seq_q > pkt_expected_q) ? a_seq_q : pkt_expected_q;
-    wire [63:0] pkt_end = pkt_seq_q + {48'd0, (pkt_count_q == 16'hFFFF) ? 16'd0 : pkt_count_q};
-    wire        lost_numbered = lost_seq < pkt_end;
-    wire [63:0] index_in_packet = a_seq_q - pkt_seq_q + 64'd1;
-    wire [47:0] unused_index_bits = index_in_packet[63:16];
+    wire        seq_above_expected = above(a_exp_pieces_q);
+    wire [63:0] lost_seq = seq_above_expected ? a_seq_q : pkt_expected_q;
+    wire        lost_numbered = seq_above_expected ? below(a_end_pieces_q) : pkt_end_above_q;
+
+    // the missing count: a - b in pieces (each without and with a borrow in), then the borrows chosen
+    reg         miss_in_q, miss_pieces_q, miss_valid_q;   // the three cycles after the gap
+    reg  [63:0] miss_a_q, miss_b_q, miss_q;
+    reg  [63:0] miss_plain_q, miss_less_q;   // per piece: a - b, a - b - 1
+    reg  [3:0]  miss_borrow_plain_q, miss_borrow_less_q;
+    reg  [63:0] miss_plain, miss_less;
+    reg  [3:0]  miss_borrow_plain, miss_carry_less;
+    reg  [4:0]  miss_borrow;
+    reg  [63:0] miss_next;
+    integer mp;
+    always @* begin
+        miss_borrow[0] = 1'b0;
+        for (mp = 0; mp < 4; mp = mp + 1) begin
+            {miss_borrow_plain[mp], miss_plain[16*mp +: 16]} = {1'b0, miss_a_q[16*mp +: 16]} - {1'b0, miss_b_q[16*mp +: 16]};
+            // a - b - 1 = a + ~b less 2^16: it borrows when that does not carry
+            {miss_carry_less[mp], miss_less[16*mp +: 16]} = {1'b0, miss_a_q[16*mp +: 16]} + {1'b0, ~miss_b_q[16*mp +: 16]};
+            miss_next[16*mp +: 16] = miss_borrow[mp] ? miss_less_q[16*mp +: 16] : miss_plain_q[16*mp +: 16];
+            miss_borrow[mp + 1] = miss_borrow[mp] ? miss_borrow_less_q[mp] : miss_borrow_plain_q[mp];
+        end
+    end
+    assign inc_missing = miss_valid_q ? miss_q : 64'd0;
 
     function automatic [79:0] session_bytes(input [79:0] sess);   // first byte lowest, as in the record
         integer i;
@@ -209,7 +288,7 @@ module feed_tracker #(
         rec_n_message = 1'b0;
         err_code = 8'd0;
         inc_packet = 1'b0; inc_heartbeat = 1'b0; inc_end_of_session = 1'b0; inc_duplicate = 1'b0; inc_gap = 1'b0;
-        inc_missing = 64'd0; inc_error = 5'd0;
+        inc_error = 5'd0;
         if (take) begin
             case (a_kind_q)
                 EV_HEADER: begin
@@ -221,13 +300,12 @@ module feed_tracker #(
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_SESSION;
                         rec_n[`TG_FEED_SESSION_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, sess_slot};
                         rec_n[`TG_FEED_SESSION_SESSION_LSB +: 80] = session_bytes(a_session_q);
-                    end else if (hdr_gap) begin
+                    end else if (hdr_gap_q) begin
                         rec_n_valid = 1'b1;
                         inc_gap = 1'b1;
-                        inc_missing = a_seq_q - hdr_expected;
                         rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_GAP;
                         rec_n[`TG_FEED_GAP_SESSION_SLOT_LSB +: 8] = {{(8-SLOT_W){1'b0}}, sess_slot};
-                        rec_n[`TG_FEED_GAP_EXPECTED_LSB +: 64] = hdr_expected;
+                        rec_n[`TG_FEED_GAP_EXPECTED_LSB +: 64] = hdr_expected_q;
                         rec_n[`TG_FEED_GAP_RECEIVED_LSB +: 64] = a_seq_q;
                     end
                 end
@@ -280,7 +358,7 @@ module feed_tracker #(
                             err_code = `TG_FEED_ERR_TRUNCATED_PACKET;
                             rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SEQ] = lost_numbered;
                             rec_n[`TG_FEED_ERROR_MOLD_SEQ_LSB +: 64] = lost_numbered ? lost_seq : 64'd0;
-                            rec_n[`TG_FEED_ERROR_INDEX_LSB +: 16] = index_in_packet[15:0];
+                            rec_n[`TG_FEED_ERROR_INDEX_LSB +: 16] = a_index_q;
                         end else begin
                             err_code = `TG_FEED_ERR_TRAILING_BYTES;
                             rec_n[`TG_FEED_ERROR_BYTES_LSB +: 16] = a_count_q;
@@ -291,7 +369,7 @@ module feed_tracker #(
             if (err_code != 8'd0) begin
                 rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_ERROR;
                 rec_n[`TG_REC_ERROR_LSB +: 8] = err_code;
-                inc_error[err_code[2:0] - 3'd1] = 1'b1;
+                for (s = 1; s <= 5; s = s + 1) inc_error[s - 1] = err_code == s[7:0];
             end
         end
     end
@@ -302,15 +380,21 @@ module feed_tracker #(
             alloc_q <= {SLOT_W{1'b0}};
             pkt_slot_q <= {SLOT_W{1'b0}};
             pkt_expected_q <= 64'd0;
-            pkt_seq_q <= 64'd0;
+            pkt_first_q <= 16'd0;
             pkt_count_q <= 16'd0;
             rec_valid_q <= 1'b0;
             rec_message_q <= 1'b0;
             more_valid_q <= 1'b0;
-            hdr_taken_q <= 1'b0;
             dup_packet_q <= 1'b0;
             a_valid_q <= 1'b0;
-            a_looked_up_q <= 1'b0;
+            a_looking_q <= 1'b0;
+            end_pending_q <= 1'b0;
+            dup_candidate_q <= 1'b0;
+            pkt_end_q <= 64'd0;
+            pkt_end_above_q <= 1'b0;
+            miss_in_q <= 1'b0;
+            miss_pieces_q <= 1'b0;
+            miss_valid_q <= 1'b0;
         end else begin
             if (ev_take) begin
                 a_kind_q <= ev_kind;
@@ -322,31 +406,58 @@ module feed_tracker #(
                 a_head_q <= ev_data[0 +: 8*ITCH_HEADER_BYTES];
                 a_body_q <= itch_body(in_type, ev_data[8*ITCH_HEADER_BYTES +: 8*ITCH_BODY_BYTES]);
                 a_sess_piece_eq_q <= in_piece_eq;
-                a_duplicate_q <= ev_seq < (take && a_kind_q == EV_HEADER ? hdr_expected : pkt_expected_q);
+                a_seq_pieces_q <= in_seq_pieces;
+                a_end_low_q <= in_end_low[15:0];
+                a_end_carry_q <= in_end_low[16];
+                a_exp_pieces_q <= pieces(ev_seq, cmp_expected);
+                a_end_pieces_q <= pieces(ev_seq, cmp_end);
+                a_index_q <= ev_seq[15:0] - cmp_first + 16'd1;
                 a_unknown_type_q <= in_unknown_type;
                 a_bad_length_q <= !in_unknown_type && ev_length != {8'd0, in_type_length};
                 a_needs_more_q <= in_type_length > 8'd11 + MAIN_BODY[7:0];
             end
             if (ev_take) a_valid_q <= 1'b1;
             else if (take) a_valid_q <= 1'b0;
-            if (ev_take) a_looked_up_q <= ev_kind != EV_HEADER;
-            else if (a_valid_q && !a_looked_up_q) begin
-                a_looked_up_q <= 1'b1;
+            if (ev_take) a_looking_q <= ev_kind == EV_HEADER;
+            else a_looking_q <= 1'b0;
+            if (a_valid_q && a_looking_q) begin
                 a_sess_hit_q <= found_hit;
                 a_sess_slot_q <= found_slot;
+                hdr_expected_q <= found_hit ? sess_expected_q[found_slot] : a_seq_q;
+                hdr_gap_q <= found_hit && above(a_seq_pieces_q[8*found_slot +: 8]);
+                hdr_end_q <= {end_high, a_end_low_q};
+                hdr_end_wraps_q <= end_wraps;
             end
-            hdr_taken_q <= take && a_kind_q == EV_HEADER;
-            dup_packet_q <= hdr_taken_q && pkt_count_q != 16'd0 && pkt_count_q != 16'hFFFF && pkt_all_seen;
-            if (take && a_kind_q == EV_HEADER) begin
+            // (hdr_end_q, hdr_expected_q and the slot hold until the next header is looked up)
+            end_pending_q <= hdr_leaving;
+            dup_candidate_q <= hdr_leaving && a_count_q != 16'd0 && a_count_q != 16'hFFFF && !hdr_end_wraps_q;
+            dup_packet_q <= dup_candidate_q && !hdr_end_above;
+            if (hdr_leaving) begin
+                hdr_end_pieces_q <= pieces(hdr_end_q, hdr_expected_q);
                 sess_valid_q[sess_slot] <= 1'b1;
                 sess_id_q[sess_slot] <= a_session_q;
-                sess_expected_q[sess_slot] <= (hdr_end > hdr_expected) ? hdr_end : hdr_expected;
                 if (!sess_hit) alloc_q <= alloc_q + {{(SLOT_W-1){1'b0}}, 1'b1};
                 pkt_slot_q <= sess_slot;
-                pkt_expected_q <= hdr_expected;
-                pkt_seq_q <= a_seq_q;
+                pkt_expected_q <= hdr_expected_q;
+                pkt_first_q <= a_seq_q[15:0];
                 pkt_count_q <= a_count_q;
+                pkt_end_q <= hdr_end_q;
             end
+            if (end_pending_q) begin
+                sess_expected_q[sess_slot] <= hdr_next_expected;
+                pkt_end_above_q <= hdr_end_above;
+            end
+            // the missing count of a gap, three cycles after it
+            miss_in_q <= hdr_leaving && hdr_gap_q;
+            miss_a_q <= a_seq_q;
+            miss_b_q <= hdr_expected_q;
+            miss_plain_q <= miss_plain;
+            miss_borrow_plain_q <= miss_borrow_plain;
+            miss_less_q <= miss_less;
+            miss_borrow_less_q <= ~miss_carry_less;
+            miss_pieces_q <= miss_in_q;
+            miss_valid_q <= miss_pieces_q;
+            miss_q <= miss_next;
             if (take) begin
                 rec_valid_q <= rec_n_valid;
                 rec_q <= rec_n;

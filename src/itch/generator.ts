@@ -148,7 +148,8 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
 
 export interface PacketOptions {
   session: string;
-  firstSeq: number;
+  /** sequence numbers run on past 2^64 - 1 to 0, as a 64-bit field does */
+  firstSeq: number | bigint;
   /** UDP payload budget per packet. */
   maxPayload?: number;
   /** messages per packet, as many as fit up to this; default a random 1 to 30 per packet */
@@ -161,7 +162,7 @@ export function moldPacketize(messages: Buffer[], o: PacketOptions): Buffer[] {
   const r = prng(o.seed ?? 1);
   const budget = o.maxPayload ?? 1400;
   const packets: Buffer[] = [];
-  let seq = o.firstSeq;
+  let seq = BigInt(o.firstSeq);
   let i = 0;
   while (i < messages.length) {
     const want = o.messagesPerPacket ?? 1 + Math.floor(r() * 30);
@@ -176,15 +177,18 @@ export function moldPacketize(messages: Buffer[], o: PacketOptions): Buffer[] {
     }
     if (parts.length === 0) throw new RangeError(`moldPacketize: a ${messages[i]!.length}-byte message does not fit a ${budget}-byte payload`);
     packets.push(Buffer.concat([moldHeader(o.session, seq, parts.length / 2), ...parts]));
-    seq += parts.length / 2;
+    seq = (seq + BigInt(parts.length / 2)) & U64_MASK;
   }
   return packets;
 }
 
-export function moldHeader(session: string, seq: number, count: number): Buffer {
+const U64_MASK = (1n << 64n) - 1n;
+
+/** A MoldUDP64 header; a sequence number outside 64 bits is taken modulo 2^64. */
+export function moldHeader(session: string, seq: number | bigint, count: number): Buffer {
   const h = Buffer.alloc(20);
   h.write(session.padEnd(10, ' ').slice(0, 10), 0, 'latin1');
-  h.writeBigUInt64BE(BigInt(seq), 10);
+  h.writeBigUInt64BE(BigInt(seq) & U64_MASK, 10);
   h.writeUInt16BE(count, 18);
   return h;
 }
