@@ -33,7 +33,9 @@ module symbol_filter #(
     input  wire        learn_en,
     input  wire [15:0] learn_locate
 );
-    reg [63:0] sub_symbol_q [0:SUB_SLOTS-1];
+    // slots as one vector with a write enable each (an array written at a variable index became an address
+    // subtraction in synthesis)
+    reg [64*SUB_SLOTS-1:0] sub_symbol_q;
     reg [SUB_SLOTS-1:0] sub_valid_q;
     reg [16:0] clear_addr_q;            // bit 16 set: done
 
@@ -45,7 +47,7 @@ module symbol_filter #(
         if (match_en)
             for (i = 0; i < SUB_SLOTS; i = i + 1)
                 for (p = 0; p < 4; p = p + 1)
-                    piece_eq_q[4*i + p] <= sub_symbol_q[i][16*p +: 16] == match_symbol[16*p +: 16];
+                    piece_eq_q[4*i + p] <= sub_symbol_q[64*i + 16*p +: 16] == match_symbol[16*p +: 16];
     end
     always @* begin
         learn_match = 1'b0;
@@ -53,12 +55,18 @@ module symbol_filter #(
             if (sub_valid_q[i] && &piece_eq_q[4*i +: 4]) learn_match = 1'b1;
     end
 
+    localparam integer SLOT_BITS = $clog2(SUB_SLOTS);
+    // (a test of the high bits: `sub_slot < SUB_SLOTS` in 32 bits becomes a carry chain)
+    wire sub_slot_in_range = sub_slot[7:SLOT_BITS] == {(8-SLOT_BITS){1'b0}};
     always @(posedge clk) begin
         if (rst) begin
             sub_valid_q <= {SUB_SLOTS{1'b0}};
-        end else if (sub_we && {24'd0, sub_slot} < SUB_SLOTS) begin
-            sub_valid_q[sub_slot[$clog2(SUB_SLOTS)-1:0]] <= sub_valid;
-            sub_symbol_q[sub_slot[$clog2(SUB_SLOTS)-1:0]] <= sub_symbol;
+        end else begin
+            for (i = 0; i < SUB_SLOTS; i = i + 1)
+                if (sub_we && sub_slot_in_range && sub_slot[SLOT_BITS-1:0] == i[SLOT_BITS-1:0]) begin
+                    sub_valid_q[i] <= sub_valid;
+                    sub_symbol_q[64*i +: 64] <= sub_symbol;
+                end
         end
     end
 
