@@ -7,3 +7,4 @@ export const CORES: string[];
 export function coreSources(): string[];
 export function fmaxSources(): string[];
 export function hdlSources(dirs?: string[]): string[];
+export function moduleSources(top: string): string[];

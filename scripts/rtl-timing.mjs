@@ -6,7 +6,7 @@
 // to the path, since sta cannot see it. Where `sta` fails (it aborts on DSP cells in some modules), the run is repeated with DSP inference
 // off and the report says so.
 import { $, fs, path } from 'zx';
-import { HDL_INCLUDE, coreSources } from './rtl-sources.mjs';
+import { HDL_INCLUDE, moduleSources } from './rtl-sources.mjs';
 import { netlistPath, readCellLibrary } from './netlist-sta.mjs';
 
 $.quiet = true;
@@ -61,7 +61,7 @@ export async function moduleTiming(top, dir, family = FAMILY) {
     const name = `timing-${top}-${family}${flow.options.replace(/\s+/g, '')}`;
     const log = path.join(dir, `${name}.log`);
     const netlist = path.join(dir, `${name}.json`);
-    const script = `read_verilog -sv -I${HDL_INCLUDE} ${coreSources().join(' ')}; synth_xilinx -family ${family} -flatten ${flow.options} -top ${top}; stat; write_json ${netlist}; sta`;
+    const script = `read_verilog -sv -I${HDL_INCLUDE} ${moduleSources(top).join(' ')}; synth_xilinx -family ${family} -flatten ${flow.options} -top ${top}; stat; write_json ${netlist}; sta`;
     const r = await $`yosys -l ${log} -p ${script}`;
     const text = await fs.readFile(log, 'utf8').catch(() => '');
     const json = await fs.readFile(netlist, 'utf8').then((j) => JSON.parse(j)).catch(() => null);

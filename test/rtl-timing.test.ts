@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { longestCarryChain, moduleTiming, parseSta, timingAgainstBudgets } from '../scripts/rtl-timing.mjs';
-import { CORES } from '../scripts/rtl-sources.mjs';
+import { CORES, moduleSources } from '../scripts/rtl-sources.mjs';
+import path from 'node:path';
 import { netlistPath, parseCellLibrary } from '../scripts/netlist-sta.mjs';
 import { tempDir } from './helpers/session.js';
 
@@ -107,6 +108,17 @@ endmodule
     } } };
     // 96 (clock buffer) + 303 (clock to Q) + 400 (LUT, slowest pin) + 500 (S to CO) + 300 (CI to O)
     expect(netlistPath(netlist, 'm', lib)).toMatchObject({ pathPs: 1599, lutLevels: 1, carryCells: 2, from: 'register', end: 'FDRE.D' });
+  });
+
+  it('synthesises each module from its own sources and those of what it instantiates, nothing else', () => {
+    const names = (top: string) => moduleSources(top).map((f) => path.basename(f, '.v')).sort();
+    expect(names('mold_framer')).toEqual(['carry_select_add', 'mold_assembler', 'mold_cutter', 'mold_framer']);
+    expect(names('token_bucket')).toEqual(['token_bucket']);
+    expect(names('risk_gate')).toContain('risk_checker');
+    expect(names('risk_gate')).toContain('sdp_ram'); // through risk_checker
+    expect(names('risk_gate')).not.toContain('mold_cutter');
+    for (const m of CORES) expect(names(m)).toContain(m);
+    expect(() => moduleSources('no_such_module')).toThrow(/no source file/);
   });
 
   it('times a real module through Yosys', async () => {
