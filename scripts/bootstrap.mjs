@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4'];
-// tshark: the reference the capture reader is tested against; z3, cvc4: the SMT solvers of `npm run formal`
-const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4' };
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4', 'tcl'];
+// tshark: the reference the capture reader is tested against; z3, cvc4: the SMT solvers of `npm run formal`;
+// tcl: tclsh, which runs the board builds' Vivado scripts against stubs (test/board-build.test.ts)
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }

@@ -54,22 +54,32 @@ const layouts = Object.entries(record.layouts).map(([name, items]) => {
   return flattenLayout(name, items);
 });
 for (const k of Object.keys(record.kinds)) if (!layouts.some((l) => l.name === k)) fail(`record kind ${k} has no layout`);
-const regs = []; // flat list of 32-bit registers
-const windowBytes = 1 << device.csrAddressBits;
-for (const r of spec.registers) {
-  if (r.offset % 4 !== 0) fail(`register ${r.name}: offset must be 32-bit aligned`);
-  if (r.bits64) {
-    if (r.offset % 8 !== 0) fail(`register ${r.name}: a 64-bit register must be 64-bit aligned`);
-    regs.push({ ...r, name: `${r.name}_LO`, doc: `${r.doc} (bits 31:0)` });
-    regs.push({ ...r, name: `${r.name}_HI`, offset: r.offset + 4, doc: `${r.doc} (bits 63:32)` });
-  } else regs.push(r);
+// A register map as a flat list of 32-bit registers (64-bit ones as LO/HI pairs), checked for overlap.
+function flattenRegisters(list, windowBytes, what) {
+  const out = [];
+  for (const r of list) {
+    if (r.offset % 4 !== 0) fail(`${what} ${r.name}: offset must be 32-bit aligned`);
+    if (r.bits64) {
+      if (r.offset % 8 !== 0) fail(`${what} ${r.name}: a 64-bit register must be 64-bit aligned`);
+      out.push({ ...r, name: `${r.name}_LO`, doc: `${r.doc} (bits 31:0)` });
+      out.push({ ...r, name: `${r.name}_HI`, offset: r.offset + 4, doc: `${r.doc} (bits 63:32)` });
+    } else out.push(r);
+  }
+  const seen = new Map();
+  for (const r of out) {
+    if (r.offset >= windowBytes) fail(`${what} ${r.name} lies outside the ${windowBytes}-byte window`);
+    if (seen.has(r.offset)) fail(`${what} ${r.name} shares offset ${hex(r.offset)} with ${seen.get(r.offset)}`);
+    if (!['ro', 'rw', 'wo'].includes(r.access)) fail(`${what} ${r.name}: access must be ro, rw or wo`);
+    seen.set(r.offset, r.name);
+  }
+  return out;
 }
-const seen = new Map();
-for (const r of regs) {
-  if (r.offset >= windowBytes) fail(`register ${r.name} lies outside the ${windowBytes}-byte window`);
-  if (seen.has(r.offset)) fail(`register ${r.name} shares offset ${hex(r.offset)} with ${seen.get(r.offset)}`);
-  if (!['ro', 'rw', 'wo'].includes(r.access)) fail(`register ${r.name}: access must be ro, rw or wo`);
-  seen.set(r.offset, r.name);
+const windowBytes = 1 << device.csrAddressBits;
+const regs = flattenRegisters(spec.registers, windowBytes, 'register');
+const shell = spec.xdmaShell;
+const shellRegs = flattenRegisters(shell.registers, windowBytes, 'xdmaShell register');
+if (shell.windowOffset % windowBytes !== 0 || shell.windowOffset < windowBytes) {
+  fail(`xdmaShell.windowOffset must be a multiple of the core's ${windowBytes}-byte window, above it`);
 }
 const version = (device.version.major << 16) | (device.version.minor << 8) | device.version.patch;
 
@@ -83,6 +93,12 @@ function verilog() {
   for (const r of regs) L.push(`\`define TG_REG_${r.name} ${aw}'h${r.offset.toString(16).toUpperCase().padStart(3, '0')}  // ${r.access}: ${r.doc}`);
   for (const r of spec.registers) for (const b of r.bits ?? []) L.push(`\`define TG_REG_${r.name}_${b.name}_BIT ${b.bit}`);
   for (const r of spec.registers) if (r.reset !== undefined) L.push(`\`define TG_REG_${r.name}_RESET 32'd${r.reset}`);
+  L.push('', `\`define TG_XSH_ID 32'h${shell.id.toString(16).toUpperCase()}`);
+  L.push(`\`define TG_XSH_WINDOW_OFFSET 32'h${shell.windowOffset.toString(16).toUpperCase()}`);
+  L.push(`\`define TG_XSH_FRAME_MAGIC 32'h${shell.frameMagic.toString(16).toUpperCase()}`);
+  for (const r of shellRegs) L.push(`\`define TG_XSH_REG_${r.name} ${aw}'h${r.offset.toString(16).toUpperCase().padStart(3, '0')}  // ${r.access}: ${r.doc}`);
+  for (const r of shell.registers) for (const b of r.bits ?? []) L.push(`\`define TG_XSH_REG_${r.name}_${b.name}_BIT ${b.bit}`);
+  for (const r of shell.registers) if (r.reset !== undefined) L.push(`\`define TG_XSH_REG_${r.name}_RESET 32'd${r.reset}`);
   L.push('', `\`define TG_REC_BYTES ${record.bytes}`, `\`define TG_REC_BITS ${record.bytes * 8}`);
   const vfield = (prefix, f, base = 0) => [
     `\`define ${prefix}_${upper(snake(f.name))}_LSB ${(base + f.offset) * 8}  // ${f.doc}`,
@@ -117,6 +133,12 @@ function cpp() {
   L.push(`constexpr uint32_t DEVICE_ID = ${hex(device.id, 8)};`, `constexpr uint32_t DEVICE_VERSION = ${hex(version, 8)};`);
   L.push(`constexpr uint32_t CSR_WINDOW_BYTES = ${windowBytes};`, '');
   for (const r of regs) L.push(`constexpr uint32_t REG_${r.name} = ${hex(r.offset)};  // ${r.access}: ${r.doc}`);
+  L.push('', '// The XDMA board shell: its registers at XSH_WINDOW_OFFSET + XSH_REG_* on the user BAR, its channels.');
+  L.push(`constexpr uint32_t XSH_ID = ${hex(shell.id, 8)};`, `constexpr uint32_t XSH_WINDOW_OFFSET = ${hex(shell.windowOffset, 4)};`);
+  L.push(`constexpr uint32_t XSH_FRAME_MAGIC = ${hex(shell.frameMagic, 8)};`);
+  for (const [k, v] of Object.entries(shell.h2c)) L.push(`constexpr unsigned XSH_H2C_${upper(k)} = ${v};`);
+  for (const [k, v] of Object.entries(shell.c2h)) L.push(`constexpr unsigned XSH_C2H_${upper(k)} = ${v};`);
+  for (const r of shellRegs) L.push(`constexpr uint32_t XSH_REG_${r.name} = ${hex(r.offset)};  // ${r.access}: ${r.doc}`);
   L.push('', `constexpr size_t RECORD_BYTES = ${record.bytes};`);
   for (const f of record.common) L.push(`constexpr size_t REC_${upper(f.name)}_OFFSET = ${f.offset};  // ${f.bytes} bytes: ${f.doc}`);
   for (const l of layouts) {
@@ -146,6 +168,18 @@ function ts() {
   L.push('/** Register values after reset. */', 'export const REG_RESET = {');
   for (const r of spec.registers) if (r.reset !== undefined) L.push(`  ${r.name}: ${r.reset},`);
   L.push('} as const;', '');
+  L.push('/** The XDMA board shell: registers at windowOffset + REG on the user BAR, channel numbers, framing. */');
+  L.push('export const XDMA_SHELL = {', `  id: ${hex(shell.id, 8)},`, `  windowOffset: ${hex(shell.windowOffset, 4)},`);
+  L.push(`  frameMagic: ${hex(shell.frameMagic, 8)},`);
+  L.push(`  h2c: { ${Object.entries(shell.h2c).map(([k, v]) => `${k}: ${v}`).join(', ')} },`);
+  L.push(`  c2h: { ${Object.entries(shell.c2h).map(([k, v]) => `${k}: ${v}`).join(', ')} },`);
+  L.push('  REG: {');
+  for (const r of shellRegs) L.push(`    /** ${r.access}: ${r.doc} */`, `    ${r.name}: ${hex(r.offset)},`);
+  L.push('  },', '  REG_BIT: {');
+  for (const r of shell.registers) for (const b of r.bits ?? []) L.push(`    /** ${b.doc} */`, `    ${r.name}_${b.name}: ${b.bit},`);
+  L.push('  },', '  REG_RESET: {');
+  for (const r of shell.registers) if (r.reset !== undefined) L.push(`    ${r.name}: ${r.reset},`);
+  L.push('  },', '} as const;', '');
   L.push(`export const RECORD_BYTES = ${record.bytes};`, '');
   L.push('export const KIND = {', ...Object.entries(record.kinds).map(([k, v]) => `  ${k}: ${v},`), '} as const;');
   L.push('export type KindName = keyof typeof KIND;', '');

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // RTL checks for CI and developers.
 //   lint:  verilator --lint-only -Wall with every module as top; any message fails.
-//   synth: Yosys synth_ice40 and synth_xilinx of the core (the two run in parallel); any warning fails;
+//   synth: Yosys synth_ice40 and synth_xilinx of the core, and synth_xilinx of each board top with the core and
+//          the vendor IP as black boxes (all in parallel); any warning fails;
 //          prints resource counts, then places and routes the ice40 netlist with nextpnr-ice40 (HX8K) for
 //          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
 //          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs).
 //   timing: that per-module table alone; build/synth/timing.json. --check (in CI): fails when a module's
 //          path exceeds its budget in scripts/timing-budgets.json by more than the tolerance there.
 import { $, fs, os, path } from 'zx';
-import { CORES, FMAX_TOP, HDL_INCLUDE, ROOT, coreSources, fmaxSources, hdlSources, TOP } from './rtl-sources.mjs';
+import { BOARDS, CORES, FMAX_TOP, HDL_INCLUDE, ROOT, boardFiles, coreSources, fmaxSources, hdlSources, shellSources, TOP } from './rtl-sources.mjs';
 import { moduleTiming, timingAgainstBudgets } from './rtl-timing.mjs';
 
 $.quiet = true;
@@ -27,8 +28,40 @@ async function lint() {
     if (r.exitCode !== 0 || out) { console.error(`lint ${top}: FAILED\n${out}`); failed++; }
     else console.log(`lint ${top}: clean`);
   }
+  for (const board of BOARDS) {
+    const { top, models } = boardFiles(board);
+    const r = await $`verilator --lint-only -Wall -I${HDL_INCLUDE} --top-module ${board.top} ${sources} ${top} ${models}`;
+    const out = (r.stdout + r.stderr).trim();
+    if (r.exitCode !== 0 || out) { console.error(`lint ${board.top} (with the models of its vendor IP): FAILED\n${out}`); failed++; }
+    else console.log(`lint ${board.top} (with the models of its vendor IP): clean`);
+  }
   return failed;
 }
+
+/** A board top through synth_xilinx with the core and the vendor IP as black boxes: the shell's own resources.
+ *  Yosys 0.23 maps to 7-series cells only; the figures are a size, not an UltraScale+ mapping. */
+async function synthBoard(board, dir) {
+  const log = path.join(dir, `yosys-${board.name}.log`);
+  const { top, models } = boardFiles(board);
+  const core = path.join(ROOT, 'hdl', 'core', `${TOP}.v`);
+  const vendorModels = models.filter((f) => !YOSYS_XILINX_CELLS.has(path.basename(f, '.v')));
+  const script = `read_verilog -sv -I${HDL_INCLUDE} ${[...shellSources(), ...hdlSources(['common']), ...top].join(' ')}; `
+    + `read_verilog -lib -sv -I${HDL_INCLUDE} ${[core, ...vendorModels].join(' ')}; synth_xilinx -top ${board.top}; stat`;
+  const t0 = Date.now();
+  const r = await $`yosys -q -l ${log} -p ${script}`;
+  const text = await fs.readFile(log, 'utf8').catch(() => '');
+  const warnings = text.split('\n').filter((l) => /^Warning:/.test(l) && !YOSYS_BRAM_PORT_QUIRK.test(l));
+  const cells = cellCounts(text, board.top);
+  const blackBoxes = [TOP, ...vendorModels.map((f) => path.basename(f, '.v'))].filter((m) => cells[m]);
+  return {
+    board: board.name, top: board.top, part: board.part, ok: r.exitCode === 0 && warnings.length === 0, warnings,
+    seconds: (Date.now() - t0) / 1000, blackBoxes, errors: r.exitCode === 0 ? '' : (r.stderr || text.slice(-2000)),
+    shell: { luts: sum(cells, /^LUT\d$/), ffs: sum(cells, /^FD/), lutram: sum(cells, /^RAM\d+[MSX]/), bram: sum(cells, /^RAMB/), carry: sum(cells, /^CARRY/), dsp: sum(cells, /^DSP/) },
+    device: { luts: board.lut, ffs: board.ff, bram: board.bram, dsp: board.dsp },
+  };
+}
+// primitives Yosys' synth_xilinx knows itself: their models are for Verilator only
+const YOSYS_XILINX_CELLS = new Set(['IBUF', 'IBUFDS_GTE4', 'BUFG', 'OBUF']);
 
 // Yosys 0.23's synth_xilinx warns for every block RAM it maps: its RAMB36E1/RAMB18E1 mapping connects the
 // data and write-enable ports at the widths of a newer cell model. A bare 1-write/1-read memory of any shape
@@ -144,12 +177,20 @@ if (mode === 'lint') {
   // logs and netlists stay in build/synth/ for a closer look
   const dir = path.join(ROOT, 'build', 'synth');
   await fs.mkdirp(dir);
-  const results = await Promise.all(['ice40', 'xilinx'].map((t) => synth(t, dir)));
+  const [results, boards] = await Promise.all([
+    Promise.all(['ice40', 'xilinx'].map((t) => synth(t, dir))),
+    Promise.all(BOARDS.map((b) => synthBoard(b, dir))),
+  ]);
   const ice40 = results[0];
+  const xilinx = results[1];
+  for (const b of boards) {
+    // the whole card: the shell as synthesised here, plus the core from the full synthesis above
+    b.total = { luts: b.shell.luts + xilinx.luts, ffs: b.shell.ffs + xilinx.ffs, bram: b.shell.bram + xilinx.bram, dsp: b.shell.dsp + xilinx.dsp };
+  }
   const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, logicCells: null, error: 'ice40 synthesis failed' };
   for (const r of results) delete r.json;
   const modules = timing ? await timeModules(dir) : undefined;
-  const report = { top: TOP, results, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, modules, date: new Date().toISOString() };
+  const report = { top: TOP, results, boards, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, modules, date: new Date().toISOString() };
   await fs.writeFile(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
@@ -163,10 +204,17 @@ if (mode === 'lint') {
     console.log(pnr.ok
       ? `nextpnr-ice40 (HX8K): ${pnr.logicCells} logic cells, Fmax ${pnr.fmaxMHz} MHz (${pnr.seconds.toFixed(1)} s)`
       : `nextpnr-ice40 (HX8K): no Fmax${pnr.logicCells ? ` (the design needs ${pnr.logicCells} logic cells)` : ''}: ${pnr.error}`);
+    for (const b of boards) {
+      const pct = (k) => `${(100 * b.total[k] / b.device[k]).toFixed(1)} %`;
+      console.log(`board ${b.board} (${b.top}, ${b.part}; black boxes: ${b.blackBoxes.join(', ')}): ok ${b.ok}, shell ${b.shell.luts} LUTs, ${b.shell.ffs} FFs, ${b.shell.lutram} LUTRAM, ${b.shell.bram} BRAM (${b.seconds.toFixed(1)} s)`);
+      console.log(`  with the core: ${b.total.luts} LUTs (${pct('luts')} of the part), ${b.total.ffs} FFs (${pct('ffs')}), ${b.total.bram} BRAM (${pct('bram')}), ${b.total.dsp} DSP (${pct('dsp')}); 7-series cells, the XDMA IP not counted`);
+      for (const w of b.warnings) console.log(`  ${w}`);
+      if (b.errors) console.log(b.errors);
+    }
     if (modules) printTiming(modules);
   }
   // a design that does not fit the HX8K is reported, not a CI failure; synthesis errors and warnings are
-  process.exit(results.every((r) => r.ok) ? 0 : 1);
+  process.exit(results.every((r) => r.ok) && boards.every((b) => b.ok) ? 0 : 1);
 } else if (mode === 'timing') {
   // the per-module table alone (also part of `synth --timing`)
   const dir = path.join(ROOT, 'build', 'synth');

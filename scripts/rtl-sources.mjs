@@ -5,9 +5,25 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
-const DIRS = ['common', 'csr', 'fix', 'feed', 'risk', 'core'];
 /** What the device core is built from (synthesis reads these). */
 const CORE_DIRS = ['common', 'csr', 'fix', 'feed', 'risk', 'core'];
+/** The board shells: between a vendor's IP and the core, vendor-free, linted and timed like the core's modules. */
+const SHELL_DIRS = ['boards/xdma'];
+const DIRS = [...CORE_DIRS, ...SHELL_DIRS];
+
+/** Board tops: the shell, the core and the vendor IP, linted with behavioural models of the IP's ports
+ *  (`model/`) and synthesised with the core and the IP as black boxes (the core is synthesised on its own). */
+export const BOARDS = [
+  { name: 'alveo_u250', top: 'tickgate_u250_top', part: 'xcu250-figd2104-2L-e', lut: 1728000, ff: 3456000, bram: 2688, dsp: 12288 },
+];
+export function boardFiles(board) {
+  const dir = path.join(ROOT, 'hdl', 'boards', board.name);
+  const vfiles = (d) => readdirSync(d).filter((f) => f.endsWith('.v')).sort().map((f) => path.join(d, f));
+  return { top: vfiles(dir), models: vfiles(path.join(dir, 'model')) };
+}
+export function shellSources() {
+  return hdlSources(SHELL_DIRS);
+}
 
 export const TOP = 'tickgate_core';
 /** The timing harness for place and route: the core with its inputs from an LFSR (hdl/boards/fmax/). */
@@ -35,7 +51,7 @@ export const CORES = hdlSources().map((f) => path.basename(f, '.v'));
  *  only these, because abc's mapping of a module shifts when Yosys has read unrelated files (mold_framer measured
  *  2,195 ps or 2,401 ps depending on an edit to symbol_filter.v, which it does not use). */
 export function moduleSources(top) {
-  const files = new Map(coreSources().map((f) => [path.basename(f, '.v'), f]));
+  const files = new Map(hdlSources().map((f) => [path.basename(f, '.v'), f]));
   const needed = new Set();
   const visit = (name) => {
     if (needed.has(name) || !files.has(name)) return;

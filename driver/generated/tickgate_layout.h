@@ -93,6 +93,33 @@ constexpr uint32_t REG_RISK_REJECT_BAD_ORDER = 0x2BC;  // ro: bad_order rejects
 constexpr uint32_t REG_RISK_TRADES = 0x2C0;  // ro: feed trades (P, Q) of table symbols taken as last trade prices
 constexpr uint32_t REG_ORDER_FRAMES_DROPPED = 0x2C4;  // ro: order egress frames ended with tuser (cut through: a rejected order or a malformed span whose bytes had started to leave)
 
+// The XDMA board shell: its registers at XSH_WINDOW_OFFSET + XSH_REG_* on the user BAR, its channels.
+constexpr uint32_t XSH_ID = 0x544B5853;
+constexpr uint32_t XSH_WINDOW_OFFSET = 0x1000;
+constexpr uint32_t XSH_FRAME_MAGIC = 0x31484754;
+constexpr unsigned XSH_H2C_FIX = 0;
+constexpr unsigned XSH_H2C_FEED = 1;
+constexpr unsigned XSH_H2C_ORDERS = 2;
+constexpr unsigned XSH_C2H_RECORDS = 0;
+constexpr unsigned XSH_C2H_ORDERS = 1;
+constexpr uint32_t XSH_REG_ID = 0x000;  // ro: shell identifier, reads xdmaShell.id
+constexpr uint32_t XSH_REG_STATUS = 0x004;  // ro: the core's clock and reset as the shell sees them
+constexpr uint32_t XSH_REG_C2H_BATCH_RECORDS = 0x008;  // rw: a record packet closes after this many records (0 counts as 1)
+constexpr uint32_t XSH_REG_C2H_IDLE_CYCLES = 0x00C;  // rw: ... or when its newest record waited this many XDMA clock cycles with none behind it
+constexpr uint32_t XSH_REG_COUNTER_CLEAR = 0x010;  // wo: write 1 to clear the shell's counters
+constexpr uint32_t XSH_REG_H2C_FRAMES_FIX = 0x020;  // ro: sub-frames delivered whole on the FIX channel
+constexpr uint32_t XSH_REG_H2C_FRAMES_FEED = 0x024;  // ro: sub-frames delivered whole on the feed channel
+constexpr uint32_t XSH_REG_H2C_FRAMES_ORDERS = 0x028;  // ro: sub-frames delivered whole on the order channel
+constexpr uint32_t XSH_REG_H2C_BAD_HEADERS_FIX = 0x030;  // ro: FIX channel: headers that were not one (the rest of their write dropped)
+constexpr uint32_t XSH_REG_H2C_BAD_HEADERS_FEED = 0x034;  // ro: feed channel: headers that were not one
+constexpr uint32_t XSH_REG_H2C_BAD_HEADERS_ORDERS = 0x038;  // ro: order channel: headers that were not one
+constexpr uint32_t XSH_REG_H2C_TRUNCATED_FIX = 0x040;  // ro: FIX channel: sub-frames cut off by the end of their write
+constexpr uint32_t XSH_REG_H2C_TRUNCATED_FEED = 0x044;  // ro: feed channel: sub-frames cut off by the end of their write
+constexpr uint32_t XSH_REG_H2C_TRUNCATED_ORDERS = 0x048;  // ro: order channel: sub-frames cut off by the end of their write
+constexpr uint32_t XSH_REG_C2H_RECORD_PACKETS = 0x050;  // ro: record packets closed
+constexpr uint32_t XSH_REG_C2H_ORDER_PACKETS = 0x054;  // ro: order packets sent
+constexpr uint32_t XSH_REG_CORE_BUS_TIMEOUTS = 0x058;  // ro: core register accesses that timed out
+
 constexpr size_t RECORD_BYTES = 64;
 constexpr size_t REC_KIND_OFFSET = 0;  // 1 bytes: record kind (record.kinds)
 constexpr size_t REC_ERROR_OFFSET = 1;  // 1 bytes: error code (record.errors)

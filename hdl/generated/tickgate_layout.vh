@@ -123,6 +123,32 @@
 `define TG_REG_RISK_SHADOW_HASH_KEY1_RESET 32'd0
 `define TG_REG_RISK_SHADOW_HASH_KEY2_RESET 32'd0
 
+`define TG_XSH_ID 32'h544B5853
+`define TG_XSH_WINDOW_OFFSET 32'h1000
+`define TG_XSH_FRAME_MAGIC 32'h31484754
+`define TG_XSH_REG_ID 12'h000  // ro: shell identifier, reads xdmaShell.id
+`define TG_XSH_REG_STATUS 12'h004  // ro: the core's clock and reset as the shell sees them
+`define TG_XSH_REG_C2H_BATCH_RECORDS 12'h008  // rw: a record packet closes after this many records (0 counts as 1)
+`define TG_XSH_REG_C2H_IDLE_CYCLES 12'h00C  // rw: ... or when its newest record waited this many XDMA clock cycles with none behind it
+`define TG_XSH_REG_COUNTER_CLEAR 12'h010  // wo: write 1 to clear the shell's counters
+`define TG_XSH_REG_H2C_FRAMES_FIX 12'h020  // ro: sub-frames delivered whole on the FIX channel
+`define TG_XSH_REG_H2C_FRAMES_FEED 12'h024  // ro: sub-frames delivered whole on the feed channel
+`define TG_XSH_REG_H2C_FRAMES_ORDERS 12'h028  // ro: sub-frames delivered whole on the order channel
+`define TG_XSH_REG_H2C_BAD_HEADERS_FIX 12'h030  // ro: FIX channel: headers that were not one (the rest of their write dropped)
+`define TG_XSH_REG_H2C_BAD_HEADERS_FEED 12'h034  // ro: feed channel: headers that were not one
+`define TG_XSH_REG_H2C_BAD_HEADERS_ORDERS 12'h038  // ro: order channel: headers that were not one
+`define TG_XSH_REG_H2C_TRUNCATED_FIX 12'h040  // ro: FIX channel: sub-frames cut off by the end of their write
+`define TG_XSH_REG_H2C_TRUNCATED_FEED 12'h044  // ro: feed channel: sub-frames cut off by the end of their write
+`define TG_XSH_REG_H2C_TRUNCATED_ORDERS 12'h048  // ro: order channel: sub-frames cut off by the end of their write
+`define TG_XSH_REG_C2H_RECORD_PACKETS 12'h050  // ro: record packets closed
+`define TG_XSH_REG_C2H_ORDER_PACKETS 12'h054  // ro: order packets sent
+`define TG_XSH_REG_CORE_BUS_TIMEOUTS 12'h058  // ro: core register accesses that timed out
+`define TG_XSH_REG_STATUS_CORE_CLOCK_LOCKED_BIT 0
+`define TG_XSH_REG_STATUS_CORE_RESET_BIT 1
+`define TG_XSH_REG_STATUS_CORE_BUS_DEAD_BIT 2
+`define TG_XSH_REG_C2H_BATCH_RECORDS_RESET 32'd64
+`define TG_XSH_REG_C2H_IDLE_CYCLES_RESET 32'd64
+
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512
 `define TG_REC_KIND_LSB 0  // record kind (record.kinds)

@@ -228,6 +228,63 @@ export const REG_RESET = {
   RISK_SHADOW_HASH_KEY2: 0,
 } as const;
 
+/** The XDMA board shell: registers at windowOffset + REG on the user BAR, channel numbers, framing. */
+export const XDMA_SHELL = {
+  id: 0x544B5853,
+  windowOffset: 0x1000,
+  frameMagic: 0x31484754,
+  h2c: { fix: 0, feed: 1, orders: 2 },
+  c2h: { records: 0, orders: 1 },
+  REG: {
+    /** ro: shell identifier, reads xdmaShell.id */
+    ID: 0x000,
+    /** ro: the core's clock and reset as the shell sees them */
+    STATUS: 0x004,
+    /** rw: a record packet closes after this many records (0 counts as 1) */
+    C2H_BATCH_RECORDS: 0x008,
+    /** rw: ... or when its newest record waited this many XDMA clock cycles with none behind it */
+    C2H_IDLE_CYCLES: 0x00C,
+    /** wo: write 1 to clear the shell's counters */
+    COUNTER_CLEAR: 0x010,
+    /** ro: sub-frames delivered whole on the FIX channel */
+    H2C_FRAMES_FIX: 0x020,
+    /** ro: sub-frames delivered whole on the feed channel */
+    H2C_FRAMES_FEED: 0x024,
+    /** ro: sub-frames delivered whole on the order channel */
+    H2C_FRAMES_ORDERS: 0x028,
+    /** ro: FIX channel: headers that were not one (the rest of their write dropped) */
+    H2C_BAD_HEADERS_FIX: 0x030,
+    /** ro: feed channel: headers that were not one */
+    H2C_BAD_HEADERS_FEED: 0x034,
+    /** ro: order channel: headers that were not one */
+    H2C_BAD_HEADERS_ORDERS: 0x038,
+    /** ro: FIX channel: sub-frames cut off by the end of their write */
+    H2C_TRUNCATED_FIX: 0x040,
+    /** ro: feed channel: sub-frames cut off by the end of their write */
+    H2C_TRUNCATED_FEED: 0x044,
+    /** ro: order channel: sub-frames cut off by the end of their write */
+    H2C_TRUNCATED_ORDERS: 0x048,
+    /** ro: record packets closed */
+    C2H_RECORD_PACKETS: 0x050,
+    /** ro: order packets sent */
+    C2H_ORDER_PACKETS: 0x054,
+    /** ro: core register accesses that timed out */
+    CORE_BUS_TIMEOUTS: 0x058,
+  },
+  REG_BIT: {
+    /** the core clock's MMCM is locked */
+    STATUS_CORE_CLOCK_LOCKED: 0,
+    /** the core domain is held in reset */
+    STATUS_CORE_RESET: 1,
+    /** a core register access timed out; core registers answer SLVERR until reset */
+    STATUS_CORE_BUS_DEAD: 2,
+  },
+  REG_RESET: {
+    C2H_BATCH_RECORDS: 64,
+    C2H_IDLE_CYCLES: 64,
+  },
+} as const;
+
 export const RECORD_BYTES = 64;
 
 export const KIND = {
