@@ -178,10 +178,10 @@ const badWrite = fc.tuple(goodWrite, fc.constantFrom('magic', 'reserved', 'flags
   .map(([w, how, at]) => {
     const b = Buffer.from(w);
     if (how === 'cut') return b.subarray(0, 8 * (1 + (at % Math.max(1, b.length / 8 - 1))));
-    const header = 0; // the first header: its whole write is dropped
-    if (how === 'magic') b[header + 4 + (at % 4)] ^= 0x20;
-    if (how === 'reserved') b[header + 3] = 1 + (at % 255);
-    if (how === 'flags') b[header + 2] |= 2 << (at % 7);
+    // the first header: its whole write is dropped
+    if (how === 'magic') b.writeUInt8(b.readUInt8(4 + (at % 4)) ^ 0x20, 4 + (at % 4));
+    if (how === 'reserved') b.writeUInt8(1 + (at % 255), 3);
+    if (how === 'flags') b.writeUInt8(b.readUInt8(2) | (2 << (at % 7)), 2);
     return b;
   });
 const writes = fc.array(fc.oneof({ weight: 4, arbitrary: goodWrite }, { weight: 1, arbitrary: badWrite }), { maxLength: 6 });

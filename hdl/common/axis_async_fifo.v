@@ -4,7 +4,8 @@
 // flight and a stale value only makes the FIFO look fuller (write side) or emptier (read side) than it
 // is, never the reverse. The storage is written on s_clk and read on m_clk once the read side has seen
 // the write pointer pass the entry, so the entry has been stable for SYNC_STAGES read cycles; the board
-// constraints bound that path (and the pointer crossings) with set_max_delay -datapath_only.
+// constraints bound that path (and the pointer crossings) with set_max_delay -datapath_only. The read side
+// moves the entry into an output register, so the storage's read ends there (one cycle more latency).
 //
 // Reset: s_rst and m_rst are synchronous to their own clocks and must overlap (both sides in reset at
 // some instant), as a reset_sync per domain from one source gives. While only one side has entered reset,
@@ -72,21 +73,34 @@ reg [PTR_WIDTH-1:0] rd_gray_reg;   // published to the write side
 (* ASYNC_REG = "TRUE" *) reg [SYNC_STAGES*PTR_WIDTH-1:0] wr_gray_sync_reg;
 
 wire empty = rd_gray_reg == wr_gray_sync_reg[(SYNC_STAGES-1)*PTR_WIDTH +: PTR_WIDTH];
-wire read = m_axis_tready && !empty;
+// output register: an entry is moved out of the storage into it as soon as it is free or being taken, so
+// the storage's read (a LUT RAM read, clocked on the other side) ends at this register and no consumer's
+// logic sits behind it
+reg [DATA_WIDTH-1:0] out_data_reg;
+reg                  out_valid_reg;
+wire read = !empty && (!out_valid_reg || m_axis_tready);
 wire [PTR_WIDTH-1:0] rd_bin_next = rd_bin_reg + {{PTR_WIDTH-1{1'b0}}, read};
 
-assign m_axis_tvalid = !empty;
-assign m_axis_tdata = mem[rd_bin_reg[ADDR_WIDTH-1:0]];
+assign m_axis_tvalid = out_valid_reg;
+assign m_axis_tdata = out_data_reg;
 
 always @(posedge m_clk) begin
     if (m_rst) begin
         rd_bin_reg <= {PTR_WIDTH{1'b0}};
         rd_gray_reg <= {PTR_WIDTH{1'b0}};
         wr_gray_sync_reg <= {SYNC_STAGES*PTR_WIDTH{1'b0}};
+        out_data_reg <= {DATA_WIDTH{1'b0}};
+        out_valid_reg <= 1'b0;
     end else begin
         rd_bin_reg <= rd_bin_next;
         rd_gray_reg <= to_gray(rd_bin_next);
         wr_gray_sync_reg <= {wr_gray_sync_reg[(SYNC_STAGES-1)*PTR_WIDTH-1:0], wr_gray_reg};
+        if (read) begin
+            out_data_reg <= mem[rd_bin_reg[ADDR_WIDTH-1:0]];
+            out_valid_reg <= 1'b1;
+        end else if (m_axis_tready) begin
+            out_valid_reg <= 1'b0;
+        end
     end
 end
 

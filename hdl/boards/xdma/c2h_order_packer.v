@@ -31,7 +31,9 @@ localparam IDX_BITS = WORDS > 1 ? $clog2(WORDS) : 1;
 reg [64*WORDS-1:0] beat_reg;
 reg [WORDS-1:0]    words_reg;          // slots of beat_reg already filled
 reg [IDX_BITS-1:0] idx_reg;            // the slot the next word goes to
-reg [31:0]         length_reg;         // bytes of the frame so far
+reg [31:0]         length_reg;         // bytes of the frame so far, but for pending_reg
+reg [3:0]          pending_reg;        // bytes of the word taken last cycle: added a cycle late, so the byte
+                                       // count of a word is never on a path behind the input's tkeep
 reg                trailer_pending_reg;
 reg                dropped_reg;
 reg [64*WORDS-1:0] out_data_reg;
@@ -51,11 +53,11 @@ integer b;
 always @* begin
     for (b = 0; b < 8; b = b + 1) payload_word[8*b +: 8] = s_axis_tkeep[b] ? s_axis_tdata[8*b +: 8] : 8'd0;
 end
-wire [63:0] trailer_word = {24'd0, 7'd0, dropped_reg, length_reg};
 wire [31:0] length_sum;
 wire        length_carry;
 // 16-bit carry chains: a 32-bit count in one chain would not hold the clock
-carry_select_add #(.WIDTH(32), .B_WIDTH(4)) length_adder (.a(length_reg), .b(keep_bytes), .sum(length_sum), .carry(length_carry));
+carry_select_add #(.WIDTH(32), .B_WIDTH(4)) length_adder (.a(length_reg), .b(pending_reg), .sum(length_sum), .carry(length_carry));
+wire [63:0] trailer_word = {24'd0, 7'd0, dropped_reg, length_sum};
 wire        unused_length_carry = length_carry;  // a frame of 4 GiB: the length wraps, the host checks it
 
 wire        word_valid = trailer_pending_reg || s_axis_tvalid;
@@ -80,6 +82,7 @@ always @(posedge clk) begin
         words_reg <= {WORDS{1'b0}};
         idx_reg <= {IDX_BITS{1'b0}};
         length_reg <= 32'd0;
+        pending_reg <= 4'd0;
         trailer_pending_reg <= 1'b0;
         dropped_reg <= 1'b0;
         out_data_reg <= {64*WORDS{1'b0}};
@@ -90,6 +93,8 @@ always @(posedge clk) begin
     end else begin
         packet_done_reg <= 1'b0;
         if (m_axis_tready) out_valid_reg <= 1'b0;
+        pending_reg <= take && !trailer_pending_reg ? keep_bytes : 4'd0;
+        length_reg <= take && trailer_pending_reg ? 32'd0 : length_sum;
         if (take) begin
             if (emit) begin
                 for (k = 0; k < WORDS; k = k + 1) begin
@@ -110,13 +115,9 @@ always @(posedge clk) begin
             end
             if (trailer_pending_reg) begin
                 trailer_pending_reg <= 1'b0;
-                length_reg <= 32'd0;
-            end else begin
-                length_reg <= length_sum;
-                if (s_axis_tlast) begin
-                    trailer_pending_reg <= 1'b1;
-                    dropped_reg <= s_axis_tuser;
-                end
+            end else if (s_axis_tlast) begin
+                trailer_pending_reg <= 1'b1;
+                dropped_reg <= s_axis_tuser;
             end
         end
     end

@@ -43,7 +43,8 @@ localparam [1:0] ST_PAYLOAD = 2'd1;
 localparam [1:0] ST_DISCARD = 2'd2;  // after a bad header: drop to the end of the XDMA packet
 
 (* fsm_encoding = "none" *) reg [1:0] state_reg, state_next;
-reg [13:0] words_left_reg, words_left_next;  // payload words still to come, this one included
+reg [12:0] full_left_reg, full_left_next;    // whole payload words still to come, this one included
+reg        tail_reg, tail_next;              // a partial word ends the payload
 reg [7:0]  final_keep_reg, final_keep_next;  // keep of the payload's final word
 reg        end_reg, end_next;
 
@@ -69,13 +70,15 @@ wire [15:0] hdr_length = s_axis_tdata[15:0];
 wire [7:0]  hdr_flags = s_axis_tdata[23:16];
 wire        hdr_ok = s_axis_tkeep == 8'hFF && s_axis_tdata[63:32] == MAGIC && s_axis_tdata[31:24] == 8'd0 &&
                      hdr_flags[7:1] == 7'd0;
-wire [13:0] hdr_words = {1'b0, hdr_length[15:3]} + {13'd0, hdr_length[2:0] != 3'd0};
 wire [7:0]  hdr_final_keep = hdr_length[2:0] == 3'd0 ? 8'hFF : (8'd1 << hdr_length[2:0]) - 8'd1;
-wire        final_word = words_left_reg == 14'd1;
+// the payload is full_left whole words, then one partial word if tail: counted that way there is no
+// add on the header's path (a word count rounded up would be a carry chain behind the header's bytes)
+wire        final_word = tail_reg ? full_left_reg == 13'd0 : full_left_reg == 13'd1;
 
 always @* begin
     state_next = state_reg;
-    words_left_next = words_left_reg;
+    full_left_next = full_left_reg;
+    tail_next = tail_reg;
     final_keep_next = final_keep_reg;
     end_next = end_reg;
     out_data_next = out_data_reg;
@@ -92,7 +95,7 @@ always @* begin
                 if (!hdr_ok) begin
                     bad_header_next = 1'b1;
                     if (!s_axis_tlast) state_next = ST_DISCARD;
-                end else if (hdr_words == 14'd0) begin
+                end else if (hdr_length == 16'd0) begin
                     // no payload: an END still ends the core frame, with a beat that holds no byte
                     frame_done_next = 1'b1;
                     if (hdr_flags[0]) begin
@@ -110,7 +113,8 @@ always @* begin
                     out_valid_next = 1'b1;
                 end else begin
                     state_next = ST_PAYLOAD;
-                    words_left_next = hdr_words;
+                    full_left_next = hdr_length[15:3];
+                    tail_next = hdr_length[2:0] != 3'd0;
                     final_keep_next = hdr_final_keep;
                     end_next = hdr_flags[0];
                 end
@@ -120,7 +124,7 @@ always @* begin
                 out_keep_next = final_word ? final_keep_reg : 8'hFF;
                 out_last_next = (final_word && end_reg) || (!final_word && s_axis_tlast);
                 out_valid_next = 1'b1;
-                words_left_next = words_left_reg - 14'd1;
+                if (full_left_reg != 13'd0) full_left_next = full_left_reg - 13'd1;
                 if (final_word) begin
                     frame_done_next = 1'b1;
                     state_next = ST_HEADER;
@@ -139,7 +143,8 @@ end
 always @(posedge clk) begin
     if (rst) begin
         state_reg <= ST_HEADER;
-        words_left_reg <= 14'd0;
+        full_left_reg <= 13'd0;
+        tail_reg <= 1'b0;
         final_keep_reg <= 8'd0;
         end_reg <= 1'b0;
         out_data_reg <= 64'd0;
@@ -151,7 +156,8 @@ always @(posedge clk) begin
         truncated_reg <= 1'b0;
     end else begin
         state_reg <= state_next;
-        words_left_reg <= words_left_next;
+        full_left_reg <= full_left_next;
+        tail_reg <= tail_next;
         final_keep_reg <= final_keep_next;
         end_reg <= end_next;
         out_data_reg <= out_data_next;
