@@ -18,7 +18,7 @@ const root = path.resolve(__dirname, '..');
 const rtl = [
   ['common', 'axis_async_fifo.v'], ['common', 'event_counter.v'], ['common', 'carry_select_add.v'],
   ['boards', 'xdma', 'h2c_unpack.v'], ['boards', 'xdma', 'h2c_deframer.v'], ['boards', 'xdma', 'c2h_record_packer.v'],
-  ['boards', 'xdma', 'c2h_order_packer.v'], ['boards', 'xdma', 'axil_cdc.v'], ['boards', 'xdma', 'xdma_shell_regs.v'],
+  ['boards', 'xdma', 'c2h_order_packer.v'], ['boards', 'xdma', 'axil_cdc.v'], ['boards', 'xdma', 'axil_forward.v'], ['boards', 'xdma', 'xdma_shell_regs.v'],
   ['boards', 'xdma', 'xdma_shell.v'],
 ].map((f) => path.join(root, 'hdl', ...f));
 const tb = path.join(root, 'test', 'rtl', 'xdma_shell_tb.sv');

@@ -149,62 +149,42 @@ always @(posedge s_clk) begin
 end
 
 // ---- master side (m_clk) -----------------------------------------------------------------------------
-localparam [1:0] M_IDLE = 2'd0, M_ADDR = 2'd1;  // M_ADDR: the address (and data) out, then the answer
-(* fsm_encoding = "none" *) reg [1:0] m_state_reg;
 (* ASYNC_REG = "TRUE" *) reg [SYNC_STAGES-1:0] req_sync_reg;
 reg req_seen_reg;
-reg aw_done_reg, w_done_reg, ar_done_reg;
+wire m_busy, m_done;
+wire [1:0] m_resp;
+wire [31:0] m_rdata;
 
 wire req_arrived = req_sync_reg[SYNC_STAGES-1] != req_seen_reg;
+wire m_start = req_arrived && !m_busy;
 
-assign m_axil_awaddr = req_addr_reg;
-assign m_axil_wdata = req_wdata_reg;
-assign m_axil_wstrb = req_wstrb_reg;
-assign m_axil_araddr = req_addr_reg;
-assign m_axil_awvalid = m_state_reg == M_ADDR && req_write_reg && !aw_done_reg;
-assign m_axil_wvalid = m_state_reg == M_ADDR && req_write_reg && !w_done_reg;
-assign m_axil_arvalid = m_state_reg == M_ADDR && !req_write_reg && !ar_done_reg;
-assign m_axil_bready = m_state_reg != M_IDLE && req_write_reg;
-assign m_axil_rready = m_state_reg != M_IDLE && !req_write_reg;
+axil_forward #(.ADDR_WIDTH(ADDR_WIDTH)) forward_inst (
+    .clk(m_clk), .rst(m_rst),
+    .start(m_start), .write(req_write_reg), .addr(req_addr_reg), .wdata(req_wdata_reg), .wstrb(req_wstrb_reg),
+    .busy(m_busy), .done(m_done), .resp(m_resp), .rdata(m_rdata),
+    .m_axil_awaddr(m_axil_awaddr), .m_axil_awvalid(m_axil_awvalid), .m_axil_awready(m_axil_awready),
+    .m_axil_wdata(m_axil_wdata), .m_axil_wstrb(m_axil_wstrb), .m_axil_wvalid(m_axil_wvalid),
+    .m_axil_wready(m_axil_wready), .m_axil_bresp(m_axil_bresp), .m_axil_bvalid(m_axil_bvalid),
+    .m_axil_bready(m_axil_bready), .m_axil_araddr(m_axil_araddr), .m_axil_arvalid(m_axil_arvalid),
+    .m_axil_arready(m_axil_arready), .m_axil_rdata(m_axil_rdata), .m_axil_rresp(m_axil_rresp),
+    .m_axil_rvalid(m_axil_rvalid), .m_axil_rready(m_axil_rready)
+);
 
 always @(posedge m_clk) begin
     if (m_rst) begin
-        m_state_reg <= M_IDLE;
         req_sync_reg <= {SYNC_STAGES{1'b0}};
         req_seen_reg <= 1'b0;
         ack_toggle_reg <= 1'b0;
-        aw_done_reg <= 1'b0;
-        w_done_reg <= 1'b0;
-        ar_done_reg <= 1'b0;
         m_resp_reg <= 2'b00;
         m_rdata_reg <= 32'd0;
     end else begin
         req_sync_reg <= {req_sync_reg[SYNC_STAGES-2:0], req_toggle_reg};
-        case (m_state_reg)
-            M_IDLE: if (req_arrived) begin
-                req_seen_reg <= !req_seen_reg;
-                aw_done_reg <= 1'b0;
-                w_done_reg <= 1'b0;
-                ar_done_reg <= 1'b0;
-                m_state_reg <= M_ADDR;
-            end
-            default: begin
-                if (m_axil_awvalid && m_axil_awready) aw_done_reg <= 1'b1;
-                if (m_axil_wvalid && m_axil_wready) w_done_reg <= 1'b1;
-                if (m_axil_arvalid && m_axil_arready) ar_done_reg <= 1'b1;
-                if (m_axil_bvalid && m_axil_bready) begin
-                    m_resp_reg <= m_axil_bresp;
-                    ack_toggle_reg <= !ack_toggle_reg;
-                    m_state_reg <= M_IDLE;
-                end
-                if (m_axil_rvalid && m_axil_rready) begin
-                    m_resp_reg <= m_axil_rresp;
-                    m_rdata_reg <= m_axil_rdata;
-                    ack_toggle_reg <= !ack_toggle_reg;
-                    m_state_reg <= M_IDLE;
-                end
-            end
-        endcase
+        if (m_start) req_seen_reg <= !req_seen_reg;
+        if (m_done) begin
+            m_resp_reg <= m_resp;
+            m_rdata_reg <= req_write_reg ? 32'd0 : m_rdata;
+            ack_toggle_reg <= !ack_toggle_reg;
+        end
     end
 end
 

@@ -71,7 +71,6 @@ reg [31:0]   wdata_reg;
 reg [3:0]    wstrb_reg;
 reg [1:0]    resp_reg;
 reg [31:0]   rdata_reg;
-reg          aw_done_reg, w_done_reg, ar_done_reg;
 reg [15:0]   batch_reg, idle_reg;
 reg          bus_dead_reg;
 reg          clear_reg;
@@ -114,15 +113,22 @@ assign s_axil_bresp = resp_reg;
 assign s_axil_rresp = resp_reg;
 assign s_axil_rdata = rdata_reg;
 
-assign m_axil_awaddr = offset_reg;
-assign m_axil_araddr = offset_reg;
-assign m_axil_wdata = wdata_reg;
-assign m_axil_wstrb = wstrb_reg;
-assign m_axil_awvalid = state_reg == ST_FORWARD && write_reg && !aw_done_reg;
-assign m_axil_wvalid = state_reg == ST_FORWARD && write_reg && !w_done_reg;
-assign m_axil_arvalid = state_reg == ST_FORWARD && !write_reg && !ar_done_reg;
-assign m_axil_bready = state_reg == ST_FORWARD && write_reg;
-assign m_axil_rready = state_reg == ST_FORWARD && !write_reg;
+wire        forward_done, forward_busy;
+wire [1:0]  forward_resp;
+wire [31:0] forward_rdata;
+wire        unused_forward_busy = forward_busy;
+axil_forward #(.ADDR_WIDTH(AW)) forward_inst (
+    .clk(clk), .rst(rst),
+    .start(state_reg == ST_IDLE && (take_write || take_read) && in_core),
+    .write(write_reg), .addr(offset_reg), .wdata(wdata_reg), .wstrb(wstrb_reg),
+    .busy(forward_busy), .done(forward_done), .resp(forward_resp), .rdata(forward_rdata),
+    .m_axil_awaddr(m_axil_awaddr), .m_axil_awvalid(m_axil_awvalid), .m_axil_awready(m_axil_awready),
+    .m_axil_wdata(m_axil_wdata), .m_axil_wstrb(m_axil_wstrb), .m_axil_wvalid(m_axil_wvalid),
+    .m_axil_wready(m_axil_wready), .m_axil_bresp(m_axil_bresp), .m_axil_bvalid(m_axil_bvalid),
+    .m_axil_bready(m_axil_bready), .m_axil_araddr(m_axil_araddr), .m_axil_arvalid(m_axil_arvalid),
+    .m_axil_arready(m_axil_arready), .m_axil_rdata(m_axil_rdata), .m_axil_rresp(m_axil_rresp),
+    .m_axil_rvalid(m_axil_rvalid), .m_axil_rready(m_axil_rready)
+);
 
 reg [31:0] shell_rdata;
 reg        shell_known;
@@ -171,9 +177,6 @@ always @(posedge clk) begin
         wstrb_reg <= 4'd0;
         resp_reg <= RESP_OKAY;
         rdata_reg <= 32'd0;
-        aw_done_reg <= 1'b0;
-        w_done_reg <= 1'b0;
-        ar_done_reg <= 1'b0;
         batch_reg <= 16'(`TG_XSH_REG_C2H_BATCH_RECORDS_RESET);
         idle_reg <= 16'(`TG_XSH_REG_C2H_IDLE_CYCLES_RESET);
         bus_dead_reg <= 1'b0;
@@ -187,9 +190,6 @@ always @(posedge clk) begin
                 offset_reg <= addr[AW-1:0];
                 wdata_reg <= s_axil_wdata;
                 wstrb_reg <= s_axil_wstrb;
-                aw_done_reg <= 1'b0;
-                w_done_reg <= 1'b0;
-                ar_done_reg <= 1'b0;
                 rdata_reg <= 32'd0;
                 if (in_core) begin
                     state_reg <= ST_FORWARD;
@@ -210,19 +210,10 @@ always @(posedge clk) begin
                     state_reg <= ST_ANSWER;
                 end
             end
-            ST_FORWARD: begin
-                if (m_axil_awvalid && m_axil_awready) aw_done_reg <= 1'b1;
-                if (m_axil_wvalid && m_axil_wready) w_done_reg <= 1'b1;
-                if (m_axil_arvalid && m_axil_arready) ar_done_reg <= 1'b1;
-                if (m_axil_bvalid && m_axil_bready) begin
-                    resp_reg <= m_axil_bresp;
-                    state_reg <= ST_ANSWER;
-                end
-                if (m_axil_rvalid && m_axil_rready) begin
-                    resp_reg <= m_axil_rresp;
-                    rdata_reg <= m_axil_rdata;
-                    state_reg <= ST_ANSWER;
-                end
+            ST_FORWARD: if (forward_done) begin
+                resp_reg <= forward_resp;
+                rdata_reg <= write_reg ? 32'd0 : forward_rdata;
+                state_reg <= ST_ANSWER;
             end
             default: if ((write_reg && s_axil_bready) || (!write_reg && s_axil_rready)) state_reg <= ST_IDLE;
         endcase
