@@ -9,7 +9,7 @@
 //   timing: that per-module table alone; build/synth/timing.json. --check (in CI): fails when a module's
 //          path exceeds its budget in scripts/timing-budgets.json by more than the tolerance there.
 import { $, fs, os, path } from 'zx';
-import { BOARDS, CORES, FMAX_TOP, HDL_INCLUDE, ROOT, boardFiles, coreSources, fmaxSources, hdlSources, shellSources, TOP } from './rtl-sources.mjs';
+import { BOARDS, CORES, FMAX_TOP, HDL_INCLUDE, ROOT, boardFiles, fmaxSources, hdlSources, moduleSources, shellSources, TOP } from './rtl-sources.mjs';
 import { moduleTiming, timingAgainstBudgets } from './rtl-timing.mjs';
 
 $.quiet = true;
@@ -94,7 +94,8 @@ function sum(cells, re) {
 async function synth(target, dir) {
   const log = path.join(dir, `yosys-${target}.log`);
   const top = target === 'ice40' ? FMAX_TOP : TOP;
-  const files = target === 'ice40' ? fmaxSources() : coreSources();
+  // the core's own sources only: what else Yosys has read moves abc's mapping (see moduleSources)
+  const files = target === 'ice40' ? fmaxSources() : moduleSources(TOP);
   const json = path.join(dir, `${target}.json`);
   const script = `read_verilog -sv -I${HDL_INCLUDE} ${files.join(' ')}; synth_${target} -top ${top}${target === 'ice40' ? ` -noflatten -json ${json}` : ''}; stat`;
   const t0 = Date.now();

@@ -30,7 +30,7 @@ export const TOP = 'tickgate_core';
 export const FMAX_TOP = 'fmax_top';
 
 export function fmaxSources() {
-  return [...coreSources(), path.join(ROOT, 'hdl', 'boards', 'fmax', 'fmax_top.v')];
+  return [...moduleSources(TOP), path.join(ROOT, 'hdl', 'boards', 'fmax', 'fmax_top.v')];
 }
 
 export function coreSources() {
