@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4', 'tcl'];
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4', 'tcl', 'libfuse3-dev', 'fuse3'];
 // tshark: the reference the capture reader is tested against; z3, cvc4: the SMT solvers of `npm run formal`;
-// tcl: tclsh, which runs the board builds' Vivado scripts against stubs (test/board-build.test.ts)
-const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh' };
+// tcl: tclsh, which runs the board builds' Vivado scripts against stubs (test/board-build.test.ts);
+// libfuse3-dev, fuse3: the PCIe emulator's file system (sim/xdma-emulator) and fusermount3 to unmount it
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh', fuse3: 'fusermount3' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }
@@ -56,6 +57,7 @@ const HEADERS = {
   'zlib1g-dev': '/usr/include/zlib.h',
   'libquickfix-dev': '/usr/include/quickfix/Message.h',
   'libquickfix-doc': '/usr/share/doc/libquickfix-doc/examples/executor/C++/executor.cpp',
+  'libfuse3-dev': '/usr/include/fuse3/fuse.h',
 };
 const unpacked = (pkg, file) => existsSync(path.join(root, 'build', 'debs', pkg, file));
 const missingHeaders = Object.entries(HEADERS).filter(([pkg, h]) => !existsSync(h) && !unpacked(pkg, h)).map(([pkg]) => pkg);
@@ -93,10 +95,12 @@ if (gen.status !== 0) { process.stderr.write(gen.stderr); die('generated files a
 
 // ---- Verilated model and addon -----------------------------------------------------------------------
 const makeArgs = ['-C', 'sim', `NODE=${process.execPath}`];
-const addon = path.join(root, 'build', 'tickgate.node');
-if (run('make', [...makeArgs, '-q', addon], { capture: true }).status !== 0) {
-  say('building the Verilated core and the addon (make -C sim)');
-  must('make', [...makeArgs, '-j2'], 'building the simulation model');
+// the addon (the core for the `sim` backend, and the `pcie` backend's host code) and the PCIe emulator
+const targets = [path.join(root, 'build', 'tickgate.node'), path.join(root, 'build', 'xdma-emulator', 'xdma-emulator')];
+const stale = targets.filter((t) => run('make', [...makeArgs, '-q', t], { capture: true }).status !== 0);
+if (stale.length) {
+  say(`building ${stale.map((t) => path.relative(root, t)).join(' and ')} (make -C sim)`);
+  must('make', [...makeArgs, '-j2', ...stale], 'building the simulation model');
 }
 
 // ---- TypeScript ----------------------------------------------------------------------------------------

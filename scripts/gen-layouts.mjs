@@ -133,12 +133,14 @@ function cpp() {
   L.push(`constexpr uint32_t DEVICE_ID = ${hex(device.id, 8)};`, `constexpr uint32_t DEVICE_VERSION = ${hex(version, 8)};`);
   L.push(`constexpr uint32_t CSR_WINDOW_BYTES = ${windowBytes};`, '');
   for (const r of regs) L.push(`constexpr uint32_t REG_${r.name} = ${hex(r.offset)};  // ${r.access}: ${r.doc}`);
+  for (const r of spec.registers) for (const b of r.bits ?? []) L.push(`constexpr unsigned REG_${r.name}_${b.name}_BIT = ${b.bit};`);
   L.push('', '// The XDMA board shell: its registers at XSH_WINDOW_OFFSET + XSH_REG_* on the user BAR, its channels.');
   L.push(`constexpr uint32_t XSH_ID = ${hex(shell.id, 8)};`, `constexpr uint32_t XSH_WINDOW_OFFSET = ${hex(shell.windowOffset, 4)};`);
   L.push(`constexpr uint32_t XSH_FRAME_MAGIC = ${hex(shell.frameMagic, 8)};`);
   for (const [k, v] of Object.entries(shell.h2c)) L.push(`constexpr unsigned XSH_H2C_${upper(k)} = ${v};`);
   for (const [k, v] of Object.entries(shell.c2h)) L.push(`constexpr unsigned XSH_C2H_${upper(k)} = ${v};`);
   for (const r of shellRegs) L.push(`constexpr uint32_t XSH_REG_${r.name} = ${hex(r.offset)};  // ${r.access}: ${r.doc}`);
+  for (const r of shell.registers) for (const b of r.bits ?? []) L.push(`constexpr unsigned XSH_REG_${r.name}_${b.name}_BIT = ${b.bit};`);
   L.push('', `constexpr size_t RECORD_BYTES = ${record.bytes};`);
   for (const f of record.common) L.push(`constexpr size_t REC_${upper(f.name)}_OFFSET = ${f.offset};  // ${f.bytes} bytes: ${f.doc}`);
   for (const l of layouts) {

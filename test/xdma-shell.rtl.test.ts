@@ -51,15 +51,19 @@ function h2cBeats(write: Buffer): string[] {
   return out;
 }
 
-/** Order egress beats from the core: 8 bytes each, the last partial, tuser on it when dropped. */
-function orderBeats(frame: { bytes: Buffer; dropped: boolean }): string[] {
+/** Order egress beats from the core: 8 bytes each, the last partial, tuser on it when dropped; with
+ *  `emptyEnd` the frame ends in a beat of its own without bytes (tkeep 0), as a cut-through frame whose
+ *  bytes all left before its verdict does. */
+function orderBeats(frame: { bytes: Buffer; dropped: boolean; emptyEnd?: boolean }): string[] {
   const out: string[] = [];
-  for (let at = 0; at < frame.bytes.length; at += 8) {
-    const chunk = frame.bytes.subarray(at, Math.min(frame.bytes.length, at + 8));
-    const last = at + 8 >= frame.bytes.length;
+  const beat = (chunk: Buffer, last: boolean) => {
     const flags = (last && frame.dropped ? 2 : 0) | (last ? 1 : 0);
     out.push(`${flags}${((1 << chunk.length) - 1).toString(16).padStart(2, '0')}${hex(Buffer.concat([chunk, Buffer.alloc(8 - chunk.length)]))}`);
+  };
+  for (let at = 0; at < frame.bytes.length; at += 8) {
+    beat(frame.bytes.subarray(at, Math.min(frame.bytes.length, at + 8)), !frame.emptyEnd && at + 8 >= frame.bytes.length);
   }
+  if (frame.emptyEnd) beat(Buffer.alloc(0), true);
   return out;
 }
 
@@ -69,7 +73,7 @@ const accessHex = (a: Access) => `${a.write ? 1 : 0}${a.addr.toString(16).padSta
 interface Run {
   writes: Buffer[][];              // per H2C channel, the host writes in order
   records: Buffer[];
-  orders: Array<{ bytes: Buffer; dropped: boolean }>;
+  orders: Array<{ bytes: Buffer; dropped: boolean; emptyEnd?: boolean }>;
   batch: number;
   idle: number;
   seed: number;
@@ -186,7 +190,10 @@ const badWrite = fc.tuple(goodWrite, fc.constantFrom('magic', 'reserved', 'flags
   });
 const writes = fc.array(fc.oneof({ weight: 4, arbitrary: goodWrite }, { weight: 1, arbitrary: badWrite }), { maxLength: 6 });
 const record = fc.uint8Array({ minLength: 64, maxLength: 64 }).map((a) => Buffer.from(a));
-const order = fc.record({ bytes: fc.uint8Array({ minLength: 1, maxLength: 120 }).map((a) => Buffer.from(a)), dropped: fc.boolean() });
+const order = fc.oneof(
+  fc.record({ bytes: fc.uint8Array({ minLength: 1, maxLength: 120 }).map((a) => Buffer.from(a)), dropped: fc.boolean() }),
+  fc.record({ bytes: fc.uint8Array({ maxLength: 120 }).map((a) => Buffer.from(a)), dropped: fc.boolean(), emptyEnd: fc.constant(true) }),
+);
 const halfPeriod = fc.integer({ min: 1000, max: 5000 });
 
 describe('XDMA board shell RTL', () => {
@@ -210,6 +217,10 @@ describe('XDMA board shell RTL', () => {
       { write: false, addr: shellAddr(REG.COUNTER_CLEAR) },
       { write: true, addr: shellAddr(REG.COUNTER_CLEAR), data: 1 },
       { write: false, addr: shellAddr(REG.H2C_FRAMES_FIX) },
+      { write: true, addr: shellAddr(REG.CONTROL), data: 1 << XDMA_SHELL.REG_BIT.CONTROL_CORE_RESET },
+      { write: false, addr: shellAddr(REG.CONTROL) },
+      { write: true, addr: shellAddr(REG.CONTROL), data: 0 },
+      { write: false, addr: shellAddr(REG.CONTROL) },
     ];
     const fixWrite = Buffer.concat([subFrame(Buffer.from('8=FIX.4.4\x01'), false), subFrame(Buffer.alloc(0), true)]);
     const r: Run = {
@@ -234,6 +245,10 @@ describe('XDMA board shell RTL', () => {
       [2, 0],                   // COUNTER_CLEAR is write-only
       [0, 0],
       [0, 0],                   // cleared
+      [0, 0],
+      [0, 1 << XDMA_SHELL.REG_BIT.CONTROL_CORE_RESET],
+      [0, 0],
+      [0, 0],
     ]);
   });
 

@@ -23,6 +23,7 @@ struct EventBatch {
   size_t ingressQueued = 0;          // bytes still waiting to enter the device after this batch (both streams)
   uint64_t sendSerial = 0;           // sends (both streams) queued before this batch was taken
   bool idle = false;                 // everything those sends carried is processed and its records are here
+  std::string error;                 // non-empty: the device failed (pcie: a read, write or time-out); the last batch
 };
 
 // An error the caller can act on; the bindings turn it into a JavaScript Error with this message.

@@ -1,10 +1,11 @@
-// N-API bindings: the SimDevice class over SimBackend. Validates every argument from JavaScript and turns
-// backend errors into JavaScript exceptions; holds no policy.
+// N-API bindings: the SimDevice class over SimBackend, PcieDevice over PcieBackend. Validates every argument
+// from JavaScript and turns backend errors into JavaScript exceptions; holds no policy.
 #include <napi.h>
 
 #include <cmath>
 #include <memory>
 
+#include "pcie_backend.h"
 #include "sim_backend.h"
 #include "tickgate_layout.h"
 
@@ -12,6 +13,8 @@ namespace {
 
 using tickgate::DeviceError;
 using tickgate::EventBatch;
+using tickgate::PcieBackend;
+using tickgate::PcieOptions;
 using tickgate::SimBackend;
 using tickgate::SimOptions;
 
@@ -69,10 +72,83 @@ void deliverBatch(Napi::Env env, Napi::Function cb, std::nullptr_t*, EventBatch*
   if (env == nullptr || cb.IsEmpty()) return;
   cb.Call({batchRecords(env, *b), batchCycles(env, *b), Napi::Number::New(env, double(b->ingressQueued)),
            Napi::Boolean::New(env, b->idle), Napi::Number::New(env, double(b->sendSerial)),
-           batchOrderOut(env, *b), batchOrderEnds(env, *b)});
+           batchOrderOut(env, *b), batchOrderEnds(env, *b),
+           b->error.empty() ? env.Undefined() : Napi::String::New(env, b->error)});
 }
 
 using EventsFunction = Napi::TypedThreadSafeFunction<std::nullptr_t, EventBatch, deliverBatch>;
+
+// ---- the methods every device class has, over any backend -------------------------------------------------
+
+Napi::Value resetDevice(tickgate::Backend& b, const Napi::CallbackInfo& info) {
+  uint32_t cycles = info.Length() > 0 && !info[0].IsUndefined() ? toUint32(info[0], "reset cycles") : 4;
+  if (cycles == 0 || cycles > 1000000) throw Napi::RangeError::New(info.Env(), "reset cycles must be 1 to 1000000");
+  guard(info.Env(), [&] { b.reset(cycles); });
+  return info.Env().Undefined();
+}
+
+Napi::Value readReg(tickgate::Backend& b, const Napi::CallbackInfo& info) {
+  uint32_t addr = toUint32(info[0], "register address");
+  uint32_t v = guard(info.Env(), [&] { return b.readReg(addr); });
+  return Napi::Number::New(info.Env(), v);
+}
+
+Napi::Value writeReg(tickgate::Backend& b, const Napi::CallbackInfo& info) {
+  uint32_t addr = toUint32(info[0], "register address");
+  uint32_t value = toUint32(info[1], "register value");
+  guard(info.Env(), [&] { b.writeReg(addr, value); });
+  return info.Env().Undefined();
+}
+
+// The (bytes, last) arguments of sendFix and sendOrders, checked; `call` names the method in errors.
+std::pair<Napi::Uint8Array, bool> bytesAndLast(const Napi::CallbackInfo& info, const char* call) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, std::string(call) + "(bytes, last): bytes must be a Buffer or Uint8Array");
+  }
+  if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsBoolean()) {
+    throw Napi::TypeError::New(env, std::string(call) + "(bytes, last): last must be a boolean");
+  }
+  return {info[0].As<Napi::Uint8Array>(), info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()};
+}
+
+Napi::Value sendFix(tickgate::Backend& b, const Napi::CallbackInfo& info) {
+  const auto [bytes, last] = bytesAndLast(info, "sendFix");
+  guard(info.Env(), [&] { b.sendFix(bytes.Data(), bytes.ByteLength(), last); });
+  return info.Env().Undefined();
+}
+
+Napi::Value sendFeed(tickgate::Backend& b, const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "sendFeed(packet): packet must be a Buffer or Uint8Array");
+  }
+  auto bytes = info[0].As<Napi::Uint8Array>();
+  if (bytes.ByteLength() > 65535) throw Napi::RangeError::New(env, "sendFeed(packet): a UDP payload is at most 65535 bytes");
+  guard(env, [&] { b.sendFeed(bytes.Data(), bytes.ByteLength()); });
+  return env.Undefined();
+}
+
+Napi::Value sendOrders(tickgate::Backend& b, const Napi::CallbackInfo& info) {
+  const auto [bytes, last] = bytesAndLast(info, "sendOrders");
+  guard(info.Env(), [&] { b.sendOrders(bytes.Data(), bytes.ByteLength(), last); });
+  return info.Env().Undefined();
+}
+
+// Starts `backend`'s event delivery into `onEvents` on the JavaScript thread; returns the function to abort.
+EventsFunction startEvents(Napi::Env env, tickgate::Backend& backend, Napi::Function onEvents) {
+  EventsFunction events = EventsFunction::New(env, onEvents, "tickgate-events", 16, 1);
+  EventsFunction tsfn = events;
+  guard(env, [&] {
+    backend.startEvents([tsfn](EventBatch&& batch) mutable {
+      auto* data = new EventBatch(std::move(batch));
+      if (tsfn.BlockingCall(data) != napi_ok) delete data;  // closing: the batch is dropped with the device
+    });
+  });
+  return events;
+}
 
 class SimDevice : public Napi::ObjectWrap<SimDevice> {
  public:
@@ -127,16 +203,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
       }
     }
     backend_ = guard(env, [&] { return std::make_unique<SimBackend>(opts); });
-    if (!onEvents.IsEmpty()) {
-      events_ = EventsFunction::New(env, onEvents, "tickgate-events", 16, 1);
-      EventsFunction tsfn = events_;
-      guard(env, [&] {
-        backend_->startEvents([tsfn](EventBatch&& batch) mutable {
-          auto* data = new EventBatch(std::move(batch));
-          if (tsfn.BlockingCall(data) != napi_ok) delete data;  // closing: the batch is dropped with the device
-        });
-      });
-    }
+    if (!onEvents.IsEmpty()) events_ = startEvents(env, *backend_, onEvents);
   }
 
   ~SimDevice() override { shutdown(); }
@@ -158,68 +225,12 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     }
   }
 
-  Napi::Value Reset(const Napi::CallbackInfo& info) {
-    uint32_t cycles = info.Length() > 0 && !info[0].IsUndefined() ? toUint32(info[0], "reset cycles") : 4;
-    if (cycles == 0 || cycles > 1000000) throw Napi::RangeError::New(info.Env(), "reset cycles must be 1 to 1000000");
-    guard(info.Env(), [&] { backend(info.Env()).reset(cycles); });
-    return info.Env().Undefined();
-  }
-
-  Napi::Value ReadReg(const Napi::CallbackInfo& info) {
-    uint32_t addr = toUint32(info[0], "register address");
-    uint32_t v = guard(info.Env(), [&] { return backend(info.Env()).readReg(addr); });
-    return Napi::Number::New(info.Env(), v);
-  }
-
-  Napi::Value WriteReg(const Napi::CallbackInfo& info) {
-    uint32_t addr = toUint32(info[0], "register address");
-    uint32_t value = toUint32(info[1], "register value");
-    guard(info.Env(), [&] { backend(info.Env()).writeReg(addr, value); });
-    return info.Env().Undefined();
-  }
-
-  // The (bytes, last) arguments of sendFix and sendOrders, checked; `call` names the method in errors.
-  static std::pair<Napi::Uint8Array, bool> bytesAndLast(const Napi::CallbackInfo& info, const char* call) {
-    Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env, std::string(call) + "(bytes, last): bytes must be a Buffer or Uint8Array");
-    }
-    if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsBoolean()) {
-      throw Napi::TypeError::New(env, std::string(call) + "(bytes, last): last must be a boolean");
-    }
-    return {info[0].As<Napi::Uint8Array>(), info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()};
-  }
-
-  Napi::Value SendFix(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const auto args = bytesAndLast(info, "sendFix");
-    const Napi::Uint8Array& bytes = args.first;
-    const bool last = args.second;
-    guard(env, [&] { backend(env).sendFix(bytes.Data(), bytes.ByteLength(), last); });
-    return env.Undefined();
-  }
-
-  Napi::Value SendFeed(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (info.Length() < 1 || !info[0].IsTypedArray() ||
-        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      throw Napi::TypeError::New(env, "sendFeed(packet): packet must be a Buffer or Uint8Array");
-    }
-    auto bytes = info[0].As<Napi::Uint8Array>();
-    if (bytes.ByteLength() > 65535) throw Napi::RangeError::New(env, "sendFeed(packet): a UDP payload is at most 65535 bytes");
-    guard(env, [&] { backend(env).sendFeed(bytes.Data(), bytes.ByteLength()); });
-    return env.Undefined();
-  }
-
-  Napi::Value SendOrders(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    const auto args = bytesAndLast(info, "sendOrders");
-    const Napi::Uint8Array& bytes = args.first;
-    const bool last = args.second;
-    guard(env, [&] { backend(env).sendOrders(bytes.Data(), bytes.ByteLength(), last); });
-    return env.Undefined();
-  }
+  Napi::Value Reset(const Napi::CallbackInfo& info) { return resetDevice(backend(info.Env()), info); }
+  Napi::Value ReadReg(const Napi::CallbackInfo& info) { return readReg(backend(info.Env()), info); }
+  Napi::Value WriteReg(const Napi::CallbackInfo& info) { return writeReg(backend(info.Env()), info); }
+  Napi::Value SendFix(const Napi::CallbackInfo& info) { return sendFix(backend(info.Env()), info); }
+  Napi::Value SendFeed(const Napi::CallbackInfo& info) { return sendFeed(backend(info.Env()), info); }
+  Napi::Value SendOrders(const Napi::CallbackInfo& info) { return sendOrders(backend(info.Env()), info); }
 
   Napi::Value SetOrderEgressReady(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
@@ -292,8 +303,79 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
   EventsFunction events_;
 };
 
+// new PcieDevice({ device: "/dev/xdma0", timeoutMs?, onEvents }): a card through the xdma driver's device files
+// (or the emulator's). Throws when the device is missing or is not a tickgate card. onEvents as SimDevice's,
+// with an eighth argument: a message when the device failed (the batch is then the last).
+class PcieDevice : public Napi::ObjectWrap<PcieDevice> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "PcieDevice",
+                       {
+                           InstanceMethod<&PcieDevice::Reset>("reset"),
+                           InstanceMethod<&PcieDevice::ReadReg>("readReg"),
+                           InstanceMethod<&PcieDevice::WriteReg>("writeReg"),
+                           InstanceMethod<&PcieDevice::SendFix>("sendFix"),
+                           InstanceMethod<&PcieDevice::SendFeed>("sendFeed"),
+                           InstanceMethod<&PcieDevice::SendOrders>("sendOrders"),
+                           InstanceMethod<&PcieDevice::IngressQueued>("ingressQueued"),
+                           InstanceMethod<&PcieDevice::Close>("close"),
+                       });
+  }
+
+  explicit PcieDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PcieDevice>(info) {
+    Napi::Env env = info.Env();
+    if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "PcieDevice options must be an object");
+    Napi::Object o = info[0].As<Napi::Object>();
+    PcieOptions opts;
+    if (!o.Get("device").IsString()) throw Napi::TypeError::New(env, "device must be the device files' prefix, e.g. /dev/xdma0");
+    opts.prefix = o.Get("device").As<Napi::String>().Utf8Value();
+    if (o.Has("timeoutMs") && !o.Get("timeoutMs").IsUndefined()) opts.timeoutMs = toUint32(o.Get("timeoutMs"), "timeoutMs");
+    if (!o.Get("onEvents").IsFunction()) throw Napi::TypeError::New(env, "onEvents must be a function");
+    backend_ = guard(env, [&] { return std::make_unique<PcieBackend>(opts); });
+    events_ = startEvents(env, *backend_, o.Get("onEvents").As<Napi::Function>());
+  }
+
+  ~PcieDevice() override { shutdown(); }
+
+ private:
+  PcieBackend& backend(Napi::Env env) {
+    if (!backend_) throw Napi::Error::New(env, "device is closed");
+    return *backend_;
+  }
+
+  void shutdown() {
+    if (events_) {
+      events_.Abort();
+      events_ = EventsFunction();
+    }
+    if (backend_) {
+      backend_->close();
+      backend_.reset();
+    }
+  }
+
+  Napi::Value Reset(const Napi::CallbackInfo& info) { return resetDevice(backend(info.Env()), info); }
+  Napi::Value ReadReg(const Napi::CallbackInfo& info) { return readReg(backend(info.Env()), info); }
+  Napi::Value WriteReg(const Napi::CallbackInfo& info) { return writeReg(backend(info.Env()), info); }
+  Napi::Value SendFix(const Napi::CallbackInfo& info) { return sendFix(backend(info.Env()), info); }
+  Napi::Value SendFeed(const Napi::CallbackInfo& info) { return sendFeed(backend(info.Env()), info); }
+  Napi::Value SendOrders(const Napi::CallbackInfo& info) { return sendOrders(backend(info.Env()), info); }
+  Napi::Value IngressQueued(const Napi::CallbackInfo& info) {
+    size_t q = guard(info.Env(), [&] { return backend(info.Env()).ingressQueued(); });
+    return Napi::Number::New(info.Env(), double(q));
+  }
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    shutdown();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<PcieBackend> backend_;
+  EventsFunction events_;
+};
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("SimDevice", SimDevice::Init(env));
+  exports.Set("PcieDevice", PcieDevice::Init(env));
   exports.Set("recordBytes", Napi::Number::New(env, double(tickgate::layout::RECORD_BYTES)));
   return exports;
 }

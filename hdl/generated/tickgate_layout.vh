@@ -131,6 +131,7 @@
 `define TG_XSH_REG_C2H_BATCH_RECORDS 12'h008  // rw: a record packet closes after this many records (0 counts as 1)
 `define TG_XSH_REG_C2H_IDLE_CYCLES 12'h00C  // rw: ... or when its newest record waited this many XDMA clock cycles with none behind it
 `define TG_XSH_REG_COUNTER_CLEAR 12'h010  // wo: write 1 to clear the shell's counters
+`define TG_XSH_REG_CONTROL 12'h014  // rw: the host's hold on the card
 `define TG_XSH_REG_H2C_FRAMES_FIX 12'h020  // ro: sub-frames delivered whole on the FIX channel
 `define TG_XSH_REG_H2C_FRAMES_FEED 12'h024  // ro: sub-frames delivered whole on the feed channel
 `define TG_XSH_REG_H2C_FRAMES_ORDERS 12'h028  // ro: sub-frames delivered whole on the order channel
@@ -146,8 +147,10 @@
 `define TG_XSH_REG_STATUS_CORE_CLOCK_LOCKED_BIT 0
 `define TG_XSH_REG_STATUS_CORE_RESET_BIT 1
 `define TG_XSH_REG_STATUS_CORE_BUS_DEAD_BIT 2
+`define TG_XSH_REG_CONTROL_CORE_RESET_BIT 0
 `define TG_XSH_REG_C2H_BATCH_RECORDS_RESET 32'd64
 `define TG_XSH_REG_C2H_IDLE_CYCLES_RESET 32'd64
+`define TG_XSH_REG_CONTROL_RESET 32'd0
 
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512

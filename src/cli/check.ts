@@ -21,6 +21,8 @@ export class BackendUnavailableError extends Error {
 export interface CheckOrdersOptions {
   configFile: string;
   backend: BackendName;
+  /** pcie: the device files' prefix */
+  device?: string;
   forward: string | undefined;
   /** pcap, MoldUDP64 or BinaryFILE bytes for the feed, before the orders */
   itch?: Buffer;
@@ -37,7 +39,7 @@ export async function checkOrders(o: CheckOrdersOptions): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const c of o.input) chunks.push(Buffer.from(c));
   const stream = Buffer.concat(chunks);
-  const device = openDevice({ backend: o.backend });
+  const device = openDevice({ backend: o.backend, device: o.device });
   const reader = new OrderPathReader();
   const reading = (async () => { for await (const ev of device.events()) reader.push(ev); })();
   try {

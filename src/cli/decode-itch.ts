@@ -1,4 +1,4 @@
-// `tickgate decode itch [--backend sim|ref] [--symbols A,B] <file|->`: a pcap capture, a MoldUDP64 packet
+// `tickgate decode itch [--backend sim|ref|pcie [--device <prefix>]] [--symbols A,B] <file|->`: a pcap capture, a MoldUDP64 packet
 // stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per gap or error) out. Both
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
 import { openDevice, type BackendName } from '../device/index.js';
@@ -9,6 +9,8 @@ import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
 
 export interface DecodeItchOptions {
   backend: BackendName;
+  /** pcie: the device files' prefix */
+  device?: string;
   symbols: string[] | undefined;
   input: AsyncIterable<Uint8Array>;
   write: (text: string) => void | Promise<void>;
@@ -28,6 +30,8 @@ export function summaryJson(input: InputCounts, device: FeedCounters): string {
 
 export interface ListenItchOptions {
   backend: BackendName;
+  /** pcie: the device files' prefix */
+  device?: string;
   symbols: string[] | undefined;
   group: string;
   port: number;
@@ -36,20 +40,21 @@ export interface ListenItchOptions {
   write: (text: string) => void;
 }
 
-function openFeedDevice(backend: BackendName, symbols: string[] | undefined, onRecord: (r: PrintableFeedRecord) => void): DeviceFeed {
-  const device = openDevice({ backend });
+function openFeedDevice(backend: BackendName, device: string | undefined, symbols: string[] | undefined,
+  onRecord: (r: PrintableFeedRecord) => void): DeviceFeed {
+  const dev = openDevice({ backend, device });
   try {
-    configureFeed(device, symbols);
+    configureFeed(dev, symbols);
   } catch (err) {
-    void device.close();
+    void dev.close();
     throw err;
   }
-  return new DeviceFeed(device, onRecord);
+  return new DeviceFeed(dev, onRecord);
 }
 
 /** Live mode: prints records as they arrive until the end of the session (or SIGINT/SIGTERM). */
 export async function listenItch(o: ListenItchOptions): Promise<void> {
-  const feed = openFeedDevice(o.backend, o.symbols, (r) => o.write(feedRecordJson(r) + '\n'));
+  const feed = openFeedDevice(o.backend, o.device, o.symbols, (r) => o.write(feedRecordJson(r) + '\n'));
   const live = new LiveFeed({ group: o.group, port: o.port, interface: o.interface, retransmit: o.retransmit, sink: feed });
   try {
     await live.start();
@@ -83,7 +88,7 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
     lines = [];
     writing = writing.then(() => o.write(text));
   };
-  const feed = openFeedDevice(o.backend, o.symbols, (r) => {
+  const feed = openFeedDevice(o.backend, o.device, o.symbols, (r) => {
     lines.push(feedRecordJson(r));
     if (lines.length >= 4096) flush();
   });

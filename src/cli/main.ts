@@ -3,12 +3,13 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BACKENDS, openDevice, type BackendName } from '../device/index.js';
+import { BACKENDS, DeviceUnavailableError, openDevice, type BackendName } from '../device/index.js';
 import { decodeFixStream } from '../fix/decode.js';
 import { runDemo } from './demo.js';
 import { ConfigError } from '../config/config.js';
 import { appOf, runSessionCommand } from './session.js';
 import { runStart } from './start.js';
+import { emulatePcie, EmulatorError } from './emulate.js';
 import { BackendUnavailableError, checkOrders } from './check.js';
 import { decodeItch, listenItch } from './decode-itch.js';
 import { FeedFormatError } from '../itch/input.js';
@@ -21,10 +22,11 @@ export class UsageError extends Error {
 }
 
 const USAGE = `usage:
-  tickgate decode fix [--backend sim|ref] [--max-message-bytes N] <file|->
-  tickgate decode itch [--backend sim|ref] [--symbols A,B] <file|->
-  tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref] [--symbols A,B]
-  tickgate check orders --config <risk.yaml> [--backend sim|ref] [--forward <file>] [--itch <capture>] <file|->
+  tickgate decode fix [--backend sim|ref|pcie] [--device <prefix>] [--max-message-bytes N] <file|->
+  tickgate decode itch [--backend sim|ref|pcie] [--device <prefix>] [--symbols A,B] <file|->
+  tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref|pcie] [--device <prefix>] [--symbols A,B]
+  tickgate check orders --config <risk.yaml> [--backend sim|ref|pcie] [--device <prefix>] [--forward <file>] [--itch <capture>] <file|->
+  tickgate emulate pcie --dir <dir>
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
   tickgate start [--orders N] [--window W] [--itch-messages N] [--backend sim|ref]
   tickgate demo [--messages N] [--backend sim|ref]
@@ -34,6 +36,19 @@ function backendOf(value: string | undefined): BackendName {
   const b = (value ?? 'sim') as BackendName;
   if (!BACKENDS.includes(b)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${value}"`);
   return b;
+}
+
+/** session and start open three devices (FIX in, order path, feed): one card cannot be all three yet. */
+function threeDeviceBackend(value: string | undefined, command: string): BackendName {
+  const b = backendOf(value);
+  if (b === 'pcie') throw new UsageError(`${command} --backend pcie is not supported yet: it needs three devices and one card is one (use sim or ref)`);
+  return b;
+}
+
+function deviceOf(value: string | undefined, backend: BackendName): string | undefined {
+  if (value !== undefined && backend !== 'pcie') throw new UsageError('--device is for --backend pcie');
+  if (value === '') throw new UsageError('--device must be the device files\' prefix, e.g. /dev/xdma0');
+  return value;
 }
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
@@ -84,7 +99,7 @@ async function writeStdout(text: string): Promise<void> {
 async function decodeFix(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { backend: { type: 'string' }, 'max-message-bytes': { type: 'string' } },
+    options: { backend: { type: 'string' }, device: { type: 'string' }, 'max-message-bytes': { type: 'string' } },
     allowPositionals: true,
   });
   if (positionals.length > 1) throw new UsageError(`decode fix takes one input, got ${positionals.length}`);
@@ -92,7 +107,7 @@ async function decodeFix(args: string[]): Promise<void> {
   const maxMessageBytes = values['max-message-bytes'] === undefined
     ? undefined : positiveInt(values['max-message-bytes'], '--max-message-bytes', 4096);
   const input = await openInput(positionals[0]);
-  const device = openDevice({ backend });
+  const device = openDevice({ backend, device: deviceOf(values.device, backend) });
   try {
     await decodeFixStream(device, input, writeStdout, { maxMessageBytes });
   } finally {
@@ -117,20 +132,21 @@ export async function main(argv: string[]): Promise<number> {
       if (what === 'itch') {
         const { values, positionals } = parseArgs({
           args,
-          options: { backend: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' } },
+          options: { backend: { type: 'string' }, device: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' } },
           allowPositionals: true,
         });
         if (positionals.length > 1) throw new UsageError(`decode itch takes one input, got ${positionals.length}`);
         const symbols = values.symbols?.split(',').map((s) => s.trim()).filter(Boolean);
         const backend = backendOf(values.backend);
+        const device = deviceOf(values.device, backend);
         if (values.listen !== undefined) {
           const group = hostPort(values.listen, '--listen');
           const retransmit = values.retransmit === undefined ? undefined : hostPort(values.retransmit, '--retransmit');
-          await listenItch({ backend, symbols, group: group.host, port: group.port, interface: values.interface ?? '127.0.0.1', retransmit, write: (t) => process.stdout.write(t) });
+          await listenItch({ backend, device, symbols, group: group.host, port: group.port, interface: values.interface ?? '127.0.0.1', retransmit, write: (t) => process.stdout.write(t) });
           return 0;
         }
         const input = await openInput(positionals[0]);
-        await decodeItch({ backend, symbols, input, write: writeStdout });
+        await decodeItch({ backend, device, symbols, input, write: writeStdout });
         return 0;
       }
       throw new UsageError(what === undefined ? 'decode needs a format: fix or itch' : `cannot decode "${what}": the formats are fix and itch`);
@@ -138,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check') {
       const [what, ...args] = rest;
       if (what !== 'orders') throw new UsageError(what === undefined ? 'check needs what to check: orders' : `cannot check "${what}": the only check is orders`);
-      const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, forward: { type: 'string' }, itch: { type: 'string' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' }, forward: { type: 'string' }, itch: { type: 'string' } }, allowPositionals: true });
       if (values.config === undefined) throw new UsageError('check orders needs --config <risk.yaml>');
       if (positionals.length > 1) throw new UsageError(`check orders takes one input, got ${positionals.length}`);
       const backend = backendOf(values.backend);
@@ -151,7 +167,7 @@ export async function main(argv: string[]): Promise<number> {
           throw new UsageError(`--forward: cannot write ${values.forward}: ${fsReason(err)}`);
         }
       }
-      await checkOrders({ configFile: values.config, backend, forward: values.forward, itch, input, write: writeStdout });
+      await checkOrders({ configFile: values.config, backend, device: deviceOf(values.device, backend), forward: values.forward, itch, input, write: writeStdout });
       return 0;
     }
     if (command === 'session') {
@@ -165,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
       await runSessionCommand({
         configFile: values.config,
         app: appOf(values.app),
-        backend: values.backend === undefined ? undefined : backendOf(values.backend),
+        backend: values.backend === undefined ? undefined : threeDeviceBackend(values.backend, 'session'),
         orders: values.orders === undefined ? 0 : positiveInt(values.orders, '--orders', 1),
         window: positiveInt(values.window, '--window', 100),
         symbol: values.symbol ?? 'AAPL',
@@ -175,10 +191,22 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'start') {
       const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, window: { type: 'string' }, backend: { type: 'string' }, 'itch-messages': { type: 'string' } } });
       await runStart({
-        orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: backendOf(values.backend),
+        orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: threeDeviceBackend(values.backend, 'start'),
         itchMessages: positiveInt(values['itch-messages'], '--itch-messages', 20_000),
       });
       return 0;
+    }
+    if (command === 'emulate') {
+      const [what, ...args] = rest;
+      if (what !== 'pcie') throw new UsageError(what === undefined ? 'emulate needs a board: pcie' : `cannot emulate "${what}": the board is pcie`);
+      const { values, positionals } = parseArgs({ args, options: { dir: { type: 'string' }, 'h2c-timeout': { type: 'string' }, 'c2h-timeout': { type: 'string' } }, allowPositionals: true });
+      if (positionals.length) throw new UsageError(`emulate pcie takes no positional arguments, got "${positionals[0]}"`);
+      if (values.dir === undefined) throw new UsageError('emulate pcie needs --dir <dir>');
+      return await emulatePcie({
+        dir: values.dir,
+        h2cTimeout: values['h2c-timeout'] === undefined ? undefined : positiveInt(values['h2c-timeout'], '--h2c-timeout', 10),
+        c2hTimeout: values['c2h-timeout'] === undefined ? undefined : positiveInt(values['c2h-timeout'], '--c2h-timeout', 10),
+      });
     }
     if (command === 'demo') {
       const { values } = parseArgs({ args: rest, options: { messages: { type: 'string' }, backend: { type: 'string' } } });
@@ -188,7 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command "${command}"`);
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof FeedFormatError || err instanceof FeedConfigError
+    if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof DeviceUnavailableError || err instanceof EmulatorError || err instanceof FeedFormatError || err instanceof FeedConfigError
       || err instanceof ListenError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;

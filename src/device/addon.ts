@@ -52,8 +52,30 @@ export interface NativeSimDevice {
   close(): void;
 }
 
+export interface PcieDeviceOptions {
+  /** The device files' prefix: <device>_user, <device>_h2c_<k>, <device>_c2h_<k>. */
+  device: string;
+  /** A card that makes no progress for this long is reported (default 5,000 ms). */
+  timeoutMs?: number;
+  /** As SimDevice's; `error` set when the card failed (that batch is the last). */
+  onEvents: (records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number,
+    orderOut: Buffer, orderEnds: Buffer, error?: string) => void;
+}
+
+export interface NativePcieDevice {
+  reset(): void;
+  readReg(addr: number): number;
+  writeReg(addr: number, value: number): void;
+  sendFix(bytes: Uint8Array, last?: boolean): void;
+  sendFeed(packet: Uint8Array): void;
+  sendOrders(bytes: Uint8Array, last?: boolean): void;
+  ingressQueued(): number;
+  close(): void;
+}
+
 interface Addon {
   SimDevice: new (options?: SimDeviceOptions) => NativeSimDevice;
+  PcieDevice: new (options: PcieDeviceOptions) => NativePcieDevice;
   recordBytes: number;
 }
 

@@ -1,8 +1,10 @@
 // The Device interface that every backend presents to the rest of tickgate.
 import type { DeviceEvent } from './events.js';
 
-export type BackendName = 'sim' | 'ref';
-export const BACKENDS: readonly BackendName[] = ['sim', 'ref'];
+export type BackendName = 'sim' | 'ref' | 'pcie';
+export const BACKENDS: readonly BackendName[] = ['sim', 'ref', 'pcie'];
+/** The xdma driver's device files of the first card. */
+export const DEFAULT_PCIE_DEVICE = '/dev/xdma0';
 
 export interface SendOptions {
   /** End the ingress stream after these bytes (a TCP close); the device answers with a stream_end event. */
@@ -43,3 +45,19 @@ export class RegisterError extends Error {
 export function hexAddr(addr: number): string {
   return '0x' + addr.toString(16).toUpperCase().padStart(3, '0');
 }
+
+/** Reads a 64-bit counter: LO first, which latches HI. */
+export function readReg64(device: { readReg(addr: number): number }, addrLo: number): bigint {
+  const lo = device.readReg(addrLo);
+  const hi = device.readReg(addrLo + 4);
+  return (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+/** A board that cannot be used: missing, not a tickgate card, or one that stopped answering. The message is
+ *  one line and names the device; the command line exits 2 with it. */
+export class DeviceUnavailableError extends Error {
+  readonly code = 'DEVICE';
+}
+
+/** A board that failed while in use (a transfer failed or timed out); ends the event stream. */
+export class DeviceFailedError extends DeviceUnavailableError {}

@@ -1,22 +1,27 @@
 // Opening a device by backend name.
 import type { BackendName, Device } from './device.js';
 import { RefDevice } from './ref-device.js';
+import { PcieDevice } from './pcie-device.js';
 import { SimDevice, type SimDeviceOptions } from './sim-device.js';
 
 export * from './device.js';
 export * from './events.js';
 export { RefDevice } from './ref-device.js';
 export { SimDevice, SteppedSimDevice } from './sim-device.js';
+export { PcieDevice } from './pcie-device.js';
 
 export interface OpenOptions extends SimDeviceOptions {
   backend: BackendName;
+  /** pcie: the device files' prefix (default /dev/xdma0). */
+  device?: string;
 }
 
 export function openDevice(options: OpenOptions): Device {
-  const { backend, ...rest } = options;
+  const { backend, device, ...rest } = options;
   switch (backend) {
     case 'sim': return new SimDevice(rest);
     case 'ref': return new RefDevice();
+    case 'pcie': return new PcieDevice({ device });
   }
 }
 export * from './generated/layout.js';

@@ -41,6 +41,8 @@ module xdma_shell_tb;
     reg  [511:0] ev_tdata = 0;
     reg         ev_tvalid = 0;
     wire        ev_tready;
+    wire        core_reset_request;
+    wire        unused_core_reset_request = core_reset_request;  // the tb drives the resets itself
 
     wire [11:0] csr_awaddr, csr_araddr;
     wire [31:0] csr_wdata;
@@ -52,7 +54,7 @@ module xdma_shell_tb;
 
     xdma_shell #(.WORDS(8)) dut (
         .xdma_clk(xdma_clk), .xdma_rst(xdma_rst), .path_rst(path_rst),
-        .core_clk(core_clk), .core_rst(core_rst), .core_clock_locked(1'b1),
+        .core_clk(core_clk), .core_rst(core_rst), .core_clock_locked(1'b1), .core_reset_request(core_reset_request),
         .s_axis_h2c_fix_tdata(h2c_tdata[0]), .s_axis_h2c_fix_tkeep(h2c_tkeep[0]), .s_axis_h2c_fix_tvalid(h2c_tvalid[0]),
         .s_axis_h2c_fix_tready(h2c_tready[0]), .s_axis_h2c_fix_tlast(h2c_tlast[0]),
         .s_axis_h2c_feed_tdata(h2c_tdata[1]), .s_axis_h2c_feed_tkeep(h2c_tkeep[1]), .s_axis_h2c_feed_tvalid(h2c_tvalid[1]),

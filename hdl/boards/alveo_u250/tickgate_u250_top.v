@@ -73,10 +73,12 @@ clk_wiz_core core_clock_inst (
 );
 
 // One source for the data path's resets in both domains, so both sides of every clock-crossing FIFO are
-// reset together: the XDMA's reset (link down, hot reset) or the core clock unlocked. The register block
-// leaves reset with the XDMA alone, so the host reads STATUS while the core clock is down.
+// reset together: the XDMA's reset (link down, hot reset), the core clock unlocked, or the host's
+// CONTROL.CORE_RESET. The register block leaves reset with the XDMA alone, so the host reads STATUS while
+// the core clock is down and releases the core it held.
 wire xdma_rst, path_rst, core_rst;
-wire path_rst_source = !xdma_aresetn || !core_clock_locked;
+wire core_reset_request;
+wire path_rst_source = !xdma_aresetn || !core_clock_locked || core_reset_request;
 reset_sync xdma_rst_sync (.clk(xdma_clk), .rst_in(!xdma_aresetn), .rst(xdma_rst));
 reset_sync path_rst_sync (.clk(xdma_clk), .rst_in(path_rst_source), .rst(path_rst));
 reset_sync core_rst_sync (.clk(core_clk), .rst_in(path_rst_source), .rst(core_rst));
@@ -99,6 +101,7 @@ wire csr_arvalid, csr_arready, csr_rvalid, csr_rready;
 xdma_shell #(.WORDS(WORDS)) shell_inst (
     .xdma_clk(xdma_clk), .xdma_rst(xdma_rst), .path_rst(path_rst),
     .core_clk(core_clk), .core_rst(core_rst), .core_clock_locked(core_clock_locked),
+    .core_reset_request(core_reset_request),
     .s_axis_h2c_fix_tdata(h2c_tdata_0), .s_axis_h2c_fix_tkeep(h2c_tkeep_0), .s_axis_h2c_fix_tvalid(h2c_tvalid_0),
     .s_axis_h2c_fix_tready(h2c_tready_0), .s_axis_h2c_fix_tlast(h2c_tlast_0),
     .s_axis_h2c_feed_tdata(h2c_tdata_1), .s_axis_h2c_feed_tkeep(h2c_tkeep_1), .s_axis_h2c_feed_tvalid(h2c_tvalid_1),

@@ -63,8 +63,11 @@ wire        unused_length_carry = length_carry;  // a frame of 4 GiB: the length
 wire        word_valid = trailer_pending_reg || s_axis_tvalid;
 wire [63:0] word = trailer_pending_reg ? trailer_word : payload_word;
 wire        word_ends = trailer_pending_reg;
+// an input beat without bytes (tkeep 0: in cut-through mode a frame's last beat, at its verdict, after all its
+// bytes left) takes no slot; only its tlast and tuser count
+wire        word_empty = !trailer_pending_reg && !s_axis_tkeep[0];
 wire        beat_full = idx_reg == IDX_BITS'(WORDS - 1);
-wire        emit = word_valid && (beat_full || word_ends);
+wire        emit = word_valid && !word_empty && (beat_full || word_ends);
 // a word is taken when it does not close a beat, or the output can take the beat it closes
 wire        take = word_valid && (!emit || out_free);
 
@@ -95,7 +98,7 @@ always @(posedge clk) begin
         if (m_axis_tready) out_valid_reg <= 1'b0;
         pending_reg <= take && !trailer_pending_reg ? keep_bytes : 4'd0;
         length_reg <= take && trailer_pending_reg ? 32'd0 : length_sum;
-        if (take) begin
+        if (take && !word_empty) begin
             if (emit) begin
                 for (k = 0; k < WORDS; k = k + 1) begin
                     out_data_reg[64*k +: 64] <= idx_reg == IDX_BITS'(k) ? word : beat_reg[64*k +: 64];
@@ -113,6 +116,8 @@ always @(posedge clk) begin
                 end
                 idx_reg <= idx_reg + 1'b1;
             end
+        end
+        if (take) begin
             if (trailer_pending_reg) begin
                 trailer_pending_reg <= 1'b0;
             end else if (s_axis_tlast) begin

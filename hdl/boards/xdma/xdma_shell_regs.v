@@ -56,7 +56,8 @@ module xdma_shell_regs #(
     input  wire                      c2h_record_packet,
     input  wire                      c2h_order_packet,
     output wire [15:0]               c2h_batch_records,
-    output wire [15:0]               c2h_idle_cycles
+    output wire [15:0]               c2h_idle_cycles,
+    output wire                      core_reset_request  // CONTROL.CORE_RESET
 );
 
 localparam AW = `TG_CSR_ADDR_BITS;
@@ -74,6 +75,7 @@ reg [31:0]   rdata_reg;
 reg [15:0]   batch_reg, idle_reg;
 reg          bus_dead_reg;
 reg          clear_reg;
+reg          core_reset_request_reg;
 
 // ---- counters ------------------------------------------------------------------------------------------
 wire [31:0] frames [0:2];
@@ -94,6 +96,7 @@ event_counter bus_timeouts_inst (.clk(clk), .rst(rst), .clear(clear_reg), .inc(c
 
 assign c2h_batch_records = batch_reg;
 assign c2h_idle_cycles = idle_reg;
+assign core_reset_request = core_reset_request_reg;
 
 // ---- the access ----------------------------------------------------------------------------------------
 wire idle = state_reg == ST_IDLE;
@@ -145,6 +148,10 @@ always @* begin
         `TG_XSH_REG_C2H_BATCH_RECORDS: shell_rdata = {16'd0, batch_reg};
         `TG_XSH_REG_C2H_IDLE_CYCLES: shell_rdata = {16'd0, idle_reg};
         `TG_XSH_REG_COUNTER_CLEAR: shell_rdata = 32'd0;
+        `TG_XSH_REG_CONTROL: begin
+            shell_rdata = 32'd0;
+            shell_rdata[`TG_XSH_REG_CONTROL_CORE_RESET_BIT] = core_reset_request_reg;
+        end
         `TG_XSH_REG_H2C_FRAMES_FIX: shell_rdata = frames[0];
         `TG_XSH_REG_H2C_FRAMES_FEED: shell_rdata = frames[1];
         `TG_XSH_REG_H2C_FRAMES_ORDERS: shell_rdata = frames[2];
@@ -165,7 +172,7 @@ always @* begin
 end
 
 wire writable = addr[AW-1:0] == `TG_XSH_REG_C2H_BATCH_RECORDS || addr[AW-1:0] == `TG_XSH_REG_C2H_IDLE_CYCLES ||
-                addr[AW-1:0] == `TG_XSH_REG_COUNTER_CLEAR;
+                addr[AW-1:0] == `TG_XSH_REG_COUNTER_CLEAR || addr[AW-1:0] == `TG_XSH_REG_CONTROL;
 wire readable = shell_known && addr[AW-1:0] != `TG_XSH_REG_COUNTER_CLEAR;
 
 always @(posedge clk) begin
@@ -181,6 +188,7 @@ always @(posedge clk) begin
         idle_reg <= 16'(`TG_XSH_REG_C2H_IDLE_CYCLES_RESET);
         bus_dead_reg <= 1'b0;
         clear_reg <= 1'b0;
+        core_reset_request_reg <= 1'b0;
     end else begin
         clear_reg <= 1'b0;
         if (core_bus_timeout) bus_dead_reg <= 1'b1;
@@ -202,6 +210,11 @@ always @(posedge clk) begin
                         if (addr[AW-1:0] == `TG_XSH_REG_C2H_BATCH_RECORDS) batch_reg <= s_axil_wdata[15:0];
                         if (addr[AW-1:0] == `TG_XSH_REG_C2H_IDLE_CYCLES) idle_reg <= s_axil_wdata[15:0];
                         if (addr[AW-1:0] == `TG_XSH_REG_COUNTER_CLEAR) clear_reg <= s_axil_wdata[0];
+                        if (addr[AW-1:0] == `TG_XSH_REG_CONTROL) begin
+                            core_reset_request_reg <= s_axil_wdata[`TG_XSH_REG_CONTROL_CORE_RESET_BIT];
+                            // the crossing that declared the bus dead is reset with the core
+                            if (s_axil_wdata[`TG_XSH_REG_CONTROL_CORE_RESET_BIT]) bus_dead_reg <= 1'b0;
+                        end
                     end
                     state_reg <= ST_ANSWER;
                 end else begin

@@ -246,6 +246,8 @@ export const XDMA_SHELL = {
     C2H_IDLE_CYCLES: 0x00C,
     /** wo: write 1 to clear the shell's counters */
     COUNTER_CLEAR: 0x010,
+    /** rw: the host's hold on the card */
+    CONTROL: 0x014,
     /** ro: sub-frames delivered whole on the FIX channel */
     H2C_FRAMES_FIX: 0x020,
     /** ro: sub-frames delivered whole on the feed channel */
@@ -278,10 +280,13 @@ export const XDMA_SHELL = {
     STATUS_CORE_RESET: 1,
     /** a core register access timed out; core registers answer SLVERR until reset */
     STATUS_CORE_BUS_DEAD: 2,
+    /** while 1, the core and the shell's data path (FIFOs, packers) are held in reset; the host sets it and clears it again to start from a clean card, and STATUS.CORE_BUS_DEAD clears */
+    CONTROL_CORE_RESET: 0,
   },
   REG_RESET: {
     C2H_BATCH_RECORDS: 64,
     C2H_IDLE_CYCLES: 64,
+    CONTROL: 0,
   },
 } as const;
 

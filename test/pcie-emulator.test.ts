@@ -1,0 +1,192 @@
+// The `pcie` backend through the PCIe emulator (`tickgate emulate pcie`: the Verilated Alveo U250 board top
+// behind a FUSE file system with the xdma driver's device files), as a lab would run it: every command prints
+// byte-identical output to `--backend ref`; a missing or foreign device exits 2 with one line; a client
+// killed mid-transfer leaves the emulator serving.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMessage } from '../src/fix/message.js';
+import { sampleExchangeMessages } from '../src/fix/sample-session.js';
+import { binaryFile, generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
+import { fixStream } from './helpers/fix-arbitraries.js';
+import { orderSegment } from './helpers/order-arbitraries.js';
+
+const bin = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function tickgate(args: string[], cwd?: string): { child: ChildProcess; done: Promise<Run> } {
+  const child = execFile(process.execPath, [bin, ...args], { encoding: 'latin1', maxBuffer: 1 << 28, cwd });
+  child.stdin!.end();
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => { stdout += d; });
+  child.stderr!.on('data', (d) => { stderr += d; });
+  const done = new Promise<Run>((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stdout, stderr })));
+  return { child, done };
+}
+
+const run = (args: string[], cwd?: string) => tickgate(args, cwd).done;
+
+function mounted(dir: string): boolean {
+  return readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === dir);
+}
+
+let work: string;
+let cardDir: string;
+let emulator: ChildProcess;
+let device: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'tickgate-pcie-'));
+  cardDir = path.join(work, 'card');
+  emulator = spawn(process.execPath, [bin, 'emulate', 'pcie', '--dir', cardDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  emulator.stderr!.on('data', (d) => { err += d; });
+  device = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`emulator not ready in 60 s: ${err}`)), 60_000);
+    emulator.stdout!.on('data', (d) => {
+      out += d;
+      const m = /^ready (\S+)\n/m.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    emulator.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
+  });
+}, 90_000);
+
+afterAll(async () => {
+  if (emulator && emulator.exitCode === null) {
+    const exited = new Promise<number | null>((resolve) => emulator.on('exit', (code) => resolve(code)));
+    emulator.kill('SIGTERM');
+    expect(await exited, 'the emulator exits 0 on SIGTERM').toBe(0);
+    expect(mounted(cardDir), 'and unmounts').toBe(false);
+  }
+  rmSync(work, { recursive: true, force: true });
+}, 30_000);
+
+describe('tickgate emulate pcie', () => {
+  it('prints `ready <dir>/xdma0` and serves the xdma driver\'s device files', () => {
+    expect(device).toBe(`${cardDir}/xdma0`);
+    expect(mounted(cardDir)).toBe(true);
+  });
+});
+
+describe('--backend pcie through the emulator prints what --backend ref prints', () => {
+  it('decode fix: every error kind, and random streams', async () => {
+    const msgs = sampleExchangeMessages({ messages: 300, seed: 11 });
+    const long = buildMessage('FIX.4.4', [[35, '8'], [58, 'x'.repeat(5000)]]);
+    const badSum = Buffer.from(msgs[5]!.toString('latin1').replace(/10=\d{3}/, '10=000'), 'latin1');
+    const streams = [
+      Buffer.concat([Buffer.from('garbage\x01'), ...msgs.slice(0, 150), long, Buffer.from('\x01\x01'), badSum, ...msgs.slice(150),
+        msgs[0]!.subarray(0, 30)]),
+      ...fc.sample(fixStream, { numRuns: 6, seed: 5 }),
+      // more than one 64 KiB DMA write and more than one sub-frame
+      Buffer.concat(sampleExchangeMessages({ messages: 2500, seed: 3 })),
+    ];
+    for (const [k, stream] of streams.entries()) {
+      const file = path.join(work, `fix-${k}.fix`);
+      writeFileSync(file, stream);
+      const [pcie, ref] = await Promise.all([run(['decode', 'fix', '--backend', 'pcie', '--device', device, file]), run(['decode', 'fix', '--backend', 'ref', file])]);
+      expect(pcie.stderr).toBe('');
+      expect(pcie.code).toBe(0);
+      expect(pcie.stdout, `stream ${k} of ${stream.length} bytes`).toBe(ref.stdout);
+    }
+  }, 120_000);
+
+  it('decode itch: a pcap, a BinaryFILE, and a symbol filter', async () => {
+    const msgs = generateItchSession({ seed: 9, symbols: ['AAPL', 'MSFT', 'QQQ', 'TSLA'], messages: 4000 });
+    const pcap = path.join(work, 'day.pcap');
+    writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000001', firstSeq: 1, seed: 4 })));
+    const file = path.join(work, 'day.itch');
+    writeFileSync(file, binaryFile(msgs.slice(0, 1500)));
+    for (const args of [[pcap], [file], ['--symbols', 'AAPL,QQQ', pcap]]) {
+      const pcie = await run(['decode', 'itch', '--backend', 'pcie', '--device', device, ...args]);
+      const ref = await run(['decode', 'itch', '--backend', 'ref', ...args]);
+      expect(pcie.code, pcie.stderr).toBe(0);
+      expect(pcie.stdout.length).toBeGreaterThan(1000);
+      expect(pcie.stdout, args.join(' ')).toBe(ref.stdout);
+    }
+  }, 120_000);
+
+  it('check orders: verdicts and forwarded bytes in both egress modes, with the rate limit in play, and --itch', async () => {
+    const dir = path.join(work, 'orders');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'risk.yaml'), ['risk:', '  maxOrdersPerSecond: 200000', '  burst: 3', '  symbols:',
+      '    AAPL: { maxQty: 2000, maxNotional: 400000, referencePrice: 150.25, collarBps: 3000, maxPosition: 4000 }',
+      '    XYZ: { maxQty: 1500, maxNotional: 90000, referencePrice: 80, collarBps: 8000, maxPosition: 2500 }',
+      '    NVDA: { maxQty: 3000, maxNotional: 900000, referencePrice: 200, collarBps: 12000, maxPosition: 6000 }', ''].join('\n'));
+    writeFileSync(path.join(dir, 'risk-cut.yaml'), readFileSync(path.join(dir, 'risk.yaml'), 'utf8').replace('risk:\n', 'risk:\n  egress: cutThrough\n'));
+    writeFileSync(path.join(dir, 'orders.fix'), Buffer.concat(fc.sample(orderSegment, { numRuns: 400, seed: 7 })));
+    const msgs = generateItchSession({ seed: 2, symbols: ['AAPL', 'NVDA'], messages: 500 });
+    writeFileSync(path.join(dir, 'day.itch'), binaryFile(msgs));
+    for (const config of ['risk.yaml', 'risk-cut.yaml']) {
+      for (const extra of [[], ['--itch', 'day.itch']]) {
+        const args = ['check', 'orders', '--config', config, ...extra];
+        const ref = await run([...args, '--backend', 'ref', '--forward', 'fwd-ref', 'orders.fix'], dir);
+        const pcie = await run([...args, '--backend', 'pcie', '--device', device, '--forward', 'fwd-pcie', 'orders.fix'], dir);
+        expect(pcie.code, pcie.stderr).toBe(0);
+        expect(pcie.stdout, args.join(' ')).toBe(ref.stdout);
+        expect(readFileSync(path.join(dir, 'fwd-pcie'))).toEqual(readFileSync(path.join(dir, 'fwd-ref')));
+        expect(ref.stdout).toContain('"rate_limit"');
+      }
+    }
+  }, 180_000);
+});
+
+describe('a client killed mid-transfer', () => {
+  it('leaves the emulator serving the next client, which gets the right answer', async () => {
+    const msgs = generateItchSession({ seed: 21, symbols: ['AAPL', 'MSFT'], messages: 40_000 });
+    const pcap = path.join(work, 'big.pcap');
+    writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000002', firstSeq: 1 })));
+    const victim = tickgate(['decode', 'itch', '--backend', 'pcie', '--device', device, pcap]);
+    // killed once records flow: its reads and writes are in flight
+    await new Promise<void>((resolve) => {
+      victim.child.stdout!.once('data', () => resolve());
+    });
+    victim.child.kill('SIGKILL');
+    await victim.done;
+    const small = path.join(work, 'small.itch');
+    writeFileSync(small, binaryFile(msgs.slice(0, 800)));
+    const pcie = await run(['decode', 'itch', '--backend', 'pcie', '--device', device, small]);
+    const ref = await run(['decode', 'itch', '--backend', 'ref', small]);
+    expect(pcie.code, pcie.stderr).toBe(0);
+    expect(pcie.stdout).toBe(ref.stdout);
+  }, 120_000);
+
+  it('a second client while one reads the card is told so in one line, exit 2', async () => {
+    const msgs = generateItchSession({ seed: 22, symbols: ['AAPL'], messages: 20_000 });
+    const pcap = path.join(work, 'busy.pcap');
+    writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000003', firstSeq: 1 })));
+    const first = tickgate(['decode', 'itch', '--backend', 'pcie', '--device', device, pcap]);
+    await new Promise<void>((resolve) => { first.child.stdout!.once('data', () => resolve()); });
+    const second = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, path.join(work, 'fix-0.fix')]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/^tickgate: pcie device \S+xdma0: \S+xdma0_c2h_0: Device or resource busy \(another process reads this card\)\n$/);
+    const r = await first.done;
+    expect(r.code, r.stderr).toBe(0);
+  }, 120_000);
+});
+
+describe('--backend pcie without a usable card', () => {
+  it('a missing device: one line naming it, exit 2', async () => {
+    const r = await run(['decode', 'fix', '--backend', 'pcie', '--device', path.join(work, 'nothing', 'xdma7'), path.join(work, 'fix-0.fix')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tickgate: pcie device \S+nothing\/xdma7: \S+xdma7_user: No such file or directory \(is the xdma driver loaded, and is this the card's prefix\?\)\n$/);
+  });
+
+  it('a card that is not a tickgate card, and one that reads all ones: one line each, exit 2', async () => {
+    for (const [fill, why] of [[0x00, /is not a tickgate card: ID reads 0x00000000, expected 0x544B4754\n$/], [0xff, /does not answer: its registers read all ones/]] as const) {
+      const dir = path.join(work, `foreign-${fill}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'xdma0_user'), Buffer.alloc(8192, fill));
+      const r = await run(['decode', 'fix', '--backend', 'pcie', '--device', path.join(dir, 'xdma0'), path.join(work, 'fix-0.fix')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+      expect(r.stderr).toMatch(why);
+    }
+  });
+});
