@@ -158,16 +158,22 @@ describe('a client killed mid-transfer', () => {
   }, 120_000);
 
   it('a second client while one reads the card is told so in one line, exit 2', async () => {
-    const msgs = generateItchSession({ seed: 22, symbols: ['AAPL'], messages: 20_000 });
-    const pcap = path.join(work, 'busy.pcap');
-    writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000003', firstSeq: 1 })));
-    const first = tickgate(['decode', 'itch', '--backend', 'pcie', '--device', device, pcap]);
-    await new Promise<void>((resolve) => { first.child.stdout!.once('data', () => resolve()); });
+    // the first client holds the card while its input (a pipe) stays open
+    const first = execFile(process.execPath, [bin, 'decode', 'fix', '--backend', 'pcie', '--device', device, '-'], { encoding: 'latin1' });
+    let out = '';
+    first.stdout!.on('data', (d) => { out += d; });
+    const firstDone = new Promise<number>((resolve) => first.on('close', (c) => resolve(c ?? -1)));
+    const msgs = sampleExchangeMessages({ messages: 50, seed: 8 });
+    first.stdin!.write(Buffer.concat(msgs.slice(0, 25)));
+    await new Promise((r) => setTimeout(r, 2000));
     const second = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, path.join(work, 'fix-0.fix')]);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/^tickgate: pcie device \S+xdma0: \S+xdma0_c2h_0: Device or resource busy \(another process reads this card\)\n$/);
-    const r = await first.done;
-    expect(r.code, r.stderr).toBe(0);
+    first.stdin!.end(Buffer.concat(msgs.slice(25)));
+    expect(await firstDone).toBe(0);
+    const file = path.join(work, 'fifty.fix');
+    writeFileSync(file, Buffer.concat(msgs));
+    expect(out).toBe((await run(['decode', 'fix', '--backend', 'ref', file])).stdout);
   }, 120_000);
 });
 

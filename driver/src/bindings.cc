@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include "pcie_backend.h"
 #include "sim_backend.h"
@@ -150,26 +151,79 @@ EventsFunction startEvents(Napi::Env env, tickgate::Backend& backend, Napi::Func
   return events;
 }
 
-class SimDevice : public Napi::ObjectWrap<SimDevice> {
+// What SimDevice and PcieDevice share: the backend they own, its event function, the methods every device
+// has, and shutting both down (also from the destructor when JavaScript never called close()).
+template <typename Derived, typename BackendT>
+class DeviceWrap : public Napi::ObjectWrap<Derived> {
+ public:
+  using Wrap = Napi::ObjectWrap<Derived>;
+  explicit DeviceWrap(const Napi::CallbackInfo& info) : Wrap(info) {}
+  ~DeviceWrap() override { shutdown(); }
+
+ protected:
+  // the common methods and the class's own, for DefineClass
+  static std::vector<typename Wrap::PropertyDescriptor> methods(std::vector<typename Wrap::PropertyDescriptor> own) {
+    std::vector<typename Wrap::PropertyDescriptor> all = {
+        Wrap::InstanceMethod("reset", &DeviceWrap::Reset),
+        Wrap::InstanceMethod("readReg", &DeviceWrap::ReadReg),
+        Wrap::InstanceMethod("writeReg", &DeviceWrap::WriteReg),
+        Wrap::InstanceMethod("sendFix", &DeviceWrap::SendFix),
+        Wrap::InstanceMethod("sendFeed", &DeviceWrap::SendFeed),
+        Wrap::InstanceMethod("sendOrders", &DeviceWrap::SendOrders),
+        Wrap::InstanceMethod("ingressQueued", &DeviceWrap::IngressQueued),
+        Wrap::InstanceMethod("close", &DeviceWrap::Close),
+    };
+    all.insert(all.end(), own.begin(), own.end());
+    return all;
+  }
+
+  BackendT& backend(Napi::Env env) {
+    if (!backend_) throw Napi::Error::New(env, "device is closed");
+    return *backend_;
+  }
+
+  void shutdown() {
+    if (events_) {
+      events_.Abort();  // wakes a backend thread blocked on a full queue
+      events_ = EventsFunction();
+    }
+    if (backend_) {
+      backend_->close();
+      backend_.reset();
+    }
+  }
+
+  Napi::Value Reset(const Napi::CallbackInfo& info) { return resetDevice(backend(info.Env()), info); }
+  Napi::Value ReadReg(const Napi::CallbackInfo& info) { return readReg(backend(info.Env()), info); }
+  Napi::Value WriteReg(const Napi::CallbackInfo& info) { return writeReg(backend(info.Env()), info); }
+  Napi::Value SendFix(const Napi::CallbackInfo& info) { return sendFix(backend(info.Env()), info); }
+  Napi::Value SendFeed(const Napi::CallbackInfo& info) { return sendFeed(backend(info.Env()), info); }
+  Napi::Value SendOrders(const Napi::CallbackInfo& info) { return sendOrders(backend(info.Env()), info); }
+  Napi::Value IngressQueued(const Napi::CallbackInfo& info) {
+    size_t q = guard(info.Env(), [&] { return backend(info.Env()).ingressQueued(); });
+    return Napi::Number::New(info.Env(), double(q));
+  }
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    shutdown();
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<BackendT> backend_;
+  EventsFunction events_;
+};
+
+class SimDevice : public DeviceWrap<SimDevice, SimBackend> {
  public:
   static Napi::Function Init(Napi::Env env) {
     return DefineClass(env, "SimDevice",
-                       {
-                           InstanceMethod<&SimDevice::Reset>("reset"),
-                           InstanceMethod<&SimDevice::ReadReg>("readReg"),
-                           InstanceMethod<&SimDevice::WriteReg>("writeReg"),
-                           InstanceMethod<&SimDevice::SendFix>("sendFix"),
-                           InstanceMethod<&SimDevice::SendFeed>("sendFeed"),
-                           InstanceMethod<&SimDevice::SendOrders>("sendOrders"),
+                       methods({
                            InstanceMethod<&SimDevice::SetOrderEgressReady>("setOrderEgressReady"),
                            InstanceMethod<&SimDevice::SetIngressValid>("setIngressValid"),
                            InstanceMethod<&SimDevice::Step>("step"),
                            InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
                            InstanceMethod<&SimDevice::SetHostReady>("setHostReady"),
                            InstanceMethod<&SimDevice::Cycles>("cycles"),
-                           InstanceMethod<&SimDevice::IngressQueued>("ingressQueued"),
-                           InstanceMethod<&SimDevice::Close>("close"),
-                       });
+                       }));
   }
 
   // new SimDevice({ trace?, egressReadyProbability?, seed?, batchCycles?, onEvents? })
@@ -177,7 +231,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
   // onEvents(records: Buffer, egressCycles: Buffer, ingressQueued: number, idle: boolean, sendSerial: number,
   //          orderOut: Buffer, orderEnds: Buffer) on the JavaScript thread;
   // without it the device only advances in step().
-  explicit SimDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SimDevice>(info) {
+  explicit SimDevice(const Napi::CallbackInfo& info) : DeviceWrap(info) {
     Napi::Env env = info.Env();
     SimOptions opts;
     Napi::Function onEvents;
@@ -206,32 +260,7 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     if (!onEvents.IsEmpty()) events_ = startEvents(env, *backend_, onEvents);
   }
 
-  ~SimDevice() override { shutdown(); }
-
  private:
-  SimBackend& backend(Napi::Env env) {
-    if (!backend_) throw Napi::Error::New(env, "device is closed");
-    return *backend_;
-  }
-
-  void shutdown() {
-    if (events_) {
-      events_.Abort();  // wakes a clock thread blocked on a full queue
-      events_ = EventsFunction();
-    }
-    if (backend_) {
-      backend_->close();
-      backend_.reset();
-    }
-  }
-
-  Napi::Value Reset(const Napi::CallbackInfo& info) { return resetDevice(backend(info.Env()), info); }
-  Napi::Value ReadReg(const Napi::CallbackInfo& info) { return readReg(backend(info.Env()), info); }
-  Napi::Value WriteReg(const Napi::CallbackInfo& info) { return writeReg(backend(info.Env()), info); }
-  Napi::Value SendFix(const Napi::CallbackInfo& info) { return sendFix(backend(info.Env()), info); }
-  Napi::Value SendFeed(const Napi::CallbackInfo& info) { return sendFeed(backend(info.Env()), info); }
-  Napi::Value SendOrders(const Napi::CallbackInfo& info) { return sendOrders(backend(info.Env()), info); }
-
   Napi::Value SetOrderEgressReady(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "setOrderEgressReady(probability, seed): probability must be a number");
@@ -288,41 +317,16 @@ class SimDevice : public Napi::ObjectWrap<SimDevice> {
     uint64_t c = guard(info.Env(), [&] { return backend(info.Env()).cycles(); });
     return Napi::BigInt::New(info.Env(), c);
   }
-
-  Napi::Value IngressQueued(const Napi::CallbackInfo& info) {
-    size_t q = guard(info.Env(), [&] { return backend(info.Env()).ingressQueued(); });
-    return Napi::Number::New(info.Env(), double(q));
-  }
-
-  Napi::Value Close(const Napi::CallbackInfo& info) {
-    shutdown();
-    return info.Env().Undefined();
-  }
-
-  std::unique_ptr<SimBackend> backend_;
-  EventsFunction events_;
 };
 
 // new PcieDevice({ device: "/dev/xdma0", timeoutMs?, onEvents }): a card through the xdma driver's device files
 // (or the emulator's). Throws when the device is missing or is not a tickgate card. onEvents as SimDevice's,
 // with an eighth argument: a message when the device failed (the batch is then the last).
-class PcieDevice : public Napi::ObjectWrap<PcieDevice> {
+class PcieDevice : public DeviceWrap<PcieDevice, PcieBackend> {
  public:
-  static Napi::Function Init(Napi::Env env) {
-    return DefineClass(env, "PcieDevice",
-                       {
-                           InstanceMethod<&PcieDevice::Reset>("reset"),
-                           InstanceMethod<&PcieDevice::ReadReg>("readReg"),
-                           InstanceMethod<&PcieDevice::WriteReg>("writeReg"),
-                           InstanceMethod<&PcieDevice::SendFix>("sendFix"),
-                           InstanceMethod<&PcieDevice::SendFeed>("sendFeed"),
-                           InstanceMethod<&PcieDevice::SendOrders>("sendOrders"),
-                           InstanceMethod<&PcieDevice::IngressQueued>("ingressQueued"),
-                           InstanceMethod<&PcieDevice::Close>("close"),
-                       });
-  }
+  static Napi::Function Init(Napi::Env env) { return DefineClass(env, "PcieDevice", methods({})); }
 
-  explicit PcieDevice(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PcieDevice>(info) {
+  explicit PcieDevice(const Napi::CallbackInfo& info) : DeviceWrap(info) {
     Napi::Env env = info.Env();
     if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "PcieDevice options must be an object");
     Napi::Object o = info[0].As<Napi::Object>();
@@ -334,43 +338,6 @@ class PcieDevice : public Napi::ObjectWrap<PcieDevice> {
     backend_ = guard(env, [&] { return std::make_unique<PcieBackend>(opts); });
     events_ = startEvents(env, *backend_, o.Get("onEvents").As<Napi::Function>());
   }
-
-  ~PcieDevice() override { shutdown(); }
-
- private:
-  PcieBackend& backend(Napi::Env env) {
-    if (!backend_) throw Napi::Error::New(env, "device is closed");
-    return *backend_;
-  }
-
-  void shutdown() {
-    if (events_) {
-      events_.Abort();
-      events_ = EventsFunction();
-    }
-    if (backend_) {
-      backend_->close();
-      backend_.reset();
-    }
-  }
-
-  Napi::Value Reset(const Napi::CallbackInfo& info) { return resetDevice(backend(info.Env()), info); }
-  Napi::Value ReadReg(const Napi::CallbackInfo& info) { return readReg(backend(info.Env()), info); }
-  Napi::Value WriteReg(const Napi::CallbackInfo& info) { return writeReg(backend(info.Env()), info); }
-  Napi::Value SendFix(const Napi::CallbackInfo& info) { return sendFix(backend(info.Env()), info); }
-  Napi::Value SendFeed(const Napi::CallbackInfo& info) { return sendFeed(backend(info.Env()), info); }
-  Napi::Value SendOrders(const Napi::CallbackInfo& info) { return sendOrders(backend(info.Env()), info); }
-  Napi::Value IngressQueued(const Napi::CallbackInfo& info) {
-    size_t q = guard(info.Env(), [&] { return backend(info.Env()).ingressQueued(); });
-    return Napi::Number::New(info.Env(), double(q));
-  }
-  Napi::Value Close(const Napi::CallbackInfo& info) {
-    shutdown();
-    return info.Env().Undefined();
-  }
-
-  std::unique_ptr<PcieBackend> backend_;
-  EventsFunction events_;
 };
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {

@@ -30,6 +30,7 @@ constexpr size_t kReadBytes = 64 << 10;       // a read covers 1,024 records, ab
 constexpr size_t kOrderTrailer = 8;
 constexpr uint8_t kOrderDroppedFlag = 0x01;
 constexpr uint64_t kDrainCycles = 1024;       // core cycles without a new record before the core counts as drained
+constexpr auto kIdlePause = std::chrono::milliseconds(2);  // no new writes this long: check for idle
 
 size_t pad8(size_t n) { return (n + 7) & ~size_t(7); }
 
@@ -270,6 +271,8 @@ void PcieBackend::writerLoop() {
       payloadSent_[w.channel] += w.payload;
       continue;
     }
+    // a host that is still sending is not idle: the register polls of the check wait for a pause
+    if (wake_.wait_for(lock, kIdlePause, [this] { return stopping_ || !writes_.empty(); })) continue;
     const uint64_t serial = sendSerial_;
     lock.unlock();
     bool idle = false;

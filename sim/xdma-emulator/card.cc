@@ -20,6 +20,7 @@ constexpr uint64_t kLingerCycles = 1 << 18;  // full speed this long after the h
 constexpr uint64_t kQuietBatch = 2048;       // then this many cycles per millisecond: an idle card costs no core
 constexpr uint64_t kBatch = 256;             // cycles per hold of the lock
 constexpr size_t kMaxPostedWrites = 64;
+constexpr auto kHostHold = std::chrono::milliseconds(500);
 
 }  // namespace
 
@@ -83,8 +84,18 @@ void Card::clockLoop() {
   while (running_) {
     if (hostActive()) lastActiveCycle_ = xdmaCycles_.load();
     const bool quiet = xdmaCycles_ - lastActiveCycle_ > kLingerCycles;
+    if (holdForHost()) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait_for(lock, std::chrono::microseconds(200));
+      continue;
+    }
     const uint64_t end = xdmaCycles_ + (quiet ? kQuietBatch : kBatch);
-    while (xdmaCycles_ < end) halfCycle();
+    // a batch stops at the cycle where card-to-host data starts waiting for the host (see holdForHost)
+    auto stalled = [this] { return !holdExpired_ && (c2hStalled_[0] || c2hStalled_[1]); };
+    while (xdmaCycles_ < end && !stalled()) halfCycle();
+    if (xdmaCycles_ < end) {  // finish the cycle's second edge, so the clock always stops low
+      while (top_->pcie_refclk_p) halfCycle();
+    }
     linkUp_ = (top_->led & 1) != 0;  // LED 0: the XDMA's link is up (its reset released)
     changed_.notify_all();
     if (quiet) {
@@ -149,6 +160,7 @@ long Card::c2hRead(unsigned channel, uint8_t* buf, size_t cap, bool eopFlush, st
     if (t.len == cap || (held.empty() && c2hHeldEop_[channel] && eopFlush)) return long(t.len);
   }
   c2h_[channel].push_back(&t);
+  c2hStalled_[channel] = false;
   changed_.notify_all();
   const int rv = waitFor(lock, timeout, interrupted, [&] { return t.done; });
   if (rv < 0) {
@@ -179,10 +191,33 @@ void Card::regWrite(uint32_t addr, uint32_t value) {
   changed_.notify_all();
 }
 
-void Card::c2hDiscard(unsigned channel) {
+void Card::c2hOpened(unsigned channel, bool open) {
   std::lock_guard<std::mutex> lock(mutex_);
   c2hHeld_[channel].clear();
   c2hHeldEop_[channel] = false;
+  c2hOpen_[channel] = open;
+  c2hStalled_[channel] = false;
+}
+
+// True while card-to-host data waits on an open C2H file whose reader has not come back yet: the clock then
+// holds, for at most kHostHold per wait. The emulated card runs about a million times slower than a card, so
+// a reader thread's turnaround, or its thread descheduled for a moment, is thousands of card cycles; held,
+// the card sees a host that reads as fast as a real one, and device-time results (the rate limiter, which
+// stalls with its order egress) come out as on a card, whatever the load on the emulating machine. Register
+// accesses and host-to-card writes wait meanwhile (a register poll that ran the clock would stall the core).
+bool Card::holdForHost() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  bool waiting = false;
+  for (unsigned k = 0; k < kC2hChannels; k++) waiting |= c2hOpen_[k] && c2hWaiting_[k] && c2h_[k].empty();
+  if (!waiting) {
+    holdSince_.reset();
+    holdExpired_ = false;
+    return false;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (!holdSince_) holdSince_ = now;
+  holdExpired_ = now - *holdSince_ >= kHostHold;  // a host that stopped reading: the card back-pressures
+  return !holdExpired_;
 }
 
 // ---- the XDMA model's side --------------------------------------------------------------------------------
@@ -202,10 +237,13 @@ bool Card::h2cNext(unsigned channel, uint8_t beat[kBeatBytes], uint64_t& keep, b
   return true;
 }
 
-bool Card::c2hReady(unsigned channel) {
+bool Card::c2hReady(unsigned channel, bool waiting) {
   std::lock_guard<std::mutex> lock(mutex_);
   const auto& q = c2h_[channel];
-  return !q.empty() && q.front()->cap - q.front()->len >= kBeatBytes;
+  const bool ready = !q.empty() && q.front()->cap - q.front()->len >= kBeatBytes;
+  c2hWaiting_[channel] = waiting && !ready;
+  c2hStalled_[channel] = c2hWaiting_[channel] && c2hOpen_[channel] && q.empty();
+  return ready;
 }
 
 void Card::c2hBeat(unsigned channel, const uint8_t beat[kBeatBytes], uint64_t keep, bool last) {
@@ -281,7 +319,9 @@ extern "C" int xdma_h2c_next(int channel, svBitVecVal* data, svBitVecVal* keep, 
   return 1;
 }
 
-extern "C" int xdma_c2h_ready(int channel) { return g_card && g_card->c2hReady(unsigned(channel)) ? 1 : 0; }
+extern "C" int xdma_c2h_ready(int channel, svBit waiting) {
+  return g_card && g_card->c2hReady(unsigned(channel), waiting != 0) ? 1 : 0;
+}
 
 extern "C" void xdma_c2h_beat(int channel, const svBitVecVal* data, const svBitVecVal* keep, svBit last) {
   if (!g_card) return;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,13 +57,13 @@ class Card {
   void regWrite(uint32_t addr, uint32_t value);
   // A card-to-host file opened or closed: the engine starts empty, so beats it held for a client that went
   // away are not handed to the next.
-  void c2hDiscard(unsigned channel);
+  void c2hOpened(unsigned channel, bool open);
 
   void stop();
 
   // ---- the XDMA model's side, called from its DPI-C functions on the clock thread; each takes the lock ----
   bool h2cNext(unsigned channel, uint8_t beat[kBeatBytes], uint64_t& keep, bool& last);
-  bool c2hReady(unsigned channel);
+  bool c2hReady(unsigned channel, bool waiting);
   void c2hBeat(unsigned channel, const uint8_t beat[kBeatBytes], uint64_t keep, bool last);
   bool axilNext(bool& write, uint32_t& addr, uint32_t& data);
   void axilDone(uint32_t resp, uint32_t data);
@@ -96,6 +97,7 @@ class Card {
   void clockLoop();
   void halfCycle();
   bool hostActive();
+  bool holdForHost();
 
   CardOptions options_;
   std::unique_ptr<VerilatedContext> context_;
@@ -113,6 +115,11 @@ class Card {
   std::deque<C2hTransfer*> c2h_[kC2hChannels];
   std::vector<uint8_t> c2hHeld_[kC2hChannels];  // beats taken while no read was waiting: they start the next one
   bool c2hHeldEop_[kC2hChannels] = {};
+  bool c2hOpen_[kC2hChannels] = {};
+  bool c2hWaiting_[kC2hChannels] = {};       // the shell offers a beat that no read takes
+  std::atomic<bool> c2hStalled_[kC2hChannels] = {};  // ... on an open file with no read queued: the clock stops
+  std::optional<std::chrono::steady_clock::time_point> holdSince_;
+  std::atomic<bool> holdExpired_{false};
   std::deque<std::shared_ptr<RegAccess>> axil_;
   std::shared_ptr<RegAccess> axilInFlight_;
   std::atomic<bool> running_{true};

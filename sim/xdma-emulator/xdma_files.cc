@@ -102,7 +102,7 @@ int emuOpen(const char* path, fuse_file_info* fi) {
     std::lock_guard<std::mutex> lock(g_emu.openMutex);
     if (g_emu.c2hOpen[f->channel]) return -EBUSY;
     g_emu.c2hOpen[f->channel] = true;
-    g_emu.card->c2hDiscard(f->channel);
+    g_emu.card->c2hOpened(f->channel, true);
   }
   fi->fh = uint64_t(f - g_emu.files.data()) | ((fi->flags & O_TRUNC) ? kEopFlush : 0);
   fi->direct_io = 1;
@@ -114,7 +114,7 @@ int emuRelease(const char*, fuse_file_info* fi) {
   const DeviceFile& f = g_emu.files[fi->fh & ~kEopFlush];
   if (f.kind == Kind::C2h) {
     std::lock_guard<std::mutex> lock(g_emu.openMutex);
-    g_emu.card->c2hDiscard(f.channel);
+    g_emu.card->c2hOpened(f.channel, false);
     g_emu.c2hOpen[f.channel] = false;
   }
   return 0;

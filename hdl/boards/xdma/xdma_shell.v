@@ -20,12 +20,7 @@
 module xdma_shell #(
     parameter WORDS = 8,               // 64-bit words per XDMA stream beat (8: 512-bit, Gen3 x16)
     parameter BAR_ADDR_WIDTH = 32,
-    parameter CDC_DEPTH = 16,
-    // The card-to-host FIFOs are deep (block RAM) so that the core does not feel the gaps between the host's
-    // reads: with eop_flush each record packet and each order frame is a read of its own, and while no read
-    // is queued the XDMA's C2H engine holds tready low. 4,096 order words are 32 KiB of order bytes.
-    parameter RECORD_FIFO_DEPTH = 512,
-    parameter ORDER_FIFO_DEPTH = 4096
+    parameter CDC_DEPTH = 16
 ) (
     input  wire                      xdma_clk,
     input  wire                      xdma_rst,
@@ -272,7 +267,7 @@ wire                record_tvalid, record_tready;
 wire                records_tvalid, orders_tvalid;
 
 // crossing: core_clk -> xdma_clk
-axis_async_fifo #(.DATA_WIDTH(REC_BITS), .DEPTH(RECORD_FIFO_DEPTH)) record_cdc_inst (
+axis_async_fifo #(.DATA_WIDTH(REC_BITS), .DEPTH(CDC_DEPTH)) record_cdc_inst (
     .s_clk(core_clk), .s_rst(core_rst),
     .s_axis_tdata(s_axis_event_tdata), .s_axis_tvalid(s_axis_event_tvalid), .s_axis_tready(s_axis_event_tready),
     .m_clk(xdma_clk), .m_rst(path_rst),
@@ -295,7 +290,7 @@ wire [7:0]  egress_tkeep;
 wire        egress_tvalid, egress_tready, egress_tlast, egress_tuser;
 
 // crossing: core_clk -> xdma_clk
-axis_async_fifo #(.DATA_WIDTH(ORDER_BITS), .DEPTH(ORDER_FIFO_DEPTH)) order_cdc_inst (
+axis_async_fifo #(.DATA_WIDTH(ORDER_BITS), .DEPTH(CDC_DEPTH)) order_cdc_inst (
     .s_clk(core_clk), .s_rst(core_rst),
     .s_axis_tdata({s_axis_order_tuser, s_axis_order_tlast, s_axis_order_tkeep, s_axis_order_tdata}),
     .s_axis_tvalid(s_axis_order_tvalid), .s_axis_tready(s_axis_order_tready),

@@ -69,12 +69,14 @@ module xdma_0 (
     output wire         s_axis_c2h_tready_1
 );
 
-// ---- the emulator's side (sim/xdma-emulator/xdma_emulator.cc) --------------------------------------------
+`ifdef VERILATOR  // Yosys reads this model only for its ports (read_verilog -lib, the IP a black box)
+// ---- the emulator's side (sim/xdma-emulator/card.cc) -------------------------------------------------------
 // The next host-to-card beat of a channel: 1 and the beat, or 0 when the host has none queued.
 import "DPI-C" function int xdma_h2c_next(input int channel, output bit [511:0] data, output bit [63:0] keep,
                                           output bit last);
-// 1 when a host read on the channel has room for another beat (the C2H engine only takes data into a read).
-import "DPI-C" function int xdma_c2h_ready(input int channel);
+// 1 when a host read on the channel has room for another beat (the C2H engine only takes data into a read);
+// `waiting`: the shell offered a beat this cycle that was not taken.
+import "DPI-C" function int xdma_c2h_ready(input int channel, input bit waiting);
 import "DPI-C" function void xdma_c2h_beat(input int channel, input bit [511:0] data, input bit [63:0] keep,
                                            input bit last);
 // The next register access from the host: 1 and the access, or 0.
@@ -140,8 +142,8 @@ always @(posedge sys_clk) begin
     end else begin
         if (s_axis_c2h_tvalid_0 && c2h_tready_reg[0]) xdma_c2h_beat(0, s_axis_c2h_tdata_0, s_axis_c2h_tkeep_0, s_axis_c2h_tlast_0);
         if (s_axis_c2h_tvalid_1 && c2h_tready_reg[1]) xdma_c2h_beat(1, s_axis_c2h_tdata_1, s_axis_c2h_tkeep_1, s_axis_c2h_tlast_1);
-        c2h_tready_reg[0] <= xdma_c2h_ready(0) != 0;
-        c2h_tready_reg[1] <= xdma_c2h_ready(1) != 0;
+        c2h_tready_reg[0] <= xdma_c2h_ready(0, s_axis_c2h_tvalid_0 && !c2h_tready_reg[0]) != 0;
+        c2h_tready_reg[1] <= xdma_c2h_ready(1, s_axis_c2h_tvalid_1 && !c2h_tready_reg[1]) != 0;
     end
 end
 assign s_axis_c2h_tready_0 = c2h_tready_reg[0];
@@ -196,5 +198,6 @@ assign m_axil_arvalid = arvalid_reg;
 assign m_axil_rready = axil_busy_reg && !axil_write_reg;
 
 wire unused_inputs = ^{sys_clk_gt};
+`endif
 endmodule
 `default_nettype wire
