@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { NativeEventSource } from './native-event-device.js';
 
 export interface SimDeviceOptions {
   /** FST waveform file to write; none when absent. */
@@ -30,15 +31,8 @@ export interface StepResult {
   orderEnds: Buffer;
 }
 
-export interface NativeSimDevice {
-  reset(cycles?: number): void;
-  readReg(addr: number): number;
-  writeReg(addr: number, value: number): void;
-  sendFix(bytes: Uint8Array, last?: boolean): void;
-  /** One UDP payload (a MoldUDP64 packet) for the feed ingress; tlast on its last byte. */
-  sendFeed(packet: Uint8Array): void;
-  /** Bytes for the order ingress (the risk gate); `last` ends the stream after them. */
-  sendOrders(bytes: Uint8Array, last?: boolean): void;
+/** The methods of every threaded device (reset, registers, sends, ingressQueued, close) and the simulator's. */
+export interface NativeSimDevice extends NativeEventSource {
   /** Chance in (0, 1] that the order egress takes a beat in a cycle. */
   setOrderEgressReady(probability: number, seed?: number): void;
   step(cycles: number): StepResult;
@@ -48,8 +42,6 @@ export interface NativeSimDevice {
   /** Threaded mode: false stops the device's clock until true again (host back-pressure). */
   setHostReady(ready: boolean): void;
   cycles(): bigint;
-  ingressQueued(): number;
-  close(): void;
 }
 
 export interface PcieDeviceOptions {
@@ -62,16 +54,8 @@ export interface PcieDeviceOptions {
     orderOut: Buffer, orderEnds: Buffer, error?: string) => void;
 }
 
-export interface NativePcieDevice {
-  reset(): void;
-  readReg(addr: number): number;
-  writeReg(addr: number, value: number): void;
-  sendFix(bytes: Uint8Array, last?: boolean): void;
-  sendFeed(packet: Uint8Array): void;
-  sendOrders(bytes: Uint8Array, last?: boolean): void;
-  ingressQueued(): number;
-  close(): void;
-}
+/** The PcieDevice class has the methods every threaded device has, and no more. */
+export type NativePcieDevice = NativeEventSource;
 
 interface Addon {
   SimDevice: new (options?: SimDeviceOptions) => NativeSimDevice;

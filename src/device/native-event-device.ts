@@ -15,7 +15,9 @@ export interface NativeEventSource {
   readReg(addr: number): number;
   writeReg(addr: number, value: number): void;
   sendFix(bytes: Uint8Array, last?: boolean): void;
+  /** One UDP payload (a MoldUDP64 packet) for the feed ingress; tlast on its last byte. */
   sendFeed(packet: Uint8Array): void;
+  /** Bytes for the order ingress (the risk gate); `last` ends the stream after them. */
   sendOrders(bytes: Uint8Array, last?: boolean): void;
   ingressQueued(): number;
   close(): void;
