@@ -1,7 +1,7 @@
 // The device between session and wire: the outbound order path lets only what the device framed as one
 // well-formed message leave, in order; the inbound link reports the messages of each connection's stream.
 import { describe, expect, it } from 'vitest';
-import { BACKENDS, openDevice } from '../src/device/index.js';
+import { LOCAL_BACKENDS, openDevice } from '../src/device/index.js';
 import { buildMessage } from '../src/fix/message.js';
 import type { FixMessage } from '../src/fix/message-assembler.js';
 import { FramerOrderPath, InboundLink, OutboundQueue } from '../src/session/device-link.js';
@@ -11,7 +11,7 @@ import { RiskOrderPath } from '../src/risk/risk-order-path.js';
 const order = (id: string) => buildMessage('FIX.4.4', [[35, 'D'], [34, '2'], [49, 'A'], [52, '20261125-10:00:00.000'], [56, 'B'], [11, id], [55, 'AAPL'], [54, '1'], [38, '10'], [40, '1']]);
 const corrupt = (m: Buffer) => Buffer.from(m.toString('latin1').replace(/10=(\d{3})\x01$/, (_, d: string) => `10=${String((Number(d) + 1) % 256).padStart(3, '0')}\x01`), 'latin1');
 
-describe.each(BACKENDS)('device link, %s backend', (backend) => {
+describe.each(LOCAL_BACKENDS)('device link, %s backend', (backend) => {
   it('the order path passes well-formed orders in order and stops one the device does not frame cleanly', async () => {
     const path = new FramerOrderPath(openDevice({ backend }));
     const written: string[] = [];

@@ -1,7 +1,7 @@
 // The FIX Session Layer Test Cases (../shared/FIX-SESSION-CASES.md) against our acceptor, with a scripted
 // counterparty, on both device backends: every inbound byte goes through the device's parser.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKENDS } from '../src/device/index.js';
+import { LOCAL_BACKENDS } from '../src/device/index.js';
 import { fixTime } from '../src/session/codec.js';
 import { get, RawPeer } from './helpers/raw-peer.js';
 import { startRunner, type TestRunner } from './helpers/session.js';
@@ -9,7 +9,7 @@ import { startRunner, type TestRunner } from './helpers/session.js';
 const ACCEPTOR = { role: 'acceptor', senderCompID: 'EXCH', targetCompID: 'CLIENT', port: 0 };
 const ORDER: Array<[number, string]> = [[11, 'ord-1'], [55, 'AAPL'], [54, '1'], [60, '20261125-10:00:00.000'], [38, '100'], [40, '2'], [44, '12.5']];
 
-describe.each(BACKENDS)('session test cases, %s backend', (backend) => {
+describe.each(LOCAL_BACKENDS)('session test cases, %s backend', (backend) => {
   let t: TestRunner;
   let peer: RawPeer;
 

@@ -3,6 +3,8 @@ import type { DeviceEvent } from './events.js';
 
 export type BackendName = 'sim' | 'ref' | 'pcie';
 export const BACKENDS: readonly BackendName[] = ['sim', 'ref', 'pcie'];
+/** The backends that need no board: the RTL in Verilator and the golden model. */
+export const LOCAL_BACKENDS = ['sim', 'ref'] as const;
 /** The xdma driver's device files of the first card. */
 export const DEFAULT_PCIE_DEVICE = '/dev/xdma0';
 
