@@ -38,23 +38,23 @@ function mounted(dir: string): boolean {
 let work: string;
 let cardDir: string;
 let emulator: ChildProcess;
+let emulatorErr = '';
 let device: string;
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'tickgate-pcie-'));
   cardDir = path.join(work, 'card');
   emulator = spawn(process.execPath, [bin, 'emulate', 'pcie', '--dir', cardDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  emulator.stderr!.on('data', (d) => { err += d; });
+  emulator.stderr!.on('data', (d) => { emulatorErr += d; });
   device = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`emulator not ready in 60 s: ${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`emulator not ready in 60 s: ${emulatorErr}`)), 60_000);
     emulator.stdout!.on('data', (d) => {
       out += d;
       const m = /^ready (\S+)\n/m.exec(out);
       if (m) { clearTimeout(timer); resolve(m[1]!); }
     });
-    emulator.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
+    emulator.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${emulatorErr}`)));
   });
 }, 90_000);
 
@@ -174,6 +174,27 @@ describe('a client killed mid-transfer', () => {
     const file = path.join(work, 'fifty.fix');
     writeFileSync(file, Buffer.concat(msgs));
     expect(out).toBe((await run(['decode', 'fix', '--backend', 'ref', file])).stdout);
+  }, 120_000);
+});
+
+describe('the file system unmounted under a running client', () => {
+  it('the client finishes with the right answer, and the emulator mounts again and serves the next', async () => {
+    const msgs = generateItchSession({ seed: 23, symbols: ['AAPL', 'MSFT'], messages: 20_000 });
+    const pcap = path.join(work, 'unmount.pcap');
+    writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000004', firstSeq: 1 })));
+    const client = tickgate(['decode', 'itch', '--backend', 'pcie', '--device', device, pcap]);
+    await new Promise((r) => setTimeout(r, 1500));
+    // a lazy unmount, as `fusermount3 -u` refuses while files are open: open files go on working
+    const umount = await new Promise<number>((resolve) => spawn('umount', ['-l', cardDir]).on('close', (c) => resolve(c ?? -1)));
+    expect(umount).toBe(0);
+    const r = await client.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await run(['decode', 'itch', '--backend', 'ref', pcap])).stdout);
+    for (let i = 0; i < 100 && !(mounted(cardDir) && emulatorErr.includes('mounting it again')); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(emulatorErr).toContain(`${cardDir} was unmounted; mounting it again`);
+    const next = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, path.join(work, 'fix-0.fix')]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toBe((await run(['decode', 'fix', '--backend', 'ref', path.join(work, 'fix-0.fix')])).stdout);
   }, 120_000);
 });
 

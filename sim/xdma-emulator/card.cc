@@ -22,6 +22,15 @@ constexpr uint64_t kBatch = 256;             // cycles per hold of the lock
 constexpr size_t kMaxPostedWrites = 64;
 constexpr auto kHostHold = std::chrono::milliseconds(500);
 
+// Takes a waiting transfer off its queue however the wait ends: a return, or the FUSE loop cancelling the
+// thread when the file system goes away (the forced unwind runs this with the lock held again).
+template <typename T>
+struct Queued {
+  std::deque<T*>& queue;
+  T* transfer;
+  ~Queued() { queue.erase(std::remove(queue.begin(), queue.end(), transfer), queue.end()); }
+};
+
 }  // namespace
 
 Card::Card(const CardOptions& options) : options_(options) {
@@ -137,14 +146,10 @@ long Card::h2cWrite(unsigned channel, const uint8_t* data, size_t len, std::chro
   H2cTransfer t{data, len};
   std::unique_lock<std::mutex> lock(mutex_);
   h2c_[channel].push_back(&t);
+  const Queued<H2cTransfer> queued{h2c_[channel], &t};
   changed_.notify_all();
   const int rv = waitFor(lock, timeout, interrupted, [&] { return t.taken == t.len; });
-  if (rv < 0) {
-    auto& q = h2c_[channel];
-    q.erase(std::remove(q.begin(), q.end(), &t), q.end());
-    return rv;
-  }
-  return long(len);
+  return rv < 0 ? rv : long(len);
 }
 
 long Card::c2hRead(unsigned channel, uint8_t* buf, size_t cap, bool eopFlush, std::chrono::milliseconds timeout,
@@ -160,15 +165,11 @@ long Card::c2hRead(unsigned channel, uint8_t* buf, size_t cap, bool eopFlush, st
     if (t.len == cap || (held.empty() && c2hHeldEop_[channel] && eopFlush)) return long(t.len);
   }
   c2h_[channel].push_back(&t);
+  const Queued<C2hTransfer> queued{c2h_[channel], &t};
   c2hStalled_[channel] = false;
   changed_.notify_all();
   const int rv = waitFor(lock, timeout, interrupted, [&] { return t.done; });
-  if (rv < 0) {
-    auto& q = c2h_[channel];
-    q.erase(std::remove(q.begin(), q.end(), &t), q.end());
-    return rv;
-  }
-  return long(t.len);
+  return rv < 0 ? rv : long(t.len);
 }
 
 uint32_t Card::regRead(uint32_t addr, std::chrono::milliseconds timeout) {

@@ -7,7 +7,8 @@
 //   <prefix>_c2h_<k>    one open at a time (EBUSY); opened with O_TRUNC, a read() returns at the end of a
 //                       packet (the driver's eop_flush), otherwise only with a full buffer; ETIMEDOUT after
 //                       --c2h-timeout seconds, with what arrived lost, as in the driver
-// Prints `ready <dir>/<prefix>` once the files serve; SIGINT or SIGTERM unmounts and exits 0.
+// Prints `ready <dir>/<prefix>` once the files serve; SIGINT or SIGTERM unmounts and exits 0; unmounted from
+// outside, it mounts again.
 #define FUSE_USE_VERSION 312
 #include <fuse.h>
 
@@ -216,37 +217,55 @@ int main(int argc, char** argv) {
   ops.read = emuRead;
   ops.write = emuWrite;
 
-  char* fuseArgv[] = {argv[0], nullptr};
-  fuse_args args = FUSE_ARGS_INIT(1, fuseArgv);
-  fuse* fs = fuse_new(&args, &ops, sizeof ops, nullptr);
-  if (!fs) {
-    std::fprintf(stderr, "xdma-emulator: cannot start FUSE\n");
-    return 1;
-  }
-  if (fuse_mount(fs, dir.c_str()) != 0) {
-    std::fprintf(stderr, "xdma-emulator: cannot mount %s (is /dev/fuse there, and fuse3 installed?)\n", dir.c_str());
-    fuse_destroy(fs);
-    return 1;
-  }
-  fuse_session* se = fuse_get_session(fs);
-  if (fuse_set_signal_handlers(se) != 0) {
+  // Serves until SIGINT or SIGTERM. Unmounted from outside (`umount -l`, `fusermount3 -u -z`: the clients
+  // with open files go on until they close them), it mounts the directory again and serves on.
+  bool ready = false;
+  while (true) {
+    char* fuseArgv[] = {argv[0], nullptr};
+    fuse_args args = FUSE_ARGS_INIT(1, fuseArgv);
+    fuse* fs = fuse_new(&args, &ops, sizeof ops, nullptr);
+    if (!fs) {
+      std::fprintf(stderr, "xdma-emulator: cannot start FUSE\n");
+      return 1;
+    }
+    if (fuse_mount(fs, dir.c_str()) != 0) {
+      std::fprintf(stderr, "xdma-emulator: cannot mount %s (is /dev/fuse there, and fuse3 installed?)\n", dir.c_str());
+      fuse_destroy(fs);
+      return 1;
+    }
+    fuse_session* se = fuse_get_session(fs);
+    if (fuse_set_signal_handlers(se) != 0) {
+      fuse_unmount(fs);
+      fuse_destroy(fs);
+      return 1;
+    }
+    if (!ready) {
+      std::printf("ready %s/%s\n", dir.c_str(), g_emu.prefix.c_str());
+      std::fflush(stdout);
+      ready = true;
+    }
+    fuse_loop_config* loop = fuse_loop_cfg_create();
+    fuse_loop_cfg_set_clone_fd(loop, 0);
+    fuse_loop_cfg_set_max_threads(loop, 32);
+    const int rv = fuse_loop_mt(fs, loop);
+    fuse_loop_cfg_destroy(loop);
+    fuse_remove_signal_handlers(se);
     fuse_unmount(fs);
     fuse_destroy(fs);
-    return 1;
+    // the signal handlers end the loop with the signal's number: a clean stop
+    if (rv == SIGINT || rv == SIGTERM || rv == SIGHUP) break;
+    if (rv != 0) {
+      std::fprintf(stderr, "xdma-emulator: the FUSE loop failed (%d)\n", rv);
+      g_emu.card->stop();
+      return 1;
+    }
+    std::fprintf(stderr, "xdma-emulator: %s was unmounted; mounting it again\n", dir.c_str());
+    std::lock_guard<std::mutex> lock(g_emu.openMutex);
+    for (unsigned k = 0; k < kC2hChannels; k++) {
+      g_emu.c2hOpen[k] = false;  // a connection torn down sends no release for its open files
+      g_emu.card->c2hOpened(k, false);
+    }
   }
-  std::printf("ready %s/%s\n", dir.c_str(), g_emu.prefix.c_str());
-  std::fflush(stdout);
-
-  fuse_loop_config* loop = fuse_loop_cfg_create();
-  fuse_loop_cfg_set_clone_fd(loop, 0);
-  fuse_loop_cfg_set_max_threads(loop, 32);
-  const int rv = fuse_loop_mt(fs, loop);
-  fuse_loop_cfg_destroy(loop);
-
-  fuse_remove_signal_handlers(se);
-  fuse_unmount(fs);
-  fuse_destroy(fs);
   g_emu.card->stop();
-  // the signal handlers end the loop with the signal's number: a clean stop
-  return rv == 0 || rv == SIGINT || rv == SIGTERM || rv == SIGHUP ? 0 : 1;
+  return 0;
 }
