@@ -13,6 +13,7 @@ import { sampleExchangeMessages } from '../src/fix/sample-session.js';
 import { binaryFile, generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
 import { fixStream } from './helpers/fix-arbitraries.js';
 import { orderSegment } from './helpers/order-arbitraries.js';
+import { get, RawPeer } from './helpers/raw-peer.js';
 
 const bin = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 
@@ -135,6 +136,75 @@ describe('--backend pcie through the emulator prints what --backend ref prints',
       }
     }
   }, 180_000);
+});
+
+/** `tickgate session` as an acceptor; resolves with its port once it listens. */
+function acceptor(args: string[], cwd: string): Promise<{ port: number; child: ChildProcess; done: Promise<Run> }> {
+  const t = tickgate(['session', ...args], cwd);
+  return new Promise((resolve, reject) => {
+    let err = '';
+    t.child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /"type":"listening".*"port":(\d+)/.exec(err);
+      if (m) resolve({ port: Number(m[1]), child: t.child, done: t.done });
+    });
+    void t.done.then((r) => reject(new Error(`session exited ${r.code}: ${r.stderr}`)));
+  });
+}
+
+const SESSION_YAML = ['session:', '  role: acceptor', '  beginString: FIX.4.4', '  senderCompID: EXCH', '  targetCompID: CLIENT', '  port: 0', '  storeDir: ./store'];
+const RISK_YAML = ['risk:', '  maxOrdersPerSecond: 1000000', '  burst: 100', '  symbols:', '    AAPL: { maxQty: 1000, maxNotional: 1000000, referencePrice: 99, collarBps: 500, maxPosition: 100000 }'];
+const ORDER = (clOrdID: string, qty: string): Array<[number, string]> =>
+  [[11, clOrdID], [55, 'AAPL'], [54, '1'], [60, '20261204-10:00:00.000'], [38, qty], [40, '2'], [44, '99.125']];
+
+describe('FIX sessions on the card: its FIX receiver, risk gate and feed core shared by one command', () => {
+  it('tickgate session with device: { backend: pcie, path } in the config: messages in through the card\'s parser, out through its risk gate', async () => {
+    const dir = mkdtempSync(path.join(work, 'session-'));
+    writeFileSync(path.join(dir, 'acceptor.yaml'), [...SESSION_YAML, 'device:', '  backend: pcie', `  path: ${device}`, ...RISK_YAML, ''].join('\n'));
+    const s = await acceptor(['--config', 'acceptor.yaml', '--app', 'echo'], dir);
+    try {
+      const peer = await RawPeer.connect(s.port, { sender: 'CLIENT', target: 'EXCH' });
+      peer.logon();
+      await peer.expect('A');
+      peer.send('D', { seq: 2 }, ORDER('ok-1', '250'));
+      const echoed = await peer.expect('D');
+      expect(echoed.slice(7, -1), 'the order within limits came back through the gate').toEqual(ORDER('ok-1', '250'));
+      peer.send('D', { seq: 3 }, ORDER('big-1', '5000'));  // over maxQty: the gate stops the echo
+      peer.send('D', { seq: 4 }, ORDER('ok-2', '300'));
+      const next = await peer.expect('D', 2);
+      expect(get(next, 11), 'the order over maxQty never left the card').toBe('ok-2');
+      peer.send('5', { seq: 5 });
+      await peer.expect('5');
+      await peer.waitClosed();
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    const r = await s.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/stopped by the device: max_qty/);
+  }, 60_000);
+
+  it('a session on the card without a risk: section is refused in one line: the card has one FIX receiver', async () => {
+    const dir = mkdtempSync(path.join(work, 'session-'));
+    writeFileSync(path.join(dir, 'acceptor.yaml'), [...SESSION_YAML, ''].join('\n'));
+    const r = await run(['session', '--config', 'acceptor.yaml', '--backend', 'pcie', '--device', device], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tickgate: session FIX.4.4:EXCH->CLIENT[^\n]*order path without a risk: section[^\n]*FIX receiver is in use by [^\n]*inbound messages[^\n]*\n$/);
+  });
+
+  it('tickgate start --backend pcie: the client\'s orders, executions and market data all through the one card', async () => {
+    const r = await run(['start', '--backend', 'pcie', '--device', device, '--orders', '300', '--itch-messages', '3000']);
+    expect(r.code, r.stderr).toBe(0);
+    const fills = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { clOrdID: string; ordStatus: string });
+    expect(new Set(fills.map((f) => f.clOrdID)).size).toBe(300);
+    expect(fills.every((f) => f.ordStatus === '2')).toBe(true);
+    expect(r.stderr).toMatch(/300 of 300 orders filled/);
+    expect(r.stderr).toMatch(/client risk gate \(pcie\) counters \{"verdicts":300,"accepted":300,/);
+    const itch = /market data: (\d+) of (\d+) ITCH messages received in order[^\n]*decoded by the device's feed core \(pcie\): \d+ packets, (\d+) messages/.exec(r.stderr);
+    expect(itch, r.stderr).not.toBeNull();
+    expect(itch![1]).toBe(itch![2]);
+    expect(itch![3]).toBe(itch![2]);
+  }, 120_000);
 });
 
 describe('a client killed mid-transfer', () => {

@@ -5,7 +5,7 @@
 // Both backends run the same path: limits committed through the registers, the orders into the device's
 // order ingress as one stream, verdict records and the order egress back.
 import { writeFileSync } from 'node:fs';
-import { ConfigError, loadConfig } from '../config/config.js';
+import { chooseDevice, ConfigError, loadConfig } from '../config/config.js';
 import { openDevice, type BackendName } from '../device/index.js';
 import { riskLimits } from '../risk/config.js';
 import { configureRisk, OrderPathReader } from '../risk/device-risk.js';
@@ -20,8 +20,9 @@ export class BackendUnavailableError extends Error {
 
 export interface CheckOrdersOptions {
   configFile: string;
-  backend: BackendName;
-  /** pcie: the device files' prefix */
+  /** Else the config's device.backend. */
+  backend?: BackendName;
+  /** pcie: the device files' prefix (else the config's device.path) */
   device?: string;
   forward: string | undefined;
   /** pcap, MoldUDP64 or BinaryFILE bytes for the feed, before the orders */
@@ -39,7 +40,7 @@ export async function checkOrders(o: CheckOrdersOptions): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const c of o.input) chunks.push(Buffer.from(c));
   const stream = Buffer.concat(chunks);
-  const device = openDevice({ backend: o.backend, device: o.device });
+  const device = openDevice(chooseDevice(o, config.device));
   const reader = new OrderPathReader();
   const reading = (async () => { for await (const ev of device.events()) reader.push(ev); })();
   try {

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BACKENDS, DeviceUnavailableError, openDevice, type BackendName } from '../device/index.js';
+import { BACKENDS, DeviceUnavailableError, openDevice, RoleTakenError, type BackendName } from '../device/index.js';
 import { decodeFixStream } from '../fix/decode.js';
 import { runDemo } from './demo.js';
 import { ConfigError } from '../config/config.js';
@@ -27,8 +27,8 @@ const USAGE = `usage:
   tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref|pcie] [--device <prefix>] [--symbols A,B]
   tickgate check orders --config <risk.yaml> [--backend sim|ref|pcie] [--device <prefix>] [--forward <file>] [--itch <capture>] <file|->
   tickgate emulate pcie --dir <dir>
-  tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref] [--orders N [--window W]] [--symbol S]
-  tickgate start [--orders N] [--window W] [--itch-messages N] [--backend sim|ref]
+  tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref|pcie] [--device <prefix>] [--orders N [--window W]] [--symbol S]
+  tickgate start [--orders N] [--window W] [--itch-messages N] [--backend sim|ref|pcie] [--device <prefix>]
   tickgate demo [--messages N] [--backend sim|ref]
   tickgate --version`;
 
@@ -38,15 +38,10 @@ function backendOf(value: string | undefined): BackendName {
   return b;
 }
 
-/** session and start open three devices (FIX in, order path, feed): one card cannot be all three yet. */
-function threeDeviceBackend(value: string | undefined, command: string): BackendName {
-  const b = backendOf(value);
-  if (b === 'pcie') throw new UsageError(`${command} --backend pcie is not supported yet: it needs three devices and one card is one (use sim or ref)`);
-  return b;
-}
-
-function deviceOf(value: string | undefined, backend: BackendName): string | undefined {
-  if (value !== undefined && backend !== 'pcie') throw new UsageError('--device is for --backend pcie');
+/** --device: checked against --backend when there is one (commands with a config take the backend from it
+ *  otherwise, and check again). */
+function deviceOf(value: string | undefined, backend: BackendName | undefined): string | undefined {
+  if (value !== undefined && backend !== undefined && backend !== 'pcie') throw new UsageError('--device is for --backend pcie');
   if (value === '') throw new UsageError('--device must be the device files\' prefix, e.g. /dev/xdma0');
   return value;
 }
@@ -157,7 +152,7 @@ export async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({ args, options: { config: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' }, forward: { type: 'string' }, itch: { type: 'string' } }, allowPositionals: true });
       if (values.config === undefined) throw new UsageError('check orders needs --config <risk.yaml>');
       if (positionals.length > 1) throw new UsageError(`check orders takes one input, got ${positionals.length}`);
-      const backend = backendOf(values.backend);
+      const backend = values.backend === undefined ? undefined : backendOf(values.backend);
       const input = await openInput(positionals[0]);
       const itch = values.itch === undefined ? undefined : await readInput(values.itch, '--itch');
       if (values.forward !== undefined) {
@@ -173,7 +168,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'session') {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { config: { type: 'string' }, app: { type: 'string' }, backend: { type: 'string' }, orders: { type: 'string' }, window: { type: 'string' }, symbol: { type: 'string' } },
+        options: { config: { type: 'string' }, app: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' }, orders: { type: 'string' }, window: { type: 'string' }, symbol: { type: 'string' } },
         allowPositionals: true,
       });
       if (positionals.length) throw new UsageError(`session takes no positional arguments, got "${positionals[0]}"`);
@@ -181,7 +176,8 @@ export async function main(argv: string[]): Promise<number> {
       await runSessionCommand({
         configFile: values.config,
         app: appOf(values.app),
-        backend: values.backend === undefined ? undefined : threeDeviceBackend(values.backend, 'session'),
+        backend: values.backend === undefined ? undefined : backendOf(values.backend),
+        device: deviceOf(values.device, values.backend === undefined ? undefined : backendOf(values.backend)),
         orders: values.orders === undefined ? 0 : positiveInt(values.orders, '--orders', 1),
         window: positiveInt(values.window, '--window', 100),
         symbol: values.symbol ?? 'AAPL',
@@ -189,9 +185,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'start') {
-      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, window: { type: 'string' }, backend: { type: 'string' }, 'itch-messages': { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { orders: { type: 'string' }, window: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' }, 'itch-messages': { type: 'string' } } });
       await runStart({
-        orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: threeDeviceBackend(values.backend, 'start'),
+        orders: positiveInt(values.orders, '--orders', 1000), window: positiveInt(values.window, '--window', 50), backend: backendOf(values.backend), device: deviceOf(values.device, backendOf(values.backend)),
         itchMessages: positiveInt(values['itch-messages'], '--itch-messages', 20_000),
       });
       return 0;
@@ -217,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as Error & { code?: string };
     if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof DeviceUnavailableError || err instanceof EmulatorError || err instanceof FeedFormatError || err instanceof FeedConfigError
-      || err instanceof ListenError) {
+      || err instanceof ListenError || err instanceof RoleTakenError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;
     }

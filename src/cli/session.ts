@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM or Logout. Received application messages (print) go to stdout as NDJSON; session events
 // go to stderr, one JSON object per line.
 import { riskLimits } from '../risk/config.js';
-import { loadConfig, ConfigError } from '../config/config.js';
+import { chooseDevice, loadConfig, ConfigError } from '../config/config.js';
 import type { BackendName } from '../device/index.js';
 import { APPS, attachApp, appMessageJson, type AppName } from '../session/apps.js';
 import { SessionRunner } from '../session/runner.js';
@@ -12,6 +12,8 @@ export interface SessionCommandOptions {
   configFile: string;
   app: AppName;
   backend: BackendName | undefined;
+  /** pcie: the device files' prefix (else the config's device.path). */
+  device: string | undefined;
   /** Initiator: send this many NewOrderSingles once logged on, log out when all are filled. */
   orders: number;
   /** Most orders unfilled at once. */
@@ -29,7 +31,7 @@ export async function runSessionCommand(o: SessionCommandOptions): Promise<void>
   const config = loadConfig(o.configFile);
   if (!config.session) throw new ConfigError(`${o.configFile}: session: the section is missing`);
   const runner = new SessionRunner({
-    config: config.session, baseDir: config.baseDir, backend: o.backend ?? config.device.backend,
+    config: config.session, baseDir: config.baseDir, ...chooseDevice(o, config.device),
     risk: config.risk ? riskLimits(config.risk) : undefined,
   });
   const session = runner.session;

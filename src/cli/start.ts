@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDevice, type BackendName } from '../device/index.js';
+import { openRoles, type BackendName, type DeviceRoles } from '../device/index.js';
 import { configureFeed, DeviceFeed, readFeedCounters } from '../itch/device-feed.js';
 import { generateItchSession } from '../itch/generator.js';
 import { LiveFeed } from '../itch/live.js';
@@ -24,6 +24,8 @@ export interface StartOptions {
   orders: number;
   window: number;
   backend: BackendName;
+  /** pcie: the device files' prefix. */
+  device?: string;
   /** ITCH messages the simulated exchange publishes. */
   itchMessages: number;
 }
@@ -39,7 +41,7 @@ const START_RISK = riskLimits(riskSchema.parse({
 
 /** The exchange's ITCH feed and our receiver for it. Market data is an extra of the main job: if this
  *  machine has no multicast on loopback, it says so and the order flow goes on. */
-async function startMarketData(messages: number, backend: BackendName): Promise<{ finish: () => Promise<void>; close: () => void }> {
+async function startMarketData(messages: number, devices: DeviceRoles): Promise<{ finish: () => Promise<void>; close: () => void }> {
   const say = (text: string) => process.stderr.write(`tickgate start: market data: ${text}\n`);
   const port = await new Promise<number>((resolve) => {
     const s = dgram.createSocket('udp4');
@@ -49,7 +51,8 @@ async function startMarketData(messages: number, backend: BackendName): Promise<
   const types = new Map<string, number>();
   let others = 0;
   let feed: LiveFeed | undefined;
-  const device = openDevice({ backend });
+  const backend = devices.backend;
+  const device = devices.open('feed', 'market data');
   configureFeed(device);
   const decoded = new DeviceFeed(device, (r) => { if (r.kind === 'itch') types.set(r.msgType, (types.get(r.msgType) ?? 0) + 1); else others++; });
   try {
@@ -94,21 +97,25 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 export async function runStart(o: StartOptions): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tickgate-start-'));
   const log = (e: SessionEvent, who: string) => process.stderr.write(`tickgate start: ${who}: ${e.type}: ${e.text}\n`);
+  // The client's devices: on a board, its FIX receiver, risk gate and feed core are the one card's. The
+  // exchange is the outside world: on a board run it has the golden model.
+  const devices = openRoles({ backend: o.backend, device: o.device });
+  const exchangeBackend = o.backend === 'pcie' ? 'ref' : o.backend;
   const exchange = new SessionRunner({
     config: sessionSchema.parse({ role: 'acceptor', beginString: 'FIX.4.4', senderCompID: 'SIMEX', targetCompID: 'TICKGATE', port: 0, storeDir: 'exchange', resetOnLogon: true }),
-    baseDir: dir, backend: o.backend, untilLogout: true,
+    baseDir: dir, backend: exchangeBackend, untilLogout: true,
   });
   attachApp(exchange.session, 'fill', () => undefined);
   exchange.session.on('event', (e) => { if (e.type !== 'connected') log(e, 'exchange'); });
   await exchange.start();
-  process.stderr.write(`tickgate start: simulated exchange on 127.0.0.1:${exchange.port}; ${o.orders} orders, ${o.backend} backend\n`);
+  process.stderr.write(`tickgate start: simulated exchange on 127.0.0.1:${exchange.port}; ${o.orders} orders, ${o.backend} backend${exchangeBackend === o.backend ? '' : ` (the exchange's: ${exchangeBackend})`}\n`);
 
   const client = new SessionRunner({
     config: sessionSchema.parse({
       role: 'initiator', beginString: 'FIX.4.4', senderCompID: 'TICKGATE', targetCompID: 'SIMEX', port: exchange.port, storeDir: 'client',
       resetOnLogon: true, reconnect: { initialMs: 100, maxMs: 1000, maxAttempts: 5 },
     }),
-    baseDir: dir, backend: o.backend, untilLogout: true,
+    baseDir: dir, backend: o.backend, devices, untilLogout: true,
     risk: START_RISK,
   });
   const session = client.session;
@@ -137,7 +144,7 @@ export async function runStart(o: StartOptions): Promise<void> {
     process.stderr.write(`tickgate start: client risk gate (${o.backend}) counters ${JSON.stringify(client.riskCounters())}\n`);
     session.logout('all orders filled');
   });
-  const feed = await startMarketData(o.itchMessages, o.backend);
+  const feed = await startMarketData(o.itchMessages, devices);
   try {
     await client.start();
     await client.done;

@@ -12,14 +12,24 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG';
 }
 
+const deviceSchema = z.strictObject({
+  backend: z.enum(['sim', 'ref', 'pcie'], { error: 'must be "sim", "ref" or "pcie"' }).default('sim'),
+  /** pcie: the device files' prefix (default /dev/xdma0). */
+  path: z.string().min(1, 'must be the device files\' prefix, e.g. /dev/xdma0').optional(),
+}).superRefine((d, ctx) => {
+  if (d.path !== undefined && d.backend !== 'pcie') ctx.addIssue({ code: 'custom', path: ['path'], message: `is for backend pcie, not ${d.backend}` });
+});
+
+export type DeviceConfig = z.infer<typeof deviceSchema>;
+
 const configSchema = z.strictObject({
-  device: z.strictObject({ backend: z.enum(['sim', 'ref']).default('sim') }).optional(),
+  device: deviceSchema.optional(),
   session: sessionSchema.optional(),
   risk: riskSchema.optional(),
 });
 
 export interface Config {
-  device: { backend: 'sim' | 'ref' };
+  device: DeviceConfig;
   session?: SessionConfig;
   risk?: RiskConfig;
   /** The folder relative paths are resolved from. */
@@ -56,7 +66,16 @@ export function parseConfig(text: string, source: string, baseDir: string): Conf
   }
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) throw new ConfigError(`${source}: ${formatIssues(result.error)}`);
-  return { device: result.data.device ?? { backend: 'sim' }, session: result.data.session, risk: result.data.risk, baseDir };
+  const device = result.data.device ?? { backend: 'sim' };
+  if (device.path !== undefined) device.path = path.resolve(baseDir, device.path);
+  return { device, session: result.data.session, risk: result.data.risk, baseDir };
+}
+
+/** The command line's --backend and --device over the config's device: section. */
+export function chooseDevice(cli: { backend?: DeviceConfig['backend']; device?: string }, configured: DeviceConfig): { backend: DeviceConfig['backend']; device?: string } {
+  const backend = cli.backend ?? configured.backend;
+  if (cli.device !== undefined && backend !== 'pcie') throw new ConfigError(`--device is for backend pcie; the backend is ${backend}`);
+  return { backend, device: cli.device ?? (backend === configured.backend ? configured.path : undefined) };
 }
 
 export function loadConfig(file: string): Config {

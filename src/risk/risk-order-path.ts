@@ -16,6 +16,7 @@ interface Waiting {
   rejected?: string;
   forwarded?: boolean;
   resolve: (v: OrderVerdict) => void;
+  reject: (err: Error) => void;
 }
 
 export class RiskOrderPath implements OrderPath {
@@ -23,6 +24,8 @@ export class RiskOrderPath implements OrderPath {
   private readonly reader: Promise<void>;
   private sent = 0;
   private readonly frames = new OrderFrames();
+  /** Why the device's answers can no longer be matched to the messages: every check since fails with it. */
+  private failure: Error | undefined;
   readonly programmer: RiskProgrammer;
 
   constructor(private readonly device: Device, limits: RiskLimits) {
@@ -32,6 +35,9 @@ export class RiskOrderPath implements OrderPath {
         if (ev.kind === 'risk_record') {
           const v = decodeVerdict(ev.record);
           const w = this.waiting.find((x) => x.offset === v.offset);
+          // On a card, verdict records and the order egress come back on separate channels: an accepted
+          // order may be out (and settled) before its verdict arrives.
+          if (!w && v.accepted && v.offset < (this.waiting[0]?.offset ?? this.sent)) continue;
           if (!w) throw new Error(`order path: a verdict for bytes nobody sent (offset ${v.offset})`);
           if (!v.accepted) w.rejected = v.reason ?? 'rejected';
           this.settle();
@@ -46,7 +52,10 @@ export class RiskOrderPath implements OrderPath {
         }
       }
     })();
-    this.reader.catch(() => undefined);
+    this.reader.catch((err: Error) => {
+      this.failure = err;
+      for (const w of this.waiting.splice(0)) w.reject(err);
+    });
   }
 
   /** Messages resolve in the order they were sent, each once forwarded or rejected. */
@@ -58,8 +67,9 @@ export class RiskOrderPath implements OrderPath {
   }
 
   check(bytes: Buffer): Promise<OrderVerdict> {
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ offset: this.sent, bytes, resolve });
+      this.waiting.push({ offset: this.sent, bytes, resolve, reject });
       this.sent += bytes.length;
       this.device.sendOrders(bytes).catch(reject);
     });

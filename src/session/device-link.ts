@@ -118,7 +118,8 @@ export class OutboundQueue {
       this.tail = this.tail.then(() => this.write(bytes));
       return;
     }
-    const verdict = this.path.check(bytes);
+    // an order path that failed lets nothing out: its orders are rejected with the reason
+    const verdict = this.path.check(bytes).catch((err: Error): OrderVerdict => ({ accepted: false, reason: `order path failed: ${err.message}` }));
     this.tail = this.tail.then(async () => {
       const v = await verdict;
       if (v.accepted) this.write(bytes);

@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { fixReceiverCounters } from '../device/counters.js';
-import { openDevice, type BackendName } from '../device/index.js';
+import { openRoles, type BackendName, type DeviceRoles } from '../device/index.js';
 import { ConfigError } from '../config/config.js';
 import type { SessionConfig } from './config.js';
 import { FramerOrderPath, InboundLink, OutboundQueue, type OrderPath } from './device-link.js';
@@ -21,6 +21,11 @@ export interface SessionRunnerOptions {
   /** Relative paths in the config (storeDir, TLS files, passwordFile) start here. */
   baseDir: string;
   backend: BackendName;
+  /** pcie: the device files' prefix. */
+  device?: string;
+  /** Where the session's devices come from (default: openRoles of backend and device); on a board, a
+   *  command that also runs the feed passes the card's roles so that both share the one card. */
+  devices?: DeviceRoles;
   /** Stop once a Logout exchange has ended the session (the `tickgate session` contract). Default true. */
   untilLogout?: boolean;
   random?: () => number;
@@ -119,11 +124,19 @@ export class SessionRunner {
     this.session = new FixSession({ config, store, dictionary: FixDictionary.forBeginString(config.beginString), password });
     this.done = new Promise((resolve, reject) => { this.finished = resolve; this.failed = reject; });
     this.done.catch(() => undefined);
-    const inboundDevice = openDevice({ backend: options.backend });
+    const devices = options.devices ?? openRoles({ backend: options.backend, device: options.device });
+    let inboundDevice;
     try {
+      inboundDevice = devices.open('fix', `session ${this.session.id}: inbound messages`);
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+    try {
+      // on a card the FIX receiver is the inbound side's: the order path is the risk gate or nothing
       this.orderPath = options.risk
-        ? new RiskOrderPath(openDevice({ backend: options.backend }), options.risk)
-        : new FramerOrderPath(openDevice({ backend: options.backend }));
+        ? new RiskOrderPath(devices.open('orders', `session ${this.session.id}: order path`), options.risk)
+        : new FramerOrderPath(devices.open('fix', `session ${this.session.id}: order path without a risk: section (the FIX framer)`));
     } catch (err) {
       void inboundDevice.close();
       store.close();
