@@ -6,7 +6,7 @@ import { configureFeed } from '../src/itch/device-feed.js';
 import { encodeItch, generateItchSession, moldPacketize } from '../src/itch/generator.js';
 import { ITCH_TYPES } from '../src/itch/messages.js';
 
-function openFeed(): SteppedSimDevice {
+export function openFeed(): SteppedSimDevice {
   const dev = new SteppedSimDevice();
   for (let n = 0; dev.readReg(REG.FEED_STATUS) !== 0; n++) {
     if (n > 100) throw new Error('feed bench: the locate table did not clear');

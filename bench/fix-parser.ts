@@ -1,10 +1,14 @@
 // FIX parser benchmarks: throughput and latency counted in simulated cycles (exact, machine independent), and
 // the wall-clock rate of the threaded simulation and of the host-side software on this machine.
-import { KIND, RECORD_BYTES, REG, REG_BIT } from '../src/device/generated/layout.js';
+import {
+  FIX_FRAME_AT, ITCH_MESSAGE_AT, KIND, RECORD_BYTES, REG, REG_BIT, STREAM_END_AT,
+} from '../src/device/generated/layout.js';
 import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
+import { RecordCursor } from '../src/device/record-cursor.js';
 import { SimDevice, SteppedSimDevice } from '../src/device/sim-device.js';
 import { FixParserModel } from '../src/fix/ref-parser.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
+import { openFeed } from './feed-core.js';
 import { median, repeat } from './stats.js';
 
 export function enableFix(dev: { writeReg(a: number, v: number): void }): void {
@@ -137,6 +141,77 @@ export async function softwareRates(messages: Buffer[], runs: number) {
     recordDecodeRecordsPerSecond: records.length / RECORD_BYTES / median(decode.seconds),
     runs,
   };
+}
+
+/** Reads every field of every record through a RecordCursor (what a consumer that reads the records in
+ *  place does); returns a sum of the fields so that nothing can be optimised away. */
+export function readAllFields(cursor: RecordCursor, batch: Uint8Array): number {
+  let sum = 0;
+  cursor.reset(batch);
+  while (cursor.next()) {
+    const kind = cursor.kind;
+    sum += cursor.seq + cursor.error;
+    if (kind === KIND.fix_fields) {
+      const count = cursor.u8(2);
+      sum += cursor.u64(8);
+      for (let k = 0; k < count; k++) {
+        sum += cursor.fieldTag(k) + cursor.fieldValueOffset(k) + cursor.fieldValueLength(k) + cursor.fieldDecodedType(k)
+          + cursor.fieldScale(k) + cursor.fieldValue(k);
+      }
+    } else if (kind === KIND.fix_frame) {
+      const a = FIX_FRAME_AT;
+      sum += cursor.u8(a.flags) + cursor.u64(a.offset) + cursor.u32(a.length) + cursor.u32(a.fieldCount) + cursor.u64(a.timestamp)
+        + cursor.u32(a.msgSeqNum) + cursor.u32(a.bodyLength) + cursor.u16(a.msgType) + cursor.u8(a.computedChecksum)
+        + cursor.u8(a.msgTypeLength) + cursor.u8(a.checksum);
+    } else if (kind === KIND.stream_end) {
+      sum += cursor.u64(STREAM_END_AT.offset) + cursor.u64(STREAM_END_AT.timestamp);
+    } else if (kind === KIND.itch_message) {
+      const a = ITCH_MESSAGE_AT;
+      sum += cursor.u8(a.msgType) + cursor.u8(a.sessionSlot) + cursor.u64(a.moldSeq) + cursor.u64(a.timestamp)
+        + cursor.u16(a.stockLocate) + cursor.u16(a.trackingNumber);
+      for (let b = a.body; b + 4 <= RECORD_BYTES; b += 4) sum += cursor.u32(b);
+    } else {
+      for (let b = 8; b < RECORD_BYTES; b += 8) sum += cursor.u64(b);
+    }
+  }
+  return sum;
+}
+
+/** Host record decode, both families: FIX records (from the RTL for `wire`) and feed records (from the RTL for a
+ *  trading day's MoldUDP64 packets), into events (decodeRecords) and read in place (RecordCursor). */
+export async function recordDecodeRates(wire: Buffer, feedPackets: Buffer[], runs: number) {
+  const fix = simRecords(wire);
+  const feed = simFeedRecords(feedPackets);
+  const cursor = new RecordCursor();
+  const rate = async (batch: Buffer, f: () => unknown) => batch.length / RECORD_BYTES / median((await repeat(runs, f)).seconds);
+  return {
+    fixRecords: fix.length / RECORD_BYTES,
+    feedRecords: feed.length / RECORD_BYTES,
+    fixEventsPerSecond: await rate(fix, () => decodeRecords(fix).length),
+    feedEventsPerSecond: await rate(feed, () => decodeRecords(feed).length),
+    fixCursorPerSecond: await rate(fix, () => readAllFields(cursor, fix)),
+    feedCursorPerSecond: await rate(feed, () => readAllFields(cursor, feed)),
+    runs,
+  };
+}
+
+/** Every record the RTL emits for these feed packets, as raw bytes. */
+function simFeedRecords(packets: Buffer[]): Buffer {
+  const dev = openFeed();
+  try {
+    for (const p of packets) dev.sendFeedNow(p);
+    const bytes = packets.reduce((n, p) => n + p.length, 0);
+    const parts: Buffer[] = [];
+    let idle = 0;
+    for (let n = 0; n < bytes * 2 && idle < 8; n += 4096) {
+      const r = dev.stepRaw(4096);
+      parts.push(r.records);
+      idle = r.records.length ? 0 : idle + 1;
+    }
+    return Buffer.concat(parts);
+  } finally {
+    dev.close();
+  }
 }
 
 /** Every record the RTL emits for `wire`, as raw bytes. */

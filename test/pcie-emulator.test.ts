@@ -69,6 +69,13 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
+/** A FIX file every test may use, whichever tests run. */
+function fixFile(): string {
+  const file = path.join(work, 'sample.fix');
+  writeFileSync(file, Buffer.concat(sampleExchangeMessages({ messages: 50, seed: 5 })));
+  return file;
+}
+
 describe('tickgate emulate pcie', () => {
   it('prints `ready <dir>/xdma0` and serves the xdma driver\'s device files', () => {
     expect(device).toBe(`${cardDir}/xdma0`);
@@ -236,7 +243,7 @@ describe('a client killed mid-transfer', () => {
     const msgs = sampleExchangeMessages({ messages: 50, seed: 8 });
     first.stdin!.write(Buffer.concat(msgs.slice(0, 25)));
     await new Promise((r) => setTimeout(r, 2000));
-    const second = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, path.join(work, 'fix-0.fix')]);
+    const second = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, fixFile()]);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/^tickgate: pcie device \S+xdma0: \S+xdma0_c2h_0: Device or resource busy \(another process reads this card\)\n$/);
     first.stdin!.end(Buffer.concat(msgs.slice(25)));
@@ -262,15 +269,15 @@ describe('the file system unmounted under a running client', () => {
     expect(r.stdout).toBe((await run(['decode', 'itch', '--backend', 'ref', pcap])).stdout);
     for (let i = 0; i < 100 && !(mounted(cardDir) && emulatorErr.includes('mounting it again')); i++) await new Promise((res) => setTimeout(res, 100));
     expect(emulatorErr).toContain(`${cardDir} was unmounted; mounting it again`);
-    const next = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, path.join(work, 'fix-0.fix')]);
+    const next = await run(['decode', 'fix', '--backend', 'pcie', '--device', device, fixFile()]);
     expect(next.code, next.stderr).toBe(0);
-    expect(next.stdout).toBe((await run(['decode', 'fix', '--backend', 'ref', path.join(work, 'fix-0.fix')])).stdout);
+    expect(next.stdout).toBe((await run(['decode', 'fix', '--backend', 'ref', fixFile()])).stdout);
   }, 120_000);
 });
 
 describe('--backend pcie without a usable card', () => {
   it('a missing device: one line naming it, exit 2', async () => {
-    const r = await run(['decode', 'fix', '--backend', 'pcie', '--device', path.join(work, 'nothing', 'xdma7'), path.join(work, 'fix-0.fix')]);
+    const r = await run(['decode', 'fix', '--backend', 'pcie', '--device', path.join(work, 'nothing', 'xdma7'), fixFile()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^tickgate: pcie device \S+nothing\/xdma7: \S+xdma7_user: No such file or directory \(is the xdma driver loaded, and is this the card's prefix\?\)\n$/);
   });
@@ -280,7 +287,7 @@ describe('--backend pcie without a usable card', () => {
       const dir = path.join(work, `foreign-${fill}`);
       mkdirSync(dir);
       writeFileSync(path.join(dir, 'xdma0_user'), Buffer.alloc(8192, fill));
-      const r = await run(['decode', 'fix', '--backend', 'pcie', '--device', path.join(dir, 'xdma0'), path.join(work, 'fix-0.fix')]);
+      const r = await run(['decode', 'fix', '--backend', 'pcie', '--device', path.join(dir, 'xdma0'), fixFile()]);
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')).toHaveLength(2);
       expect(r.stderr).toMatch(why);

@@ -46,6 +46,9 @@ class Backend {
   virtual void sendFeed(const uint8_t* data, size_t len) = 0;
   // Queues bytes for the order ingress stream (the risk gate's input); `last` ends the stream after them.
   virtual void sendOrders(const uint8_t* data, size_t len, bool last) = 0;
+  // Someone waits for everything sent so far to be processed: report it with an idle batch. A backend that
+  // knows when it is idle at no cost (the simulator's clock thread) reports without being asked.
+  virtual void requestIdle() {}
   // Starts delivering event batches to `sink` from a backend thread.
   virtual void startEvents(std::function<void(EventBatch&&)> sink) = 0;
   // Stops the backend thread and releases the device. Idempotent.

@@ -171,6 +171,7 @@ class DeviceWrap : public Napi::ObjectWrap<Derived> {
         Wrap::InstanceMethod("sendFeed", &DeviceWrap::SendFeed),
         Wrap::InstanceMethod("sendOrders", &DeviceWrap::SendOrders),
         Wrap::InstanceMethod("ingressQueued", &DeviceWrap::IngressQueued),
+        Wrap::InstanceMethod("requestIdle", &DeviceWrap::RequestIdle),
         Wrap::InstanceMethod("close", &DeviceWrap::Close),
     };
     all.insert(all.end(), own.begin(), own.end());
@@ -202,6 +203,10 @@ class DeviceWrap : public Napi::ObjectWrap<Derived> {
   Napi::Value IngressQueued(const Napi::CallbackInfo& info) {
     size_t q = guard(info.Env(), [&] { return backend(info.Env()).ingressQueued(); });
     return Napi::Number::New(info.Env(), double(q));
+  }
+  Napi::Value RequestIdle(const Napi::CallbackInfo& info) {
+    guard(info.Env(), [&] { backend(info.Env()).requestIdle(); });
+    return info.Env().Undefined();
   }
   Napi::Value Close(const Napi::CallbackInfo& info) {
     shutdown();

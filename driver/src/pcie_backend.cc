@@ -175,7 +175,7 @@ void PcieBackend::reset(uint32_t) {
     std::lock_guard<std::mutex> lock(mutex_);
     writes_.clear();
     queuedBytes_ = 0;
-    idleSerial_ = sendSerial_;
+    idleSerial_ = idleWanted_ = sendSerial_;
   }
   resetCard();
 }
@@ -230,6 +230,12 @@ void PcieBackend::enqueue(unsigned channel, const uint8_t* data, size_t len, boo
   wake_.notify_all();
 }
 
+void PcieBackend::requestIdle() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  idleWanted_ = sendSerial_;
+  wake_.notify_all();
+}
+
 void PcieBackend::sendFix(const uint8_t* data, size_t len, bool last) {
   enqueue(layout::XSH_H2C_FIX, data, len, last);
 }
@@ -248,7 +254,7 @@ size_t PcieBackend::ingressQueued() {
 void PcieBackend::writerLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || (!failed_ && (!writes_.empty() || idleSerial_ < sendSerial_)); });
+    wake_.wait(lock, [this] { return stopping_ || (!failed_ && (!writes_.empty() || idleSerial_ < idleWanted_)); });
     if (stopping_) return;
     if (!writes_.empty()) {
       Write w = std::move(writes_.front());

@@ -37,6 +37,7 @@ class PcieBackend : public Backend {
   // Batches arrive from three threads (records, orders, the writer's idle reports); an EventBatch whose
   // `error` is set ends the device: the card failed and the message says how.
   void startEvents(std::function<void(EventBatch&&)> sink) override;
+  void requestIdle() override;
   void close() override;
   size_t ingressQueued();
 
@@ -76,6 +77,8 @@ class PcieBackend : public Backend {
   size_t queuedBytes_ = 0;
   uint64_t sendSerial_ = 0;      // sends queued since open
   uint64_t idleSerial_ = 0;      // sends covered by the last idle report
+  uint64_t idleWanted_ = 0;      // sends someone waits on (requestIdle): the idle check runs only then; its
+                                 // register polls would otherwise share the bus with every send
   uint64_t payloadSent_[3] = {};  // stream bytes written per channel since the last reset
   bool stopping_ = false;
   bool failed_ = false;

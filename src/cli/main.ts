@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BACKENDS, DeviceUnavailableError, openDevice, RoleTakenError, type BackendName } from '../device/index.js';
+import { BACKENDS, DeviceProtocolError, DeviceUnavailableError, openDevice, RoleTakenError, type BackendName } from '../device/index.js';
 import { decodeFixStream } from '../fix/decode.js';
 import { runDemo } from './demo.js';
 import { ConfigError } from '../config/config.js';
@@ -213,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as Error & { code?: string };
     if (err instanceof ConfigError || err instanceof BackendUnavailableError || err instanceof DeviceUnavailableError || err instanceof EmulatorError || err instanceof FeedFormatError || err instanceof FeedConfigError
-      || err instanceof ListenError || err instanceof RoleTakenError) {
+      || err instanceof ListenError || err instanceof RoleTakenError || err instanceof DeviceProtocolError) {
       process.stderr.write(`tickgate: ${e.message}\n`);
       return 2;
     }

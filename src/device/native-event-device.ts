@@ -20,6 +20,9 @@ export interface NativeEventSource {
   /** Bytes for the order ingress (the risk gate); `last` ends the stream after them. */
   sendOrders(bytes: Uint8Array, last?: boolean): void;
   ingressQueued(): number;
+  /** Someone waits for everything sent so far: report it processed with an idle batch (the pcie backend
+   *  polls the card's counters only then). */
+  requestIdle(): void;
   close(): void;
 }
 
@@ -98,6 +101,7 @@ export abstract class NativeEventDevice implements Device {
   flush(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed || this.idleSerial >= this.sends) return Promise.resolve();
+    this.native.requestIdle();
     return new Promise((resolve, reject) => this.idleWaiters.push({ serial: this.sends, resolve, reject }));
   }
 
