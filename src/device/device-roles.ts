@@ -47,7 +47,6 @@ export function sharedCard(backend: BackendName, open: () => Device): DeviceRole
 
 class SharedCard {
   private readonly views = new Map<DeviceRole, RoleView>();
-  private readonly users = new Map<DeviceRole, string>();
   private readonly pump: Promise<void>;
   closed = false;
 
@@ -62,13 +61,12 @@ class SharedCard {
   }
 
   take(role: DeviceRole, user: string): Device {
-    const holder = this.users.get(role);
-    if (holder !== undefined) {
-      throw new RoleTakenError(`${user}: the card's ${ROLE_NAME[role]} is in use by ${holder}; a ${this.device.backend} card has one`);
+    const holder = this.views.get(role);
+    if (holder) {
+      throw new RoleTakenError(`${user}: the card's ${ROLE_NAME[role]} is in use by ${holder.user}; a ${this.device.backend} card has one`);
     }
-    const view = new RoleView(this, role);
+    const view = new RoleView(this, role, user);
     this.views.set(role, view);
-    this.users.set(role, user);
     return view;
   }
 
@@ -92,7 +90,7 @@ class RoleView implements Device {
   readonly queue = new EventQueue<DeviceEvent>();
   released = false;
 
-  constructor(private readonly card: SharedCard, readonly role: DeviceRole) {}
+  constructor(private readonly card: SharedCard, readonly role: DeviceRole, readonly user: string) {}
 
   get backend(): BackendName { return this.card.device.backend; }
   reset(): void { this.card.device.reset(); }

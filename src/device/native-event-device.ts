@@ -47,7 +47,11 @@ export abstract class NativeEventDevice implements Device {
   writeReg(addr: number, value: number): void { this.native.writeReg(addr, value); }
   readReg64(addrLo: number): bigint { return readReg64(this, addrLo); }
 
-  protected onBatch(records: Buffer, queued: number, idle: boolean, serial: number, orderOut: Buffer, orderEnds: Buffer,
+  /** The addon's onEvents callback. */
+  protected readonly onEvents = (records: Buffer, _egressCycles: Buffer, queued: number, idle: boolean, serial: number,
+    orderOut: Buffer, orderEnds: Buffer, error?: string): void => this.onBatch(records, queued, idle, serial, orderOut, orderEnds, error);
+
+  private onBatch(records: Buffer, queued: number, idle: boolean, serial: number, orderOut: Buffer, orderEnds: Buffer,
     error?: string): void {
     this.ingressQueued = queued;
     try {
@@ -75,25 +79,23 @@ export abstract class NativeEventDevice implements Device {
     }
   }
 
-  async send(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (bytes.length === 0 && !options.end) return;
-    this.native.sendFix(bytes, options.end ?? false);
-    this.sends++;
-    await this.paced();
+  send(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+    return this.submit(bytes.length > 0 || options.end === true, () => this.native.sendFix(bytes, options.end ?? false));
   }
 
-  async sendFeed(packet: Uint8Array): Promise<void> {
-    if (this.failure) throw this.failure;
-    this.native.sendFeed(packet);
-    this.sends++;
-    await this.paced();
+  sendFeed(packet: Uint8Array): Promise<void> {
+    return this.submit(true, () => this.native.sendFeed(packet));
   }
 
-  async sendOrders(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+  sendOrders(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
+    return this.submit(bytes.length > 0 || options.end === true, () => this.native.sendOrders(bytes, options.end ?? false));
+  }
+
+  /** Hands one send to the addon (when it carries anything), then waits while the ingress is full. */
+  private async submit(carries: boolean, push: () => void): Promise<void> {
     if (this.failure) throw this.failure;
-    if (bytes.length === 0 && !options.end) return;
-    this.native.sendOrders(bytes, options.end ?? false);
+    if (!carries) return;
+    push();
     this.sends++;
     await this.paced();
   }

@@ -22,8 +22,7 @@ export class PcieDevice extends NativeEventDevice {
       this.native = new Native({
         device: options.device ?? DEFAULT_PCIE_DEVICE,
         timeoutMs: options.timeoutMs,
-        onEvents: (records, _cycles, queued, idle, serial, orderOut, orderEnds, error) =>
-          this.onBatch(records, queued, idle, serial, orderOut, orderEnds, error),
+        onEvents: this.onEvents,
       });
     } catch (err) {
       throw new DeviceUnavailableError((err as Error).message);

@@ -45,7 +45,7 @@ export class SimDevice extends NativeEventDevice {
     const { SimDevice: Native } = loadAddon();
     this.native = new Native({
       ...options,
-      onEvents: (records, _cycles, queued, idle, serial, orderOut, orderEnds) => this.onBatch(records, queued, idle, serial, orderOut, orderEnds),
+      onEvents: this.onEvents,
     });
     // A reader that falls behind holds the device (records wait in it, then ingress stalls): nothing is
     // dropped and the host's memory stays bounded.
