@@ -282,6 +282,18 @@ describe('--backend pcie without a usable card', () => {
     expect(r.stderr).toMatch(/^tickgate: pcie device \S+nothing\/xdma7: \S+xdma7_user: No such file or directory \(is the xdma driver loaded, and is this the card's prefix\?\)\n$/);
   });
 
+  it('start and session with a missing card: one line naming it, exit 2, nothing left running', async () => {
+    const missing = path.join(work, 'nothing', 'xdma7');
+    const start = await run(['start', '--backend', 'pcie', '--device', missing]);
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(new RegExp(`^tickgate start: simulated exchange[^\\n]*\\ntickgate: pcie device ${missing}: [^\\n]*No such file[^\\n]*\\n$`));
+    const dir = mkdtempSync(path.join(work, 'session-'));
+    writeFileSync(path.join(dir, 'acceptor.yaml'), [...SESSION_YAML, ...RISK_YAML, ''].join('\n'));
+    const session = await run(['session', '--config', 'acceptor.yaml', '--backend', 'pcie', '--device', missing], dir);
+    expect(session.code).toBe(2);
+    expect(session.stderr).toMatch(new RegExp(`^tickgate: pcie device ${missing}: [^\\n]*No such file[^\\n]*\\n$`));
+  }, 60_000);
+
   it('a card that is not a tickgate card, and one that reads all ones: one line each, exit 2', async () => {
     for (const [fill, why] of [[0x00, /is not a tickgate card: ID reads 0x00000000, expected 0x544B4754\n$/], [0xff, /does not answer: its registers read all ones/]] as const) {
       const dir = path.join(work, `foreign-${fill}`);

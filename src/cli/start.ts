@@ -110,14 +110,23 @@ export async function runStart(o: StartOptions): Promise<void> {
   await exchange.start();
   process.stderr.write(`tickgate start: simulated exchange on 127.0.0.1:${exchange.port}; ${o.orders} orders, ${o.backend} backend${exchangeBackend === o.backend ? '' : ` (the exchange's: ${exchangeBackend})`}\n`);
 
-  const client = new SessionRunner({
-    config: sessionSchema.parse({
-      role: 'initiator', beginString: 'FIX.4.4', senderCompID: 'TICKGATE', targetCompID: 'SIMEX', port: exchange.port, storeDir: 'client',
-      resetOnLogon: true, reconnect: { initialMs: 100, maxMs: 1000, maxAttempts: 5 },
-    }),
-    baseDir: dir, backend: o.backend, devices, untilLogout: true,
-    risk: START_RISK,
-  });
+  let client: SessionRunner;
+  try {
+    client = new SessionRunner({
+      config: sessionSchema.parse({
+        role: 'initiator', beginString: 'FIX.4.4', senderCompID: 'TICKGATE', targetCompID: 'SIMEX', port: exchange.port, storeDir: 'client',
+        resetOnLogon: true, reconnect: { initialMs: 100, maxMs: 1000, maxAttempts: 5 },
+      }),
+      baseDir: dir, backend: o.backend, devices, untilLogout: true,
+      risk: START_RISK,
+    });
+  } catch (err) {
+    // the client's device cannot be opened (no card, a foreign one): the exchange goes too, or it keeps the
+    // process alive
+    await exchange.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const session = client.session;
   session.on('event', (e) => { if (e.type !== 'connected') log(e, 'client'); });
 
