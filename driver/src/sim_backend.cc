@@ -365,6 +365,7 @@ void SimBackend::clockLoop() {
       wake_.wait(lock, [this] { return stopping_ || (hostReady_ && (ingressWaiting() || idleCycles_ < kDrainCycles)); });
       if (stopping_) return;
       for (uint32_t i = 0; i < options_.batchCycles && (ingressWaiting() || idleCycles_ < kDrainCycles); i++) {
+        if (stopping_.load(std::memory_order_relaxed)) return;
         tick();
       }
       const bool idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
@@ -395,9 +396,9 @@ void SimBackend::writeCoverage() {
 
 void SimBackend::close() {
   if (closed_.exchange(true)) return;
+  stopping_ = true;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
+    std::lock_guard<std::mutex> lock(mutex_);  // so a clock thread between its check and its wait sees the flag
   }
   wake_.notify_all();
   if (clock_.joinable()) clock_.join();

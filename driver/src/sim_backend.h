@@ -100,7 +100,9 @@ class SimBackend : public Backend {
 
   std::thread clock_;
   std::function<void(EventBatch&&)> sink_;
-  bool stopping_ = false;
+  // read between cycles without the lock: close() must not wait for the model's mutex, which the clock thread
+  // takes again as soon as it lets go of it
+  std::atomic<bool> stopping_{false};
   bool hostReady_ = true;          // guarded by mutex_
   std::atomic<bool> closed_{false};
 };
