@@ -16,9 +16,10 @@ import { riskLatency, riskThroughput } from './risk-gate.js';
 import { checkerThroughput } from './risk-checker.js';
 import { latencyNs, pathClock, readTimingReport, TARGET_MHZ } from './latency-ns.js';
 import { pcieEmulatedRates } from './pcie-path.js';
+import { addonCallWaits } from './addon-waits.js';
 
 // latencies: issue 19's targets once the deep paths are pipelined (last byte in to record out)
-const TARGETS = { hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
+const TARGETS = { addonCallWaitMs: 1, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
 
 /** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
 function simCyclesPerSecond(wire: Buffer, runs: number): number {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const latency = parserLatency(benchMessages(40).slice(1, 33));
   const simSpeed = simCyclesPerSecond(wire, runs);
   const threaded = await threadedRate(messages, runs);
+  const waits = await addonCallWaits(wire);
   const software = await softwareRates(messages, runs);
   const recordDecode = await recordDecodeRates(wire, moldPacketize(generateItchSession({ seed: 7, symbols: ['AAPL', 'MSFT', 'NVDA'], messages: 20_000 }), { session: 'BENCH00001', firstSeq: 1 }), runs);
   const peer = await jspurefixRates(wire, messages.length, runs);
@@ -88,6 +90,8 @@ async function main(): Promise<void> {
     // decides one every cycle (the order path itself brings at most one per 8 cycles: printed beside it)
     riskOneOrderPerCycle: checker.ordersPerCycle >= 1 && checker.maxDecisionSpacing === 1,
     // issue 15: the host decodes device records at ≥ 5 M/s (views over the batch buffer, no object per record)
+    // issue 22: no JavaScript call into the addon waits more than 1 ms for the clock thread
+    addonCallWaitMs: waits.callMs.max <= TARGETS.addonCallWaitMs,
     hostRecordDecodePerSecond: Math.min(recordDecode.fixCursorPerSecond, recordDecode.feedCursorPerSecond) >= TARGETS.hostRecordDecodePerSecond,
   };
   const timing = readTimingReport();
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
     fixParser: { throughput, latencyCycles: latency },
     feedCore: { addOrders: feedAdds, tradingDay: feedDay, latencyCycles: feedLat },
     riskGate: { latencyPaced: riskPaced, latencyBurst: riskBurst, latencyCutThrough: riskCut, throughput: riskRate, throughputCutThrough: riskRateCut, shortestOrders: riskShortest, checker },
-    simulation: { steppedCyclesPerSecond: simSpeed, threaded },
+    simulation: { steppedCyclesPerSecond: simSpeed, threaded, addonCallWaits: waits },
     pcieEmulated: pcie,
     software: { ...software, jspurefix: peer, goldenModelVsJspurefixView: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond },
     recordDecode,
@@ -154,6 +158,8 @@ async function main(): Promise<void> {
   console.log(`\nSimulation through the addon (median of ${runs} runs)`);
   console.log(`  stepped, no host decoding   ${f(simSpeed)} cycles/s   target ≥ ${f(TARGETS.simCyclesPerSecond)}: ${ok(met.simCyclesPerSecond)}`);
   console.log(`  threaded, records decoded   ${f(threaded.cyclesPerSecond)} cycles/s, ${f(threaded.messagesPerSecond)} messages/s end to end`);
+  console.log(`  addon calls under full load ${f(waits.calls)} calls (a register read and the cycle count each event-loop turn while the clock thread parses ${f(messages.length)} messages): wait ms p50 ${f(waits.callMs.p50, 3)}, p99 ${f(waits.callMs.p99, 3)}, p99.9 ${f(waits.callMs.p999, 3)}, max ${f(waits.callMs.max, 3)}; ${f(waits.callsOver1ms)} over 1 ms   target max ≤ ${TARGETS.addonCallWaitMs} ms: ${ok(met.addonCallWaitMs)}`);
+  console.log(`  event-loop delay meanwhile  ms p50 ${f(waits.eventLoopDelayMs.p50, 1)}, p99 ${f(waits.eventLoopDelayMs.p99, 1)}, max ${f(waits.eventLoopDelayMs.max, 1)} (includes decoding each batch's records on the JavaScript thread)`);
   console.log(`\nHost software on the same messages (median of ${runs} runs)`);
   console.log(`  golden model (field index + binary values)   ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
   console.log(`  jspurefix ${peer.version} parse to view            ${f(peer.viewMessagesPerSecond)} messages/s`);

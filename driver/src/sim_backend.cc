@@ -185,14 +185,14 @@ void SimBackend::resetLocked(uint32_t cycles) {
 
 void SimBackend::reset(uint32_t cycles) {
   requireOpen();
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   resetLocked(cycles);
 }
 
 uint32_t SimBackend::readReg(uint32_t addr) {
   requireOpen();
   checkRegAddress(addr);
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   Vtickgate_core* t = top_.get();
   t->s_axil_araddr = addr;
   t->s_axil_arvalid = 1;
@@ -219,7 +219,7 @@ uint32_t SimBackend::readReg(uint32_t addr) {
 void SimBackend::writeReg(uint32_t addr, uint32_t value) {
   requireOpen();
   checkRegAddress(addr);
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   Vtickgate_core* t = top_.get();
   t->s_axil_awaddr = addr;
   t->s_axil_awvalid = 1;
@@ -252,7 +252,7 @@ void SimBackend::writeReg(uint32_t addr, uint32_t value) {
 void SimBackend::enqueue(std::deque<Chunk>& q, const uint8_t* data, size_t len, bool last) {
   requireOpen();
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    HostLock lock(*this);
     Chunk c;
     c.bytes.assign(data, data + len);
     c.last = last;
@@ -276,7 +276,7 @@ void SimBackend::sendOrders(const uint8_t* data, size_t len, bool last) {
   if (len == 0 && !last) return;
   if (len == 0) {
     // an end with no bytes: tlast goes on the queued bytes' last beat when they are still waiting
-    std::lock_guard<std::mutex> lock(mutex_);
+    HostLock lock(*this);
     if (!orders_.empty() && !orders_.back().last) {
       orders_.back().last = true;
       sendSerial_++;
@@ -289,7 +289,7 @@ void SimBackend::sendOrders(const uint8_t* data, size_t len, bool last) {
 void SimBackend::setOrderEgressReady(double probability, uint64_t seed) {
   requireOpen();
   if (!(probability > 0.0 && probability <= 1.0)) throw DeviceError("order egress ready probability must be in (0, 1]");
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   orderEgressProbability_ = probability;
   orderRng_ = seed ? seed : 1;
 }
@@ -314,7 +314,7 @@ EventBatch SimBackend::step(uint64_t cycles) {
 void SimBackend::setEgressReady(double probability, uint64_t seed) {
   requireOpen();
   if (!(probability > 0.0 && probability <= 1.0)) throw DeviceError("egress ready probability must be in (0, 1]");
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   options_.egressReadyProbability = probability;
   rng_ = seed ? seed : 1;
 }
@@ -322,27 +322,27 @@ void SimBackend::setEgressReady(double probability, uint64_t seed) {
 void SimBackend::setIngressValid(double probability, uint64_t seed) {
   requireOpen();
   if (!(probability > 0.0 && probability <= 1.0)) throw DeviceError("ingress valid probability must be in (0, 1]");
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   ingressValidProbability_ = probability;
   ingressRng_ = seed ? seed : 1;
 }
 
 uint64_t SimBackend::cycles() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   return cycle_;
 }
 
 void SimBackend::setHostReady(bool ready) {
   requireOpen();
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    HostLock lock(*this);
     hostReady_ = ready;
   }
   wake_.notify_all();
 }
 
 size_t SimBackend::ingressQueued() {
-  std::lock_guard<std::mutex> lock(mutex_);
+  HostLock lock(*this);
   return ingressBytes_;
 }
 
@@ -360,12 +360,16 @@ void SimBackend::clockLoop() {
   for (;;) {
     EventBatch batch;
     bool deliver = false;
+    while (hostWaiting_.load() != 0 && !stopping_) std::this_thread::yield();
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || (hostReady_ && (ingressWaiting() || idleCycles_ < kDrainCycles)); });
       if (stopping_) return;
       for (uint32_t i = 0; i < options_.batchCycles && (ingressWaiting() || idleCycles_ < kDrainCycles); i++) {
         if (stopping_.load(std::memory_order_relaxed)) return;
+        // the batch ends here and the host goes first, once the model has moved a little: a host calling in
+        // a tight loop would otherwise let it run a cycle at a time
+        if (i >= kHostSliceCycles && hostWaiting_.load(std::memory_order_relaxed) != 0) break;
         tick();
       }
       const bool idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;

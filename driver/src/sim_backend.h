@@ -78,7 +78,25 @@ class SimBackend : public Backend {
   std::unique_ptr<VerilatedFstC> trace_;
   SimOptions options_;
 
+  // The host thread's hold on the model: it says it is waiting, so the clock thread ends its batch within a
+  // cycle and does not take the model again before the host has had it (std::mutex is not fair: the clock
+  // thread would win it back at once). No call from JavaScript waits for a whole batch.
+  class HostLock {
+   public:
+    explicit HostLock(SimBackend& b) : waiting_(b.hostWaiting_) {
+      waiting_.fetch_add(1);
+      lock_ = std::unique_lock<std::mutex>(b.mutex_);
+      waiting_.fetch_sub(1);
+    }
+
+   private:
+    std::atomic<uint32_t>& waiting_;
+    std::unique_lock<std::mutex> lock_;
+  };
+
   std::mutex mutex_;
+  std::atomic<uint32_t> hostWaiting_{0};
+  static constexpr uint32_t kHostSliceCycles = 256;  // a waiting host gets the model after at most these (~0.3 ms)
   std::condition_variable wake_;
   std::deque<Chunk> fix_;
   std::deque<Chunk> feed_;

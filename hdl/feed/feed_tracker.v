@@ -162,7 +162,11 @@ module feed_tracker #(
 
     // header: the session's slot, looked up in the classify stage: the pieces compared as it enters, then
     // combined
+    // combined as a one-hot select (the highest matching slot, should two match) so that the slot's expected
+    // number and its "jumps" bit are picked with and-or rather than through an encoded slot number and a mux
     reg [SESS_PIECES*SESSION_SLOTS-1:0] in_piece_eq;
+    reg [SESSION_SLOTS-1:0] slot_hits;
+    reg [SESSION_SLOTS-1:0] found_onehot;
     reg                     found_hit;
     reg [SLOT_W-1:0]        found_slot;
     integer piece;
@@ -170,13 +174,15 @@ module feed_tracker #(
         for (s = 0; s < SESSION_SLOTS; s = s + 1)
             for (piece = 0; piece < SESS_PIECES; piece = piece + 1)
                 in_piece_eq[s*SESS_PIECES + piece] = sess_id_q[s][16*piece +: 16] == ev_session[16*piece +: 16];
-        found_hit = 1'b0;
-        found_slot = alloc_q;
         for (s = 0; s < SESSION_SLOTS; s = s + 1)
-            if (sess_valid_q[s] && &a_sess_piece_eq_q[s*SESS_PIECES +: SESS_PIECES]) begin
-                found_hit = 1'b1;
-                found_slot = s[SLOT_W-1:0];
-            end
+            slot_hits[s] = sess_valid_q[s] && &a_sess_piece_eq_q[s*SESS_PIECES +: SESS_PIECES];
+        found_hit = |slot_hits;
+        found_onehot = {SESSION_SLOTS{1'b0}};
+        for (s = 0; s < SESSION_SLOTS; s = s + 1)
+            found_onehot[s] = slot_hits[s] && (slot_hits >> (s + 1)) == {SESSION_SLOTS{1'b0}};
+        found_slot = found_hit ? {SLOT_W{1'b0}} : alloc_q;
+        for (s = 0; s < SESSION_SLOTS; s = s + 1)
+            if (found_onehot[s]) found_slot = found_slot | s[SLOT_W-1:0];
     end
     wire                    sess_hit = a_sess_hit_q;
     wire [SLOT_W-1:0]       sess_slot = a_sess_slot_q;
@@ -207,6 +213,15 @@ module feed_tracker #(
     wire [15:0] in_count = (ev_count == 16'hFFFF) ? 16'd0 : ev_count;
     wire [16:0] in_end_low = {1'b0, ev_seq[15:0]} + {1'b0, in_count};
     reg  [8*SESSION_SLOTS-1:0] a_seq_pieces_q;
+    reg  [SESSION_SLOTS-1:0]   slot_gaps;          // the header's number is above the slot's expected one
+    reg  [63:0]                found_expected;
+    always @* begin
+        found_expected = 64'd0;
+        for (s = 0; s < SESSION_SLOTS; s = s + 1) begin
+            slot_gaps[s] = above(a_seq_pieces_q[8*s +: 8]);
+            found_expected = found_expected | ({64{found_onehot[s]}} & sess_expected_q[s]);
+        end
+    end
     reg  [15:0] a_end_low_q;
     reg         a_end_carry_q;           // out of the low piece
     // the cycle after: the session's expected number, whether the packet jumps it, the end
@@ -423,8 +438,8 @@ module feed_tracker #(
             if (a_valid_q && a_looking_q) begin
                 a_sess_hit_q <= found_hit;
                 a_sess_slot_q <= found_slot;
-                hdr_expected_q <= found_hit ? sess_expected_q[found_slot] : a_seq_q;
-                hdr_gap_q <= found_hit && above(a_seq_pieces_q[8*found_slot +: 8]);
+                hdr_expected_q <= found_hit ? found_expected : a_seq_q;
+                hdr_gap_q <= |(found_onehot & slot_gaps);
                 hdr_end_q <= {end_high, a_end_low_q};
                 hdr_end_wraps_q <= end_wraps;
             end
