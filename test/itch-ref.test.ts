@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binaryFile, encodeItch, generateItchSession, moldHeader, moldPacketize, pcapFile } from '../src/itch/generator.js';
+import { binaryFile, encodeItch, generateItchSession, LiveRefs, moldHeader, moldPacketize, pcapFile } from '../src/itch/generator.js';
 import { decodeFeed, detectFormat } from '../src/itch/input.js';
 import { ITCH_TYPES } from '../src/itch/messages.js';
 import { FeedDecoder, feedLines, type FeedRecord } from '../src/itch/ref-decoder.js';
@@ -188,5 +188,23 @@ describe('feed decoding, properties', () => {
         }
       },
     ), { numRuns: Number(process.env.FC_RUNS ?? 300), seed: Number(process.env.FC_SEED ?? 20261125) });
+  });
+});
+
+describe('the generator\'s live order references', () => {
+  it('finds the k-th live reference as a sorted list of them would', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.boolean(), fc.nat(199)), { maxLength: 300 }), fc.nat(), (ops, pickAt) => {
+      const refs = new LiveRefs(1000n, 200);
+      const model = new Set<bigint>();
+      for (const [add, n] of ops) {
+        const ref = 1000n + BigInt(n);
+        if (add && !model.has(ref)) { model.add(ref); refs.add(ref); }
+        if (!add && model.has(ref)) { model.delete(ref); refs.remove(ref); }
+      }
+      const sorted = [...model].sort((a, b) => (a < b ? -1 : 1));
+      expect(refs.size).toBe(sorted.length);
+      for (let k = 0; k < sorted.length; k++) expect(refs.at(k)).toBe(sorted[k]);
+      if (sorted.length) expect(refs.at(pickAt % sorted.length)).toBe(sorted[pickAt % sorted.length]);
+    }));
   });
 });

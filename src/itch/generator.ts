@@ -40,6 +40,40 @@ export interface SessionOptions {
   messages: number;
 }
 
+/** The live order references, ascending, with the k-th one found in O(log n) (a Fenwick tree over
+ *  reference numbers, which only ever grow): picking from a copy of the book's keys made the generator
+ *  quadratic. */
+export class LiveRefs {
+  private readonly tree: Int32Array;
+  private readonly top: number;
+  size = 0;
+
+  constructor(private readonly first: bigint, capacity: number) {
+    this.tree = new Int32Array(capacity + 1);
+    this.top = 1 << Math.floor(Math.log2(capacity + 1));
+  }
+
+  private update(ref: bigint, delta: number): void {
+    for (let i = Number(ref - this.first) + 1; i < this.tree.length; i += i & -i) this.tree[i]! += delta;
+    this.size += delta;
+  }
+
+  add(ref: bigint): void { this.update(ref, 1); }
+  remove(ref: bigint): void { this.update(ref, -1); }
+
+  /** The k-th smallest live reference, from 0. */
+  at(k: number): bigint {
+    let i = 0;
+    for (let step = this.top; step > 0; step >>= 1) {
+      if (i + step < this.tree.length && this.tree[i + step]! <= k) {
+        i += step;
+        k -= this.tree[i]!;
+      }
+    }
+    return this.first + BigInt(i);
+  }
+}
+
 /** A trading day's ITCH messages, in order. */
 export function generateItchSession(o: SessionOptions): Buffer[] {
   const r = prng(o.seed);
@@ -47,10 +81,12 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
   const out: Buffer[] = [];
   let ts = 34_200_000_000_000; // 09:30:00 in ns since midnight
   let tracking = 0;
-  let nextRef = 1000n;
+  const firstRef = 1000n;
+  let nextRef = firstRef;
   let nextMatch = 1n;
   const matches: bigint[] = [];
   const book = new Map<bigint, { locate: number; side: string; shares: number; price: number; stock: string }>();
+  const live = new LiveRefs(firstRef, o.messages + 1); // a message makes at most one reference
   const emit = (type: string, v: ItchValues) => {
     ts += 1 + Math.floor(r() * 50_000);
     tracking = (tracking + 1) & 0xffff;
@@ -73,11 +109,11 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
 
   for (let n = 0; n < o.messages; n++) {
     const s = pick(stocks);
-    const live = [...book.keys()];
     const x = r();
     const px = () => Math.max(1, s.price + Math.round((r() - 0.5) * 2000));
-    if (x < 0.42 || live.length < 5) {
+    if (x < 0.42 || live.size < 5) {
       const ref = nextRef++;
+      live.add(ref);
       const side = r() < 0.5 ? 'B' : 'S';
       const shares = 100 * (1 + Math.floor(r() * 10));
       const price = px();
@@ -86,7 +122,7 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
       emit(mpid ? 'F' : 'A', { stockLocate: s.locate, orderReferenceNumber: ref, buySellIndicator: side, shares, stock: s.stock, price, ...(mpid ? { attribution: pick(['GSCO', 'MSCO', 'NITE']) } : {}) });
       continue;
     }
-    const ref = pick(live);
+    const ref = live.at(Math.floor(r() * live.size));
     const ord = book.get(ref)!;
     if (x < 0.55) {
       const shares = Math.min(ord.shares, 100);
@@ -111,6 +147,7 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
       const price = px();
       emit('U', { stockLocate: ord.locate, originalOrderReferenceNumber: ref, newOrderReferenceNumber: neu, shares: ord.shares, price });
       book.set(neu, { ...ord, price });
+      live.add(neu);
       ord.shares = 0;
     } else if (x < 0.94) {
       const match = nextMatch++;
@@ -138,7 +175,10 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
       else if (rare === 'W') emit('W', { breachedLevel: '1' });
       else emit('O', { ...common, openEligibilityStatus: 'N', minimumAllowablePrice: s.price - 1000, maximumAllowablePrice: s.price + 1000, nearExecutionPrice: s.price, nearExecutionTime: BigInt(ts), lowerPriceRangeCollar: s.price - 2000, upperPriceRangeCollar: s.price + 2000 });
     }
-    if (ord.shares === 0) book.delete(ref);
+    if (ord.shares === 0) {
+      book.delete(ref);
+      live.remove(ref);
+    }
   }
   emit('S', { eventCode: 'M' });
   emit('S', { eventCode: 'E' });
