@@ -10,12 +10,16 @@ export type ItchValues = Record<string, number | bigint | string>;
 export function encodeItch(type: string, values: ItchValues): Buffer {
   const t = ITCH_TYPES.get(type);
   if (!t) throw new Error(`no ITCH message type ${type}`);
-  const b = Buffer.alloc(t.length);
-  b.write(type, 0, 'latin1');
+  // from Node's buffer pool: allocating each small message on its own made the garbage collector the
+  // generator's largest cost
+  const b = Buffer.allocUnsafe(t.length).fill(0);
+  b[0] = type.charCodeAt(0);
   for (const f of t.fields) {
     const v = values[f.name];
-    if (f.kind === 'alpha') b.write(String(v ?? '').padEnd(f.size, ' ').slice(0, f.size), f.offset, 'latin1');
-    else if (f.size === 8) b.writeBigUInt64BE(BigInt(v ?? 0), f.offset);
+    if (f.kind === 'alpha') {
+      const text = String(v ?? '');
+      for (let i = 0; i < f.size; i++) b[f.offset + i] = i < text.length ? text.charCodeAt(i) & 0xff : 0x20;
+    } else if (f.size === 8) b.writeBigUInt64BE(BigInt(v ?? 0), f.offset);
     else b.writeUIntBE(Number(v ?? 0), f.offset, f.size);
   }
   return b;
