@@ -52,21 +52,21 @@ export class LiveRefs {
   private readonly top: number;
   size = 0;
 
-  constructor(private readonly first: bigint, capacity: number) {
+  constructor(private readonly first: number, capacity: number) {
     this.tree = new Int32Array(capacity + 1);
     this.top = 1 << Math.floor(Math.log2(capacity + 1));
   }
 
-  private update(ref: bigint, delta: number): void {
-    for (let i = Number(ref - this.first) + 1; i < this.tree.length; i += i & -i) this.tree[i]! += delta;
+  private update(ref: number, delta: number): void {
+    for (let i = ref - this.first + 1; i < this.tree.length; i += i & -i) this.tree[i]! += delta;
     this.size += delta;
   }
 
-  add(ref: bigint): void { this.update(ref, 1); }
-  remove(ref: bigint): void { this.update(ref, -1); }
+  add(ref: number): void { this.update(ref, 1); }
+  remove(ref: number): void { this.update(ref, -1); }
 
   /** The k-th smallest live reference, from 0. */
-  at(k: number): bigint {
+  at(k: number): number {
     let i = 0;
     for (let step = this.top; step > 0; step >>= 1) {
       if (i + step < this.tree.length && this.tree[i + step]! <= k) {
@@ -74,7 +74,7 @@ export class LiveRefs {
         k -= this.tree[i]!;
       }
     }
-    return this.first + BigInt(i);
+    return this.first + i;
   }
 }
 
@@ -85,11 +85,11 @@ export function generateItchSession(o: SessionOptions): Buffer[] {
   const out: Buffer[] = [];
   let ts = 34_200_000_000_000; // 09:30:00 in ns since midnight
   let tracking = 0;
-  const firstRef = 1000n;
+  const firstRef = 1000; // references and match numbers stay far below 2^53: numbers, not bigints
   let nextRef = firstRef;
-  let nextMatch = 1n;
-  const matches: bigint[] = [];
-  const book = new Map<bigint, { locate: number; side: string; shares: number; price: number; stock: string }>();
+  let nextMatch = 1;
+  const matches: number[] = [];
+  const book = new Map<number, { locate: number; side: string; shares: number; price: number; stock: string }>();
   const live = new LiveRefs(firstRef, o.messages + 1); // a message makes at most one reference
   const emit = (type: string, v: ItchValues) => {
     ts += 1 + Math.floor(r() * 50_000);
