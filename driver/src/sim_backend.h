@@ -96,7 +96,7 @@ class SimBackend : public Backend {
 
   std::mutex mutex_;
   std::atomic<uint32_t> hostWaiting_{0};
-  static constexpr uint32_t kHostSliceCycles = 256;  // a waiting host gets the model after at most these (~0.3 ms)
+  static constexpr uint32_t kHostSliceCycles = 64;  // a waiting host gets the model after at most these (~0.1 ms)
   std::condition_variable wake_;
   std::deque<Chunk> fix_;
   std::deque<Chunk> feed_;
