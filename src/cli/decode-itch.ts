@@ -7,6 +7,9 @@ import { feedPackets, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
 import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
 
+/** Blocks of up to 4,096 NDJSON lines waiting for the output before the input is held back. */
+const MAX_UNWRITTEN_BLOCKS = 4;
+
 export interface DecodeItchOptions {
   backend: BackendName;
   /** pcie: the device files' prefix */
@@ -82,11 +85,13 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   const packets = input.length === 0 ? [] : feedPackets(input, counts);   // detects the format before the device is opened
   let lines: string[] = [];
   let writing = Promise.resolve();
+  let unwritten = 0;   // blocks of lines handed to o.write and not yet taken by it
   const flush = () => {
     if (!lines.length) return;
     const text = lines.join('\n') + '\n';
     lines = [];
-    writing = writing.then(() => o.write(text));
+    unwritten++;
+    writing = writing.then(() => o.write(text)).then(() => { unwritten--; });
   };
   const feed = openFeedDevice(o.backend, o.device, o.symbols, (r) => {
     lines.push(feedRecordJson(r));
@@ -99,7 +104,11 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   let summary: string;
   try {
     try {
-      for (const p of packets) await feed.send(p);
+      for (const p of packets) {
+        await feed.send(p);
+        // a slow reader of the output (a pipe) holds the input back, instead of the lines piling up here
+        if (unwritten > MAX_UNWRITTEN_BLOCKS) await writing;
+      }
     } catch (err) {
       damage = err;
     }

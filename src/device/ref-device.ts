@@ -15,6 +15,8 @@ import type { DeviceEvent } from './events.js';
 import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
 
 const U32 = 0xffffffff;
+/** Events waiting for the reader above which a send gives the reader turns of the event loop first. */
+const EVENTS_HIGH_WATER = 1 << 16;
 
 /** The Stock (trailing spaces dropped) and price of an ITCH trade (P, Q), as the gate's trade tap reads
  *  them (hdl/risk/trade_tap.v); it sees messages before the symbol filter. */
@@ -295,6 +297,7 @@ export class RefDevice implements Device {
     if (bytes.length === 0 && !options.end) return;
     this.ordersHeld.push({ bytes: Uint8Array.from(bytes), end: options.end ?? false });
     this.processOrders();
+    await this.paced();
   }
 
   private processOrders(): void {
@@ -334,6 +337,7 @@ export class RefDevice implements Device {
     if (bytes.length === 0 && !options.end) return;
     this.held.push({ bytes: Uint8Array.from(bytes), end: options.end ?? false });
     this.process();
+    await this.paced();
   }
 
   private process(): void {
@@ -354,6 +358,24 @@ export class RefDevice implements Device {
   async sendFeed(packet: Uint8Array): Promise<void> {
     this.feedHeld.push(Buffer.from(packet));
     this.processFeed();
+    await this.paced();
+  }
+
+  /**
+   * The reference device has no clock to hold, so a sender could queue every event of its input before the
+   * reader takes one (a 45 MB capture grew `decode itch` past 1 GB). While more than EVENTS_HIGH_WATER
+   * events wait, a send gives the event loop a turn, and another as long as the reader took some in the last
+   * one. A caller that reads only after sending loses nothing: with no reader taking events, it goes on.
+   */
+  /** Events decoded and waiting for the reader. */
+  get eventsWaiting(): number { return this.queue.size; }
+
+  private async paced(): Promise<void> {
+    let before = Infinity;
+    while (this.queue.size > EVENTS_HIGH_WATER && this.queue.size < before) {
+      before = this.queue.size;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   private processFeed(): void {
