@@ -7,6 +7,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   private done = false;
   private error: unknown;
   private watermarks: { high: number; low: number; onHigh: () => void; onLow: () => void; above: boolean } | undefined;
+  /** Items the reader has taken so far. */
+  taken = 0;
 
   /** Calls onHigh when more than `high` items wait, then onLow once the reader has brought them to `low`. */
   setWatermarks(high: number, low: number, onHigh: () => void, onLow: () => void): void {
@@ -55,6 +57,7 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
 
   private take(): T {
     const item = this.items[this.head++]!;
+    this.taken++;
     const w = this.watermarks;
     if (w?.above && this.size <= w.low) {
       w.above = false;

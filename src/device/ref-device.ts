@@ -15,8 +15,11 @@ import type { DeviceEvent } from './events.js';
 import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
 
 const U32 = 0xffffffff;
-/** Events waiting for the reader above which a send gives the reader turns of the event loop first. */
+/** Events waiting for the reader above which a send waits for it, and the level it waits for. */
 const EVENTS_HIGH_WATER = 1 << 16;
+const EVENTS_LOW_WATER = 1 << 14;
+/** How long a send waits for a reader that takes nothing before it decides there is none. */
+const READER_PATIENCE_MS = 200;
 
 /** The Stock (trailing spaces dropped) and price of an ITCH trade (P, Q), as the gate's trade tap reads
  *  them (hdl/risk/trade_tap.v); it sees messages before the symbol filter. */
@@ -48,6 +51,10 @@ export const FEED_SUB_SLOTS = 32;
 export class RefDevice implements Device {
   readonly backend = 'ref' as const;
   private readonly queue = new EventQueue<DeviceEvent>();
+  /** Senders waiting for the reader (paced()). */
+  private lowWaiters: Array<() => void> = [];
+  /** The reader's taken count when it was last found taking nothing: no pacing until it moves. */
+  private readerGoneAt = -1;
   private parser = new FixParserModel();
   private held: { bytes: Uint8Array; end: boolean }[] = [];
   private scratch = 0;
@@ -91,7 +98,14 @@ export class RefDevice implements Device {
     };
   }
 
-  constructor() { this.reset(); }
+  constructor() {
+    this.reset();
+    this.queue.setWatermarks(EVENTS_HIGH_WATER, EVENTS_LOW_WATER, () => {}, () => this.wakeSenders());
+  }
+
+  private wakeSenders(): void {
+    for (const done of this.lowWaiters.splice(0)) done();
+  }
 
   reset(): void {
     this.scratch = REG_RESET.SCRATCH;
@@ -363,18 +377,24 @@ export class RefDevice implements Device {
 
   /**
    * The reference device has no clock to hold, so a sender could queue every event of its input before the
-   * reader takes one (a 45 MB capture grew `decode itch` past 1 GB). While more than EVENTS_HIGH_WATER
-   * events wait, a send gives the event loop a turn, and another as long as the reader took some in the last
-   * one. A caller that reads only after sending loses nothing: with no reader taking events, it goes on.
+   * reader takes one (a 45 MB capture grew `decode itch` past 1 GB, 42 MB of FIX into a pipe `decode fix`
+   * to 2.6 GB). While more than EVENTS_HIGH_WATER events wait, a send waits until the reader has brought
+   * them to EVENTS_LOW_WATER. A reader that takes nothing for READER_PATIENCE_MS is taken for none (a caller
+   * that reads only after sending, or a reader that waits for this very send): the sends go on unpaced until
+   * it takes an event again, so pacing never deadlocks.
    */
   /** Events decoded and waiting for the reader. */
   get eventsWaiting(): number { return this.queue.size; }
 
   private async paced(): Promise<void> {
-    let before = Infinity;
-    while (this.queue.size > EVENTS_HIGH_WATER && this.queue.size < before) {
-      before = this.queue.size;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.queue.size > EVENTS_HIGH_WATER && this.queue.taken !== this.readerGoneAt) {
+      const taken = this.queue.taken;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, READER_PATIENCE_MS);
+        function done(): void { clearTimeout(timer); resolve(); }
+        this.lowWaiters.push(done);
+      });
+      if (this.queue.taken === taken) this.readerGoneAt = taken;
     }
   }
 
@@ -429,5 +449,8 @@ export class RefDevice implements Device {
 
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }
 
-  async close(): Promise<void> { this.queue.finish(); }
+  async close(): Promise<void> {
+    this.queue.finish();
+    this.wakeSenders();
+  }
 }
