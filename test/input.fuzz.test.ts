@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { ConfigError, parseConfig } from '../src/config/config.js';
-import { moldHeader, pcapngOf, pcapOf, udpFrame, type CaptureRecord } from '../src/itch/generator.js';
-import { feedPackets, FeedFormatError, noInputCounts } from '../src/itch/input.js';
+import { binaryFile, moldHeader, pcapngOf, pcapOf, udpFrame, type CaptureRecord } from '../src/itch/generator.js';
+import { feedPacketBatches, feedPackets, FeedFormatError, noInputCounts } from '../src/itch/input.js';
 import { isMoldPacket, moldStreamPackets } from '../src/itch/mold-packets.js';
 
 const RUNS = Number(process.env.FC_RUNS_INPUT ?? process.env.FC_RUNS ?? 200);
@@ -74,30 +74,37 @@ const frame = fc.oneof(
   fc.record({ kind: fc.constant('fragment' as const), p: moldPacket, offset: fc.integer({ min: 0, max: 0x1fff }) }),
 );
 
+type FrameSpec = typeof frame extends fc.Arbitrary<infer T> ? T : never;
+
+/** A capture file of the frames; how many of them the capture cut short. */
+function captureOf(frames: readonly FrameSpec[], format: string): { file: Buffer; snapped: number } {
+  const records: CaptureRecord[] = [];
+  let snapped = 0;
+  for (const f of frames) {
+    if (f.kind === 'mold') {
+      const vlan = f.vlans > 0 ? 100 : undefined;
+      let data = udpFrame(f.d ? damaged(f.p, f.d) : f.p, { vlan });
+      // a second tag: 802.1ad outside 802.1Q
+      if (f.vlans === 2) data = Buffer.concat([data.subarray(0, 12), Buffer.from([0x88, 0xa8, 0, 7]), data.subarray(12)]);
+      records.push({ data });
+    } else if (f.kind === 'udp') records.push({ data: udpFrame(Buffer.from(f.payload), { dstPort: f.port, dst: [127, 0, 0, 1] }) });
+    else if (f.kind === 'arp') records.push({ data: Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.from(f.bytes)]) });
+    else if (f.kind === 'snapped') {
+      const data = udpFrame(f.p);
+      const keep = Math.min(f.keep, data.length - 1);
+      records.push({ data: data.subarray(0, keep), originalLength: data.length });
+      snapped++;
+    } else records.push({ data: udpFrame(f.p, { fragment: f.offset === 0 ? 0x2000 : f.offset }) });
+  }
+  return { file: format === 'pcap' ? pcapOf(records) : pcapngOf(records, { bigEndian: format === 'pcapng-be' }), snapped };
+}
+
 describe('fuzz: captures', () => {
   it('every frame is a packet for the device, other traffic or truncated, in pcap and pcapng alike', () => {
     fc.assert(fc.property(
       fc.array(frame, { maxLength: 40 }), fc.constantFrom('pcap', 'pcapng-le', 'pcapng-be'),
       (frames, format) => {
-        const records: CaptureRecord[] = [];
-        let snapped = 0;
-        for (const f of frames) {
-          if (f.kind === 'mold') {
-            const vlan = f.vlans > 0 ? 100 : undefined;
-            let data = udpFrame(f.d ? damaged(f.p, f.d) : f.p, { vlan });
-            // a second tag: 802.1ad outside 802.1Q
-            if (f.vlans === 2) data = Buffer.concat([data.subarray(0, 12), Buffer.from([0x88, 0xa8, 0, 7]), data.subarray(12)]);
-            records.push({ data });
-          } else if (f.kind === 'udp') records.push({ data: udpFrame(Buffer.from(f.payload), { dstPort: f.port, dst: [127, 0, 0, 1] }) });
-          else if (f.kind === 'arp') records.push({ data: Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.from(f.bytes)]) });
-          else if (f.kind === 'snapped') {
-            const data = udpFrame(f.p);
-            const keep = Math.min(f.keep, data.length - 1);
-            records.push({ data: data.subarray(0, keep), originalLength: data.length });
-            snapped++;
-          } else records.push({ data: udpFrame(f.p, { fragment: f.offset === 0 ? 0x2000 : f.offset }) });
-        }
-        const file = format === 'pcap' ? pcapOf(records) : pcapngOf(records, { bigEndian: format === 'pcapng-be' });
+        const { file, snapped } = captureOf(frames, format);
         const counts = noInputCounts();
         let out: Buffer[];
         try {
@@ -141,6 +148,103 @@ describe('fuzz: damaged capture files', () => {
         }
       },
     ), { numRuns: RUNS * 5, seed: SEED });
+  });
+});
+
+/** Everything a reader gives for the input: packets (hex) and counts, and the error that ended it. */
+interface Reading { packets: string[]; counts: ReturnType<typeof noInputCounts>; error: string | null }
+
+function readWholeInput(file: Buffer): Reading {
+  const counts = noInputCounts();
+  const packets: string[] = [];
+  try {
+    for (const p of feedPackets(file, counts)) packets.push(p.toString('hex'));
+  } catch (err) {
+    return { packets, counts, error: String(err) };
+  }
+  return { packets, counts, error: null };
+}
+
+async function* piecesOf(file: Buffer, cuts: number[]): AsyncGenerator<Uint8Array> {
+  let from = 0;
+  for (const cut of [...new Set(cuts.map((c) => c % (file.length + 1)))].sort((a, b) => a - b)) {
+    yield file.subarray(from, cut);   // empty pieces too, as a socket may give them
+    from = cut;
+  }
+  yield file.subarray(from);
+}
+
+async function readInPieces(file: Buffer, cuts: number[]): Promise<Reading> {
+  const counts = noInputCounts();
+  const packets: string[] = [];
+  try {
+    for await (const batch of feedPacketBatches(piecesOf(file, cuts), counts)) for (const p of batch) packets.push(p.toString('hex'));
+  } catch (err) {
+    return { packets, counts, error: String(err) };
+  }
+  return { packets, counts, error: null };
+}
+
+/** An input of any of the four formats, well-formed or damaged. */
+const anyInput = fc.oneof(
+  fc.array(fc.tuple(moldPacket, fc.option(damage, { freq: 5 })), { minLength: 1, maxLength: 30 })
+    .map((items) => Buffer.concat(items.map(([p, d]) => (d ? damaged(p, d) : p)))),
+  fc.tuple(fc.array(frame, { maxLength: 30 }), fc.constantFrom('pcap', 'pcapng-le', 'pcapng-be'),
+    fc.option(fc.tuple(fc.nat(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }))))
+    .map(([frames, format, hurt]) => {
+      const file = Buffer.from(captureOf(frames, format).file);
+      if (!hurt) return file;
+      const [cutAt, writes] = hurt;
+      const cut = file.subarray(0, 24 + (cutAt % (file.length - 23)));
+      for (const [at, value] of writes) cut[at % cut.length] = value;
+      return cut;
+    }),
+  fc.tuple(fc.array(fc.uint8Array({ minLength: 11, maxLength: 11 }), { minLength: 1, maxLength: 20 }), fc.nat())
+    .map(([bodies, cutAt]) => {
+      const file = binaryFile(bodies.map((b) => Buffer.concat([Buffer.from([0x53]), Buffer.from(b)])));
+      return file.subarray(0, 3 + (cutAt % (file.length - 2)));
+    }),
+);
+
+describe('fuzz: inputs read as they arrive', () => {
+  it('give the same packets, counts and error in pieces cut anywhere as read whole', async () => {
+    await fc.assert(fc.asyncProperty(anyInput, fc.array(fc.nat(), { maxLength: 12 }), async (file, cuts) => {
+      expect(await readInPieces(file, cuts)).toEqual(readWholeInput(file));
+    }), { numRuns: RUNS * 2, seed: SEED });
+  });
+
+  it('a stretch of garbage longer than any packet is given in pieces of at most 1 MiB, whole or in pieces', async () => {
+    const good = (seq: number) => Buffer.concat([moldHeader('000012345A', seq, 1), Buffer.from([0, 3, 0x53, 0, 0])]);
+    let x = 7;
+    const garbage = Buffer.alloc(3 << 20, 0).map(() => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
+    const file = Buffer.concat([good(1), good(2), garbage, good(3), good(4)]);
+    const whole = readWholeInput(file);
+    expect(whole.error).toBeNull();
+    expect(whole.packets.every((p) => p.length / 2 <= 1 << 20)).toBe(true);
+    expect(whole.packets.slice(-2)).toEqual([good(3).toString('hex'), good(4).toString('hex')]);
+    expect(whole.packets.join('')).toBe(file.toString('hex'));
+    expect(await readInPieces(file, [100, 65_536, 1 << 20, 3 << 20])).toEqual(whole);
+  });
+
+  it('hands the packets of the first piece on before the rest of the input is read', async () => {
+    const records = [...Array(4_000).keys()].map((k) => ({ data: udpFrame(Buffer.concat([moldHeader('000012345A', 1 + k, 1), Buffer.from([0, 3, 0x53, 0, 0])])) }));
+    const file = pcapOf(records);
+    let pulled = 0;
+    async function* input(): AsyncGenerator<Uint8Array> {
+      for (let at = 0; at < file.length; at += 4096) {
+        pulled++;
+        yield file.subarray(at, at + 4096);
+      }
+    }
+    const counts = noInputCounts();
+    let packets = 0;
+    for await (const batch of feedPacketBatches(input(), counts)) {
+      packets += batch.length;
+      // each batch comes out of the piece just read: the reader is never more than a piece ahead of its consumer
+      expect(pulled * 4096).toBeLessThan(24 + packets * (16 + records[0]!.data.length) + 2 * 4096);
+    }
+    expect(packets).toBe(records.length);
+    expect(counts.frames).toBe(records.length);
   });
 });
 

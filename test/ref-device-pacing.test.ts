@@ -1,6 +1,7 @@
 // The reference device has no clock to hold: a sender is paced by the events still waiting for the reader.
 import { describe, expect, it } from 'vitest';
 import { RefDevice } from '../src/device/index.js';
+import { EVENTS_HIGH_WATER } from '../src/device/ref-device.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
 import { enableFix } from './helpers/run-device.js';
 
@@ -29,8 +30,26 @@ describe('reference device pacing', () => {
       most = Math.max(most, dev.eventsWaiting);
     }
     const total = await reading;
-    expect(total).toBeGreaterThan(1 << 17);   // well past the high-water mark of 65,536
-    expect(most).toBeLessThanOrEqual((1 << 16) + perSend);
+    expect(total).toBeGreaterThan(16 * EVENTS_HIGH_WATER);
+    expect(most).toBeLessThanOrEqual(EVENTS_HIGH_WATER + perSend);
+    await dev.close();
+  });
+
+  it('paces one big write too: it is decoded a slice at a time (a file is read a MiB at a time)', async () => {
+    const dev = new RefDevice();
+    enableFix(dev);
+    const reading = countEvents(dev);
+    let most = 0;
+    const watch = setInterval(() => { most = Math.max(most, dev.eventsWaiting); }, 0);
+    const sending = dev.send(Buffer.concat(messages), { end: true });
+    // the first slice is decoded before send() returns its promise
+    most = Math.max(most, dev.eventsWaiting);
+    await sending;
+    clearInterval(watch);
+    const total = await reading;
+    expect(total).toBeGreaterThan(16 * EVENTS_HIGH_WATER);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2 * EVENTS_HIGH_WATER);
     await dev.close();
   });
 
@@ -39,7 +58,7 @@ describe('reference device pacing', () => {
     enableFix(dev);
     for (const [i, m] of messages.entries()) await dev.send(m, { end: i === messages.length - 1 });
     const waiting = dev.eventsWaiting;
-    expect(waiting).toBeGreaterThan(1 << 17);
+    expect(waiting).toBeGreaterThan(16 * EVENTS_HIGH_WATER);
     expect(await countEvents(dev)).toBe(waiting);
     expect(dev.eventsWaiting).toBe(0);
     await dev.close();

@@ -3,7 +3,7 @@
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
 import { openDevice, type BackendName } from '../device/index.js';
 import { configureFeed, DeviceFeed, readFeedCounters, type PrintableFeedRecord } from '../itch/device-feed.js';
-import { feedPackets, noInputCounts, type InputCounts } from '../itch/input.js';
+import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
 import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
 
@@ -78,11 +78,10 @@ export async function listenItch(o: ListenItchOptions): Promise<void> {
 }
 
 export async function decodeItch(o: DecodeItchOptions): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const c of o.input) chunks.push(Buffer.from(c));
-  const input = Buffer.concat(chunks);
   const counts = noInputCounts();
-  const packets = input.length === 0 ? [] : feedPackets(input, counts);   // detects the format before the device is opened
+  const batches = feedPacketBatches(o.input, counts);
+  // the first batch decides the format, before the device is opened (a refused input opens nothing)
+  const first = await batches.next();
   let lines: string[] = [];
   let writing = Promise.resolve();
   let unwritten = 0;   // blocks of lines handed to o.write and not yet taken by it
@@ -104,10 +103,12 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   let summary: string;
   try {
     try {
-      for (const p of packets) {
-        await feed.send(p);
-        // a slow reader of the output (a pipe) holds the input back, instead of the lines piling up here
-        if (unwritten > MAX_UNWRITTEN_BLOCKS) await writing;
+      for (let batch = first; !batch.done; batch = await batches.next()) {
+        for (const p of batch.value) {
+          await feed.send(p);
+          // a slow reader of the output (a pipe) holds the input back, instead of the lines piling up here
+          if (unwritten > MAX_UNWRITTEN_BLOCKS) await writing;
+        }
       }
     } catch (err) {
       damage = err;

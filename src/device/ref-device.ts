@@ -16,8 +16,10 @@ import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_B
 
 const U32 = 0xffffffff;
 /** Events waiting for the reader above which a send waits for it, and the level it waits for. */
-const EVENTS_HIGH_WATER = 1 << 16;
-const EVENTS_LOW_WATER = 1 << 14;
+export const EVENTS_HIGH_WATER = 1 << 12;
+const EVENTS_LOW_WATER = 1 << 10;
+/** The largest piece of a stream write decoded before the pacing is asked (about 1,500 field events). */
+const SEND_SLICE_BYTES = 1 << 14;
 /** How long a send waits for a reader that takes nothing before it decides there is none. */
 const READER_PATIENCE_MS = 200;
 
@@ -349,9 +351,14 @@ export class RefDevice implements Device {
 
   async send(bytes: Uint8Array, options: SendOptions = {}): Promise<void> {
     if (bytes.length === 0 && !options.end) return;
-    this.held.push({ bytes: Uint8Array.from(bytes), end: options.end ?? false });
-    this.process();
-    await this.paced();
+    // in slices, so that the pacing holds a big write (a 1 MiB read of a file) to a few thousand events
+    for (let at = 0; ; at += SEND_SLICE_BYTES) {
+      const last = at + SEND_SLICE_BYTES >= bytes.length;
+      this.held.push({ bytes: bytes.slice(at, at + SEND_SLICE_BYTES), end: last && (options.end ?? false) });
+      this.process();
+      await this.paced();
+      if (last) return;
+    }
   }
 
   private process(): void {
@@ -375,6 +382,9 @@ export class RefDevice implements Device {
     await this.paced();
   }
 
+  /** Events decoded and waiting for the reader. */
+  get eventsWaiting(): number { return this.queue.size; }
+
   /**
    * The reference device has no clock to hold, so a sender could queue every event of its input before the
    * reader takes one (a 45 MB capture grew `decode itch` past 1 GB, 42 MB of FIX into a pipe `decode fix`
@@ -383,9 +393,6 @@ export class RefDevice implements Device {
    * that reads only after sending, or a reader that waits for this very send): the sends go on unpaced until
    * it takes an event again, so pacing never deadlocks.
    */
-  /** Events decoded and waiting for the reader. */
-  get eventsWaiting(): number { return this.queue.size; }
-
   private async paced(): Promise<void> {
     while (this.queue.size > EVENTS_HIGH_WATER && this.queue.taken !== this.readerGoneAt) {
       const taken = this.queue.taken;

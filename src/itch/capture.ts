@@ -2,6 +2,7 @@
 // microsecond or nanosecond) and pcapng (any number of sections and interfaces; Enhanced, Simple and the
 // obsolete Packet blocks), and the UDP datagrams inside their frames. Link types read: Ethernet (with any
 // 802.1Q/802.1ad tags), Linux cooked v1 and v2 (`tcpdump -i any`), raw IP and BSD loopback.
+import { readWhole, type ChunkReader } from './chunk-reader.js';
 import { FeedFormatError } from './input-errors.js';
 
 export const PCAP_MAGIC = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1]);
@@ -33,84 +34,110 @@ function checkLink(linkType: number, where: string): void {
 /** The frames of a classic pcap file. A record cut off by the end of the file (its header too) is a frame
  *  shorter than its captured length says, so it counts as truncated; a record longer than any frame can be
  *  means the file is damaged: an error, as Wireshark gives. */
-export function* pcapFrames(b: Buffer): Generator<CapturedFrame> {
-  const magic = b.readUInt32BE(0);
-  const le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
-  const u32 = (at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
-  const linkType = u32(20) & 0x0fffffff;     // the top bits may carry an FCS length
-  checkLink(linkType, 'the pcap capture');
-  let at = 24;
-  while (at < b.length) {
-    if (at + 16 > b.length) {
-      yield { data: b.subarray(at), originalLength: Infinity, linkType };
-      return;
+export class PcapReader implements ChunkReader<CapturedFrame> {
+  private header: { le: boolean; linkType: number } | undefined;
+
+  /** The first call is given the whole 24-byte file header (format detection waits for it). */
+  take(b: Buffer, base: number, final: boolean, out: CapturedFrame[]): number {
+    let at = 0;
+    if (!this.header) {
+      const magic = b.readUInt32BE(0);
+      const le = magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1;
+      const linkType = (le ? b.readUInt32LE(20) : b.readUInt32BE(20)) & 0x0fffffff;   // the top bits may carry an FCS length
+      checkLink(linkType, 'the pcap capture');
+      this.header = { le, linkType };
+      at = 24;
     }
-    const incl = u32(at + 8);
-    const orig = u32(at + 12);
-    if (incl > MAX_FRAME) throw damaged('pcap', at, incl);
-    const data = b.subarray(at + 16, Math.min(b.length, at + 16 + incl));
-    at += 16 + incl;
-    yield { data, originalLength: data.length < incl ? Math.max(orig, incl) : orig, linkType };
+    const { le, linkType } = this.header;
+    const u32 = (p: number) => (le ? b.readUInt32LE(p) : b.readUInt32BE(p));
+    while (at < b.length) {
+      if (at + 16 > b.length) {
+        if (!final) break;
+        out.push({ data: b.subarray(at), originalLength: Infinity, linkType });
+        return b.length;
+      }
+      const incl = u32(at + 8);
+      const orig = u32(at + 12);
+      if (incl > MAX_FRAME) throw damaged('pcap', base + at, incl);
+      if (at + 16 + incl > b.length && !final) break;
+      const data = b.subarray(at + 16, Math.min(b.length, at + 16 + incl));
+      at = Math.min(b.length, at + 16 + incl);
+      out.push({ data, originalLength: data.length < incl ? Math.max(orig, incl) : orig, linkType });
+    }
+    return at;
   }
 }
+
+export const pcapFrames = (b: Buffer): Generator<CapturedFrame> => readWhole(new PcapReader(), b);
 
 /** The shortest block of each type that holds its fixed fields. */
 const MIN_BLOCK: Record<number, number> = { [PCAPNG_MAGIC]: 28, 1: 20, 2: 32, 3: 16, 6: 32 };
 
 /** The frames of a pcapng file, in file order. */
-export function* pcapngFrames(b: Buffer): Generator<CapturedFrame> {
-  let at = 0;
-  let le = true;
-  let interfaces: Array<{ linkType: number; snapLength: number }> = [];
-  const u32 = (p: number) => (le ? b.readUInt32LE(p) : b.readUInt32BE(p));
-  const u16 = (p: number) => (le ? b.readUInt16LE(p) : b.readUInt16BE(p));
-  while (at < b.length) {
-    if (at + 12 > b.length) {
-      // the file ends inside a block header: a frame cut short, as far as anyone can tell
-      yield { data: b.subarray(at), originalLength: Infinity, linkType: interfaces[0]?.linkType ?? LINK.ETHERNET };
-      return;
-    }
-    const type = b.readUInt32BE(at) === PCAPNG_MAGIC ? PCAPNG_MAGIC : u32(at);
-    if (type === PCAPNG_MAGIC) {
-      // Section Header Block: its byte-order magic sets the order of everything in the section
-      const bom = b.readUInt32LE(at + 8);
-      if (bom === 0x1a2b3c4d) le = true;
-      else if (bom === 0x4d3c2b1a) le = false;
-      else throw new FeedFormatError(`pcapng section at byte ${at} has no valid byte-order magic`);
-      interfaces = [];
-    }
-    const length = u32(at + 4);
-    if (length < (MIN_BLOCK[type] ?? 12) || length % 4 !== 0) throw new FeedFormatError(`pcapng block at byte ${at} has an invalid length ${length}`);
-    const end = at + length;
-    const body = at + 8;
-    if (end > b.length) {
-      // the file ends inside this block: a packet block is a frame cut short; any other block held none
-      if (type === 6 || type === 2 || type === 3) {
-        yield { data: b.subarray(body), originalLength: Infinity, linkType: interfaces[0]?.linkType ?? LINK.ETHERNET };
+export class PcapngReader implements ChunkReader<CapturedFrame> {
+  private le = true;
+  private interfaces: Array<{ linkType: number; snapLength: number }> = [];
+
+  take(b: Buffer, base: number, final: boolean, out: CapturedFrame[]): number {
+    let at = 0;
+    const u32 = (p: number) => (this.le ? b.readUInt32LE(p) : b.readUInt32BE(p));
+    const u16 = (p: number) => (this.le ? b.readUInt16LE(p) : b.readUInt16BE(p));
+    const firstLink = () => this.interfaces[0]?.linkType ?? LINK.ETHERNET;
+    while (at < b.length) {
+      if (at + 12 > b.length) {
+        if (!final) break;
+        // the file ends inside a block header: a frame cut short, as far as anyone can tell
+        out.push({ data: b.subarray(at), originalLength: Infinity, linkType: firstLink() });
+        return b.length;
       }
-      return;
+      const type = b.readUInt32BE(at) === PCAPNG_MAGIC ? PCAPNG_MAGIC : u32(at);
+      let le = this.le;
+      if (type === PCAPNG_MAGIC) {
+        // Section Header Block: its byte-order magic sets the order of everything in the section
+        const bom = b.readUInt32LE(at + 8);
+        if (bom === 0x1a2b3c4d) le = true;
+        else if (bom === 0x4d3c2b1a) le = false;
+        else throw new FeedFormatError(`pcapng section at byte ${base + at} has no valid byte-order magic`);
+      }
+      const length = le ? b.readUInt32LE(at + 4) : b.readUInt32BE(at + 4);
+      if (length < (MIN_BLOCK[type] ?? 12) || length % 4 !== 0) throw new FeedFormatError(`pcapng block at byte ${base + at} has an invalid length ${length}`);
+      const end = at + length;
+      if (end > b.length && !final) break;
+      if (type === PCAPNG_MAGIC) {
+        this.le = le;
+        this.interfaces = [];
+      }
+      const body = at + 8;
+      if (end > b.length) {
+        // the file ends inside this block: a packet block is a frame cut short; any other block held none
+        if (type === 6 || type === 2 || type === 3) out.push({ data: b.subarray(body), originalLength: Infinity, linkType: firstLink() });
+        return b.length;
+      }
+      if (type === 1) {
+        this.interfaces.push({ linkType: u16(body), snapLength: u32(body + 4) });
+      } else if (type === 6 || type === 2) {
+        // Enhanced Packet Block (6) and the obsolete Packet Block (2)
+        const iface = type === 6 ? u32(body) : u16(body);
+        const captured = u32(body + 12);
+        const original = u32(body + 16);
+        if (captured > MAX_FRAME) throw damaged('pcapng', base + at, captured);
+        const start = body + 20;
+        const data = b.subarray(start, Math.min(start + captured, end - 4));
+        out.push(frameOn(this.interfaces, iface, data, Math.max(original, captured), base + at));
+      } else if (type === 3) {
+        // Simple Packet Block: interface 0, captured length from the block and the snap length
+        const original = u32(body);
+        const snap = this.interfaces[0]?.snapLength || Infinity;
+        const captured = Math.min(original, snap, length - 16);
+        out.push(frameOn(this.interfaces, 0, b.subarray(body + 4, body + 4 + captured), original, base + at));
+      }
+      at = end;
     }
-    if (type === 1) {
-      interfaces.push({ linkType: u16(body), snapLength: u32(body + 4) });
-    } else if (type === 6 || type === 2) {
-      // Enhanced Packet Block (6) and the obsolete Packet Block (2)
-      const iface = type === 6 ? u32(body) : u16(body);
-      const captured = u32(body + 12);
-      const original = u32(body + 16);
-      if (captured > MAX_FRAME) throw damaged('pcapng', at, captured);
-      const start = body + 20;
-      const data = b.subarray(start, Math.min(start + captured, end - 4));
-      yield frameOn(interfaces, iface, data, Math.max(original, captured), at);
-    } else if (type === 3) {
-      // Simple Packet Block: interface 0, captured length from the block and the snap length
-      const original = u32(body);
-      const snap = interfaces[0]?.snapLength || Infinity;
-      const captured = Math.min(original, snap, length - 16);
-      yield frameOn(interfaces, 0, b.subarray(body + 4, body + 4 + captured), original, at);
-    }
-    at = end;
+    return at;
   }
 }
+
+export const pcapngFrames = (b: Buffer): Generator<CapturedFrame> => readWhole(new PcapngReader(), b);
 
 function frameOn(interfaces: ReadonlyArray<{ linkType: number }>, iface: number, data: Buffer, originalLength: number, at: number): CapturedFrame {
   const info = interfaces[iface];

@@ -2,11 +2,12 @@
 // each UDP payload a MoldUDP64 packet), a raw stream of MoldUDP64 packets back to back, or a NASDAQ
 // BinaryFILE (each message after a 2-byte big-endian length). What reaches the device is MoldUDP64 packets;
 // everything else in the input is counted here (InputCounts) so the summary can say what was passed over.
-import { frameContent, PCAP_MAGIC, PCAPNG_MAGIC, pcapFrames, pcapngFrames, type CapturedFrame } from './capture.js';
+import { frameContent, PCAP_MAGIC, PCAPNG_MAGIC, PcapngReader, PcapReader, type CapturedFrame } from './capture.js';
+import { readPieces, readWhole, type ChunkReader } from './chunk-reader.js';
 import { FeedFormatError } from './input-errors.js';
 import { itchLength } from './messages.js';
-import { isMoldPacket, moldStreamPackets, type MoldStreamCounts } from './mold-packets.js';
-import { binaryFilePackets, type FeedDecoder, type FeedRecord } from './ref-decoder.js';
+import { isMoldPacket, MoldStreamReader, type MoldStreamCounts } from './mold-packets.js';
+import { BinaryFileReader, type FeedDecoder, type FeedRecord } from './ref-decoder.js';
 
 export { FeedFormatError };
 
@@ -62,26 +63,55 @@ export class MoldPayloadFilter {
 }
 
 /** The MoldUDP64 packets of a capture (MoldPayloadFilter decides which UDP payloads). */
-export function* capturePackets(frames: Iterable<CapturedFrame>, counts: InputCounts): Generator<Buffer> {
-  const filter = new MoldPayloadFilter(counts);
-  for (const frame of frames) {
-    counts.frames++;
-    const c = frameContent(frame);
-    if (c.kind === 'truncated') { counts.truncatedFrames++; continue; }
-    if (c.kind === 'other') { counts.otherTraffic++; continue; }
-    if (filter.accepts(c.payload)) yield c.payload;
+class CapturePacketReader implements ChunkReader<Buffer> {
+  private readonly filter: MoldPayloadFilter;
+  private readonly frames: CapturedFrame[] = [];
+
+  constructor(private readonly frameReader: ChunkReader<CapturedFrame>, private readonly counts: InputCounts) {
+    this.filter = new MoldPayloadFilter(counts);
+  }
+
+  take(b: Buffer, base: number, final: boolean, out: Buffer[]): number {
+    const frames = this.frames;
+    try {
+      return this.frameReader.take(b, base, final, frames);
+    } finally {
+      // also the frames before a damage, which the reader leaves in `frames` before it throws
+      for (const frame of frames) {
+        this.counts.frames++;
+        const c = frameContent(frame);
+        if (c.kind === 'truncated') this.counts.truncatedFrames++;
+        else if (c.kind === 'other') this.counts.otherTraffic++;
+        else if (this.filter.accepts(c.payload)) out.push(c.payload);
+      }
+      frames.length = 0;
+    }
   }
 }
 
-/** The MoldUDP64 packets of an input, in order (a BinaryFILE's messages one per packet); `counts` is
- *  filled in as the packets are taken. */
-export function feedPackets(input: Buffer, counts: InputCounts = noInputCounts()): Iterable<Buffer> {
-  switch (detectFormat(input)) {
-    case 'pcap': return capturePackets(pcapFrames(input), counts);
-    case 'pcapng': return capturePackets(pcapngFrames(input), counts);
-    case 'moldudp64': return moldStreamPackets(input, counts);
-    case 'binaryfile': return binaryFilePackets(input);
+/** The reader of an input whose first bytes (at least FORMAT_BYTES, unless the input is shorter) are
+ *  `start`: it yields the MoldUDP64 packets (a BinaryFILE's messages one per packet) and fills in `counts`. */
+function packetReader(start: Buffer, counts: InputCounts): ChunkReader<Buffer> {
+  switch (detectFormat(start)) {
+    case 'pcap': return new CapturePacketReader(new PcapReader(), counts);
+    case 'pcapng': return new CapturePacketReader(new PcapngReader(), counts);
+    case 'moldudp64': return new MoldStreamReader(counts);
+    case 'binaryfile': return new BinaryFileReader();
   }
+}
+
+/** What detectFormat looks at. */
+const FORMAT_BYTES = 24;
+
+/** The MoldUDP64 packets of a whole input, in order; `counts` is filled in as the packets are taken. */
+export function feedPackets(input: Buffer, counts: InputCounts = noInputCounts()): Iterable<Buffer> {
+  return readWhole(packetReader(input, counts), input);
+}
+
+/** The MoldUDP64 packets of an input as it arrives, a batch per piece read, in bounded memory. The format
+ *  is decided (or refused) when the first batch is asked for. */
+export function feedPacketBatches(input: AsyncIterable<Uint8Array>, counts: InputCounts): AsyncGenerator<Buffer[]> {
+  return readPieces(input, FORMAT_BYTES, (start) => packetReader(start, counts));
 }
 
 /** Every record of an input, in order, from the golden model. */

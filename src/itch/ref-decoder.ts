@@ -24,6 +24,7 @@
 // Directory (R) message passes (its 8 Stock bytes as received against the list), and an R message is itself
 // filtered by its Stock field. A locate no R message has named does not pass. Gap and error records always
 // pass.
+import { readWhole, type ChunkReader } from './chunk-reader.js';
 import { ITCH_TYPES } from './messages.js';
 
 /** MoldUDP64 sessions the device tracks at once (FEED_SESSION_SLOTS). */
@@ -246,18 +247,25 @@ export class FeedDecoder {
 /** The MoldUDP64 packets a NASDAQ BinaryFILE's messages travel in through the device: one message per
  *  packet, numbered from 1 in file order, in a session of 10 spaces (printed as null). A file cut off
  *  inside a message gives a packet whose message runs past its end. */
-export function* binaryFilePackets(input: Buffer): Generator<Buffer> {
-  let at = 0;
-  let seq = 1n;
-  while (at < input.length) {
-    const header = Buffer.alloc(HEADER_BYTES, 0x20);
-    header.writeBigUInt64BE(seq++, 10);
-    header.writeUInt16BE(1, 18);
-    const end = at + 2 + (at + 2 <= input.length ? input.readUInt16BE(at) : 0);
-    yield Buffer.concat([header, input.subarray(at, Math.min(end, input.length))]);
-    at = end;
+export class BinaryFileReader implements ChunkReader<Buffer> {
+  private seq = 1n;
+
+  take(b: Buffer, _base: number, final: boolean, out: Buffer[]): number {
+    let at = 0;
+    while (at < b.length) {
+      const end = at + 2 + (at + 2 <= b.length ? b.readUInt16BE(at) : 0);
+      if (end > b.length && !final) break;
+      const header = Buffer.alloc(HEADER_BYTES, 0x20);
+      header.writeBigUInt64BE(this.seq++, 10);
+      header.writeUInt16BE(1, 18);
+      out.push(Buffer.concat([header, b.subarray(at, Math.min(end, b.length))]));
+      at = Math.min(end, b.length);
+    }
+    return at;
   }
 }
+
+export const binaryFilePackets = (input: Buffer): Generator<Buffer> => readWhole(new BinaryFileReader(), input);
 
 /** One line of `tickgate decode itch` (DESIGN.md 3.3). */
 export function feedRecordJson(r: Exclude<FeedRecord, SessionRecord>): string {
