@@ -9,6 +9,7 @@ import { generateItchSession, moldPacketize } from '../src/itch/generator.js';
 import { jspurefixRates } from './peer-jspurefix.js';
 import { median } from './stats.js';
 import { sessionRoundTrip } from './session-round-trip.js';
+import { decodeItchRates } from './decode-itch.js';
 import { goldenModelRates } from './golden-models.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { addOrderPackets, feedLatency, feedThroughput, tradingDayPackets } from './feed-core.js';
@@ -19,7 +20,7 @@ import { pcieEmulatedRates } from './pcie-path.js';
 import { addonCallWaits } from './addon-waits.js';
 
 // latencies: issue 19's targets once the deep paths are pipelined (last byte in to record out)
-const TARGETS = { addonCallWaitMs: 1, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
+const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
 
 /** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
 function simCyclesPerSecond(wire: Buffer, runs: number): number {
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const peer = await jspurefixRates(wire, messages.length, runs);
   const roundTrip = await sessionRoundTrip({ orders: 2000, window: 50, runs: 3 });
   const golden = await goldenModelRates(runs);
+  const decodeItch = await decodeItchRates(runs);
   const adds = addOrderPackets(36_000);
   const feedAdds = feedThroughput(adds.packets, adds.messages);
   const day = tradingDayPackets(50_000);
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
     // issue 22: no JavaScript call into the addon waits more than 1 ms for the clock thread
     addonCallWaitMs: waits.callMs.max <= TARGETS.addonCallWaitMs,
     hostRecordDecodePerSecond: Math.min(recordDecode.fixCursorPerSecond, recordDecode.feedCursorPerSecond) >= TARGETS.hostRecordDecodePerSecond,
+    // issue 22: decode itch --backend ref, NDJSON out, ≥ 1 M messages/s end to end
+    decodeItchLinesPerSecond: decodeItch.linesPerSecond >= TARGETS.decodeItchLinesPerSecond,
   };
   const timing = readTimingReport();
   const clocks = { fix: pathClock('fix', timing), itch: pathClock('itch', timing), risk: pathClock('risk', timing) };
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
     recordDecode,
     session: { roundTrip },
     goldenModels: golden,
+    decodeItch,
     synthesis: synthReport(),
     latencyNs: nanoseconds,
     pathClocks: { sta: clocks, withCarry: carryClocks },
@@ -176,6 +181,9 @@ async function main(): Promise<void> {
   console.log(`  ITCH 5.0 / MoldUDP64 decoder, raw MoldUDP64   ${f(golden.itch.moldMessagesPerSecond)} messages/s`);
   console.log(`  ITCH decode itch --backend sim (threaded)     ${f(golden.itch.simMessagesPerSecond)} messages/s through the RTL and the addon`);
   console.log(`  risk gate golden model (parse + all checks)   ${f(golden.risk.ordersPerSecond)} orders/s (${f(golden.risk.orders)} orders)`);
+  console.log(`\n\`decode itch --backend ref\` in process: a ${f(decodeItch.captureBytes / 1e6, 1)} MB capture in 1 MiB pieces, NDJSON out (${f(decodeItch.messages)} messages, median of ${decodeItch.runs} runs)`);
+  console.log(`  lines written from the device's records      ${f(decodeItch.linesPerSecond)} messages/s   target ≥ ${f(TARGETS.decodeItchLinesPerSecond)}: ${ok(met.decodeItchLinesPerSecond)}`);
+  console.log(`  baseline: record objects, JSON.stringify     ${f(decodeItch.baselinePerSecond)} messages/s (same bytes; ${f(decodeItch.linesPerSecond / decodeItch.baselinePerSecond, 2)}× faster)`);
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {

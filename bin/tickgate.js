@@ -7,5 +7,11 @@ if (!existsSync(entry)) {
   process.stderr.write('tickgate: not built yet: run `npm run build` in the tickgate folder\n');
   process.exit(2);
 }
+// A reader that closes the output early (`tickgate decode itch day.pcap | head`) ends tickgate as it ends cat:
+// quietly, with the status of a process killed by SIGPIPE.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(128 + 13);
+  throw err;
+});
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv.slice(2));

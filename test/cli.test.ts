@@ -92,6 +92,26 @@ describe('tickgate decode fix', () => {
   });
 });
 
+describe('tickgate with its output closed early', () => {
+  it('stops quietly with the status of SIGPIPE, as cat does under head', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tickgate-cli-'));
+    try {
+      const file = path.join(dir, 'day.pcap');
+      const { generateItchSession, moldPacketize, pcapFile } = await import('../src/itch/generator.js');
+      writeFileSync(file, pcapFile(moldPacketize(generateItchSession({ seed: 3, symbols: ['AAPL'], messages: 50_000 }), { session: 'S1', firstSeq: 1 })));
+      const child = execFile(process.execPath, [bin, 'decode', 'itch', '--backend', 'ref', file], { encoding: 'latin1' });
+      let stderr = '';
+      child.stderr!.on('data', (d) => { stderr += d; });
+      child.stdout!.once('data', () => child.stdout!.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      expect(stderr).toBe('');
+      expect(code).toBe(141);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('tickgate demo', () => {
   it('streams exchange messages over loopback TCP through the simulated device', async () => {
     const r = await tickgate(['demo', '--messages', '50']);

@@ -2,12 +2,15 @@
 // stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per gap or error) out. Both
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
 import { openDevice, type BackendName } from '../device/index.js';
-import { configureFeed, DeviceFeed, readFeedCounters, type PrintableFeedRecord } from '../itch/device-feed.js';
+import { configureFeed, DeviceFeed, readFeedCounters, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
+import { FeedLineWriter } from '../itch/feed-lines.js';
 import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
 import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
 
-/** Blocks of up to 4,096 NDJSON lines waiting for the output before the input is held back. */
+/** NDJSON lines go to the output in blocks of about this many bytes ... */
+const BLOCK_BYTES = 256 * 1024;
+/** ... and this many blocks wait for the output before the input is held back. */
 const MAX_UNWRITTEN_BLOCKS = 4;
 
 export interface DecodeItchOptions {
@@ -16,7 +19,7 @@ export interface DecodeItchOptions {
   device?: string;
   symbols: string[] | undefined;
   input: AsyncIterable<Uint8Array>;
-  write: (text: string) => void | Promise<void>;
+  write: (text: string | Uint8Array) => void | Promise<void>;
   /** The summary line (DESIGN.md 3.3), once the input is done. */
   summary?: (line: string) => void;
 }
@@ -44,7 +47,7 @@ export interface ListenItchOptions {
 }
 
 function openFeedDevice(backend: BackendName, device: string | undefined, symbols: string[] | undefined,
-  onRecord: (r: PrintableFeedRecord) => void): DeviceFeed {
+  out: ((r: PrintableFeedRecord) => void) | FeedRecordSink): DeviceFeed {
   const dev = openDevice({ backend, device });
   try {
     configureFeed(dev, symbols);
@@ -52,7 +55,7 @@ function openFeedDevice(backend: BackendName, device: string | undefined, symbol
     void dev.close();
     throw err;
   }
-  return new DeviceFeed(dev, onRecord);
+  return new DeviceFeed(dev, out);
 }
 
 /** Live mode: prints records as they arrive until the end of the session (or SIGINT/SIGTERM). */
@@ -82,19 +85,20 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   const batches = feedPacketBatches(o.input, counts);
   // the first batch decides the format, before the device is opened (a refused input opens nothing)
   const first = await batches.next();
-  let lines: string[] = [];
+  const lines = new FeedLineWriter(BLOCK_BYTES + 4096);
   let writing = Promise.resolve();
   let unwritten = 0;   // blocks of lines handed to o.write and not yet taken by it
   const flush = () => {
-    if (!lines.length) return;
-    const text = lines.join('\n') + '\n';
-    lines = [];
+    if (!lines.size) return;
+    const block = lines.take();
     unwritten++;
-    writing = writing.then(() => o.write(text)).then(() => { unwritten--; });
+    writing = writing.then(() => o.write(block)).then(() => { unwritten--; });
   };
-  const feed = openFeedDevice(o.backend, o.device, o.symbols, (r) => {
-    lines.push(feedRecordJson(r));
-    if (lines.length >= 4096) flush();
+  const feed = openFeedDevice(o.backend, o.device, o.symbols, {
+    push(record) {
+      lines.push(record);
+      if (lines.size >= BLOCK_BYTES) flush();
+    },
   });
   // A damaged input stops the decode, but what came before it is printed first (as Wireshark shows the
   // packets before the damage), with the summary of it; then the error. An input refused before its first

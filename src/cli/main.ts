@@ -87,7 +87,7 @@ async function readInput(file: string, option: string): Promise<Buffer> {
   }
 }
 
-async function writeStdout(text: string): Promise<void> {
+async function writeStdout(text: string | Uint8Array): Promise<void> {
   if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
 }
 

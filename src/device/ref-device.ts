@@ -3,8 +3,8 @@
 // field entry per record where the RTL packs up to two, so its EVENTS_OUT and record sequence numbers
 // count differently; everything else matches the RTL exactly.
 import { FixParserModel, type ParsedItem } from '../fix/ref-parser.js';
-import { encodeFeedRecord } from '../itch/feed-records.js';
-import { FeedDecoder, SESSION_SLOTS, type FeedRecord, type SymbolFilter } from '../itch/ref-decoder.js';
+import { encodeFeedRecord, itchRecordCount, writeItchRecords } from '../itch/feed-records.js';
+import { FeedDecoder, SESSION_SLOTS, type FeedOutput, type SymbolFilter } from '../itch/ref-decoder.js';
 import type { SymbolLimits } from '../risk/config.js';
 import { RiskGateModel, RISK_REASONS, type GateOutput } from '../risk/ref-gate.js';
 import { RISK_TABLE_SLOTS, SymbolHash, symbolKey } from '../risk/symbol-table.js';
@@ -66,6 +66,8 @@ export class RefDevice implements Device {
   private seq = 0;
   private counters = RefDevice.zeroCounters();
   private feed = new FeedDecoder();
+  /** Where the feed's message records are written: zeroed slabs cut into records, never reused. */
+  private readonly records = new RecordSlabs();
   private feedHeld: Buffer[] = [];
   private feedBytes = 0n;
   private subSymbolLo = 0;
@@ -407,16 +409,22 @@ export class RefDevice implements Device {
 
   private processFeed(): void {
     if (!((this.control >>> REG_BIT.CONTROL_FEED_RX_ENABLE) & 1)) return;
-    const records: FeedRecord[] = [];
+    const events: DeviceEvent[] = [];
+    const emit = (record: Buffer) => { events.push({ kind: 'feed_record', seq: this.stamp(record), record }); };
+    const out: FeedOutput = {
+      record: (r) => { for (const record of encodeFeedRecord(r)) emit(record); },
+      message: (_session, slot, seq, msg) => {
+        const n = itchRecordCount(msg[0]!);
+        const at = this.records.take(n);
+        writeItchRecords(msg, slot, seq, this.records.slab, at);
+        for (let i = 0; i < n; i++) emit(this.records.slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES));
+      },
+    };
     for (const p of this.feedHeld) {
       this.feedBytes += BigInt(p.length);
-      this.feed.packet(p, records);
+      this.feed.packetTo(p, out);
     }
     this.feedHeld = [];
-    const events: DeviceEvent[] = [];
-    for (const r of records) {
-      for (const record of encodeFeedRecord(r)) events.push({ kind: 'feed_record', seq: this.stamp(record), record });
-    }
     if (events.length) this.queue.push(events);
   }
 
@@ -459,5 +467,24 @@ export class RefDevice implements Device {
   async close(): Promise<void> {
     this.queue.finish();
     this.wakeSenders();
+  }
+}
+
+/** Zeroed memory for records, handed out a few records at a time from 64 KiB slabs (one allocation for a
+ *  thousand records instead of one each). A slab lives as long as any record cut from it. */
+class RecordSlabs {
+  private static readonly BYTES = 1024 * RECORD_BYTES;
+  slab = Buffer.alloc(RecordSlabs.BYTES);
+  private used = 0;
+
+  /** The offset in `slab` of `n` fresh records. */
+  take(n: number): number {
+    if (this.used + n * RECORD_BYTES > this.slab.length) {
+      this.slab = Buffer.alloc(RecordSlabs.BYTES);
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += n * RECORD_BYTES;
+    return at;
   }
 }

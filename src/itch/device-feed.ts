@@ -59,21 +59,36 @@ export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>):
   };
 }
 
-/** Packets into a device, records out to `onRecord` as the device sends them. Reads the device's events
- *  (it is their only reader); FIX events, if any, are ignored. */
+/** Takes the device's feed records as they come (64 bytes each). */
+export interface FeedRecordSink {
+  push(record: Buffer): void;
+}
+
+/** A sink handing each record to `onRecord` as a golden-model record (session records kept back). */
+export function feedRecords(onRecord: (r: PrintableFeedRecord) => void): FeedRecordSink {
+  const reader = new FeedRecordReader();
+  return {
+    push(record) {
+      const r = reader.push(record);
+      if (r && r.kind !== 'session') onRecord(r);
+    },
+  };
+}
+
+/** Packets into a device, records out as the device sends them: to `onRecord` as golden-model records, or
+ *  as they are to a FeedRecordSink. Reads the device's events (it is their only reader); FIX events, if any,
+ *  are ignored. */
 export class DeviceFeed implements FeedSink {
-  private readonly reader = new FeedRecordReader();
   /** The first error of a packet handed over with packet(): finish() rethrows it. */
   private sendError: unknown;
   /** Settles when the device's event stream ends (close) or fails. */
   readonly done: Promise<void>;
 
-  constructor(readonly device: Device, onRecord: (r: PrintableFeedRecord) => void) {
+  constructor(readonly device: Device, out: ((r: PrintableFeedRecord) => void) | FeedRecordSink) {
+    const sink = typeof out === 'function' ? feedRecords(out) : out;
     this.done = (async () => {
       for await (const ev of device.events()) {
-        if (ev.kind !== 'feed_record') continue;
-        const r = this.reader.push(ev.record);
-        if (r && r.kind !== 'session') onRecord(r);
+        if (ev.kind === 'feed_record') sink.push(ev.record);
       }
     })();
   }

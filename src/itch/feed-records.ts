@@ -12,16 +12,48 @@ import { decodeMessage, feedErrorDetail, type FeedRecord, type ItchMessageRecord
 const HEADER_BYTES = 11;          // Message Type, Stock Locate, Tracking Number, Timestamp
 const MAIN_BODY = ITCH_MESSAGE_BYTES.body;
 
-/** The fields after Timestamp, normalized: integers reversed to little-endian, alpha as received. */
-function normalizedBody(t: ItchMessageType, msg: Buffer): Buffer {
-  const body = Buffer.alloc(t.length - HEADER_BYTES);
+/** Per type byte: for each byte of the normalized body (the fields after Timestamp, integers reversed to
+ *  little-endian, alpha as received), the message byte it comes from. */
+const BODY_FROM: Array<Uint8Array | undefined> = new Array(256).fill(undefined);
+for (const t of ITCH_TYPES.values()) {
+  const from = new Uint8Array(t.length - HEADER_BYTES);
   for (const f of t.fields) {
     if (f.offset < HEADER_BYTES) continue;
-    for (let i = 0; i < f.size; i++) {
-      body[f.offset - HEADER_BYTES + i] = msg[f.kind === 'alpha' ? f.offset + i : f.offset + f.size - 1 - i]!;
-    }
+    for (let i = 0; i < f.size; i++) from[f.offset - HEADER_BYTES + i] = f.kind === 'alpha' ? f.offset + i : f.offset + f.size - 1 - i;
   }
-  return body;
+  BODY_FROM[t.type.charCodeAt(0)] = from;
+}
+
+/** Records an ITCH message takes: one, or two when its body goes on in an itch_more record. */
+export const itchRecordCount = (typeByte: number): number => (BODY_FROM[typeByte]!.length > MAIN_BODY ? 2 : 1);
+
+/**
+ * Writes the itch_message record (and its itch_more) of a message that passed the feed's checks into `out`
+ * at `at`, whose bytes must be zero, and gives the number of records written. Sequence numbers are left 0:
+ * the device stamps them.
+ */
+export function writeItchRecords(msg: Buffer, slot: number, seq: bigint, out: Buffer, at: number): number {
+  const type = msg[0]!;
+  const from = BODY_FROM[type]!;
+  out[at + RECORD_AT_COMMON.kind] = KIND.itch_message;
+  out[at + ITCH_MESSAGE_AT.msgType] = type;
+  out[at + ITCH_MESSAGE_AT.sessionSlot] = slot;
+  out.writeBigUInt64LE(seq, at + ITCH_MESSAGE_AT.moldSeq);
+  out.writeUInt32LE(msg.readUInt32BE(7), at + ITCH_MESSAGE_AT.timestamp);
+  out.writeUInt16LE(msg.readUInt16BE(5), at + ITCH_MESSAGE_AT.timestamp + 4);
+  out.writeUInt16LE(msg.readUInt16BE(1), at + ITCH_MESSAGE_AT.stockLocate);
+  out.writeUInt16LE(msg.readUInt16BE(3), at + ITCH_MESSAGE_AT.trackingNumber);
+  const main = Math.min(from.length, MAIN_BODY);
+  const body = at + ITCH_MESSAGE_AT.body;
+  for (let i = 0; i < main; i++) out[body + i] = msg[from[i]!]!;
+  if (from.length <= MAIN_BODY) return 1;
+  const more = at + RECORD_BYTES;
+  out[more + RECORD_AT_COMMON.kind] = KIND.itch_more;
+  out[more + ITCH_MORE_AT.msgType] = type;
+  out[more + ITCH_MORE_AT.sessionSlot] = slot;
+  out.writeBigUInt64LE(seq, more + ITCH_MORE_AT.moldSeq);
+  for (let i = MAIN_BODY; i < from.length; i++) out[more + ITCH_MORE_AT.body + i - MAIN_BODY] = msg[from[i]!]!;
+  return 2;
 }
 
 /** The inverse: the message's bytes from its record fields and normalized body. */
@@ -76,26 +108,16 @@ export function encodeFeedRecord(r: FeedRecord): Buffer[] {
       return [b];
     }
     case 'itch': {
-      const t = ITCH_TYPES.get(r.msgType)!;
-      const body = normalizedBody(t, r.raw);
-      const b = record(KIND.itch_message);
-      b[ITCH_MESSAGE_AT.msgType] = r.raw[0]!;
-      b[ITCH_MESSAGE_AT.sessionSlot] = r.slot;
-      b.writeBigUInt64LE(BigInt(r.seq), ITCH_MESSAGE_AT.moldSeq);
-      b.writeBigUInt64LE(BigInt(r.raw.readUIntBE(5, 6)), ITCH_MESSAGE_AT.timestamp);
-      b.writeUInt16LE(r.raw.readUInt16BE(1), ITCH_MESSAGE_AT.stockLocate);
-      b.writeUInt16LE(r.raw.readUInt16BE(3), ITCH_MESSAGE_AT.trackingNumber);
-      body.copy(b, ITCH_MESSAGE_AT.body, 0, Math.min(MAIN_BODY, body.length));
-      if (body.length <= MAIN_BODY) return [b];
-      const more = record(KIND.itch_more);
-      more[ITCH_MORE_AT.msgType] = r.raw[0]!;
-      more[ITCH_MORE_AT.sessionSlot] = r.slot;
-      more.writeBigUInt64LE(BigInt(r.seq), ITCH_MORE_AT.moldSeq);
-      body.copy(more, ITCH_MORE_AT.body, MAIN_BODY);
-      return [b, more];
+      const b = Buffer.alloc(2 * RECORD_BYTES);
+      const n = writeItchRecords(r.raw, r.slot, BigInt(r.seq), b, 0);
+      return n === 1 ? [b.subarray(0, RECORD_BYTES)] : [b.subarray(0, RECORD_BYTES), b.subarray(RECORD_BYTES)];
     }
   }
 }
+
+/** An ITCH Timestamp is 6 bytes. */
+const TIMESTAMP_LIMIT = 1n << 48n;
+export const timestampError = (seq: number, timestamp: bigint) => `record ${seq} holds timestamp ${timestamp}, wider than ITCH's 6 bytes`;
 
 const u64 = (b: Buffer, at: number): MoldSeq => {
   const v = b.readBigUInt64LE(at);
@@ -167,8 +189,10 @@ export class FeedRecordReader {
 
   private message(rec: Buffer, type: ItchMessageType, body: Buffer, seq: number): ItchMessageRecord {
     const slot = rec[ITCH_MESSAGE_AT.sessionSlot]!;
+    const timestamp = rec.readBigUInt64LE(ITCH_MESSAGE_AT.timestamp);
+    if (timestamp >= TIMESTAMP_LIMIT) throw new DeviceProtocolError(timestampError(seq, timestamp));
     const raw = messageFromBody(type, rec.readUInt16LE(ITCH_MESSAGE_AT.stockLocate), rec.readUInt16LE(ITCH_MESSAGE_AT.trackingNumber),
-      rec.readBigUInt64LE(ITCH_MESSAGE_AT.timestamp), body);
+      timestamp, body);
     return { kind: 'itch', session: this.session(slot, seq), seq: u64(rec, ITCH_MESSAGE_AT.moldSeq), ...decodeMessage(raw), slot, raw };
   }
 }

@@ -136,6 +136,18 @@ export function decodeMessage(msg: Buffer): { msgType: string; fields: Array<[st
 }
 
 const NO_INFO: FeedErrorInfo = { count: 0, index: 0, bytes: 0, length: 0, typeByte: 0 };
+/** Per type byte: its message length, 0 for a type ITCH 5.0 does not have. */
+const ITCH_LENGTH = new Uint16Array(256);
+for (const t of ITCH_TYPES.values()) ITCH_LENGTH[t.type.charCodeAt(0)] = t.length;
+const STOCK_DIRECTORY = 0x52;   // R
+
+/** Where the decoder puts what a packet gives, in order. */
+export interface FeedOutput {
+  /** session, gap and error records */
+  record(r: Exclude<FeedRecord, ItchMessageRecord>): void;
+  /** a message that passed the checks and the filter; `msg` is a view of the packet */
+  message(session: string, slot: number, seq: bigint, msg: Buffer): void;
+}
 
 export class FeedDecoder {
   readonly counters: FeedCounters = {
@@ -155,11 +167,21 @@ export class FeedDecoder {
     this.filter = symbols === undefined ? undefined : 'enabled' in symbols ? symbols : symbolList(symbols);
   }
 
-  /** One MoldUDP64 packet (a UDP payload). */
+  /** One MoldUDP64 packet (a UDP payload): its records. */
   packet(p: Buffer, out: FeedRecord[] = []): FeedRecord[] {
+    this.packetTo(p, {
+      record: (r) => out.push(r),
+      message: (session, slot, seq, msg) => out.push({ kind: 'itch', session, seq: moldSeq(seq), ...decodeMessage(msg), slot, raw: Buffer.from(msg) }),
+    });
+    return out;
+  }
+
+  /** One MoldUDP64 packet, its records handed to `out` in order. */
+  packetTo(p: Buffer, out: FeedOutput): void {
     this.counters.packets++;
     if (p.length < HEADER_BYTES) {
-      return this.error(out, null, null, null, 'short_packet', { ...NO_INFO, bytes: p.length });
+      this.error(out, null, null, null, 'short_packet', { ...NO_INFO, bytes: p.length });
+      return;
     }
     const id = p.subarray(0, 10);
     const session = alpha(p, 0, 10);
@@ -170,14 +192,14 @@ export class FeedDecoder {
       slot = this.nextSlot;
       this.nextSlot = (this.nextSlot + 1) % SESSION_SLOTS;
       this.sessions[slot] = { id: Buffer.from(id), expected: seq };
-      out.push({ kind: 'session', slot, session: Buffer.from(id) });
+      out.record({ kind: 'session', slot, session: Buffer.from(id) });
     }
     const entry = this.sessions[slot]!;
     const expected = entry.expected;
     if (seq > expected) {
       this.counters.gaps++;
       this.counters.missing = (this.counters.missing + seq - expected) & U64;
-      out.push({ kind: 'gap', session, expected: moldSeq(expected), received: moldSeq(seq), slot });
+      out.record({ kind: 'gap', session, expected: moldSeq(expected), received: moldSeq(seq), slot });
     }
     const max = (a: bigint, b: bigint) => (a > b ? a : b);
     if (count === 0 || count === END_OF_SESSION) {
@@ -185,7 +207,7 @@ export class FeedDecoder {
       else this.counters.endOfSession++;
       entry.expected = max(expected, seq);
       if (p.length > HEADER_BYTES) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - HEADER_BYTES });
-      return out;
+      return;
     }
     if (seq + BigInt(count) <= expected) this.counters.duplicatePackets++;
     // 64-bit wrap-around, as the device's adder does
@@ -198,7 +220,7 @@ export class FeedDecoder {
         // The lost messages are numbered only when they were not delivered before (a cut-off duplicate is not).
         const lost = max(msgSeq, expected);
         this.error(out, session, slot, lost < end ? moldSeq(lost) : null, 'truncated_packet', { ...NO_INFO, count, index: i + 1 });
-        return out;
+        return;
       }
       const len = p.readUInt16BE(at);
       const msg = p.subarray(at + 2, at + 2 + len);
@@ -207,40 +229,34 @@ export class FeedDecoder {
         this.counters.duplicates++;
         continue;
       }
-      this.message(msg, session, slot, moldSeq(msgSeq), count, out);
+      this.message(msg, session, slot, msgSeq, count, out);
     }
     if (at < p.length) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - at });
-    return out;
   }
 
-  private message(msg: Buffer, session: string, slot: number, seq: MoldSeq, count: number, out: FeedRecord[]): void {
-    const type = msg.length ? ITCH_TYPES.get(String.fromCharCode(msg[0]!)) : undefined;
-    const info = { ...NO_INFO, count, length: msg.length, typeByte: msg.length ? msg[0]! : 0 };
-    if (!type) {
-      this.error(out, session, slot, seq, 'unknown_message_type', info);
+  private message(msg: Buffer, session: string, slot: number, seq: bigint, count: number, out: FeedOutput): void {
+    const length = msg.length ? ITCH_LENGTH[msg[0]!] : 0;
+    if (length === 0 || msg.length !== length) {
+      const info = { ...NO_INFO, count, length: msg.length, typeByte: msg.length ? msg[0]! : 0 };
+      this.error(out, session, slot, moldSeq(seq), length === 0 ? 'unknown_message_type' : 'bad_length', info);
       return;
     }
-    if (msg.length !== type.length) {
-      this.error(out, session, slot, seq, 'bad_length', info);
-      return;
-    }
-    const d = decodeMessage(msg);
-    if (d.msgType === 'R') this.locates.set(d.stockLocate, this.filter?.subscribed(msg.subarray(11, 19)) ?? false);
+    const locate = msg.readUInt16BE(1);
+    if (msg[0] === STOCK_DIRECTORY) this.locates.set(locate, this.filter?.subscribed(msg.subarray(11, 19)) ?? false);
     this.tap?.(msg);
-    if (this.filter?.enabled() && d.stockLocate !== 0) {
-      if (!this.locates.get(d.stockLocate)) {
+    if (this.filter?.enabled() && locate !== 0) {
+      if (!this.locates.get(locate)) {
         this.counters.filtered++;
         return;
       }
     }
     this.counters.messages++;
-    out.push({ kind: 'itch', session, seq, ...d, slot, raw: Buffer.from(msg) });
+    out.message(session, slot, seq, msg);
   }
 
-  private error(out: FeedRecord[], session: string | null, slot: number | null, seq: MoldSeq | null, error: ItchErrorKind, info: FeedErrorInfo): FeedRecord[] {
+  private error(out: FeedOutput, session: string | null, slot: number | null, seq: MoldSeq | null, error: ItchErrorKind, info: FeedErrorInfo): void {
     this.counters.errors[error]++;
-    out.push({ kind: 'error', session, seq, error, detail: feedErrorDetail(error, info), slot, info });
-    return out;
+    out.record({ kind: 'error', session, seq, error, detail: feedErrorDetail(error, info), slot, info });
   }
 }
 
