@@ -106,16 +106,25 @@ export class FramerOrderPath implements OrderPath {
 /** Writes a session's messages in order: application messages after their order-path verdict. */
 export class OutboundQueue {
   private tail: Promise<void> = Promise.resolve();
+  /** Bytes pushed and not yet written or rejected. */
+  pendingBytes = 0;
 
   constructor(
     private readonly path: OrderPath,
     private readonly write: (bytes: Buffer) => void,
     private readonly onRejected: (seq: number, reason: string) => void,
+    /** Called after each message is written or rejected. */
+    private readonly onSettled: () => void = () => {},
   ) {}
 
   push(bytes: Buffer, app: boolean, seq: number): void {
+    this.pendingBytes += bytes.length;
+    const settled = () => {
+      this.pendingBytes -= bytes.length;
+      this.onSettled();
+    };
     if (!app) {
-      this.tail = this.tail.then(() => this.write(bytes));
+      this.tail = this.tail.then(() => { this.write(bytes); settled(); });
       return;
     }
     // an order path that failed lets nothing out: its orders are rejected with the reason
@@ -124,6 +133,7 @@ export class OutboundQueue {
       const v = await verdict;
       if (v.accepted) this.write(bytes);
       else this.onRejected(seq, v.reason ?? 'rejected');
+      settled();
     });
   }
 

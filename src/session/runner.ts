@@ -97,8 +97,11 @@ function openStore(config: SessionConfig, baseDir: string): MessageStore {
   }
 }
 
-/** Bytes written to a peer and not yet taken by it, above which we stop reading from it. */
+/** Bytes written to a peer and not yet taken by it, above which we stop reading from it and hold back what
+ *  the session sends ... */
 export const OUTBOUND_BACKLOG_BYTES = 1 << 20;
+/** ... until they are down to this. */
+export const OUTBOUND_LOW_WATER_BYTES = 256 * 1024;
 
 export class SessionRunner {
   readonly session: FixSession;
@@ -300,9 +303,21 @@ export class SessionRunner {
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.on('error', (err) => this.session.emit('event', { type: 'info', text: `socket: ${err.message}`, session: this.session.id }));
     this.inbound.open((m) => this.session.receive(m));
+    // What we send waits in the order path and then in the socket. Above OUTBOUND_BACKLOG_BYTES the session
+    // holds back what it sends next (as a sequence number, its bytes in the store) until both have brought
+    // it below OUTBOUND_LOW_WATER_BYTES, so an application's burst cannot grow this process.
+    const backlog = () => (socket.destroyed ? 0 : out.pendingBytes + socket.writableLength);
+    let full = false;
+    const drained = () => {
+      if (full && backlog() <= OUTBOUND_LOW_WATER_BYTES) {
+        full = false;
+        this.session.connectionDrained();
+      }
+    };
     const out = new OutboundQueue(this.orderPath, (bytes) => { if (!socket.destroyed) socket.write(bytes); }, (seq, reason) => {
       this.session.emit('event', { type: 'info', text: `order ${seq} stopped by the device: ${reason}`, session: this.session.id, seq });
-    });
+    }, drained);
+    socket.on('drain', drained);
     // A peer that does not read what we send must not grow our memory: while more than
     // OUTBOUND_BACKLOG_BYTES wait in the socket, we stop reading what it sends (so it stops too, by TCP's
     // flow control) until the socket drains.
@@ -320,7 +335,11 @@ export class SessionRunner {
       feeding = pushed.then(writable).then(() => { socket.resume(); }, (err) => this.fail(err as Error));
     });
     this.session.attach({
-      write: (bytes, kind) => out.push(bytes, kind.app, kind.seq),
+      write: (bytes, kind) => {
+        out.push(bytes, kind.app, kind.seq);
+        if (backlog() > OUTBOUND_BACKLOG_BYTES) full = true;
+        return !full;
+      },
       close: () => {
         void out.flushed().then(() => socket.end());
         setTimeout(() => socket.destroy(), 1000).unref();

@@ -16,8 +16,16 @@ export type SessionState = 'disconnected' | 'awaiting_logon' | 'active' | 'loggi
 /** Where the session's bytes go: one TCP (or TLS) connection. `app` marks application messages, which
  *  take the device's order path; admin messages go straight out, in the same order. */
 export interface Connection {
-  write(bytes: Buffer, kind: { app: boolean; msgType: string; seq: number }): void;
+  /** false: the connection holds more than it should (the peer is slow to read); the session holds back
+   *  what it sends next until connectionDrained() is called. */
+  write(bytes: Buffer, kind: { app: boolean; msgType: string; seq: number }): boolean | void;
   close(): void;
+}
+
+/** A message waiting for the connection to drain, as transmit() was given it. */
+interface HeldBack {
+  msgType: string; seq: number; sendingTime: string; body: FieldList;
+  o: { app: boolean; possDup?: boolean; origSendingTime?: string; extra?: FieldList };
 }
 
 /** A received application message, as the strategy sees it. */
@@ -75,6 +83,8 @@ export interface SessionEvents {
   reject: [Rejection];
   event: [SessionEvent];
   state: [SessionState];
+  /** The session is writable again after send() found it full (see `writable`). */
+  drain: [];
 }
 
 export interface SessionOptions {
@@ -110,6 +120,12 @@ export class FixSession extends EventEmitter<SessionEvents> {
   private sentReset = false;
   private timer: NodeJS.Timeout | undefined;
   private logoutReason = '';
+  /** The connection said it is full: what is sent meanwhile waits in heldBack, in order (admin messages
+   *  too, so the peer never sees a number ahead of one still waiting). */
+  private connectionFull = false;
+  /** A new application message waits as its MsgSeqNum alone (it is in the store); anything else as given. */
+  private heldBack: Array<number | HeldBack> = [];
+  private heldBackHead = 0;
 
   constructor(options: SessionOptions) {
     super();
@@ -143,10 +159,54 @@ export class FixSession extends EventEmitter<SessionEvents> {
     this.timer ??= setInterval(() => this.tick(), 250).unref();
   }
 
+  /** False while the connection is full or messages wait for it: an application sending a burst should
+   *  wait for the 'drain' event (or whenWritable()) before it sends more. Sending anyway is safe: every
+   *  message is stored first and waits here with a few bytes of bookkeeping, not as bytes in a socket. */
+  get writable(): boolean { return !this.connectionFull && this.heldBackHead === this.heldBack.length; }
+
+  /** Resolves once the session is writable (at once when it is, or when there is no connection). */
+  whenWritable(): Promise<void> {
+    if (this.writable || !this.conn) return Promise.resolve();
+    return new Promise((resolve) => this.once('drain', resolve));
+  }
+
+  /** The connection can take more: what waited goes out, in order, until it is full again. */
+  connectionDrained(): void {
+    this.connectionFull = false;
+    while (this.conn && !this.connectionFull && this.heldBackHead < this.heldBack.length) {
+      const next = this.heldBack[this.heldBackHead]!;
+      if (typeof next !== 'number') {
+        this.heldBackHead++;
+        this.writeOut(next);
+        continue;
+      }
+      // a run of application messages, read back from the store together
+      let last = this.heldBackHead;
+      while (last + 1 < this.heldBack.length && last - this.heldBackHead < 255 && this.heldBack[last + 1] === (this.heldBack[last] as number) + 1) last++;
+      const stored = this.store.sentBetween(next, this.heldBack[last] as number);
+      for (let seq = next, k = 0; seq <= (this.heldBack[last] as number) && this.conn && !this.connectionFull; seq++) {
+        this.heldBackHead++;
+        const m = stored[k]?.seq === seq ? stored[k++]! : undefined;
+        if (m) this.writeOut({ msgType: m.msgType, seq, sendingTime: m.sendingTime, body: m.body, o: { app: true, extra: m.routing } });
+      }
+    }
+    if (this.heldBackHead === this.heldBack.length) {
+      this.heldBack = [];
+      this.heldBackHead = 0;
+      if (!this.connectionFull) this.emit('drain');
+    }
+  }
+
   /** The transport went away (either side closed it). */
   detach(reason = 'connection closed'): void {
     if (!this.conn) return;
     this.conn = undefined;
+    // what waited for the connection is in the store (application messages, resent on request) or is a
+    // session message of this connection
+    this.heldBack = [];
+    this.heldBackHead = 0;
+    this.connectionFull = false;
+    this.emit('drain');
     this.setState('disconnected');
     this.note('disconnected', reason);
     clearInterval(this.timer);
@@ -474,7 +534,8 @@ export class FixSession extends EventEmitter<SessionEvents> {
   private serveResend(f: Fields): void {
     const from = f.int(TAG.BeginSeqNo) ?? 1;
     const asked = f.int(TAG.EndSeqNo) ?? 0;
-    const last = this.store.nextSenderSeq - 1;
+    // what is held back for the connection goes out as it is, in order: not resent ahead of itself
+    const last = this.firstHeldBack() - 1;
     const to = asked === 0 || asked > last ? last : asked;
     this.note('resend', `resending ${from}..${to}`, { from, to });
     let gapFrom: number | undefined;
@@ -487,6 +548,16 @@ export class FixSession extends EventEmitter<SessionEvents> {
       this.transmit(m.msgType, m.seq, fixTime(this.now()), m.body, { app: true, possDup: true, origSendingTime: m.sendingTime, extra: m.routing });
     }
     if (gapFrom !== undefined) this.sendGapFill(gapFrom, to + 1);
+  }
+
+  /** The lowest MsgSeqNum held back and never sent (the next one to take when nothing is). */
+  private firstHeldBack(): number {
+    for (let k = this.heldBackHead; k < this.heldBack.length; k++) {
+      const m = this.heldBack[k]!;
+      if (typeof m === 'number') return m;
+      if (!m.o.possDup) return m.seq;
+    }
+    return this.store.nextSenderSeq;
   }
 
   private sendGapFill(seq: number, next: number): void {
@@ -532,13 +603,19 @@ export class FixSession extends EventEmitter<SessionEvents> {
   private transmit(msgType: string, seq: number, sendingTime: string, body: FieldList,
     o: { app: boolean; possDup?: boolean; origSendingTime?: string; extra?: FieldList }): void {
     if (!this.conn) return;
+    this.lastSent = this.now();
+    const m = { msgType, seq, sendingTime, body, o };
+    if (this.writable) this.writeOut(m);
+    else this.heldBack.push(o.app && !o.possDup ? seq : m);
+  }
+
+  private writeOut({ msgType, seq, sendingTime, body, o }: HeldBack): void {
     const bytes = encodeMessage({
       beginString: this.config.beginString, msgType, senderCompID: this.config.senderCompID,
       targetCompID: this.config.targetCompID, msgSeqNum: seq, sendingTime,
       possDup: o.possDup, origSendingTime: o.origSendingTime, extra: o.extra,
     }, body);
-    this.lastSent = this.now();
-    this.conn.write(bytes, { app: o.app, msgType, seq });
+    if (this.conn!.write(bytes, { app: o.app, msgType, seq }) === false) this.connectionFull = true;
   }
 
   // ---- time and teardown -----------------------------------------------------------------------------

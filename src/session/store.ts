@@ -5,7 +5,7 @@
 // or power loss mid-write) is cut off the file before anything is appended, so the next record starts on a
 // line of its own. Records made together (a received message and the replies it caused) go out in one
 // write(2), so a killed process leaves all of them or none.
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FieldList } from '../fix/message.js';
 import { fsReason } from '../util/fs-errors.js';
@@ -45,7 +45,13 @@ export class MessageStore {
   readonly file: string;
   private fd: number;
   private readonly fsync: boolean;
-  private sent = new Map<number, StoredMessage>();
+  /** Where each application message sent is in the journal (its 'sent' line), by sequence number: a resend
+   *  reads it back, so the store holds 12 bytes per message, not the message. */
+  private readonly sent = new SentIndex();
+  /** Bytes of the journal written so far (its 'sent' lines are read back at their offsets). */
+  private end = 0;
+  /** Bytes of the records of an `atomically` block not yet written. */
+  private pendingBytes = 0;
   private nextSender = 1;
   private nextTarget = 1;
   private createdAt = new Date().toISOString();
@@ -75,11 +81,12 @@ export class MessageStore {
         ftruncateSync(this.fd, valid);
         this.tornBytesDropped = size - valid;
       }
+      this.end = valid;
     } catch (err) {
       if (err instanceof StoreError) throw err;
       throw new StoreError(`cannot use the message store ${this.file}: ${fsReason(err)}`, this.file);
     }
-    if (this.nextSender === 1 && this.nextTarget === 1 && this.sent.size === 0) this.append({ k: 'reset', created: this.createdAt });
+    if (this.nextSender === 1 && this.nextTarget === 1 && this.sent.empty) this.append({ k: 'reset', created: this.createdAt });
   }
 
   /** Runs `fn`; every record it makes is written in one write(2) when it returns, so a process killed
@@ -87,6 +94,7 @@ export class MessageStore {
   atomically<T>(fn: () => T): T {
     if (this.pending) return fn();
     this.pending = [];
+    this.pendingBytes = 0;
     try {
       return fn();
     } finally {
@@ -107,8 +115,8 @@ export class MessageStore {
     const record: JournalRecord = body
       ? { k: 'sent', seq, t: msgType, st: sendingTime, body: body.map(([t, v]) => [t, v]), ...(routing.length ? { h: routing.map(([t, v]) => [t, v]) } : {}) }
       : { k: 'sent', seq, t: msgType };
-    this.append(record);
-    this.apply(record);
+    const at = this.append(record);
+    this.apply(record, at);
     return seq;
   }
 
@@ -124,12 +132,34 @@ export class MessageStore {
     this.apply({ k: 'target', next });
   }
 
-  /** Application messages sent with numbers in [from, to], for a resend. */
+  /** Application messages sent with numbers in [from, to], for a resend, read back from the journal. */
   sentBetween(from: number, to: number): StoredMessage[] {
     const out: StoredMessage[] = [];
-    for (let s = from; s <= to; s++) {
-      const m = this.sent.get(s);
-      if (m) out.push(m);
+    const unwritten = this.pending ? Buffer.from(this.pending.join('')) : undefined;
+    let reader: number | undefined;
+    try {
+      for (let s = Math.max(from, 1); s <= Math.min(to, this.nextSender - 1); s++) {
+        const line = this.sent.line(s);
+        if (!line) continue;
+        let bytes: Buffer;
+        if (line.at >= this.end) {
+          bytes = unwritten!.subarray(line.at - this.end, line.at - this.end + line.length);
+        } else {
+          reader ??= openSync(this.file, 'r');
+          bytes = Buffer.alloc(line.length);
+          readSync(reader, bytes, 0, line.length, line.at);
+        }
+        const r = JSON.parse(bytes.toString('utf8')) as Extract<JournalRecord, { k: 'sent' }>;
+        if (r.k !== 'sent' || r.seq !== s || !r.body || r.st === undefined) {
+          throw new StoreError(`message store ${this.file}: message ${s} is not where the store wrote it`, this.file);
+        }
+        out.push({ seq: s, msgType: r.t, sendingTime: r.st, body: r.body, ...(r.h ? { routing: r.h } : {}) });
+      }
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      throw new StoreError(`message store ${this.file}: cannot read back sent messages ${from} to ${to}: ${fsReason(err)}`, this.file);
+    } finally {
+      if (reader !== undefined) closeSync(reader);
     }
     return out;
   }
@@ -142,7 +172,9 @@ export class MessageStore {
     this.createdAt = new Date().toISOString();
     const tmp = `${this.file}.tmp`;
     const fd = openSync(tmp, 'w');
-    writeSync(fd, JSON.stringify({ k: 'reset', created: this.createdAt }) + '\n');
+    const line = JSON.stringify({ k: 'reset', created: this.createdAt }) + '\n';
+    writeSync(fd, line);
+    this.end = Buffer.byteLength(line);
     if (this.fsync) fdatasyncSync(fd);
     closeSync(fd);
     closeSync(this.fd);
@@ -155,18 +187,28 @@ export class MessageStore {
     this.fd = -1;
   }
 
-  private append(record: JournalRecord): void {
+  /** Writes a record (or adds it to the `atomically` block); gives its offset and length in the journal. */
+  private append(record: JournalRecord): { at: number; length: number } {
     const line = JSON.stringify(record) + '\n';
-    if (this.pending) this.pending.push(line);
-    else this.write(line);
+    const length = Buffer.byteLength(line);
+    const at = this.end + (this.pending ? this.pendingBytes : 0);
+    if (this.pending) {
+      this.pending.push(line);
+      this.pendingBytes += length;
+    } else {
+      this.write(line);
+    }
+    return { at, length: length - 1 };
   }
 
   private write(text: string): void {
     writeSync(this.fd, text);
+    this.end += Buffer.byteLength(text);
     if (this.fsync) fdatasyncSync(this.fd);
   }
 
-  private apply(r: JournalRecord): void {
+  /** `line`: where the record is in the journal (a 'sent' record with a body is indexed by it). */
+  private apply(r: JournalRecord, line?: { at: number; length: number }): void {
     switch (r.k) {
       case 'reset':
         this.sent.clear();
@@ -175,7 +217,7 @@ export class MessageStore {
         this.createdAt = r.created;
         break;
       case 'sent':
-        if (r.body && r.st !== undefined) this.sent.set(r.seq, { seq: r.seq, msgType: r.t, sendingTime: r.st, body: r.body, ...(r.h ? { routing: r.h } : {}) });
+        if (r.body && r.st !== undefined && line) this.sent.set(r.seq, line.at, line.length);
         this.nextSender = Math.max(this.nextSender, r.seq + 1);
         break;
       case 'recv':
@@ -209,10 +251,45 @@ export class MessageStore {
           if (isLast) return start;
           throw new StoreError(`message store ${this.file}: line ${line} is damaged (${(err as Error).message})`, this.file);
         }
-        this.apply(record);
+        this.apply(record, { at: start, length: end - start });
       }
       start = next;
     }
     return start;
+  }
+}
+
+/** Journal offset and length of each sequence number's 'sent' line (length 0: none), in arrays that grow
+ *  by doubling. */
+class SentIndex {
+  private at = new Float64Array(1024);
+  private length = new Uint32Array(1024);
+  private count = 0;
+
+  get empty(): boolean { return this.count === 0; }
+
+  set(seq: number, at: number, length: number): void {
+    if (seq >= this.at.length) {
+      const size = Math.max(seq + 1, this.at.length * 2);
+      const bigger = new Float64Array(size);
+      bigger.set(this.at);
+      const longer = new Uint32Array(size);
+      longer.set(this.length);
+      this.at = bigger;
+      this.length = longer;
+    }
+    if (this.length[seq] === 0) this.count++;
+    this.at[seq] = at;
+    this.length[seq] = length;
+  }
+
+  line(seq: number): { at: number; length: number } | undefined {
+    return seq < this.length.length && this.length[seq]! > 0 ? { at: this.at[seq]!, length: this.length[seq]! } : undefined;
+  }
+
+  clear(): void {
+    this.at = new Float64Array(1024);
+    this.length = new Uint32Array(1024);
+    this.count = 0;
   }
 }
