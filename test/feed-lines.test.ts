@@ -118,7 +118,7 @@ describe('FeedLineWriter', () => {
         const b = Buffer.from(bytes);
         b[0] = kind;
         if (kind === KIND.feed_error) b[1] = Object.values(FEED_ERROR)[b[1]! % 6] ?? 0x7f;
-        b[3] &= 3;
+        b[3] = b[3]! & 3;
         // mostly a real type (often a long one, whose body goes on in an itch_more) and a 6-byte timestamp
         if (b[63]! < 200) b[2] = (b[62]! < 100 ? 'IO' : 'AIOEPR').charCodeAt(b[61]! % 2 + (b[62]! < 100 ? 0 : b[60]! % 4));
         if (b[59]! < 128) { b[22] = 0; b[23] = 0; }
