@@ -47,6 +47,19 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     });
   }
 
+  /** Up to `max` items at once (at least one), or undefined at the end: for a reader that takes many items
+   *  per turn, without a promise per item. */
+  async nextBatch(max = 4096): Promise<T[] | undefined> {
+    if (this.head >= this.items.length) {
+      const first = await this.next();
+      if (first.done) return undefined;
+      const rest = this.takeMany(max - 1);
+      rest.unshift(first.value);
+      return rest;
+    }
+    return this.takeMany(max);
+  }
+
   return(): Promise<IteratorResult<T>> {
     return Promise.resolve({ value: undefined, done: true });
   }
@@ -55,9 +68,23 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
+  private takeMany(max: number): T[] {
+    const n = Math.min(max, this.items.length - this.head);
+    const out = this.items.slice(this.head, this.head + n);
+    this.head += n;
+    this.taken += n;
+    this.tookSome();
+    return out;
+  }
+
   private take(): T {
     const item = this.items[this.head++]!;
     this.taken++;
+    this.tookSome();
+    return item;
+  }
+
+  private tookSome(): void {
     const w = this.watermarks;
     if (w?.above && this.size <= w.low) {
       w.above = false;
@@ -67,7 +94,6 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return item;
   }
 
   private wake(): void {

@@ -379,10 +379,17 @@ export class RefDevice implements Device {
   async flush(): Promise<void> {}
 
   async sendFeed(packet: Uint8Array): Promise<void> {
-    this.feedHeld.push(Buffer.from(packet));
-    this.processFeed();
+    if (this.feedHeld.length === 0 && this.feedEnabled) {
+      // decoded now, and nothing keeps a view of it: no copy
+      this.processFeed(Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
+    } else {
+      this.feedHeld.push(Buffer.from(packet));
+      this.processFeed();
+    }
     await this.paced();
   }
+
+  private get feedEnabled(): boolean { return ((this.control >>> REG_BIT.CONTROL_FEED_RX_ENABLE) & 1) === 1; }
 
   /** Events decoded and waiting for the reader. */
   get eventsWaiting(): number { return this.queue.size; }
@@ -407,25 +414,33 @@ export class RefDevice implements Device {
     }
   }
 
-  private processFeed(): void {
-    if (!((this.control >>> REG_BIT.CONTROL_FEED_RX_ENABLE) & 1)) return;
-    const events: DeviceEvent[] = [];
-    const emit = (record: Buffer) => { events.push({ kind: 'feed_record', seq: this.stamp(record), record }); };
-    const out: FeedOutput = {
-      record: (r) => { for (const record of encodeFeedRecord(r)) emit(record); },
-      message: (_session, slot, seq, msg) => {
-        const n = itchRecordCount(msg[0]!);
-        const at = this.records.take(n);
-        writeItchRecords(msg, slot, seq, this.records.slab, at);
-        for (let i = 0; i < n; i++) emit(this.records.slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES));
-      },
-    };
-    for (const p of this.feedHeld) {
-      this.feedBytes += BigInt(p.length);
-      this.feed.packetTo(p, out);
-    }
+  /** Decodes the held packets, then `now` (one not held), if RX is enabled. */
+  private processFeed(now?: Buffer): void {
+    if (!this.feedEnabled) return;
+    for (const p of this.feedHeld) this.decodeFeedPacket(p);
     this.feedHeld = [];
-    if (events.length) this.queue.push(events);
+    if (now) this.decodeFeedPacket(now);
+    if (this.feedEvents.length) {
+      this.queue.push(this.feedEvents);
+      this.feedEvents = [];
+    }
+  }
+
+  private feedEvents: DeviceEvent[] = [];
+  private readonly emitFeed = (record: Buffer) => { this.feedEvents.push({ kind: 'feed_record', seq: this.stamp(record), record }); };
+  private readonly feedOut: FeedOutput = {
+    record: (r) => { for (const record of encodeFeedRecord(r)) this.emitFeed(record); },
+    message: (_session, slot, seq, msg) => {
+      const n = itchRecordCount(msg[0]!);
+      const at = this.records.take(n);
+      writeItchRecords(msg, slot, seq, this.records.slab, at);
+      for (let i = 0; i < n; i++) this.emitFeed(this.records.slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES));
+    },
+  };
+
+  private decodeFeedPacket(p: Buffer): void {
+    this.feedBytes += BigInt(p.length);
+    this.feed.packetTo(p, this.feedOut);
   }
 
   /** Gives a record the next sequence number, as the core's merge does, and counts it out. */

@@ -1,6 +1,8 @@
 // The feed path through a device: subscriptions and enables set through registers, MoldUDP64 packets in,
 // the device's feed records read back into golden-model records (src/itch/feed-records.ts).
 import type { Device } from '../device/device.js';
+import { EventQueue } from '../device/event-queue.js';
+import type { DeviceEvent } from '../device/events.js';
 import { REG, REG_BIT } from '../device/generated/layout.js';
 import { FeedRecordReader } from './feed-records.js';
 import { FeedDecoder, type FeedCounters, type FeedRecord, type SessionRecord } from './ref-decoder.js';
@@ -87,7 +89,15 @@ export class DeviceFeed implements FeedSink {
   constructor(readonly device: Device, out: ((r: PrintableFeedRecord) => void) | FeedRecordSink) {
     const sink = typeof out === 'function' ? feedRecords(out) : out;
     this.done = (async () => {
-      for await (const ev of device.events()) {
+      const events = device.events();
+      if (events instanceof EventQueue) {
+        // every backend's: taken a batch at a time, not a promise per record
+        for (let batch = await events.nextBatch(); batch; batch = await events.nextBatch()) {
+          for (const ev of batch as DeviceEvent[]) if (ev.kind === 'feed_record') sink.push(ev.record);
+        }
+        return;
+      }
+      for await (const ev of events) {
         if (ev.kind === 'feed_record') sink.push(ev.record);
       }
     })();
