@@ -11,6 +11,7 @@ import { median } from './stats.js';
 import { sessionRoundTrip } from './session-round-trip.js';
 import { decodeItchRates } from './decode-itch.js';
 import { goldenModelRates } from './golden-models.js';
+import { orderBookRates } from './order-books.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { addOrderPackets, feedLatency, feedThroughput, tradingDayPackets } from './feed-core.js';
 import { riskLatency, riskThroughput } from './risk-gate.js';
@@ -20,7 +21,7 @@ import { pcieEmulatedRates } from './pcie-path.js';
 import { addonCallWaits } from './addon-waits.js';
 
 // latencies: issue 19's targets once the deep paths are pipelined (last byte in to record out)
-const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
+const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, bookUpdatesPerSecond: 2_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
 
 /** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
 function simCyclesPerSecond(wire: Buffer, runs: number): number {
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const roundTrip = await sessionRoundTrip({ orders: 2000, window: 50, runs: 3 });
   const golden = await goldenModelRates(runs);
   const decodeItch = await decodeItchRates(runs);
+  const books = await orderBookRates(runs);
   const adds = addOrderPackets(36_000);
   const feedAdds = feedThroughput(adds.packets, adds.messages);
   const day = tradingDayPackets(50_000);
@@ -97,6 +99,8 @@ async function main(): Promise<void> {
     hostRecordDecodePerSecond: Math.min(recordDecode.fixCursorPerSecond, recordDecode.feedCursorPerSecond) >= TARGETS.hostRecordDecodePerSecond,
     // issue 22: decode itch --backend ref, NDJSON out, ≥ 1 M messages/s end to end
     decodeItchLinesPerSecond: decodeItch.linesPerSecond >= TARGETS.decodeItchLinesPerSecond,
+    // issue 17: order books, ≥ 2 M book updates per second in TypeScript
+    bookUpdatesPerSecond: books.updatesPerSecond >= TARGETS.bookUpdatesPerSecond,
   };
   const timing = readTimingReport();
   const clocks = { fix: pathClock('fix', timing), itch: pathClock('itch', timing), risk: pathClock('risk', timing) };
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
     session: { roundTrip },
     goldenModels: golden,
     decodeItch,
+    orderBooks: books,
     synthesis: synthReport(),
     latencyNs: nanoseconds,
     pathClocks: { sta: clocks, withCarry: carryClocks },
@@ -184,6 +189,9 @@ async function main(): Promise<void> {
   console.log(`\n\`decode itch --backend ref\` in process: a ${f(decodeItch.captureBytes / 1e6, 1)} MB capture in 1 MiB pieces, NDJSON out (${f(decodeItch.messages)} messages, median of ${decodeItch.runs} runs)`);
   console.log(`  lines written from the device's records      ${f(decodeItch.linesPerSecond)} messages/s   target ≥ ${f(TARGETS.decodeItchLinesPerSecond)}: ${ok(met.decodeItchLinesPerSecond)}`);
   console.log(`  baseline: record objects, JSON.stringify     ${f(decodeItch.baselinePerSecond)} messages/s (same bytes; ${f(decodeItch.linesPerSecond / decodeItch.baselinePerSecond, 2)}× faster)`);
+  console.log(`\nOrder books (\`serve\`): a generated day of ${f(books.messages)} ITCH messages applied in order, ${f(books.updates)} book updates of 10 levels a side (median of ${books.runs} runs)`);
+  console.log(`  book updates                                 ${f(books.updatesPerSecond)} updates/s   target ≥ ${f(TARGETS.bookUpdatesPerSecond)}: ${ok(met.bookUpdatesPerSecond)}`);
+  console.log(`  for scale: golden-model field decode alone   ${f(books.fieldDecodePerSecond)} messages/s`);
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {

@@ -7,6 +7,7 @@ import { BACKENDS, DeviceProtocolError, DeviceUnavailableError, openDevice, Role
 import { decodeFixStream } from '../fix/decode.js';
 import { runDemo } from './demo.js';
 import { ConfigError } from '../config/config.js';
+import { runServe } from './serve.js';
 import { appOf, runSessionCommand } from './session.js';
 import { runStart } from './start.js';
 import { emulatePcie, EmulatorError } from './emulate.js';
@@ -29,6 +30,8 @@ const USAGE = `usage:
   tickgate emulate pcie --dir <dir>
   tickgate session --config <yaml> [--app fill|echo|print] [--backend sim|ref|pcie] [--device <prefix>] [--orders N [--window W]] [--symbol S]
   tickgate start [--orders N] [--window W] [--itch-messages N] [--backend sim|ref|pcie] [--device <prefix>]
+  tickgate serve --config <yaml> [--backend sim|ref|pcie] [--device <prefix>] [--wait-clients N] [--exit-at-end]
+  tickgate serve --demo [--config <yaml>] [--backend sim|ref]
   tickgate demo [--messages N] [--backend sim|ref]
   tickgate --version`;
 
@@ -203,6 +206,22 @@ export async function main(argv: string[]): Promise<number> {
         h2cTimeout: values['h2c-timeout'] === undefined ? undefined : positiveInt(values['h2c-timeout'], '--h2c-timeout', 10),
         c2hTimeout: values['c2h-timeout'] === undefined ? undefined : positiveInt(values['c2h-timeout'], '--c2h-timeout', 10),
       });
+    }
+    if (command === 'serve') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { config: { type: 'string' }, backend: { type: 'string' }, device: { type: 'string' }, 'wait-clients': { type: 'string' }, 'exit-at-end': { type: 'boolean' }, demo: { type: 'boolean' } },
+        allowPositionals: true,
+      });
+      if (positionals.length) throw new UsageError(`serve takes no positional arguments, got "${positionals[0]}"`);
+      if (values.config === undefined && !values.demo) throw new UsageError('serve needs --config <yaml> (or --demo)');
+      const backend = values.backend === undefined ? undefined : backendOf(values.backend);
+      await runServe({
+        configFile: values.config, demo: values.demo ?? false, backend, device: deviceOf(values.device, backend),
+        waitClients: values['wait-clients'] === undefined ? 0 : positiveInt(values['wait-clients'], '--wait-clients', 1),
+        exitAtEnd: values['exit-at-end'] ?? false,
+      });
+      return 0;
     }
     if (command === 'demo') {
       const { values } = parseArgs({ args: rest, options: { messages: { type: 'string' }, backend: { type: 'string' } } });

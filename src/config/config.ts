@@ -5,6 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { riskSchema, type RiskConfig } from '../risk/config.js';
+import { feedSchema, serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
 import { sessionSchema, type SessionConfig } from '../session/config.js';
 import { fsReason } from '../util/fs-errors.js';
 
@@ -26,12 +27,16 @@ const configSchema = z.strictObject({
   device: deviceSchema.optional(),
   session: sessionSchema.optional(),
   risk: riskSchema.optional(),
+  serve: serveSchema.optional(),
+  feed: feedSchema.optional(),
 });
 
 export interface Config {
   device: DeviceConfig;
   session?: SessionConfig;
   risk?: RiskConfig;
+  serve?: ServeConfig;
+  feed?: FeedConfig;
   /** The folder relative paths are resolved from. */
   baseDir: string;
 }
@@ -68,7 +73,8 @@ export function parseConfig(text: string, source: string, baseDir: string): Conf
   if (!result.success) throw new ConfigError(`${source}: ${formatIssues(result.error)}`);
   const device = result.data.device ?? { backend: 'sim' };
   if (device.path !== undefined) device.path = path.resolve(baseDir, device.path);
-  return { device, session: result.data.session, risk: result.data.risk, baseDir };
+  const { session, risk, serve, feed } = result.data;
+  return { device, session, risk, serve, feed, baseDir };
 }
 
 /** The command line's --backend and --device over the config's device: section. */

@@ -1,0 +1,133 @@
+// `tickgate serve --config <yaml> [--backend ...] [--wait-clients N] [--exit-at-end]` and `tickgate serve
+// --demo` (DESIGN.md 3.7): the feed through the device, its events and books to WebSocket clients.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { chooseDevice, ConfigError, loadConfig } from '../config/config.js';
+import { openDevice, type BackendName } from '../device/index.js';
+import { configureFeed, DeviceFeed } from '../itch/device-feed.js';
+import { generateItchSession, moldPacketize } from '../itch/generator.js';
+import { feedPacketBatches, noInputCounts } from '../itch/input.js';
+import { serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
+import { FeedPublisher } from '../serve/feed-publisher.js';
+import { EventHub } from '../serve/hub.js';
+import { EventServer, TokenCheck } from '../serve/server.js';
+import { fsReason } from '../util/fs-errors.js';
+
+export interface ServeCommandOptions {
+  configFile: string | undefined;
+  demo: boolean;
+  backend: BackendName | undefined;
+  device: string | undefined;
+  waitClients: number;
+  exitAtEnd: boolean;
+}
+
+/** The demo's replay speed when the config gives none: slow enough to watch. */
+const DEMO_RATE = 20_000;
+/** How long `--exit-at-end` waits for clients to take the last events. */
+const DRAIN_MS = 30_000;
+
+function tokensFrom(serve: ServeConfig, demo: boolean): { tokens: string[]; generated: boolean } {
+  const tokens = (process.env[serve.tokensEnv] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (tokens.length) return { tokens, generated: false };
+  if (demo) return { tokens: [randomBytes(16).toString('hex')], generated: true };
+  throw new ConfigError(`serve.tokensEnv: the environment variable ${serve.tokensEnv} holds no token (comma-separated bearer tokens)`);
+}
+
+function readTls(serve: ServeConfig, baseDir: string): { cert: Buffer; key: Buffer } | undefined {
+  if (!serve.tls) return undefined;
+  const read = (key: 'cert' | 'key') => {
+    const file = path.resolve(baseDir, serve.tls![key]);
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`serve.tls.${key}: cannot read ${file}: ${fsReason(err)}`);
+    }
+  };
+  return { cert: read('cert'), key: read('key') };
+}
+
+/** Packets of the source, in order; the demo's are generated trading days, one session after another. */
+async function* sourcePackets(feed: FeedConfig | undefined, baseDir: string, demo: boolean): AsyncGenerator<Buffer> {
+  if (demo) {
+    for (let day = 1; ; day++) {
+      const messages = generateItchSession({ seed: day, symbols: ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN', 'META', 'GOOG', 'AMD'], messages: 100_000 });
+      yield* moldPacketize(messages, { session: `DEMO${String(day).padStart(6, '0')}`, firstSeq: 1 });
+    }
+  }
+  const file = path.resolve(baseDir, feed!.source);
+  for await (const batch of feedPacketBatches(createReadStream(file, { highWaterMark: 1 << 20 }), noInputCounts())) yield* batch;
+}
+
+const messagesIn = (p: Buffer) => (p.length >= 20 ? p.readUInt16BE(18) % 0xffff : 0);
+
+export async function runServe(o: ServeCommandOptions): Promise<void> {
+  const config = o.configFile === undefined ? undefined : loadConfig(o.configFile);
+  const baseDir = config?.baseDir ?? process.cwd();
+  const serve = config?.serve ?? serveSchema.parse({});
+  if (!o.demo) {
+    if (!config?.feed) throw new ConfigError(`${o.configFile}: feed: the section is missing (feed.source names the capture to serve)`);
+    const file = path.resolve(baseDir, config.feed.source);
+    try {
+      await access(file);
+    } catch (err) {
+      throw new ConfigError(`feed.source: cannot read ${file}: ${fsReason(err)}`);
+    }
+  }
+  const { tokens, generated } = tokensFrom(serve, o.demo);
+  const tls = readTls(serve, baseDir);
+  const [host, port] = [serve.listen.slice(0, serve.listen.lastIndexOf(':')), Number(serve.listen.slice(serve.listen.lastIndexOf(':') + 1))];
+
+  const device = openDevice(config ? chooseDevice(o, config.device) : { backend: o.backend ?? 'sim' });
+  try {
+    configureFeed(device, config?.feed?.symbols);
+  } catch (err) {
+    await device.close();
+    throw err;
+  }
+  const hub = new EventHub(serve.maxQueueBytes);
+  const publisher = new FeedPublisher(hub, serve.bookDepth);
+  const feed = new DeviceFeed(device, publisher);
+  const server = new EventServer({ host, port, tls, tokens: new TokenCheck(tokens), hub });
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (err) {
+    await feed.finish();
+    throw new ConfigError(`serve.listen: cannot listen on ${serve.listen}: ${(err as Error).message}`);
+  }
+  process.stdout.write(`listening ${url}\n`);
+  if (generated) process.stderr.write(`tickgate serve: demo token ${tokens[0]} (set ${serve.tokensEnv} to choose your own)\n`);
+
+  let stopping = false;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => { stopping = true; resolve(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  try {
+    if (o.waitClients > 0) await Promise.race([hub.whenSubscribed(o.waitClients), stopped]);
+    const rate = config?.feed?.rate || (o.demo ? DEMO_RATE : 0);
+    const start = Date.now();
+    let sent = 0;
+    for await (const p of sourcePackets(config?.feed, baseDir, o.demo)) {
+      if (stopping) break;
+      await feed.send(p);
+      // a replay goes at the speed of the slowest client that keeps taking events
+      await hub.readyForMore();
+      sent += messagesIn(p);
+      const ahead = rate > 0 ? start + (sent / rate) * 1000 - Date.now() : 0;
+      if (ahead > 1) await Promise.race([new Promise((r) => setTimeout(r, ahead)), stopped]);
+    }
+    await device.flush();
+    if (!stopping) {
+      if (o.exitAtEnd) await hub.drained(DRAIN_MS);
+      else await stopped;
+    }
+  } finally {
+    await server.close();
+    await feed.finish();
+  }
+}

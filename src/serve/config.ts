@@ -1,0 +1,36 @@
+// The `serve:` and `feed:` sections of the config (DESIGN.md 3.7).
+import { z } from 'zod';
+
+const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8080')
+  .refine((v) => Number(v.split(':')[1]) <= 65535, 'the port must be from 0 to 65535');
+
+export const serveSchema = z.strictObject({
+  /** HTTP(S): WebSocket at /v1/stream. */
+  listen: hostPort.default('127.0.0.1:8080'),
+  tls: z.strictObject({
+    cert: z.string().min(1, 'must be the path of a PEM certificate'),
+    key: z.string().min(1, 'must be the path of a PEM private key'),
+  }).optional(),
+  /** Comma-separated bearer tokens, read from this environment variable; never in the file. */
+  tokensEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable').default('TICKGATE_TOKENS'),
+  tokens: z.never({ error: 'tokens never sit in the config: name the environment variable that holds them (tokensEnv)' }).optional(),
+  /** Per client: a client further behind is disconnected (close code 4008). */
+  maxQueueBytes: z.number().int('must be a whole number').min(65_536, 'must be at least 65536').max(2 ** 31, 'must be at most 2147483648').default(8 * 2 ** 20),
+  /** Price levels per side in book events. */
+  bookDepth: z.number().int('must be a whole number').min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100').default(10),
+});
+
+export type ServeConfig = z.infer<typeof serveSchema>;
+
+const symbol = z.string().regex(/^[\x21-\x7e][\x20-\x7e]{0,7}$/, 'must be an ITCH symbol (1 to 8 printable ASCII characters)');
+
+export const feedSchema = z.strictObject({
+  /** A pcap, pcapng, MoldUDP64 stream or BinaryFILE. */
+  source: z.string().min(1, 'must be the path of a capture, a MoldUDP64 stream or a BinaryFILE'),
+  /** Replay speed in messages per second; 0: as fast as the device goes. */
+  rate: z.number().min(0, 'must be 0 (as fast as the device goes) or more').default(0),
+  /** Device-side symbol filter (DESIGN.md 3.3). */
+  symbols: z.array(symbol).min(1, 'must list at least one symbol (leave it out to take every symbol)').optional(),
+});
+
+export type FeedConfig = z.infer<typeof feedSchema>;

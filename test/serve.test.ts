@@ -1,0 +1,164 @@
+// `tickgate serve` as a user runs it: a capture through the device to WebSocket clients. Tokens are checked
+// before the upgrade; a client that subscribed to everything receives, in device order and without loss,
+// exactly what `decode itch` prints (as the JSON mapping of its events); a client subscribed to one symbol's
+// books receives what the order books give for it; a client that stops reading is cut with 4008 while the
+// others go on; --wait-clients holds the replay and --exit-at-end stops after the last event.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
+import { FeedDecoder } from '../src/itch/ref-decoder.js';
+import { eventJson, eventSchema, ITCH_MEMBER } from '../src/serve/events.js';
+import { OrderBooks } from '../src/serve/order-book.js';
+import { tempDir } from './helpers/session.js';
+
+const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
+const TOKENS = 'first-secret-token,second-secret-token';
+
+interface Served { child: ChildProcess; url: string; exit: Promise<number | null>; stderr: () => string }
+
+function serve(dir: string, args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', 'serve.yaml', '--backend', 'ref', ...args], {
+    cwd: dir, env: { ...process.env, TICKGATE_TOKENS: TOKENS }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => { err += d; });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /^listening (\S+)$/m.exec(out);
+      if (m) resolve({ child, url: m[1]!, exit, stderr: () => err });
+    });
+    void exit.then((code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
+  });
+}
+
+function writeConfig(dir: string, capture: string, extra: string[] = []): void {
+  writeFileSync(path.join(dir, 'serve.yaml'), ['serve:', '  listen: 127.0.0.1:0', '  bookDepth: 5', ...extra, 'feed:', `  source: ./${capture}`, ''].join('\n'));
+}
+
+/** A client: connects with a token, subscribes, and collects every event (as its JSON mapping) until closed. */
+function client(url: string, token: string | undefined, subscribe: { kinds?: string[]; symbols?: string[] }, o: { viaQuery?: boolean; stall?: boolean } = {}) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/v1/stream${o.viaQuery && token ? `?token=${token}` : ''}`,
+    { headers: token && !o.viaQuery ? { authorization: `Bearer ${token}` } : {} });
+  const events: Array<Record<string, unknown>> = [];
+  const { Batch, Subscribe } = eventSchema();
+  ws.on('open', () => {
+    ws.send(Subscribe.encode(Subscribe.fromObject(subscribe)).finish());
+    if (o.stall) (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  });
+  ws.on('message', (data: Buffer) => { events.push(...(eventJson(Batch, data).events as Array<Record<string, unknown>>)); });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    ws.on('error', () => undefined);
+  });
+  const refused = new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); }));
+  return { ws, events, closed, refused };
+}
+
+describe('tickgate serve', () => {
+  let dir: string;
+  let messages: Buffer[];
+  beforeAll(() => {
+    dir = tempDir('tickgate-serve-');
+    messages = generateItchSession({ seed: 21, symbols: ['AAPL', 'MSFT', 'NVDA'], messages: 20_000 });
+    const packets = moldPacketize(messages, { session: 'SERVE00001', firstSeq: 1 });
+    packets.splice(40, 1);   // a lost packet: a gap event
+    writeFileSync(path.join(dir, 'day.pcap'), pcapFile(packets));
+  });
+
+  it('exits 2 naming the key when it cannot start: no token, no source, a bad key', async () => {
+    const run = (env: Record<string, string>, config: string) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      writeFileSync(path.join(dir, 'bad.yaml'), config);
+      execFile(process.execPath, [CLI, 'serve', '--config', 'bad.yaml', '--backend', 'ref'], { cwd: dir, env: { ...process.env, TICKGATE_TOKENS: '', ...env } },
+        (err, _out, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stderr }));
+    });
+    const noToken = await run({}, 'serve:\n  listen: 127.0.0.1:0\nfeed:\n  source: ./day.pcap\n');
+    expect(noToken).toEqual({ code: 2, stderr: expect.stringContaining('serve.tokensEnv: the environment variable TICKGATE_TOKENS holds no token') });
+    const noSource = await run({ TICKGATE_TOKENS: 'x' }, 'serve:\n  listen: 127.0.0.1:0\nfeed:\n  source: ./missing.pcap\n');
+    expect(noSource).toEqual({ code: 2, stderr: expect.stringContaining('feed.source: cannot read') });
+    const inFile = await run({ TICKGATE_TOKENS: 'x' }, 'serve:\n  tokens: [abc]\nfeed:\n  source: ./day.pcap\n');
+    expect(inFile).toEqual({ code: 2, stderr: expect.stringContaining('serve.tokens: tokens never sit in the config') });
+    const depth = await run({ TICKGATE_TOKENS: 'x' }, 'serve:\n  bookDepth: 0\nfeed:\n  source: ./day.pcap\n');
+    expect(depth).toEqual({ code: 2, stderr: expect.stringContaining('serve.bookDepth: must be from 1 to 100') });
+  }, 60_000);
+
+  it('refuses a missing or unknown token with 401 before the upgrade', async () => {
+    writeConfig(dir, 'day.pcap');
+    const s = await serve(dir, []);
+    try {
+      expect(await client(s.url, undefined, {}).refused).toBe(401);
+      expect(await client(s.url, 'not-a-token', {}).refused).toBe(401);
+      const res = await fetch(`${s.url}/v1/stream`, { headers: { authorization: 'Bearer first-secret-token' } });
+      expect(res.status).toBe(426);
+      expect(s.stderr()).not.toContain('secret');
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    expect(await s.exit).toBe(0);
+  }, 60_000);
+
+  it('sends a subscriber everything decode itch prints, and another one its symbol\'s books', async () => {
+    writeConfig(dir, 'day.pcap');
+    const s = await serve(dir, ['--wait-clients', '2', '--exit-at-end']);
+    const all = client(s.url, 'first-secret-token', {});
+    const books = client(s.url, 'second-secret-token', { kinds: ['book'], symbols: ['AAPL'] }, { viaQuery: true });
+    expect((await all.closed).code).toBe(1001);
+    expect((await books.closed).code).toBe(1001);
+    expect(await s.exit).toBe(0);
+
+    const lines = await new Promise<string>((resolve, reject) => execFile(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', path.join(dir, 'day.pcap')],
+      { maxBuffer: 1 << 28 }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const expected = lines.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const feedEvents = all.events.filter((e) => e.book === null || e.book === undefined).filter((e) => !e.session);
+    expect(feedEvents).toHaveLength(expected.length);
+    expect(expected.some((l) => l.kind === 'gap')).toBe(true);
+    feedEvents.forEach((e, i) => {
+      const line = expected[i]!;
+      const body = line.kind === 'itch' ? (e.itch as Record<string, Record<string, unknown>>)[ITCH_MEMBER.get(line.msgType as string)!]! : e[line.kind as string] as Record<string, unknown>;
+      for (const [k, v] of Object.entries(line)) if (k !== 'kind') expect(String(body[k]), `${i}: ${k}`).toBe(String(v));
+    });
+    // record sequence numbers: the device's order, none lost or repeated
+    const seqs = all.events.filter((e) => !e.book).map((e) => e.recordSeq as number);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+
+    // the book client: exactly the AAPL updates the order books give for the messages that arrived
+    const decoder = new FeedDecoder();
+    const ob = new OrderBooks(5);
+    const want: unknown[] = [];
+    for (const p of moldPacketize(messages, { session: 'SERVE00001', firstSeq: 1 }).filter((_, k) => k !== 40)) {
+      for (const r of decoder.packet(p)) {
+        if (r.kind !== 'itch') continue;
+        for (const u of ob.apply(r.raw, r.seq)) if (u.stock === 'AAPL') want.push(JSON.parse(JSON.stringify({ ...u, timestamp: String(u.timestamp), bids: u.bids.map((l) => ({ ...l, price: String(l.price), shares: String(l.shares) })), asks: u.asks.map((l) => ({ ...l, price: String(l.price), shares: String(l.shares) })) })));
+      }
+    }
+    expect(want.length).toBeGreaterThan(100);
+    expect(books.events.map((e) => e.book)).toEqual(want);
+  }, 120_000);
+
+  it('cuts a client that stops reading with 4008; the others get everything', async () => {
+    const big = tempDir('tickgate-serve-');
+    const day = generateItchSession({ seed: 4, symbols: ['AAPL', 'MSFT'], messages: 150_000 });
+    writeFileSync(path.join(big, 'big.pcap'), pcapFile(moldPacketize(day, { session: 'SERVE00002', firstSeq: 1 })));
+    writeConfig(big, 'big.pcap', ['  maxQueueBytes: 65536']);
+    const s = await serve(big, ['--wait-clients', '2']);
+    const stalled = client(s.url, 'first-secret-token', {}, { stall: true });
+    const reader = client(s.url, 'second-secret-token', { kinds: ['itch'] });
+    const deadline = Date.now() + 120_000;
+    while (reader.events.length < day.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(reader.events.length).toBe(day.length);
+    // the stalled client reads again: what was sent before the cut, then the close
+    (stalled.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    const cut = await stalled.closed;
+    expect(cut.code).toBe(4008);
+    expect(stalled.events.length).toBeLessThan(day.length);
+    s.child.kill('SIGTERM');
+    expect((await reader.closed).code).toBe(1001);
+    expect(await s.exit).toBe(0);
+  }, 180_000);
+});
