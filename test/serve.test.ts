@@ -141,6 +141,32 @@ describe('tickgate serve', () => {
     expect(books.events.map((e) => e.book)).toEqual(want);
   }, 120_000);
 
+  it('gives its figures and the device counters at /metrics', async () => {
+    writeConfig(dir, 'day.pcap');
+    const s = await serve(dir, ['--wait-clients', '1']);
+    try {
+      const all = client(s.url, 'first-secret-token', {});
+      let seen = -1;
+      while (seen !== all.events.length) {
+        seen = all.events.length;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const text = await (await fetch(`${s.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, (c) => `\\${c}`)} (\\S+)$`, 'm').exec(text)?.[1]);
+      const itch = all.events.filter((e) => e.itch).length;
+      expect(itch).toBeGreaterThan(19_000);
+      expect(value('tickgate_feed_total{counter="messages"}')).toBe(itch);
+      expect(value('tickgate_feed_total{counter="gaps"}')).toBe(1);
+      expect(value('tickgate_events_sent_total')).toBe(all.events.length);
+      expect(value('tickgate_clients')).toBe(1);
+      expect(value('tickgate_publish_latency_seconds_count')).toBeGreaterThan(0);
+      expect(value('tickgate_book_updates_total')).toBe(all.events.filter((e) => e.book).length);
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    expect(await s.exit).toBe(0);
+  }, 60_000);
+
   it('cuts a client that stops reading with 4008; the others get everything', async () => {
     const big = tempDir('tickgate-serve-');
     const day = generateItchSession({ seed: 4, symbols: ['AAPL', 'MSFT'], messages: 150_000 });

@@ -12,6 +12,7 @@ import { feedPacketBatches, noInputCounts } from '../itch/input.js';
 import { serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
 import { FeedPublisher } from '../serve/feed-publisher.js';
 import { EventHub } from '../serve/hub.js';
+import { serviceMetrics } from '../serve/metrics.js';
 import { EventServer, TokenCheck } from '../serve/server.js';
 import { fsReason } from '../util/fs-errors.js';
 
@@ -90,7 +91,9 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
   const hub = new EventHub(serve.maxQueueBytes);
   const publisher = new FeedPublisher(hub, serve.bookDepth);
   const feed = new DeviceFeed(device, publisher);
-  const server = new EventServer({ host, port, tls, tokens: new TokenCheck(tokens), hub });
+  const metrics = serviceMetrics(hub, device, publisher.books);
+  hub.onBatchSent = (age) => metrics.publishLatency.observe(age);
+  const server = new EventServer({ host, port, tls, tokens: new TokenCheck(tokens), hub, metrics: metrics.registry });
   let url: string;
   try {
     url = await server.listen();

@@ -4,6 +4,7 @@
 // waits for it (the socket's buffer and the batch being built) passes maxQueueBytes, it is closed with 4008
 // and no other client notices. A replay from a file waits for clients that are behind but taking events
 // (readyForMore), so its speed is the slowest such client's; one that takes nothing for STALL_MS is cut.
+import { performance } from 'node:perf_hooks';
 import protobuf from 'protobufjs';
 import type { WebSocket } from 'ws';
 import { EVENT_KINDS, eventSchema, type EventKind } from './events.js';
@@ -35,6 +36,8 @@ interface Client {
   pending: Buffer[];
   pendingBytes: number;
   pendingEvents: number;
+  /** performance.now() when the oldest event of the batch being built was published */
+  oldestAt: number;
   /** readyForMore's watch: the socket's buffer when last seen lower, and when */
   lastBuffered: number;
   progressAt: number;
@@ -68,11 +71,21 @@ export class EventHub {
   private flushScheduled = false;
   private readonly subscribedWaiters: Array<{ n: number; resolve: () => void }> = [];
 
+  /** Called with each batch's age (seconds since its oldest event was published) as it is written. */
+  onBatchSent: ((ageSeconds: number) => void) | undefined;
+
   constructor(private readonly maxQueueBytes: number) {}
+
+  /** Bytes waiting for clients: their sockets' buffers and the batches being built. */
+  queuedBytes(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.ws.bufferedAmount + c.pendingBytes;
+    return n;
+  }
 
   /** A client whose upgrade was accepted; it receives nothing until it subscribes. */
   add(ws: WebSocket): void {
-    const client: Client = { ws, subscribed: false, kinds: undefined, symbols: undefined, pending: [], pendingBytes: 0, pendingEvents: 0, lastBuffered: 0, progressAt: 0 };
+    const client: Client = { ws, subscribed: false, kinds: undefined, symbols: undefined, pending: [], pendingBytes: 0, pendingEvents: 0, oldestAt: 0, lastBuffered: 0, progressAt: 0 };
     this.clients.add(client);
     this.counters.clients = this.clients.size;
     ws.on('message', (data, isBinary) => {
@@ -108,6 +121,7 @@ export class EventHub {
       if (c.kinds && !c.kinds.has(kind)) continue;
       if (c.symbols && symbol !== undefined && !c.symbols.has(symbol)) continue;
       framed ??= frameEvent(event);
+      if (c.pendingEvents === 0) c.oldestAt = performance.now();
       c.pending.push(framed);
       c.pendingBytes += framed.length;
       c.pendingEvents++;
@@ -193,6 +207,7 @@ export class EventHub {
     c.pendingBytes = 0;
     c.pendingEvents = 0;
     c.ws.send(batch, { binary: true });
+    this.onBatchSent?.((performance.now() - c.oldestAt) / 1000);
   }
 
   private cut(c: Client): void {

@@ -1,10 +1,12 @@
 // The HTTP(S) side of `tickgate serve`: the WebSocket at /v1/stream behind bearer tokens (checked before the
-// upgrade: a missing or unknown token gets 401 and no WebSocket), other paths 404.
+// upgrade: a missing or unknown token gets 401 and no WebSocket), /metrics (figures only, no token: as
+// Prometheus scrapes), other paths 404.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { Registry } from 'prom-client';
 import type { EventHub } from './hub.js';
 
 /** Largest message a client may send (a Subscribe of MAX_SUBSCRIBE_SYMBOLS symbols fits). */
@@ -45,6 +47,8 @@ export interface EventServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   tokens: TokenCheck;
   hub: EventHub;
+  /** /metrics, in Prometheus text format */
+  metrics?: Registry;
 }
 
 export class EventServer {
@@ -78,6 +82,14 @@ export class EventServer {
 
   private request(req: http.IncomingMessage, res: http.ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/metrics' && this.o.metrics) {
+      const registry = this.o.metrics;
+      registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+        (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
+      );
+      return;
+    }
     if (path === '/v1/stream') {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('a WebSocket upgrade is expected here\n');
       return;

@@ -1,0 +1,52 @@
+// `/metrics` of `tickgate serve` in Prometheus text format (prom-client): the device's feed counters and the
+// service's own figures, read when scraped; the publish latency as a histogram.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Device } from '../device/device.js';
+import { readFeedCounters } from '../itch/device-feed.js';
+import type { EventHub } from './hub.js';
+import type { OrderBooks } from './order-book.js';
+
+export interface ServiceMetrics {
+  registry: Registry;
+  /** Seconds from the oldest event of a batch reaching the host (its device record read) to the batch's
+   *  socket write. */
+  publishLatency: Histogram;
+}
+
+export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks): ServiceMetrics {
+  const registry = new Registry();
+  const gauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  const counter = (name: string, help: string, read: () => number) => new Counter({
+    name, help, registers: [registry],
+    collect() { this.reset(); this.inc(read()); },
+  });
+  gauge('tickgate_clients', 'WebSocket clients connected', () => hub.counters.clients);
+  gauge('tickgate_queue_bytes', 'bytes waiting for clients (socket buffers and batches being built)', () => hub.queuedBytes());
+  counter('tickgate_clients_subscribed_total', 'clients that sent a Subscribe', () => hub.counters.subscribed);
+  counter('tickgate_events_published_total', 'events published (before subscription filters)', () => hub.counters.eventsPublished);
+  counter('tickgate_events_sent_total', 'events sent to clients, summed over clients', () => hub.counters.eventsSent);
+  counter('tickgate_batches_sent_total', 'WebSocket messages sent', () => hub.counters.batchesSent);
+  counter('tickgate_slow_consumers_cut_total', 'clients closed with 4008', () => hub.counters.slowConsumersCut);
+  counter('tickgate_book_updates_total', 'book updates', () => books.counters.updates);
+  counter('tickgate_book_unknown_orders_total', 'ITCH messages naming an order reference not on a book', () => books.counters.unknownOrders);
+  const feed = new Counter({
+    name: 'tickgate_feed_total', help: "the device's feed counters (FEED_* registers)", labelNames: ['counter'], registers: [registry],
+    collect() {
+      this.reset();
+      const c = readFeedCounters(device);
+      for (const [name, value] of Object.entries(c)) {
+        if (typeof value === 'object') continue;
+        this.inc({ counter: name }, Number(value));
+      }
+      for (const [name, value] of Object.entries(c.errors)) this.inc({ counter: `error_${name}` }, value);
+    },
+  });
+  void feed;
+  const publishLatency = new Histogram({
+    name: 'tickgate_publish_latency_seconds',
+    help: "from an event's device record reaching the host to the socket write of its batch (the batch's oldest event)",
+    buckets: [1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
+  return { registry, publishLatency };
+}
