@@ -3,13 +3,14 @@
 // exactly what `decode itch` prints (as the JSON mapping of its events); a client subscribed to one symbol's
 // books receives what the order books give for it; a client that stops reading is cut with 4008 while the
 // others go on; --wait-clients holds the replay and --exit-at-end stops after the last event.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
 import { FeedDecoder } from '../src/itch/ref-decoder.js';
+import { connect } from '../src/serve/client.js';
 import { eventJson, eventSchema, ITCH_MEMBER } from '../src/serve/events.js';
 import { OrderBooks } from '../src/serve/order-book.js';
 import { tempDir } from './helpers/session.js';
@@ -140,6 +141,26 @@ describe('tickgate serve', () => {
     expect(want.length).toBeGreaterThan(100);
     expect(books.events.map((e) => e.book)).toEqual(want);
   }, 120_000);
+
+  it('serves over TLS when configured; a plain connection gets nothing', async () => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    writeConfig(dir, 'day.pcap', ['  tls: { cert: ./cert.pem, key: ./key.pem }']);
+    const s = await serve(dir, ['--wait-clients', '1']);
+    try {
+      expect(s.url).toMatch(/^https:/);
+      const plain = client(s.url.replace(/^https/, 'http'), 'first-secret-token', {});
+      expect((await plain.closed).code).toBe(1006);
+      const c = await connect({ url: s.url, token: 'first-secret-token', kinds: ['itch'], ca: readFileSync(path.join(dir, 'cert.pem')) });
+      const it = c[Symbol.asyncIterator]();
+      const first = await it.next();
+      expect(first.value).toMatchObject({ kind: 'itch', body: { systemEvent: { msgType: 'S', eventCode: 'O' } } });
+      c.close();
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    expect(await s.exit).toBe(0);
+  }, 60_000);
 
   it('gives its figures and the device counters at /metrics', async () => {
     writeConfig(dir, 'day.pcap');

@@ -14,6 +14,8 @@ export interface ClientOptions {
   symbols?: string[];
   /** Connect again after a drop (default true); the delay doubles from 100 ms up to 5 s. */
   reconnect?: boolean;
+  /** https/wss: the certificate authority to trust (PEM), for a server whose certificate is not in Node's store. */
+  ca?: string | Buffer;
 }
 
 /** One event: its kind, the device's record sequence number and the body as the proto3 JSON mapping gives
@@ -78,7 +80,7 @@ export class TickgateClient implements AsyncIterable<ClientEvent> {
 
   private connect(delay: number): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(streamUrl(this.o.url), { headers: { authorization: `Bearer ${this.o.token}` } });
+      const ws = new WebSocket(streamUrl(this.o.url), { headers: { authorization: `Bearer ${this.o.token}` }, ...(this.o.ca ? { ca: this.o.ca } : {}) });
       this.ws = ws;
       const { Batch, Subscribe } = eventSchema();
       let opened = false;
