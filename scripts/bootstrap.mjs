@@ -9,11 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
-const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4', 'tcl', 'libfuse3-dev', 'fuse3'];
+const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4', 'tcl', 'libfuse3-dev', 'fuse3',
+  'protobuf-compiler', 'python3-protobuf', 'python3-websockets'];
 // tshark: the reference the capture reader is tested against; z3, cvc4: the SMT solvers of `npm run formal`;
 // tcl: tclsh, which runs the board builds' Vivado scripts against stubs (test/board-build.test.ts);
-// libfuse3-dev, fuse3: the PCIe emulator's file system (sim/xdma-emulator) and fusermount3 to unmount it
-const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh', fuse3: 'fusermount3' };
+// libfuse3-dev, fuse3: the PCIe emulator's file system (sim/xdma-emulator) and fusermount3 to unmount it;
+// protobuf-compiler, python3-protobuf, python3-websockets: the Python example of `serve` (examples/python)
+const TOOLS = { verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh', fuse3: 'fusermount3', 'protobuf-compiler': 'protoc' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }
@@ -58,6 +60,8 @@ const HEADERS = {
   'libquickfix-dev': '/usr/include/quickfix/Message.h',
   'libquickfix-doc': '/usr/share/doc/libquickfix-doc/examples/executor/C++/executor.cpp',
   'libfuse3-dev': '/usr/include/fuse3/fuse.h',
+  'python3-protobuf': '/usr/lib/python3/dist-packages/google/protobuf/__init__.py',
+  'python3-websockets': '/usr/lib/python3/dist-packages/websockets/__init__.py',
 };
 const unpacked = (pkg, file) => existsSync(path.join(root, 'build', 'debs', pkg, file));
 const missingHeaders = Object.entries(HEADERS).filter(([pkg, h]) => !existsSync(h) && !unpacked(pkg, h)).map(([pkg]) => pkg);

@@ -4,7 +4,8 @@
 // books receives what the order books give for it; a client that stops reading is cut with 4008 while the
 // others go on; --wait-clients holds the replay and --exit-at-end stops after the last event.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,6 +18,18 @@ import { tempDir } from './helpers/session.js';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 const TOKENS = 'first-secret-token,second-secret-token';
+
+/** A python3 that has Debian's python3-protobuf and python3-websockets: the one on PATH, else the system
+ *  interpreter Debian installs them for (a PATH may put another Python first, pyenv's say). */
+function debianPython(): string {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(py, ['-c', 'import google.protobuf, websockets'], { stdio: 'ignore' });
+      return py;
+    } catch { /* next */ }
+  }
+  throw new Error('no python3 with google.protobuf and websockets (Debian: python3-protobuf python3-websockets)');
+}
 
 interface Served { child: ChildProcess; url: string; exit: Promise<number | null>; stderr: () => string }
 
@@ -140,6 +153,23 @@ describe('tickgate serve', () => {
     }
     expect(want.length).toBeGreaterThan(100);
     expect(books.events.map((e) => e.book)).toEqual(want);
+  }, 120_000);
+
+  it('gives the Python example (protoc-compiled schema) what it gives a TypeScript client', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'tickgate-py-'));
+    execFileSync('protoc', [`--python_out=${out}`, '-I', path.resolve(__dirname, '..', 'proto'), 'tickgate.proto']);
+    writeConfig(dir, 'day.pcap');
+    const s = await serve(dir, ['--wait-clients', '2', '--exit-at-end']);
+    const ts = client(s.url, 'second-secret-token', { kinds: ['itch', 'book', 'gap'], symbols: ['MSFT'] });
+    const lines = await new Promise<string>((resolve, reject) => execFile(debianPython(), [path.resolve(__dirname, '..', 'examples', 'python', 'subscribe.py'),
+      '--url', s.url, '--kinds', 'itch,book,gap', '--symbols', 'MSFT'], {
+      env: { ...process.env, TICKGATE_TOKEN: 'first-secret-token', PYTHONPATH: out }, maxBuffer: 1 << 28,
+    }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(stdout))));
+    await ts.closed;
+    expect(await s.exit).toBe(0);
+    const py = lines.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(py.length).toBeGreaterThan(1000);
+    expect(py).toEqual(ts.events);
   }, 120_000);
 
   it('serves over TLS when configured; a plain connection gets nothing', async () => {
