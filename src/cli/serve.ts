@@ -12,6 +12,7 @@ import { feedPacketBatches, noInputCounts } from '../itch/input.js';
 import { serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
 import { FeedPublisher } from '../serve/feed-publisher.js';
 import { EventHub } from '../serve/hub.js';
+import { JetStreamPublisher } from '../serve/jetstream.js';
 import { serviceMetrics } from '../serve/metrics.js';
 import { EventServer, TokenCheck } from '../serve/server.js';
 import { fsReason } from '../util/fs-errors.js';
@@ -29,6 +30,8 @@ export interface ServeCommandOptions {
 const DEMO_RATE = 20_000;
 /** How long `--exit-at-end` waits for clients to take the last events. */
 const DRAIN_MS = 30_000;
+/** How long `--exit-at-end` waits for JetStream to acknowledge the last events (it may be restarting). */
+const JETSTREAM_DRAIN_MS = 300_000;
 
 function tokensFrom(serve: ServeConfig, demo: boolean): { tokens: string[]; generated: boolean } {
   const tokens = (process.env[serve.tokensEnv] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
@@ -88,10 +91,23 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
     await device.close();
     throw err;
   }
+  let jetstream: JetStreamPublisher | undefined;
+  if (serve.nats) {
+    try {
+      jetstream = await JetStreamPublisher.open(serve.nats.url, serve.nats.stream);
+    } catch (err) {
+      await device.close();
+      throw new ConfigError(`serve.nats.url: cannot use JetStream at ${serve.nats.url}: ${(err as Error).message}`);
+    }
+  }
   const hub = new EventHub(serve.maxQueueBytes);
+  if (jetstream) {
+    const js = jetstream;
+    hub.taps.push((encoded, kind, symbol) => js.publish(encoded, kind, symbol));
+  }
   const publisher = new FeedPublisher(hub, serve.bookDepth);
   const feed = new DeviceFeed(device, publisher);
-  const metrics = serviceMetrics(hub, device, publisher.books);
+  const metrics = serviceMetrics(hub, device, publisher.books, jetstream);
   hub.onBatchSent = (age) => metrics.publishLatency.observe(age);
   const server = new EventServer({ host, port, tls, tokens: new TokenCheck(tokens), hub, metrics: metrics.registry });
   let url: string;
@@ -99,6 +115,7 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
     url = await server.listen();
   } catch (err) {
     await feed.finish();
+    await jetstream?.close();
     throw new ConfigError(`serve.listen: cannot listen on ${serve.listen}: ${(err as Error).message}`);
   }
   process.stdout.write(`listening ${url}\n`);
@@ -118,19 +135,28 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
     for await (const p of sourcePackets(config?.feed, baseDir, o.demo)) {
       if (stopping) break;
       await feed.send(p);
-      // a replay goes at the speed of the slowest client that keeps taking events
+      // a replay goes at the speed of the slowest client that keeps taking events, and of JetStream
       await hub.readyForMore();
+      await jetstream?.readyForMore();
       sent += messagesIn(p);
       const ahead = rate > 0 ? start + (sent / rate) * 1000 - Date.now() : 0;
       if (ahead > 1) await Promise.race([new Promise((r) => setTimeout(r, ahead)), stopped]);
     }
     await device.flush();
     if (!stopping) {
-      if (o.exitAtEnd) await hub.drained(DRAIN_MS);
-      else await stopped;
+      if (o.exitAtEnd) {
+        await hub.drained(DRAIN_MS);
+        if (jetstream && !(await jetstream.drained(JETSTREAM_DRAIN_MS))) {
+          process.stderr.write(`tickgate serve: JetStream still lacks ${jetstream.waiting} events after ${JETSTREAM_DRAIN_MS / 1000} s; stopping without them\n`);
+        }
+      } else {
+        await stopped;
+      }
     }
   } finally {
     await server.close();
     await feed.finish();
+    await jetstream?.close();
+    process.stderr.write(JSON.stringify({ kind: 'serve_summary', ...hub.counters, books: publisher.books.counters, jetstream: jetstream?.counters }) + '\n');
   }
 }

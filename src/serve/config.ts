@@ -18,6 +18,11 @@ export const serveSchema = z.strictObject({
   maxQueueBytes: z.number().int('must be a whole number').min(65_536, 'must be at least 65536').max(2 ** 31, 'must be at most 2147483648').default(8 * 2 ** 20),
   /** Price levels per side in book events. */
   bookDepth: z.number().int('must be a whole number').min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100').default(10),
+  /** Every event also to this NATS JetStream stream, on tickgate.<kind>.<symbol>. */
+  nats: z.strictObject({
+    url: z.string().regex(/^nats:\/\/[^\s/:]+:\d{1,5}$/, 'must be nats://host:port'),
+    stream: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a JetStream stream name (letters, digits, _ and -)').default('TICKGATE'),
+  }).optional(),
 });
 
 export type ServeConfig = z.infer<typeof serveSchema>;

@@ -112,15 +112,23 @@ export class EventHub {
     return new Promise((resolve) => this.subscribedWaiters.push({ n, resolve }));
   }
 
+  /** Also hands every event, encoded, to these (JetStream). */
+  readonly taps: Array<(encoded: Uint8Array, kind: EventKind, symbol: string | undefined) => void> = [];
+
   /** One event (an Event object as protobufjs takes it) to every client whose subscription takes it. */
   publish(event: Record<string, unknown>, kind: EventKind, symbol: string | undefined): void {
     this.counters.eventsPublished++;
+    let encoded: Uint8Array | undefined;
+    if (this.taps.length) {
+      encoded = encodeEvent(event);
+      for (const tap of this.taps) tap(encoded, kind, symbol);
+    }
     let framed: Buffer | undefined;
     for (const c of this.clients) {
       if (!c.subscribed) continue;
       if (c.kinds && !c.kinds.has(kind)) continue;
       if (c.symbols && symbol !== undefined && !c.symbols.has(symbol)) continue;
-      framed ??= frameEvent(event);
+      framed ??= frameEvent(encoded ?? encodeEvent(event));
       if (c.pendingEvents === 0) c.oldestAt = performance.now();
       c.pending.push(framed);
       c.pendingBytes += framed.length;
@@ -224,11 +232,14 @@ export class EventHub {
   }
 }
 
-/** An Event encoded as field 1 of a Batch (tag, length, bytes): Batches are concatenations of these. */
-export function frameEvent(event: Record<string, unknown>): Buffer {
+export function encodeEvent(event: Record<string, unknown>): Uint8Array {
   const { Event } = eventSchema();
+  return Event.encode(Event.fromObject(event)).finish();
+}
+
+/** An encoded Event as field 1 of a Batch (tag, length, bytes): Batches are concatenations of these. */
+export function frameEvent(encoded: Uint8Array): Buffer {
   const w = protobuf.Writer.create();
-  w.uint32((1 << 3) | 2).fork();
-  Event.encode(Event.fromObject(event), w);
-  return Buffer.from(w.ldelim().finish());
+  w.uint32((1 << 3) | 2).bytes(encoded);
+  return Buffer.from(w.finish());
 }

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Device } from '../device/device.js';
 import { readFeedCounters } from '../itch/device-feed.js';
 import type { EventHub } from './hub.js';
+import type { JetStreamPublisher } from './jetstream.js';
 import type { OrderBooks } from './order-book.js';
 
 export interface ServiceMetrics {
@@ -13,7 +14,7 @@ export interface ServiceMetrics {
   publishLatency: Histogram;
 }
 
-export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks): ServiceMetrics {
+export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks, jetstream?: JetStreamPublisher): ServiceMetrics {
   const registry = new Registry();
   const gauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
   const counter = (name: string, help: string, read: () => number) => new Counter({
@@ -29,6 +30,11 @@ export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks)
   counter('tickgate_slow_consumers_cut_total', 'clients closed with 4008', () => hub.counters.slowConsumersCut);
   counter('tickgate_book_updates_total', 'book updates', () => books.counters.updates);
   counter('tickgate_book_unknown_orders_total', 'ITCH messages naming an order reference not on a book', () => books.counters.unknownOrders);
+  if (jetstream) {
+    gauge('tickgate_jetstream_waiting', 'events not yet acknowledged by JetStream', () => jetstream.waiting);
+    counter('tickgate_jetstream_published_total', 'events acknowledged by JetStream', () => jetstream.counters.published);
+    counter('tickgate_jetstream_retries_total', 'publishes tried again (JetStream unreachable or slow)', () => jetstream.counters.retries);
+  }
   const feed = new Counter({
     name: 'tickgate_feed_total', help: "the device's feed counters (FEED_* registers)", labelNames: ['counter'], registers: [registry],
     collect() {
