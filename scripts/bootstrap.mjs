@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 const APT_PACKAGES = ['verilator', 'zlib1g-dev', 'yosys', 'nextpnr-ice40', 'libquickfix-dev', 'libquickfix-doc', 'openssl', 'tshark', 'z3', 'cvc4', 'tcl', 'libfuse3-dev', 'fuse3',
-  'protobuf-compiler', 'python3-protobuf', 'python3-websockets', 'nats-server'];
+  'protobuf-compiler', 'python3-protobuf', 'python3-websockets', 'nats-server', 'chromium'];
 // tshark: the reference the capture reader is tested against; z3, cvc4: the SMT solvers of `npm run formal`;
 // tcl: tclsh, which runs the board builds' Vivado scripts against stubs (test/board-build.test.ts);
 // libfuse3-dev, fuse3: the PCIe emulator's file system (sim/xdma-emulator) and fusermount3 to unmount it;
 // protobuf-compiler, python3-protobuf, python3-websockets: the Python example of `serve` (examples/python);
-// nats-server: the JetStream the tests of `serve`'s nats: start on loopback
-const TOOLS = { 'nats-server': 'nats-server', verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh', fuse3: 'fusermount3', 'protobuf-compiler': 'protoc' };
+// nats-server: the JetStream the tests of `serve`'s nats: start on loopback; chromium: the dashboard's page
+// test (headless, driven by playwright-core, which downloads no browser)
+const TOOLS = { 'nats-server': 'nats-server', chromium: 'chromium', verilator: 'verilator', yosys: 'yosys', 'nextpnr-ice40': 'nextpnr-ice40', openssl: 'openssl', tshark: 'tshark', z3: 'z3', cvc4: 'cvc4', tcl: 'tclsh', fuse3: 'fusermount3', 'protobuf-compiler': 'protoc' };
 
 function say(msg) { if (!quiet) process.stderr.write(`bootstrap: ${msg}\n`); }
 function die(msg) { process.stderr.write(`bootstrap: ${msg}\n`); process.exit(1); }

@@ -26,6 +26,8 @@ export interface ServeCommandOptions {
   exitAtEnd: boolean;
 }
 
+/** Longest a replay keeps the event loop to itself. */
+const YIELD_MS = 10;
 /** The demo's replay speed when the config gives none: slow enough to watch. */
 const DEMO_RATE = 20_000;
 /** How long `--exit-at-end` waits for clients to take the last events. */
@@ -132,8 +134,15 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
     const rate = config?.feed?.rate || (o.demo ? DEMO_RATE : 0);
     const start = Date.now();
     let sent = 0;
+    let yielded = Date.now();
     for await (const p of sourcePackets(config?.feed, baseDir, o.demo)) {
       if (stopping) break;
+      // the device and the hub answer within the same turn, so a replay that is behind its rate would never
+      // let the event loop read a request (/metrics, a new client, a Subscribe): give it a turn every 10 ms
+      if (Date.now() - yielded > YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        yielded = Date.now();
+      }
       await feed.send(p);
       // a replay goes at the speed of the slowest client that keeps taking events, and of JetStream
       await hub.readyForMore();

@@ -1,13 +1,25 @@
 // The HTTP(S) side of `tickgate serve`: the WebSocket at /v1/stream behind bearer tokens (checked before the
 // upgrade: a missing or unknown token gets 401 and no WebSocket), /metrics (figures only, no token: as
-// Prometheus scrapes), other paths 404.
+// Prometheus scrapes), the dashboard at / with its assets, other paths 404.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Registry } from 'prom-client';
+import { packageRoot } from '../device/addon.js';
 import type { EventHub } from './hub.js';
+
+/** The dashboard and what it loads, from the package (no CDN): the page, its script, protobufjs's browser
+ *  build and the schema it decodes with. They hold no data: the WebSocket still needs a token. */
+const STATIC: Record<string, { file: string; type: string } | undefined> = {
+  '/': { file: 'src/serve/dashboard/index.html', type: 'text/html; charset=utf-8' },
+  '/assets/dashboard.js': { file: 'src/serve/dashboard/dashboard.js', type: 'text/javascript; charset=utf-8' },
+  '/assets/protobuf.min.js': { file: 'node_modules/protobufjs/dist/protobuf.min.js', type: 'text/javascript; charset=utf-8' },
+  '/proto/tickgate.proto': { file: 'proto/tickgate.proto', type: 'text/plain; charset=utf-8' },
+};
 
 /** Largest message a client may send (a Subscribe of MAX_SUBSCRIBE_SYMBOLS symbols fits). */
 const MAX_CLIENT_MESSAGE_BYTES = 256 * 1024;
@@ -77,12 +89,15 @@ export class EventServer {
   async close(): Promise<void> {
     await this.o.hub.close();
     this.wss.close();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // keep-alive connections (a browser's, a scraper's) would hold the close open
+    this.server.closeAllConnections();
+    await closed;
   }
 
   private request(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/metrics' && this.o.metrics) {
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (pathname === '/metrics' && this.o.metrics) {
       const registry = this.o.metrics;
       registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
@@ -90,8 +105,13 @@ export class EventServer {
       );
       return;
     }
-    if (path === '/v1/stream') {
+    if (pathname === '/v1/stream') {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('a WebSocket upgrade is expected here\n');
+      return;
+    }
+    const asset = STATIC[pathname];
+    if (asset) {
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' }).end(readFileSync(path.join(packageRoot(), asset.file)));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -99,8 +119,7 @@ export class EventServer {
 
   private upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== '/v1/stream') return refuse(socket, 404, 'Not Found');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/v1/stream') return refuse(socket, 404, 'Not Found');
     if (!this.o.tokens.accepts(requestToken(req))) return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer\r\n');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.o.hub.add(ws));
   }
