@@ -12,6 +12,7 @@ import { sessionRoundTrip } from './session-round-trip.js';
 import { decodeItchRates } from './decode-itch.js';
 import { goldenModelRates } from './golden-models.js';
 import { orderBookRates } from './order-books.js';
+import { serveFanoutRates } from './serve-fanout.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { addOrderPackets, feedLatency, feedThroughput, tradingDayPackets } from './feed-core.js';
 import { riskLatency, riskThroughput } from './risk-gate.js';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const golden = await goldenModelRates(runs);
   const decodeItch = await decodeItchRates(runs);
   const books = await orderBookRates(runs);
+  const fanout = await serveFanoutRates();
   const adds = addOrderPackets(36_000);
   const feedAdds = feedThroughput(adds.packets, adds.messages);
   const day = tradingDayPackets(50_000);
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     goldenModels: golden,
     decodeItch,
     orderBooks: books,
+    serveFanout: fanout,
     synthesis: synthReport(),
     latencyNs: nanoseconds,
     pathClocks: { sta: clocks, withCarry: carryClocks },
@@ -192,6 +195,10 @@ async function main(): Promise<void> {
   console.log(`\nOrder books (\`serve\`): a generated day of ${f(books.messages)} ITCH messages applied in order, ${f(books.updates)} book updates of 10 levels a side (median of ${books.runs} runs)`);
   console.log(`  book updates                                 ${f(books.updatesPerSecond)} updates/s   target ≥ ${f(TARGETS.bookUpdatesPerSecond)}: ${ok(met.bookUpdatesPerSecond)}`);
   console.log(`  for scale: golden-model field decode alone   ${f(books.fieldDecodePerSecond)} messages/s`);
+  console.log(`\n\`tickgate serve\` fan-out: a replay of ${f(fanout.messages)} ITCH messages, ${f(fanout.events)} events per client (itch, books, session), clients in the bench process`);
+  for (const r of fanout.rates) {
+    console.log(`  ${String(r.clients).padStart(3)} client${r.clients === 1 ? ' ' : 's'}  ${f(r.eventsPerSecond)} events/s delivered (${f(r.perClientEventsPerSecond)} per client); host publish to client receipt p50 ${f(r.latencyMs.p50, 2)} ms, p99 ${f(r.latencyMs.p99, 2)} ms (${f(r.latencyMs.samples)} samples)`);
+  }
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {

@@ -349,6 +349,7 @@ function proto() {
       for (const f of members) L.push('  ' + protoField(f, ++n, known));
       L.push('  }');
     }
+    for (const f of m.later ?? []) L.push(protoField(f, ++n, known));
     L.push('}', '');
   }
   L.push('// One ITCH 5.0 message: a member per message type.', 'message ItchMessage {', '  oneof message {');

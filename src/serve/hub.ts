@@ -118,6 +118,7 @@ export class EventHub {
   /** One event (an Event object as protobufjs takes it) to every client whose subscription takes it. */
   publish(event: Record<string, unknown>, kind: EventKind, symbol: string | undefined): void {
     this.counters.eventsPublished++;
+    event.hostTime = hostTimeNs();
     let encoded: Uint8Array | undefined;
     if (this.taps.length) {
       encoded = encodeEvent(event);
@@ -230,6 +231,11 @@ export class EventHub {
     c.pendingBytes = 0;
     this.counters.clients = this.clients.size;
   }
+}
+
+/** Now, in nanoseconds since the Unix epoch (microsecond resolution), as a decimal string for protobufjs. */
+export function hostTimeNs(): string {
+  return String(BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000)) * 1000n);
 }
 
 export function encodeEvent(event: Record<string, unknown>): Uint8Array {
