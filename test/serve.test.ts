@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
+import dgram from 'node:dgram';
+import { generateItchSession, moldPacketize, pcapFile, prng } from '../src/itch/generator.js';
+import { MoldPublisher } from '../src/itch/publisher.js';
 import { FeedDecoder } from '../src/itch/ref-decoder.js';
 import { connect } from '../src/serve/client.js';
 import { eventJson, eventSchema, ITCH_MEMBER } from '../src/serve/events.js';
@@ -99,6 +101,10 @@ describe('tickgate serve', () => {
     expect(inFile).toEqual({ code: 2, stderr: expect.stringContaining('serve.tokens: tokens never sit in the config') });
     const depth = await run({ TICKGATE_TOKENS: 'x' }, 'serve:\n  bookDepth: 0\nfeed:\n  source: ./day.pcap\n');
     expect(depth).toEqual({ code: 2, stderr: expect.stringContaining('serve.bookDepth: must be from 1 to 100') });
+    const both = await run({ TICKGATE_TOKENS: 'x' }, 'feed:\n  source: ./day.pcap\n  listen: 239.1.1.1:3000\n');
+    expect(both).toEqual({ code: 2, stderr: expect.stringContaining('feed.source: give either source (a file) or listen (a multicast group:port)') });
+    const stray = await run({ TICKGATE_TOKENS: 'x' }, 'feed:\n  source: ./day.pcap\n  retransmit: 127.0.0.1:4000\n');
+    expect(stray).toEqual({ code: 2, stderr: expect.stringContaining('feed.retransmit: is for a live feed (listen)') });
   }, 60_000);
 
   it('refuses a missing or unknown token with 401 before the upgrade', async () => {
@@ -171,6 +177,36 @@ describe('tickgate serve', () => {
     expect(py.length).toBeGreaterThan(1000);
     expect(py).toEqual(ts.events);
   }, 120_000);
+
+  it('serves a live multicast feed (feed.listen), gaps recovered from the retransmission server', async () => {
+    const udp = await new Promise<number>((resolve) => {
+      const sock = dgram.createSocket('udp4');
+      sock.bind(0, '127.0.0.1', () => { const p = sock.address().port; sock.close(() => resolve(p)); });
+    });
+    const random = prng(7);
+    const publisher = new MoldPublisher({ session: 'LIVESERVE1', group: '239.255.42.7', port: udp, heartbeatMs: 20, drop: () => random() < 0.2 });
+    await publisher.start();
+    writeFileSync(path.join(dir, 'live.yaml'), ['serve:', '  listen: 127.0.0.1:0', 'feed:', `  listen: 239.255.42.7:${udp}`, `  retransmit: 127.0.0.1:${publisher.retransmitPort}`, ''].join('\n'));
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', 'live.yaml', '--backend', 'ref', '--wait-clients', '1', '--exit-at-end'], {
+      cwd: dir, env: { ...process.env, TICKGATE_TOKENS: TOKENS }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve) => child.stdout!.on('data', (d: Buffer) => { const m = /listening (\S+)/.exec(String(d)); if (m) resolve(m[1]!); }));
+      const c = client(url, 'first-secret-token', { kinds: ['itch', 'gap'] });
+      await new Promise((r) => setTimeout(r, 500));   // subscribed, and the feed has joined the group
+      const day = generateItchSession({ seed: 31, symbols: ['AAPL', 'MSFT'], messages: 2_000 });
+      publisher.publish(day);
+      publisher.endSession();
+      expect(await exit).toBe(0);
+      await c.closed;
+      const seqs = c.events.map((e) => (e.gap ? 'gap' : Number((Object.values(e.itch as object)[0] as { seq: string }).seq)));
+      expect(seqs).toEqual(day.map((_, i) => i + 1));
+    } finally {
+      child.kill('SIGTERM');
+      publisher.close();
+    }
+  }, 60_000);
 
   it('serves over TLS when configured; a plain connection gets nothing', async () => {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1',

@@ -9,6 +9,7 @@ import { openDevice, type BackendName } from '../device/index.js';
 import { configureFeed, DeviceFeed } from '../itch/device-feed.js';
 import { generateItchSession, moldPacketize } from '../itch/generator.js';
 import { feedPacketBatches, noInputCounts } from '../itch/input.js';
+import { LiveFeed } from '../itch/live.js';
 import { serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
 import { FeedPublisher } from '../serve/feed-publisher.js';
 import { EventHub } from '../serve/hub.js';
@@ -63,8 +64,28 @@ async function* sourcePackets(feed: FeedConfig | undefined, baseDir: string, dem
       yield* moldPacketize(messages, { session: `DEMO${String(day).padStart(6, '0')}`, firstSeq: 1 });
     }
   }
-  const file = path.resolve(baseDir, feed!.source);
+  const file = path.resolve(baseDir, feed!.source!);
   for await (const batch of feedPacketBatches(createReadStream(file, { highWaterMark: 1 << 20 }), noInputCounts())) yield* batch;
+}
+
+const splitHostPort = (v: string) => ({ host: v.slice(0, v.lastIndexOf(':')), port: Number(v.slice(v.lastIndexOf(':') + 1)) });
+
+/** A live MoldUDP64 group into the device until its end of session (or SIGINT/SIGTERM); gaps recovered
+ *  from feed.retransmit when given. A live feed cannot wait for anyone: a slow client is cut by bytes. */
+async function serveLive(f: FeedConfig, sink: DeviceFeed, stopped: Promise<void>): Promise<void> {
+  const { host: group, port } = splitHostPort(f.listen!);
+  const live = new LiveFeed({ group, port, interface: f.interface ?? '127.0.0.1', retransmit: f.retransmit === undefined ? undefined : splitHostPort(f.retransmit), sink });
+  try {
+    await live.start();
+  } catch (err) {
+    live.close();
+    throw new ConfigError(`feed.listen: cannot join ${f.listen}: ${(err as Error).message}`);
+  }
+  try {
+    await Promise.race([live.ended, stopped]);
+  } finally {
+    live.close();
+  }
 }
 
 const messagesIn = (p: Buffer) => (p.length >= 20 ? p.readUInt16BE(18) % 0xffff : 0);
@@ -74,17 +95,19 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
   const baseDir = config?.baseDir ?? process.cwd();
   const serve = config?.serve ?? serveSchema.parse({});
   if (!o.demo) {
-    if (!config?.feed) throw new ConfigError(`${o.configFile}: feed: the section is missing (feed.source names the capture to serve)`);
-    const file = path.resolve(baseDir, config.feed.source);
-    try {
-      await access(file);
-    } catch (err) {
-      throw new ConfigError(`feed.source: cannot read ${file}: ${fsReason(err)}`);
+    if (!config?.feed) throw new ConfigError(`${o.configFile}: feed: the section is missing (feed.source names the capture to serve, or feed.listen a multicast group)`);
+    if (config.feed.source !== undefined) {
+      const file = path.resolve(baseDir, config.feed.source);
+      try {
+        await access(file);
+      } catch (err) {
+        throw new ConfigError(`feed.source: cannot read ${file}: ${fsReason(err)}`);
+      }
     }
   }
   const { tokens, generated } = tokensFrom(serve, o.demo);
   const tls = readTls(serve, baseDir);
-  const [host, port] = [serve.listen.slice(0, serve.listen.lastIndexOf(':')), Number(serve.listen.slice(serve.listen.lastIndexOf(':') + 1))];
+  const { host, port } = splitHostPort(serve.listen);
 
   const device = openDevice(config ? chooseDevice(o, config.device) : { backend: o.backend ?? 'sim' });
   try {
@@ -131,11 +154,13 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
   });
   try {
     if (o.waitClients > 0) await Promise.race([hub.whenSubscribed(o.waitClients), stopped]);
+    const live = o.demo ? undefined : config?.feed?.listen;
+    if (live !== undefined && !stopping) await serveLive(config!.feed!, feed, stopped);
     const rate = config?.feed?.rate || (o.demo ? DEMO_RATE : 0);
     const start = Date.now();
     let sent = 0;
     let yielded = Date.now();
-    for await (const p of sourcePackets(config?.feed, baseDir, o.demo)) {
+    for await (const p of live === undefined ? sourcePackets(config?.feed, baseDir, o.demo) : []) {
       if (stopping) break;
       // the device and the hub answer within the same turn, so a replay that is behind its rate would never
       // let the event loop read a request (/metrics, a new client, a Subscribe): give it a turn every 10 ms

@@ -29,13 +29,28 @@ export type ServeConfig = z.infer<typeof serveSchema>;
 
 const symbol = z.string().regex(/^[\x21-\x7e][\x20-\x7e]{0,7}$/, 'must be an ITCH symbol (1 to 8 printable ASCII characters)');
 
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address');
+
 export const feedSchema = z.strictObject({
-  /** A pcap, pcapng, MoldUDP64 stream or BinaryFILE. */
-  source: z.string().min(1, 'must be the path of a capture, a MoldUDP64 stream or a BinaryFILE'),
+  /** A pcap, pcapng, MoldUDP64 stream or BinaryFILE ... */
+  source: z.string().min(1, 'must be the path of a capture, a MoldUDP64 stream or a BinaryFILE').optional(),
+  /** ... or a live MoldUDP64 multicast group, group:port. */
+  listen: hostPort.optional(),
+  /** listen: the interface address that joins the group (default 127.0.0.1). */
+  interface: ipv4.optional(),
+  /** listen: the retransmission server, host:port; without it gaps are reported, not recovered. */
+  retransmit: hostPort.optional(),
   /** Replay speed in messages per second; 0: as fast as the device goes. */
   rate: z.number().min(0, 'must be 0 (as fast as the device goes) or more').default(0),
   /** Device-side symbol filter (DESIGN.md 3.3). */
   symbols: z.array(symbol).min(1, 'must list at least one symbol (leave it out to take every symbol)').optional(),
+}).superRefine((f, ctx) => {
+  if ((f.source === undefined) === (f.listen === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['source'], message: 'give either source (a file) or listen (a multicast group:port)' });
+  }
+  for (const key of ['interface', 'retransmit'] as const) {
+    if (f[key] !== undefined && f.listen === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is for a live feed (listen)' });
+  }
 });
 
 export type FeedConfig = z.infer<typeof feedSchema>;
