@@ -78,6 +78,23 @@ describe('FeedLineWriter', () => {
     expect(referenceLines(records).text.split('\n')).toHaveLength(3);
   });
 
+  it('writes the longest lines whole: every alpha byte escaped, the session too', () => {
+    // a session of NUL bytes (an anonymised capture) and messages whose alpha bytes are all control bytes
+    const packets = TYPES.map((t, k) => {
+      const m = Buffer.alloc(t.length, 0x01);
+      m[0] = t.type.charCodeAt(0);
+      const h = Buffer.alloc(20);
+      h.writeBigUInt64BE(BigInt(k + 1), 10);
+      h.writeUInt16BE(1, 18);
+      return Buffer.concat([h, Buffer.from([0, t.length]), m]);
+    });
+    const records = deviceRecords(packets);
+    const ref = referenceLines(records);
+    expect(Math.max(...ref.text.split('\n').map((l) => l.length))).toBeGreaterThan(512);
+    // taken after every record: each line starts a fresh block, as small as the writer allows
+    expect(writerLines(records, new Set(records.keys()))).toEqual(ref);
+  });
+
   it('gives the reference lines and error for records the host cannot read', () => {
     const feedKinds = [KIND.feed_session, KIND.itch_message, KIND.itch_more, KIND.feed_gap, KIND.feed_error, KIND.fix_frame];
     const damaged = fc.record({ kind: fc.constantFrom(...feedKinds), bytes: fc.uint8Array({ minLength: RECORD_BYTES, maxLength: RECORD_BYTES }) })

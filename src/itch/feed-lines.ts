@@ -18,27 +18,32 @@ const QUOTE = 0x22;
 
 const enum FieldKind { Alpha, Uint, Uint64 }
 interface FieldPlan { key: Buffer; at: number; size: number; kind: FieldKind }
-interface TypePlan { head: Buffer; fields: FieldPlan[]; bodyBytes: number }
+/** worstBytes: the longest a line of the type can be after its line start (every alpha byte escaped as
+ *  \u00XX, every number at its longest), so one reservation covers any line. */
+interface TypePlan { head: Buffer; fields: FieldPlan[]; bodyBytes: number; worstBytes: number }
+/** A uint64 in quotes, or a 2^53-scale number. */
+const NUMBER_BYTES = 22;
 
 const ascii = (s: string) => Buffer.from(s, 'latin1');
 
-/** Per type byte: `","msgType":"X","stockLocate":` and the plans of the fields after Timestamp. */
-const PLANS: Array<TypePlan | undefined> = new Array(256).fill(undefined);
-for (const t of ITCH_TYPES.values()) {
-  PLANS[t.type.charCodeAt(0)] = {
-    head: ascii(`,"msgType":${JSON.stringify(t.type)},"stockLocate":`),
-    bodyBytes: t.length - HEADER_BYTES,
-    fields: t.fields.filter((f) => f.offset >= HEADER_BYTES).map((f) => ({
-      key: ascii(`,${JSON.stringify(f.name)}:`), at: f.offset - HEADER_BYTES, size: f.size,
-      kind: f.kind === 'alpha' ? FieldKind.Alpha : f.size === 8 ? FieldKind.Uint64 : FieldKind.Uint,
-    })),
-  };
-}
 const LINE_START = ascii('{"kind":"itch","session":');
 const SEQ_KEY = ascii(',"seq":');
 const TRACKING_KEY = ascii(',"trackingNumber":');
 const TIMESTAMP_KEY = ascii(',"timestamp":');
 const NULL = ascii('null');
+
+/** Per type byte: `","msgType":"X","stockLocate":` and the plans of the fields after Timestamp. */
+const PLANS: Array<TypePlan | undefined> = new Array(256).fill(undefined);
+for (const t of ITCH_TYPES.values()) {
+  const head = ascii(`,"msgType":${JSON.stringify(t.type)},"stockLocate":`);
+  const fields = t.fields.filter((f) => f.offset >= HEADER_BYTES).map((f) => ({
+    key: ascii(`,${JSON.stringify(f.name)}:`), at: f.offset - HEADER_BYTES, size: f.size,
+    kind: f.kind === 'alpha' ? FieldKind.Alpha : f.size === 8 ? FieldKind.Uint64 : FieldKind.Uint,
+  }));
+  const worstBytes = NUMBER_BYTES + head.length + TRACKING_KEY.length + TIMESTAMP_KEY.length + 3 * NUMBER_BYTES + 2
+    + fields.reduce((n, f) => n + f.key.length + (f.kind === FieldKind.Alpha ? 2 + 6 * f.size : NUMBER_BYTES), 0);
+  PLANS[t.type.charCodeAt(0)] = { head, bodyBytes: t.length - HEADER_BYTES, fields, worstBytes };
+}
 
 /** JSON.stringify's escapes for the control characters it does not write as \u00XX. */
 const SHORT_ESCAPE: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
@@ -145,9 +150,9 @@ export class FeedLineWriter {
     if (timestampHi > 0xffff) {
       throw new DeviceProtocolError(timestampError(seq, rec.readBigUInt64LE(at + ITCH_MESSAGE_AT.timestamp)));
     }
-    // the longest line: every field an escaped alpha or a 20-digit number, and the keys
-    this.room(512);
-    this.bytes(this.lineStart[rec[at + ITCH_MESSAGE_AT.sessionSlot]!]!);
+    const lineStart = this.lineStart[rec[at + ITCH_MESSAGE_AT.sessionSlot]!]!;
+    this.room(lineStart.length + plan.worstBytes);
+    this.bytes(lineStart);
     const seqLo = rec.readUInt32LE(at + ITCH_MESSAGE_AT.moldSeq);
     const seqHi = rec.readUInt32LE(at + ITCH_MESSAGE_AT.moldSeq + 4);
     if (seqHi < SAFE_HI) this.number(seqHi * TWO_32 + seqLo);
