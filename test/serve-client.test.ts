@@ -27,12 +27,14 @@ function serveDemo(dir: string): Promise<{ child: ChildProcess; url: string; exi
   });
 }
 
-async function take(it: AsyncIterator<ClientEvent>, n: number): Promise<ClientEvent[]> {
+/** The next `n` events brought by connection `connection` (events of an earlier one still queued are
+ *  skipped). */
+async function take(it: AsyncIterator<ClientEvent>, n: number, connection: number): Promise<ClientEvent[]> {
   const out: ClientEvent[] = [];
   while (out.length < n) {
     const r = await it.next();
     if (r.done) break;
-    out.push(r.value);
+    if (r.value.connection === connection) out.push(r.value);
   }
   return out;
 }
@@ -45,12 +47,12 @@ describe('tickgate/client', () => {
     const client = await connect({ url: server.url, token: 'client-token', kinds: ['book'], symbols: ['AAPL'] });
     const it = client[Symbol.asyncIterator]();
     try {
-      const first = await take(it, 200);
+      const first = await take(it, 200, 1);
       expect(first.every((e) => e.kind === 'book' && e.body.stock === 'AAPL')).toBe(true);
       server.child.kill('SIGTERM');
       expect(await server.exit).toBe(0);
       server = await serveDemo(dir);
-      const after = await take(it, 200);
+      const after = await take(it, 200, 2);
       expect(after).toHaveLength(200);
       expect(after.every((e) => e.kind === 'book' && e.body.stock === 'AAPL')).toBe(true);
       expect(client.connections).toBe(2);

@@ -21,6 +21,8 @@ export interface ClientOptions {
 /** One event: its kind, the device's record sequence number and the body as the proto3 JSON mapping gives
  *  it (64-bit integers as decimal strings). */
 export interface ClientEvent {
+  /** which connection brought it (1, 2, ... : a new one after each reconnect; events in between are lost) */
+  connection: number;
   kind: EventKind;
   recordSeq: number;
   body: Record<string, unknown>;
@@ -100,7 +102,7 @@ export class TickgateClient implements AsyncIterable<ClientEvent> {
         const batch = Batch.toObject(Batch.decode(data), { longs: String, defaults: true, oneofs: false }) as { events: Array<Record<string, unknown>> };
         for (const e of batch.events) {
           const kind = EVENT_KINDS.find((k) => e[k] !== undefined && e[k] !== null)!;
-          this.queue.push({ kind, recordSeq: e.recordSeq as number, body: e[kind] as Record<string, unknown> });
+          this.queue.push({ connection: this.connections, kind, recordSeq: e.recordSeq as number, body: e[kind] as Record<string, unknown> });
         }
         this.wake();
       });
