@@ -35,8 +35,8 @@ function debianPython(): string {
 
 interface Served { child: ChildProcess; url: string; exit: Promise<number | null>; stderr: () => string }
 
-function serve(dir: string, args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', 'serve.yaml', '--backend', 'ref', ...args], {
+function serve(dir: string, args: string[], config = 'serve.yaml'): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', config, '--backend', 'ref', ...args], {
     cwd: dir, env: { ...process.env, TICKGATE_TOKENS: TOKENS }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -187,23 +187,19 @@ describe('tickgate serve', () => {
     const publisher = new MoldPublisher({ session: 'LIVESERVE1', group: '239.255.42.7', port: udp, heartbeatMs: 20, drop: () => random() < 0.2 });
     await publisher.start();
     writeFileSync(path.join(dir, 'live.yaml'), ['serve:', '  listen: 127.0.0.1:0', 'feed:', `  listen: 239.255.42.7:${udp}`, `  retransmit: 127.0.0.1:${publisher.retransmitPort}`, ''].join('\n'));
-    const child = spawn(process.execPath, [CLI, 'serve', '--config', 'live.yaml', '--backend', 'ref', '--wait-clients', '1', '--exit-at-end'], {
-      cwd: dir, env: { ...process.env, TICKGATE_TOKENS: TOKENS }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const served = await serve(dir, ['--wait-clients', '1', '--exit-at-end'], 'live.yaml');
     try {
-      const url = await new Promise<string>((resolve) => child.stdout!.on('data', (d: Buffer) => { const m = /listening (\S+)/.exec(String(d)); if (m) resolve(m[1]!); }));
-      const c = client(url, 'first-secret-token', { kinds: ['itch', 'gap'] });
+      const c = client(served.url, 'first-secret-token', { kinds: ['itch', 'gap'] });
       await new Promise((r) => setTimeout(r, 500));   // subscribed, and the feed has joined the group
       const day = generateItchSession({ seed: 31, symbols: ['AAPL', 'MSFT'], messages: 2_000 });
       publisher.publish(day);
       publisher.endSession();
-      expect(await exit).toBe(0);
+      expect(await served.exit).toBe(0);
       await c.closed;
       const seqs = c.events.map((e) => (e.gap ? 'gap' : Number((Object.values(e.itch as object)[0] as { seq: string }).seq)));
       expect(seqs).toEqual(day.map((_, i) => i + 1));
     } finally {
-      child.kill('SIGTERM');
+      served.child.kill('SIGTERM');
       publisher.close();
     }
   }, 60_000);
