@@ -107,6 +107,28 @@ describe('tickgate serve', () => {
     expect(stray).toEqual({ code: 2, stderr: expect.stringContaining('feed.retransmit: is for a live feed (listen)') });
   }, 60_000);
 
+  it('closes a client whose Subscribe it cannot take with 1008 and the reason', async () => {
+    writeConfig(dir, 'day.pcap');
+    const s = await serve(dir, []);
+    try {
+      const unknownKind = client(s.url, 'first-secret-token', { kinds: ['itch', 'quotes'] });
+      expect(await unknownKind.closed).toEqual({ code: 1008, reason: 'unknown kind "quotes": the kinds are itch, gap, error, book, fix, verdict, session' });
+      const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/v1/stream`, { headers: { authorization: 'Bearer first-secret-token' } });
+      const text = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      ws.on('open', () => ws.send('subscribe me'));
+      expect(await text).toEqual({ code: 1008, reason: 'send Subscribe as a binary message' });
+      const garbage = new WebSocket(`${s.url.replace(/^http/, 'ws')}/v1/stream`, { headers: { authorization: 'Bearer first-secret-token' } });
+      const bad = new Promise<{ code: number; reason: string }>((resolve) => garbage.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      garbage.on('open', () => garbage.send(Buffer.from([0xff, 0xff, 0xff])));
+      const closed = await bad;
+      expect(closed.code).toBe(1008);
+      expect(closed.reason).toMatch(/^not a Subscribe message: /);
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    expect(await s.exit).toBe(0);
+  }, 60_000);
+
   it('refuses a missing or unknown token with 401 before the upgrade', async () => {
     writeConfig(dir, 'day.pcap');
     const s = await serve(dir, []);
