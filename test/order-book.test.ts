@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeItch, generateItchSession } from '../src/itch/generator.js';
 import { decodeMessage } from '../src/itch/ref-decoder.js';
 import { OrderBooks, type BookLevel, type BookUpdate } from '../src/serve/order-book.js';
+import { OrderTable } from '../src/serve/order-table.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 100);
 const DEPTH = 3;
@@ -53,7 +54,7 @@ class NaiveBooks {
         put(String(f.newOrderReferenceNumber), { ...order, price: Number(f.price), shares: Number(f.shares) });
         break;
     }
-    return changed.map((stock) => ({ stock, seq: String(seq), timestamp: Number(f.timestamp), ...this.levels(stock) }));
+    return changed.map((stock) => ({ stock, seq, timestamp: Number(f.timestamp), ...this.levels(stock) }));
   }
 
   private levels(stock: string): { bids: BookLevel[]; asks: BookLevel[] } {
@@ -80,6 +81,20 @@ function compare(messages: Buffer[]): void {
   });
 }
 
+/** Deep books: many prices (so most levels are below the best DEPTH and the level arrays grow), references
+ *  on both sides of 2^32 and 2^53, stock locates that name different stocks over time. */
+const deepFlow = fc.array(fc.record({
+  type: fc.constantFrom('A', 'A', 'F', 'E', 'X', 'D', 'U'),
+  ref: fc.integer({ min: 0, max: 40 }), newRef: fc.integer({ min: 0, max: 40 }),
+  refBase: fc.constantFrom(0n, 2n ** 32n - 20n, 2n ** 53n - 20n, 2n ** 64n - 41n),
+  locate: fc.integer({ min: 0, max: 2 }), stock: fc.constantFrom('AAPL', 'MSFT', 'A'),
+  buy: fc.boolean(), price: fc.integer({ min: 1, max: 60 }), shares: fc.integer({ min: 1, max: 50 }),
+}).map((o) => encodeItch(o.type, {
+  stockLocate: o.locate, orderReferenceNumber: o.refBase + BigInt(o.ref), originalOrderReferenceNumber: o.refBase + BigInt(o.ref),
+  newOrderReferenceNumber: o.refBase + BigInt(o.newRef), buySellIndicator: o.buy ? 'B' : 'S', stock: o.stock, price: o.price,
+  shares: o.shares, executedShares: o.shares, cancelledShares: o.shares,
+})), { minLength: 150, maxLength: 600 });
+
 /** Order flow meant to break a book: 6 references, 3 stocks, 4 prices, any share counts. */
 const hostileFlow = fc.array(fc.record({
   type: fc.constantFrom('A', 'F', 'E', 'C', 'X', 'D', 'U', 'P', 'S'),
@@ -90,7 +105,7 @@ const hostileFlow = fc.array(fc.record({
   timestamp: o.timestamp, orderReferenceNumber: BigInt(o.ref), originalOrderReferenceNumber: BigInt(o.ref), newOrderReferenceNumber: BigInt(o.newRef),
   buySellIndicator: o.buy ? 'B' : 'S', stock: o.stock, price: o.price, shares: o.shares, executedShares: o.shares, cancelledShares: o.shares,
   eventCode: 'Q',
-})), { maxLength: 200 });
+})), { minLength: 20, maxLength: 200 });
 
 describe('order books', () => {
   it('match the straightforward books on a generated trading day', () => {
@@ -108,5 +123,48 @@ describe('order books', () => {
     const moved = books.apply(add(2, 'MSFT'), 5);
     expect(moved.map((u) => u.stock)).toEqual(['AAPL', 'MSFT']);
     expect(books.counters).toEqual({ updates: 5, unknownOrders: 1, duplicateOrders: 1, overReduced: 1 });
+  });
+
+  it('match them on deep books with references across 2^32, 2^53 and 2^64', () => {
+    fc.assert(fc.property(deepFlow, (messages) => compare(messages)), { numRuns: RUNS });
+  });
+
+  it('give a sequence number beyond 2^53 as a decimal string', () => {
+    const books = new OrderBooks(DEPTH);
+    const add = encodeItch('A', { orderReferenceNumber: 1n, buySellIndicator: 'S', shares: 10, stock: 'AAPL', price: 7 });
+    expect(books.apply(add, 2n ** 64n - 1n)[0]!.seq).toBe('18446744073709551615');
+    expect(books.apply(encodeItch('D', { orderReferenceNumber: 1n }), 2n ** 53n - 1n)[0]!.seq).toBe(2 ** 53 - 1);
+  });
+});
+
+describe('order table', () => {
+  // Keys from a small pool of halves, so probe runs form, wrap around the table's end and are cut by
+  // deletions; the table starts at its smallest size (8 slots) and grows.
+  const half = fc.constantFrom(0, 1, 2, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff);
+  const op = fc.record({ remove: fc.boolean(), hi: half, lo: fc.integer({ min: 0, max: 12 }), value: fc.nat(1000) });
+  it('finds, inserts and removes as a Map does', () => {
+    fc.assert(fc.property(fc.array(op, { minLength: 300, maxLength: 2000 }), (ops) => {
+      const table = new OrderTable();
+      const model = new Map<string, number>();
+      for (const o of ops) {
+        const key = `${o.hi}:${o.lo}`;
+        const slot = table.find(o.hi, o.lo);
+        expect(slot >= 0).toBe(model.has(key));
+        if (slot >= 0) expect(table.price[slot]).toBe(model.get(key));
+        if (o.remove && slot >= 0) {
+          table.removeAt(slot);
+          model.delete(key);
+        } else if (!o.remove && slot < 0) {
+          const at = table.insert(o.hi, o.lo);
+          table.price[at] = o.value;
+          model.set(key, o.value);
+        }
+        expect(table.size).toBe(model.size);
+      }
+      for (const [key, value] of model) {
+        const [hi, lo] = key.split(':').map(Number) as [number, number];
+        expect(table.price[table.find(hi, lo)]).toBe(value);
+      }
+    }), { numRuns: Math.max(20, RUNS / 5) });
   });
 });

@@ -176,7 +176,7 @@ describe('tickgate serve', () => {
     for (const p of moldPacketize(messages, { session: 'SERVE00001', firstSeq: 1 }).filter((_, k) => k !== 40)) {
       for (const r of decoder.packet(p)) {
         if (r.kind !== 'itch') continue;
-        for (const u of ob.apply(r.raw, r.seq)) if (u.stock === 'AAPL') want.push(JSON.parse(JSON.stringify({ ...u, timestamp: String(u.timestamp), bids: u.bids.map((l) => ({ ...l, price: String(l.price), shares: String(l.shares) })), asks: u.asks.map((l) => ({ ...l, price: String(l.price), shares: String(l.shares) })) })));
+        for (const u of ob.apply(r.raw, r.seq)) if (u.stock === 'AAPL') want.push(JSON.parse(JSON.stringify({ ...u, seq: String(u.seq), timestamp: String(u.timestamp), bids: u.bids.map((l) => ({ ...l, price: String(l.price), shares: String(l.shares) })), asks: u.asks.map((l) => ({ ...l, price: String(l.price), shares: String(l.shares) })) })));
       }
     }
     expect(want.length).toBeGreaterThan(100);

@@ -7,6 +7,7 @@
 // first; executing or cancelling more shares than are left takes the order off.
 // Messages are read from their raw bytes (the golden-model record's `raw`, or the device record turned back
 // into the message), so the hot path builds no field objects.
+import { OrderTable } from './order-table.js';
 
 export interface BookLevel {
   /** ITCH price units (4 decimal places) */
@@ -17,10 +18,10 @@ export interface BookLevel {
 
 export interface BookUpdate {
   stock: string;
-  /** MoldUDP64 sequence number of the message that changed the book, decimal */
-  seq: string;
+  /** MoldUDP64 sequence number of the message that changed the book: a number below 2^53, else decimal */
+  seq: number | string;
   timestamp: number;
-  /** best (highest price) first; frozen, and shared with later updates while it stays the same */
+  /** best (highest price) first; shared with later updates while it stays the same (never change it) */
   bids: readonly BookLevel[];
   /** best (lowest price) first; likewise */
   asks: readonly BookLevel[];
@@ -37,78 +38,118 @@ export interface BookCounters {
   overReduced: number;
 }
 
-interface Order {
-  book: SymbolBook;
-  buy: boolean;
-  price: number;
-  shares: number;
-}
-
-/** One side of one book: levels by price, and their prices in best-first order. Its best levels are made
- *  again only after a change among them: a change deeper in the book gives the same (frozen) array. */
+/** One side of one book: its levels as parallel typed arrays in worst-first order (binary search by price),
+ *  so that a level coming or going near the top, where most of the flow is, moves few others. Its
+ *  best levels are made again only after a change among them, and then only the changed levels get new
+ *  objects: a change deeper in the book gives the same array. */
 class BookSide {
-  /** best first: descending for bids, ascending for asks */
-  private readonly prices: number[] = [];
-  private readonly levels = new Map<number, { shares: number; orders: number }>();
+  /** worst first: ascending for bids, descending for asks */
+  private prices = new Uint32Array(16);
+  private shares = new Float64Array(16);
+  private orders = new Uint32Array(16);
+  private count = 0;
   private best: readonly BookLevel[] | undefined;
+  /** the best levels last handed out (kept after `best` is dropped, to reuse the unchanged ones) */
+  private handedOut: readonly BookLevel[] = [];
+  /** prices of levels changed since `handedOut` was made */
+  private readonly changed: number[] = [];
 
-  constructor(private readonly descending: boolean, private readonly depth: number) {}
+  constructor(private readonly bids: boolean, private readonly depth: number) {}
 
   add(price: number, shares: number): void {
-    if (this.amongBest(price)) this.best = undefined;
-    const level = this.levels.get(price);
-    if (level) {
-      level.shares += shares;
-      level.orders++;
+    const i = this.indexOf(price);
+    this.touch(i, price);
+    if (i < this.count && this.prices[i] === price) {
+      this.shares[i] = this.shares[i]! + shares;
+      this.orders[i] = this.orders[i]! + 1;
       return;
     }
-    this.levels.set(price, { shares, orders: 1 });
-    this.prices.splice(this.insertAt(price), 0, price);
+    if (this.count === this.prices.length) this.grow();
+    this.prices.copyWithin(i + 1, i, this.count);
+    this.shares.copyWithin(i + 1, i, this.count);
+    this.orders.copyWithin(i + 1, i, this.count);
+    this.prices[i] = price;
+    this.shares[i] = shares;
+    this.orders[i] = 1;
+    this.count++;
   }
 
-  /** Takes `shares` off the level at `price`; `orderGone`: one order fewer there. */
+  /** Takes `shares` off the level at `price` (which is on this side); `orderGone`: one order fewer there. */
   reduce(price: number, shares: number, orderGone: boolean): void {
-    if (this.amongBest(price)) this.best = undefined;
-    const level = this.levels.get(price)!;
-    level.shares -= shares;
-    if (orderGone) level.orders--;
-    if (level.orders > 0) return;
-    this.levels.delete(price);
-    this.prices.splice(this.insertAt(price), 1);
+    const i = this.indexOf(price);
+    this.touch(i, price);
+    this.shares[i] = this.shares[i]! - shares;
+    if (orderGone) this.orders[i] = this.orders[i]! - 1;
+    if (this.orders[i]! > 0) return;
+    this.prices.copyWithin(i, i + 1, this.count);
+    this.shares.copyWithin(i, i + 1, this.count);
+    this.orders.copyWithin(i, i + 1, this.count);
+    this.count--;
+  }
+
+  private grow(): void {
+    const size = this.prices.length * 2;
+    const prices = new Uint32Array(size);
+    const shares = new Float64Array(size);
+    const orders = new Uint32Array(size);
+    prices.set(this.prices);
+    shares.set(this.shares);
+    orders.set(this.orders);
+    this.prices = prices;
+    this.shares = shares;
+    this.orders = orders;
   }
 
   /** The best `depth` levels, best first. */
   top(): readonly BookLevel[] {
     if (this.best) return this.best;
-    const n = Math.min(this.depth, this.prices.length);
+    const last = this.count - 1;
+    const n = Math.min(this.depth, this.count);
     const out: BookLevel[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const price = this.prices[i]!;
-      const level = this.levels.get(price)!;
-      out[i] = Object.freeze({ price, shares: level.shares, orders: level.orders });
+    const before = this.handedOut;
+    let j = 0;
+    for (let k = 0; k < n; k++) {
+      const price = this.prices[last - k]!;
+      while (j < before.length && this.better(before[j]!.price, price)) j++;
+      const old = before[j];
+      out[k] = old !== undefined && old.price === price && !this.changed.includes(price)
+        ? old
+        : { price, shares: this.shares[last - k]!, orders: this.orders[last - k]! };
     }
-    this.best = Object.freeze(out);
-    return this.best;
+    this.changed.length = 0;
+    this.best = out;
+    this.handedOut = out;
+    return out;
   }
 
-  /** A change at `price` changes the best levels: it is at or better than the last of them, or there are
-   *  fewer of them than `depth`. */
-  private amongBest(price: number): boolean {
-    const n = this.prices.length;
-    if (n < this.depth) return true;
-    const last = this.prices[this.depth - 1]!;
-    return this.descending ? price >= last : price <= last;
+  /** A change of the level at `price` (index `i`, or where it goes): among the best ones, it drops them. */
+  private touch(i: number, price: number): void {
+    if (i + this.depth < this.count) return;
+    this.best = undefined;
+    this.changed.push(price);
   }
 
-  /** Where `price` is or would go in `prices` (binary search). */
-  private insertAt(price: number): number {
+  private better(a: number, b: number): boolean {
+    return this.bids ? a > b : a < b;
+  }
+
+  /** Where `price` is or would go in `prices`. */
+  private indexOf(price: number): number {
+    const prices = this.prices;
     let lo = 0;
-    let hi = this.prices.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const p = this.prices[mid]!;
-      if (this.descending ? p > price : p < price) lo = mid + 1;
-      else hi = mid;
+    let hi = this.count;
+    if (this.bids) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (prices[mid]! < price) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (prices[mid]! > price) lo = mid + 1;
+        else hi = mid;
+      }
     }
     return lo;
   }
@@ -117,129 +158,170 @@ class BookSide {
 class SymbolBook {
   readonly bids: BookSide;
   readonly asks: BookSide;
-  constructor(readonly stock: string, depth: number) {
+  constructor(readonly stock: string, depth: number, readonly stockHi: number, readonly stockLo: number) {
     this.bids = new BookSide(true, depth);
     this.asks = new BookSide(false, depth);
   }
 }
 
 const TWO_32 = 0x1_0000_0000;
-/** An 8-byte order reference as a Map key: a number below 2^53, else a bigint (never both for one value). */
-function orderRef(msg: Buffer, at: number): number | bigint {
-  const hi = msg.readUInt32BE(at);
-  return hi < 0x20_0000 ? hi * TWO_32 + msg.readUInt32BE(at + 4) : msg.readBigUInt64BE(at);
-}
-
 const NO_UPDATES: readonly BookUpdate[] = [];
 const timestampOf = (msg: Buffer) => msg.readUInt16BE(5) * TWO_32 + msg.readUInt32BE(7);
+const NO_BOOK = -1;
 
 export class OrderBooks {
   readonly counters: BookCounters = { updates: 0, unknownOrders: 0, duplicateOrders: 0, overReduced: 0 };
-  private readonly books = new Map<string, SymbolBook>();
-  private readonly orders = new Map<number | bigint, Order>();
+  private readonly byStock = new Map<string, number>();
+  private readonly books: SymbolBook[] = [];
+  /** the book an Add with this Stock Locate named last (checked against the Stock bytes before use) */
+  private readonly bookOfLocate = new Int32Array(0x1_0000).fill(NO_BOOK);
+  private readonly orders = new OrderTable(1 << 17);
   /** Another book the message at hand changed (an Add reusing a reference of that book). */
-  private changed: SymbolBook | undefined;
+  private changed = NO_BOOK;
+  /** what apply returns, filled again each time */
+  private readonly one: BookUpdate[] = [undefined as unknown as BookUpdate];
+  private readonly two: BookUpdate[] = [undefined as unknown as BookUpdate, undefined as unknown as BookUpdate];
 
   /** @param depth levels per side in an update (the config's bookDepth) */
   constructor(private readonly depth = 10) {}
 
   /** One ITCH message as received; the updates of the books it changed: none or one (two when an Add
-   *  reuses a reference that was on another stock's book: that book first). */
+   *  reuses a reference that was on another stock's book: that book first). The array is the same one each
+   *  time: read it before the next call. */
   apply(msg: Buffer, seq: number | bigint): readonly BookUpdate[] {
-    this.changed = undefined;
-    let book: SymbolBook | undefined;
+    this.changed = NO_BOOK;
+    let book: number;
     switch (msg[0]) {
       case 0x41: // A
       case 0x46: // F
-        book = this.add(orderRef(msg, 11), msg[19] === 0x42, msg.readUInt32BE(20), this.book(msg.toString('latin1', 24, 32)), msg.readUInt32BE(32));
+        book = this.add(msg.readUInt32BE(11), msg.readUInt32BE(15), msg[19] === 0x42, msg.readUInt32BE(20), this.bookOf(msg), msg.readUInt32BE(32));
         break;
       case 0x45: // E
       case 0x43: // C
       case 0x58: // X
-        book = this.reduce(orderRef(msg, 11), msg.readUInt32BE(19));
+        book = this.reduce(msg.readUInt32BE(11), msg.readUInt32BE(15), msg.readUInt32BE(19));
         break;
       case 0x44: // D
-        book = this.remove(orderRef(msg, 11));
+        book = this.remove(msg.readUInt32BE(11), msg.readUInt32BE(15));
         break;
       case 0x55: { // U
-        const original = this.orders.get(orderRef(msg, 11));
-        if (!original) {
+        const slot = this.orders.find(msg.readUInt32BE(11), msg.readUInt32BE(15));
+        if (slot < 0) {
           this.counters.unknownOrders++;
           return NO_UPDATES;
         }
-        this.remove(orderRef(msg, 11));
-        book = this.add(orderRef(msg, 19), original.buy, msg.readUInt32BE(27), original.book, msg.readUInt32BE(31));
+        const buy = this.orders.buy[slot] === 1;
+        const original = this.orders.book[slot]!;
+        this.removeAt(slot);
+        book = this.add(msg.readUInt32BE(19), msg.readUInt32BE(23), buy, msg.readUInt32BE(27), original, msg.readUInt32BE(31));
         break;
       }
       default:
         return NO_UPDATES;
     }
-    if (!book) return NO_UPDATES;
-    const at = String(seq);
+    if (book === NO_BOOK) return NO_UPDATES;
+    const at = typeof seq === 'bigint' && seq > Number.MAX_SAFE_INTEGER ? seq.toString() : Number(seq);
     const timestamp = timestampOf(msg);
-    return this.changed && this.changed !== book
-      ? [this.update(this.changed, at, timestamp), this.update(book, at, timestamp)]
-      : [this.update(book, at, timestamp)];
+    if (this.changed !== NO_BOOK && this.changed !== book) {
+      this.two[0] = this.update(this.changed, at, timestamp);
+      this.two[1] = this.update(book, at, timestamp);
+      return this.two;
+    }
+    this.one[0] = this.update(book, at, timestamp);
+    return this.one;
   }
 
-  private update(b: SymbolBook, seq: string, timestamp: number): BookUpdate {
+  private update(index: number, seq: number | string, timestamp: number): BookUpdate {
     this.counters.updates++;
+    const b = this.books[index]!;
     return { stock: b.stock, seq, timestamp, bids: b.bids.top(), asks: b.asks.top() };
   }
 
   /** The book of a stock now (best levels, `depth` per side), or undefined when no order named it yet. */
   snapshot(stock: string): { bids: readonly BookLevel[]; asks: readonly BookLevel[] } | undefined {
-    const book = this.books.get(stock);
+    const index = this.byStock.get(stock);
+    const book = index === undefined ? undefined : this.books[index]!;
     return book && { bids: book.bids.top(), asks: book.asks.top() };
   }
 
-  get stocks(): string[] { return [...this.books.keys()]; }
+  get stocks(): string[] { return [...this.byStock.keys()]; }
 
-  private book(stockField: string): SymbolBook {
-    let end = stockField.length;
-    while (end > 0 && stockField.charCodeAt(end - 1) === 0x20) end--;
-    const stock = end === stockField.length ? stockField : stockField.slice(0, end);
-    let book = this.books.get(stock);
-    if (!book) {
-      book = new SymbolBook(stock, this.depth);
-      this.books.set(stock, book);
+  /** The book of an Add's Stock (bytes 24..31): the one its Stock Locate led to last when the Stock bytes
+   *  match, else by name. */
+  private bookOf(msg: Buffer): number {
+    const hi = msg.readUInt32BE(24);
+    const lo = msg.readUInt32BE(28);
+    const locate = msg.readUInt16BE(1);
+    const cached = this.bookOfLocate[locate]!;
+    if (cached !== NO_BOOK) {
+      const b = this.books[cached]!;
+      if (b.stockHi === hi && b.stockLo === lo) return cached;
     }
-    return book;
+    const field = msg.toString('latin1', 24, 32);
+    let end = field.length;
+    while (end > 0 && field.charCodeAt(end - 1) === 0x20) end--;
+    const stock = field.slice(0, end);
+    let index = this.byStock.get(stock);
+    if (index === undefined) {
+      index = this.books.length;
+      this.books.push(new SymbolBook(stock, this.depth, hi, lo));
+      this.byStock.set(stock, index);
+    }
+    // a Stock that differs only in trailing spaces is another spelling of the same book: cache by its bytes
+    if (this.books[index]!.stockHi === hi && this.books[index]!.stockLo === lo) this.bookOfLocate[locate] = index;
+    return index;
   }
 
-  private add(ref: number | bigint, buy: boolean, shares: number, book: SymbolBook, price: number): SymbolBook {
-    if (this.orders.has(ref)) {
+  private side(book: number, buy: boolean): BookSide {
+    const b = this.books[book]!;
+    return buy ? b.bids : b.asks;
+  }
+
+  private add(hi: number, lo: number, buy: boolean, shares: number, book: number, price: number): number {
+    const existing = this.orders.find(hi, lo);
+    if (existing >= 0) {
       this.counters.duplicateOrders++;
-      this.changed = this.remove(ref);
+      this.changed = this.removeAt(existing);
     }
-    this.orders.set(ref, { book, buy, price, shares });
-    (buy ? book.bids : book.asks).add(price, shares);
+    const slot = this.orders.insert(hi, lo);
+    this.orders.book[slot] = book;
+    this.orders.buy[slot] = buy ? 1 : 0;
+    this.orders.price[slot] = price;
+    this.orders.shares[slot] = shares;
+    this.side(book, buy).add(price, shares);
     return book;
   }
 
-  private reduce(ref: number | bigint, shares: number): SymbolBook | undefined {
-    const order = this.orders.get(ref);
-    if (!order) {
+  private reduce(hi: number, lo: number, shares: number): number {
+    const slot = this.orders.find(hi, lo);
+    if (slot < 0) {
       this.counters.unknownOrders++;
-      return undefined;
+      return NO_BOOK;
     }
-    if (shares >= order.shares) {
-      if (shares > order.shares) this.counters.overReduced++;
-      return this.remove(ref);
+    const left = this.orders.shares[slot]!;
+    if (shares >= left) {
+      if (shares > left) this.counters.overReduced++;
+      return this.removeAt(slot);
     }
-    order.shares -= shares;
-    (order.buy ? order.book.bids : order.book.asks).reduce(order.price, shares, false);
-    return order.book;
+    this.orders.shares[slot] = left - shares;
+    const book = this.orders.book[slot]!;
+    this.side(book, this.orders.buy[slot] === 1).reduce(this.orders.price[slot]!, shares, false);
+    return book;
   }
 
-  private remove(ref: number | bigint): SymbolBook | undefined {
-    const order = this.orders.get(ref);
-    if (!order) {
+  private remove(hi: number, lo: number): number {
+    const slot = this.orders.find(hi, lo);
+    if (slot < 0) {
       this.counters.unknownOrders++;
-      return undefined;
+      return NO_BOOK;
     }
-    this.orders.delete(ref);
-    (order.buy ? order.book.bids : order.book.asks).reduce(order.price, order.shares, true);
-    return order.book;
+    return this.removeAt(slot);
+  }
+
+  private removeAt(slot: number): number {
+    const book = this.orders.book[slot]!;
+    this.side(book, this.orders.buy[slot] === 1).reduce(this.orders.price[slot]!, this.orders.shares[slot]!, true);
+    this.orders.removeAt(slot);
+    return book;
   }
 }
