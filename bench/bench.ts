@@ -12,7 +12,7 @@ import { sessionRoundTrip } from './session-round-trip.js';
 import { decodeItchRates } from './decode-itch.js';
 import { goldenModelRates } from './golden-models.js';
 import { orderBookRates } from './order-books.js';
-import { serveFanoutRates } from './serve-fanout.js';
+import { serveEndToEndLatency, serveFanoutRates } from './serve-fanout.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { addOrderPackets, feedLatency, feedThroughput, tradingDayPackets } from './feed-core.js';
 import { riskLatency, riskThroughput } from './risk-gate.js';
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const decodeItch = await decodeItchRates(runs);
   const books = await orderBookRates(runs);
   const fanout = await serveFanoutRates();
+  const endToEnd = await serveEndToEndLatency();
   const adds = addOrderPackets(36_000);
   const feedAdds = feedThroughput(adds.packets, adds.messages);
   const day = tradingDayPackets(50_000);
@@ -130,6 +131,7 @@ async function main(): Promise<void> {
     decodeItch,
     orderBooks: books,
     serveFanout: fanout,
+    serveEndToEnd: endToEnd,
     synthesis: synthReport(),
     latencyNs: nanoseconds,
     pathClocks: { sta: clocks, withCarry: carryClocks },
@@ -199,6 +201,8 @@ async function main(): Promise<void> {
   for (const r of fanout.rates) {
     console.log(`  ${String(r.clients).padStart(3)} client${r.clients === 1 ? ' ' : 's'}  ${f(r.eventsPerSecond)} events/s delivered (${f(r.perClientEventsPerSecond)} per client); host publish to client receipt p50 ${f(r.latencyMs.p50, 2)} ms, p99 ${f(r.latencyMs.p99, 2)} ms (${f(r.latencyMs.samples)} samples)`);
   }
+  console.log(`\n\`tickgate serve\` end to end, live: a MoldUDP64 publisher on loopback multicast stamps each packet as it sends it (${f(endToEnd.messages)} messages at ${f(endToEnd.messagesPerSecond)}/s), serve (reference device) to one client`);
+  console.log(`  exchange Timestamp to client receipt        p50 ${f(endToEnd.latencyMs.p50, 3)} ms, p99 ${f(endToEnd.latencyMs.p99, 3)} ms, max ${f(endToEnd.latencyMs.max, 3)} ms (every message)`);
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {

@@ -32,6 +32,12 @@ class NaiveBooks {
     };
     const order = this.orders.get(ref);
     switch (d.msgType) {
+      case 'S':
+        if (f.eventCode !== 'O') break;
+        changed.push(...new Set([...this.orders.values()].map((o) => o.stock)));
+        changed.sort();
+        this.orders.clear();
+        break;
       case 'A': case 'F':
         put(ref, { stock: String(f.stock), buy: f.buySellIndicator === 'B', price: Number(f.price), shares: Number(f.shares) });
         break;
@@ -97,14 +103,14 @@ const deepFlow = fc.array(fc.record({
 
 /** Order flow meant to break a book: 6 references, 3 stocks, 4 prices, any share counts. */
 const hostileFlow = fc.array(fc.record({
-  type: fc.constantFrom('A', 'F', 'E', 'C', 'X', 'D', 'U', 'P', 'S'),
+  type: fc.constantFrom('A', 'F', 'E', 'C', 'X', 'D', 'U', 'P', 'S'), eventCode: fc.constantFrom('O', 'Q'),
   ref: fc.integer({ min: 1, max: 6 }), newRef: fc.integer({ min: 1, max: 6 }),
   stock: fc.constantFrom('AAPL', 'MSFT', 'ZVZZT'), buy: fc.boolean(),
   price: fc.constantFrom(1000, 1001, 1002, 999_999), shares: fc.integer({ min: 0, max: 300 }), timestamp: fc.nat(2 ** 40),
 }).map((o) => encodeItch(o.type, {
   timestamp: o.timestamp, orderReferenceNumber: BigInt(o.ref), originalOrderReferenceNumber: BigInt(o.ref), newOrderReferenceNumber: BigInt(o.newRef),
   buySellIndicator: o.buy ? 'B' : 'S', stock: o.stock, price: o.price, shares: o.shares, executedShares: o.shares, cancelledShares: o.shares,
-  eventCode: 'Q',
+  eventCode: o.eventCode,
 })), { minLength: 20, maxLength: 200 });
 
 describe('order books', () => {

@@ -46,6 +46,8 @@ describe('dashboard', () => {
       await page.waitForSelector('#asks tr', { timeout: 15_000 });
       expect(await page.inputValue('#symbol')).toBe('AAPL');
       await page.waitForFunction(() => document.getElementById('latency')!.textContent!.includes('ms'), undefined, { timeout: 15_000 });
+      // the demo stamps its messages as it feeds them: the feed latency is the device and the service
+      await page.waitForFunction(() => document.getElementById('feedLatency')!.textContent!.includes('ms'), undefined, { timeout: 15_000 });
       expect(await messages()).toBeGreaterThan(first);
       const shots = path.join(ROOT, 'build', 'screenshots');
       mkdirSync(shots, { recursive: true });

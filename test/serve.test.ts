@@ -15,6 +15,7 @@ import { MoldPublisher } from '../src/itch/publisher.js';
 import { FeedDecoder } from '../src/itch/ref-decoder.js';
 import { connect } from '../src/serve/client.js';
 import { eventJson, eventSchema, ITCH_MEMBER } from '../src/serve/events.js';
+import { ExchangeClock } from '../src/serve/exchange-clock.js';
 import { OrderBooks } from '../src/serve/order-book.js';
 import { tempDir } from './helpers/session.js';
 
@@ -50,6 +51,13 @@ function serve(dir: string, args: string[], config = 'serve.yaml'): Promise<Serv
       if (m) resolve({ child, url: m[1]!, exit, stderr: () => err });
     });
     void exit.then((code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
+  });
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    sock.bind(0, '127.0.0.1', () => { const p = sock.address().port; sock.close(() => resolve(p)); });
   });
 }
 
@@ -105,6 +113,8 @@ describe('tickgate serve', () => {
     expect(both).toEqual({ code: 2, stderr: expect.stringContaining('feed.source: give either source (a file) or listen (a multicast group:port)') });
     const stray = await run({ TICKGATE_TOKENS: 'x' }, 'feed:\n  source: ./day.pcap\n  retransmit: 127.0.0.1:4000\n');
     expect(stray).toEqual({ code: 2, stderr: expect.stringContaining('feed.retransmit: is for a live feed (listen)') });
+    const zone = await run({ TICKGATE_TOKENS: 'x' }, 'feed:\n  listen: 239.1.1.1:3000\n  timeZone: Eastern\n');
+    expect(zone).toEqual({ code: 2, stderr: expect.stringContaining('feed.timeZone: must be an IANA time zone name, e.g. America/New_York or UTC') });
   }, 60_000);
 
   it('closes a client whose Subscribe it cannot take with 1008 and the reason', async () => {
@@ -201,10 +211,7 @@ describe('tickgate serve', () => {
   }, 120_000);
 
   it('serves a live multicast feed (feed.listen), gaps recovered from the retransmission server', async () => {
-    const udp = await new Promise<number>((resolve) => {
-      const sock = dgram.createSocket('udp4');
-      sock.bind(0, '127.0.0.1', () => { const p = sock.address().port; sock.close(() => resolve(p)); });
-    });
+    const udp = await freeUdpPort();
     const random = prng(7);
     const publisher = new MoldPublisher({ session: 'LIVESERVE1', group: '239.255.42.7', port: udp, heartbeatMs: 20, drop: () => random() < 0.2 });
     await publisher.start();
@@ -224,6 +231,44 @@ describe('tickgate serve', () => {
       served.child.kill('SIGTERM');
       publisher.close();
     }
+  }, 60_000);
+
+  it('measures a live feed from the exchange Timestamp (feed.timeZone) to the socket write', async () => {
+    const udp = await freeUdpPort();
+    const publisher = new MoldPublisher({ session: 'LATENCY001', group: '239.255.42.8', port: udp });
+    await publisher.start();
+    writeFileSync(path.join(dir, 'latency.yaml'), ['serve:', '  listen: 127.0.0.1:0', 'feed:', `  listen: 239.255.42.8:${udp}`, '  timeZone: Asia/Tokyo', ''].join('\n'));
+    const served = await serve(dir, ['--wait-clients', '1'], 'latency.yaml');
+    try {
+      const c = client(served.url, 'first-secret-token', { kinds: ['itch'] });
+      await new Promise((r) => setTimeout(r, 500));
+      const tokyo = new ExchangeClock('Asia/Tokyo');
+      const stamped = (messages: Buffer[], ns: number) => messages.map((m) => { const copy = Buffer.from(m); copy.writeUIntBE(ns, 5, 6); return copy; });
+      const day = generateItchSession({ seed: 32, symbols: ['AAPL'], messages: 400 });
+      // as an exchange stamps them: now, in the feed's zone; then a few stamped by a clock an hour ahead
+      for (let i = 0; i < 300; i += 20) {
+        publisher.publish(stamped(day.slice(i, i + 20), Math.floor(tokyo.nowNs())));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const ahead = Math.floor(tokyo.sinceMidnightNs(Date.now() + 3_600_000));
+      await new Promise((r) => setTimeout(r, 100));
+      publisher.publish(stamped(day.slice(300), ahead));
+      const deadline = Date.now() + 20_000;
+      while (c.events.length < day.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(c.events.length).toBe(day.length);
+      const text = await (await fetch(`${served.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, (ch) => `\\${ch}`)} (\\S+)$`, 'm').exec(text)?.[1]);
+      const count = value('tickgate_feed_latency_seconds_count');
+      expect(count).toBeGreaterThan(0);
+      // loopback, one process: every batch within a second of its stamp (a wrong zone would be hours off)
+      expect(value('tickgate_feed_latency_seconds_bucket{le="1"}')).toBe(count);
+      expect(value('tickgate_feed_latency_seconds_sum') / count).toBeLessThan(0.5);
+      expect(value('tickgate_feed_timestamps_ahead_total')).toBeGreaterThan(0);
+    } finally {
+      served.child.kill('SIGTERM');
+      publisher.close();
+    }
+    expect(await served.exit).toBe(0);
   }, 60_000);
 
   it('serves over TLS when configured; a plain connection gets nothing', async () => {
@@ -265,6 +310,8 @@ describe('tickgate serve', () => {
       expect(value('tickgate_events_sent_total')).toBe(all.events.length);
       expect(value('tickgate_clients')).toBe(1);
       expect(value('tickgate_publish_latency_seconds_count')).toBeGreaterThan(0);
+      // a replayed capture's Timestamps are of its own day: no feed latency from them
+      expect(value('tickgate_feed_latency_seconds_count')).toBe(0);
       expect(value('tickgate_book_updates_total')).toBe(all.events.filter((e) => e.book).length);
     } finally {
       s.child.kill('SIGTERM');

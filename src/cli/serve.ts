@@ -7,10 +7,11 @@ import path from 'node:path';
 import { chooseDevice, ConfigError, loadConfig } from '../config/config.js';
 import { openDevice, type BackendName } from '../device/index.js';
 import { configureFeed, DeviceFeed } from '../itch/device-feed.js';
-import { generateItchSession, moldPacketize } from '../itch/generator.js';
+import { generateItchSession, moldPacketize, restampPacket } from '../itch/generator.js';
 import { feedPacketBatches, noInputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
-import { serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
+import { NASDAQ_TIME_ZONE, serveSchema, type FeedConfig, type ServeConfig } from '../serve/config.js';
+import { ExchangeClock } from '../serve/exchange-clock.js';
 import { FeedPublisher } from '../serve/feed-publisher.js';
 import { EventHub } from '../serve/hub.js';
 import { JetStreamPublisher } from '../serve/jetstream.js';
@@ -133,7 +134,16 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
   const publisher = new FeedPublisher(hub, serve.bookDepth);
   const feed = new DeviceFeed(device, publisher);
   const metrics = serviceMetrics(hub, device, publisher.books, jetstream);
-  hub.onBatchSent = (age) => metrics.publishLatency.observe(age);
+  // a replayed capture's Timestamps are of its own day: the feed latency only for live and demo feeds
+  const live = o.demo ? undefined : config?.feed?.listen;
+  const clock = live !== undefined || o.demo ? new ExchangeClock(config?.feed?.timeZone ?? NASDAQ_TIME_ZONE) : undefined;
+  hub.onBatchSent = (age, oldestTimestamp) => {
+    metrics.publishLatency.observe(age);
+    if (!clock || oldestTimestamp !== oldestTimestamp) return;
+    const latency = (clock.nowNs() - oldestTimestamp) / 1e9;
+    if (latency < 0) metrics.timestampsAhead.inc();
+    else metrics.feedLatency.observe(latency);
+  };
   const server = new EventServer({ host, port, tls, tokens: new TokenCheck(tokens), hub, metrics: metrics.registry });
   let url: string;
   try {
@@ -154,7 +164,6 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
   });
   try {
     if (o.waitClients > 0) await Promise.race([hub.whenSubscribed(o.waitClients), stopped]);
-    const live = o.demo ? undefined : config?.feed?.listen;
     if (live !== undefined && !stopping) await serveLive(config!.feed!, feed, stopped);
     const rate = config?.feed?.rate || (o.demo ? DEMO_RATE : 0);
     const start = Date.now();
@@ -168,6 +177,7 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
         await new Promise((r) => setImmediate(r));
         yielded = Date.now();
       }
+      if (o.demo) restampPacket(p, clock!.nowNs());
       await feed.send(p);
       // a replay goes at the speed of the slowest client that keeps taking events, and of JetStream
       await hub.readyForMore();

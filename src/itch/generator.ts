@@ -237,6 +237,18 @@ export function moldHeader(session: string, seq: number | bigint, count: number)
   return h;
 }
 
+/** Sets the Timestamp of every message in a MoldUDP64 packet to `ns` (ns since midnight), as an exchange
+ *  stamps messages as it sends them (the demo and the latency benchmark, which read it against the clock). */
+export function restampPacket(packet: Buffer, ns: number): void {
+  const count = packet.length >= 20 ? packet.readUInt16BE(18) : 0;
+  let at = 20;
+  for (let i = 0; i < count && count !== 0xffff && at + 2 <= packet.length; i++) {
+    const len = packet.readUInt16BE(at);
+    if (len >= 11 && at + 2 + len <= packet.length) packet.writeUIntBE(Math.floor(ns), at + 2 + 5, 6);
+    at += 2 + len;
+  }
+}
+
 /** A NASDAQ BinaryFILE: each message after its 2-byte big-endian length. */
 export function binaryFile(messages: Buffer[]): Buffer {
   return Buffer.concat(messages.flatMap((m) => {

@@ -20,12 +20,16 @@ export interface LiveFeedOptions {
   retryMs?: number;
 }
 
+const RECEIVE_BUFFER_BYTES = 8 * 2 ** 20;
+
 export class LiveFeed {
   readonly recovery: MoldRecovery | undefined;
   /** Datagrams that were not MoldUDP64 (without recovery; with it, MoldRecovery counts them malformed). */
   readonly counts = { otherTraffic: 0 };
   private readonly filter = new MoldPayloadFilter(this.counts);
-  private readonly socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  // a burst arriving while the event loop is busy waits in the kernel: ask for more than the default
+  // 208 KiB (Linux caps the request at net.core.rmem_max)
+  private readonly socket = dgram.createSocket({ type: 'udp4', reuseAddr: true, recvBufferSize: RECEIVE_BUFFER_BYTES });
   private endedResolve!: () => void;
   /** Resolves when the end of session arrived and every message before it was delivered. */
   readonly ended = new Promise<void>((resolve) => { this.endedResolve = resolve; });

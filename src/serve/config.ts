@@ -1,5 +1,6 @@
 // The `serve:` and `feed:` sections of the config (DESIGN.md 3.7).
 import { z } from 'zod';
+import { isTimeZone } from './exchange-clock.js';
 
 const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8080')
   .refine((v) => Number(v.split(':')[1]) <= 65535, 'the port must be from 0 to 65535');
@@ -31,6 +32,9 @@ const symbol = z.string().regex(/^[\x21-\x7e][\x20-\x7e]{0,7}$/, 'must be an ITC
 
 const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, 'must be an IPv4 address');
 
+/** Nasdaq's Timestamps count from midnight Eastern time. */
+export const NASDAQ_TIME_ZONE = 'America/New_York';
+
 export const feedSchema = z.strictObject({
   /** A pcap, pcapng, MoldUDP64 stream or BinaryFILE ... */
   source: z.string().min(1, 'must be the path of a capture, a MoldUDP64 stream or a BinaryFILE').optional(),
@@ -42,6 +46,8 @@ export const feedSchema = z.strictObject({
   retransmit: hostPort.optional(),
   /** Replay speed in messages per second; 0: as fast as the device goes. */
   rate: z.number().min(0, 'must be 0 (as fast as the device goes) or more').default(0),
+  /** The exchange's time zone, in which ITCH Timestamps count from midnight (for the feed latency). */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone name, e.g. America/New_York or UTC').default(NASDAQ_TIME_ZONE),
   /** Device-side symbol filter (DESIGN.md 3.3). */
   symbols: z.array(symbol).min(1, 'must list at least one symbol (leave it out to take every symbol)').optional(),
 }).superRefine((f, ctx) => {

@@ -29,7 +29,7 @@ export class FeedPublisher implements FeedRecordSink {
     let stock: string | undefined;
     for (const [name, value] of r.fields) if (name === 'stock') stock = value as string;
     if (r.msgType === 'R' && stock !== undefined) this.locateStock.set(r.stockLocate, stock);
-    this.hub.publish(feedEvent(r, recordSeq), 'itch', stock ?? this.locateStock.get(r.stockLocate));
-    for (const book of this.books.apply(r.raw, r.seq)) this.hub.publish({ recordSeq, book }, 'book', book.stock);
+    this.hub.publish(feedEvent(r, recordSeq), 'itch', stock ?? this.locateStock.get(r.stockLocate), r.raw.readUIntBE(5, 6));
+    for (const book of this.books.apply(r.raw, r.seq)) this.hub.publish({ recordSeq, book }, 'book', book.stock, book.timestamp);
   }
 }

@@ -38,6 +38,8 @@ interface Client {
   pendingEvents: number;
   /** performance.now() when the oldest event of the batch being built was published */
   oldestAt: number;
+  /** the exchange Timestamp of the batch's oldest event that has one (ns since midnight), or NaN */
+  oldestTimestamp: number;
   /** readyForMore's watch: the socket's buffer when last seen lower, and when */
   lastBuffered: number;
   progressAt: number;
@@ -71,8 +73,9 @@ export class EventHub {
   private flushScheduled = false;
   private readonly subscribedWaiters: Array<{ n: number; resolve: () => void }> = [];
 
-  /** Called with each batch's age (seconds since its oldest event was published) as it is written. */
-  onBatchSent: ((ageSeconds: number) => void) | undefined;
+  /** Called as each batch is written with its age (seconds since its oldest event was published) and the
+   *  exchange Timestamp of its oldest event that has one (ITCH messages, books), or NaN. */
+  onBatchSent: ((ageSeconds: number, oldestTimestamp: number) => void) | undefined;
 
   constructor(private readonly maxQueueBytes: number) {}
 
@@ -85,7 +88,7 @@ export class EventHub {
 
   /** A client whose upgrade was accepted; it receives nothing until it subscribes. */
   add(ws: WebSocket): void {
-    const client: Client = { ws, subscribed: false, kinds: undefined, symbols: undefined, pending: [], pendingBytes: 0, pendingEvents: 0, oldestAt: 0, lastBuffered: 0, progressAt: 0 };
+    const client: Client = { ws, subscribed: false, kinds: undefined, symbols: undefined, pending: [], pendingBytes: 0, pendingEvents: 0, oldestAt: 0, oldestTimestamp: NaN, lastBuffered: 0, progressAt: 0 };
     this.clients.add(client);
     this.counters.clients = this.clients.size;
     ws.on('message', (data, isBinary) => {
@@ -115,8 +118,9 @@ export class EventHub {
   /** Also hands every event, encoded, to these (JetStream). */
   readonly taps: Array<(encoded: Uint8Array, kind: EventKind, symbol: string | undefined) => void> = [];
 
-  /** One event (an Event object as protobufjs takes it) to every client whose subscription takes it. */
-  publish(event: Record<string, unknown>, kind: EventKind, symbol: string | undefined): void {
+  /** One event (an Event object as protobufjs takes it) to every client whose subscription takes it;
+   *  `timestamp`: its exchange Timestamp (ns since midnight), when it has one. */
+  publish(event: Record<string, unknown>, kind: EventKind, symbol: string | undefined, timestamp = NaN): void {
     this.counters.eventsPublished++;
     event.hostTime = hostTimeNs();
     let encoded: Uint8Array | undefined;
@@ -130,7 +134,12 @@ export class EventHub {
       if (c.kinds && !c.kinds.has(kind)) continue;
       if (c.symbols && symbol !== undefined && !c.symbols.has(symbol)) continue;
       framed ??= frameEvent(encoded ?? encodeEvent(event));
-      if (c.pendingEvents === 0) c.oldestAt = performance.now();
+      if (c.pendingEvents === 0) {
+        c.oldestAt = performance.now();
+        c.oldestTimestamp = timestamp;
+      } else if (c.oldestTimestamp !== c.oldestTimestamp) {
+        c.oldestTimestamp = timestamp;
+      }
       c.pending.push(framed);
       c.pendingBytes += framed.length;
       c.pendingEvents++;
@@ -216,7 +225,7 @@ export class EventHub {
     c.pendingBytes = 0;
     c.pendingEvents = 0;
     c.ws.send(batch, { binary: true });
-    this.onBatchSent?.((performance.now() - c.oldestAt) / 1000);
+    this.onBatchSent?.((performance.now() - c.oldestAt) / 1000, c.oldestTimestamp);
   }
 
   private cut(c: Client): void {

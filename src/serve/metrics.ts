@@ -12,6 +12,11 @@ export interface ServiceMetrics {
   /** Seconds from the oldest event of a batch reaching the host (its device record read) to the batch's
    *  socket write. */
   publishLatency: Histogram;
+  /** Seconds from the exchange Timestamp of a batch's oldest ITCH message or book to the batch's socket
+   *  write; live and demo feeds only (a replayed capture's Timestamps are of another day). */
+  feedLatency: Histogram;
+  /** batches whose oldest Timestamp was ahead of the host clock (clocks not synchronised) */
+  timestampsAhead: Counter;
 }
 
 export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks, jetstream?: JetStreamPublisher): ServiceMetrics {
@@ -54,5 +59,16 @@ export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks,
     buckets: [1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1],
     registers: [registry],
   });
-  return { registry, publishLatency };
+  const feedLatency = new Histogram({
+    name: 'tickgate_feed_latency_seconds',
+    help: "from the exchange Timestamp of a batch's oldest ITCH message or book (read against the host clock in feed.timeZone) to the batch's socket write; live and demo feeds only",
+    buckets: [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
+  const timestampsAhead = new Counter({
+    name: 'tickgate_feed_timestamps_ahead_total',
+    help: 'batches whose oldest exchange Timestamp was ahead of the host clock (the clocks are not synchronised); not in the latency histogram',
+    registers: [registry],
+  });
+  return { registry, publishLatency, feedLatency, timestampsAhead };
 }

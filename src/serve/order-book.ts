@@ -1,7 +1,8 @@
 // Per-symbol aggregated order books from ITCH 5.0 (DESIGN.md 3.7): Add Order (A, F) puts an order on its
 // stock's book; Order Executed (E, C) and Order Cancel (X) take shares off it, Order Delete (D) takes it off,
 // Order Replace (U) takes it off and puts the new reference on with the same side and stock, the new shares
-// and price. After each message that changes a book, the book's best levels are its update.
+// and price; System Event Start of Messages (S, O) empties every book. After each message that changes a
+// book, the book's best levels are its update.
 // Rules where the feed is inconsistent (each counted): a message naming an order reference that is not on a
 // book changes nothing; an Add or Replace whose new reference is already on a book takes that order off
 // first; executing or cancelling more shares than are left takes the order off.
@@ -100,6 +101,10 @@ class BookSide {
     this.orders = orders;
   }
 
+  isEmpty(): boolean {
+    return this.count === 0;
+  }
+
   /** The best `depth` levels, best first. */
   top(): readonly BookLevel[] {
     if (this.best) return this.best;
@@ -168,6 +173,8 @@ const TWO_32 = 0x1_0000_0000;
 const NO_UPDATES: readonly BookUpdate[] = [];
 const timestampOf = (msg: Buffer) => msg.readUInt16BE(5) * TWO_32 + msg.readUInt32BE(7);
 const NO_BOOK = -1;
+/** A sequence number as BookUpdate.seq has it. */
+const seqOf = (seq: number | bigint) => (typeof seq === 'bigint' && seq > Number.MAX_SAFE_INTEGER ? seq.toString() : Number(seq));
 
 export class OrderBooks {
   readonly counters: BookCounters = { updates: 0, unknownOrders: 0, duplicateOrders: 0, overReduced: 0 };
@@ -175,7 +182,7 @@ export class OrderBooks {
   private readonly books: SymbolBook[] = [];
   /** the book an Add with this Stock Locate named last (checked against the Stock bytes before use) */
   private readonly bookOfLocate = new Int32Array(0x1_0000).fill(NO_BOOK);
-  private readonly orders = new OrderTable(1 << 17);
+  private orders = new OrderTable(1 << 17);
   /** Another book the message at hand changed (an Add reusing a reference of that book). */
   private changed = NO_BOOK;
   /** what apply returns, filled again each time */
@@ -216,11 +223,13 @@ export class OrderBooks {
         book = this.add(msg.readUInt32BE(19), msg.readUInt32BE(23), buy, msg.readUInt32BE(27), original, msg.readUInt32BE(31));
         break;
       }
+      case 0x53: // S
+        return msg[11] === 0x4f ? this.startOfMessages(seq, timestampOf(msg)) : NO_UPDATES;
       default:
         return NO_UPDATES;
     }
     if (book === NO_BOOK) return NO_UPDATES;
-    const at = typeof seq === 'bigint' && seq > Number.MAX_SAFE_INTEGER ? seq.toString() : Number(seq);
+    const at = seqOf(seq);
     const timestamp = timestampOf(msg);
     if (this.changed !== NO_BOOK && this.changed !== book) {
       this.two[0] = this.update(this.changed, at, timestamp);
@@ -229,6 +238,20 @@ export class OrderBooks {
     }
     this.one[0] = this.update(book, at, timestamp);
     return this.one;
+  }
+
+  /** System Event "Start of Messages" opens a trading day, whose order references start again: every book
+   *  is emptied, an update for each that had orders (in stock order). */
+  private startOfMessages(seq: number | bigint, timestamp: number): readonly BookUpdate[] {
+    const at = seqOf(seq);
+    const emptied: BookUpdate[] = [];
+    this.books.forEach((b, index) => {
+      if (b.bids.isEmpty() && b.asks.isEmpty()) return;
+      this.books[index] = new SymbolBook(b.stock, this.depth, b.stockHi, b.stockLo);
+      emptied.push(this.update(index, at, timestamp));
+    });
+    this.orders = new OrderTable(1 << 17);
+    return emptied.sort((a, b) => (a.stock < b.stock ? -1 : 1));
   }
 
   private update(index: number, seq: number | string, timestamp: number): BookUpdate {

@@ -1,6 +1,6 @@
 // The dashboard of `tickgate serve`: live figures and one symbol's book over the same WebSocket as any
-// client (the token from the page's ?token=), decoded with the service's own schema; the publish latency
-// from /metrics. Served by the service itself: no CDN.
+// client (the token from the page's ?token=), decoded with the service's own schema; the publish and feed
+// latencies from /metrics. Served by the service itself: no CDN.
 /* global protobuf */
 (async () => {
   const $ = (id) => document.getElementById(id);
@@ -66,15 +66,20 @@
     lastMessages = counts.messages;
   }, 1000);
 
-  // p50 and p99 of tickgate_publish_latency_seconds, from its cumulative buckets
-  async function latency() {
-    const text = await (await fetch('/metrics')).text();
-    const buckets = [...text.matchAll(/^tickgate_publish_latency_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+  // p50 and p99 of a latency histogram from /metrics, from its cumulative buckets: the publish latency, and
+  // the feed latency (exchange Timestamp to socket write; live and demo feeds only)
+  function quantiles(text, name) {
+    const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map((m) => [Number(m[1]), Number(m[2])]);
     const total = buckets.at(-1)?.[1] ?? 0;
-    if (!total) return;
+    if (!total) return undefined;
     const q = (p) => buckets.find(([, n]) => n >= p * total)?.[0];
     const ms = (s) => (!Number.isFinite(s) ? '> 1 s' : `≤ ${s * 1000 >= 10 ? (s * 1000).toFixed(0) : (s * 1000).toPrecision(2)} ms`);
-    $('latency').textContent = `${ms(q(0.5))} / ${ms(q(0.99))}`;
+    return `${ms(q(0.5))} / ${ms(q(0.99))}`;
+  }
+  async function latency() {
+    const text = await (await fetch('/metrics')).text();
+    $('latency').textContent = quantiles(text, 'tickgate_publish_latency_seconds') ?? '–';
+    $('feedLatency').textContent = quantiles(text, 'tickgate_feed_latency_seconds') ?? '–';
   }
   setInterval(() => { latency().catch(() => undefined); }, 2000);
 })();
