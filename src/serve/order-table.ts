@@ -6,22 +6,28 @@
 const MIN_CAPACITY = 8;
 
 export class OrderTable {
-  private mask: number;
-  private filled = 0;
-  private keyHi: Uint32Array;
-  private keyLo: Uint32Array;
-  private used: Uint8Array;
+  // set by allocate()
+  private mask!: number;
+  private filled!: number;
+  private keyHi!: Uint32Array;
+  private keyLo!: Uint32Array;
+  private used!: Uint8Array;
   /** the order's book (the caller's index) */
-  book: Int32Array;
-  price: Uint32Array;
-  shares: Uint32Array;
+  book!: Int32Array;
+  price!: Uint32Array;
+  shares!: Uint32Array;
   /** 1 for a buy order */
-  buy: Uint8Array;
+  buy!: Uint8Array;
 
   constructor(capacity = MIN_CAPACITY) {
     let size = MIN_CAPACITY;
     while (size < capacity * 2) size *= 2;
+    this.allocate(size);
+  }
+
+  private allocate(size: number): void {
     this.mask = size - 1;
+    this.filled = 0;
     this.keyHi = new Uint32Array(size);
     this.keyLo = new Uint32Array(size);
     this.used = new Uint8Array(size);
@@ -94,16 +100,7 @@ export class OrderTable {
 
   private grow(): void {
     const old = { keyHi: this.keyHi, keyLo: this.keyLo, used: this.used, book: this.book, price: this.price, shares: this.shares, buy: this.buy };
-    const size = (this.mask + 1) * 2;
-    this.mask = size - 1;
-    this.keyHi = new Uint32Array(size);
-    this.keyLo = new Uint32Array(size);
-    this.used = new Uint8Array(size);
-    this.book = new Int32Array(size);
-    this.price = new Uint32Array(size);
-    this.shares = new Uint32Array(size);
-    this.buy = new Uint8Array(size);
-    this.filled = 0;
+    this.allocate((this.mask + 1) * 2);
     for (let i = 0; i < old.used.length; i++) {
       if (!old.used[i]) continue;
       const s = this.insert(old.keyHi[i]!, old.keyLo[i]!);
