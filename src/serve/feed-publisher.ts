@@ -5,6 +5,7 @@
 import type { FeedRecordSink } from '../itch/device-feed.js';
 import { FeedRecordReader } from '../itch/feed-records.js';
 import { RECORD_AT_COMMON } from '../device/generated/layout.js';
+import { encodeBookEvent, encodeItchEvent } from './event-encoder.js';
 import { feedEvent } from './events.js';
 import type { EventHub } from './hub.js';
 import { OrderBooks } from './order-book.js';
@@ -29,7 +30,12 @@ export class FeedPublisher implements FeedRecordSink {
     let stock: string | undefined;
     for (const [name, value] of r.fields) if (name === 'stock') stock = value as string;
     if (r.msgType === 'R' && stock !== undefined) this.locateStock.set(r.stockLocate, stock);
-    this.hub.publish(feedEvent(r, recordSeq), 'itch', stock ?? this.locateStock.get(r.stockLocate), r.raw.readUIntBE(5, 6));
-    for (const book of this.books.apply(r.raw, r.seq)) this.hub.publish({ recordSeq, book }, 'book', book.stock, book.timestamp);
+    const symbol = stock ?? this.locateStock.get(r.stockLocate);
+    if (this.hub.takes('itch', symbol)) this.hub.publishWith((hostTime) => encodeItchEvent(r, recordSeq, hostTime), 'itch', symbol, r.raw.readUIntBE(5, 6));
+    else this.hub.skip();
+    for (const book of this.books.apply(r.raw, r.seq)) {
+      if (this.hub.takes('book', book.stock)) this.hub.publishWith((hostTime) => encodeBookEvent(book, recordSeq, hostTime), 'book', book.stock, book.timestamp);
+      else this.hub.skip();
+    }
   }
 }

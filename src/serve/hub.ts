@@ -121,19 +121,37 @@ export class EventHub {
   /** One event (an Event object as protobufjs takes it) to every client whose subscription takes it;
    *  `timestamp`: its exchange Timestamp (ns since midnight), when it has one. */
   publish(event: Record<string, unknown>, kind: EventKind, symbol: string | undefined, timestamp = NaN): void {
+    this.publishWith((hostTime) => {
+      event.hostTime = hostTime;
+      return encodeEvent(event);
+    }, kind, symbol, timestamp);
+  }
+
+  /** Whether anyone (a tap, a subscribed client) takes an event of this kind and symbol. */
+  takes(kind: EventKind, symbol: string | undefined): boolean {
+    if (this.taps.length) return true;
+    for (const c of this.clients) if (this.clientTakes(c, kind, symbol)) return true;
+    return false;
+  }
+
+  /** An event nobody takes (see `takes`): counted as published, never encoded. */
+  skip(): void {
     this.counters.eventsPublished++;
-    event.hostTime = hostTimeNs();
+  }
+
+  /** Like publish, with the event encoded by `encode` (given the host time), called only when someone
+   *  takes it. */
+  publishWith(encode: (hostTime: HostTime) => Uint8Array, kind: EventKind, symbol: string | undefined, timestamp = NaN): void {
+    this.counters.eventsPublished++;
     let encoded: Uint8Array | undefined;
     if (this.taps.length) {
-      encoded = encodeEvent(event);
+      encoded = encode(hostTimeNs());
       for (const tap of this.taps) tap(encoded, kind, symbol);
     }
     let framed: Buffer | undefined;
     for (const c of this.clients) {
-      if (!c.subscribed) continue;
-      if (c.kinds && !c.kinds.has(kind)) continue;
-      if (c.symbols && symbol !== undefined && !c.symbols.has(symbol)) continue;
-      framed ??= frameEvent(encoded ?? encodeEvent(event));
+      if (!this.clientTakes(c, kind, symbol)) continue;
+      framed ??= frameEvent(encoded ?? encode(hostTimeNs()));
       if (c.pendingEvents === 0) {
         c.oldestAt = performance.now();
         c.oldestTimestamp = timestamp;
@@ -152,6 +170,10 @@ export class EventHub {
         this.flush();
       });
     }
+  }
+
+  private clientTakes(c: Client, kind: EventKind, symbol: string | undefined): boolean {
+    return c.subscribed && (!c.kinds || c.kinds.has(kind)) && (!c.symbols || symbol === undefined || c.symbols.has(symbol));
   }
 
   /** Resolves when no client has more than half of maxQueueBytes waiting. A client that stays behind and
@@ -246,7 +268,9 @@ const TWO_32 = 0x1_0000_0000;
 
 /** Now, in nanoseconds since the Unix epoch (microsecond resolution), as the 64-bit halves protobufjs takes
  *  for a uint64 (a decimal string would cost a Long.fromString per event). */
-export function hostTimeNs(): { low: number; high: number; unsigned: true } {
+export type HostTime = { low: number; high: number; unsigned: true };
+
+export function hostTimeNs(): HostTime {
   const us = Math.round((performance.timeOrigin + performance.now()) * 1000);
   // ns = us * 1000, split without leaving integers below 2^53
   const usHigh = Math.floor(us / TWO_32);
