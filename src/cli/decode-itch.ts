@@ -1,5 +1,6 @@
-// `tickgate decode itch [--backend sim|ref|pcie [--device <prefix>]] [--symbols A,B] <file|->`: a pcap capture, a MoldUDP64 packet
-// stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per gap or error) out. Both
+// `tickgate decode itch [--backend sim|ref|pcie [--device <prefix>]] [--symbols A,B] [--format ndjson|proto] <file|->`: a pcap
+// capture, a MoldUDP64 packet stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per
+// gap or error) out, or the same as length-delimited protobuf Events. Both
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
 import { openDevice, type BackendName } from '../device/index.js';
 import { configureFeed, DeviceFeed, readFeedCounters, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
@@ -7,6 +8,7 @@ import { FeedLineWriter } from '../itch/feed-lines.js';
 import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
 import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
+import { DelimitedEventWriter } from '../serve/event-stream.js';
 
 /** NDJSON lines go to the output in blocks of about this many bytes ... */
 const BLOCK_BYTES = 256 * 1024;
@@ -19,6 +21,8 @@ export interface DecodeItchOptions {
   device?: string;
   symbols: string[] | undefined;
   input: AsyncIterable<Uint8Array>;
+  /** ndjson (the default): one line per record; proto: length-delimited tickgate.v1.Events */
+  format?: 'ndjson' | 'proto';
   write: (text: string | Uint8Array) => void | Promise<void>;
   /** The summary line (DESIGN.md 3.3), once the input is done. */
   summary?: (line: string) => void;
@@ -85,7 +89,7 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   const batches = feedPacketBatches(o.input, counts);
   // the first batch decides the format, before the device is opened (a refused input opens nothing)
   const first = await batches.next();
-  const lines = new FeedLineWriter(BLOCK_BYTES + 4096);
+  const lines = o.format === 'proto' ? new DelimitedEventWriter() : new FeedLineWriter(BLOCK_BYTES + 4096);
   let writing = Promise.resolve();
   let unwritten = 0;   // blocks of lines handed to o.write and not yet taken by it
   const flush = () => {

@@ -24,7 +24,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref|pcie] [--device <prefix>] [--max-message-bytes N] <file|->
-  tickgate decode itch [--backend sim|ref|pcie] [--device <prefix>] [--symbols A,B] <file|->
+  tickgate decode itch [--backend sim|ref|pcie] [--device <prefix>] [--symbols A,B] [--format ndjson|proto] <file|->
   tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref|pcie] [--device <prefix>] [--symbols A,B]
   tickgate check orders --config <risk.yaml> [--backend sim|ref|pcie] [--device <prefix>] [--forward <file>] [--itch <capture>] <file|->
   tickgate emulate pcie --dir <dir>
@@ -130,21 +130,24 @@ export async function main(argv: string[]): Promise<number> {
       if (what === 'itch') {
         const { values, positionals } = parseArgs({
           args,
-          options: { backend: { type: 'string' }, device: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' } },
+          options: { backend: { type: 'string' }, device: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' }, format: { type: 'string' } },
           allowPositionals: true,
         });
         if (positionals.length > 1) throw new UsageError(`decode itch takes one input, got ${positionals.length}`);
         const symbols = values.symbols?.split(',').map((s) => s.trim()).filter(Boolean);
         const backend = backendOf(values.backend);
         const device = deviceOf(values.device, backend);
+        const format = values.format ?? 'ndjson';
+        if (format !== 'ndjson' && format !== 'proto') throw new UsageError(`--format: "${format}" is not a format: ndjson or proto`);
         if (values.listen !== undefined) {
+          if (format !== 'ndjson') throw new UsageError('--format proto is for a file or stdin; --listen prints NDJSON');
           const group = hostPort(values.listen, '--listen');
           const retransmit = values.retransmit === undefined ? undefined : hostPort(values.retransmit, '--retransmit');
           await listenItch({ backend, device, symbols, group: group.host, port: group.port, interface: values.interface ?? '127.0.0.1', retransmit, write: (t) => process.stdout.write(t) });
           return 0;
         }
         const input = await openInput(positionals[0]);
-        await decodeItch({ backend, device, symbols, input, write: writeStdout });
+        await decodeItch({ backend, device, symbols, input, format, write: writeStdout });
         return 0;
       }
       throw new UsageError(what === undefined ? 'decode needs a format: fix or itch' : `cannot decode "${what}": the formats are fix and itch`);

@@ -73,8 +73,8 @@ function writeScalar(w: protobuf.Writer, type: Scalar, value: number | string): 
   }
 }
 
-/** The Event of an ITCH message record. */
-export function encodeItchEvent(r: ItchMessageRecord, recordSeq: number, hostTime: U64Halves): Uint8Array {
+/** The Event of an ITCH message record (without hostTime when none is given). */
+export function encodeItchEvent(r: ItchMessageRecord, recordSeq: number, hostTime?: U64Halves): Uint8Array {
   const plan = itchPlans().get(r.msgType)!;
   const w = protobuf.Writer.create();
   w.uint32(EVENT.recordSeq).uint32(recordSeq);
@@ -89,7 +89,7 @@ export function encodeItchEvent(r: ItchMessageRecord, recordSeq: number, hostTim
   }
   w.ldelim();
   w.ldelim();
-  w.uint32(EVENT.hostTime).uint64(hostTime as unknown as number);
+  if (hostTime) w.uint32(EVENT.hostTime).uint64(hostTime as unknown as number);
   return w.finish();
 }
 
@@ -102,7 +102,7 @@ function writeLevel(w: protobuf.Writer, tag: number, l: BookLevel): void {
 }
 
 /** The Event of a book update. */
-export function encodeBookEvent(book: BookUpdate, recordSeq: number, hostTime: U64Halves): Uint8Array {
+export function encodeBookEvent(book: BookUpdate, recordSeq: number, hostTime?: U64Halves): Uint8Array {
   itchPlans();
   const w = protobuf.Writer.create();
   w.uint32(EVENT.recordSeq).uint32(recordSeq);
@@ -113,6 +113,6 @@ export function encodeBookEvent(book: BookUpdate, recordSeq: number, hostTime: U
   for (const l of book.bids) writeLevel(w, BOOK.bids, l);
   for (const l of book.asks) writeLevel(w, BOOK.asks, l);
   w.ldelim();
-  w.uint32(EVENT.hostTime).uint64(hostTime as unknown as number);
+  if (hostTime) w.uint32(EVENT.hostTime).uint64(hostTime as unknown as number);
   return w.finish();
 }
