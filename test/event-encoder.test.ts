@@ -7,6 +7,8 @@ import { encodeItch, generateItchSession } from '../src/itch/generator.js';
 import { FeedDecoder } from '../src/itch/ref-decoder.js';
 import { encodeBookEvent, encodeItchEvent, type U64Halves } from '../src/serve/event-encoder.js';
 import { eventSchema, feedEvent } from '../src/serve/events.js';
+import { ProtoWriter } from '../src/serve/proto-writer.js';
+import protobuf from 'protobufjs';
 import { OrderBooks } from '../src/serve/order-book.js';
 import { feedPacket } from './helpers/feed-arbitraries.js';
 
@@ -51,5 +53,35 @@ describe('event encoder', () => {
       buySellIndicator: o.buy ? 'B' : 'S', stock: 'ZVZZT', price: o.price, shares: o.shares, executedShares: 1, cancelledShares: 1,
     })), { minLength: 20, maxLength: 200 });
     fc.assert(fc.property(flow, hostTime, fc.constantFrom(1n, 2n ** 53n, 2n ** 64n - 300n), (messages, time, seqBase) => check(messages, time, seqBase)), { numRuns: RUNS });
+  });
+});
+
+describe('proto writer', () => {
+  // Random writes, nested bodies of any length (lengths of one, two and three varint bytes), against
+  // protobufjs's Writer doing the same; a small first buffer, so it grows.
+  type Op = { op: 'varint32'; v: number } | { op: 'uint64'; v: number | string } | { op: 'int64'; v: number } | { op: 'string'; v: string } | { op: 'open' } | { op: 'close' };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ op: fc.constant('varint32' as const), v: fc.nat({ max: 0xffff_ffff }) }),
+    fc.record({ op: fc.constant('uint64' as const), v: fc.oneof(fc.maxSafeNat(), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String)) }),
+    fc.record({ op: fc.constant('int64' as const), v: fc.maxSafeInteger() }),
+    fc.record({ op: fc.constant('string' as const), v: fc.oneof(fc.string(), fc.string({ minLength: 100, maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 40 })) }),
+    fc.constant({ op: 'open' as const }), fc.constant({ op: 'close' as const }),
+  );
+  it('writes what protobufjs writes', () => {
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 400 }), (ops) => {
+      const mine = new ProtoWriter(16);
+      const theirs = protobuf.Writer.create();
+      let depth = 0;
+      for (const o of ops) {
+        if (o.op === 'open') { mine.fork(); theirs.fork(); depth++; continue; }
+        if (o.op === 'close') { if (depth) { mine.ldelim(); theirs.ldelim(); depth--; } continue; }
+        if (o.op === 'varint32') { mine.varint32(o.v); theirs.uint32(o.v); }
+        if (o.op === 'uint64') { mine.uint64(o.v); theirs.uint64(o.v); }
+        if (o.op === 'int64') { mine.int64(o.v); theirs.int64(o.v); }
+        if (o.op === 'string') { mine.string(o.v); theirs.string(o.v); }
+      }
+      for (; depth; depth--) { mine.ldelim(); theirs.ldelim(); }
+      expect(Buffer.from(mine.copy())).toEqual(Buffer.from(theirs.finish()));
+    }), { numRuns: RUNS });
   });
 });

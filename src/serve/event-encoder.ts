@@ -1,11 +1,12 @@
 // Feed events straight to protobuf bytes: the same bytes as protobufjs's `Event.encode(Event.fromObject(
-// feedEvent(...)))` (test/event-encoder.test.ts demands it), written by protobufjs's Writer from a plan per ITCH
-// type made once from the schema, without the event object, fromObject's conversions or a Long per 64-bit
-// field. The ITCH messages and books are nearly every event the service sends.
+// feedEvent(...)))` (test/event-encoder.test.ts demands it), written by a ProtoWriter from a plan per ITCH
+// type made once from the schema, without the event object, fromObject's conversions, a Long per 64-bit
+// field or an object per write. The ITCH messages and books are nearly every event the service sends.
 import protobuf from 'protobufjs';
 import type { ItchMessageRecord } from '../itch/ref-decoder.js';
 import { eventSchema, ITCH_MEMBER } from './events.js';
 import type { BookLevel, BookUpdate } from './order-book.js';
+import { ProtoWriter } from './proto-writer.js';
 
 type Scalar = 'uint32' | 'uint64' | 'int64' | 'string';
 
@@ -64,55 +65,65 @@ function itchPlans(): Map<string, ItchPlan> {
   return plans;
 }
 
-function writeScalar(w: protobuf.Writer, type: Scalar, value: number | string): void {
+function writeScalar(w: ProtoWriter, type: Scalar, value: number | string): void {
   switch (type) {
     case 'string': w.string(String(value)); break;
-    case 'uint32': w.uint32(Number(value)); break;
+    case 'uint32': w.varint32(Number(value)); break;
     case 'uint64': w.uint64(value); break;
-    case 'int64': w.int64(value); break;
+    case 'int64': w.int64(Number(value)); break;
   }
 }
 
-/** The Event of an ITCH message record (without hostTime when none is given). */
-export function encodeItchEvent(r: ItchMessageRecord, recordSeq: number, hostTime?: U64Halves): Uint8Array {
+/** Writes the Event of an ITCH message record (without hostTime when none is given). */
+export function writeItchEvent(w: ProtoWriter, r: ItchMessageRecord, recordSeq: number, hostTime?: U64Halves): void {
   const plan = itchPlans().get(r.msgType)!;
-  const w = protobuf.Writer.create();
-  w.uint32(EVENT.recordSeq).uint32(recordSeq);
-  w.uint32(EVENT.itch).fork();
-  w.uint32(plan.memberTag).fork();
-  w.uint32(ITCH_COMMON.session).string(r.session ?? '');
-  w.uint32(ITCH_COMMON.seq).uint64(typeof r.seq === 'bigint' ? r.seq.toString() : r.seq);
-  w.uint32(ITCH_COMMON.msgType).string(r.msgType);
+  w.varint32(EVENT.recordSeq).varint32(recordSeq);
+  w.varint32(EVENT.itch).fork();
+  w.varint32(plan.memberTag).fork();
+  w.varint32(ITCH_COMMON.session).string(r.session ?? '');
+  w.varint32(ITCH_COMMON.seq).uint64(typeof r.seq === 'bigint' ? r.seq.toString() : r.seq);
+  w.varint32(ITCH_COMMON.msgType).string(r.msgType);
   for (const [name, value] of r.fields) {
     const f = plan.fields.get(name)!;
-    writeScalar(w.uint32(f.tag), f.type, value);
+    writeScalar(w.varint32(f.tag), f.type, value);
   }
   w.ldelim();
   w.ldelim();
-  if (hostTime) w.uint32(EVENT.hostTime).uint64(hostTime as unknown as number);
-  return w.finish();
+  if (hostTime) w.varint32(EVENT.hostTime).uint64(hostTime);
 }
 
-function writeLevel(w: protobuf.Writer, tag: number, l: BookLevel): void {
-  w.uint32(tag).fork();
-  w.uint32(LEVEL.price).int64(l.price);
-  w.uint32(LEVEL.shares).uint64(l.shares);
-  w.uint32(LEVEL.orders).uint32(l.orders);
+function writeLevel(w: ProtoWriter, tag: number, l: BookLevel): void {
+  w.varint32(tag).fork();
+  w.varint32(LEVEL.price).int64(l.price);
+  w.varint32(LEVEL.shares).uint64(l.shares);
+  w.varint32(LEVEL.orders).varint32(l.orders);
   w.ldelim();
 }
 
-/** The Event of a book update. */
-export function encodeBookEvent(book: BookUpdate, recordSeq: number, hostTime?: U64Halves): Uint8Array {
+/** Writes the Event of a book update. */
+export function writeBookEvent(w: ProtoWriter, book: BookUpdate, recordSeq: number, hostTime?: U64Halves): void {
   itchPlans();
-  const w = protobuf.Writer.create();
-  w.uint32(EVENT.recordSeq).uint32(recordSeq);
-  w.uint32(EVENT.book).fork();
-  w.uint32(BOOK.stock).string(book.stock);
-  w.uint32(BOOK.seq).string(String(book.seq));
-  w.uint32(BOOK.timestamp).uint64(book.timestamp);
+  w.varint32(EVENT.recordSeq).varint32(recordSeq);
+  w.varint32(EVENT.book).fork();
+  w.varint32(BOOK.stock).string(book.stock);
+  w.varint32(BOOK.seq).string(String(book.seq));
+  w.varint32(BOOK.timestamp).uint64(book.timestamp);
   for (const l of book.bids) writeLevel(w, BOOK.bids, l);
   for (const l of book.asks) writeLevel(w, BOOK.asks, l);
   w.ldelim();
-  if (hostTime) w.uint32(EVENT.hostTime).uint64(hostTime as unknown as number);
-  return w.finish();
+  if (hostTime) w.varint32(EVENT.hostTime).uint64(hostTime);
+}
+
+const shared = new ProtoWriter();
+
+/** The Event of an ITCH message record, as its own bytes. */
+export function encodeItchEvent(r: ItchMessageRecord, recordSeq: number, hostTime?: U64Halves): Uint8Array {
+  writeItchEvent(shared.reset(), r, recordSeq, hostTime);
+  return shared.copy();
+}
+
+/** The Event of a book update, as its own bytes. */
+export function encodeBookEvent(book: BookUpdate, recordSeq: number, hostTime?: U64Halves): Uint8Array {
+  writeBookEvent(shared.reset(), book, recordSeq, hostTime);
+  return shared.copy();
 }

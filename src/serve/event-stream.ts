@@ -5,40 +5,36 @@
 import type { FeedRecordSink } from '../itch/device-feed.js';
 import { FeedRecordReader } from '../itch/feed-records.js';
 import { RECORD_AT_COMMON } from '../device/generated/layout.js';
-import { encodeItchEvent } from './event-encoder.js';
+import { writeItchEvent } from './event-encoder.js';
 import { feedEvent } from './events.js';
 import { encodeEvent } from './hub.js';
+import { ProtoWriter } from './proto-writer.js';
 
 export class DelimitedEventWriter implements FeedRecordSink {
   private readonly reader = new FeedRecordReader();
-  private parts: Uint8Array[] = [];
-  private bytes = 0;
-  private readonly lengths = Buffer.alloc(5);
+  private w = new ProtoWriter(1 << 18);
 
   /** Bytes written and not yet taken. */
-  get size(): number { return this.bytes; }
+  get size(): number { return this.w.pos; }
 
   push(record: Buffer): void {
     const recordSeq = record.readUInt32LE(RECORD_AT_COMMON.seq);
     const r = this.reader.push(record);
     if (!r || r.kind === 'session') return;
-    const event = r.kind === 'itch' ? encodeItchEvent(r, recordSeq) : encodeEvent(feedEvent(r, recordSeq));
-    let n = event.length;
-    let at = 0;
-    while (n >= 0x80) {
-      this.lengths[at++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
+    if (r.kind === 'itch') {
+      this.w.fork();
+      writeItchEvent(this.w, r, recordSeq);
+      this.w.ldelim();
+    } else {
+      const event = encodeEvent(feedEvent(r, recordSeq));
+      this.w.varint32(event.length).raw(event);
     }
-    this.lengths[at++] = n;
-    this.parts.push(Buffer.from(this.lengths.subarray(0, at)), event);
-    this.bytes += at + event.length;
   }
 
   /** The Events written since the last take. */
   take(): Buffer {
-    const out = Buffer.concat(this.parts, this.bytes);
-    this.parts = [];
-    this.bytes = 0;
+    const out = this.w.buf.subarray(0, this.w.pos);
+    this.w = new ProtoWriter(1 << 18);
     return out;
   }
 }
