@@ -44,7 +44,12 @@ function delimited(bytes: Buffer): Uint8Array[] {
 function expectSameRecords(ndjson: Buffer, proto: Buffer): void {
   const { Event } = eventSchema();
   const lines = ndjson.toString('utf8').split('\n').filter(Boolean);
-  const events = delimited(proto).map((e) => eventJson(Event, e));
+  const raw = delimited(proto);
+  // canonical: what protobufjs writes for the same Event, field for field
+  for (const e of raw) expect(Buffer.from(Event.encode(Event.decode(e)).finish())).toEqual(Buffer.from(e));
+  const events = raw.map((e) => eventJson(Event, e));
+  const recordSeqs = events.map((e) => e.recordSeq as number);
+  expect(recordSeqs).toEqual([...recordSeqs].sort((a, b) => a - b));
   expect(events).toHaveLength(lines.length);
   lines.forEach((line, i) => {
     const e = events[i]!;

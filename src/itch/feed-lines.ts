@@ -3,24 +3,21 @@
 // made once from the ITCH table, so a message costs no objects and no strings. The lines are byte for byte
 // those of feedRecordJson over FeedRecordReader (the readable reference, checked against this writer by
 // test/feed-lines.test.ts). Gaps, errors and session records are rare: they take that reference path.
-import { DeviceProtocolError } from '../device/events.js';
-import { ITCH_MESSAGE_AT, ITCH_MESSAGE_BYTES, ITCH_MORE_AT, KIND, RECORD_AT_COMMON, RECORD_BYTES } from '../device/generated/layout.js';
-import { FeedRecordReader, timestampError } from './feed-records.js';
+import { ITCH_MESSAGE_AT } from '../device/generated/layout.js';
+import type { PrintableFeedRecord } from './device-feed.js';
+import { bodyFields, BodyFieldKind, FeedRecordWalker, uintLE } from './feed-record-walker.js';
 import { ITCH_TYPES } from './messages.js';
 import { feedRecordJson } from './ref-decoder.js';
 
-const HEADER_BYTES = 11;          // Message Type, Stock Locate, Tracking Number, Timestamp
-const MAIN_BODY = ITCH_MESSAGE_BYTES.body;
 const TWO_32 = 0x1_0000_0000;
 /** hi words below this keep a 64-bit value within Number.MAX_SAFE_INTEGER */
 const SAFE_HI = 0x20_0000;
 const QUOTE = 0x22;
 
-const enum FieldKind { Alpha, Uint, Uint64 }
-interface FieldPlan { key: Buffer; at: number; size: number; kind: FieldKind }
+interface FieldPlan { key: Buffer; at: number; size: number; kind: BodyFieldKind }
 /** worstBytes: the longest a line of the type can be after its line start (every alpha byte escaped as
  *  \u00XX, every number at its longest), so one reservation covers any line. */
-interface TypePlan { head: Buffer; fields: FieldPlan[]; bodyBytes: number; worstBytes: number }
+interface TypePlan { head: Buffer; fields: FieldPlan[]; worstBytes: number }
 /** A uint64 in quotes, or a 2^53-scale number. */
 const NUMBER_BYTES = 22;
 
@@ -36,13 +33,10 @@ const NULL = ascii('null');
 const PLANS: Array<TypePlan | undefined> = new Array(256).fill(undefined);
 for (const t of ITCH_TYPES.values()) {
   const head = ascii(`,"msgType":${JSON.stringify(t.type)},"stockLocate":`);
-  const fields = t.fields.filter((f) => f.offset >= HEADER_BYTES).map((f) => ({
-    key: ascii(`,${JSON.stringify(f.name)}:`), at: f.offset - HEADER_BYTES, size: f.size,
-    kind: f.kind === 'alpha' ? FieldKind.Alpha : f.size === 8 ? FieldKind.Uint64 : FieldKind.Uint,
-  }));
+  const fields = bodyFields(t).map((f) => ({ ...f, key: ascii(`,${JSON.stringify(f.name)}:`) }));
   const worstBytes = NUMBER_BYTES + head.length + TRACKING_KEY.length + TIMESTAMP_KEY.length + 3 * NUMBER_BYTES + 2
-    + fields.reduce((n, f) => n + f.key.length + (f.kind === FieldKind.Alpha ? 2 + 6 * f.size : NUMBER_BYTES), 0);
-  PLANS[t.type.charCodeAt(0)] = { head, bodyBytes: t.length - HEADER_BYTES, fields, worstBytes };
+    + fields.reduce((n, f) => n + f.key.length + (f.kind === BodyFieldKind.Alpha ? 2 + 6 * f.size : NUMBER_BYTES), 0);
+  PLANS[t.type.charCodeAt(0)] = { head, fields, worstBytes };
 }
 
 /** JSON.stringify's escapes for the control characters it does not write as \u00XX. */
@@ -57,22 +51,15 @@ function decimalDigits(v: number): number {
   return d;
 }
 
-export class FeedLineWriter {
+export class FeedLineWriter extends FeedRecordWalker {
   private out: Buffer;
   private pos = 0;
-  /** The reference path, for the records that are not ITCH messages (it keeps the session table too). */
-  private readonly reader = new FeedRecordReader();
   /** Per session slot: a line's start up to its seq value, `{"kind":"itch","session":"NAME","seq":` (the
    *  session null for a BinaryFILE's blank one). */
   private readonly lineStart: Array<Buffer | undefined> = [];
-  /** A long message's first record, waiting for its itch_more. */
-  private pending: Buffer | undefined;
-  /** The reference reader holds a long message's first record (one of a session it does not know): what
-   *  follows goes its way, so it reports the break as it would alone. */
-  private readerHolds = false;
-  private readonly joined = Buffer.alloc(2 * RECORD_BYTES);
 
   constructor(private readonly blockBytes = 1 << 20) {
+    super();
     this.out = Buffer.allocUnsafe(blockBytes);
   }
 
@@ -87,47 +74,11 @@ export class FeedLineWriter {
     return lines;
   }
 
-  /** One device feed record (RECORD_BYTES at `at`); a record of any other family is a DeviceProtocolError. */
-  push(b: Buffer, at = 0): void {
-    const kind = b[at + RECORD_AT_COMMON.kind]!;
-    if (this.readerHolds) {
-      // fall through to the reference path
-    } else if (kind === KIND.itch_message && this.pending === undefined) {
-      const plan = PLANS[b[at + ITCH_MESSAGE_AT.msgType]!];
-      if (plan !== undefined && this.lineStart[b[at + ITCH_MESSAGE_AT.sessionSlot]!] !== undefined) {
-        if (plan.bodyBytes <= MAIN_BODY) this.message(plan, b, at, b, at + ITCH_MESSAGE_AT.body, b.readUInt32LE(at + RECORD_AT_COMMON.seq));
-        else this.pending = Buffer.from(b.subarray(at, at + RECORD_BYTES));
-        return;
-      }
-    } else if (kind === KIND.itch_more && this.pending !== undefined) {
-      const first = this.pending;
-      if (b[at + ITCH_MORE_AT.msgType] === first[ITCH_MESSAGE_AT.msgType]
-        && b.readBigUInt64LE(at + ITCH_MORE_AT.moldSeq) === first.readBigUInt64LE(ITCH_MESSAGE_AT.moldSeq)) {
-        this.pending = undefined;
-        first.copy(this.joined, 0, ITCH_MESSAGE_AT.body);
-        b.copy(this.joined, MAIN_BODY, at + ITCH_MORE_AT.body, at + RECORD_BYTES);
-        this.message(PLANS[first[ITCH_MESSAGE_AT.msgType]!]!, first, 0, this.joined, 0, b.readUInt32LE(at + RECORD_AT_COMMON.seq));
-        return;
-      }
-    }
-    this.slowPath(b.subarray(at, at + RECORD_BYTES));
+  protected override sessionAnnounced(slot: number, name: string): void {
+    this.lineStart[slot] = Buffer.concat([LINE_START, name === '' ? NULL : Buffer.from(JSON.stringify(name)), SEQ_KEY]);
   }
 
-  /** Every record the fast path does not take, with the reference reader's checks and errors. */
-  private slowPath(rec: Buffer): void {
-    if (this.pending !== undefined) {
-      const first = this.pending;
-      this.pending = undefined;
-      this.reader.push(first);   // it remembers the message, so the record below meets its check
-    }
-    const r = this.reader.push(rec);
-    this.readerHolds = r === undefined;
-    if (r === undefined) return;
-    if (r.kind === 'session') {
-      const name = r.session.toString('latin1').replace(/ +$/, '');
-      this.lineStart[r.slot] = Buffer.concat([LINE_START, name === '' ? NULL : Buffer.from(JSON.stringify(name)), SEQ_KEY]);
-      return;
-    }
+  protected other(r: PrintableFeedRecord): void {
     this.text(feedRecordJson(r) + '\n');
   }
 
@@ -143,13 +94,8 @@ export class FeedLineWriter {
     this.out = bigger;
   }
 
-  /** rec/at: the message's first record; body/from: its normalized body (in the record, or joined); seq:
-   *  the record sequence number of its last record. */
-  private message(plan: TypePlan, rec: Buffer, at: number, body: Buffer, from: number, seq: number): void {
-    const timestampHi = rec.readUInt32LE(at + ITCH_MESSAGE_AT.timestamp + 4);
-    if (timestampHi > 0xffff) {
-      throw new DeviceProtocolError(timestampError(seq, rec.readBigUInt64LE(at + ITCH_MESSAGE_AT.timestamp)));
-    }
+  protected message(rec: Buffer, at: number, body: Buffer, from: number, timestamp: number): void {
+    const plan = PLANS[rec[at + ITCH_MESSAGE_AT.msgType]!]!;
     const lineStart = this.lineStart[rec[at + ITCH_MESSAGE_AT.sessionSlot]!]!;
     this.room(lineStart.length + plan.worstBytes);
     this.bytes(lineStart);
@@ -162,19 +108,14 @@ export class FeedLineWriter {
     this.bytes(TRACKING_KEY);
     this.number(rec.readUInt16LE(at + ITCH_MESSAGE_AT.trackingNumber));
     this.bytes(TIMESTAMP_KEY);
-    this.number(timestampHi * TWO_32 + rec.readUInt32LE(at + ITCH_MESSAGE_AT.timestamp));
+    this.number(timestamp);
     for (const f of plan.fields) {
       this.bytes(f.key);
       const p = from + f.at;
       switch (f.kind) {
-        case FieldKind.Alpha: this.alpha(body, p, f.size); break;
-        case FieldKind.Uint: {
-          let v = 0;
-          for (let i = f.size - 1; i >= 0; i--) v = v * 256 + body[p + i]!;
-          this.number(v);
-          break;
-        }
-        case FieldKind.Uint64: {
+        case BodyFieldKind.Alpha: this.alpha(body, p, f.size); break;
+        case BodyFieldKind.Uint: this.number(uintLE(body, p, f.size)); break;
+        case BodyFieldKind.Uint64: {
           const lo = body.readUInt32LE(p);
           const hi = body.readUInt32LE(p + 4);
           if (hi < SAFE_HI) {

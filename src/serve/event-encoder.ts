@@ -8,9 +8,9 @@ import { eventSchema, ITCH_MEMBER } from './events.js';
 import type { BookLevel, BookUpdate } from './order-book.js';
 import { ProtoWriter } from './proto-writer.js';
 
-type Scalar = 'uint32' | 'uint64' | 'int64' | 'string';
+export type Scalar = 'uint32' | 'uint64' | 'int64' | 'string';
 
-interface ItchPlan {
+export interface ItchPlan {
   /** tag of the member in ItchMessage (length-delimited) */
   memberTag: number;
   /** per ITCH field name: its tag and how it is written */
@@ -26,14 +26,15 @@ const tagOf = (id: number, wire: number) => ((id << 3) | wire) >>> 0;
 
 // Event, BookUpdate and Level field numbers, from proto/tickgate.proto (checked against the schema when the
 // plans are made)
-const EVENT = { recordSeq: tagOf(1, WIRE_VARINT), itch: tagOf(2, WIRE_BYTES), book: tagOf(5, WIRE_BYTES), hostTime: tagOf(9, WIRE_VARINT) };
+export const EVENT_TAGS = { recordSeq: tagOf(1, WIRE_VARINT), itch: tagOf(2, WIRE_BYTES), book: tagOf(5, WIRE_BYTES), hostTime: tagOf(9, WIRE_VARINT) };
 const BOOK = { stock: tagOf(1, WIRE_BYTES), seq: tagOf(2, WIRE_BYTES), timestamp: tagOf(3, WIRE_VARINT), bids: tagOf(4, WIRE_BYTES), asks: tagOf(5, WIRE_BYTES) };
 const LEVEL = { price: tagOf(1, WIRE_VARINT), shares: tagOf(2, WIRE_VARINT), orders: tagOf(3, WIRE_VARINT) };
-const ITCH_COMMON = { session: tagOf(1, WIRE_BYTES), seq: tagOf(2, WIRE_VARINT), msgType: tagOf(3, WIRE_BYTES) };
+export const ITCH_COMMON_TAGS = { session: tagOf(1, WIRE_BYTES), seq: tagOf(2, WIRE_VARINT), msgType: tagOf(3, WIRE_BYTES) };
 
 let plans: Map<string, ItchPlan> | undefined;
 
-function itchPlans(): Map<string, ItchPlan> {
+/** Per ITCH type letter: its member's tag in ItchMessage and its fields' tags and types (from the schema). */
+export function itchPlans(): ReadonlyMap<string, ItchPlan> {
   if (plans) return plans;
   const { Event, root } = eventSchema();
   root.resolveAll();
@@ -45,7 +46,7 @@ function itchPlans(): Map<string, ItchPlan> {
       }
     }
   };
-  check(Event, EVENT);
+  check(Event, EVENT_TAGS);
   check(root.lookupType('tickgate.v1.BookUpdate'), BOOK);
   check(root.lookupType('tickgate.v1.Level'), LEVEL);
   const itch = root.lookupType('tickgate.v1.ItchMessage');
@@ -53,7 +54,7 @@ function itchPlans(): Map<string, ItchPlan> {
   for (const [msgType, member] of ITCH_MEMBER) {
     const field = itch.fields[member]!;
     const type = field.resolvedType as protobuf.Type;
-    check(type, ITCH_COMMON);
+    check(type, ITCH_COMMON_TAGS);
     const fields = new Map<string, { tag: number; type: Scalar }>();
     for (const f of type.fieldsArray) {
       if (f.id <= 3) continue;
@@ -77,19 +78,19 @@ function writeScalar(w: ProtoWriter, type: Scalar, value: number | string): void
 /** Writes the Event of an ITCH message record (without hostTime when none is given). */
 export function writeItchEvent(w: ProtoWriter, r: ItchMessageRecord, recordSeq: number, hostTime?: U64Halves): void {
   const plan = itchPlans().get(r.msgType)!;
-  w.varint32(EVENT.recordSeq).varint32(recordSeq);
-  w.varint32(EVENT.itch).fork();
+  w.varint32(EVENT_TAGS.recordSeq).varint32(recordSeq);
+  w.varint32(EVENT_TAGS.itch).fork();
   w.varint32(plan.memberTag).fork();
-  w.varint32(ITCH_COMMON.session).string(r.session ?? '');
-  w.varint32(ITCH_COMMON.seq).uint64(typeof r.seq === 'bigint' ? r.seq.toString() : r.seq);
-  w.varint32(ITCH_COMMON.msgType).string(r.msgType);
+  w.varint32(ITCH_COMMON_TAGS.session).string(r.session ?? '');
+  w.varint32(ITCH_COMMON_TAGS.seq).uint64(typeof r.seq === 'bigint' ? r.seq.toString() : r.seq);
+  w.varint32(ITCH_COMMON_TAGS.msgType).string(r.msgType);
   for (const [name, value] of r.fields) {
     const f = plan.fields.get(name)!;
     writeScalar(w.varint32(f.tag), f.type, value);
   }
   w.ldelim();
   w.ldelim();
-  if (hostTime) w.varint32(EVENT.hostTime).uint64(hostTime);
+  if (hostTime) w.varint32(EVENT_TAGS.hostTime).uint64(hostTime);
 }
 
 function writeLevel(w: ProtoWriter, tag: number, l: BookLevel): void {
@@ -103,15 +104,15 @@ function writeLevel(w: ProtoWriter, tag: number, l: BookLevel): void {
 /** Writes the Event of a book update. */
 export function writeBookEvent(w: ProtoWriter, book: BookUpdate, recordSeq: number, hostTime?: U64Halves): void {
   itchPlans();
-  w.varint32(EVENT.recordSeq).varint32(recordSeq);
-  w.varint32(EVENT.book).fork();
+  w.varint32(EVENT_TAGS.recordSeq).varint32(recordSeq);
+  w.varint32(EVENT_TAGS.book).fork();
   w.varint32(BOOK.stock).string(book.stock);
   w.varint32(BOOK.seq).string(String(book.seq));
   w.varint32(BOOK.timestamp).uint64(book.timestamp);
   for (const l of book.bids) writeLevel(w, BOOK.bids, l);
   for (const l of book.asks) writeLevel(w, BOOK.asks, l);
   w.ldelim();
-  if (hostTime) w.varint32(EVENT.hostTime).uint64(hostTime);
+  if (hostTime) w.varint32(EVENT_TAGS.hostTime).uint64(hostTime);
 }
 
 const shared = new ProtoWriter();

@@ -134,7 +134,8 @@ export class ProtoWriter {
     return this;
   }
 
-  private room(n: number): void {
+  /** Makes room for `n` more bytes at `pos` (`buf` may change), for a caller that writes them itself. */
+  room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(grown, 0, 0, this.pos);
