@@ -31,11 +31,9 @@ export class FeedPublisher implements FeedRecordSink {
     for (const [name, value] of r.fields) if (name === 'stock') stock = value as string;
     if (r.msgType === 'R' && stock !== undefined) this.locateStock.set(r.stockLocate, stock);
     const symbol = stock ?? this.locateStock.get(r.stockLocate);
-    if (this.hub.takes('itch', symbol)) this.hub.publishWith((hostTime) => encodeItchEvent(r, recordSeq, hostTime), 'itch', symbol, r.raw.readUIntBE(5, 6));
-    else this.hub.skip();
+    this.hub.publishWith((hostTime) => encodeItchEvent(r, recordSeq, hostTime), 'itch', symbol, r.raw.readUIntBE(5, 6));
     for (const book of this.books.apply(r.raw, r.seq)) {
-      if (this.hub.takes('book', book.stock)) this.hub.publishWith((hostTime) => encodeBookEvent(book, recordSeq, hostTime), 'book', book.stock, book.timestamp);
-      else this.hub.skip();
+      this.hub.publishWith((hostTime) => encodeBookEvent(book, recordSeq, hostTime), 'book', book.stock, book.timestamp);
     }
   }
 }

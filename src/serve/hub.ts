@@ -127,20 +127,8 @@ export class EventHub {
     }, kind, symbol, timestamp);
   }
 
-  /** Whether anyone (a tap, a subscribed client) takes an event of this kind and symbol. */
-  takes(kind: EventKind, symbol: string | undefined): boolean {
-    if (this.taps.length) return true;
-    for (const c of this.clients) if (this.clientTakes(c, kind, symbol)) return true;
-    return false;
-  }
-
-  /** An event nobody takes (see `takes`): counted as published, never encoded. */
-  skip(): void {
-    this.counters.eventsPublished++;
-  }
-
-  /** Like publish, with the event encoded by `encode` (given the host time), called only when someone
-   *  takes it. */
+  /** Like publish, with the event encoded by `encode` (given the host time), called only when a tap or a
+   *  client takes it (at most once). */
   publishWith(encode: (hostTime: HostTime) => Uint8Array, kind: EventKind, symbol: string | undefined, timestamp = NaN): void {
     this.counters.eventsPublished++;
     let encoded: Uint8Array | undefined;
