@@ -291,7 +291,7 @@ describe('tickgate serve', () => {
     expect(await s.exit).toBe(0);
   }, 60_000);
 
-  it('gives its figures and the device counters at /metrics', async () => {
+  it('gives its figures and the device counters at /metrics; a later book subscriber gets every book first', async () => {
     writeConfig(dir, 'day.pcap');
     const s = await serve(dir, ['--wait-clients', '1']);
     try {
@@ -313,6 +313,18 @@ describe('tickgate serve', () => {
       // a replayed capture's Timestamps are of its own day: no feed latency from them
       expect(value('tickgate_feed_latency_seconds_count')).toBe(0);
       expect(value('tickgate_book_updates_total')).toBe(all.events.filter((e) => e.book).length);
+      // a client that subscribes to books now gets each book's state first: its last update
+      const last = new Map<string, Record<string, unknown>>();
+      for (const e of all.events) if (e.book) last.set((e.book as { stock: string }).stock, e);
+      const withoutTime = (e: Record<string, unknown>) => ({ ...e, hostTime: undefined });
+      const aapl = client(s.url, 'second-secret-token', { kinds: ['book'], symbols: ['AAPL'] });
+      const books = client(s.url, 'second-secret-token', { kinds: ['itch', 'book'] });
+      const deadline = Date.now() + 10_000;
+      while ((aapl.events.length < 1 || books.events.length < last.size) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(last.size).toBe(3);
+      expect(aapl.events.map(withoutTime)).toEqual([withoutTime(last.get('AAPL')!)]);
+      expect(books.events.map(withoutTime)).toEqual([...last.values()].map(withoutTime));
     } finally {
       s.child.kill('SIGTERM');
     }

@@ -14,9 +14,12 @@ export class FeedPublisher implements FeedRecordSink {
   private readonly reader = new FeedRecordReader();
   readonly books: OrderBooks;
   private readonly locateStock = new Map<number, string>();
+  /** per stock: the record sequence number of the message that changed its book last */
+  private readonly bookRecordSeq = new Map<string, number>();
 
   constructor(private readonly hub: EventHub, bookDepth: number) {
     this.books = new OrderBooks(bookDepth);
+    hub.bookSnapshots = (symbols, hostTime) => this.books.latest(symbols).map((b) => encodeBookEvent(b, this.bookRecordSeq.get(b.stock)!, hostTime));
   }
 
   push(record: Buffer): void {
@@ -33,6 +36,7 @@ export class FeedPublisher implements FeedRecordSink {
     const symbol = stock ?? this.locateStock.get(r.stockLocate);
     this.hub.publishWith((hostTime) => encodeItchEvent(r, recordSeq, hostTime), 'itch', symbol, r.raw.readUIntBE(5, 6));
     for (const book of this.books.apply(r.raw, r.seq)) {
+      this.bookRecordSeq.set(book.stock, recordSeq);
       this.hub.publishWith((hostTime) => encodeBookEvent(book, recordSeq, hostTime), 'book', book.stock, book.timestamp);
     }
   }

@@ -101,6 +101,12 @@ export class EventHub {
           client.subscribed = true;
           this.subscribed();
         }
+        // a client that takes books gets each one's state now, before any change of it
+        if (this.bookSnapshots && (!kinds || kinds.has('book'))) {
+          const hostTime = hostTimeNs();
+          for (const e of this.bookSnapshots(symbols, hostTime)) this.enqueue(client, frameEvent(e), NaN);
+          this.scheduleFlush();
+        }
       } catch (err) {
         ws.close(1008, (err as Error).message.slice(0, 120));
       }
@@ -114,6 +120,10 @@ export class EventHub {
     if (this.counters.subscribed >= n) return Promise.resolve();
     return new Promise((resolve) => this.subscribedWaiters.push({ n, resolve }));
   }
+
+  /** The last BookUpdate of every book (of these symbols, when given), encoded: what a client that
+   *  subscribes to books receives first. */
+  bookSnapshots: ((symbols: ReadonlySet<string> | undefined, hostTime: HostTime) => Uint8Array[]) | undefined;
 
   /** Also hands every event, encoded, to these (JetStream). */
   readonly taps: Array<(encoded: Uint8Array, kind: EventKind, symbol: string | undefined) => void> = [];
@@ -140,24 +150,31 @@ export class EventHub {
     for (const c of this.clients) {
       if (!this.clientTakes(c, kind, symbol)) continue;
       framed ??= frameEvent(encoded ?? encode(hostTimeNs()));
-      if (c.pendingEvents === 0) {
-        c.oldestAt = performance.now();
-        c.oldestTimestamp = timestamp;
-      } else if (c.oldestTimestamp !== c.oldestTimestamp) {
-        c.oldestTimestamp = timestamp;
-      }
-      c.pending.push(framed);
-      c.pendingBytes += framed.length;
-      c.pendingEvents++;
-      if (c.pendingBytes >= BATCH_BYTES) this.send(c);
+      this.enqueue(c, framed, timestamp);
     }
-    if (framed && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
+    if (framed) this.scheduleFlush();
+  }
+
+  private enqueue(c: Client, framed: Buffer, timestamp: number): void {
+    if (c.pendingEvents === 0) {
+      c.oldestAt = performance.now();
+      c.oldestTimestamp = timestamp;
+    } else if (c.oldestTimestamp !== c.oldestTimestamp) {
+      c.oldestTimestamp = timestamp;
     }
+    c.pending.push(framed);
+    c.pendingBytes += framed.length;
+    c.pendingEvents++;
+    if (c.pendingBytes >= BATCH_BYTES) this.send(c);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   private clientTakes(c: Client, kind: EventKind, symbol: string | undefined): boolean {

@@ -163,6 +163,8 @@ class BookSide {
 class SymbolBook {
   readonly bids: BookSide;
   readonly asks: BookSide;
+  /** the book's last update */
+  last: BookUpdate | undefined;
   constructor(readonly stock: string, depth: number, readonly stockHi: number, readonly stockLo: number) {
     this.bids = new BookSide(true, depth);
     this.asks = new BookSide(false, depth);
@@ -257,14 +259,16 @@ export class OrderBooks {
   private update(index: number, seq: number | string, timestamp: number): BookUpdate {
     this.counters.updates++;
     const b = this.books[index]!;
-    return { stock: b.stock, seq, timestamp, bids: b.bids.top(), asks: b.asks.top() };
+    b.last = { stock: b.stock, seq, timestamp, bids: b.bids.top(), asks: b.asks.top() };
+    return b.last;
   }
 
-  /** The book of a stock now (best levels, `depth` per side), or undefined when no order named it yet. */
-  snapshot(stock: string): { bids: readonly BookLevel[]; asks: readonly BookLevel[] } | undefined {
-    const index = this.byStock.get(stock);
-    const book = index === undefined ? undefined : this.books[index]!;
-    return book && { bids: book.bids.top(), asks: book.asks.top() };
+  /** The last update of every book (of these stocks, when given), in the order the books first appeared:
+   *  each book's state now. */
+  latest(stocks?: ReadonlySet<string>): BookUpdate[] {
+    const out: BookUpdate[] = [];
+    for (const b of this.books) if (b.last && (!stocks || stocks.has(b.stock))) out.push(b.last);
+    return out;
   }
 
   get stocks(): string[] { return [...this.byStock.keys()]; }
