@@ -13,8 +13,10 @@ import { eventJson, eventKind, eventSchema, ITCH_MEMBER } from '../src/serve/eve
 import { lineAsMapping } from './helpers/event-mapping.js';
 import { feedPacket } from './helpers/feed-arbitraries.js';
 import { tempDir } from './helpers/session.js';
+import { debianPython } from './helpers/python.js';
 
 const RUNS = Number(process.env.FC_RUNS ?? 30);
+
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 
 async function* chunks(bytes: Buffer, cuts: number[]): AsyncGenerator<Uint8Array> {
@@ -80,5 +82,20 @@ describe('decode itch --format proto', () => {
     const cli = execFileSync(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', '--format', 'proto', 'day.pcap'], { cwd: dir, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(cli).toEqual(ref);
     expect(() => execFileSync(process.execPath, [CLI, 'decode', 'itch', '--format', 'xml', 'day.pcap'], { cwd: dir, stdio: 'pipe' })).toThrow(/--format: "xml" is not a format: ndjson or proto/);
+  }, 60_000);
+
+  it('is read by Google protobuf (Python, protoc-compiled schema) as protobufjs reads it, a cut-short stream refused', async () => {
+    const capture = pcapFile(fc.sample(fc.array(feedPacket, { minLength: 20, maxLength: 40 }), { numRuns: 1, seed: 7 })[0]!);
+    const proto = await decode(capture, 'proto');
+    const out = tempDir('tickgate-py-proto-');
+    execFileSync('protoc', [`--python_out=${out}`, '-I', path.resolve(__dirname, '..', 'proto'), 'tickgate.proto']);
+    const reader = path.resolve(__dirname, '..', 'examples', 'python', 'read_events.py');
+    const env = { ...process.env, PYTHONPATH: `${out}${path.delimiter}${path.dirname(reader)}` };
+    const py = execFileSync(debianPython(), [reader], { input: proto, env, maxBuffer: 1 << 26 }).toString().trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const { Event } = eventSchema();
+    const ts = delimited(proto).map((e) => eventJson(Event, e));
+    expect(ts.length).toBeGreaterThan(10);
+    expect(py).toEqual(ts);
+    expect(() => execFileSync(debianPython(), [reader], { input: proto.subarray(0, proto.length - 3), env, stdio: 'pipe' })).toThrow(/the input ends inside an event/);
   }, 60_000);
 });

@@ -18,21 +18,10 @@ import { eventJson, eventSchema, ITCH_MEMBER } from '../src/serve/events.js';
 import { ExchangeClock } from '../src/serve/exchange-clock.js';
 import { OrderBooks } from '../src/serve/order-book.js';
 import { tempDir } from './helpers/session.js';
+import { debianPython } from './helpers/python.js';
 
 const CLI = path.resolve(__dirname, '..', 'bin', 'tickgate.js');
 const TOKENS = 'first-secret-token,second-secret-token';
-
-/** A python3 that has Debian's python3-protobuf and python3-websockets: the one on PATH, else the system
- *  interpreter Debian installs them for (a PATH may put another Python first, pyenv's say). */
-function debianPython(): string {
-  for (const py of ['python3', '/usr/bin/python3']) {
-    try {
-      execFileSync(py, ['-c', 'import google.protobuf, websockets'], { stdio: 'ignore' });
-      return py;
-    } catch { /* next */ }
-  }
-  throw new Error('no python3 with google.protobuf and websockets (Debian: python3-protobuf python3-websockets)');
-}
 
 interface Served { child: ChildProcess; url: string; exit: Promise<number | null>; stderr: () => string }
 
