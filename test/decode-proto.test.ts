@@ -82,6 +82,7 @@ describe('decode itch --format proto', () => {
     const cli = execFileSync(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', '--format', 'proto', 'day.pcap'], { cwd: dir, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(cli).toEqual(ref);
     expect(() => execFileSync(process.execPath, [CLI, 'decode', 'itch', '--format', 'xml', 'day.pcap'], { cwd: dir, stdio: 'pipe' })).toThrow(/--format: "xml" is not a format: ndjson or proto/);
+    expect(() => execFileSync(process.execPath, [CLI, 'decode', 'itch', '--format', 'proto', '--listen', '239.1.1.1:3000'], { cwd: dir, stdio: 'pipe' })).toThrow(/--format proto is for a file or stdin; --listen prints NDJSON/);
   }, 60_000);
 
   it('is read by Google protobuf (Python, protoc-compiled schema) as protobufjs reads it, a cut-short stream refused', async () => {
