@@ -10,6 +10,7 @@ import { jspurefixRates } from './peer-jspurefix.js';
 import { median } from './stats.js';
 import { sessionRoundTrip } from './session-round-trip.js';
 import { decodeItchRates } from './decode-itch.js';
+import { decodeFixRates } from './decode-fix.js';
 import { goldenModelRates } from './golden-models.js';
 import { orderBookRates } from './order-books.js';
 import { serveEndToEndLatency, serveFanoutRates } from './serve-fanout.js';
@@ -22,7 +23,7 @@ import { pcieEmulatedRates } from './pcie-path.js';
 import { addonCallWaits } from './addon-waits.js';
 
 // latencies: issue 19's targets once the deep paths are pipelined (last byte in to record out)
-const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, bookUpdatesPerSecond: 2_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
+const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, decodeFixLinesPerSecond: 300_000, goldenModelVsJspurefix: 2, bookUpdatesPerSecond: 2_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_000_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
 
 /** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
 function simCyclesPerSecond(wire: Buffer, runs: number): number {
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   const roundTrip = await sessionRoundTrip({ orders: 2000, window: 50, runs: 3 });
   const golden = await goldenModelRates(runs);
   const decodeItch = await decodeItchRates(runs);
+  const decodeFix = await decodeFixRates(runs);
   const books = await orderBookRates(runs);
   const fanout = await serveFanoutRates();
   const endToEnd = await serveEndToEndLatency();
@@ -102,6 +104,9 @@ async function main(): Promise<void> {
     hostRecordDecodePerSecond: Math.min(recordDecode.fixCursorPerSecond, recordDecode.feedCursorPerSecond) >= TARGETS.hostRecordDecodePerSecond,
     // issue 22: decode itch --backend ref, NDJSON out, ≥ 1 M messages/s end to end
     decodeItchLinesPerSecond: decodeItch.linesPerSecond >= TARGETS.decodeItchLinesPerSecond,
+    // issue 22: decode fix --backend ref ≥ 300 k messages/s; the FIX golden model ≥ 2× jspurefix's parse to view
+    decodeFixLinesPerSecond: decodeFix.linesPerSecond >= TARGETS.decodeFixLinesPerSecond,
+    goldenModelVsJspurefix: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond >= TARGETS.goldenModelVsJspurefix,
     // issue 17: order books, ≥ 2 M book updates per second in TypeScript
     bookUpdatesPerSecond: books.updatesPerSecond >= TARGETS.bookUpdatesPerSecond,
   };
@@ -129,6 +134,7 @@ async function main(): Promise<void> {
     session: { roundTrip },
     goldenModels: golden,
     decodeItch,
+    decodeFix,
     orderBooks: books,
     serveFanout: fanout,
     serveEndToEnd: endToEnd,
@@ -176,10 +182,11 @@ async function main(): Promise<void> {
   console.log(`  addon calls under full load ${f(waits.calls)} calls (a register read and the cycle count each event-loop turn while the clock thread parses ${f(messages.length)} messages): wait ms p50 ${f(waits.callMs.p50, 3)}, p99 ${f(waits.callMs.p99, 3)}, p99.9 ${f(waits.callMs.p999, 3)}, max ${f(waits.callMs.max, 3)}; ${f(waits.callsOver1ms)} over 1 ms   target max ≤ ${TARGETS.addonCallWaitMs} ms: ${ok(met.addonCallWaitMs)}`);
   console.log(`  event-loop delay meanwhile  ms p50 ${f(waits.eventLoopDelayMs.p50, 1)}, p99 ${f(waits.eventLoopDelayMs.p99, 1)}, max ${f(waits.eventLoopDelayMs.max, 1)} (includes decoding each batch's records on the JavaScript thread)`);
   console.log(`\nHost software on the same messages (median of ${runs} runs)`);
-  console.log(`  golden model (field index + binary values)   ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
+  console.log(`  golden model to device records (field index + binary values) ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);
+  console.log(`  golden model to entry objects (push)         ${f(software.goldenModelObjectsMessagesPerSecond)} messages/s`);
   console.log(`  jspurefix ${peer.version} parse to view            ${f(peer.viewMessagesPerSecond)} messages/s`);
   console.log(`  jspurefix ${peer.version} parse to object          ${f(peer.objectMessagesPerSecond)} messages/s`);
-  console.log(`  golden model / jspurefix view                ${f(report.software.goldenModelVsJspurefixView, 2)}×`);
+  console.log(`  golden model / jspurefix view                ${f(report.software.goldenModelVsJspurefixView, 2)}×   target ≥ ${TARGETS.goldenModelVsJspurefix}×: ${ok(met.goldenModelVsJspurefix)}`);
   console.log(`  record decode (device records to events)     ${f(software.recordDecodeMessagesPerSecond)} messages/s (${f(software.recordDecodeRecordsPerSecond)} records/s)`);
   console.log(`\nHost record decode, both families (RTL records: ${f(recordDecode.fixRecords)} FIX, ${f(recordDecode.feedRecords)} feed; median of ${recordDecode.runs} runs)`);
   console.log(`  read in place (RecordCursor, every field)    FIX ${f(recordDecode.fixCursorPerSecond)} records/s, feed ${f(recordDecode.feedCursorPerSecond)} records/s   target ≥ ${f(TARGETS.hostRecordDecodePerSecond)} records/s: ${ok(met.hostRecordDecodePerSecond)}`);
@@ -191,6 +198,9 @@ async function main(): Promise<void> {
   console.log(`  ITCH 5.0 / MoldUDP64 decoder, raw MoldUDP64   ${f(golden.itch.moldMessagesPerSecond)} messages/s`);
   console.log(`  ITCH decode itch --backend sim (threaded)     ${f(golden.itch.simMessagesPerSecond)} messages/s through the RTL and the addon`);
   console.log(`  risk gate golden model (parse + all checks)   ${f(golden.risk.ordersPerSecond)} orders/s (${f(golden.risk.orders)} orders)`);
+  console.log(`\n\`decode fix --backend ref\` in process: ${f(decodeFix.bytes / 1e6, 1)} MB of FIX.4.4 in 1 MiB pieces, NDJSON out (${f(decodeFix.messages)} messages, median of ${decodeFix.runs} runs)`);
+  console.log(`  lines written from the device's records      ${f(decodeFix.linesPerSecond)} messages/s (${f(decodeFix.megabytesPerSecond, 1)} MB/s)   target ≥ ${f(TARGETS.decodeFixLinesPerSecond)}: ${ok(met.decodeFixLinesPerSecond)}`);
+  console.log(`  baseline: field event objects, JSON.stringify ${f(decodeFix.baselinePerSecond)} messages/s (same bytes; ${f(decodeFix.linesPerSecond / decodeFix.baselinePerSecond, 2)}× faster)`);
   console.log(`\n\`decode itch --backend ref\` in process: a ${f(decodeItch.captureBytes / 1e6, 1)} MB capture in 1 MiB pieces, NDJSON out (${f(decodeItch.messages)} messages, median of ${decodeItch.runs} runs)`);
   console.log(`  lines written from the device's records      ${f(decodeItch.linesPerSecond)} messages/s   target ≥ ${f(TARGETS.decodeItchLinesPerSecond)}: ${ok(met.decodeItchLinesPerSecond)}`);
   console.log(`  baseline: record objects, JSON.stringify     ${f(decodeItch.baselinePerSecond)} messages/s (same bytes; ${f(decodeItch.linesPerSecond / decodeItch.baselinePerSecond, 2)}× faster)`);

@@ -6,7 +6,8 @@ import {
 import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
 import { RecordCursor } from '../src/device/record-cursor.js';
 import { SimDevice, SteppedSimDevice } from '../src/device/sim-device.js';
-import { FixParserModel } from '../src/fix/ref-parser.js';
+import { FixParserModel, type FieldState, type FixParserSink, type FrameRecord } from '../src/fix/ref-parser.js';
+import { writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../src/fix/ref-records.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
 import { openFeed } from './feed-core.js';
 import { median, repeat } from './stats.js';
@@ -128,15 +129,44 @@ export async function threadedRate(messages: Buffer[], runs: number): Promise<Th
   return { messages: messages.length, cyclesPerSecond: median(cps), messagesPerSecond: median(mps), runs };
 }
 
-/** The golden model parsing the same bytes in JavaScript, and the host decoding the device's records. */
+/** The golden model's output written as the device's records into a reused window (what the reference
+ *  device does for `decode fix`): its counterpart of jspurefix's view, a field index with binary values. */
+class RecordWindowSink implements FixParserSink {
+  private readonly bytes = Buffer.alloc(1 << 20);
+  private readonly view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+  private at = 0;
+  private seq = 0;
+  frames = 0;
+  private next(): number {
+    const at = this.at;
+    this.at = (at + RECORD_BYTES) % this.bytes.length;
+    this.seq++;
+    return at;
+  }
+  field(f: FieldState): void { writeFieldRecord(this.view, this.next(), this.seq, f); }
+  frame(r: FrameRecord): void { writeFrameRecord(this.view, this.next(), this.seq, r); this.frames++; }
+  streamEnd(bytes: number): void { writeStreamEndRecord(this.view, this.next(), this.seq, bytes); }
+}
+
+/** The golden model parsing the same bytes in JavaScript (to device records, and to objects), and the host
+ *  decoding the device's records. */
 export async function softwareRates(messages: Buffer[], runs: number) {
   const wire = Buffer.concat(messages);
-  const model = await repeat(runs, () => new FixParserModel().push(wire).length);
+  const model = await repeat(runs, () => {
+    const sink = new RecordWindowSink();
+    const parser = new FixParserModel();
+    for (let at = 0; at < wire.length; at += 1 << 16) parser.pushTo(wire.subarray(at, at + (1 << 16)), sink);
+    parser.endTo(sink);
+    if (sink.frames !== messages.length) throw new Error(`golden model framed ${sink.frames} of ${messages.length} messages`);
+    return sink.frames;
+  });
+  const objects = await repeat(runs, () => new FixParserModel().push(wire).length);
   const records = simRecords(wire);
   const decode = await repeat(runs, () => decodeRecords(records).length);
   return {
     goldenModelMessagesPerSecond: messages.length / median(model.seconds),
     goldenModelMBytesPerSecond: wire.length / median(model.seconds) / 1e6,
+    goldenModelObjectsMessagesPerSecond: messages.length / median(objects.seconds),
     recordDecodeMessagesPerSecond: messages.length / median(decode.seconds),
     recordDecodeRecordsPerSecond: records.length / RECORD_BYTES / median(decode.seconds),
     runs,

@@ -9,7 +9,7 @@ import type { DeviceEvent } from './events.js';
 export type DeviceRole = 'fix' | 'orders' | 'feed';
 
 const ROLE_OF_KIND: Record<DeviceEvent['kind'], DeviceRole> = {
-  fix_field: 'fix', fix_frame: 'fix', stream_end: 'fix',
+  fix_field: 'fix', fix_frame: 'fix', stream_end: 'fix', fix_records: 'fix',
   risk_record: 'orders', order_out: 'orders',
   feed_record: 'feed',
 };
@@ -106,6 +106,8 @@ class RoleView implements Device {
     // the pump moves what the card has queued within microtasks: past one macrotask, it has moved it all
     await new Promise((resolve) => setImmediate(resolve));
   }
+  /** The card's FIX records go to the FIX role only: asking for them changes what this role sees. */
+  deliverFixRecords(): void { this.card.device.deliverFixRecords(); }
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }
   close(): Promise<void> { return this.released ? Promise.resolve() : this.card.release(this); }
 }

@@ -31,6 +31,10 @@ export interface Device {
   sendOrders(bytes: Uint8Array, options?: SendOptions): Promise<void>;
   /** Resolves once everything sent so far is processed and its records are in the event queue. */
   flush(): Promise<void>;
+  /** From now on, the FIX path's records come as fix_records events (the records as the device wrote them,
+   *  many per event) instead of one fix_field, fix_frame or stream_end event each: for a reader that walks
+   *  records in place. Other events are unchanged. */
+  deliverFixRecords(): void;
   /** Events in device order. One reader at a time. */
   events(): AsyncIterableIterator<DeviceEvent>;
   close(): Promise<void>;

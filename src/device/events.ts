@@ -29,6 +29,14 @@ export interface StreamEndEvent {
   timestamp: bigint;
 }
 
+/** The FIX path's records (fix_fields, fix_frame, stream_end) as the device wrote them, a whole number of
+ *  them in device order, for a reader that walks them in place (src/fix/fix-lines.ts). A device sends these
+ *  instead of fix_field, fix_frame and stream_end events once asked to (Device.deliverFixRecords). */
+export interface FixRecordsEvent {
+  kind: 'fix_records';
+  records: Buffer;
+}
+
 /** A record of the feed path (kinds feed_session, itch_message, itch_more, feed_gap, feed_error), as sent;
  *  src/itch/feed-records.ts reads it. */
 export interface FeedRecordEvent {
@@ -60,7 +68,7 @@ export interface OrderOutEvent {
 /** In an orderEnds entry of the addon: the frame ended with tuser. */
 export const ORDER_FRAME_DROPPED = 0x8000_0000;
 
-export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FeedRecordEvent | RiskRecordEvent | OrderOutEvent;
+export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FixRecordsEvent | FeedRecordEvent | RiskRecordEvent | OrderOutEvent;
 
 const FEED_KINDS: ReadonlySet<number> = new Set([KIND.feed_session, KIND.itch_message, KIND.itch_more, KIND.feed_gap, KIND.feed_error]);
 
@@ -83,14 +91,26 @@ function toSafeNumber(v: bigint, what: string): number {
 
 const bit = (flags: number, b: number) => ((flags >>> b) & 1) === 1;
 
-/** Decodes every record in `buf` (a whole number of records) and appends the events to `out`. */
-export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceEvent[] {
+/** Decodes every record in `buf` (a whole number of records) and appends the events to `out`. With
+ *  `fixRecords`, each run of FIX-path records is one fix_records event (a view of `buf`, not a copy). */
+export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = [], fixRecords = false): DeviceEvent[] {
   if (buf.byteLength % RECORD_BYTES !== 0) {
     throw new DeviceProtocolError(`record batch of ${buf.byteLength} bytes is not a multiple of ${RECORD_BYTES}`);
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let runFrom = -1;
+  const endRun = (at: number) => {
+    if (runFrom < 0) return;
+    out.push({ kind: 'fix_records', records: Buffer.from(buf.buffer, buf.byteOffset + runFrom, at - runFrom) });
+    runFrom = -1;
+  };
   for (let at = 0; at < buf.byteLength; at += RECORD_BYTES) {
     const kind = view.getUint8(at + RECORD_AT_COMMON.kind);
+    if (fixRecords && (kind === KIND.fix_fields || kind === KIND.fix_frame || kind === KIND.stream_end)) {
+      if (runFrom < 0) runFrom = at;
+      continue;
+    }
+    endRun(at);
     const seq = view.getUint32(at + RECORD_AT_COMMON.seq, true);
     if (kind === KIND.fix_fields) {
       const count = view.getUint8(at + FIX_FIELDS_AT.count);
@@ -144,6 +164,7 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = []): DeviceE
       throw new DeviceProtocolError(`record ${seq} has unknown kind ${kind}`);
     }
   }
+  endRun(buf.byteLength);
   return out;
 }
 

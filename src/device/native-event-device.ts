@@ -55,7 +55,7 @@ export abstract class NativeEventDevice implements Device {
     error?: string): void {
     this.ingressQueued = queued;
     try {
-      const events = records.length ? decodeRecords(records) : [];
+      const events = records.length ? decodeRecords(records, [], this.fixRecords) : [];
       const out = orderOutEvent(orderOut, orderEnds);
       if (out) events.push(out);
       if (events.length) this.queue.push(events);
@@ -114,6 +114,9 @@ export abstract class NativeEventDevice implements Device {
       await new Promise<void>((resolve, reject) => { this.drained.push({ resolve, reject }); });
     }
   }
+
+  private fixRecords = false;
+  deliverFixRecords(): void { this.fixRecords = true; }
 
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }
 

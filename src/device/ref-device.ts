@@ -2,7 +2,8 @@
 // It has no clock: timestamps and the cycle counter read 0, and nothing is ever stalled. It sends one
 // field entry per record where the RTL packs up to two, so its EVENTS_OUT and record sequence numbers
 // count differently; everything else matches the RTL exactly.
-import { FixParserModel, type ParsedItem } from '../fix/ref-parser.js';
+import { fieldValue, FixParserModel, type FieldState, type FrameRecord } from '../fix/ref-parser.js';
+import { writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../fix/ref-records.js';
 import { encodeFeedRecord, itchRecordCount, writeItchRecords } from '../itch/feed-records.js';
 import { FeedDecoder, SESSION_SLOTS, type FeedOutput, type SymbolFilter } from '../itch/ref-decoder.js';
 import type { SymbolLimits } from '../risk/config.js';
@@ -12,7 +13,7 @@ import { encodeVerdict } from '../risk/verdict-records.js';
 import { hexAddr, RegisterError, type Device, type SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
 import type { DeviceEvent } from './events.js';
-import { CSR_WINDOW_BYTES, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
+import { CSR_WINDOW_BYTES, DECODED_NAME, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
 
 const U32 = 0xffffffff;
 /** Events waiting for the reader above which a send waits for it, and the level it waits for. */
@@ -22,6 +23,9 @@ const EVENTS_LOW_WATER = 1 << 10;
 const SEND_SLICE_BYTES = 1 << 14;
 /** How long a send waits for a reader that takes nothing before it decides there is none. */
 const READER_PATIENCE_MS = 200;
+/** Records in one fix_records event (8 KiB): the queue paces by events, so at most EVENTS_HIGH_WATER of
+ *  these (32 MiB) wait for the reader. */
+const FIX_RECORDS_PER_EVENT = 128;
 
 /** The Stock (trailing spaces dropped) and price of an ITCH trade (P, Q), as the gate's trade tap reads
  *  them (hdl/risk/trade_tap.v); it sees messages before the symbol filter. */
@@ -365,15 +369,95 @@ export class RefDevice implements Device {
 
   private process(): void {
     if (!((this.control >>> REG_BIT.CONTROL_FIX_RX_ENABLE) & 1)) return;
-    const events: DeviceEvent[] = [];
     for (const chunk of this.held) {
       this.counters.bytes += BigInt(chunk.bytes.length);
-      const items = this.parser.push(chunk.bytes);
-      if (chunk.end) this.parser.end(items);
-      for (const item of items) events.push(this.toEvent(item));
+      this.parser.pushTo(chunk.bytes, this.fixOut);
+      if (chunk.end) this.parser.endTo(this.fixOut);
     }
     this.held = [];
-    this.queue.push(events);
+    this.fixOut.endBatch();
+    this.queue.push(this.fixEvents);
+    this.fixEvents = [];
+  }
+
+  /** deliverFixRecords: the FIX path's output as records, not objects. */
+  private fixRecords = false;
+  deliverFixRecords(): void { this.fixRecords = true; }
+
+  private fixEvents: DeviceEvent[] = [];
+  /** The FIX parser's output: each entry and record numbered and counted, as an event object or written as a
+   *  record into a batch (fix_records events of at most FIX_RECORDS_PER_EVENT, so the event count paces). */
+  private readonly fixOut = (() => {
+    // the batch being written: slab[from, used) written, room up to end
+    let slab = Buffer.alloc(0);
+    let view = new DataView(slab.buffer);
+    let from = 0;
+    let used = 0;
+    let end = 0;
+    /** Makes room for one more record at `used` of `view`. */
+    const room = (): void => {
+      if (used < end) return;
+      this.endFixBatch(slab, from, used);
+      from = used = this.records.take(FIX_RECORDS_PER_EVENT);
+      end = from + FIX_RECORDS_PER_EVENT * RECORD_BYTES;
+      if (slab !== this.records.slab) {
+        slab = this.records.slab;
+        view = new DataView(slab.buffer, slab.byteOffset, slab.byteLength);
+      }
+    };
+    return {
+      field: (f: FieldState): void => {
+        const seq = this.nextSeq();
+        this.counters.fields++;
+        if (this.fixRecords) { room(); writeFieldRecord(view, used, seq, f); used += RECORD_BYTES; }
+        else {
+          this.fixEvents.push({
+            kind: 'fix_field', seq, messageOffset: f.messageOffset, tag: f.tag, valueOffset: f.valueOffset, valueLength: f.valueLength,
+            decodedType: DECODED_NAME[f.type]!, scale: f.scale, value: fieldValue(f),
+          });
+        }
+      },
+      frame: (r: FrameRecord): void => {
+        const seq = this.nextSeq();
+        this.countFrame(r);
+        if (this.fixRecords) { room(); writeFrameRecord(view, used, seq, r); used += RECORD_BYTES; }
+        else this.fixEvents.push({ ...r, seq, timestamp: 0n });
+      },
+      streamEnd: (bytes: number): void => {
+        const seq = this.nextSeq();
+        this.counters.streams++;
+        if (this.fixRecords) { room(); writeStreamEndRecord(view, used, seq, bytes); used += RECORD_BYTES; }
+        else this.fixEvents.push({ kind: 'stream_end', bytes, seq, timestamp: 0n });
+      },
+      /** Sends the records written so far. */
+      endBatch: (): void => {
+        this.endFixBatch(slab, from, used);
+        from = used;
+      },
+    };
+  })();
+
+  private endFixBatch(slab: Buffer, from: number, to: number): void {
+    if (to > from) this.fixEvents.push({ kind: 'fix_records', records: slab.subarray(from, to) });
+  }
+
+  private nextSeq(): number {
+    const seq = this.seq;
+    this.seq = (this.seq + 1) >>> 0;
+    this.counters.eventsOut++;
+    return seq;
+  }
+
+  private countFrame(r: FrameRecord): void {
+    const c = this.counters;
+    switch (r.error) {
+      case null: c.messages++; break;
+      case 'garbled': c.garbled++; c.garbledBytes = (c.garbledBytes + r.length) >>> 0; break;
+      case 'truncated': c.truncated++; break;
+      case 'too_long': c.tooLong++; break;
+      case 'bad_checksum': c.badChecksum++; break;
+      case 'bad_body_length': c.badBodyLength++; break;
+    }
   }
 
   async flush(): Promise<void> {}
@@ -445,36 +529,9 @@ export class RefDevice implements Device {
 
   /** Gives a record the next sequence number, as the core's merge does, and counts it out. */
   private stamp(record: Buffer): number {
-    const seq = this.seq;
-    this.seq = (this.seq + 1) >>> 0;
-    this.counters.eventsOut++;
+    const seq = this.nextSeq();
     record.writeUInt32LE(seq, RECORD_AT_COMMON.seq);
     return seq;
-  }
-
-  private toEvent(item: ParsedItem): DeviceEvent {
-    const c = this.counters;
-    const seq = this.seq;
-    this.seq = (this.seq + 1) >>> 0;
-    c.eventsOut++;
-    switch (item.kind) {
-      case 'stream_end':
-        c.streams++;
-        return { ...item, seq, timestamp: 0n };
-      case 'fix_field':
-        c.fields++;
-        return { ...item, seq };
-      case 'fix_frame':
-        switch (item.error) {
-          case null: c.messages++; break;
-          case 'garbled': c.garbled++; c.garbledBytes = (c.garbledBytes + item.length) >>> 0; break;
-          case 'truncated': c.truncated++; break;
-          case 'too_long': c.tooLong++; break;
-          case 'bad_checksum': c.badChecksum++; break;
-          case 'bad_body_length': c.badBodyLength++; break;
-        }
-        return { ...item, seq, timestamp: 0n };
-    }
   }
 
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }

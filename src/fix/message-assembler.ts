@@ -2,6 +2,9 @@
 // frame record, plus the stream bytes the host already holds (values are sliced from those, never
 // re-parsed). Also checks that no field entry was lost between the device and here.
 import { DeviceProtocolError, type FixFieldEvent, type FixFrameEvent } from '../device/events.js';
+import type { Device } from '../device/device.js';
+import { REG, REG_BIT } from '../device/generated/layout.js';
+import { HeldStreamBytes } from './held-bytes.js';
 
 export interface FixMessage {
   frame: FixFrameEvent;
@@ -37,25 +40,16 @@ export function hasFields(frame: FixFrameEvent): boolean {
 }
 
 export class FixMessageAssembler {
-  private chunks: Buffer[] = [];
-  /** Stream offset of chunks[0][0]. */
-  private base = 0;
-  private held = 0;
+  private readonly bytes = new HeldStreamBytes();
   private pending: FixFieldEvent[] = [];
 
   /** Bytes of the stream, in order, before the device sees them. */
-  append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.chunks.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.held += bytes.length;
-  }
+  append(bytes: Uint8Array): void { this.bytes.append(bytes); }
 
   /** The stream ended: the next bytes start a new stream at offset 0. */
   endStream(): void {
     if (this.pending.length) throw new DeviceProtocolError(`${this.pending.length} field entries without a message record at stream end`);
-    this.chunks = [];
-    this.base = 0;
-    this.held = 0;
+    this.bytes.restart();
   }
 
   field(ev: FixFieldEvent): void { this.pending.push(ev); }
@@ -68,7 +62,7 @@ export class FixMessageAssembler {
     }
     const message: FixMessage = { frame, fields: [], decoded: {}, msgType: null };
     if (hasFields(frame)) {
-      const bytes = this.slice(frame.offset, frame.length);
+      const bytes = this.bytes.slice(frame.offset, frame.length);
       for (const e of entries) {
         if (e.messageOffset !== frame.offset) throw new DeviceProtocolError(`field entry of message ${e.messageOffset} inside message ${frame.offset}`);
         const value = bytes.toString('latin1', e.valueOffset, e.valueOffset + e.valueLength);
@@ -78,34 +72,8 @@ export class FixMessageAssembler {
       }
       message.msgType = message.fields[2]?.[1] ?? null;
     }
-    this.release(frame.offset + frame.length);
+    this.bytes.release(frame.offset + frame.length);
     return message;
-  }
-
-  private slice(offset: number, length: number): Buffer {
-    const from = offset - this.base;
-    if (from < 0 || from + length > this.held) {
-      throw new DeviceProtocolError(`message at ${offset} (${length} bytes) is outside the bytes held (${this.base}..${this.base + this.held})`);
-    }
-    if (this.chunks.length > 1 && this.chunks[0]!.length < from + length) {
-      this.chunks = [Buffer.concat(this.chunks)];
-    }
-    return this.chunks[0]!.subarray(from, from + length);
-  }
-
-  /** Drops the bytes before `offset`: no later record refers to them. */
-  private release(offset: number): void {
-    while (this.chunks.length && this.base + this.chunks[0]!.length <= offset) {
-      this.base += this.chunks[0]!.length;
-      this.held -= this.chunks[0]!.length;
-      this.chunks.shift();
-    }
-    if (this.chunks.length && offset > this.base) {
-      const cut = offset - this.base;
-      this.chunks[0] = this.chunks[0]!.subarray(cut);
-      this.base += cut;
-      this.held -= cut;
-    }
   }
 }
 
@@ -123,4 +91,26 @@ export function fixMessageJson(m: FixMessage): string {
     fields: m.fields,
     decoded: m.decoded,
   });
+}
+
+/** `decode fix`'s lines the readable way, for checking and measuring the line writer against: an event object
+ *  per field entry and frame from the device, each message put together and printed by fixMessageJson. */
+export async function referenceFixLines(device: Device, input: AsyncIterable<Uint8Array>): Promise<string> {
+  device.writeReg(REG.CONTROL, device.readReg(REG.CONTROL) | (1 << REG_BIT.CONTROL_FIX_RX_ENABLE));
+  const assembler = new FixMessageAssembler();
+  const lines: string[] = [];
+  const printer = (async () => {
+    for await (const ev of device.events()) {
+      if (ev.kind === 'stream_end') break;
+      if (ev.kind === 'fix_field') assembler.field(ev);
+      else if (ev.kind === 'fix_frame') lines.push(fixMessageJson(assembler.frame(ev)) + '\n');
+    }
+  })();
+  for await (const chunk of input) {
+    assembler.append(chunk);
+    await device.send(chunk);
+  }
+  await device.send(new Uint8Array(0), { end: true });
+  await printer;
+  return lines.join('');
 }

@@ -18,6 +18,7 @@
 // Only such messages carry the summary (MsgType, MsgSeqNum, BodyLength, CheckSum, flags); spans that end
 // otherwise carry their field count and zeros.
 import type { FrameError } from '../device/events.js';
+import { DECODED } from '../device/generated/layout.js';
 
 export type DecodedType = 'none' | 'int' | 'flag' | 'decimal';
 
@@ -65,6 +66,53 @@ export interface StreamEndRecord {
 
 export type ParsedItem = FieldEntry | FrameRecord | StreamEndRecord;
 
+/** The field entry just completed, as the parser holds it: no objects, the value is
+ *  (neg ? -1 : 1) × (mantBig ?? mant). Valid only during FixParserSink.field. */
+export interface FieldState {
+  messageOffset: number;
+  tag: number;
+  valueOffset: number;
+  valueLength: number;
+  /** DECODED code of the generated layout */
+  type: number;
+  scale: number;
+  neg: boolean;
+  /** The magnitude while it is below 2^53 (mantBig null); a flag's 1 (Y) or 0 (N). */
+  mant: number;
+  mantBig: bigint | null;
+}
+
+/** Where the parser's output goes, in stream order: the objects of `push`, or device records (the reference
+ *  device writes them in place for readers that walk records). */
+export interface FixParserSink {
+  field(f: FieldState): void;
+  frame(r: FrameRecord): void;
+  streamEnd(bytes: number): void;
+}
+
+const DECODED_TYPE_NAMES: readonly DecodedType[] = (Object.keys(DECODED) as DecodedType[]).sort((a, b) => DECODED[a] - DECODED[b]);
+const { none: DT_NONE, int: DT_INT, flag: DT_FLAG, decimal: DT_DECIMAL } = DECODED;
+
+/** The signed value of a field state, as a FieldEntry holds it. */
+export function fieldValue(f: FieldState): bigint {
+  if (f.type === DT_NONE) return 0n;
+  const m = f.mantBig ?? BigInt(f.mant);
+  return f.neg ? -m : m;
+}
+
+/** The sink of `push`: one object per entry and record. */
+class ItemArraySink implements FixParserSink {
+  out: ParsedItem[] = [];
+  field(f: FieldState): void {
+    this.out.push({
+      kind: 'fix_field', messageOffset: f.messageOffset, tag: f.tag, valueOffset: f.valueOffset, valueLength: f.valueLength,
+      decodedType: DECODED_TYPE_NAMES[f.type]!, scale: f.scale, value: fieldValue(f),
+    });
+  }
+  frame(r: FrameRecord): void { this.out.push(r); }
+  streamEnd(bytes: number): void { this.out.push({ kind: 'stream_end', bytes }); }
+}
+
 export const INT_TAGS: ReadonlySet<number> = new Set([9, 34, 36, 7, 16, 108]);
 export const FLAG_TAGS: ReadonlySet<number> = new Set([43, 97, 123]);
 export const DECIMAL_TAGS: ReadonlySet<number> = new Set([14, 31, 32, 38, 44, 6, 99, 151]);
@@ -85,6 +133,9 @@ const TAG_MODULUS = 1_000_000_000;
 const I64_MAX = (1n << 63n) - 1n;
 /** Largest mantissa that still takes a digit as a plain number without losing precision. */
 const SAFE_MANT = Math.floor(Number.MAX_SAFE_INTEGER / 10) - 1;
+/** "8=FI" as h1..h4 (a message starts when "X" follows), and SOH "1" "0" as h2..h4 (the trailer when "=" follows). */
+const START_8FI = (C8 << 24 | EQ << 16 | F << 8 | I) >>> 0;
+const SOH_10 = SOH << 16 | C1 << 8 | C0;
 /** Byte sum of "8=FIX", the bytes every message starts with. */
 const START_SUM = (C8 + EQ + F + I + X) & 0xff;
 
@@ -93,13 +144,21 @@ const NO_SUMMARY: MessageSummary = {
   possDup: false, possResend: false,
 };
 
+/** An int entry's value when it fits 0..2^32-1 (BodyLength, MsgSeqNum), else null. A magnitude in mantBig is
+ *  beyond 2^53; "-0" is 0. */
+function uint32Of(f: FieldState): number | null {
+  if (f.type !== DT_INT || f.mantBig !== null || f.mant > 0xffffffff || (f.neg && f.mant !== 0)) return null;
+  return f.mant;
+}
+
 export class FixParserModel {
   private mode = Mode.Idle;
   private start = 0;
   private pos = 0;
   private gcount = 0;
-  // the last five bytes, h4 the newest
-  private h0 = 0; private h1 = 0; private h2 = 0; private h3 = 0; private h4 = 0;
+  // the last five bytes: h0 the oldest, then h1..h4 packed in one word, h4 (the newest) in the low byte
+  private h0 = 0;
+  private h14 = 0;
 
   // the message being parsed
   private garbled = false;
@@ -129,15 +188,42 @@ export class FixParserModel {
   private valueBad = false;
   private overflow = false;
   private firstChar = 0;
+  /** Whether anything reads the value's digits: a decoded tag, MsgType, CheckSum. Other values are only
+   *  counted (their entries carry no decoded value). */
+  private decodeValue = false;
+  /** The entry of the field that just ended, handed to the sink. */
+  private readonly field: FieldState = {
+    messageOffset: 0, tag: 0, valueOffset: 0, valueLength: 0, type: DT_NONE, scale: 0, neg: false, mant: 0, mantBig: null,
+  };
+  private readonly items = new ItemArraySink();
 
   /** @param maxMsgLen messages longer than this many bytes are reported too_long */
   constructor(public maxMsgLen = 4096) {}
 
   /** Feeds bytes of the current stream; appends the entries and records they complete to `out`. */
   push(bytes: Uint8Array, out: ParsedItem[] = []): ParsedItem[] {
+    this.items.out = out;
+    this.pushTo(bytes, this.items);
+    return out;
+  }
+
+  /** Ends the current stream (tlast): flushes the pending span, reports stream_end, starts over. */
+  end(out: ParsedItem[] = []): ParsedItem[] {
+    this.items.out = out;
+    this.endTo(this.items);
+    return out;
+  }
+
+  /** `push`, with the output going to `sink`. */
+  pushTo(bytes: Uint8Array, sink: FixParserSink): void {
+    const out = sink;
+    // the history in locals: h0, and h1..h4 packed with h4 in the low byte
+    let h0 = this.h0;
+    let h14 = this.h14;
+    const pos0 = this.pos;
     for (let k = 0; k < bytes.length; k++) {
       const b = bytes[k]!;
-      const p = this.pos;
+      const p = pos0 + k;
       switch (this.mode) {
         case Mode.Idle:
           this.mode = Mode.Garbage;
@@ -145,50 +231,47 @@ export class FixParserModel {
           this.gcount = 1;
           break;
         case Mode.Garbage:
-          if (this.isStart(b)) {
-            if (this.gcount > 4) out.push(this.frame(p - 4, 'garbled', false, false));
+          if (b === X && h14 === START_8FI) {
+            if (this.gcount > 4) out.frame(this.frame(p - 4, 'garbled', false, false));
             this.beginMessage(p - 4);
           } else if (this.gcount < 7) {
             this.gcount++;
           }
           break;
         case Mode.Msg:
-          if (this.isStart(b) && this.h0 === SOH) {
-            out.push(this.frame(p - 4, 'garbled', true, false));
+          if (b === X && h14 === START_8FI && h0 === SOH) {
+            out.frame(this.frame(p - 4, 'garbled', true, false));
             this.beginMessage(p - 4);
           } else {
-            if (this.h2 === SOH && this.h3 === C1 && this.h4 === C0 && b === EQ) this.mode = Mode.Trailer;
+            if (b === EQ && (h14 & 0xffffff) === SOH_10) this.mode = Mode.Trailer;
             this.parseByte(b, p, out);
           }
           break;
         case Mode.Trailer:
           this.parseByte(b, p, out);
           if (b === SOH) {
-            out.push(this.frame(p + 1, null, true, true));
+            out.frame(this.frame(p + 1, null, true, true));
             this.mode = Mode.Idle;
           }
           break;
       }
-      this.h0 = this.h1; this.h1 = this.h2; this.h2 = this.h3; this.h3 = this.h4; this.h4 = b;
-      this.pos = p + 1;
+      h0 = h14 >>> 24;
+      h14 = ((h14 << 8) | b) >>> 0;
     }
-    return out;
+    this.h0 = h0;
+    this.h14 = h14;
+    this.pos = pos0 + bytes.length;
   }
 
-  /** Ends the current stream (tlast): flushes the pending span, reports stream_end, starts over. */
-  end(out: ParsedItem[] = []): ParsedItem[] {
-    if (this.mode === Mode.Garbage) out.push(this.frame(this.pos, 'garbled', false, false));
-    else if (this.mode !== Mode.Idle) out.push(this.frame(this.pos, 'truncated', true, false));
-    out.push({ kind: 'stream_end', bytes: this.pos });
+  /** `end`, with the output going to `sink`. */
+  endTo(sink: FixParserSink): void {
+    if (this.mode === Mode.Garbage) sink.frame(this.frame(this.pos, 'garbled', false, false));
+    else if (this.mode !== Mode.Idle) sink.frame(this.frame(this.pos, 'truncated', true, false));
+    sink.streamEnd(this.pos);
     this.mode = Mode.Idle;
     this.start = 0;
     this.pos = 0;
-    this.h0 = this.h1 = this.h2 = this.h3 = this.h4 = 0;
-    return out;
-  }
-
-  private isStart(b: number): boolean {
-    return b === X && this.h1 === C8 && this.h2 === EQ && this.h3 === F && this.h4 === I;
+    this.h0 = this.h14 = 0;
   }
 
   /** State after "8=FIX" at `start`: inside the value of field 8, three bytes in. */
@@ -217,6 +300,8 @@ export class FixParserModel {
 
   private beginValue(valueStart: number): void {
     this.inValue = true;
+    const t = this.tag;
+    this.decodeValue = (t < 256 && TAG_CLASS[t] !== TagClass.None) || this.fieldCount === 2 || this.mode === Mode.Trailer;
     this.valueStart = valueStart;
     this.valueLength = 0;
     this.mant = 0;
@@ -230,7 +315,7 @@ export class FixParserModel {
     this.firstChar = 0;
   }
 
-  private parseByte(b: number, p: number, out: ParsedItem[]): void {
+  private parseByte(b: number, p: number, out: FixParserSink): void {
     const rel = (p - this.start) >>> 0;
     if (!this.inValue) {
       this.sum = (this.sum + b) & 0xff;
@@ -258,21 +343,19 @@ export class FixParserModel {
     const computed = this.sumAtFieldEnd;
     this.sum = (this.sum + b) & 0xff;
     this.sumAtFieldEnd = this.sum;
-    const entry = this.entry();
-    out.push(entry);
+    const f = this.completeField();
+    out.field(f);
     const n = this.fieldCount;
     this.fieldCount = (this.fieldCount + 1) >>> 0;
     if (n === 1) {
       if (this.tag !== 9) this.garbled = true;
       this.bodyStart = rel + 1;
-      this.bodyLength = entry.decodedType === 'int' && entry.value >= 0n && entry.value <= 0xffffffffn ? Number(entry.value) : null;
+      this.bodyLength = uint32Of(f);
     } else if (n === 2 && this.tag !== 35) {
       this.garbled = true;
     }
-    if (this.tag === 34 && this.msgSeqNum === null && entry.decodedType === 'int' && entry.value >= 0n && entry.value <= 0xffffffffn) {
-      this.msgSeqNum = Number(entry.value);
-    }
-    if (entry.decodedType === 'flag' && entry.value === 1n) {
+    if (this.tag === 34 && this.msgSeqNum === null) this.msgSeqNum = uint32Of(f);
+    if (f.type === DT_FLAG && f.mant === 1) {
       if (this.tag === 43) this.possDup = true;
       if (this.tag === 97) this.possResend = true;
     }
@@ -301,6 +384,10 @@ export class FixParserModel {
   }
 
   private valueByte(b: number): void {
+    if (!this.decodeValue) {
+      this.valueLength = (this.valueLength + 1) >>> 0;
+      return;
+    }
     if (this.valueLength === 0) this.firstChar = b;
     if (this.fieldCount === 2) {
       if (this.valueLength < 2) this.msgType += String.fromCharCode(b);
@@ -332,31 +419,37 @@ export class FixParserModel {
     }
   }
 
-  private entry(): FieldEntry {
+  /** Fills `field` with the entry of the field that just ended. */
+  private completeField(): FieldState {
+    const f = this.field;
     const t = this.tag;
     const cls = t < 256 ? TAG_CLASS[t]! : TagClass.None;
-    let decodedType: DecodedType = 'none';
-    let value = 0n;
-    let scale = 0;
+    f.messageOffset = this.start;
+    f.tag = t;
+    f.valueOffset = this.valueStart;
+    f.valueLength = this.valueLength;
+    f.type = DT_NONE;
+    f.scale = 0;
+    f.neg = false;
+    f.mant = 0;
+    f.mantBig = null;
     if (cls === TagClass.Flag) {
       if (this.valueLength === 1 && (this.firstChar === Y || this.firstChar === N)) {
-        decodedType = 'flag';
-        value = this.firstChar === Y ? 1n : 0n;
+        f.type = DT_FLAG;
+        f.mant = this.firstChar === Y ? 1 : 0;
       }
     } else if (cls !== TagClass.None) {
       const numeric = this.digits > 0 && !this.valueBad && !this.overflow;
       const isInt = cls === TagClass.Int;
       if (numeric && !(isInt && this.point)) {
-        decodedType = isInt ? 'int' : 'decimal';
-        const m = this.mantBig ?? BigInt(this.mant);
-        value = this.neg ? -m : m;
-        scale = isInt ? 0 : this.scale;
+        f.type = isInt ? DT_INT : DT_DECIMAL;
+        f.neg = this.neg;
+        f.mant = this.mant;
+        f.mantBig = this.mantBig;
+        f.scale = isInt ? 0 : this.scale;
       }
     }
-    return {
-      kind: 'fix_field', messageOffset: this.start, tag: t, valueOffset: this.valueStart,
-      valueLength: this.valueLength, decodedType, scale, value,
-    };
+    return f;
   }
 
   private frame(end: number, error: FrameError | null, isMessage: boolean, complete: boolean): FrameRecord {
