@@ -6,7 +6,7 @@ import { RefDevice } from '../src/device/ref-device.js';
 import { decodeFixStream } from '../src/fix/decode.js';
 import { referenceFixLines } from '../src/fix/message-assembler.js';
 import { benchMessages } from './fix-parser.js';
-import { median, repeat } from './stats.js';
+import { median, pieces, repeat } from './stats.js';
 
 export interface DecodeFixRates {
   messages: number;
@@ -15,10 +15,6 @@ export interface DecodeFixRates {
   megabytesPerSecond: number;
   baselinePerSecond: number;
   runs: number;
-}
-
-async function* pieces(b: Buffer): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < b.length; at += 1 << 20) yield b.subarray(at, at + (1 << 20));
 }
 
 export async function decodeFixRates(runs: number, count = 100_000): Promise<DecodeFixRates> {

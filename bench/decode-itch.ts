@@ -7,7 +7,7 @@ import { RefDevice } from '../src/device/ref-device.js';
 import { configureFeed, DeviceFeed } from '../src/itch/device-feed.js';
 import { generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
 import { feedRecordJson } from '../src/itch/ref-decoder.js';
-import { median, repeat } from './stats.js';
+import { median, pieces, repeat } from './stats.js';
 
 export interface DecodeItchRates {
   messages: number;
@@ -15,10 +15,6 @@ export interface DecodeItchRates {
   linesPerSecond: number;
   baselinePerSecond: number;
   runs: number;
-}
-
-async function* pieces(b: Buffer): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < b.length; at += 1 << 20) yield b.subarray(at, at + (1 << 20));
 }
 
 export async function decodeItchRates(runs: number): Promise<DecodeItchRates> {

@@ -36,3 +36,8 @@ export async function repeat<T>(runs: number, fn: () => T | Promise<T>): Promise
   }
   return { seconds, result };
 }
+
+/** An input as a reader of a file gets it: 1 MiB pieces. */
+export async function* pieces(b: Buffer): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < b.length; at += 1 << 20) yield b.subarray(at, at + (1 << 20));
+}
