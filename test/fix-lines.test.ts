@@ -90,6 +90,22 @@ describe('FixLineWriter (decode fix)', () => {
     });
     expect(() => w.records(batch)).toThrow(/1 field entries arrived, the record says 4/);
   });
+
+  it('refuses records it cannot read: an unknown decoded type, an unknown error code, a record of another path', () => {
+    const w = new FixLineWriter();
+    const batch = Buffer.alloc(64);
+    const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+    writeFieldRecord(view, 0, 3, { messageOffset: 0, tag: 8, valueOffset: 2, valueLength: 7, type: 9, scale: 0, neg: false, mant: 0, mantBig: null });
+    expect(() => w.records(batch)).toThrow(/record 3 has unknown decoded type 9/);
+    writeFrameRecord(view, 0, 4, {
+      kind: 'fix_frame', offset: 0, length: 26, error: null, fieldCount: 0, msgType: 'A', msgTypeLength: 1, msgSeqNum: null,
+      bodyLength: 5, checksum: 180, computedChecksum: 180, possDup: false, possResend: false,
+    });
+    batch[1] = 77;
+    expect(() => new FixLineWriter().records(batch)).toThrow(/record 4 has unknown error code 77/);
+    batch[0] = 5;   // itch_message
+    expect(() => new FixLineWriter().records(batch)).toThrow(/record 4 of kind 5 among the FIX records/);
+  });
 });
 
 describe('JsonBytes', () => {
