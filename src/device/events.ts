@@ -91,6 +91,10 @@ function toSafeNumber(v: bigint, what: string): number {
 
 const bit = (flags: number, b: number) => ((flags >>> b) & 1) === 1;
 
+/** Records in one fix_records event at most: devices pace by waiting events (the sim device holds its clock
+ *  above 65,536), so this bounds the bytes that can wait (64 MiB there). */
+const FIX_RUN_BYTES = 16 * RECORD_BYTES;
+
 /** Decodes every record in `buf` (a whole number of records) and appends the events to `out`. With
  *  `fixRecords`, each run of FIX-path records is one fix_records event (a view of `buf`, not a copy). */
 export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = [], fixRecords = false): DeviceEvent[] {
@@ -107,6 +111,7 @@ export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = [], fixRecor
   for (let at = 0; at < buf.byteLength; at += RECORD_BYTES) {
     const kind = view.getUint8(at + RECORD_AT_COMMON.kind);
     if (fixRecords && (kind === KIND.fix_fields || kind === KIND.fix_frame || kind === KIND.stream_end)) {
+      if (runFrom >= 0 && at - runFrom === FIX_RUN_BYTES) endRun(at);
       if (runFrom < 0) runFrom = at;
       continue;
     }
