@@ -101,11 +101,12 @@ if (gen.status !== 0) { process.stderr.write(gen.stderr); die('generated files a
 
 // ---- Verilated model and addon -----------------------------------------------------------------------
 const makeArgs = ['-C', 'sim', `NODE=${process.execPath}`];
-// the addon (the core for the `sim` backend, and the `pcie` backend's host code) and the PCIe emulator
-const targets = [path.join(root, 'build', 'tickgate.node'), path.join(root, 'build', 'xdma-emulator', 'xdma-emulator')];
+// the addon (the core for the `sim` backend, and the `pcie` backend's host code), the PCIe and serial emulators
+const targets = [path.join(root, 'build', 'tickgate.node'), path.join(root, 'build', 'xdma-emulator', 'xdma-emulator'),
+  path.join(root, 'build', 'serial-emulator', 'serial-emulator')];
 const stale = targets.filter((t) => run('make', [...makeArgs, '-q', t], { capture: true }).status !== 0);
 if (stale.length) {
-  say(`building ${stale.map((t) => path.relative(root, t)).join(' and ')} (make -C sim)`);
+  say(`building ${stale.map((t) => path.relative(root, t)).join(', ')} (make -C sim)`);
   must('make', [...makeArgs, '-j2', ...stale], 'building the simulation model');
 }
 

@@ -81,6 +81,9 @@ const shellRegs = flattenRegisters(shell.registers, windowBytes, 'xdmaShell regi
 if (shell.windowOffset % windowBytes !== 0 || shell.windowOffset < windowBytes) {
   fail(`xdmaShell.windowOffset must be a multiple of the core's ${windowBytes}-byte window, above it`);
 }
+const link = spec.serialLink;
+if (link.slots & (link.slots - 1) || link.slots > 64) fail('serialLink.slots must be a power of two, at most 64 (go-back-N on 8-bit sequence numbers)');
+if (link.fifoDepth & (link.fifoDepth - 1) || link.fifoDepth <= link.maxPayload) fail('serialLink.fifoDepth must be a power of two above maxPayload');
 const version = (device.version.major << 16) | (device.version.minor << 8) | device.version.patch;
 
 // ---- Verilog --------------------------------------------------------------------------------------
@@ -99,6 +102,16 @@ function verilog() {
   for (const r of shellRegs) L.push(`\`define TG_XSH_REG_${r.name} ${aw}'h${r.offset.toString(16).toUpperCase().padStart(3, '0')}  // ${r.access}: ${r.doc}`);
   for (const r of shell.registers) for (const b of r.bits ?? []) L.push(`\`define TG_XSH_REG_${r.name}_${b.name}_BIT ${b.bit}`);
   for (const r of shell.registers) if (r.reset !== undefined) L.push(`\`define TG_XSH_REG_${r.name}_RESET 32'd${r.reset}`);
+  L.push('', `\`define TG_SL_VERSION ${link.version}`, `\`define TG_SL_HEADER_BYTES ${link.headerBytes}`);
+  L.push(`\`define TG_SL_MAX_PAYLOAD ${link.maxPayload}`, `\`define TG_SL_SLOTS ${link.slots}`, `\`define TG_SL_FIFO_DEPTH ${link.fifoDepth}`);
+  L.push(`\`define TG_SL_HOST_SEQUENCED_BELOW 8'd${link.hostSequencedBelow}`, `\`define TG_SL_BOARD_SEQUENCED_BELOW 8'd${link.boardSequencedBelow}`);
+  for (const [k, v] of Object.entries(link.hostTypes)) L.push(`\`define TG_SL_HOST_${upper(snake(k))} 8'd${v}`);
+  for (const [k, v] of Object.entries(link.boardTypes)) L.push(`\`define TG_SL_BOARD_${upper(snake(k))} 8'd${v}`);
+  for (const [group, bits] of [['DATA', link.dataFlags], ['ACK', link.ackFlags], ['ORDER', link.orderStatus]]) {
+    for (const [k, v] of Object.entries(bits)) L.push(`\`define TG_SL_${group}_${k}_BIT ${v}`);
+  }
+  L.push(`\`define TG_SL_COUNTERS ${link.counters.length}`);
+  link.counters.forEach((c, i) => L.push(`\`define TG_SL_COUNTER_${upper(snake(c.name))} ${i}  // ${c.doc}`));
   L.push('', `\`define TG_REC_BYTES ${record.bytes}`, `\`define TG_REC_BITS ${record.bytes * 8}`);
   const vfield = (prefix, f, base = 0) => [
     `\`define ${prefix}_${upper(snake(f.name))}_LSB ${(base + f.offset) * 8}  // ${f.doc}`,
@@ -182,6 +195,16 @@ function ts() {
   L.push('  },', '  REG_RESET: {');
   for (const r of shell.registers) if (r.reset !== undefined) L.push(`    ${r.name}: ${r.reset},`);
   L.push('  },', '} as const;', '');
+  L.push('/** The serial link between the host and the UART bridge of a small board (ARCHITECTURE.md "Serial board link"). */');
+  L.push('export const SERIAL_LINK = {', `  version: ${link.version},`, `  headerBytes: ${link.headerBytes},`, `  crcBytes: ${link.crcBytes},`);
+  L.push(`  maxPayload: ${link.maxPayload},`, `  slots: ${link.slots},`, `  fifoDepth: ${link.fifoDepth},`);
+  L.push(`  hostSequencedBelow: ${link.hostSequencedBelow},`, `  boardSequencedBelow: ${link.boardSequencedBelow},`);
+  for (const key of ['hostTypes', 'boardTypes', 'dataFlags', 'ackFlags', 'orderStatus']) {
+    L.push(`  ${key}: { ${Object.entries(link[key]).map(([k, v]) => `${k}: ${v}`).join(', ')} },`);
+  }
+  L.push('  counters: [');
+  for (const c of link.counters) L.push(`    /** ${c.doc} */`, `    '${c.name}',`);
+  L.push('  ],', '} as const;', '');
   L.push(`export const RECORD_BYTES = ${record.bytes};`, '');
   L.push('export const KIND = {', ...Object.entries(record.kinds).map(([k, v]) => `  ${k}: ${v},`), '} as const;');
   L.push('export type KindName = keyof typeof KIND;', '');

@@ -9,7 +9,7 @@
 //   timing: that per-module table alone; build/synth/timing.json. --check (in CI): fails when a module's
 //          path exceeds its budget in scripts/timing-budgets.json by more than the tolerance there.
 import { $, fs, os, path } from 'zx';
-import { BOARDS, CORES, FMAX_TOP, HDL_INCLUDE, ROOT, boardFiles, fmaxSources, hdlSources, moduleSources, shellSources, TOP } from './rtl-sources.mjs';
+import { BOARDS, CORES, FMAX_TOP, HDL_INCLUDE, ROOT, boardFiles, boardSources, fmaxSources, hdlSources, moduleSources, shellSources, TOP } from './rtl-sources.mjs';
 import { moduleTiming, timingAgainstBudgets } from './rtl-timing.mjs';
 
 $.quiet = true;
@@ -30,7 +30,7 @@ async function lint() {
   }
   for (const board of BOARDS) {
     const { top, models } = boardFiles(board);
-    const r = await $`verilator --lint-only -Wall -I${HDL_INCLUDE} --top-module ${board.top} ${sources} ${top} ${models}`;
+    const r = await $`verilator --lint-only -Wall -I${HDL_INCLUDE} --top-module ${board.top} ${boardSources(board)} ${top} ${models}`;
     const out = (r.stdout + r.stderr).trim();
     if (r.exitCode !== 0 || out) { console.error(`lint ${board.top} (with the models of its vendor IP): FAILED\n${out}`); failed++; }
     else console.log(`lint ${board.top} (with the models of its vendor IP): clean`);
@@ -45,7 +45,7 @@ async function synthBoard(board, dir) {
   const { top, models } = boardFiles(board);
   const core = path.join(ROOT, 'hdl', 'core', `${TOP}.v`);
   const vendorModels = models.filter((f) => !YOSYS_XILINX_CELLS.has(path.basename(f, '.v')));
-  const script = `read_verilog -sv -I${HDL_INCLUDE} ${[...shellSources(), ...hdlSources(['common']), ...top].join(' ')}; `
+  const script = `read_verilog -sv -I${HDL_INCLUDE} ${[...shellSources(board), ...hdlSources(['common']), ...top].join(' ')}; `
     + `read_verilog -lib -sv -I${HDL_INCLUDE} ${[core, ...vendorModels].join(' ')}; synth_xilinx -top ${board.top}; stat`;
   const t0 = Date.now();
   const r = await $`yosys -q -l ${log} -p ${script}`;
@@ -61,7 +61,7 @@ async function synthBoard(board, dir) {
   };
 }
 // primitives Yosys' synth_xilinx knows itself: their models are for Verilator only
-const YOSYS_XILINX_CELLS = new Set(['IBUF', 'IBUFDS_GTE4', 'BUFG', 'OBUF']);
+const YOSYS_XILINX_CELLS = new Set(['IBUF', 'IBUFDS_GTE4', 'BUFG', 'OBUF', 'MMCME2_BASE']);
 
 // Yosys 0.23's synth_xilinx warns for every block RAM it maps: its RAMB36E1/RAMB18E1 mapping connects the
 // data and write-enable ports at the widths of a newer cell model. A bare 1-write/1-read memory of any shape

@@ -8,21 +8,26 @@ export const HDL_INCLUDE = path.join(ROOT, 'hdl', 'generated');
 /** What the device core is built from (synthesis reads these). */
 const CORE_DIRS = ['common', 'csr', 'fix', 'feed', 'risk', 'core'];
 /** The board shells: between a vendor's IP and the core, vendor-free, linted and timed like the core's modules. */
-const SHELL_DIRS = ['boards/xdma'];
+const SHELL_DIRS = ['boards/xdma', 'boards/serial'];
 const DIRS = [...CORE_DIRS, ...SHELL_DIRS];
 
 /** Board tops: the shell, the core and the vendor IP, linted with behavioural models of the IP's ports
  *  (`model/`) and synthesised with the core and the IP as black boxes (the core is synthesised on its own). */
 export const BOARDS = [
-  { name: 'alveo_u250', top: 'tickgate_u250_top', part: 'xcu250-figd2104-2L-e', lut: 1728000, ff: 3456000, bram: 2688, dsp: 12288 },
+  { name: 'alveo_u250', top: 'tickgate_u250_top', shell: 'boards/xdma', part: 'xcu250-figd2104-2L-e', lut: 1728000, ff: 3456000, bram: 2688, dsp: 12288 },
+  { name: 'arty_a7', top: 'tickgate_arty_top', shell: 'boards/serial', part: 'xc7a100tcsg324-1', lut: 63400, ff: 126800, bram: 135, dsp: 240 },
 ];
 export function boardFiles(board) {
   const dir = path.join(ROOT, 'hdl', 'boards', board.name);
   const vfiles = (d) => readdirSync(d).filter((f) => f.endsWith('.v')).sort().map((f) => path.join(d, f));
   return { top: vfiles(dir), models: vfiles(path.join(dir, 'model')) };
 }
-export function shellSources() {
-  return hdlSources(SHELL_DIRS);
+/** The core's and the board's shell's sources (what its build reads besides its own folder). */
+export function boardSources(board) {
+  return hdlSources([...CORE_DIRS, board.shell]);
+}
+export function shellSources(board) {
+  return hdlSources([board.shell]);
 }
 
 export const TOP = 'tickgate_core';

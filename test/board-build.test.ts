@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BOARDS, boardFiles, hdlSources } from '../scripts/rtl-sources.mjs';
+import { BOARDS, boardFiles, boardSources } from '../scripts/rtl-sources.mjs';
 import { tempDir } from './helpers/session.js';
 
 const root = path.resolve(__dirname, '..');
@@ -57,7 +57,7 @@ describe('Alveo U250 Vivado build (checked in tclsh with stubbed Vivado commands
     const { calls } = buildCalls();
     const read = calls.filter((c) => c[0] === 'read_verilog').map((c) => c.at(-1)!);
     const { top } = boardFiles(board);
-    expect(read.sort()).toEqual([...hdlSources(), ...top].sort());
+    expect(read.sort()).toEqual([...boardSources(board), ...top].sort());
   });
 
   it('builds without the board files, with a warning, and refuses an unknown argument', () => {
@@ -80,7 +80,7 @@ describe('Alveo U250 Vivado build (checked in tclsh with stubbed Vivado commands
 
   it('names only registers and instances that exist in the RTL in its crossing constraints', () => {
     const { calls } = tcl(`source {${path.join(dir, 'cdc.tcl')}}`);
-    const rtl = [...hdlSources(), ...boardFiles(board).top].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const rtl = [...boardSources(board), ...boardFiles(board).top].map((f) => readFileSync(f, 'utf8')).join('\n');
     const regs = new Set([...rtl.matchAll(/\breg\s+(?:\[[^\]]+\]\s+)?(\w+)/g)].map((m) => m[1]!));
     const objects = calls.filter((c) => c[0] === 'get_cells' || c[0] === 'get_pins').flatMap((c) => c.slice(1))
       .map((a) => a.replace(/[{}]/g, '')).filter((a) => a.includes('/'));
@@ -100,5 +100,44 @@ describe('Alveo U250 Vivado build (checked in tclsh with stubbed Vivado commands
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/vivado is not on the PATH/);
+  });
+});
+
+// The Arty A7-100T build (serial shell): the same checks, without IP.
+describe('Arty A7-100T Vivado build (checked in tclsh with stubbed Vivado commands)', () => {
+  const arty = BOARDS.find((b) => b.name === 'arty_a7')!;
+  const artyDir = path.join(root, 'hdl', 'boards', arty.name);
+  const build = (args = '') => tcl(`set argv {out=${tempDir('tickgate-vivado-')} ${args}}\nsource {${path.join(artyDir, 'build.tcl')}}\nputs END`);
+
+  it('runs build.tcl to the end: synthesis of the top for the part, every RTL file it is linted with, the bitstream', () => {
+    const { calls, out } = build('jobs=2');
+    expect(out).toMatch(/^END$/m);
+    expect(out).toMatch(new RegExp(`synth_design -top ${arty.top} -part ${arty.part}`));
+    expect(out).toMatch(/write_bitstream -force \S+tickgate_arty_top\.bit/);
+    const read = calls.filter((c) => c[0] === 'read_verilog').map((c) => c.at(-1)!);
+    expect(read.sort()).toEqual([...boardSources(arty), ...boardFiles(arty).top].sort());
+  });
+
+  it('refuses core_mhz (the UART divisor is derived from the fixed 60 MHz) and unknown arguments', () => {
+    for (const [arg, message] of [['core_mhz=100', /core clock is fixed at 60 MHz/], ['speed=3', /unknown argument 'speed=3'/]] as const) {
+      const r = spawnSync('tclsh', [], { input: guarded(`set argv {${arg}}\nsource {${path.join(artyDir, 'build.tcl')}}`), encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('pins every port of the top, on the pins of Digilent\'s master constraints, and names no port it does not have', () => {
+    const { calls } = tcl(`source {${path.join(artyDir, 'tickgate_arty.xdc')}}`);
+    const text = readFileSync(path.join(artyDir, `${arty.top}.v`), 'utf8');
+    const header = text.slice(text.indexOf(`module ${arty.top}`), text.indexOf(');'));
+    const ports = [...header.matchAll(/^\s*(?:input|output)\s+wire\s+(?:\[[^\]]+\]\s+)?(\w+)/gm)].map((m) => m[1]!);
+    const pins = new Map(calls.filter((c) => c[0] === 'set_property' && c.includes('PACKAGE_PIN'))
+      .map((c) => [c.at(-1)!.replace(/[{}]/g, ''), c[c.indexOf('PACKAGE_PIN') + 1]!]));
+    expect(Object.fromEntries(pins)).toEqual({
+      CLK100MHZ: 'E3', ck_rst: 'C2', uart_txd_in: 'A9', uart_rxd_out: 'D10', 'led[0]': 'H5', 'led[1]': 'J5', 'led[2]': 'T9', 'led[3]': 'T10',
+    });
+    const named = calls.filter((c) => c[0] === 'get_ports').flatMap((c) => c.slice(1).join(' ').replace(/[{}]/g, '').split(' ')).map((p) => p.replace(/\[.*$/, ''));
+    for (const p of named) expect(ports, `the XDC names port ${p}`).toContain(p);
+    expect(new Set([...pins.keys()].map((p) => p.replace(/\[.*$/, '')))).toEqual(new Set(ports));
   });
 });

@@ -152,6 +152,45 @@
 `define TG_XSH_REG_C2H_IDLE_CYCLES_RESET 32'd64
 `define TG_XSH_REG_CONTROL_RESET 32'd0
 
+`define TG_SL_VERSION 1
+`define TG_SL_HEADER_BYTES 6
+`define TG_SL_MAX_PAYLOAD 256
+`define TG_SL_SLOTS 32
+`define TG_SL_FIFO_DEPTH 2048
+`define TG_SL_HOST_SEQUENCED_BELOW 8'd16
+`define TG_SL_BOARD_SEQUENCED_BELOW 8'd144
+`define TG_SL_HOST_FIX 8'd1
+`define TG_SL_HOST_FEED 8'd2
+`define TG_SL_HOST_ORDERS 8'd3
+`define TG_SL_HOST_REG_WRITE 8'd4
+`define TG_SL_HOST_REG_READ 8'd5
+`define TG_SL_HOST_ACK 8'd16
+`define TG_SL_HOST_SYNC 8'd17
+`define TG_SL_HOST_STATS 8'd18
+`define TG_SL_BOARD_RECORDS 8'd129
+`define TG_SL_BOARD_ORDERS 8'd130
+`define TG_SL_BOARD_ACK 8'd144
+`define TG_SL_BOARD_SYNC_ACK 8'd145
+`define TG_SL_BOARD_REG_RESPONSE 8'd146
+`define TG_SL_BOARD_STATS 8'd147
+`define TG_SL_DATA_END_BIT 0
+`define TG_SL_DATA_FLUSH_BIT 1
+`define TG_SL_ACK_REWIND_BIT 0
+`define TG_SL_ORDER_END_BIT 0
+`define TG_SL_ORDER_DROPPED_BIT 1
+`define TG_SL_COUNTERS 11
+`define TG_SL_COUNTER_RX_FRAMES 0  // host frames with a good CRC
+`define TG_SL_COUNTER_RX_CRC_ERRORS 1  // host frames whose CRC failed (dropped)
+`define TG_SL_COUNTER_RX_BAD_FRAMES 2  // host frames too short, with a bad escape or an unknown type (dropped)
+`define TG_SL_COUNTER_RX_DUPLICATES 3  // sequenced host frames received again (acknowledged, not applied)
+`define TG_SL_COUNTER_RX_OUT_OF_ORDER 4  // sequenced host frames after a lost one (dropped; the host resends)
+`define TG_SL_COUNTER_RX_OVERFLOWS 5  // data frames that did not fit the ingress FIFO (dropped; the host resends)
+`define TG_SL_COUNTER_UART_FRAMING_ERRORS 6  // bytes whose stop bit was low (dropped)
+`define TG_SL_COUNTER_TX_FRAMES 7  // sequenced board frames sent the first time
+`define TG_SL_COUNTER_TX_RESENT 8  // sequenced board frames sent again
+`define TG_SL_COUNTER_TX_REWINDS 9  // resends asked for by the host
+`define TG_SL_COUNTER_TX_TIMEOUTS 10  // resends after no acknowledgement for the timeout
+
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512
 `define TG_REC_KIND_LSB 0  // record kind (record.kinds)

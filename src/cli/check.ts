@@ -6,7 +6,7 @@
 // order ingress as one stream, verdict records and the order egress back.
 import { writeFileSync } from 'node:fs';
 import { chooseDevice, ConfigError, loadConfig } from '../config/config.js';
-import { openDevice, type BackendName } from '../device/index.js';
+import { openDevice, type BackendName, type BoardOption } from '../device/index.js';
 import { riskLimits } from '../risk/config.js';
 import { configureRisk, OrderPathReader } from '../risk/device-risk.js';
 import { verdictJson } from '../risk/ref-gate.js';
@@ -22,8 +22,10 @@ export interface CheckOrdersOptions {
   configFile: string;
   /** Else the config's device.backend. */
   backend?: BackendName;
-  /** pcie: the device files' prefix (else the config's device.path) */
+  /** pcie: the device files' prefix, serial: the port (else the config's device.path or device.port) */
   device?: string;
+  baud?: number;
+  boardFlag?: BoardOption['boardFlag'];
   forward: string | undefined;
   /** pcap, MoldUDP64 or BinaryFILE bytes for the feed, before the orders */
   itch?: Buffer;

@@ -2,7 +2,7 @@
 // capture, a MoldUDP64 packet stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per
 // gap or error) out, or the same as length-delimited protobuf Events. Both
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
-import { openDevice, type BackendName } from '../device/index.js';
+import { openDevice, type BackendName, type BoardAddress } from '../device/index.js';
 import { configureFeed, DeviceFeed, readFeedCounters, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
 import { FeedLineWriter } from '../itch/feed-lines.js';
 import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
@@ -17,8 +17,9 @@ const MAX_UNWRITTEN_BLOCKS = 4;
 
 export interface DecodeItchOptions {
   backend: BackendName;
-  /** pcie: the device files' prefix */
+  /** pcie: the device files' prefix, serial: the port */
   device?: string;
+  baud?: number;
   symbols: string[] | undefined;
   input: AsyncIterable<Uint8Array>;
   /** ndjson (the default): one line per record; proto: length-delimited tickgate.v1.Events */
@@ -40,8 +41,9 @@ export function summaryJson(input: InputCounts, device: FeedCounters): string {
 
 export interface ListenItchOptions {
   backend: BackendName;
-  /** pcie: the device files' prefix */
+  /** pcie: the device files' prefix, serial: the port */
   device?: string;
+  baud?: number;
   symbols: string[] | undefined;
   group: string;
   port: number;
@@ -50,9 +52,9 @@ export interface ListenItchOptions {
   write: (text: string) => void;
 }
 
-function openFeedDevice(backend: BackendName, device: string | undefined, symbols: string[] | undefined,
+function openFeedDevice(backend: BackendName, board: BoardAddress, symbols: string[] | undefined,
   out: ((r: PrintableFeedRecord) => void) | FeedRecordSink): DeviceFeed {
-  const dev = openDevice({ backend, device });
+  const dev = openDevice({ backend, device: board.device, baud: board.baud });
   try {
     configureFeed(dev, symbols);
   } catch (err) {
@@ -64,7 +66,7 @@ function openFeedDevice(backend: BackendName, device: string | undefined, symbol
 
 /** Live mode: prints records as they arrive until the end of the session (or SIGINT/SIGTERM). */
 export async function listenItch(o: ListenItchOptions): Promise<void> {
-  const feed = openFeedDevice(o.backend, o.device, o.symbols, (r) => o.write(feedRecordJson(r) + '\n'));
+  const feed = openFeedDevice(o.backend, o, o.symbols, (r) => o.write(feedRecordJson(r) + '\n'));
   const live = new LiveFeed({ group: o.group, port: o.port, interface: o.interface, retransmit: o.retransmit, sink: feed });
   try {
     await live.start();
@@ -98,7 +100,7 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
     unwritten++;
     writing = writing.then(() => o.write(block)).then(() => { unwritten--; });
   };
-  const feed = openFeedDevice(o.backend, o.device, o.symbols, {
+  const feed = openFeedDevice(o.backend, o, o.symbols, {
     push(record) {
       lines.push(record);
       if (lines.size >= BLOCK_BYTES) flush();

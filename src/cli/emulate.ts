@@ -35,11 +35,38 @@ export async function emulatePcie(o: EmulateOptions): Promise<number> {
   const args = [path.resolve(o.dir)];
   if (o.h2cTimeout !== undefined) args.push('--h2c-timeout', String(o.h2cTimeout));
   if (o.c2hTimeout !== undefined) args.push('--c2h-timeout', String(o.c2hTimeout));
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   // the ready line names the directory as given
-  child.stdout.on('data', (chunk: Buffer) => {
-    process.stdout.write(chunk.toString().replace(`ready ${path.resolve(o.dir)}/`, `ready ${o.dir.replace(/\/+$/, '')}/`));
-  });
+  return runEmulator(bin, args, (line) => line.replace(`ready ${path.resolve(o.dir)}/`, `ready ${o.dir.replace(/\/+$/, '')}/`));
+}
+
+export function serialEmulatorPath(): string {
+  return path.join(packageRoot(), 'build', 'serial-emulator', 'serial-emulator');
+}
+
+export interface EmulateSerialOptions {
+  link: string;
+  /** Chance that the line corrupts, drops or doubles a byte, in each direction (fault injection). */
+  faults?: number;
+  seed?: number;
+}
+
+/** `tickgate emulate serial --link <path>`: the Verilated Arty A7 board top (sim/serial-emulator) behind a
+ *  pseudo-terminal linked at <path>; prints `ready <path>` and runs until SIGINT or SIGTERM. */
+export async function emulateSerial(o: EmulateSerialOptions): Promise<number> {
+  const bin = serialEmulatorPath();
+  if (!existsSync(bin)) throw new EmulatorError(`the serial emulator ${path.relative(process.cwd(), bin)} is not built: run \`npm run build\``);
+  const dir = path.dirname(path.resolve(o.link));
+  if (!existsSync(dir)) throw new EmulatorError(`--link ${o.link}: the folder ${dir} does not exist`);
+  const args = [o.link];
+  if (o.faults !== undefined) args.push('--faults', String(o.faults));
+  if (o.seed !== undefined) args.push('--seed', String(o.seed));
+  return runEmulator(bin, args, (line) => line);
+}
+
+/** Runs an emulator binary: its stdout (the ready line) through `show`, SIGINT and SIGTERM passed on. */
+async function runEmulator(bin: string, args: string[], show: (text: string) => string): Promise<number> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.on('data', (chunk: Buffer) => { process.stdout.write(show(chunk.toString())); });
   const forward = (signal: NodeJS.Signals) => () => { child.kill(signal); };
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');

@@ -5,7 +5,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { chooseDevice, ConfigError, loadConfig } from '../config/config.js';
-import { openDevice, type BackendName } from '../device/index.js';
+import { openDevice, type BackendName, type BoardOption } from '../device/index.js';
 import { configureFeed, DeviceFeed } from '../itch/device-feed.js';
 import { generateItchSession, moldPacketize, restampPacket } from '../itch/generator.js';
 import { feedPacketBatches, noInputCounts } from '../itch/input.js';
@@ -23,7 +23,10 @@ export interface ServeCommandOptions {
   configFile: string | undefined;
   demo: boolean;
   backend: BackendName | undefined;
-  device: string | undefined;
+  /** pcie: the device files' prefix, serial: the port (else the config's). */
+  device?: string;
+  baud?: number;
+  boardFlag?: BoardOption['boardFlag'];
   waitClients: number;
   exitAtEnd: boolean;
 }
@@ -110,7 +113,7 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
   const tls = readTls(serve, baseDir);
   const { host, port } = splitHostPort(serve.listen);
 
-  const device = openDevice(config ? chooseDevice(o, config.device) : { backend: o.backend ?? 'sim' });
+  const device = openDevice(config ? chooseDevice(o, config.device) : { backend: o.backend ?? 'sim', device: o.device, baud: o.baud });
   try {
     configureFeed(device, config?.feed?.symbols);
   } catch (err) {

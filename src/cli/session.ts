@@ -3,7 +3,7 @@
 // go to stderr, one JSON object per line.
 import { riskLimits } from '../risk/config.js';
 import { chooseDevice, loadConfig, ConfigError } from '../config/config.js';
-import type { BackendName } from '../device/index.js';
+import type { BackendName, BoardOption } from '../device/index.js';
 import { APPS, attachApp, appMessageJson, type AppName } from '../session/apps.js';
 import { SessionRunner } from '../session/runner.js';
 import { OrderFlow } from '../session/order-flow.js';
@@ -12,8 +12,10 @@ export interface SessionCommandOptions {
   configFile: string;
   app: AppName;
   backend: BackendName | undefined;
-  /** pcie: the device files' prefix (else the config's device.path). */
-  device: string | undefined;
+  /** pcie: the device files' prefix, serial: the port (else the config's device.path or device.port). */
+  device?: string;
+  baud?: number;
+  boardFlag?: BoardOption['boardFlag'];
   /** Initiator: send this many NewOrderSingles once logged on, log out when all are filled. */
   orders: number;
   /** Most orders unfilled at once. */

@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openRoles, type BackendName, type DeviceRoles } from '../device/index.js';
+import { BOARD_BACKENDS, openRoles, type BackendName, type DeviceRoles } from '../device/index.js';
 import { configureFeed, DeviceFeed, readFeedCounters } from '../itch/device-feed.js';
 import { generateItchSession } from '../itch/generator.js';
 import { LiveFeed } from '../itch/live.js';
@@ -24,8 +24,9 @@ export interface StartOptions {
   orders: number;
   window: number;
   backend: BackendName;
-  /** pcie: the device files' prefix. */
+  /** pcie: the device files' prefix, serial: the port. */
   device?: string;
+  baud?: number;
   /** ITCH messages the simulated exchange publishes. */
   itchMessages: number;
 }
@@ -99,8 +100,8 @@ export async function runStart(o: StartOptions): Promise<void> {
   const log = (e: SessionEvent, who: string) => process.stderr.write(`tickgate start: ${who}: ${e.type}: ${e.text}\n`);
   // The client's devices: on a board, its FIX receiver, risk gate and feed core are the one card's. The
   // exchange is the outside world: on a board run it has the golden model.
-  const devices = openRoles({ backend: o.backend, device: o.device });
-  const exchangeBackend = o.backend === 'pcie' ? 'ref' : o.backend;
+  const devices = openRoles({ backend: o.backend, device: o.device, baud: o.baud });
+  const exchangeBackend = BOARD_BACKENDS.includes(o.backend) ? 'ref' : o.backend;
   const exchange = new SessionRunner({
     config: sessionSchema.parse({ role: 'acceptor', beginString: 'FIX.4.4', senderCompID: 'SIMEX', targetCompID: 'TICKGATE', port: 0, storeDir: 'exchange', resetOnLogon: true }),
     baseDir: dir, backend: exchangeBackend, untilLogout: true,

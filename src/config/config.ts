@@ -14,11 +14,20 @@ export class ConfigError extends Error {
 }
 
 const deviceSchema = z.strictObject({
-  backend: z.enum(['sim', 'ref', 'pcie'], { error: 'must be "sim", "ref" or "pcie"' }).default('sim'),
+  backend: z.enum(['sim', 'ref', 'pcie', 'serial'], { error: 'must be "sim", "ref", "pcie" or "serial"' }).default('sim'),
   /** pcie: the device files' prefix (default /dev/xdma0). */
   path: z.string().min(1, 'must be the device files\' prefix, e.g. /dev/xdma0').optional(),
+  /** serial: the board's port. */
+  port: z.string().min(1, 'must be the board\'s serial port, e.g. /dev/ttyUSB1').optional(),
+  /** serial: the line's baud rate (default 3,000,000). */
+  baud: z.number({ error: 'must be a whole number of bits per second' }).int('must be a whole number of bits per second')
+    .min(300, 'must be at least 300').max(12_000_000, 'must be at most 12,000,000').optional(),
 }).superRefine((d, ctx) => {
   if (d.path !== undefined && d.backend !== 'pcie') ctx.addIssue({ code: 'custom', path: ['path'], message: `is for backend pcie, not ${d.backend}` });
+  for (const key of ['port', 'baud'] as const) {
+    if (d[key] !== undefined && d.backend !== 'serial') ctx.addIssue({ code: 'custom', path: [key], message: `is for backend serial, not ${d.backend}` });
+  }
+  if (d.backend === 'serial' && d.port === undefined) ctx.addIssue({ code: 'custom', path: ['port'], message: 'is needed for backend serial (the board\'s serial port, e.g. /dev/ttyUSB1)' });
 });
 
 export type DeviceConfig = z.infer<typeof deviceSchema>;
@@ -73,15 +82,23 @@ export function parseConfig(text: string, source: string, baseDir: string): Conf
   if (!result.success) throw new ConfigError(`${source}: ${formatIssues(result.error)}`);
   const device = result.data.device ?? { backend: 'sim' };
   if (device.path !== undefined) device.path = path.resolve(baseDir, device.path);
+  if (device.port !== undefined) device.port = path.resolve(baseDir, device.port);
   const { session, risk, serve, feed } = result.data;
   return { device, session, risk, serve, feed, baseDir };
 }
 
-/** The command line's --backend and --device over the config's device: section. */
-export function chooseDevice(cli: { backend?: DeviceConfig['backend']; device?: string }, configured: DeviceConfig): { backend: DeviceConfig['backend']; device?: string } {
+/** The command line's --backend and board (--device, or --port and --baud) over the config's device: section. */
+export function chooseDevice(cli: { backend?: DeviceConfig['backend']; device?: string; baud?: number; boardFlag?: string },
+  configured: DeviceConfig): { backend: DeviceConfig['backend']; device?: string; baud?: number } {
   const backend = cli.backend ?? configured.backend;
-  if (cli.device !== undefined && backend !== 'pcie') throw new ConfigError(`--device is for backend pcie; the backend is ${backend}`);
-  return { backend, device: cli.device ?? (backend === configured.backend ? configured.path : undefined) };
+  const wants = backend === 'pcie' ? '--device' : backend === 'serial' ? '--port' : undefined;
+  if (cli.device !== undefined && cli.boardFlag !== undefined && cli.boardFlag !== wants) {
+    throw new ConfigError(`${cli.boardFlag} is for backend ${cli.boardFlag === '--device' ? 'pcie' : 'serial'}; the backend is ${backend}`);
+  }
+  if (cli.baud !== undefined && backend !== 'serial') throw new ConfigError(`--baud is for backend serial; the backend is ${backend}`);
+  const same = backend === configured.backend;
+  const device = cli.device ?? (same ? (backend === 'serial' ? configured.port : configured.path) : undefined);
+  return { backend, device, baud: cli.baud ?? (same ? configured.baud : undefined) };
 }
 
 export function loadConfig(file: string): Config {

@@ -1,12 +1,25 @@
 // The Device interface that every backend presents to the rest of tickgate.
 import type { DeviceEvent } from './events.js';
 
-export type BackendName = 'sim' | 'ref' | 'pcie';
-export const BACKENDS: readonly BackendName[] = ['sim', 'ref', 'pcie'];
+export type BackendName = 'sim' | 'ref' | 'pcie' | 'serial';
+export const BACKENDS: readonly BackendName[] = ['sim', 'ref', 'pcie', 'serial'];
+/** The backends that drive a board: one card holds every role. */
+export const BOARD_BACKENDS: readonly BackendName[] = ['pcie', 'serial'];
 /** The backends that need no board: the RTL in Verilator and the golden model. */
 export const LOCAL_BACKENDS = ['sim', 'ref'] as const;
 /** The xdma driver's device files of the first card. */
 export const DEFAULT_PCIE_DEVICE = '/dev/xdma0';
+
+/** Where a board is: for pcie the device files' prefix, for serial the port (and its baud rate). */
+export interface BoardAddress {
+  device?: string;
+  baud?: number;
+}
+
+/** A board named on the command line, with the flag that named it (for the messages). */
+export interface BoardOption extends BoardAddress {
+  boardFlag?: '--device' | '--port';
+}
 
 export interface SendOptions {
   /** End the ingress stream after these bytes (a TCP close); the device answers with a stream_end event. */

@@ -21,8 +21,10 @@ export interface SessionRunnerOptions {
   /** Relative paths in the config (storeDir, TLS files, passwordFile) start here. */
   baseDir: string;
   backend: BackendName;
-  /** pcie: the device files' prefix. */
+  /** pcie: the device files' prefix, serial: the port. */
   device?: string;
+  /** serial: the baud rate. */
+  baud?: number;
   /** Where the session's devices come from (default: openRoles of backend and device); on a board, a
    *  command that also runs the feed passes the card's roles so that both share the one card. */
   devices?: DeviceRoles;
@@ -127,7 +129,7 @@ export class SessionRunner {
     this.session = new FixSession({ config, store, dictionary: FixDictionary.forBeginString(config.beginString), password });
     this.done = new Promise((resolve, reject) => { this.finished = resolve; this.failed = reject; });
     this.done.catch(() => undefined);
-    const devices = options.devices ?? openRoles({ backend: options.backend, device: options.device });
+    const devices = options.devices ?? openRoles({ backend: options.backend, device: options.device, baud: options.baud });
     let inboundDevice;
     try {
       inboundDevice = devices.open('fix', `session ${this.session.id}: inbound messages`);

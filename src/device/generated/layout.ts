@@ -290,6 +290,47 @@ export const XDMA_SHELL = {
   },
 } as const;
 
+/** The serial link between the host and the UART bridge of a small board (ARCHITECTURE.md "Serial board link"). */
+export const SERIAL_LINK = {
+  version: 1,
+  headerBytes: 6,
+  crcBytes: 2,
+  maxPayload: 256,
+  slots: 32,
+  fifoDepth: 2048,
+  hostSequencedBelow: 16,
+  boardSequencedBelow: 144,
+  hostTypes: { fix: 1, feed: 2, orders: 3, regWrite: 4, regRead: 5, ack: 16, sync: 17, stats: 18 },
+  boardTypes: { records: 129, orders: 130, ack: 144, syncAck: 145, regResponse: 146, stats: 147 },
+  dataFlags: { END: 0, FLUSH: 1 },
+  ackFlags: { REWIND: 0 },
+  orderStatus: { END: 0, DROPPED: 1 },
+  counters: [
+    /** host frames with a good CRC */
+    'rxFrames',
+    /** host frames whose CRC failed (dropped) */
+    'rxCrcErrors',
+    /** host frames too short, with a bad escape or an unknown type (dropped) */
+    'rxBadFrames',
+    /** sequenced host frames received again (acknowledged, not applied) */
+    'rxDuplicates',
+    /** sequenced host frames after a lost one (dropped; the host resends) */
+    'rxOutOfOrder',
+    /** data frames that did not fit the ingress FIFO (dropped; the host resends) */
+    'rxOverflows',
+    /** bytes whose stop bit was low (dropped) */
+    'uartFramingErrors',
+    /** sequenced board frames sent the first time */
+    'txFrames',
+    /** sequenced board frames sent again */
+    'txResent',
+    /** resends asked for by the host */
+    'txRewinds',
+    /** resends after no acknowledgement for the timeout */
+    'txTimeouts',
+  ],
+} as const;
+
 export const RECORD_BYTES = 64;
 
 export const KIND = {
