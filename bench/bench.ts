@@ -20,6 +20,7 @@ import { riskLatency, riskThroughput } from './risk-gate.js';
 import { checkerThroughput } from './risk-checker.js';
 import { latencyNs, pathClock, readTimingReport, TARGET_MHZ } from './latency-ns.js';
 import { pcieEmulatedRates } from './pcie-path.js';
+import { serialLinkRates } from './serial-link.js';
 import { addonCallWaits } from './addon-waits.js';
 
 // latencies: issue 19's targets once the deep paths are pipelined (last byte in to record out)
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
   const riskShortest = riskThroughput(2000, true);
   const checker = checkerThroughput(20_000);
   const pcie = await pcieEmulatedRates(day.packets, day.messages, 3);
+  const serialDay = tradingDayPackets(3000);
+  const serial = await serialLinkRates(serialDay.packets, serialDay.messages);
   const met = {
     parserBytesPerCycle: throughput.bytesPerCycle >= TARGETS.parserBytesPerCycle,
     parserLatencyCycles: latency.max <= TARGETS.parserLatencyCycles,
@@ -129,6 +132,7 @@ async function main(): Promise<void> {
     riskGate: { latencyPaced: riskPaced, latencyBurst: riskBurst, latencyCutThrough: riskCut, throughput: riskRate, throughputCutThrough: riskRateCut, shortestOrders: riskShortest, checker },
     simulation: { steppedCyclesPerSecond: simSpeed, threaded, addonCallWaits: waits },
     pcieEmulated: pcie,
+    serialLink: serial,
     software: { ...software, jspurefix: peer, goldenModelVsJspurefixView: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond },
     recordDecode,
     session: { roundTrip },
@@ -193,6 +197,9 @@ async function main(): Promise<void> {
   console.log(`  into event objects (decodeRecords)           FIX ${f(recordDecode.fixEventsPerSecond)} records/s, feed ${f(recordDecode.feedEventsPerSecond)} records/s`);
   console.log(`\nPCIe path through the emulator (\`tickgate emulate pcie\`: the Verilated board top behind the xdma driver's files; median of ${pcie.runs} runs)`);
   console.log(`  card to host   ${f(pcie.recordsPerSecond)} records/s, ${f(pcie.megabytesPerSecond, 2)} MB/s (${f(pcie.records)} feed records of a ${f(pcie.messages)}-message trading day, written in sub-frames, flushed; the simulator's speed, not a card's)`);
+  console.log(`\nSerial link through the emulator (\`tickgate emulate serial\`: the Verilated Arty A7 top, UART at ${serial.clksPerBit} cycles a bit; counted in board cycles)`);
+  console.log(`  board to host  ${f(serial.payloadOfLine * 100, 1)} % of the line is record payload (${f(serial.records)} feed records of a ${f(serial.messages)}-message trading day in ${f(serial.boardCycles)} cycles); the framing's ceiling is ${f(serial.framingCeiling * 100, 1)} %: ${f(serial.ofCeiling * 100, 1)} % of the ceiling`);
+  console.log(`  at 3,000,000 baud that is ${f(serial.at3MBaud.payloadKBytesPerSecond)} kB/s of records, ${f(serial.at3MBaud.recordsPerSecond)} records/s; here ${f(serial.wallSeconds, 1)} s of wall time (the simulator's speed)`);
   console.log(`\nGolden models on this machine (median of ${golden.runs} runs)`);
   console.log(`  ITCH 5.0 / MoldUDP64 decoder, pcap input      ${f(golden.itch.pcapMessagesPerSecond)} messages/s (${f(golden.itch.messages)} messages, ${f(golden.itch.pcapBytes / 1e6, 1)} MB)`);
   console.log(`  ITCH 5.0 / MoldUDP64 decoder, raw MoldUDP64   ${f(golden.itch.moldMessagesPerSecond)} messages/s`);

@@ -208,7 +208,7 @@ if (mode === 'lint') {
     for (const b of boards) {
       const pct = (k) => `${(100 * b.total[k] / b.device[k]).toFixed(1)} %`;
       console.log(`board ${b.board} (${b.top}, ${b.part}; black boxes: ${b.blackBoxes.join(', ')}): ok ${b.ok}, shell ${b.shell.luts} LUTs, ${b.shell.ffs} FFs, ${b.shell.lutram} LUTRAM, ${b.shell.bram} BRAM (${b.seconds.toFixed(1)} s)`);
-      console.log(`  with the core: ${b.total.luts} LUTs (${pct('luts')} of the part), ${b.total.ffs} FFs (${pct('ffs')}), ${b.total.bram} BRAM (${pct('bram')}), ${b.total.dsp} DSP (${pct('dsp')}); 7-series cells, the XDMA IP not counted`);
+      console.log(`  with the core: ${b.total.luts} LUTs (${pct('luts')} of the part), ${b.total.ffs} FFs (${pct('ffs')}), ${b.total.bram} BRAM (${pct('bram')}), ${b.total.dsp} DSP (${pct('dsp')}); 7-series cells, vendor IP not counted`);
       for (const w of b.warnings) console.log(`  ${w}`);
       if (b.errors) console.log(b.errors);
     }

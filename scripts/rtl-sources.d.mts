@@ -8,7 +8,8 @@ export function coreSources(): string[];
 export function fmaxSources(): string[];
 export function hdlSources(dirs?: string[]): string[];
 export function moduleSources(top: string): string[];
-export interface Board { name: string; top: string; part: string; lut: number; ff: number; bram: number; dsp: number }
+export interface Board { name: string; top: string; shell: string; part: string; lut: number; ff: number; bram: number; dsp: number }
 export const BOARDS: Board[];
 export function boardFiles(board: Board): { top: string[]; models: string[] };
-export function shellSources(): string[];
+export function shellSources(board: Board): string[];
+export function boardSources(board: Board): string[];

@@ -122,12 +122,25 @@ describe('config device: section', () => {
   });
 
   it.each([
-    [['device: { backend: fpga }'], /test\.yaml: device\.backend: must be "sim", "ref" or "pcie"/],
+    [['device: { backend: fpga }'], /test\.yaml: device\.backend: must be "sim", "ref", "pcie" or "serial"/],
     [['device: { backend: ref, path: /dev/xdma0 }'], /test\.yaml: device\.path: is for backend pcie, not ref/],
     [['device: { backend: pcie, path: "" }'], /test\.yaml: device\.path: must be the device files' prefix/],
-    [['device: { backend: pcie, port: /dev/ttyUSB0 }'], /test\.yaml: device\.port: unknown key/],
+    [['device: { backend: pcie, port: /dev/ttyUSB0 }'], /test\.yaml: device\.port: is for backend serial, not pcie/],
+    [['device: { backend: serial }'], /test\.yaml: device\.port: is needed for backend serial/],
+    [['device: { backend: serial, port: /dev/ttyUSB1, baud: 100 }'], /test\.yaml: device\.baud: must be at least 300/],
+    [['device: { backend: serial, port: /dev/ttyUSB1, baud: fast }'], /test\.yaml: device\.baud: must be a whole number of bits per second/],
+    [['device: { backend: sim, baud: 115200 }'], /test\.yaml: device\.baud: is for backend serial, not sim/],
   ])('names the key and the problem: %j', (lines, message) => {
     expect(error(lines)).toMatch(message);
+  });
+
+  it('takes backend serial with its port and baud rate', () => {
+    expect(parse(['device: { backend: serial, port: /dev/ttyUSB1, baud: 3000000 }']).device).toEqual({ backend: 'serial', port: '/dev/ttyUSB1', baud: 3000000 });
+    const board = { backend: 'serial' as const, port: '/dev/ttyUSB1', baud: 115200 };
+    expect(chooseDevice({}, board)).toEqual({ backend: 'serial', device: '/dev/ttyUSB1', baud: 115200 });
+    expect(chooseDevice({ device: '/dev/ttyACM0', boardFlag: '--port' }, board)).toEqual({ backend: 'serial', device: '/dev/ttyACM0', baud: 115200 });
+    expect(() => chooseDevice({ device: '/dev/xdma0', boardFlag: '--device' }, board)).toThrow(/--device is for backend pcie; the backend is serial/);
+    expect(() => chooseDevice({ backend: 'ref', baud: 9600 }, board)).toThrow(/--baud is for backend serial; the backend is ref/);
   });
 
   it('the command line wins over the file; the file\'s path goes with the file\'s backend only', () => {

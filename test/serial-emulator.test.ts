@@ -113,8 +113,9 @@ function ordersDir(): string {
   return dir;
 }
 
-async function sameAsRef(e: Emulator): Promise<void> {
-  for (const [k, stream] of fixStreams().entries()) {
+/** Every command through `e` against ref; `few` takes one input of each kind (the noisy line is slower). */
+async function sameAsRef(e: Emulator, few = false): Promise<void> {
+  for (const [k, stream] of fixStreams().slice(0, few ? 2 : undefined).entries()) {
     const file = path.join(work, `fix-${k}.fix`);
     writeFileSync(file, stream);
     const [serial, ref] = [await run(['decode', 'fix', '--backend', 'serial', '--port', e.link, file]), await run(['decode', 'fix', '--backend', 'ref', file])];
@@ -127,7 +128,7 @@ async function sameAsRef(e: Emulator): Promise<void> {
   writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000001', firstSeq: 1, seed: 4 })));
   const binary = path.join(work, 'day.itch');
   writeFileSync(binary, binaryFile(msgs.slice(0, 150)));
-  for (const args of [[pcap], [binary], ['--symbols', 'AAPL,QQQ', pcap]]) {
+  for (const args of few ? [[pcap]] : [[pcap], [binary], ['--symbols', 'AAPL,QQQ', pcap]]) {
     const serial = await run(['decode', 'itch', '--backend', 'serial', '--port', e.link, ...args]);
     const ref = await run(['decode', 'itch', '--backend', 'ref', ...args]);
     expect(serial.code, serial.stderr).toBe(0);
@@ -135,8 +136,8 @@ async function sameAsRef(e: Emulator): Promise<void> {
     expect(serial.stdout, args.join(' ')).toBe(ref.stdout);
   }
   const dir = ordersDir();
-  for (const config of ['risk.yaml', 'risk-cut.yaml']) {
-    for (const extra of [[], ['--itch', 'day.itch']]) {
+  for (const config of few ? ['risk-cut.yaml'] : ['risk.yaml', 'risk-cut.yaml']) {
+    for (const extra of few ? [['--itch', 'day.itch']] : [[], ['--itch', 'day.itch']]) {
       const args = ['check', 'orders', '--config', config, ...extra];
       const ref = await run([...args, '--backend', 'ref', '--forward', 'fwd-ref', 'orders.fix'], dir);
       const serial = await run([...args, '--backend', 'serial', '--port', e.link, '--forward', 'fwd-serial', 'orders.fix'], dir);
@@ -156,7 +157,7 @@ describe('--backend serial through the emulator prints what --backend ref prints
 
 describe('a line that corrupts, drops and doubles bytes', () => {
   it('changes nothing in the output: the link detects every fault and recovers', async () => {
-    await sameAsRef(faulty);
+    await sameAsRef(faulty, true);
   }, 400_000);
 
   it('and the link counters say how often: CRC failures and bad frames at both ends, resends', async () => {

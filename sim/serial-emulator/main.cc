@@ -23,7 +23,12 @@
 #include <string>
 #include <sys/stat.h>
 
-#include "Vtickgate_arty_top.h"
+// The top: the Arty A7 board top, or a testbench top with the same pins (test/rtl/serial_link_tb.v).
+#ifndef VTOP
+#define VTOP Vtickgate_arty_top
+#define VTOP_HEADER "Vtickgate_arty_top.h"
+#endif
+#include VTOP_HEADER
 #include "verilated.h"
 
 #ifndef CLKS_PER_BIT
@@ -166,7 +171,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   auto context = std::make_unique<VerilatedContext>();
-  auto top = std::make_unique<Vtickgate_arty_top>(context.get());
+  auto top = std::make_unique<VTOP>(context.get());
   top->ck_rst = 0;
   top->uart_txd_in = 1;
   auto cycle = [&] {

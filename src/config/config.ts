@@ -91,9 +91,10 @@ export function parseConfig(text: string, source: string, baseDir: string): Conf
 export function chooseDevice(cli: { backend?: DeviceConfig['backend']; device?: string; baud?: number; boardFlag?: string },
   configured: DeviceConfig): { backend: DeviceConfig['backend']; device?: string; baud?: number } {
   const backend = cli.backend ?? configured.backend;
-  const wants = backend === 'pcie' ? '--device' : backend === 'serial' ? '--port' : undefined;
-  if (cli.device !== undefined && cli.boardFlag !== undefined && cli.boardFlag !== wants) {
-    throw new ConfigError(`${cli.boardFlag} is for backend ${cli.boardFlag === '--device' ? 'pcie' : 'serial'}; the backend is ${backend}`);
+  if (cli.device !== undefined) {
+    const flag = cli.boardFlag ?? '--device';
+    const wanted = flag === '--port' ? 'serial' : 'pcie';
+    if (backend !== wanted) throw new ConfigError(`${flag} is for backend ${wanted}; the backend is ${backend}`);
   }
   if (cli.baud !== undefined && backend !== 'serial') throw new ConfigError(`--baud is for backend serial; the backend is ${backend}`);
   const same = backend === configured.backend;

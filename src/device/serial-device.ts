@@ -12,6 +12,7 @@ import { DeviceUnavailableError, RegisterError, hexAddr } from './device.js';
 import { NativeEventDevice, type NativeEventSource } from './native-event-device.js';
 import { SHARED, type LinkRequest, type RelayData, type RelayMessage } from './serial-shared.js';
 import type { HostLinkCounters } from './serial-link.js';
+import type { SERIAL_LINK } from './generated/layout.js';
 
 export const DEFAULT_SERIAL_BAUD = 3_000_000;
 
@@ -26,8 +27,10 @@ export interface SerialDeviceOptions {
 }
 
 /** The link's counters at both ends (SERIAL_LINK.counters on the board). */
+export type LinkCounterName = (typeof SERIAL_LINK.counters)[number];
+
 export interface SerialLinkStats {
-  board: Record<string, number>;
+  board: Record<LinkCounterName, number>;
   host: HostLinkCounters;
 }
 

@@ -68,11 +68,13 @@ function fail(why: string): void {
   post({ type: 'failed', error: failed });
 }
 
+// a serial port delivers a few bytes at a time: batches leave every couple of milliseconds, not per chunk
+let flushTimer: NodeJS.Timeout | undefined;
 port.on('data', (chunk: Buffer) => {
   const before = link.acknowledgedBytes;
   link.receive(chunk);
   if (link.acknowledgedBytes !== before) batchWanted = true;
-  flushBatch();
+  flushTimer ??= setTimeout(() => { flushTimer = undefined; flushBatch(); }, 2);
 });
 port.on('error', (err) => fail(err.message));
 port.on('close', () => { if (!closing) fail('the port closed (was the board unplugged?)'); });

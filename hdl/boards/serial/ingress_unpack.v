@@ -25,8 +25,9 @@ wire       ends = s_entry[10];
 wire [1:0] stream = s_entry[9:8];
 wire [7:0] data = s_entry[7:0];
 
-reg [63:0] acc [0:2];
-reg [3:0]  count [0:2];
+// per stream (0 FIX, 1 feed, 2 orders): the beat being collected and its byte count, as flat vectors
+reg [3*64-1:0] acc;
+reg [3*4-1:0]  count;
 reg [2:0]  out_valid, out_last;
 wire [2:0] out_ready = {m_order_tready, m_feed_tready, m_fix_tready};
 
@@ -35,8 +36,9 @@ function [7:0] keep_of(input [3:0] n);
 endfunction
 
 wire known = stream != 2'd3;
+wire [3:0] stream_count = count[4*stream +: 4];
 wire busy = known && out_valid[stream];
-wire full_beat = known && count[stream] == 4'd8;
+wire full_beat = known && stream_count == 4'd8;
 // a byte that finds its stream's beat full sends that beat first, and is taken in a later cycle
 assign s_ready = !busy && !(full_beat && !marker);
 
@@ -44,8 +46,8 @@ integer k;
 always @(posedge clk) begin
     for (k = 0; k < 3; k = k + 1) if (out_valid[k] && out_ready[k]) begin
         out_valid[k] <= 1'b0;
-        count[k] <= 4'd0;
-        acc[k] <= 64'd0;
+        count[4*k +: 4] <= 4'd0;
+        acc[64*k +: 64] <= 64'd0;
     end
     if (s_valid && known && !busy) begin
         if (!marker) begin
@@ -53,10 +55,10 @@ always @(posedge clk) begin
                 out_valid[stream] <= 1'b1;
                 out_last[stream] <= 1'b0;
             end else begin
-                acc[stream][8*count[stream][2:0] +: 8] <= data;
-                count[stream] <= count[stream] + 1'b1;
+                acc[64*stream + 8*stream_count[2:0] +: 8] <= data;
+                count[4*stream +: 4] <= stream_count + 1'b1;
             end
-        end else if (ends || (data[`TG_SL_DATA_FLUSH_BIT] && count[stream] != 0)) begin
+        end else if (ends || (data[`TG_SL_DATA_FLUSH_BIT] && stream_count != 0)) begin
             out_valid[stream] <= 1'b1;
             out_last[stream] <= ends;
         end
@@ -64,15 +66,13 @@ always @(posedge clk) begin
     if (rst) begin
         out_valid <= 3'b000;
         out_last <= 3'b000;
-        for (k = 0; k < 3; k = k + 1) begin
-            count[k] <= 4'd0;
-            acc[k] <= 64'd0;
-        end
+        count <= '0;
+        acc <= '0;
     end
 end
 
-assign m_fix_tdata = acc[0];   assign m_fix_tkeep = keep_of(count[0]);   assign m_fix_tvalid = out_valid[0];   assign m_fix_tlast = out_last[0];
-assign m_feed_tdata = acc[1];  assign m_feed_tkeep = keep_of(count[1]);  assign m_feed_tvalid = out_valid[1];  assign m_feed_tlast = out_last[1];
-assign m_order_tdata = acc[2]; assign m_order_tkeep = keep_of(count[2]); assign m_order_tvalid = out_valid[2]; assign m_order_tlast = out_last[2];
+assign m_fix_tdata = acc[63:0];     assign m_fix_tkeep = keep_of(count[3:0]);   assign m_fix_tvalid = out_valid[0];   assign m_fix_tlast = out_last[0];
+assign m_feed_tdata = acc[127:64];  assign m_feed_tkeep = keep_of(count[7:4]);  assign m_feed_tvalid = out_valid[1];  assign m_feed_tlast = out_last[1];
+assign m_order_tdata = acc[191:128]; assign m_order_tkeep = keep_of(count[11:8]); assign m_order_tvalid = out_valid[2]; assign m_order_tlast = out_last[2];
 endmodule
 `default_nettype wire

@@ -80,6 +80,8 @@ reg [63:0]  beat;
 reg [3:0]   beat_left;
 reg         beat_last, beat_user;
 reg         prefer_orders;
+localparam [3:0] ORDER_IDLE_CYCLES = 4'd15;
+reg  [3:0]  order_idle;            // cycles an open order frame has waited for its next beat
 
 wire take_record = wstate == W_IDLE && slot_free && s_rec_tvalid && (!s_ord_tvalid || !prefer_orders);
 assign s_rec_tready = take_record;
@@ -103,6 +105,8 @@ endtask
 
 always @(posedge clk) begin
     ram_we <= 1'b0;
+    order_idle <= wstate == W_ORDER && !s_ord_tvalid && order_idle != ORDER_IDLE_CYCLES ? order_idle + 1'b1
+                : wstate == W_ORDER && !s_ord_tvalid ? order_idle : 4'd0;
     if (rst) begin
         wstate <= W_IDLE;
         tx_write <= 8'd0;
@@ -126,7 +130,9 @@ always @(posedge clk) begin
         woff <= woff + 1'b1;
         if (woff == 7'(`TG_REC_BYTES)) close_slot(woff + 1'b1);
     end
-    W_ORDER: if (woff >= ORDER_CLOSE_AT) begin
+    // a frame closes when full, or when its bytes have waited ORDER_IDLE_CYCLES for more (cut through: the
+    // rest of an order may be far behind), so no byte that left the gate waits on the board
+    W_ORDER: if (woff >= ORDER_CLOSE_AT || (woff != 7'd1 && !s_ord_tvalid && order_idle == ORDER_IDLE_CYCLES)) begin
         {ram_we, ram_waddr, ram_wdata} <= {1'b1, tx_write[SB-1:0], woff, 8'd0};
         close_slot(woff + 1'b1);
     end else if (s_ord_tvalid) begin
