@@ -155,6 +155,21 @@ describe('--backend serial through the emulator prints what --backend ref prints
   }, 300_000);
 });
 
+describe('one board, several roles', () => {
+  it('tickgate start --backend serial: the client\'s orders, executions and market data all through the one board', async () => {
+    const r = await run(['start', '--backend', 'serial', '--port', clean.link, '--orders', '20', '--itch-messages', '200']);
+    expect(r.code, r.stderr).toBe(0);
+    const fills = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { clOrdID: string; ordStatus: string });
+    expect(new Set(fills.map((f) => f.clOrdID)).size).toBe(20);
+    expect(fills.every((f) => f.ordStatus === '2')).toBe(true);
+    expect(r.stderr).toMatch(/client risk gate \(serial\) counters \{"verdicts":20,"accepted":20,/);
+    const itch = /market data: (\d+) of (\d+) ITCH messages received in order[^\n]*decoded by the device's feed core \(serial\): \d+ packets, (\d+) messages/.exec(r.stderr);
+    expect(itch, r.stderr).not.toBeNull();
+    expect(itch![1]).toBe(itch![2]);
+    expect(itch![3]).toBe(itch![2]);
+  }, 180_000);
+});
+
 describe('a line that corrupts, drops and doubles bytes', () => {
   it('changes nothing in the output: the link detects every fault and recovers', async () => {
     await sameAsRef(faulty, true);
