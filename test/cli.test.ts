@@ -77,7 +77,7 @@ describe('tickgate decode fix', () => {
   });
 
   it.each([
-    [['decode', 'fix', '--backend', 'fpga', 'x'], /--backend must be one of sim, ref, pcie, not "fpga"/],
+    [['decode', 'fix', '--backend', 'fpga', 'x'], /--backend must be one of sim, ref, pcie, serial, not "fpga"/],
     [['decode', 'fix', '/no/such/file'], /cannot read input \/no\/such\/file: no such file or folder/],
     [['decode', 'fix'], /missing input/],
     [['decode', 'fix', '--max-message-bytes', '0', '-'], /--max-message-bytes must be a whole number/],
