@@ -192,14 +192,6 @@ export class HostLink {
     this.resendMs = o.resendMs ?? 250;
   }
 
-  /** Frames queued or unacknowledged, in stream payload bytes. */
-  get pendingBytes(): number {
-    let n = 0;
-    for (const f of this.queue) n += f.payloadBytes;
-    for (const f of this.unacked) n += f.payloadBytes;
-    return n;
-  }
-
   /** Nothing waits to be sent or acknowledged, and no register request is open. */
   get settled(): boolean {
     return this.queue.length === 0 && this.unacked.length === 0 && !this.register && this.registerQueue.length === 0;
@@ -304,13 +296,14 @@ export class HostLink {
       this.transmit(r.frame);
       sent = true;
     }
+    let inFlight = 0;
+    for (const f of this.unacked) inFlight += f.cost;
     while (this.queue.length && this.unacked.length < MAX_UNACKED) {
       const next = this.queue[0]!;
-      let inFlight = 0;
-      for (const f of this.unacked) inFlight += f.cost;
       if (inFlight + next.cost > this.window) break;
       this.queue.shift();
       this.transmit(next);
+      inFlight += next.cost;
       sent = true;
     }
     if (sent) this.ackOwed = false;
