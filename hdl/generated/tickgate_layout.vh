@@ -191,6 +191,15 @@
 `define TG_SL_COUNTER_TX_REWINDS 9  // resends asked for by the host
 `define TG_SL_COUNTER_TX_TIMEOUTS 10  // resends after no acknowledgement for the timeout
 
+`define TG_WIRE_SUBSCRIPTIONS 16
+`define TG_WIRE_OK 3'd0
+`define TG_WIRE_TRUNCATED 3'd1
+`define TG_WIRE_IP_HEADER 3'd2
+`define TG_WIRE_IP_CHECKSUM 3'd3
+`define TG_WIRE_FRAGMENT 3'd4
+`define TG_WIRE_UDP_LENGTH 3'd5
+`define TG_WIRE_UDP_CHECKSUM 3'd6
+
 `define TG_REC_BYTES 64
 `define TG_REC_BITS 512
 `define TG_REC_KIND_LSB 0  // record kind (record.kinds)

@@ -340,28 +340,49 @@ export interface UdpFrameOptions extends PcapOptions {
   dst?: [number, number, number, number];
   /** IPv4 flags and fragment offset field (default 0: a whole datagram) */
   fragment?: number;
+  /** VLAN tags as (TPID, VLAN id) pairs, outermost first (instead of `vlan`: 802.1ad stacks, 0x9100) */
+  tags?: readonly (readonly [number, number])[];
+  /** IPv4 options (a multiple of 4 bytes, at most 40) */
+  ipOptions?: Buffer;
+  /** compute the UDP checksum (default: 0, not sent, as feeds do) */
+  udpChecksum?: boolean;
+  /** pad the frame to Ethernet's 60-byte minimum, as a MAC does */
+  pad?: boolean;
+}
+
+/** Ones'-complement sum of big-endian 16-bit words, folded (an odd last byte padded with 0). */
+function internetSum(parts: readonly Buffer[]): number {
+  let sum = 0;
+  for (const b of parts) for (let i = 0; i < b.length; i += 2) sum += (b[i]! << 8) | (i + 1 < b.length ? b[i + 1]! : 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  return sum;
 }
 
 /** An Ethernet frame holding the payload as one UDP datagram. */
 export function udpFrame(payload: Buffer, o: UdpFrameOptions = {}): Buffer {
   const eth = Buffer.from([0x01, 0x00, 0x5e, 0x01, 0x01, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01]);
-  const vlan = o.vlan === undefined ? Buffer.alloc(0) : Buffer.from([0x81, 0x00, (o.vlan >> 8) & 0x0f, o.vlan & 0xff]);
+  const tags = o.tags ?? (o.vlan === undefined ? [] : [[0x8100, o.vlan] as const]);
+  const vlan = Buffer.concat(tags.map(([tpid, id]) => Buffer.from([tpid >> 8, tpid & 0xff, (id >> 8) & 0x0f, id & 0xff])));
   const type = Buffer.from([0x08, 0x00]);
-  const ip = Buffer.alloc(20);
-  ip[0] = 0x45;
-  ip.writeUInt16BE(20 + 8 + payload.length, 2);
+  const options = o.ipOptions ?? Buffer.alloc(0);
+  const ip = Buffer.alloc(20 + options.length);
+  ip[0] = 0x40 | (ip.length / 4);
+  ip.writeUInt16BE(ip.length + 8 + payload.length, 2);
   ip.writeUInt16BE(o.fragment ?? 0, 6);
   ip[8] = 1;
   ip[9] = 17;
   Buffer.from([10, 0, 0, 1]).copy(ip, 12);
   Buffer.from(o.dst ?? [239, 1, 1, 1]).copy(ip, 16);
-  let sum = 0;
-  for (let i = 0; i < 20; i += 2) sum += ip.readUInt16BE(i);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
-  ip.writeUInt16BE(~sum & 0xffff, 10);
+  options.copy(ip, 20);
+  ip.writeUInt16BE(~internetSum([ip]) & 0xffff, 10);
   const udp = Buffer.alloc(8);
   udp.writeUInt16BE(40_000, 0);
   udp.writeUInt16BE(o.dstPort ?? 26_400, 2);
   udp.writeUInt16BE(8 + payload.length, 4);
-  return Buffer.concat([eth, vlan, type, ip, udp, payload]);
+  if (o.udpChecksum) {
+    const pseudo = Buffer.concat([ip.subarray(12, 20), Buffer.from([0, 17, udp[4]!, udp[5]!])]);
+    udp.writeUInt16BE(~internetSum([pseudo, udp, payload]) & 0xffff || 0xffff, 6);
+  }
+  const frame = Buffer.concat([eth, vlan, type, ip, udp, payload]);
+  return o.pad && frame.length < 60 ? Buffer.concat([frame, Buffer.alloc(60 - frame.length)]) : frame;
 }

@@ -331,6 +331,19 @@ export const SERIAL_LINK = {
   ],
 } as const;
 
+/** The wire-level feed ingress (DESIGN.md 3.8): table size and the status of a received frame. */
+export const WIRE_SUBSCRIPTIONS = 16;
+export const WIRE_STATUS = {
+  ok: 0,
+  truncated: 1,
+  ip_header: 2,
+  ip_checksum: 3,
+  fragment: 4,
+  udp_length: 5,
+  udp_checksum: 6,
+} as const;
+export type WireStatusName = keyof typeof WIRE_STATUS;
+
 export const RECORD_BYTES = 64;
 
 export const KIND = {
