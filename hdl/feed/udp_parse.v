@@ -155,6 +155,19 @@ ones_sum_pipe udp_sum (.clk(clk), .rst(rst), .in_valid(fire), .in_first(first),
     .in_words(udp_words), .out_ok(ucs_ok));
 
 // ---- the frame's state, beat by beat ----------------------------------------------------------------------------
+// what a frame's end (and reset) clears: the next beat is a new frame's first
+task clear_frame;
+    begin
+        beat_reg <= 4'd0;
+        have20_reg <= 1'b0;
+        have_hdr_reg <= 1'b0;
+        have_udp_reg <= 1'b0;
+        closed_reg <= 1'b0;
+        complete_reg <= 1'b0;
+        hdr_done_reg <= 1'b0;
+        end_done_reg <= 1'b0;
+    end
+endtask
 wire in_payload = !first && (at_pay_reg || past_pay_reg) && !closed_reg;
 always @(posedge clk) begin
     if (fire) begin
@@ -208,28 +221,12 @@ always @(posedge clk) begin
         if (hdr_trig) hdr_done_reg <= 1'b1;
         if (end_trig) end_done_reg <= 1'b1;
         if (beat_reg != 4'd15) beat_reg <= beat_reg + 4'd1;
-        if (s_axis_tlast) begin
-            beat_reg <= 4'd0;
-            have20_reg <= 1'b0;
-            have_hdr_reg <= 1'b0;
-            have_udp_reg <= 1'b0;
-            closed_reg <= 1'b0;
-            complete_reg <= 1'b0;
-            hdr_done_reg <= 1'b0;
-            end_done_reg <= 1'b0;
-        end
+        if (s_axis_tlast) clear_frame();
     end
     udp_expect_reg <= {1'b0, total_reg} - {11'd0, ihl_reg, 2'd0};
     if (rst) begin
-        beat_reg <= 4'd0;
         first_reg <= 1'b1;
-        have20_reg <= 1'b0;
-        have_hdr_reg <= 1'b0;
-        have_udp_reg <= 1'b0;
-        closed_reg <= 1'b0;
-        complete_reg <= 1'b0;
-        hdr_done_reg <= 1'b0;
-        end_done_reg <= 1'b0;
+        clear_frame();
     end
 end
 
