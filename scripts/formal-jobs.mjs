@@ -88,6 +88,21 @@ export const JOBS = [
     what: 'record output holds until taken',
   },
   {
+    name: 'wire_status_merge',
+    top: 'wire_status_merge',
+    depth: 8,
+    induction: true,
+    what: 'wire ingress: output holds until taken; after a packet\'s last event no framer event passes before that frame\'s status is taken',
+  },
+  {
+    name: 'udp_to_mold',
+    top: 'udp_to_mold',
+    params: { STATUS_DEPTH: 4 },
+    depth: 8,
+    induction: true,
+    what: 'wire ingress: the payload stream to the framer holds each beat until taken',
+  },
+  {
     name: 'record_merge',
     top: 'record_merge',
     params: { FIFO_DEPTH: 4, REC_BITS: 48, SEQ_LSB: 8 },
@@ -106,6 +121,22 @@ export const JOBS = [
 ];
 
 export const MUTATIONS = [
+  {
+    name: 'wire-passes-before-status',
+    job: 'wire_status_merge',
+    file: 'hdl/feed/wire_status_merge.v',
+    from: 'wire pass = !wire_mode || offering_reg || (!head_alone && (!ended_reg || (head_after && st_ok)));',
+    to: 'wire pass = !wire_mode || offering_reg || !head_alone;',
+    breaks: 'lets the next packet\'s events pass before the last frame\'s status (a timing the simulation never makes)',
+  },
+  {
+    name: 'udp-to-mold-offers-too-early',
+    job: 'udp_to_mold',
+    file: 'hdl/feed/udp_to_mold.v',
+    from: 'assign m_axis_tvalid = held_valid_reg && s_axis_tvalid && (!s_axis_tlast || queue_ready);',
+    to: 'assign m_axis_tvalid = held_valid_reg;',
+    breaks: 'offers the held beat before the next beat says whether it was the last (its tlast changes while offered)',
+  },
   {
     name: 'fifo-overwrites-when-full',
     job: 'axis_fifo',

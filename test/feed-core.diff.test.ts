@@ -9,9 +9,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { REG } from '../src/device/generated/layout.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
 import { FeedRecordReader } from '../src/itch/feed-records.js';
-import { encodeItch, generateItchSession, moldHeader, moldPacketize } from '../src/itch/generator.js';
+import { encodeItch, generateItchSession, moldHeader, moldPacketize, udpFrame } from '../src/itch/generator.js';
 import { FeedDecoder, feedLines, type FeedRecord } from '../src/itch/ref-decoder.js';
 import { runFeedRef, runFeedSim, type FeedRun } from './helpers/run-feed.js';
+import { addressOf, frameArb, GROUPS, makeFrame, PORTS, tableArb } from './helpers/wire-frames.js';
 
 const dev = new SteppedSimDevice();
 afterAll(() => dev.close());
@@ -53,7 +54,10 @@ async function expectSame(run: FeedRun): Promise<{ lines: string[] }> {
   // and the reference device is the golden decoder
   const golden = new FeedDecoder(run.symbols ? new Set(run.symbols) : undefined);
   const out: FeedRecord[] = [];
-  for (const p of run.packets) golden.packet(p, out);
+  for (const p of run.packets) {
+    if (run.wire) golden.frame(p, run.wire, out);
+    else golden.packet(p, out);
+  }
   const printed = lines(sim.records);
   const want = feedLines(out);
   const i = printed.findIndex((l, k) => l !== want[k]);
@@ -120,6 +124,31 @@ function build(s: Scenario): FeedRun {
     }
   }
   return { packets, symbols: s.symbols, egressReady: s.egressReady, ingressValid: s.ingressValid, seed: s.seed };
+}
+
+/** The scenario's packets as Ethernet frames: each sent to a random group and port (one of them, on a table
+ *  that has it, most of the time), with random VLAN tags, IPv4 options, checksums, padding and damage; random
+ *  frames of other traffic among them. */
+const wireScenario = fc.record({
+  base: scenario,
+  specs: fc.array(frameArb, { minLength: 1, maxLength: 64 }),
+  junk: fc.array(fc.tuple(fc.nat(), frameArb), { maxLength: 12 }),
+  table: tableArb,
+  stream: fc.nat(),
+});
+
+function buildWire(w: typeof wireScenario extends fc.Arbitrary<infer T> ? T : never): FeedRun {
+  const run = build(w.base);
+  const home = w.table[w.stream % Math.max(1, w.table.length)];
+  const frames = run.packets.map((p, i) => {
+    const spec = w.specs[i % w.specs.length]!;
+    // three frames in four go to the subscribed stream, undamaged more often than not
+    const toHome = home && (i + w.stream) % 4 !== 0;
+    const at = toHome ? { group: GROUPS.findIndex((g) => addressOf(g) === home.address), port: PORTS.indexOf(home.port) } : {};
+    return makeFrame({ ...spec, ...at, damage: (i * 7 + w.stream) % 3 === 0 ? spec.damage : 'none' }, p);
+  });
+  for (const [at, spec] of w.junk) frames.splice(at % (frames.length + 1), 0, makeFrame(spec));
+  return { ...run, packets: frames, wire: w.table };
 }
 
 describe('feed core: RTL against the golden model, through the addon', () => {
@@ -199,6 +228,45 @@ describe('feed core: RTL against the golden model, through the addon', () => {
       const refs = lines.map((l) => (JSON.parse(l) as { orderReferenceNumber?: string }).orderReferenceNumber).filter((n) => n !== undefined);
       expect(refs).toEqual(filler.map((_, k) => String(100 + k)));
     }
+  });
+
+  it('wire-level ingress: every status, an empty payload and other traffic, in the golden model\'s order', async () => {
+    const d = (n: number) => encodeItch('D', { stockLocate: 1, orderReferenceNumber: n });
+    const home = { dst: [233, 54, 12, 111] as [number, number, number, number], dstPort: 26_400, udpChecksum: true };
+    const ip = 14 + 4;   // one VLAN tag
+    const badUdpSum = udpFrame(packetOf('W', 3, [d(3), d(4)]), { ...home, tags: [[0x8100, 7]] });
+    badUdpSum.writeUInt8(badUdpSum.readUInt8(badUdpSum.length - 1) ^ 0x40, badUdpSum.length - 1);
+    const badIpSum = udpFrame(packetOf('W', 5, [d(5)]), { ...home, tags: [[0x8100, 7]] });
+    badIpSum.writeUInt8(badIpSum.readUInt8(ip + 10) ^ 1, ip + 10);
+    const badVersion = udpFrame(packetOf('W', 5, [d(5)]), { ...home, tags: [[0x8100, 7]] });
+    badVersion[ip] = 0x65;
+    const badUdpLength = udpFrame(packetOf('W', 5, [d(5)]), { ...home, tags: [[0x8100, 7]] });
+    badUdpLength.writeUInt16BE(badUdpLength.readUInt16BE(ip + 24) - 1, ip + 24);
+    const emptyBadSum = udpFrame(Buffer.alloc(0), home);
+    emptyBadSum.writeUInt16BE(0x1234, 14 + 26);
+    const arp = Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.alloc(28, 1)]);
+    const frames = [
+      udpFrame(packetOf('W', 1, [d(1), d(2)]), { ...home, tags: [[0x8100, 7], [0x8100, 9]], ipOptions: Buffer.alloc(12, 1) }),
+      badUdpSum,
+      udpFrame(Buffer.alloc(0), home),
+      emptyBadSum,
+      udpFrame(packetOf('W', 5, [d(5), d(6)]), home).subarray(0, 42 + 20 + 21 + 10),   // cut inside the second message
+      badIpSum, badVersion, badUdpLength,
+      udpFrame(packetOf('W', 7, [d(7)]), { ...home, fragment: 0x2000 }),
+      arp,
+      udpFrame(packetOf('W', 7, [d(7)]), { ...home, dstPort: 26_401 }),   // not in the table
+      udpFrame(packetOf('W', 7, [d(7)]), { ...home, pad: true }),
+    ];
+    const wire = [{ address: addressOf([233, 54, 12, 111]), port: 26_400, line: 0 }];
+    const { lines } = await expectSame({ packets: frames, wire, egressReady: 0.5, ingressValid: 0.7, seed: 3 });
+    const kinds = lines.map((l) => { const r = JSON.parse(l) as { kind: string; error?: string; seq?: number }; return r.kind === 'itch' ? `itch ${r.seq}` : r.error ?? r.kind; });
+    expect(kinds).toEqual(['itch 1', 'itch 2', 'itch 3', 'itch 4', 'bad_udp_checksum', 'short_packet', 'short_packet', 'bad_udp_checksum',
+      'itch 5', 'truncated_packet', 'truncated_frame', 'bad_ip_checksum', 'bad_ip_header', 'bad_udp_length', 'ip_fragment', 'itch 7']);
+  });
+
+  it('wire-level ingress: the same traffic as Ethernet frames, with VLANs, options, damage, other traffic and a random table', async () => {
+    await fc.assert(fc.asyncProperty(wireScenario, async (w) => { await expectSame(buildWire(w)); }),
+      { numRuns: Number(process.env.FC_RUNS_FEED ?? process.env.FC_RUNS ?? 60), seed: Number(process.env.FC_SEED ?? 20261206), endOnFailure: process.env.FC_SHRINK === undefined });
   });
 
   it('random traffic with loss, repeats, reordering, corruption and malformed packets; input gaps and backpressure', async () => {

@@ -29,13 +29,13 @@ const hex = (b: Buffer) => b.toString('hex');
 const bigHex = (v: bigint, bytes: number) => v.toString(16).padStart(bytes * 2, '0');
 
 /** One expected event as the testbench reads it: 704 bits, see test/rtl/mold_framer_tb.sv. */
-function eventHex(e: FramerEvent): string {
+function eventHex(e: FramerEvent, last: boolean): string {
   const kind = e.kind === 'header' ? 0 : e.kind === 'message' ? 1 : 2;
   const error = e.kind === 'error' ? { short_packet: 1, truncated_packet: 2, trailing_bytes: 3 }[e.error] : 0;
   const count = e.kind === 'header' ? e.count : e.kind === 'error' ? e.trailing : 0;
   const length = e.kind === 'message' ? e.length : 0;
   const data = e.kind === 'message' ? Buffer.from(e.data).reverse() : Buffer.alloc(MAX_MSG);
-  const top = (kind << 2) | error; // bits 691..688, above them padding
+  const top = (Number(last) << 4) | (kind << 2) | error; // bits 692..688 (the packet's last event, kind, error), above them padding
   return top.toString(16).padStart(3, '0') + hex(e.session) + bigHex(e.seq, 8) + bigHex(BigInt(count), 2) + bigHex(BigInt(length), 2) + hex(data);
 }
 
@@ -62,7 +62,7 @@ function beats(packets: Buffer[]): string[] {
 function runTestbench(packets: Buffer[], seed: number, rates: { valid: number; ready: number } = { valid: 80, ready: 70 }): string {
   const dir = tempDir('tickgate-tb-');
   const stim = beats(packets);
-  const expected = packets.flatMap(framePacket).map(eventHex);
+  const expected = packets.flatMap((p) => framePacket(p).map((e, i, all) => eventHex(e, i === all.length - 1)));
   writeFileSync(path.join(dir, 'stim.hex'), stim.join('\n') + '\n');
   writeFileSync(path.join(dir, 'exp.hex'), expected.join('\n') + '\n');
   return execFileSync(testbench(), [`+stim=${path.join(dir, 'stim.hex')}`, `+exp=${path.join(dir, 'exp.hex')}`, `+n=${stim.length}`, `+m=${expected.length}`, `+seed=${seed}`, `+valid=${rates.valid}`, `+ready=${rates.ready}`], { encoding: 'utf8', stdio: 'pipe' });

@@ -88,7 +88,10 @@ describe('MoldUDP64 sequencing', () => {
     expect(printed(out).map((r) => (r.kind === 'itch' ? `itch ${r.seq}` : r.kind === 'error' ? `${r.error} ${r.seq}` : r.kind))).toEqual([
       'short_packet null', 'itch 1', 'unknown_message_type 2', 'bad_length 3', 'itch 4', 'truncated_packet 5', 'itch 6', 'trailing_bytes null', 'itch 7',
     ]);
-    expect(d.counters.errors).toEqual({ short_packet: 1, truncated_packet: 1, trailing_bytes: 1, unknown_message_type: 1, bad_length: 1 });
+    expect(d.counters.errors).toEqual({
+      short_packet: 1, truncated_packet: 1, trailing_bytes: 1, unknown_message_type: 1, bad_length: 1,
+      truncated_frame: 0, bad_ip_header: 0, bad_ip_checksum: 0, ip_fragment: 0, bad_udp_length: 0, bad_udp_checksum: 0,
+    });
   });
 });
 

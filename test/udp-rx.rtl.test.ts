@@ -12,6 +12,7 @@ import { WIRE_STATUS } from '../src/device/generated/layout.js';
 import { generateItchSession, moldPacketize, udpFrame } from '../src/itch/generator.js';
 import { receiveFrame, type WireSubscription } from '../src/itch/ref-udp-rx.js';
 import { tempDir } from './helpers/session.js';
+import { addressOf, flip, frameArb, GROUPS, makeFrame, PORTS, tableArb } from './helpers/wire-frames.js';
 
 const root = path.resolve(__dirname, '..');
 const rtl = [['common', 'axis_fifo.v'], ['feed', 'ones_sum_pipe.v'], ['feed', 'eth_strip.v'], ['feed', 'udp_parse.v'], ['feed', 'udp_deliver.v'], ['feed', 'udp_rx.v']]
@@ -52,7 +53,7 @@ function expected(frames: readonly Buffer[], table: readonly WireSubscription[])
   const out: string[] = [];
   let others = 0;
   const beat = (last: number, keep: number, user: number, data: Buffer) =>
-    `${last}${keep.toString(16).padStart(2, '0')}${user.toString(16)}${hex(Buffer.concat([data, Buffer.alloc(8 - data.length)]).reverse())}`;
+    `${last}${keep.toString(16).padStart(2, '0')}${user.toString(16).padStart(2, '0')}${hex(Buffer.concat([data, Buffer.alloc(8 - data.length)]).reverse())}`;
   for (const f of frames) {
     const r = receiveFrame(f, table);
     if (r.kind === 'other') { others++; continue; }
@@ -60,9 +61,9 @@ function expected(frames: readonly Buffer[], table: readonly WireSubscription[])
     const p = Buffer.from(r.payload);
     for (let at = 0; at < p.length; at += 8) {
       const chunk = p.subarray(at, Math.min(p.length, at + 8));
-      out.push(beat(0, (1 << chunk.length) - 1, r.line << 3, chunk));
+      out.push(beat(0, (1 << chunk.length) - 1, 0x10 | (r.line << 3), chunk));
     }
-    out.push(beat(1, 0, (r.line << 3) | WIRE_STATUS[r.status], Buffer.alloc(0)));
+    out.push(beat(1, 0, 0x10 | (r.line << 3) | WIRE_STATUS[r.status], Buffer.alloc(0)));
   }
   return { beats: out, others };
 }
@@ -92,80 +93,11 @@ function run(frames: readonly Buffer[], table: readonly WireSubscription[], seed
 }
 
 // ---- random frames -------------------------------------------------------------------------------------------
-const GROUPS: [number, number, number, number][] = [[233, 54, 12, 111], [233, 54, 12, 112], [239, 1, 1, 1], [10, 0, 0, 9]];
-const PORTS = [26_400, 26_401, 18_000, 53];
-const addressOf = (g: readonly number[]) => ((g[0]! << 24) | (g[1]! << 16) | (g[2]! << 8) | g[3]!) >>> 0;
-const TPIDS = [0x8100, 0x88a8, 0x9100, 0x8100];
-
-/** What is done to a well-formed frame. */
-const DAMAGE = ['none', 'none', 'none', 'byte', 'version', 'ihl', 'total', 'fragment', 'protocol', 'udpLength', 'udpChecksum', 'ipChecksum', 'truncate', 'ethertype', 'garbage'] as const;
-
-const frameArb = fc.record({
-  payload: fc.uint8Array({ minLength: 0, maxLength: 120 }),
-  tags: fc.array(fc.record({ tpid: fc.constantFrom(...TPIDS), id: fc.integer({ min: 0, max: 4095 }) }), { maxLength: 3 }),
-  optionWords: fc.constantFrom(0, 0, 0, 1, 2, 3, 10),
-  group: fc.integer({ min: 0, max: GROUPS.length - 1 }),
-  port: fc.integer({ min: 0, max: PORTS.length - 1 }),
-  udpChecksum: fc.boolean(),
-  pad: fc.boolean(),
-  damage: fc.constantFrom(...DAMAGE),
-  at: fc.nat(),
-  value: fc.integer({ min: 0, max: 255 }),
-});
-
-type FrameSpec = typeof frameArb extends fc.Arbitrary<infer T> ? T : never;
-
-/** The frame with byte `at` XORed with `mask`. */
-function flip(frame: Buffer, at: number, mask: number): Buffer {
-  frame.writeUInt8(frame.readUInt8(at) ^ mask, at);
-  return frame;
-}
-
-function makeFrame(s: FrameSpec): Buffer {
-  if (s.damage === 'garbage') return Buffer.from([s.value, ...s.payload.subarray(0, s.at % 90)]);  // a frame has a byte at least
-  const tags = s.tags.length === 3 ? s.tags : s.tags.slice(0, 2);
-  const frame = udpFrame(Buffer.from(s.payload), {
-    dst: GROUPS[s.group], dstPort: PORTS[s.port], tags: tags.map((t) => [t.tpid, t.id] as const),
-    ipOptions: Buffer.alloc(4 * s.optionWords, 1), udpChecksum: s.udpChecksum, pad: s.pad,
-  });
-  const e = 14 + 4 * tags.length;
-  const ip = e;
-  const udp = ip + 20 + 4 * s.optionWords;
-  const refixIp = () => {
-    frame.writeUInt16BE(0, ip + 10);
-    let sum = 0;
-    for (let i = ip; i < udp; i += 2) sum += frame.readUInt16BE(i);
-    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
-    frame.writeUInt16BE(~sum & 0xffff, ip + 10);
-  };
-  switch (s.damage) {
-    case 'byte': flip(frame, s.at % frame.length, 1 + (s.value % 255)); break;
-    case 'version': frame[ip] = (s.value & 0xf0) | (frame[ip]! & 0x0f); refixIp(); break;
-    case 'ihl': frame[ip] = 0x40 | (s.value & 0x0f); break;
-    case 'total': frame.writeUInt16BE((frame.readUInt16BE(ip + 2) + (s.value % 2 ? s.value : -s.value)) & 0xffff, ip + 2); refixIp(); break;
-    case 'fragment': frame.writeUInt16BE(s.value % 2 ? 0x2000 : (s.value << 3) & 0x1fff || 8, ip + 6); refixIp(); break;
-    case 'protocol': frame[ip + 9] = s.value === 17 ? 6 : s.value; refixIp(); break;
-    case 'udpLength': frame.writeUInt16BE((frame.readUInt16BE(udp + 4) + s.value - 128) & 0xffff, udp + 4); break;
-    case 'udpChecksum': frame.writeUInt16BE(((frame.readUInt16BE(udp + 6) + 1 + s.value) & 0xffff) || 1, udp + 6); break;
-    case 'ipChecksum': flip(frame, ip + 10, 1 + (s.value % 255)); break;
-    case 'truncate': return frame.subarray(0, 1 + (s.at % frame.length));  // a frame has a byte at least
-    case 'ethertype': frame.writeUInt16BE(s.value % 2 ? 0x86dd : 0x0806, e - 2); break;
-  }
-  return frame;
-}
-
-const tableArb = fc.oneof(
-  fc.constant([] as WireSubscription[]),
-  fc.uniqueArray(fc.record({ group: fc.integer({ min: 0, max: GROUPS.length - 1 }), port: fc.integer({ min: 0, max: PORTS.length - 1 }), line: fc.integer({ min: 0, max: 1 }) }),
-    { minLength: 1, maxLength: 16, selector: (t) => `${t.group}:${t.port}` })
-    .map((ts) => ts.map((t) => ({ address: addressOf(GROUPS[t.group]!), port: PORTS[t.port]!, line: t.line }))),
-);
-
 describe('UDP receive path RTL (Ethernet, VLAN, IPv4, UDP)', () => {
   it('takes, refuses and drops random frames as the golden model does', () => {
     fc.assert(
       fc.property(fc.array(frameArb, { minLength: 1, maxLength: 40 }), tableArb, fc.integer({ min: 1, max: 1 << 30 }), (specs, table, seed) => {
-        const frames = specs.map(makeFrame);
+        const frames = specs.map((s) => makeFrame(s));
         expect(run(frames, table, seed)).toMatch(/all match/);
       }),
       { numRuns: FC_RUNS },

@@ -133,7 +133,7 @@ fix_parser #(
     .cycle(cycle_reg)
 );
 
-// ---- feed path: register slice, MoldUDP64 framer, tracker, symbol filter -----------------------------
+// ---- feed path: register slice, wire receive path, MoldUDP64 framer, tracker, symbol filter------------------------
 wire        feed_rx_enable = control[`TG_REG_CONTROL_FEED_RX_ENABLE_BIT];
 wire        feed_filter_enable = control[`TG_REG_CONTROL_FEED_FILTER_ENABLE_BIT];
 wire        feed_clearing;
@@ -162,7 +162,48 @@ axis_skid #(
     .m_axis_tlast(feed_tlast)
 );
 
-wire         fr_valid, fr_ready;
+// CONTROL.FEED_WIRE: the ingress carries Ethernet frames; the wire receive path takes the subscribed UDP
+// payloads out of them, and their statuses join the framer's events in order (ARCHITECTURE.md, "Wire-level
+// receive path"). Otherwise the ingress carries the UDP payloads themselves.
+wire        feed_wire = control[`TG_REG_CONTROL_FEED_WIRE_BIT];
+wire        line_we, line_valid, line_b;
+wire [3:0]  line_slot;
+wire [31:0] line_addr;
+wire [15:0] line_port;
+wire [`TG_WIRE_SUBSCRIPTIONS-1:0]    tbl_valid, tbl_line;
+wire [`TG_WIRE_SUBSCRIPTIONS*32-1:0] tbl_addr;
+wire [`TG_WIRE_SUBSCRIPTIONS*16-1:0] tbl_port;
+
+line_table #(.ENTRIES(`TG_WIRE_SUBSCRIPTIONS)) line_table_inst (.clk(clk), .rst(rst),
+    .we(line_we), .slot(line_slot), .valid(line_valid), .addr(line_addr), .port(line_port), .line(line_b),
+    .tbl_valid(tbl_valid), .tbl_addr(tbl_addr), .tbl_port(tbl_port), .tbl_line(tbl_line));
+
+wire        rx_in_tready, rx_tvalid, rx_tready, rx_tlast, other_eth, other_ip;
+wire [63:0] rx_tdata;
+wire [7:0]  rx_tkeep;
+wire [4:0]  rx_tuser;
+udp_rx udp_rx_inst (.clk(clk), .rst(rst),
+    .s_axis_tdata(feed_tdata), .s_axis_tkeep(feed_tkeep), .s_axis_tvalid(feed_tvalid && feed_wire),
+    .s_axis_tready(rx_in_tready), .s_axis_tlast(feed_tlast),
+    .tbl_valid(tbl_valid), .tbl_addr(tbl_addr), .tbl_port(tbl_port), .tbl_line(tbl_line),
+    .m_axis_tdata(rx_tdata), .m_axis_tkeep(rx_tkeep), .m_axis_tvalid(rx_tvalid), .m_axis_tready(rx_tready),
+    .m_axis_tlast(rx_tlast), .m_axis_tuser(rx_tuser), .other_eth(other_eth), .other_ip(other_ip));
+
+wire        pk_tvalid, pk_tready, pk_tlast, st_valid, st_ready;
+wire [63:0] pk_tdata;
+wire [7:0]  pk_tkeep;
+wire [5:0]  st_data;
+udp_to_mold udp_to_mold_inst (.clk(clk), .rst(rst),
+    .s_axis_tdata(rx_tdata), .s_axis_tkeep(rx_tkeep), .s_axis_tvalid(rx_tvalid), .s_axis_tready(rx_tready),
+    .s_axis_tlast(rx_tlast), .s_axis_tuser(rx_tuser),
+    .m_axis_tdata(pk_tdata), .m_axis_tkeep(pk_tkeep), .m_axis_tvalid(pk_tvalid), .m_axis_tready(pk_tready),
+    .m_axis_tlast(pk_tlast), .st_data(st_data), .st_valid(st_valid), .st_ready(st_ready));
+
+wire        mold_tready;
+assign feed_tready = feed_wire ? rx_in_tready : mold_tready;
+assign pk_tready = feed_wire && mold_tready;
+
+wire         fr_valid, fr_ready, fr_last;
 wire [1:0]   fr_kind, fr_error;
 wire [79:0]  fr_session;
 wire [63:0]  fr_seq;
@@ -171,10 +212,19 @@ wire [511:0] fr_data;
 
 mold_framer framer_inst (
     .clk(clk), .rst(rst),
-    .s_tdata(feed_tdata), .s_tkeep(feed_tkeep), .s_tvalid(feed_tvalid), .s_tready(feed_tready), .s_tlast(feed_tlast),
-    .ev_valid(fr_valid), .ev_ready(fr_ready), .ev_kind(fr_kind), .ev_error(fr_error), .ev_session(fr_session),
+    .s_tdata(feed_wire ? pk_tdata : feed_tdata), .s_tkeep(feed_wire ? pk_tkeep : feed_tkeep),
+    .s_tvalid(feed_wire ? pk_tvalid : feed_tvalid), .s_tready(mold_tready), .s_tlast(feed_wire ? pk_tlast : feed_tlast),
+    .ev_valid(fr_valid), .ev_ready(fr_ready), .ev_kind(fr_kind), .ev_error(fr_error), .ev_last(fr_last), .ev_session(fr_session),
     .ev_seq(fr_seq), .ev_count(fr_count), .ev_length(fr_length), .ev_data(fr_data)
 );
+
+wire        tr_valid, tr_ready;
+wire [1:0]  tr_kind, tr_error;
+wire [15:0] tr_count;
+wire_status_merge wire_status_merge_inst (.clk(clk), .rst(rst), .wire_mode(feed_wire),
+    .ev_valid(fr_valid), .ev_ready(fr_ready), .ev_kind(fr_kind), .ev_error(fr_error), .ev_last(fr_last), .ev_count(fr_count),
+    .st_data(st_data), .st_valid(st_valid), .st_ready(st_ready),
+    .o_valid(tr_valid), .o_ready(tr_ready), .o_kind(tr_kind), .o_error(tr_error), .o_count(tr_count));
 
 wire        sub_we;
 wire [7:0]  sub_slot;
@@ -207,8 +257,8 @@ feed_tracker #(
     .SESSION_SLOTS(FEED_SESSION_SLOTS)
 ) feed_tracker_inst (
     .clk(clk), .rst(rst), .filter_enable(feed_filter_enable),
-    .ev_valid(fr_valid), .ev_ready(fr_ready), .ev_kind(fr_kind), .ev_error(fr_error), .ev_session(fr_session),
-    .ev_seq(fr_seq), .ev_count(fr_count), .ev_length(fr_length), .ev_data(fr_data),
+    .ev_valid(tr_valid), .ev_ready(tr_ready), .ev_kind(tr_kind), .ev_error(tr_error), .ev_session(fr_session),
+    .ev_seq(fr_seq), .ev_count(tr_count), .ev_length(fr_length), .ev_data(fr_data),
     .filter_clearing(feed_clearing),
     .look_en(look_en), .look_locate(look_locate), .look_bit(look_bit),
     .match_en(match_en), .match_symbol(match_symbol), .learn_match(learn_match),
@@ -355,6 +405,19 @@ event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
 event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
 event_counter c_feed_duplicate_packets (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_duplicate_packet), .count(feed_duplicate_packets));
+wire [31:0] feed_frames, feed_other_traffic;
+wire [32*(`TG_WIRE_UDP_CHECKSUM)-1:0] feed_wire_errors;   // one counter per status from truncated on
+event_counter c_feed_frames (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc(feed_wire && feed_tvalid && feed_tready && feed_tlast), .count(feed_frames));
+event_counter #(.INC_WIDTH(2)) c_feed_other_traffic (.clk(clk), .rst(rst), .clear(counter_clear),
+    .inc({other_eth && other_ip, other_eth != other_ip}), .count(feed_other_traffic));
+genvar ws;
+generate
+    for (ws = 1; ws <= `TG_WIRE_UDP_CHECKSUM; ws = ws + 1) begin : wire_errors
+        event_counter c_wire_error (.clk(clk), .rst(rst), .clear(counter_clear),
+            .inc(rx_tvalid && rx_tready && rx_tlast && rx_tuser[2:0] == ws), .count(feed_wire_errors[32*(ws-1) +: 32]));
+    end
+endgenerate
 
 wire [31:0]  risk_verdicts, risk_accepted, risk_passed, risk_late, risk_trades, order_frames_dropped;
 wire [255:0] risk_rejects;
@@ -451,6 +514,8 @@ csr_regs #(
     .feed_unknown(feed_unknown),
     .feed_bad_length(feed_bad_length),
     .feed_duplicate_packets(feed_duplicate_packets),
+    .line_we(line_we), .line_slot(line_slot), .line_valid(line_valid), .line_addr(line_addr), .line_port(line_port),
+    .line_b(line_b), .feed_frames(feed_frames), .feed_other_traffic(feed_other_traffic), .feed_wire_errors(feed_wire_errors),
     .risk_commit(risk_commit),
     .risk_shadow_control(risk_shadow_control),
     .risk_shadow_cycles_per_token(risk_shadow_cpt),

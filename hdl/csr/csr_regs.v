@@ -73,6 +73,15 @@ module csr_regs #(
     input  wire [31:0]           feed_unknown,
     input  wire [31:0]           feed_bad_length,
     input  wire [31:0]           feed_duplicate_packets,
+    output wire                  line_we,
+    output wire [3:0]            line_slot,
+    output wire                  line_valid,
+    output wire [31:0]           line_addr,
+    output wire [15:0]           line_port,
+    output wire                  line_b,
+    input  wire [31:0]           feed_frames,
+    input  wire [31:0]           feed_other_traffic,
+    input  wire [32*`TG_WIRE_UDP_CHECKSUM-1:0] feed_wire_errors,   // per wire status from truncated on
 
     output wire                  risk_commit,
     output wire [31:0]           risk_shadow_control,
@@ -109,6 +118,9 @@ reg [31:0] sub_symbol_lo_reg, sub_symbol_hi_reg;
 reg        sub_we_reg;
 reg [7:0]  sub_slot_reg;
 reg        sub_valid_reg;
+reg [31:0] line_addr_reg, line_port_reg;
+reg        line_we_reg, line_valid_reg;
+reg [3:0]  line_slot_reg;
 reg        risk_commit_reg, risk_sym_we_reg, risk_limit_we_reg;
 reg [31:0] risk_shadow_control_reg, risk_shadow_cpt_reg, risk_sym_cmd_reg, risk_sym_lo_reg, risk_sym_hi_reg;
 reg [31:0] risk_key0_reg, risk_key1_reg, risk_key2_reg;
@@ -124,6 +136,13 @@ assign sub_we = sub_we_reg;
 assign sub_slot = sub_slot_reg;
 assign sub_valid = sub_valid_reg;
 assign sub_symbol = {sub_symbol_hi_reg, sub_symbol_lo_reg};
+assign line_we = line_we_reg;
+assign line_slot = line_slot_reg;
+assign line_valid = line_valid_reg;
+assign line_addr = line_addr_reg;
+assign line_port = line_port_reg[15:0];
+assign line_b = line_port_reg[`TG_REG_FEED_LINE_PORT_LINE_B_BIT];
+wire [14:0] unused_line_port_bits = {line_port_reg[31:17]};
 assign risk_commit = risk_commit_reg;
 assign risk_shadow_control = risk_shadow_control_reg;
 assign risk_shadow_cycles_per_token = risk_shadow_cpt_reg;
@@ -155,7 +174,8 @@ localparam integer W_SCRATCH = 0, W_CONTROL = 1, W_FIX_MAX_MSG_LEN = 2, W_COUNTE
                    W_RISK_SHADOW_CPT = 9, W_RISK_SYM_LO = 10, W_RISK_SYM_HI = 11, W_RISK_KEY0 = 12, W_RISK_KEY1 = 13,
                    W_RISK_KEY2 = 14, W_RISK_SYM_WRITE = 15, W_LIM_QTY = 16, W_LIM_NOTIONAL_LO = 17,
                    W_LIM_NOTIONAL_HI = 18, W_LIM_REF_LO = 19, W_LIM_REF_HI = 20, W_LIM_COLLAR = 21, W_LIM_POS_LO = 22,
-                   W_LIM_POS_HI = 23, W_LIM_WRITE = 24, N_WRITE = 25;
+                   W_LIM_POS_HI = 23, W_LIM_WRITE = 24, W_LINE_ADDRESS = 25, W_LINE_PORT = 26, W_LINE_WRITE = 27,
+                   N_WRITE = 28;
 
 reg                  w_busy_reg;          // from the handshake until bvalid is taken
 reg                  w_decode_reg, w_apply_reg;
@@ -194,6 +214,11 @@ always @(posedge clk) begin
         sub_we_reg <= 1'b0;
         sub_slot_reg <= 8'd0;
         sub_valid_reg <= 1'b0;
+        line_addr_reg <= `TG_REG_FEED_LINE_ADDRESS_RESET;
+        line_port_reg <= `TG_REG_FEED_LINE_PORT_RESET;
+        line_we_reg <= 1'b0;
+        line_valid_reg <= 1'b0;
+        line_slot_reg <= 4'd0;
         risk_commit_reg <= 1'b0;
         risk_sym_we_reg <= 1'b0;
         risk_limit_we_reg <= 1'b0;
@@ -212,6 +237,7 @@ always @(posedge clk) begin
     end else begin
         counter_clear_reg <= 1'b0;
         sub_we_reg <= 1'b0;
+        line_we_reg <= 1'b0;
         risk_commit_reg <= 1'b0;
         risk_sym_we_reg <= 1'b0;
         risk_limit_we_reg <= 1'b0;
@@ -249,6 +275,9 @@ always @(posedge clk) begin
             w_sel_reg[W_LIM_POS_LO] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_POSITION_LO);
             w_sel_reg[W_LIM_POS_HI] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_POSITION_HI);
             w_sel_reg[W_LIM_WRITE] <= is_word(w_word_reg, `TG_REG_RISK_LIMIT_WRITE);
+            w_sel_reg[W_LINE_ADDRESS] <= is_word(w_word_reg, `TG_REG_FEED_LINE_ADDRESS);
+            w_sel_reg[W_LINE_PORT] <= is_word(w_word_reg, `TG_REG_FEED_LINE_PORT);
+            w_sel_reg[W_LINE_WRITE] <= is_word(w_word_reg, `TG_REG_FEED_LINE_WRITE);
         end
         if (w_apply_reg) begin
             w_sel_reg <= {N_WRITE{1'b0}};
@@ -264,6 +293,13 @@ always @(posedge clk) begin
                 sub_we_reg <= 1'b1;
                 sub_slot_reg <= w_data_reg[7:0];
                 sub_valid_reg <= w_data_reg[`TG_REG_FEED_SUB_WRITE_VALID_BIT];
+            end
+            if (w_sel_reg[W_LINE_ADDRESS]) line_addr_reg <= apply_strobe(line_addr_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LINE_PORT]) line_port_reg <= apply_strobe(line_port_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_LINE_WRITE]) begin
+                line_we_reg <= 1'b1;
+                line_slot_reg <= w_data_reg[3:0];
+                line_valid_reg <= w_data_reg[`TG_REG_FEED_LINE_WRITE_VALID_BIT];
             end
             if (w_sel_reg[W_RISK_COMMIT]) risk_commit_reg <= w_strb_reg[0] && w_data_reg[0];
             if (w_sel_reg[W_RISK_SHADOW_CONTROL]) risk_shadow_control_reg <= apply_strobe(risk_shadow_control_reg, w_data_reg, w_strb_reg);
@@ -299,7 +335,7 @@ end
 
 // ---- read channel: take, decode, gather, combine ----
 // The readable words: index, address, value. A LO half of a 64-bit counter also gives the HI half to latch.
-localparam integer N_READ = 78;
+localparam integer N_READ = 89;
 localparam integer GROUP = 16;
 localparam integer N_GROUPS = (N_READ + GROUP - 1) / GROUP;
 
@@ -390,6 +426,17 @@ wire [N_READ-1:0]     rd_is_lo;
 `TG_CSR_READ(75, `TG_REG_RISK_REJECT_MAX_POSITION, risk_rejects[5*32 +: 32])
 `TG_CSR_READ(76, `TG_REG_RISK_REJECT_RATE_LIMIT, risk_rejects[6*32 +: 32])
 `TG_CSR_READ(77, `TG_REG_RISK_REJECT_BAD_ORDER, risk_rejects[7*32 +: 32])
+`TG_CSR_READ(78, `TG_REG_FEED_LINE_ADDRESS, line_addr_reg)
+`TG_CSR_READ(79, `TG_REG_FEED_LINE_PORT, line_port_reg)
+`TG_CSR_READ(80, `TG_REG_FEED_LINE_SLOTS, `TG_WIRE_SUBSCRIPTIONS)
+`TG_CSR_READ(81, `TG_REG_FEED_FRAMES, feed_frames)
+`TG_CSR_READ(82, `TG_REG_FEED_OTHER_TRAFFIC, feed_other_traffic)
+`TG_CSR_READ(83, `TG_REG_FEED_TRUNCATED_FRAMES, feed_wire_errors[0*32 +: 32])
+`TG_CSR_READ(84, `TG_REG_FEED_BAD_IP_HEADERS, feed_wire_errors[1*32 +: 32])
+`TG_CSR_READ(85, `TG_REG_FEED_BAD_IP_CHECKSUMS, feed_wire_errors[2*32 +: 32])
+`TG_CSR_READ(86, `TG_REG_FEED_IP_FRAGMENTS, feed_wire_errors[3*32 +: 32])
+`TG_CSR_READ(87, `TG_REG_FEED_BAD_UDP_LENGTHS, feed_wire_errors[4*32 +: 32])
+`TG_CSR_READ(88, `TG_REG_FEED_BAD_UDP_CHECKSUMS, feed_wire_errors[5*32 +: 32])
 `undef TG_CSR_READ
 `undef TG_CSR_READ_LO
 

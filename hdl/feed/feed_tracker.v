@@ -29,7 +29,8 @@ module feed_tracker #(
     input  wire                  rst,
     input  wire                  filter_enable,
 
-    // framer events (mold_framer.v)
+    // framer events (mold_framer.v), and EV_WIRE: a frame's wire status (WIRE_* in ev_count[2:0]) that the wire
+    // ingress puts in order between them (wire_status_merge.v)
     input  wire                  ev_valid,
     output wire                  ev_ready,
     input  wire [1:0]            ev_kind,
@@ -71,7 +72,7 @@ module feed_tracker #(
 );
     `include "itch_fields.vh"
 
-    localparam [1:0] EV_HEADER = 2'd0, EV_MESSAGE = 2'd1;
+    localparam [1:0] EV_HEADER = 2'd0, EV_MESSAGE = 2'd1, EV_WIRE = 2'd3;
     localparam [1:0] ERR_SHORT = 2'd1, ERR_TRUNCATED = 2'd2;
     localparam integer SLOT_W = $clog2(SESSION_SLOTS);
     localparam integer REC_BITS = `TG_REC_BITS;
@@ -357,6 +358,10 @@ module feed_tracker #(
                         rec_n[`TG_FEED_ERROR_LENGTH_LSB +: 16] = a_length_q;
                         rec_n[`TG_FEED_ERROR_MSG_TYPE_LSB +: 8] = msg_type;
                     end
+                end
+                EV_WIRE: begin   // a frame's wire status: the error alone, no session
+                    rec_n_valid = 1'b1;
+                    err_code = `TG_FEED_ERR_TRUNCATED_FRAME + {5'd0, a_count_q[2:0]} - 8'd1;
                 end
                 default: begin   // EV_ERROR
                     rec_n_valid = 1'b1;

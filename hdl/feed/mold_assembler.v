@@ -3,6 +3,8 @@
 // message and the message buffer; the cutter has already placed each pass's bytes (rotated, with the buffer
 // positions they go to), so a buffer byte is one choice between the pass and what it held.
 // A pass that makes an event and also ends its packet with an error gives the error the next cycle.
+// Every packet ends with exactly one event flagged ev_last (its last message or header, or its error), so the
+// wire ingress can put a frame's status after the packet's events (hdl/feed/wire_status_merge.v).
 `default_nettype none
 
 module mold_assembler #(
@@ -36,6 +38,7 @@ module mold_assembler #(
     input  wire                   ev_ready,
     output reg  [1:0]             ev_kind,
     output reg  [1:0]             ev_error,
+    output reg                    ev_last,      // the packet's last event
     output reg  [79:0]            ev_session,
     output reg  [63:0]            ev_seq,
     output reg  [15:0]            ev_count,
@@ -106,7 +109,7 @@ module mold_assembler #(
         end else begin
             if (ev_valid && ev_ready) ev_valid <= 1'b0;
             if (pend_q && out_free) begin
-                ev_valid <= 1'b1; ev_kind <= EV_ERROR; ev_error <= pend_error_q; ev_count <= pend_count_q;
+                ev_valid <= 1'b1; ev_kind <= EV_ERROR; ev_error <= pend_error_q; ev_count <= pend_count_q; ev_last <= 1'b1;
                 ev_session <= session_of(hdr_q); ev_seq <= seq_q;
                 pend_q <= 1'b0;
             end
@@ -115,15 +118,18 @@ module mold_assembler #(
                 if (p_hdr_event) begin
                     ev_valid <= 1'b1; ev_kind <= EV_HEADER; ev_error <= ERR_NONE; ev_session <= session_of(hdr);
                     ev_seq <= hdr_seq; ev_count <= {p_data[23:16], p_data[31:24]};
+                    ev_last <= p_end && p_error == ERR_NONE;
                     seq_q <= hdr_seq;
                 end else if (p_msg_event) begin
                     ev_valid <= 1'b1; ev_kind <= EV_MESSAGE; ev_error <= ERR_NONE; ev_session <= session_of(hdr);
                     ev_seq <= seq_q; ev_length <= len_q; ev_data <= merged;
+                    ev_last <= p_end && p_error == ERR_NONE;
                     seq_q <= seq_next;
                 end else if (p_error != ERR_NONE) begin
                     ev_valid <= 1'b1; ev_kind <= EV_ERROR; ev_error <= p_error; ev_session <= session_of(hdr);
                     ev_seq <= (p_error == ERR_SHORT) ? 64'd0 : seq_q;
                     ev_count <= (p_error == ERR_TRUNCATED) ? 16'd0 : p_error_count;
+                    ev_last <= 1'b1;
                 end
                 if (pass_event && p_error != ERR_NONE) begin
                     pend_q <= 1'b1; pend_error_q <= p_error;

@@ -28,6 +28,7 @@ module mold_framer #(
     input  wire                   ev_ready,
     output wire [1:0]             ev_kind,      // EV_HEADER, EV_MESSAGE, EV_ERROR
     output wire [1:0]             ev_error,     // ERR_* for EV_ERROR
+    output wire                   ev_last,      // the packet's last event (its last message, header or error)
     output wire [79:0]            ev_session,
     output wire [63:0]            ev_seq,       // header: the packet's number; message: the message's
     output wire [15:0]            ev_count,     // header: Message Count; short_packet: the packet's bytes;
@@ -63,7 +64,7 @@ module mold_framer #(
         .p_hdr_event(p_hdr_event), .p_tail_data(p_tail_data), .p_fill(p_fill), .p_fill_end(p_fill_end), .p_msg_event(p_msg_event),
         .p_new(p_new), .p_new_len(p_new_len), .p_head_data(p_head_data), .p_head_keep(p_head_keep), .p_hold(p_hold),
         .p_end(p_end), .p_short(p_short), .p_trailing(p_trailing), .p_trail_any(p_trail_any), .p_error_count(p_error_count),
-        .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_kind(ev_kind), .ev_error(ev_error), .ev_session(ev_session),
+        .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_kind(ev_kind), .ev_error(ev_error), .ev_last(ev_last), .ev_session(ev_session),
         .ev_seq(ev_seq), .ev_count(ev_count), .ev_length(ev_length), .ev_data(ev_data)
     );
 
@@ -71,7 +72,7 @@ module mold_framer #(
 `include "axis_rules.vh"
     `TG_FORMAL_RESET
     `TG_AXIS_SOURCE_ASSUME(s_tvalid, s_tready, {s_tdata, s_tkeep, s_tlast})
-    `TG_AXIS_SOURCE_ASSERT(ev_valid, ev_ready, {ev_kind, ev_error, ev_session, ev_seq, ev_count, ev_length, ev_data})
+    `TG_AXIS_SOURCE_ASSERT(ev_valid, ev_ready, {ev_kind, ev_error, ev_last, ev_session, ev_seq, ev_count, ev_length, ev_data})
     // the pass from the cutter to the assembler holds until taken, like any stream
     `TG_AXIS_SOURCE_ASSERT(p_valid, p_ready, {p_hdr_beat, p_keep, p_data, p_hdr_event, p_tail_data, p_fill, p_fill_end,
         p_msg_event, p_new, p_new_len, p_head_data, p_head_keep, p_hold, p_end, p_short, p_trailing, p_trail_any, p_error_count})

@@ -34,6 +34,10 @@
 `define TG_REG_FEED_SUB_SLOTS 12'h10C  // ro: subscription slots (the SLOT field of FEED_SUB_WRITE is bits 7:0)
 `define TG_REG_FEED_SESSION_SLOTS 12'h110  // ro: MoldUDP64 sessions tracked at once (the oldest is replaced)
 `define TG_REG_FEED_STATUS 12'h114  // ro: feed path status
+`define TG_REG_FEED_LINE_ADDRESS 12'h118  // rw: IPv4 destination address (a group) for FEED_LINE_WRITE
+`define TG_REG_FEED_LINE_PORT 12'h11C  // rw: UDP destination port (bits 15:0) and line (bit 16) for FEED_LINE_WRITE
+`define TG_REG_FEED_LINE_WRITE 12'h120  // wo: wire ingress subscription table: writes entry SLOT (bits 3:0) with FEED_LINE_ADDRESS and FEED_LINE_PORT (VALID 1) or frees it (VALID 0); with no entry valid, every UDP stream is taken on line A
+`define TG_REG_FEED_LINE_SLOTS 12'h124  // ro: entries of the wire ingress subscription table
 `define TG_REG_FEED_PACKETS 12'h140  // ro: MoldUDP64 packets (UDP payloads) taken
 `define TG_REG_FEED_BYTES_LO 12'h148  // ro: bytes taken on the feed ingress; reading LO latches HI (bits 31:0)
 `define TG_REG_FEED_BYTES_HI 12'h14C  // ro: bytes taken on the feed ingress; reading LO latches HI (bits 63:32)
@@ -51,6 +55,14 @@
 `define TG_REG_FEED_UNKNOWN_TYPES 12'h17C  // ro: unknown_message_type errors
 `define TG_REG_FEED_BAD_LENGTHS 12'h180  // ro: bad_length errors
 `define TG_REG_FEED_DUPLICATE_PACKETS 12'h184  // ro: packets with messages that were all delivered before (every message a duplicate)
+`define TG_REG_FEED_FRAMES 12'h188  // ro: Ethernet frames taken (CONTROL.FEED_WIRE)
+`define TG_REG_FEED_OTHER_TRAFFIC 12'h18C  // ro: frames that are not a subscribed UDP stream, dropped without records
+`define TG_REG_FEED_TRUNCATED_FRAMES 12'h190  // ro: truncated_frame errors
+`define TG_REG_FEED_BAD_IP_HEADERS 12'h194  // ro: bad_ip_header errors
+`define TG_REG_FEED_BAD_IP_CHECKSUMS 12'h198  // ro: bad_ip_checksum errors
+`define TG_REG_FEED_IP_FRAGMENTS 12'h19C  // ro: ip_fragment errors
+`define TG_REG_FEED_BAD_UDP_LENGTHS 12'h1A0  // ro: bad_udp_length errors
+`define TG_REG_FEED_BAD_UDP_CHECKSUMS 12'h1A4  // ro: bad_udp_checksum errors
 `define TG_REG_RISK_STATUS 12'h200  // ro: risk gate status
 `define TG_REG_RISK_COMMIT 12'h204  // wo: write 1: the shadow bank becomes active
 `define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16)
@@ -93,8 +105,11 @@
 `define TG_REG_CONTROL_FEED_RX_ENABLE_BIT 1
 `define TG_REG_CONTROL_FEED_FILTER_ENABLE_BIT 2
 `define TG_REG_CONTROL_ORDER_RX_ENABLE_BIT 3
+`define TG_REG_CONTROL_FEED_WIRE_BIT 4
 `define TG_REG_FEED_SUB_WRITE_VALID_BIT 31
 `define TG_REG_FEED_STATUS_CLEARING_BIT 0
+`define TG_REG_FEED_LINE_PORT_LINE_B_BIT 16
+`define TG_REG_FEED_LINE_WRITE_VALID_BIT 31
 `define TG_REG_RISK_STATUS_CLEARING_BIT 0
 `define TG_REG_RISK_STATUS_ACTIVE_BANK_BIT 1
 `define TG_REG_RISK_SHADOW_CONTROL_KILL_SWITCH_BIT 0
@@ -107,6 +122,8 @@
 `define TG_REG_FIX_MAX_MSG_LEN_RESET 32'd4096
 `define TG_REG_FEED_SUB_SYMBOL_LO_RESET 32'd0
 `define TG_REG_FEED_SUB_SYMBOL_HI_RESET 32'd0
+`define TG_REG_FEED_LINE_ADDRESS_RESET 32'd0
+`define TG_REG_FEED_LINE_PORT_RESET 32'd0
 `define TG_REG_RISK_SHADOW_CONTROL_RESET 32'd0
 `define TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN_RESET 32'd1
 `define TG_REG_RISK_SYM_LO_RESET 32'd0
@@ -357,6 +374,12 @@
 `define TG_FEED_ERR_TRAILING_BYTES 8'd3
 `define TG_FEED_ERR_UNKNOWN_MESSAGE_TYPE 8'd4
 `define TG_FEED_ERR_BAD_LENGTH 8'd5
+`define TG_FEED_ERR_TRUNCATED_FRAME 8'd6
+`define TG_FEED_ERR_BAD_IP_HEADER 8'd7
+`define TG_FEED_ERR_BAD_IP_CHECKSUM 8'd8
+`define TG_FEED_ERR_IP_FRAGMENT 8'd9
+`define TG_FEED_ERR_BAD_UDP_LENGTH 8'd10
+`define TG_FEED_ERR_BAD_UDP_CHECKSUM 8'd11
 `define TG_FEED_ERROR_FLAG_SEQ 0
 `define TG_FEED_ERROR_FLAG_SESSION 1
 `define TG_RISK_ACCEPTED 8'd0

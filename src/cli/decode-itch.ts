@@ -3,11 +3,12 @@
 // gap or error) out, or the same as length-delimited protobuf Events. Both
 // backends run the same path: packets into the device's feed ingress, the device's records back out.
 import { openDevice, type BackendName, type BoardAddress } from '../device/index.js';
-import { configureFeed, DeviceFeed, readFeedCounters, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
+import { configureFeed, DeviceFeed, FeedConfigError, readFeedCounters, type FeedIngress, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
 import { FeedLineWriter } from '../itch/feed-lines.js';
 import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
 import { feedRecordJson, type FeedCounters } from '../itch/ref-decoder.js';
+import type { WireSubscription } from '../itch/ref-udp-rx.js';
 import { DelimitedEventWriter } from '../serve/event-stream.js';
 
 /** NDJSON lines go to the output in blocks of about this many bytes ... */
@@ -21,6 +22,8 @@ export interface DecodeItchOptions {
   device?: string;
   baud?: number;
   symbols: string[] | undefined;
+  /** --line: the wire ingress's subscription table; none: every UDP stream of a capture is taken */
+  lines?: readonly WireSubscription[];
   input: AsyncIterable<Uint8Array>;
   /** ndjson (the default): one line per record; proto: length-delimited tickgate.v1.Events */
   format?: 'ndjson' | 'proto';
@@ -29,14 +32,28 @@ export interface DecodeItchOptions {
   summary?: (line: string) => void;
 }
 
-/** The closing summary: what the input held and where every part of it went. */
+/** The closing summary: what the input held and where every part of it went (a capture's frames are
+ *  counted by the host as it reads them; what the device took, refused or passed over, by the device). */
 export function summaryJson(input: InputCounts, device: FeedCounters): string {
   const errors = Object.values(device.errors).reduce((a, b) => a + b, 0);
   return JSON.stringify({
     kind: 'summary', frames: input.frames, packets: device.packets, messages: device.messages,
     duplicatePackets: device.duplicatePackets, duplicateMessages: device.duplicates, gaps: device.gaps, errors,
-    otherTraffic: input.otherTraffic, truncatedFrames: input.truncatedFrames,
+    otherTraffic: input.otherTraffic + device.otherTraffic,
+    truncatedFrames: input.truncatedFrames + device.errors.truncated_frame + device.errors.ip_fragment,
   });
+}
+
+/** `--line A=<group>:<port>` (repeatable, lines A and B): one entry of the wire ingress's table. */
+export function parseLine(value: string): WireSubscription {
+  const m = /^([AaBb])=(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(value);
+  const octets = m ? m.slice(2, 6).map(Number) : [];
+  const port = m ? Number(m[6]) : 0;
+  if (!m || octets.some((o) => o > 255) || port < 1 || port > 65535) {
+    throw new FeedConfigError(`--line: "${value}" is not <A|B>=<group>:<port> (an IPv4 address and a UDP port from 1 to 65535)`);
+  }
+  const address = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
+  return { address, port, line: m[1]!.toUpperCase() === 'A' ? 0 : 1 };
 }
 
 export interface ListenItchOptions {
@@ -53,10 +70,10 @@ export interface ListenItchOptions {
 }
 
 function openFeedDevice(backend: BackendName, board: BoardAddress, symbols: string[] | undefined,
-  out: ((r: PrintableFeedRecord) => void) | FeedRecordSink): DeviceFeed {
+  out: ((r: PrintableFeedRecord) => void) | FeedRecordSink, ingress?: FeedIngress): DeviceFeed {
   const dev = openDevice({ backend, device: board.device, baud: board.baud });
   try {
-    configureFeed(dev, symbols);
+    configureFeed(dev, symbols, ingress);
   } catch (err) {
     void dev.close();
     throw err;
@@ -88,24 +105,29 @@ export async function listenItch(o: ListenItchOptions): Promise<void> {
 
 export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   const counts = noInputCounts();
-  const batches = feedPacketBatches(o.input, counts);
+  const lines = o.lines ?? [];
+  const batches = feedPacketBatches(o.input, counts, { frames: true, table: lines.length > 0 });
   // the first batch decides the format, before the device is opened (a refused input opens nothing)
   const first = await batches.next();
-  const lines = o.format === 'proto' ? new DelimitedEventWriter() : new FeedLineWriter(BLOCK_BYTES + 4096);
+  // a capture's frames go to the device whole (DESIGN.md 3.8); other inputs are MoldUDP64 packets already
+  const capture = counts.format === 'pcap' || counts.format === 'pcapng';
+  if (lines.length && !capture) throw new FeedConfigError('--line selects streams of a packet capture; this input is MoldUDP64 packets or a BinaryFILE');
+  const ingress: FeedIngress = capture ? { kind: 'frames', lines } : { kind: 'packets' };
+  const out = o.format === 'proto' ? new DelimitedEventWriter() : new FeedLineWriter(BLOCK_BYTES + 4096);
   let writing = Promise.resolve();
   let unwritten = 0;   // blocks of lines handed to o.write and not yet taken by it
   const flush = () => {
-    if (!lines.size) return;
-    const block = lines.take();
+    if (!out.size) return;
+    const block = out.take();
     unwritten++;
     writing = writing.then(() => o.write(block)).then(() => { unwritten--; });
   };
   const feed = openFeedDevice(o.backend, o, o.symbols, {
     push(record) {
-      lines.push(record);
-      if (lines.size >= BLOCK_BYTES) flush();
+      out.push(record);
+      if (out.size >= BLOCK_BYTES) flush();
     },
-  });
+  }, ingress);
   // A damaged input stops the decode, but what came before it is printed first (as Wireshark shows the
   // packets before the damage), with the summary of it; then the error. An input refused before its first
   // frame (a link type tickgate cannot read) gets the error alone.

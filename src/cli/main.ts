@@ -12,7 +12,7 @@ import { appOf, runSessionCommand } from './session.js';
 import { runStart } from './start.js';
 import { emulatePcie, emulateSerial, EmulatorError } from './emulate.js';
 import { BackendUnavailableError, checkOrders } from './check.js';
-import { decodeItch, listenItch } from './decode-itch.js';
+import { decodeItch, listenItch, parseLine } from './decode-itch.js';
 import { FeedFormatError } from '../itch/input.js';
 import { FeedConfigError } from '../itch/device-feed.js';
 import { ListenError } from '../session/runner.js';
@@ -24,7 +24,7 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   tickgate decode fix [--backend sim|ref|pcie|serial] [--device <prefix> | --port <path> [--baud N]] [--max-message-bytes N] <file|->
-  tickgate decode itch [--backend sim|ref|pcie|serial] [--device <prefix> | --port <path> [--baud N]] [--symbols A,B] [--format ndjson|proto] <file|->
+  tickgate decode itch [--backend sim|ref|pcie|serial] [--device <prefix> | --port <path> [--baud N]] [--symbols A,B] [--line A=<group>:<port> ...] [--format ndjson|proto] <file|->
   tickgate decode itch --listen <group>:<port> [--interface IP] [--retransmit host:port] [--backend sim|ref|pcie|serial] [--device <prefix> | --port <path> [--baud N]] [--symbols A,B]
   tickgate check orders --config <risk.yaml> [--backend sim|ref|pcie|serial] [--device <prefix> | --port <path> [--baud N]] [--forward <file>] [--itch <capture>] <file|->
   tickgate emulate pcie --dir <dir>
@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
       if (what === 'itch') {
         const { values, positionals } = parseArgs({
           args,
-          options: { backend: { type: 'string' }, device: { type: 'string' }, port: { type: 'string' }, baud: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' }, format: { type: 'string' } },
+          options: { backend: { type: 'string' }, device: { type: 'string' }, port: { type: 'string' }, baud: { type: 'string' }, symbols: { type: 'string' }, listen: { type: 'string' }, interface: { type: 'string' }, retransmit: { type: 'string' }, format: { type: 'string' }, line: { type: 'string', multiple: true } },
           allowPositionals: true,
         });
         if (positionals.length > 1) throw new UsageError(`decode itch takes one input, got ${positionals.length}`);
@@ -152,15 +152,17 @@ export async function main(argv: string[]): Promise<number> {
         const board = boardOf(values, backend);
         const format = values.format ?? 'ndjson';
         if (format !== 'ndjson' && format !== 'proto') throw new UsageError(`--format: "${format}" is not a format: ndjson or proto`);
+        const lines = (values.line ?? []).map(parseLine);
         if (values.listen !== undefined) {
           if (format !== 'ndjson') throw new UsageError('--format proto is for a file or stdin; --listen prints NDJSON');
+          if (lines.length) throw new UsageError('--line selects streams of a capture\'s frames; --listen joins one group and takes its datagrams');
           const group = hostPort(values.listen, '--listen');
           const retransmit = values.retransmit === undefined ? undefined : hostPort(values.retransmit, '--retransmit');
           await listenItch({ backend, ...board, symbols, group: group.host, port: group.port, interface: values.interface ?? '127.0.0.1', retransmit, write: (t) => process.stdout.write(t) });
           return 0;
         }
         const input = await openInput(positionals[0]);
-        await decodeItch({ backend, ...board, symbols, input, format, write: writeStdout });
+        await decodeItch({ backend, ...board, symbols, lines, input, format, write: writeStdout });
         return 0;
       }
       throw new UsageError(what === undefined ? 'decode needs a format: fix or itch' : `cannot decode "${what}": the formats are fix and itch`);

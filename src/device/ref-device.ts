@@ -6,6 +6,7 @@ import { fieldValue, FixParserModel, type FieldState, type FrameRecord } from '.
 import { writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../fix/ref-records.js';
 import { encodeFeedRecord, itchRecordCount, writeItchRecords } from '../itch/feed-records.js';
 import { FeedDecoder, SESSION_SLOTS, type FeedOutput, type SymbolFilter } from '../itch/ref-decoder.js';
+import type { WireSubscription } from '../itch/ref-udp-rx.js';
 import type { SymbolLimits } from '../risk/config.js';
 import { RiskGateModel, RISK_REASONS, type GateOutput } from '../risk/ref-gate.js';
 import { RISK_TABLE_SLOTS, SymbolHash, symbolKey } from '../risk/symbol-table.js';
@@ -13,7 +14,7 @@ import { encodeVerdict } from '../risk/verdict-records.js';
 import { hexAddr, RegisterError, type Device, type SendOptions } from './device.js';
 import { EventQueue } from './event-queue.js';
 import type { DeviceEvent } from './events.js';
-import { CSR_WINDOW_BYTES, DECODED_NAME, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET } from './generated/layout.js';
+import { CSR_WINDOW_BYTES, DECODED_NAME, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET, WIRE_SUBSCRIPTIONS } from './generated/layout.js';
 
 const U32 = 0xffffffff;
 /** Events waiting for the reader above which a send waits for it, and the level it waits for. */
@@ -77,6 +78,10 @@ export class RefDevice implements Device {
   private subSymbolLo = 0;
   private subSymbolHi = 0;
   private subscriptions: Array<Buffer | undefined> = [];
+  /** The wire ingress's table registers and entries (FEED_LINE_*). */
+  private lineAddress = 0;
+  private linePort = 0;
+  private lines: Array<WireSubscription | undefined> = [];
   private risk = RefDevice.freshRisk();
   private ordersHeld: { bytes: Uint8Array; end: boolean }[] = [];
 
@@ -131,6 +136,9 @@ export class RefDevice implements Device {
     this.subSymbolLo = REG_RESET.FEED_SUB_SYMBOL_LO;
     this.subSymbolHi = REG_RESET.FEED_SUB_SYMBOL_HI;
     this.subscriptions = new Array(FEED_SUB_SLOTS).fill(undefined);
+    this.lineAddress = REG_RESET.FEED_LINE_ADDRESS;
+    this.linePort = REG_RESET.FEED_LINE_PORT;
+    this.lines = new Array(WIRE_SUBSCRIPTIONS).fill(undefined);
     this.feedHeld = [];
     this.risk = RefDevice.freshRisk();
     this.ordersHeld = [];
@@ -208,6 +216,17 @@ export class RefDevice implements Device {
       case REG.FEED_TRAILING: return f.errors.trailing_bytes >>> 0;
       case REG.FEED_UNKNOWN_TYPES: return f.errors.unknown_message_type >>> 0;
       case REG.FEED_BAD_LENGTHS: return f.errors.bad_length >>> 0;
+      case REG.FEED_LINE_ADDRESS: return this.lineAddress;
+      case REG.FEED_LINE_PORT: return this.linePort;
+      case REG.FEED_LINE_SLOTS: return WIRE_SUBSCRIPTIONS;
+      case REG.FEED_FRAMES: return f.frames >>> 0;
+      case REG.FEED_OTHER_TRAFFIC: return f.otherTraffic >>> 0;
+      case REG.FEED_TRUNCATED_FRAMES: return f.errors.truncated_frame >>> 0;
+      case REG.FEED_BAD_IP_HEADERS: return f.errors.bad_ip_header >>> 0;
+      case REG.FEED_BAD_IP_CHECKSUMS: return f.errors.bad_ip_checksum >>> 0;
+      case REG.FEED_IP_FRAGMENTS: return f.errors.ip_fragment >>> 0;
+      case REG.FEED_BAD_UDP_LENGTHS: return f.errors.bad_udp_length >>> 0;
+      case REG.FEED_BAD_UDP_CHECKSUMS: return f.errors.bad_udp_checksum >>> 0;
       case REG.RISK_STATUS: return this.risk.active << REG_BIT.RISK_STATUS_ACTIVE_BANK;
       case REG.RISK_SYMBOLS: return RISK_TABLE_SLOTS;
       case REG.RISK_VERDICTS: return this.risk.counters.verdicts >>> 0;
@@ -248,6 +267,15 @@ export class RefDevice implements Device {
         symbol.writeUInt32LE(this.subSymbolLo, 0);
         symbol.writeUInt32LE(this.subSymbolHi, 4);
         this.subscriptions[slot] = (value >>> REG_BIT.FEED_SUB_WRITE_VALID) & 1 ? symbol : undefined;
+        return;
+      }
+      case REG.FEED_LINE_ADDRESS: this.lineAddress = value; return;
+      case REG.FEED_LINE_PORT: this.linePort = value; return;
+      case REG.FEED_LINE_WRITE: {
+        // the RTL keeps the entry's fields whether or not it is valid; only valid entries take part
+        this.lines[value & 0xf] = (value >>> REG_BIT.FEED_LINE_WRITE_VALID) & 1
+          ? { address: this.lineAddress, port: this.linePort & 0xffff, line: (this.linePort >>> REG_BIT.FEED_LINE_PORT_LINE_B) & 1 }
+          : undefined;
         return;
       }
       case REG.RISK_SYM_WRITE: {
@@ -522,9 +550,14 @@ export class RefDevice implements Device {
     },
   };
 
+  /** A packet, or with CONTROL.FEED_WIRE an Ethernet frame (the table in entry order, as udp_rx matches it). */
   private decodeFeedPacket(p: Buffer): void {
     this.feedBytes += BigInt(p.length);
-    this.feed.packetTo(p, this.feedOut);
+    if ((this.control >>> REG_BIT.CONTROL_FEED_WIRE) & 1) {
+      this.feed.frameTo(p, this.lines.filter((l): l is WireSubscription => l !== undefined), this.feedOut);
+    } else {
+      this.feed.packetTo(p, this.feedOut);
+    }
   }
 
   /** Gives a record the next sequence number, as the core's merge does, and counts it out. */

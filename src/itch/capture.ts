@@ -146,6 +146,25 @@ function frameOn(interfaces: ReadonlyArray<{ linkType: number }>, iface: number,
   return { data, originalLength, linkType: info.linkType };
 }
 
+const ETHERNET_ADDRESSES = Buffer.alloc(12);
+
+/** A captured frame as the wire-level ingress takes it (DESIGN.md 3.8): an Ethernet frame as it is; the IPv4
+ *  packet of another link type (Linux cooked, raw IP, BSD loopback) behind an Ethernet II header, as a MAC
+ *  would hand it over. Null for a frame of another link type that does not carry IPv4 (the host counts it as
+ *  other traffic). */
+export function ethernetFrame(frame: CapturedFrame): Buffer | null {
+  const f = frame.data;
+  const wrap = (etherType: Buffer, packet: Buffer) => Buffer.concat([ETHERNET_ADDRESSES, etherType, packet]);
+  const IPV4 = Buffer.from([0x08, 0x00]);
+  switch (frame.linkType) {
+    case LINK.ETHERNET: return f;
+    case LINK.LINUX_SLL: return f.length < 16 ? null : wrap(f.subarray(14, 16), f.subarray(16));
+    case LINK.LINUX_SLL2: return f.length < 20 ? null : wrap(f.subarray(0, 2), f.subarray(20));
+    case LINK.NULL: return f.length >= 4 && (f.readUInt32LE(0) === 2 || f.readUInt32BE(0) === 2) ? wrap(IPV4, f.subarray(4)) : null;
+    default: return f.length >= 1 && f[0]! >> 4 === 4 ? wrap(IPV4, f) : null;
+  }
+}
+
 /** A UDP datagram found in a frame. */
 export interface UdpDatagram {
   kind: 'udp';

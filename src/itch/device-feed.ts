@@ -6,6 +6,7 @@ import type { DeviceEvent } from '../device/events.js';
 import { REG, REG_BIT } from '../device/generated/layout.js';
 import { FeedRecordReader } from './feed-records.js';
 import { FeedDecoder, type FeedCounters, type FeedRecord, type SessionRecord } from './ref-decoder.js';
+import type { WireSubscription } from './ref-udp-rx.js';
 
 export type PrintableFeedRecord = Exclude<FeedRecord, SessionRecord>;
 
@@ -18,9 +19,23 @@ export class FeedConfigError extends Error {
   readonly code = 'FEED_CONFIG';
 }
 
-/** Writes the subscriptions (if any: the filter is on exactly when `symbols` is given) and enables the
- *  feed receiver. A symbol is 1 to 8 printable ASCII characters. */
-export function configureFeed(device: Pick<Device, 'readReg' | 'writeReg'>, symbols?: readonly string[]): void {
+/** What the feed ingress carries: bare MoldUDP64 packets, or Ethernet frames (DESIGN.md 3.8) with the
+ *  wire ingress's table (empty: every UDP stream, line A). */
+export type FeedIngress = { kind: 'packets' } | { kind: 'frames'; lines: readonly WireSubscription[] };
+
+/** Writes the subscriptions (if any: the filter is on exactly when `symbols` is given), the ingress mode and
+ *  the wire table, and enables the feed receiver. A symbol is 1 to 8 printable ASCII characters. */
+export function configureFeed(device: Pick<Device, 'readReg' | 'writeReg'>, symbols?: readonly string[],
+  ingress: FeedIngress = { kind: 'packets' }): void {
+  if (ingress.kind === 'frames') {
+    const slots = device.readReg(REG.FEED_LINE_SLOTS);
+    if (ingress.lines.length > slots) throw new FeedConfigError(`--line: the device holds ${slots} streams, ${ingress.lines.length} were given`);
+    ingress.lines.forEach((l, slot) => {
+      device.writeReg(REG.FEED_LINE_ADDRESS, l.address >>> 0);
+      device.writeReg(REG.FEED_LINE_PORT, (l.port | (l.line << REG_BIT.FEED_LINE_PORT_LINE_B)) >>> 0);
+      device.writeReg(REG.FEED_LINE_WRITE, (slot | (1 << REG_BIT.FEED_LINE_WRITE_VALID)) >>> 0);
+    });
+  }
   if (symbols) {
     const slots = device.readReg(REG.FEED_SUB_SLOTS);
     if (symbols.length > slots) throw new FeedConfigError(`--symbols: the device holds ${slots} subscriptions, ${symbols.length} were given`);
@@ -35,8 +50,11 @@ export function configureFeed(device: Pick<Device, 'readReg' | 'writeReg'>, symb
     });
   }
   const filter = symbols ? 1 << REG_BIT.CONTROL_FEED_FILTER_ENABLE : 0;
-  const control = device.readReg(REG.CONTROL) & ~(1 << REG_BIT.CONTROL_FEED_FILTER_ENABLE);
-  device.writeReg(REG.CONTROL, (control | (1 << REG_BIT.CONTROL_FEED_RX_ENABLE) | filter) >>> 0);
+  const wire = ingress.kind === 'frames' ? 1 << REG_BIT.CONTROL_FEED_WIRE : 0;
+  const control = device.readReg(REG.CONTROL) & ~((1 << REG_BIT.CONTROL_FEED_FILTER_ENABLE) | (1 << REG_BIT.CONTROL_FEED_WIRE));
+  // the mode is set while the receiver is still off (the path is idle), then the receiver is enabled
+  device.writeReg(REG.CONTROL, (control | filter | wire) >>> 0);
+  device.writeReg(REG.CONTROL, (control | (1 << REG_BIT.CONTROL_FEED_RX_ENABLE) | filter | wire) >>> 0);
 }
 
 /** The feed counters as the device's registers give them (the golden model's FeedCounters shape). */
@@ -57,7 +75,15 @@ export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>):
       trailing_bytes: device.readReg(REG.FEED_TRAILING),
       unknown_message_type: device.readReg(REG.FEED_UNKNOWN_TYPES),
       bad_length: device.readReg(REG.FEED_BAD_LENGTHS),
+      truncated_frame: device.readReg(REG.FEED_TRUNCATED_FRAMES),
+      bad_ip_header: device.readReg(REG.FEED_BAD_IP_HEADERS),
+      bad_ip_checksum: device.readReg(REG.FEED_BAD_IP_CHECKSUMS),
+      ip_fragment: device.readReg(REG.FEED_IP_FRAGMENTS),
+      bad_udp_length: device.readReg(REG.FEED_BAD_UDP_LENGTHS),
+      bad_udp_checksum: device.readReg(REG.FEED_BAD_UDP_CHECKSUMS),
     },
+    frames: device.readReg(REG.FEED_FRAMES),
+    otherTraffic: device.readReg(REG.FEED_OTHER_TRAFFIC),
   };
 }
 

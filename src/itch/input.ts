@@ -2,7 +2,7 @@
 // each UDP payload a MoldUDP64 packet), a raw stream of MoldUDP64 packets back to back, or a NASDAQ
 // BinaryFILE (each message after a 2-byte big-endian length). What reaches the device is MoldUDP64 packets;
 // everything else in the input is counted here (InputCounts) so the summary can say what was passed over.
-import { frameContent, PCAP_MAGIC, PCAPNG_MAGIC, PcapngReader, PcapReader, type CapturedFrame } from './capture.js';
+import { ethernetFrame, frameContent, PCAP_MAGIC, PCAPNG_MAGIC, PcapngReader, PcapReader, type CapturedFrame } from './capture.js';
 import { readPieces, readWhole, type ChunkReader } from './chunk-reader.js';
 import { FeedFormatError } from './input-errors.js';
 import { itchLength } from './messages.js';
@@ -38,6 +38,8 @@ export interface InputCounts extends MoldStreamCounts {
   /** frames cut short by the capture's snapshot length, IPv4 fragments, and datagrams whose lengths run
    *  past their frame */
   truncatedFrames: number;
+  /** the input's format, once the first piece decided it */
+  format?: FeedFormat;
 }
 
 export const noInputCounts = (): InputCounts => ({ frames: 0, otherTraffic: 0, truncatedFrames: 0, resyncs: 0 });
@@ -89,12 +91,63 @@ class CapturePacketReader implements ChunkReader<Buffer> {
   }
 }
 
+/** The frames of a capture, whole, for the wire-level ingress (DESIGN.md 3.8). With `filter` (no subscription
+ *  table: every UDP stream is taken), a UDP datagram whose payload MoldPayloadFilter refuses stays here,
+ *  counted as other traffic, as before the device took frames; so does a frame of another link type that is
+ *  not IPv4. A frame the capture file ends inside, or cut too short to hold an IPv4 header, counts as
+ *  truncated here.
+ *  Everything else goes to the device, which counts and reports it. */
+/** Ethernet and IPv4 headers: a frame the capture cut shorter than this stays with the host. */
+const CUT_FRAME_MIN = 14 + 20;
+
+class CaptureFrameReader implements ChunkReader<Buffer> {
+  private readonly frames: CapturedFrame[] = [];
+
+  constructor(private readonly frameReader: ChunkReader<CapturedFrame>, private readonly counts: InputCounts,
+    private readonly filter: MoldPayloadFilter | undefined) {}
+
+  take(b: Buffer, base: number, final: boolean, out: Buffer[]): number {
+    const frames = this.frames;
+    try {
+      return this.frameReader.take(b, base, final, frames);
+    } finally {
+      for (const frame of frames) {
+        this.counts.frames++;
+        // cut by the capture, not on the wire: the file ends inside its record (what is there is not sure to be
+        // the frame's bytes), or too short to hold an IPv4 header: nothing the device could read
+        const cut = frame.data.length < frame.originalLength;
+        if (cut && (frame.originalLength === Infinity || frame.data.length < CUT_FRAME_MIN)) { this.counts.truncatedFrames++; continue; }
+        const whole = ethernetFrame(frame);
+        if (whole === null) { this.counts.otherTraffic++; continue; }
+        if (this.filter) {
+          const c = frameContent(frame);
+          if (c.kind === 'udp' && !this.filter.accepts(c.payload)) continue;
+        }
+        out.push(whole);
+      }
+      frames.length = 0;
+    }
+  }
+}
+
+/** How a capture reaches the device: its frames whole (the wire-level ingress; `table`: a subscription table
+ *  is programmed, so the device alone decides), or (the default) the MoldUDP64 payloads the host found. */
+export interface CaptureIngress {
+  frames: boolean;
+  table?: boolean;
+}
+
 /** The reader of an input whose first bytes (at least FORMAT_BYTES, unless the input is shorter) are
  *  `start`: it yields the MoldUDP64 packets (a BinaryFILE's messages one per packet) and fills in `counts`. */
-function packetReader(start: Buffer, counts: InputCounts): ChunkReader<Buffer> {
-  switch (detectFormat(start)) {
-    case 'pcap': return new CapturePacketReader(new PcapReader(), counts);
-    case 'pcapng': return new CapturePacketReader(new PcapngReader(), counts);
+function packetReader(start: Buffer, counts: InputCounts, capture: CaptureIngress = { frames: false }): ChunkReader<Buffer> {
+  const format = detectFormat(start);
+  counts.format = format;
+  const frames = (r: ChunkReader<CapturedFrame>) => (capture.frames
+    ? new CaptureFrameReader(r, counts, capture.table ? undefined : new MoldPayloadFilter(counts))
+    : new CapturePacketReader(r, counts));
+  switch (format) {
+    case 'pcap': return frames(new PcapReader());
+    case 'pcapng': return frames(new PcapngReader());
     case 'moldudp64': return new MoldStreamReader(counts);
     case 'binaryfile': return new BinaryFileReader();
   }
@@ -103,15 +156,16 @@ function packetReader(start: Buffer, counts: InputCounts): ChunkReader<Buffer> {
 /** What detectFormat looks at. */
 const FORMAT_BYTES = 24;
 
-/** The MoldUDP64 packets of a whole input, in order; `counts` is filled in as the packets are taken. */
-export function feedPackets(input: Buffer, counts: InputCounts = noInputCounts()): Iterable<Buffer> {
-  return readWhole(packetReader(input, counts), input);
+/** The MoldUDP64 packets of a whole input, in order (a capture's frames whole with `capture.frames`);
+ *  `counts` is filled in as the packets are taken. */
+export function feedPackets(input: Buffer, counts: InputCounts = noInputCounts(), capture?: CaptureIngress): Iterable<Buffer> {
+  return readWhole(packetReader(input, counts, capture), input);
 }
 
 /** The MoldUDP64 packets of an input as it arrives, a batch per piece read, in bounded memory. The format
  *  is decided (or refused) when the first batch is asked for. */
-export function feedPacketBatches(input: AsyncIterable<Uint8Array>, counts: InputCounts): AsyncGenerator<Buffer[]> {
-  return readPieces(input, FORMAT_BYTES, (start) => packetReader(start, counts));
+export function feedPacketBatches(input: AsyncIterable<Uint8Array>, counts: InputCounts, capture?: CaptureIngress): AsyncGenerator<Buffer[]> {
+  return readPieces(input, FORMAT_BYTES, (start) => packetReader(start, counts, capture));
 }
 
 /** Every record of an input, in order, from the golden model. */

@@ -25,12 +25,20 @@
 // filtered by its Stock field. A locate no R message has named does not pass. Gap and error records always
 // pass.
 import { readWhole, type ChunkReader } from './chunk-reader.js';
+import type { WireStatusName } from '../device/generated/layout.js';
 import { ITCH_TYPES } from './messages.js';
+import { receiveFrame, type WireSubscription } from './ref-udp-rx.js';
 
 /** MoldUDP64 sessions the device tracks at once (FEED_SESSION_SLOTS). */
 export const SESSION_SLOTS = 4;
 
-export type ItchErrorKind = 'short_packet' | 'truncated_packet' | 'trailing_bytes' | 'unknown_message_type' | 'bad_length';
+export type ItchErrorKind = 'short_packet' | 'truncated_packet' | 'trailing_bytes' | 'unknown_message_type' | 'bad_length' | WireErrorKind;
+/** The errors of the wire-level ingress (DESIGN.md 3.8), one per udp_rx status other than ok. */
+export type WireErrorKind = 'truncated_frame' | 'bad_ip_header' | 'bad_ip_checksum' | 'ip_fragment' | 'bad_udp_length' | 'bad_udp_checksum';
+const WIRE_ERROR: Record<Exclude<WireStatusName, 'ok'>, WireErrorKind> = {
+  truncated: 'truncated_frame', ip_header: 'bad_ip_header', ip_checksum: 'bad_ip_checksum', fragment: 'ip_fragment',
+  udp_length: 'bad_udp_length', udp_checksum: 'bad_udp_checksum',
+};
 
 /** A MoldUDP64 sequence number: a number, or a bigint beyond 2^53 (printed as a decimal string). */
 export type MoldSeq = number | bigint;
@@ -100,6 +108,12 @@ export function feedErrorDetail(error: ItchErrorKind, i: FeedErrorInfo): string 
       const t = ITCH_TYPES.get(String.fromCharCode(i.typeByte))!;
       return `${t.type} (${t.name}) is ${t.length} bytes, this one ${i.length}`;
     }
+    case 'truncated_frame': return 'the frame ends before the datagram its IPv4 header announces';
+    case 'bad_ip_header': return 'IPv4 version, header length or total length impossible';
+    case 'bad_ip_checksum': return 'the IPv4 header checksum does not hold';
+    case 'ip_fragment': return 'an IPv4 fragment (fragments are not reassembled)';
+    case 'bad_udp_length': return 'the UDP length is not the IPv4 payload length';
+    case 'bad_udp_checksum': return 'the UDP checksum does not hold (the datagram\'s messages had already been delivered)';
   }
 }
 
@@ -114,6 +128,9 @@ export interface FeedCounters {
   gaps: number;
   missing: bigint;
   filtered: number;
+  /** wire-level ingress: Ethernet frames taken, and those that were not a subscribed UDP stream */
+  frames: number;
+  otherTraffic: number;
   errors: Record<ItchErrorKind, number>;
 }
 
@@ -152,7 +169,11 @@ export interface FeedOutput {
 export class FeedDecoder {
   readonly counters: FeedCounters = {
     packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, duplicatePackets: 0, gaps: 0, missing: 0n, filtered: 0,
-    errors: { short_packet: 0, truncated_packet: 0, trailing_bytes: 0, unknown_message_type: 0, bad_length: 0 },
+    frames: 0, otherTraffic: 0,
+    errors: {
+      short_packet: 0, truncated_packet: 0, trailing_bytes: 0, unknown_message_type: 0, bad_length: 0,
+      truncated_frame: 0, bad_ip_header: 0, bad_ip_checksum: 0, ip_fragment: 0, bad_udp_length: 0, bad_udp_checksum: 0,
+    },
   };
   private readonly sessions: Array<{ id: Buffer; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
   private nextSlot = 0;
@@ -169,11 +190,35 @@ export class FeedDecoder {
 
   /** One MoldUDP64 packet (a UDP payload): its records. */
   packet(p: Buffer, out: FeedRecord[] = []): FeedRecord[] {
-    this.packetTo(p, {
+    this.packetTo(p, this.collect(out));
+    return out;
+  }
+
+  /** One Ethernet frame on the wire-level ingress (DESIGN.md 3.8; src/itch/ref-udp-rx.ts decides what it
+   *  holds): other traffic is counted; a refused frame gives its error; a taken frame's payload (possibly
+   *  empty) is a MoldUDP64 packet, followed by the frame's error when its status is not ok. */
+  frameTo(frame: Buffer, table: readonly WireSubscription[], out: FeedOutput): void {
+    this.counters.frames++;
+    const r = receiveFrame(frame, table);
+    if (r.kind === 'other') {
+      this.counters.otherTraffic++;
+      return;
+    }
+    if (r.kind === 'payload') this.packetTo(Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength), out);
+    if (r.status !== 'ok') this.error(out, null, null, null, WIRE_ERROR[r.status], NO_INFO);
+  }
+
+  /** One Ethernet frame: its records. */
+  frame(frame: Buffer, table: readonly WireSubscription[], out: FeedRecord[] = []): FeedRecord[] {
+    this.frameTo(frame, table, this.collect(out));
+    return out;
+  }
+
+  private collect(out: FeedRecord[]): FeedOutput {
+    return {
       record: (r) => out.push(r),
       message: (session, slot, seq, msg) => out.push({ kind: 'itch', session, seq: moldSeq(seq), ...decodeMessage(msg), slot, raw: Buffer.from(msg) }),
-    });
-    return out;
+    };
   }
 
   /** One MoldUDP64 packet, its records handed to `out` in order. */

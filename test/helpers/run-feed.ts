@@ -2,8 +2,9 @@
 // device sent it, and the feed counters.
 import { REG } from '../../src/device/generated/layout.js';
 import { RefDevice, SteppedSimDevice, type Device } from '../../src/device/index.js';
-import { configureFeed, readFeedCounters } from '../../src/itch/device-feed.js';
+import { configureFeed, readFeedCounters, type FeedIngress } from '../../src/itch/device-feed.js';
 import type { FeedCounters } from '../../src/itch/ref-decoder.js';
+import type { WireSubscription } from '../../src/itch/ref-udp-rx.js';
 
 export interface FeedRun {
   packets: Buffer[];
@@ -12,7 +13,11 @@ export interface FeedRun {
   egressReady?: number;
   ingressValid?: number;
   seed?: number;
+  /** the packets are Ethernet frames (CONTROL.FEED_WIRE) and this the wire table */
+  wire?: readonly WireSubscription[];
 }
+
+const ingressOf = (run: FeedRun): FeedIngress => (run.wire ? { kind: 'frames', lines: run.wire } : { kind: 'packets' });
 
 export interface FeedRunResult {
   records: Buffer[];
@@ -38,7 +43,7 @@ export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
   resetFeed(dev);
   dev.setEgressReady(run.egressReady ?? 1, run.seed ?? 1);
   dev.setIngressValid(run.ingressValid ?? 1, (run.seed ?? 1) + 1);
-  configureFeed(dev, run.symbols);
+  configureFeed(dev, run.symbols, ingressOf(run));
   const start = dev.cycles();
   for (const p of run.packets) dev.sendFeedNow(p);
   const records: Buffer[] = [];
@@ -60,7 +65,7 @@ export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
 
 export async function runFeedRef(run: FeedRun): Promise<FeedRunResult> {
   const dev = new RefDevice();
-  configureFeed(dev, run.symbols);
+  configureFeed(dev, run.symbols, ingressOf(run));
   for (const p of run.packets) await dev.sendFeed(p);
   const result = { records: [] as Buffer[], counters: counters(dev) };
   await dev.close();

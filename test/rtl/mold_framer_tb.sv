@@ -8,7 +8,7 @@ module mold_framer_tb;
     reg [7:0] tkeep;
     reg tvalid = 0, tlast = 0;
     wire tready;
-    wire ev_valid;
+    wire ev_valid, ev_last;
     reg ev_ready = 0;
     wire [1:0] ev_kind, ev_error;
     wire [79:0] ev_session;
@@ -17,7 +17,7 @@ module mold_framer_tb;
     wire [511:0] ev_data;
 
     mold_framer dut (.clk(clk), .rst(rst), .s_tdata(tdata), .s_tkeep(tkeep), .s_tvalid(tvalid), .s_tready(tready), .s_tlast(tlast),
-        .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_kind(ev_kind), .ev_error(ev_error), .ev_session(ev_session), .ev_seq(ev_seq),
+        .ev_valid(ev_valid), .ev_ready(ev_ready), .ev_kind(ev_kind), .ev_error(ev_error), .ev_last(ev_last), .ev_session(ev_session), .ev_seq(ev_seq),
         .ev_count(ev_count), .ev_length(ev_length), .ev_data(ev_data));
 
     reg [79:0] stim [0:65535];
@@ -63,11 +63,11 @@ module mold_framer_tb;
             if (ev_valid && ev_ready) begin
                 if (k >= m) $fatal(1, "event %0d beyond the %0d expected: kind %0d", k, m, ev_kind);
                 e = exp_ev[k];
-                if (ev_kind != e[691:690] || ev_error != e[689:688] || ev_session != e[687:608] || ev_seq != e[607:544]
+                if (ev_last != e[692] || ev_kind != e[691:690] || ev_error != e[689:688] || ev_session != e[687:608] || ev_seq != e[607:544]
                     || ((ev_kind == 0 || ev_kind == 2) && ev_count != e[543:528])
                     || (ev_kind == 1 && (ev_length != e[527:512] || ev_data != e[511:0])))
-                    $fatal(1, "event %0d differs: got kind %0d error %0d seq %0d count %0d length %0d; want kind %0d error %0d seq %0d count %0d length %0d",
-                        k, ev_kind, ev_error, ev_seq, ev_count, ev_length, e[691:690], e[689:688], e[607:544], e[543:528], e[527:512]);
+                    $fatal(1, "event %0d differs: got last %0d kind %0d error %0d seq %0d count %0d length %0d; want kind %0d error %0d seq %0d count %0d length %0d",
+                        k, ev_last, ev_kind, ev_error, ev_seq, ev_count, ev_length, e[691:690], e[689:688], e[607:544], e[543:528], e[527:512]);
                 k = k + 1;
             end
             @(posedge clk);

@@ -12,7 +12,7 @@ module udp_rx_tb;
     wire tready;
     wire [63:0] m_tdata;
     wire [7:0] m_tkeep;
-    wire [3:0] m_tuser;
+    wire [4:0] m_tuser;
     wire m_tvalid, m_tlast;
     reg m_tready = 0;
     wire other_eth, other_ip;
@@ -27,12 +27,12 @@ module udp_rx_tb;
         .m_axis_tready(m_tready), .m_axis_tlast(m_tlast), .m_axis_tuser(m_tuser), .other_eth(other_eth), .other_ip(other_ip));
 
     reg [79:0] stim [0:262143];
-    reg [79:0] exp_beat [0:262143];
+    reg [83:0] exp_beat [0:262143];
     reg [55:0] table_entry [0:15];
     integer n, m, seed, i, k, t, cycles, pvalid, pready, others, seen_others, last_out;
     reg in_fire;
     reg [31:0] lfsr;
-    reg [79:0] e;
+    reg [83:0] e;
     string stim_file, exp_file, table_file;
 
     always #5 clk = ~clk;
@@ -83,9 +83,9 @@ module udp_rx_tb;
             if (m_tvalid && m_tready) begin
                 if (k >= m) $fatal(1, "output beat %0d beyond the %0d expected: last %0d keep %h user %h", k, m, m_tlast, m_tkeep, m_tuser);
                 e = exp_beat[k];
-                if (m_tlast != e[76] || m_tkeep != e[75:68] || m_tuser != e[67:64] || !same_bytes(m_tdata, e[63:0], m_tkeep))
+                if (m_tlast != e[80] || m_tkeep != e[79:72] || m_tuser != e[68:64] || !same_bytes(m_tdata, e[63:0], m_tkeep))
                     $fatal(1, "output beat %0d differs: got last %0d keep %h user %h data %h; want last %0d keep %h user %h data %h",
-                        k, m_tlast, m_tkeep, m_tuser, m_tdata, e[76], e[75:68], e[67:64], e[63:0]);
+                        k, m_tlast, m_tkeep, m_tuser, m_tdata, e[80], e[79:72], e[68:64], e[63:0]);
                 k = k + 1;
             end
             seen_others = seen_others + other_eth + other_ip;

@@ -62,6 +62,14 @@ export const REG = {
   FEED_SESSION_SLOTS: 0x110,
   /** ro: feed path status */
   FEED_STATUS: 0x114,
+  /** rw: IPv4 destination address (a group) for FEED_LINE_WRITE */
+  FEED_LINE_ADDRESS: 0x118,
+  /** rw: UDP destination port (bits 15:0) and line (bit 16) for FEED_LINE_WRITE */
+  FEED_LINE_PORT: 0x11C,
+  /** wo: wire ingress subscription table: writes entry SLOT (bits 3:0) with FEED_LINE_ADDRESS and FEED_LINE_PORT (VALID 1) or frees it (VALID 0); with no entry valid, every UDP stream is taken on line A */
+  FEED_LINE_WRITE: 0x120,
+  /** ro: entries of the wire ingress subscription table */
+  FEED_LINE_SLOTS: 0x124,
   /** ro: MoldUDP64 packets (UDP payloads) taken */
   FEED_PACKETS: 0x140,
   /** ro: bytes taken on the feed ingress; reading LO latches HI (bits 31:0) */
@@ -96,6 +104,22 @@ export const REG = {
   FEED_BAD_LENGTHS: 0x180,
   /** ro: packets with messages that were all delivered before (every message a duplicate) */
   FEED_DUPLICATE_PACKETS: 0x184,
+  /** ro: Ethernet frames taken (CONTROL.FEED_WIRE) */
+  FEED_FRAMES: 0x188,
+  /** ro: frames that are not a subscribed UDP stream, dropped without records */
+  FEED_OTHER_TRAFFIC: 0x18C,
+  /** ro: truncated_frame errors */
+  FEED_TRUNCATED_FRAMES: 0x190,
+  /** ro: bad_ip_header errors */
+  FEED_BAD_IP_HEADERS: 0x194,
+  /** ro: bad_ip_checksum errors */
+  FEED_BAD_IP_CHECKSUMS: 0x198,
+  /** ro: ip_fragment errors */
+  FEED_IP_FRAGMENTS: 0x19C,
+  /** ro: bad_udp_length errors */
+  FEED_BAD_UDP_LENGTHS: 0x1A0,
+  /** ro: bad_udp_checksum errors */
+  FEED_BAD_UDP_CHECKSUMS: 0x1A4,
   /** ro: risk gate status */
   RISK_STATUS: 0x200,
   /** wo: write 1: the shadow bank becomes active */
@@ -184,10 +208,16 @@ export const REG_BIT = {
   CONTROL_FEED_FILTER_ENABLE: 2,
   /** accept bytes on the order ingress stream (the risk gate's input) */
   CONTROL_ORDER_RX_ENABLE: 3,
+  /** feed ingress frames are Ethernet frames (DESIGN.md 3.8), not bare UDP payloads; change it only while the feed path is idle */
+  CONTROL_FEED_WIRE: 4,
   /** 1 subscribes the symbol, 0 frees the slot */
   FEED_SUB_WRITE_VALID: 31,
   /** the locate table is being cleared after reset; feed ingress waits */
   FEED_STATUS_CLEARING: 0,
+  /** the stream is line B (0: line A) */
+  FEED_LINE_PORT_LINE_B: 16,
+  /** 1 takes the stream, 0 frees the entry */
+  FEED_LINE_WRITE_VALID: 31,
   /** the symbol tables and positions are being cleared after reset; order ingress waits */
   RISK_STATUS_CLEARING: 0,
   /** the limit bank orders are checked against; the other is the shadow */
@@ -211,6 +241,8 @@ export const REG_RESET = {
   FIX_MAX_MSG_LEN: 4096,
   FEED_SUB_SYMBOL_LO: 0,
   FEED_SUB_SYMBOL_HI: 0,
+  FEED_LINE_ADDRESS: 0,
+  FEED_LINE_PORT: 0,
   RISK_SHADOW_CONTROL: 0,
   RISK_SHADOW_CYCLES_PER_TOKEN: 1,
   RISK_SYM_LO: 0,
@@ -416,6 +448,12 @@ export const FEED_ERROR = {
   trailing_bytes: 3,
   unknown_message_type: 4,
   bad_length: 5,
+  truncated_frame: 6,
+  bad_ip_header: 7,
+  bad_ip_checksum: 8,
+  ip_fragment: 9,
+  bad_udp_length: 10,
+  bad_udp_checksum: 11,
 } as const;
 export type FeedErrorName = keyof typeof FEED_ERROR;
 export const FEED_ERROR_NAME: Record<number, FeedErrorName | undefined> = {
@@ -424,6 +462,12 @@ export const FEED_ERROR_NAME: Record<number, FeedErrorName | undefined> = {
   3: 'trailing_bytes',
   4: 'unknown_message_type',
   5: 'bad_length',
+  6: 'truncated_frame',
+  7: 'bad_ip_header',
+  8: 'bad_ip_checksum',
+  9: 'ip_fragment',
+  10: 'bad_udp_length',
+  11: 'bad_udp_checksum',
 };
 export const FEED_ERROR_FLAG = {
   SEQ: 0,
