@@ -1,20 +1,31 @@
 // Feed core benchmarks, counted in simulated cycles (exact): messages per cycle on back-to-back Add Orders
-// and on a generated trading day, and the latency from the beat holding a message's last byte to its record.
+// and on a generated trading day, and the latency from the beat holding a message's last byte to its record;
+// the same through the wire-level ingress (whole Ethernet frames, CONTROL.FEED_WIRE), where the latency runs
+// from the frame's last byte.
 import { KIND, REG } from '../src/device/generated/layout.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
-import { configureFeed } from '../src/itch/device-feed.js';
-import { encodeItch, generateItchSession, moldPacketize } from '../src/itch/generator.js';
+import { configureFeed, type FeedIngress } from '../src/itch/device-feed.js';
+import { encodeItch, generateItchSession, moldPacketize, udpFrame } from '../src/itch/generator.js';
 import { ITCH_TYPES } from '../src/itch/messages.js';
 
-export function openFeed(): SteppedSimDevice {
+export function openFeed(ingress?: FeedIngress): SteppedSimDevice {
   const dev = new SteppedSimDevice();
   for (let n = 0; dev.readReg(REG.FEED_STATUS) !== 0; n++) {
     if (n > 100) throw new Error('feed bench: the locate table did not clear');
     dev.stepRaw(4096);
   }
-  configureFeed(dev);
+  configureFeed(dev, undefined, ingress);
   return dev;
 }
+
+/** The stream the wire benchmarks subscribe (one table entry, line A), and its packets as frames to it,
+ *  with a UDP checksum (the receive path checks it). */
+const BENCH_GROUP: [number, number, number, number] = [233, 54, 12, 111];
+const BENCH_PORT = 26_477;
+export const WIRE_INGRESS: FeedIngress = {
+  kind: 'frames', lines: [{ address: ((233 << 24) | (54 << 16) | (12 << 8) | 111) >>> 0, port: BENCH_PORT, line: 0 }],
+};
+export const asFrames = (packets: Buffer[]): Buffer[] => packets.map((p) => udpFrame(p, { dst: BENCH_GROUP, dstPort: BENCH_PORT, udpChecksum: true }));
 
 export interface FeedThroughput {
   messages: number;
@@ -26,9 +37,10 @@ export interface FeedThroughput {
   lineRate: number;
 }
 
-/** From the first beat offered to the last record out; every message must come out as one record. */
-export function feedThroughput(packets: Buffer[], messages: number): FeedThroughput {
-  const dev = openFeed();
+/** From the first beat offered to the last record out; every message must come out as one record. With
+ *  `ingress` frames, `packets` are Ethernet frames and line rate is one beat of them a cycle. */
+export function feedThroughput(packets: Buffer[], messages: number, ingress?: FeedIngress): FeedThroughput {
+  const dev = openFeed(ingress);
   try {
     const start = dev.cycles();
     for (const p of packets) dev.sendFeedNow(p);
@@ -59,6 +71,12 @@ export function addOrderPackets(count: number): { packets: Buffer[]; messages: n
   return { packets: moldPacketize(adds, { session: 'BENCH00001', firstSeq: 1, seed: 1, maxPayload: 1400, messagesPerPacket: 1000 }), messages: count };
 }
 
+/** The shortest frames that carry a message: one System Event (12 bytes) per packet, 76-byte frames. */
+export function smallestFrames(count: number): { packets: Buffer[]; messages: number } {
+  const events = Array.from({ length: count }, (_, k) => encodeItch('S', { trackingNumber: k & 0xffff, timestamp: 34_200_000_000_000 + k, eventCode: 'Q' }));
+  return { packets: asFrames(moldPacketize(events, { session: 'BENCH00001', firstSeq: 1, seed: 1, messagesPerPacket: 1 })), messages: count };
+}
+
 export function tradingDayPackets(count: number): { packets: Buffer[]; messages: number } {
   const day = generateItchSession({ seed: 1, symbols: ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN', 'META', 'GOOG', 'AMD'], messages: count });
   return { packets: moldPacketize(day, { session: 'BENCH00001', firstSeq: 1, seed: 1 }), messages: day.length };
@@ -76,8 +94,8 @@ export interface FeedLatency {
  * hands out its record: every message type alone in a packet, and each after a 1- to 7-byte junk-free
  * prefix message so that the last byte falls in every lane.
  */
-export function feedLatency(): FeedLatency {
-  const dev = openFeed();
+export function feedLatency(ingress?: FeedIngress): FeedLatency {
+  const dev = openFeed(ingress);
   const lat: number[] = [];
   const lanes = new Set<number>();
   let seq = 1;
@@ -85,8 +103,10 @@ export function feedLatency(): FeedLatency {
     for (const type of ITCH_TYPES.keys()) {
       for (const prefix of [0, 12, 19, 20, 21, 23, 25, 26]) {   // S, D, Y, h, X, H, L lengths shift the end lane
         const messages = [...(prefix ? [encodeItch(prefix === 12 ? 'S' : prefix === 19 ? 'D' : prefix === 20 ? 'Y' : prefix === 21 ? 'h' : prefix === 23 ? 'X' : prefix === 25 ? 'H' : 'L', {})] : []), encodeItch(type, {})];
-        const packet = moldPacketize(messages, { session: 'LATENCY001', firstSeq: seq, seed: 1, messagesPerPacket: 10 })[0]!;
-        if (packet.readUInt16BE(18) !== messages.length) throw new Error('latency bench: the messages did not share a packet');
+        const mold = moldPacketize(messages, { session: 'LATENCY001', firstSeq: seq, seed: 1, messagesPerPacket: 10 })[0]!;
+        if (mold.readUInt16BE(18) !== messages.length) throw new Error('latency bench: the messages did not share a packet');
+        // a frame's last byte is its packet's last byte (no padding: every such frame is over 60 bytes)
+        const packet = ingress?.kind === 'frames' ? asFrames([mold])[0]! : mold;
         seq += messages.length;
         const lastSeq = BigInt(seq - 1);
         lanes.add((packet.length - 1) % 8);

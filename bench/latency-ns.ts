@@ -11,6 +11,7 @@ export const TARGET_MHZ = 250;
 export const PATH_MODULES = {
   fix: ['fix_parser', 'bcd_to_binary', 'axis_fifo', 'axis_skid'],
   itch: ['mold_framer', 'feed_tracker', 'symbol_filter', 'sdp_ram', 'axis_fifo'],
+  wire: ['udp_rx', 'udp_to_mold', 'wire_status_merge', 'mold_framer', 'feed_tracker', 'symbol_filter', 'sdp_ram', 'axis_fifo'],
   risk: ['fix_parser', 'bcd_to_binary', 'risk_gate', 'risk_checker', 'risk_symbol_table', 'order_ring', 'token_bucket',
     'order_forwarder', 'order_cut_through', 'sdp_ram'],
 } as const;

@@ -1,8 +1,10 @@
 // Joins udp_parse's two queues into the receive path's output: for each frame, its header verdict decides
 // whether its payload beats pass (on the verdict's line) or are dropped; its end verdict follows. A taken
-// frame leaves its non-empty payload beats (tlast low) and then one status beat (tkeep 0, tlast high, tuser =
-// {taken, line, status}: taken 1 and ok, truncated or udp_checksum); a refused one leaves the status beat alone
-// (taken 0, line 0, the status that refused it); other traffic
+// frame leaves its non-empty payload beats (tlast low, tuser = {last payload beat, 1, line, ok}) and then one
+// status beat (tkeep 0, tlast high, tuser = {0, taken, line, status}: taken 1 and ok, truncated or
+// udp_checksum); a refused one leaves the status beat alone (taken 0, line 0, the status that refused it). The
+// last payload beat is known from the payload queue (udp_parse marks its last non-empty entry; an entry with
+// nothing in it is only ever an empty payload's), so the framer need not wait for the status; other traffic
 // leaves nothing but a pulse on `other`. The status comes after the payload because the UDP checksum is known
 // only at the datagram's end, after its messages have gone downstream (see ARCHITECTURE.md, "Wire-level feed").
 `default_nettype none
@@ -30,7 +32,7 @@ module udp_deliver (
     output wire        m_axis_tvalid,
     input  wire        m_axis_tready,
     output wire        m_axis_tlast,
-    output wire [4:0]  m_axis_tuser, // {taken, line, status}; status only on the tlast beat
+    output wire [5:0]  m_axis_tuser, // {payload last, taken, line, status}; status only on the tlast beat
     output wire        other
 );
 
@@ -46,8 +48,9 @@ reg [2:0]  end_status_reg;
 reg        out_valid_reg, out_last_reg;
 reg [63:0] out_data_reg;
 reg [7:0]  out_keep_reg;
-reg [4:0]  out_user_reg;
+reg [5:0]  out_user_reg;
 reg        other_pulse_reg;
+reg        sent_reg;              // the frame's payload has had a beat (simulation check only)
 
 wire       vd_other = vd_data[8];
 wire [2:0] vd_hdr_status = vd_data[7:5];
@@ -76,12 +79,20 @@ always @(posedge clk) begin
             state_reg <= !vd_other && vd_hdr_status == `TG_WIRE_OK ? S_PASS : S_DROP;
         end
         S_PASS: if (pl_valid && out_free) begin
+`ifndef SYNTHESIS
+`ifndef FORMAL
+            // the framer takes the beat marked last as its packet's end: an empty last entry after payload would
+            // leave it without one (udp_parse never makes one: fuzzed in test/udp-rx.rtl.test.ts)
+            if (pl_last && pl_keep == 8'd0 && sent_reg) $fatal(1, "udp_deliver: an empty last payload entry after payload");
+`endif
+`endif
+            sent_reg <= pl_keep != 8'd0 && !pl_last;
             if (pl_keep != 8'd0) begin
                 out_valid_reg <= 1'b1;
                 out_data_reg <= pl_data;
                 out_keep_reg <= pl_keep;
                 out_last_reg <= 1'b0;
-                out_user_reg <= {1'b1, line_reg, `TG_WIRE_OK};
+                out_user_reg <= {pl_last, 1'b1, line_reg, `TG_WIRE_OK};
             end
             if (pl_last) state_reg <= S_END;
         end
@@ -92,7 +103,7 @@ always @(posedge clk) begin
                 out_valid_reg <= 1'b1;
                 out_keep_reg <= 8'd0;
                 out_last_reg <= 1'b1;
-                out_user_reg <= taken ? {1'b1, line_reg, end_status} : {2'b00, refused_reg};
+                out_user_reg <= taken ? {2'b01, line_reg, end_status} : {3'b000, refused_reg};
             end
             end_have_reg <= 1'b0;
             state_reg <= S_HEADER;
@@ -101,6 +112,7 @@ always @(posedge clk) begin
     if (rst) begin
         state_reg <= S_HEADER;
         end_have_reg <= 1'b0;
+        sent_reg <= 1'b0;
         out_valid_reg <= 1'b0;
         other_pulse_reg <= 1'b0;
     end
