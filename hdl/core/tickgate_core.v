@@ -405,7 +405,12 @@ event_counter c_feed_trailing (.clk(clk), .rst(rst), .clear(counter_clear), .inc
 event_counter c_feed_unknown (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[3]), .count(feed_unknown));
 event_counter c_feed_bad_length (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_error[4]), .count(feed_bad_length));
 event_counter c_feed_duplicate_packets (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_feed_duplicate_packet), .count(feed_duplicate_packets));
-wire [31:0] feed_frames, feed_other_traffic;
+wire [31:0] feed_frames, feed_other_traffic, feed_line_a_packets, feed_line_b_packets;
+wire        rx_status = rx_tvalid && rx_tready && rx_tlast;
+event_counter c_feed_line_a (.clk(clk), .rst(rst), .clear(counter_clear), .inc(rx_status && rx_tuser[4] && !rx_tuser[3]),
+    .count(feed_line_a_packets));
+event_counter c_feed_line_b (.clk(clk), .rst(rst), .clear(counter_clear), .inc(rx_status && rx_tuser[4] && rx_tuser[3]),
+    .count(feed_line_b_packets));
 wire [32*(`TG_WIRE_UDP_CHECKSUM)-1:0] feed_wire_errors;   // one counter per status from truncated on
 event_counter c_feed_frames (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(feed_wire && feed_tvalid && feed_tready && feed_tlast), .count(feed_frames));
@@ -415,7 +420,7 @@ genvar ws;
 generate
     for (ws = 1; ws <= `TG_WIRE_UDP_CHECKSUM; ws = ws + 1) begin : wire_errors
         event_counter c_wire_error (.clk(clk), .rst(rst), .clear(counter_clear),
-            .inc(rx_tvalid && rx_tready && rx_tlast && rx_tuser[2:0] == ws), .count(feed_wire_errors[32*(ws-1) +: 32]));
+            .inc(rx_status && rx_tuser[2:0] == ws), .count(feed_wire_errors[32*(ws-1) +: 32]));
     end
 endgenerate
 
@@ -516,6 +521,7 @@ csr_regs #(
     .feed_duplicate_packets(feed_duplicate_packets),
     .line_we(line_we), .line_slot(line_slot), .line_valid(line_valid), .line_addr(line_addr), .line_port(line_port),
     .line_b(line_b), .feed_frames(feed_frames), .feed_other_traffic(feed_other_traffic), .feed_wire_errors(feed_wire_errors),
+    .feed_line_a_packets(feed_line_a_packets), .feed_line_b_packets(feed_line_b_packets),
     .risk_commit(risk_commit),
     .risk_shadow_control(risk_shadow_control),
     .risk_shadow_cycles_per_token(risk_shadow_cpt),

@@ -82,6 +82,8 @@ module csr_regs #(
     input  wire [31:0]           feed_frames,
     input  wire [31:0]           feed_other_traffic,
     input  wire [32*`TG_WIRE_UDP_CHECKSUM-1:0] feed_wire_errors,   // per wire status from truncated on
+    input  wire [31:0]           feed_line_a_packets,
+    input  wire [31:0]           feed_line_b_packets,
 
     output wire                  risk_commit,
     output wire [31:0]           risk_shadow_control,
@@ -335,7 +337,7 @@ end
 
 // ---- read channel: take, decode, gather, combine ----
 // The readable words: index, address, value. A LO half of a 64-bit counter also gives the HI half to latch.
-localparam integer N_READ = 89;
+localparam integer N_READ = 91;
 localparam integer GROUP = 16;
 localparam integer N_GROUPS = (N_READ + GROUP - 1) / GROUP;
 
@@ -437,6 +439,8 @@ wire [N_READ-1:0]     rd_is_lo;
 `TG_CSR_READ(86, `TG_REG_FEED_IP_FRAGMENTS, feed_wire_errors[3*32 +: 32])
 `TG_CSR_READ(87, `TG_REG_FEED_BAD_UDP_LENGTHS, feed_wire_errors[4*32 +: 32])
 `TG_CSR_READ(88, `TG_REG_FEED_BAD_UDP_CHECKSUMS, feed_wire_errors[5*32 +: 32])
+`TG_CSR_READ(89, `TG_REG_FEED_LINE_A_PACKETS, feed_line_a_packets)
+`TG_CSR_READ(90, `TG_REG_FEED_LINE_B_PACKETS, feed_line_b_packets)
 `undef TG_CSR_READ
 `undef TG_CSR_READ_LO
 

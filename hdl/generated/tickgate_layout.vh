@@ -63,6 +63,8 @@
 `define TG_REG_FEED_IP_FRAGMENTS 12'h19C  // ro: ip_fragment errors
 `define TG_REG_FEED_BAD_UDP_LENGTHS 12'h1A0  // ro: bad_udp_length errors
 `define TG_REG_FEED_BAD_UDP_CHECKSUMS 12'h1A4  // ro: bad_udp_checksum errors
+`define TG_REG_FEED_LINE_A_PACKETS 12'h1A8  // ro: frames whose UDP payload was taken on line A (every taken frame without a table)
+`define TG_REG_FEED_LINE_B_PACKETS 12'h1AC  // ro: frames whose UDP payload was taken on line B
 `define TG_REG_RISK_STATUS 12'h200  // ro: risk gate status
 `define TG_REG_RISK_COMMIT 12'h204  // wo: write 1: the shadow bank becomes active
 `define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16)

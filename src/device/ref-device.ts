@@ -157,7 +157,7 @@ export class RefDevice implements Device {
     this.feedBytes = 0n;
     // the feed path's counters live in its decoder; its tables (sessions, locates) survive a counter clear
     const fresh = new FeedDecoder().counters;
-    Object.assign(this.feed.counters, { ...fresh, errors: { ...fresh.errors } });
+    Object.assign(this.feed.counters, { ...fresh, errors: { ...fresh.errors }, linePackets: [0, 0] });
   }
 
   private checkAddress(addr: number): void {
@@ -221,6 +221,8 @@ export class RefDevice implements Device {
       case REG.FEED_LINE_SLOTS: return WIRE_SUBSCRIPTIONS;
       case REG.FEED_FRAMES: return f.frames >>> 0;
       case REG.FEED_OTHER_TRAFFIC: return f.otherTraffic >>> 0;
+      case REG.FEED_LINE_A_PACKETS: return f.linePackets[0] >>> 0;
+      case REG.FEED_LINE_B_PACKETS: return f.linePackets[1] >>> 0;
       case REG.FEED_TRUNCATED_FRAMES: return f.errors.truncated_frame >>> 0;
       case REG.FEED_BAD_IP_HEADERS: return f.errors.bad_ip_header >>> 0;
       case REG.FEED_BAD_IP_CHECKSUMS: return f.errors.bad_ip_checksum >>> 0;

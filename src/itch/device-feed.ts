@@ -84,6 +84,7 @@ export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>):
     },
     frames: device.readReg(REG.FEED_FRAMES),
     otherTraffic: device.readReg(REG.FEED_OTHER_TRAFFIC),
+    linePackets: [device.readReg(REG.FEED_LINE_A_PACKETS), device.readReg(REG.FEED_LINE_B_PACKETS)],
   };
 }
 

@@ -131,6 +131,8 @@ export interface FeedCounters {
   /** wire-level ingress: Ethernet frames taken, and those that were not a subscribed UDP stream */
   frames: number;
   otherTraffic: number;
+  /** frames whose payload was taken, per line (A, B) */
+  linePackets: [number, number];
   errors: Record<ItchErrorKind, number>;
 }
 
@@ -169,7 +171,7 @@ export interface FeedOutput {
 export class FeedDecoder {
   readonly counters: FeedCounters = {
     packets: 0, heartbeats: 0, endOfSession: 0, messages: 0, duplicates: 0, duplicatePackets: 0, gaps: 0, missing: 0n, filtered: 0,
-    frames: 0, otherTraffic: 0,
+    frames: 0, otherTraffic: 0, linePackets: [0, 0],
     errors: {
       short_packet: 0, truncated_packet: 0, trailing_bytes: 0, unknown_message_type: 0, bad_length: 0,
       truncated_frame: 0, bad_ip_header: 0, bad_ip_checksum: 0, ip_fragment: 0, bad_udp_length: 0, bad_udp_checksum: 0,
@@ -204,7 +206,10 @@ export class FeedDecoder {
       this.counters.otherTraffic++;
       return;
     }
-    if (r.kind === 'payload') this.packetTo(Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength), out);
+    if (r.kind === 'payload') {
+      this.counters.linePackets[r.line === 0 ? 0 : 1]++;
+      this.packetTo(Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength), out);
+    }
     if (r.status !== 'ok') this.error(out, null, null, null, WIRE_ERROR[r.status], NO_INFO);
   }
 

@@ -120,6 +120,10 @@ export const REG = {
   FEED_BAD_UDP_LENGTHS: 0x1A0,
   /** ro: bad_udp_checksum errors */
   FEED_BAD_UDP_CHECKSUMS: 0x1A4,
+  /** ro: frames whose UDP payload was taken on line A (every taken frame without a table) */
+  FEED_LINE_A_PACKETS: 0x1A8,
+  /** ro: frames whose UDP payload was taken on line B */
+  FEED_LINE_B_PACKETS: 0x1AC,
   /** ro: risk gate status */
   RISK_STATUS: 0x200,
   /** wo: write 1: the shadow bank becomes active */
