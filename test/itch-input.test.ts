@@ -142,6 +142,36 @@ describe('decode itch: every frame accounted for', () => {
     expect((l as { stderr: string }).stderr).toMatch(/"frames":9,"packets":9,.*\ntickgate: pcap record at byte \d+ claims 2147483647 bytes/);
   });
 
+  it('--line selects the streams the device takes; lines A and B carrying the same packets give every message once', async () => {
+    const lineA = { dst: [233, 54, 12, 111] as [number, number, number, number], dstPort: 26_477 };
+    const lineB = { dst: [233, 49, 196, 111] as [number, number, number, number], dstPort: 26_477 };
+    const otherFeed = moldPacketize(generateItchSession({ seed: 5, symbols: ['XYZ'], messages: 50 }), { session: '000099999Z', firstSeq: 1, seed: 4 });
+    const frames: CaptureRecord[] = [];
+    dayPackets.forEach((p, k) => {
+      if (k % 7 !== 3) frames.push({ data: udpFrame(p, { ...lineA, udpChecksum: true }) });   // line A loses every 7th
+      frames.push({ data: udpFrame(p, { ...lineB, vlan: 12 }) });
+      const o = otherFeed[k];
+      if (o) frames.push({ data: udpFrame(o, { dst: [233, 54, 12, 111], dstPort: 26_478 }) });   // another feed on the group
+    });
+    writeFileSync(path.join(dir, 'lines.pcap'), pcapOf(frames));
+    const onlyA = await decodeBoth(dir, 'lines.pcap', ['--line', 'A=233.54.12.111:26477']);
+    const aPackets = dayPackets.filter((_, k) => k % 7 !== 3);
+    expect(onlyA.summary).toMatchObject({ frames: frames.length, packets: aPackets.length, otherTraffic: frames.length - aPackets.length, errors: 0 });
+    expect(onlyA.lines.filter((l) => l.kind === 'gap').length).toBeGreaterThan(0);
+    const both = await decodeBoth(dir, 'lines.pcap', ['--line', 'A=233.54.12.111:26477', '--line', 'b=233.49.196.111:26477']);
+    expect(both.lines.filter((l) => l.kind === 'itch')).toHaveLength(day.length);
+    expect(both.lines.filter((l) => l.kind !== 'itch')).toEqual([]);
+    expect(both.summary).toMatchObject({ packets: aPackets.length + dayPackets.length, messages: day.length, duplicateMessages: messagesIn(aPackets), gaps: 0 });
+    // without --line every UDP stream is taken: both lines and the other feed
+    const all = await decodeBoth(dir, 'lines.pcap');
+    expect(all.summary).toMatchObject({ packets: frames.length, otherTraffic: 0 });
+    for (const bad of ['C=233.54.12.111:26477', 'A=233.54.12.300:26477', 'A=233.54.12.111', 'A=233.54.12.111:0']) {
+      const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', '--line', bad, 'lines.pcap'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
+      expect((r as { code: number }).code, bad).toBe(2);
+      expect((r as { stderr: string }).stderr, bad).toContain(`--line: "${bad}"`);
+    }
+  });
+
   it('a capture of a link type it cannot read is refused naming the link type', async () => {
     writeFileSync(path.join(dir, 'wifi.pcapng'), pcapngOf([{ data: Buffer.alloc(64) }], { linkType: 105 }));
     const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', 'wifi.pcapng'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);
