@@ -1,7 +1,8 @@
-// `tickgate decode itch [--backend sim|ref|pcie [--device <prefix>]] [--symbols A,B] [--format ndjson|proto] <file|->`: a pcap
-// capture, a MoldUDP64 packet stream or a NASDAQ BinaryFILE in, one NDJSON record per ITCH message (and per
-// gap or error) out, or the same as length-delimited protobuf Events. Both
-// backends run the same path: packets into the device's feed ingress, the device's records back out.
+// `tickgate decode itch [--backend sim|ref|pcie [--device <prefix>]] [--symbols A,B] [--line A=<group>:<port> ...]
+// [--format ndjson|proto] <file|->`: a pcap capture, a MoldUDP64 packet stream or a NASDAQ BinaryFILE in, one
+// NDJSON record per ITCH message (and per gap or error) out, or the same as length-delimited protobuf Events.
+// Every backend runs the same path: a capture's frames whole into the device's wire-level feed ingress (other
+// inputs as MoldUDP64 packets), the device's records back out.
 import { openDevice, type BackendName, type BoardAddress } from '../device/index.js';
 import { configureFeed, DeviceFeed, FeedConfigError, readFeedCounters, type FeedIngress, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
 import { FeedLineWriter } from '../itch/feed-lines.js';
