@@ -100,7 +100,7 @@ export const JOBS = [
     params: { STATUS_DEPTH: 4 },
     depth: 8,
     induction: true,
-    what: 'wire ingress: the payload stream to the framer and the status queue hold each beat until taken',
+    what: 'wire ingress: the payload stream to the framer holds each beat until taken',
   },
   {
     name: 'record_merge',
@@ -130,12 +130,12 @@ export const MUTATIONS = [
     breaks: 'lets the next packet\'s events pass before the last frame\'s status (a timing the simulation never makes)',
   },
   {
-    name: 'udp-to-mold-offers-status-to-framer',
+    name: 'udp-to-mold-offers-too-early',
     job: 'udp_to_mold',
     file: 'hdl/feed/udp_to_mold.v',
-    from: 'assign m_axis_tvalid = s_axis_tvalid && !s_axis_tlast;',
-    to: 'assign m_axis_tvalid = s_axis_tvalid;',
-    breaks: 'offers the status beat to the framer too, and withdraws it when the queue takes it',
+    from: 'assign m_axis_tvalid = held_valid_reg && s_axis_tvalid && (!s_axis_tlast || queue_ready);',
+    to: 'assign m_axis_tvalid = held_valid_reg;',
+    breaks: 'offers the held beat before the next beat says whether it was the last (its tlast changes while offered)',
   },
   {
     name: 'fifo-overwrites-when-full',

@@ -61,7 +61,7 @@ function expected(frames: readonly Buffer[], table: readonly WireSubscription[])
     const p = Buffer.from(r.payload);
     for (let at = 0; at < p.length; at += 8) {
       const chunk = p.subarray(at, Math.min(p.length, at + 8));
-      out.push(beat(0, (1 << chunk.length) - 1, (at + 8 >= p.length ? 0x20 : 0) | 0x10 | (r.line << 3), chunk));
+      out.push(beat(0, (1 << chunk.length) - 1, 0x10 | (r.line << 3), chunk));
     }
     out.push(beat(1, 0, 0x10 | (r.line << 3) | WIRE_STATUS[r.status], Buffer.alloc(0)));
   }

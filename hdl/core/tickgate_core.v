@@ -181,7 +181,7 @@ line_table #(.ENTRIES(`TG_WIRE_SUBSCRIPTIONS)) line_table_inst (.clk(clk), .rst(
 wire        rx_in_tready, rx_tvalid, rx_tready, rx_tlast, other_eth, other_ip;
 wire [63:0] rx_tdata;
 wire [7:0]  rx_tkeep;
-wire [5:0]  rx_tuser;
+wire [4:0]  rx_tuser;
 udp_rx udp_rx_inst (.clk(clk), .rst(rst),
     .s_axis_tdata(feed_tdata), .s_axis_tkeep(feed_tkeep), .s_axis_tvalid(feed_tvalid && feed_wire),
     .s_axis_tready(rx_in_tready), .s_axis_tlast(feed_tlast),

@@ -1,10 +1,8 @@
 // Joins udp_parse's two queues into the receive path's output: for each frame, its header verdict decides
 // whether its payload beats pass (on the verdict's line) or are dropped; its end verdict follows. A taken
-// frame leaves its non-empty payload beats (tlast low, tuser = {last payload beat, 1, line, ok}) and then one
-// status beat (tkeep 0, tlast high, tuser = {0, taken, line, status}: taken 1 and ok, truncated or
-// udp_checksum); a refused one leaves the status beat alone (taken 0, line 0, the status that refused it). The
-// last payload beat is known from the payload queue (udp_parse marks its last non-empty entry; an entry with
-// nothing in it is only ever an empty payload's), so the framer need not wait for the status; other traffic
+// frame leaves its non-empty payload beats (tlast low) and then one status beat (tkeep 0, tlast high, tuser =
+// {taken, line, status}: taken 1 and ok, truncated or udp_checksum); a refused one leaves the status beat alone
+// (taken 0, line 0, the status that refused it); other traffic
 // leaves nothing but a pulse on `other`. The status comes after the payload because the UDP checksum is known
 // only at the datagram's end, after its messages have gone downstream (see ARCHITECTURE.md, "Wire-level feed").
 `default_nettype none
@@ -32,7 +30,7 @@ module udp_deliver (
     output wire        m_axis_tvalid,
     input  wire        m_axis_tready,
     output wire        m_axis_tlast,
-    output wire [5:0]  m_axis_tuser, // {payload last, taken, line, status}; status only on the tlast beat
+    output wire [4:0]  m_axis_tuser, // {taken, line, status}; status only on the tlast beat
     output wire        other
 );
 
@@ -48,7 +46,7 @@ reg [2:0]  end_status_reg;
 reg        out_valid_reg, out_last_reg;
 reg [63:0] out_data_reg;
 reg [7:0]  out_keep_reg;
-reg [5:0]  out_user_reg;
+reg [4:0]  out_user_reg;
 reg        other_pulse_reg;
 
 wire       vd_other = vd_data[8];
@@ -83,7 +81,7 @@ always @(posedge clk) begin
                 out_data_reg <= pl_data;
                 out_keep_reg <= pl_keep;
                 out_last_reg <= 1'b0;
-                out_user_reg <= {pl_last, 1'b1, line_reg, `TG_WIRE_OK};
+                out_user_reg <= {1'b1, line_reg, `TG_WIRE_OK};
             end
             if (pl_last) state_reg <= S_END;
         end
@@ -94,7 +92,7 @@ always @(posedge clk) begin
                 out_valid_reg <= 1'b1;
                 out_keep_reg <= 8'd0;
                 out_last_reg <= 1'b1;
-                out_user_reg <= taken ? {2'b01, line_reg, end_status} : {3'b000, refused_reg};
+                out_user_reg <= taken ? {1'b1, line_reg, end_status} : {2'b00, refused_reg};
             end
             end_have_reg <= 1'b0;
             state_reg <= S_HEADER;

@@ -29,7 +29,7 @@ module udp_rx #(
     output wire                  m_axis_tvalid,
     input  wire                  m_axis_tready,
     output wire                  m_axis_tlast,
-    output wire [5:0]            m_axis_tuser,   // {payload last, taken, line, status}, see udp_deliver.v
+    output wire [4:0]            m_axis_tuser,   // {taken, line, status}, see udp_deliver.v
 
     output wire                  other_eth,   // a frame that is not IPv4
     output wire                  other_ip     // an IPv4 frame that is not a subscribed UDP stream

