@@ -64,69 +64,66 @@ export class MoldPayloadFilter {
   }
 }
 
-/** The MoldUDP64 packets of a capture (MoldPayloadFilter decides which UDP payloads). */
-class CapturePacketReader implements ChunkReader<Buffer> {
-  private readonly filter: MoldPayloadFilter;
+/** A capture's frames, each handed to `frame` as the reader gives them: also the frames before a damage,
+ *  which the reader leaves in its output before it throws. */
+abstract class CaptureReader implements ChunkReader<Buffer> {
   private readonly frames: CapturedFrame[] = [];
 
-  constructor(private readonly frameReader: ChunkReader<CapturedFrame>, private readonly counts: InputCounts) {
-    this.filter = new MoldPayloadFilter(counts);
-  }
+  constructor(private readonly frameReader: ChunkReader<CapturedFrame>, protected readonly counts: InputCounts) {}
+
+  protected abstract frame(frame: CapturedFrame, out: Buffer[]): void;
 
   take(b: Buffer, base: number, final: boolean, out: Buffer[]): number {
     const frames = this.frames;
     try {
       return this.frameReader.take(b, base, final, frames);
     } finally {
-      // also the frames before a damage, which the reader leaves in `frames` before it throws
       for (const frame of frames) {
         this.counts.frames++;
-        const c = frameContent(frame);
-        if (c.kind === 'truncated') this.counts.truncatedFrames++;
-        else if (c.kind === 'other') this.counts.otherTraffic++;
-        else if (this.filter.accepts(c.payload)) out.push(c.payload);
+        this.frame(frame, out);
       }
       frames.length = 0;
     }
   }
 }
 
+/** The MoldUDP64 packets of a capture (MoldPayloadFilter decides which UDP payloads). */
+class CapturePacketReader extends CaptureReader {
+  private readonly filter = new MoldPayloadFilter(this.counts);
+
+  protected frame(frame: CapturedFrame, out: Buffer[]): void {
+    const c = frameContent(frame);
+    if (c.kind === 'truncated') this.counts.truncatedFrames++;
+    else if (c.kind === 'other') this.counts.otherTraffic++;
+    else if (this.filter.accepts(c.payload)) out.push(c.payload);
+  }
+}
+
+/** Ethernet and IPv4 headers: a frame the capture cut shorter than this stays with the host. */
+const CUT_FRAME_MIN = 14 + 20;
+
 /** The frames of a capture, whole, for the wire-level ingress (DESIGN.md 3.8). With `filter` (no subscription
  *  table: every UDP stream is taken), a UDP datagram whose payload MoldPayloadFilter refuses stays here,
  *  counted as other traffic, as before the device took frames; so does a frame of another link type that is
  *  not IPv4. A frame the capture file ends inside, or cut too short to hold an IPv4 header, counts as
- *  truncated here.
- *  Everything else goes to the device, which counts and reports it. */
-/** Ethernet and IPv4 headers: a frame the capture cut shorter than this stays with the host. */
-const CUT_FRAME_MIN = 14 + 20;
+ *  truncated here. Everything else goes to the device, which counts and reports it. */
+class CaptureFrameReader extends CaptureReader {
+  constructor(frameReader: ChunkReader<CapturedFrame>, counts: InputCounts, private readonly filter: MoldPayloadFilter | undefined) {
+    super(frameReader, counts);
+  }
 
-class CaptureFrameReader implements ChunkReader<Buffer> {
-  private readonly frames: CapturedFrame[] = [];
-
-  constructor(private readonly frameReader: ChunkReader<CapturedFrame>, private readonly counts: InputCounts,
-    private readonly filter: MoldPayloadFilter | undefined) {}
-
-  take(b: Buffer, base: number, final: boolean, out: Buffer[]): number {
-    const frames = this.frames;
-    try {
-      return this.frameReader.take(b, base, final, frames);
-    } finally {
-      for (const frame of frames) {
-        this.counts.frames++;
-        // cut by the capture, not on the wire: the file ends inside its record (what is there is not sure to be
-        // the frame's bytes), or too short to hold an IPv4 header: nothing the device could read
-        const cut = frame.data.length < frame.originalLength;
-        if (cut && (frame.originalLength === Infinity || frame.data.length < CUT_FRAME_MIN)) { this.counts.truncatedFrames++; continue; }
-        const whole = ethernetFrame(frame);
-        if (whole === null) { this.counts.otherTraffic++; continue; }
-        if (this.filter) {
-          const c = frameContent(frame);
-          if (c.kind === 'udp' && !this.filter.accepts(c.payload)) continue;
-        }
-        out.push(whole);
-      }
-      frames.length = 0;
+  protected frame(frame: CapturedFrame, out: Buffer[]): void {
+    // cut by the capture, not on the wire: the file ends inside its record (what is there is not sure to be
+    // the frame's bytes), or too short to hold an IPv4 header: nothing the device could read
+    const cut = frame.data.length < frame.originalLength;
+    if (cut && (frame.originalLength === Infinity || frame.data.length < CUT_FRAME_MIN)) { this.counts.truncatedFrames++; return; }
+    const whole = ethernetFrame(frame);
+    if (whole === null) { this.counts.otherTraffic++; return; }
+    if (this.filter) {
+      const c = frameContent(frame);
+      if (c.kind === 'udp' && !this.filter.accepts(c.payload)) return;
     }
+    out.push(whole);
   }
 }
 
