@@ -28,6 +28,7 @@ import { readWhole, type ChunkReader } from './chunk-reader.js';
 import type { WireStatusName } from '../device/generated/layout.js';
 import { ITCH_TYPES } from './messages.js';
 import { receiveFrame, type WireSubscription } from './ref-udp-rx.js';
+import { HOLD_BEATS, LineArbiter, type ArbiterCounters, type ArbitratedPacket } from './ref-line-arbiter.js';
 
 /** MoldUDP64 sessions the device tracks at once (FEED_SESSION_SLOTS). */
 export const SESSION_SLOTS = 4;
@@ -179,6 +180,7 @@ export class FeedDecoder {
   };
   private readonly sessions: Array<{ id: Buffer; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
   private nextSlot = 0;
+  private arbiter: LineArbiter | undefined;
   /** Stock Locate → its R message named a subscribed symbol */
   private readonly locates = new Map<number, boolean>();
   private readonly filter: SymbolFilter | undefined;
@@ -207,10 +209,44 @@ export class FeedDecoder {
       return;
     }
     if (r.kind === 'payload') {
-      this.counters.linePackets[r.line === 0 ? 0 : 1]++;
+      const line = r.line === 0 ? 0 : 1;
+      this.counters.linePackets[line]++;
+      if (this.arbiter) {
+        // held packets outlive the caller's buffer
+        this.arbiter.arrive({ line, payload: Buffer.from(r.payload), status: r.status }, (p) => this.released(p, out));
+        return;
+      }
       this.packetTo(Buffer.from(r.payload.buffer, r.payload.byteOffset, r.payload.byteLength), out);
     }
     if (r.status !== 'ok') this.error(out, null, null, null, WIRE_ERROR[r.status], NO_INFO);
+  }
+
+  /** Lines A and B arbitrated (src/itch/ref-line-arbiter.ts), holding at most `holdPackets` packets per line;
+   *  0 turns it off. Packets held when this is called stay held. */
+  arbitrate(holdPackets: number, holdBeats = HOLD_BEATS): void {
+    const held = this.arbiter?.held() ?? [0, 0];
+    if (held[0] + held[1] > 0) throw new Error('arbitrate: packets are held; flush first');
+    this.arbiter = holdPackets > 0 ? new LineArbiter(holdPackets, SESSION_SLOTS, holdBeats) : undefined;
+  }
+
+  /** The arbiter's per-line counters (zero without arbitration). */
+  arbiterCounters(): ArbiterCounters {
+    return this.arbiter?.counters ?? { coveredLosses: [0n, 0n], lateDuplicates: [0, 0] };
+  }
+
+  /** Every packet the arbiter holds goes out, the earliest arrived first. */
+  flushTo(out: FeedOutput): void {
+    this.arbiter?.flush((p) => this.released(p, out));
+  }
+
+  flush(out: FeedRecord[] = []): FeedRecord[] {
+    this.flushTo(this.collect(out));
+    return out;
+  }
+
+  private released(p: ArbitratedPacket, out: FeedOutput): void {
+    this.packetTo(p.payload, out);
+    if (p.status !== 'ok') this.error(out, null, null, null, WIRE_ERROR[p.status], NO_INFO);
   }
 
   /** One Ethernet frame: its records. */
