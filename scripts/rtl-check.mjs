@@ -5,7 +5,8 @@
 //          the vendor IP as black boxes (all in parallel); any warning fails;
 //          prints resource counts, then places and routes the ice40 netlist with nextpnr-ice40 (HX8K) for
 //          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
-//          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs).
+//          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs),
+//          in the same pool of jobs as the syntheses (CI: `synth --timing --check`, one step instead of two).
 //   timing: that per-module table alone; build/synth/timing.json. --check (in CI): fails when a module's
 //          path exceeds its budget in scripts/timing-budgets.json by more than the tolerance there.
 import { $, fs, os, path } from 'zx';
@@ -131,18 +132,30 @@ async function fmax(json, dir) {
 const COMPOSITIONS = [TOP, 'order_path'];
 const TIMED = CORES.filter((m) => !COMPOSITIONS.includes(m));
 
-/** Every module, as many at once as there are cores. */
-async function timeModules(dir) {
-  const jobs = [...TIMED];
-  const modules = {};
-  const worker = async () => {
-    for (let m = jobs.shift(); m; m = jobs.shift()) {
-      const { module: _m, family: _f, ...figures } = await moduleTiming(m, dir);
-      modules[m] = figures;
-    }
-  };
+/** Runs the jobs, as many at once as there are cores, in the order given (longest first keeps the cores busy
+ *  to the end). */
+async function pool(jobs) {
+  const queue = [...jobs];
+  const worker = async () => { for (let job = queue.shift(); job; job = queue.shift()) await job(); };
   await Promise.all(Array.from({ length: Math.max(1, os.cpus().length) }, worker));
-  return Object.fromEntries(TIMED.map((m) => [m, modules[m]]));
+}
+
+/** The jobs that time every module, and the table they fill (in TIMED order). */
+function moduleTimingJobs(dir) {
+  const found = {};
+  // the biggest first (source size stands for synthesis time), so that no long run starts last
+  const size = (m) => moduleSources(m).reduce((n, f) => n + fs.statSync(f).size, 0);
+  const jobs = [...TIMED].sort((a, b) => size(b) - size(a)).map((m) => async () => {
+    const { module: _m, family: _f, ...figures } = await moduleTiming(m, dir);
+    found[m] = figures;
+  });
+  return { jobs, modules: () => Object.fromEntries(TIMED.map((m) => [m, found[m]])) };
+}
+
+async function timeModules(dir) {
+  const { jobs, modules } = moduleTimingJobs(dir);
+  await pool(jobs);
+  return modules();
 }
 
 /** Every module within its budgets (scripts/timing-budgets.json: sta's figure and the one with the carry
@@ -178,19 +191,29 @@ if (mode === 'lint') {
   // logs and netlists stay in build/synth/ for a closer look
   const dir = path.join(ROOT, 'build', 'synth');
   await fs.mkdirp(dir);
-  const [results, boards] = await Promise.all([
-    Promise.all(['ice40', 'xilinx'].map((t) => synth(t, dir))),
-    Promise.all(BOARDS.map((b) => synthBoard(b, dir))),
+  // One pool for everything: the whole-core syntheses first (ice40, then its place and route, is the longest
+  // chain), then the boards, then (with --timing) the per-module runs fill the cores while those finish.
+  let pnr;
+  const results = [];
+  const boards = [];
+  const timed = timing ? moduleTimingJobs(dir) : { jobs: [], modules: () => undefined };
+  await pool([
+    async () => {
+      results[0] = await synth('ice40', dir);
+      pnr = results[0].ok ? await fmax(results[0].json, dir) : { ok: false, fmaxMHz: null, logicCells: null, error: 'ice40 synthesis failed' };
+    },
+    async () => { results[1] = await synth('xilinx', dir); },
+    ...BOARDS.map((b, i) => async () => { boards[i] = await synthBoard(b, dir); }),
+    ...timed.jobs,
   ]);
-  const ice40 = results[0];
   const xilinx = results[1];
   for (const b of boards) {
     // the whole card: the shell as synthesised here, plus the core from the full synthesis above
     b.total = { luts: b.shell.luts + xilinx.luts, ffs: b.shell.ffs + xilinx.ffs, bram: b.shell.bram + xilinx.bram, dsp: b.shell.dsp + xilinx.dsp };
   }
-  const pnr = ice40.ok ? await fmax(ice40.json, dir) : { ok: false, fmaxMHz: null, logicCells: null, error: 'ice40 synthesis failed' };
   for (const r of results) delete r.json;
-  const modules = timing ? await timeModules(dir) : undefined;
+  const modules = timed.modules();
+  if (modules) await fs.writeFile(path.join(dir, 'timing.json'), JSON.stringify({ modules, date: new Date().toISOString() }, null, 2));
   const report = { top: TOP, results, boards, fmaxMHz: pnr.fmaxMHz, nextpnr: pnr, modules, date: new Date().toISOString() };
   await fs.writeFile(path.join(dir, 'report.json'), JSON.stringify(report, null, 2));
   if (json) console.log(JSON.stringify(report, null, 2));
@@ -215,7 +238,8 @@ if (mode === 'lint') {
     if (modules) printTiming(modules);
   }
   // a design that does not fit the HX8K is reported, not a CI failure; synthesis errors and warnings are
-  process.exit(results.every((r) => r.ok) && boards.every((b) => b.ok) ? 0 : 1);
+  const timingOk = !modules || (Object.values(modules).every((m) => m.pathPs !== null) && (!flags.includes('--check') || checkBudgets(modules)));
+  process.exit(results.every((r) => r.ok) && boards.every((b) => b.ok) && timingOk ? 0 : 1);
 } else if (mode === 'timing') {
   // the per-module table alone (also part of `synth --timing`)
   const dir = path.join(ROOT, 'build', 'synth');
@@ -227,6 +251,6 @@ if (mode === 'lint') {
   const measured = Object.values(modules).every((m) => m.pathPs !== null);
   process.exit(measured && (!flags.includes('--check') || checkBudgets(modules)) ? 0 : 1);
 } else {
-  console.error('usage: rtl-check.mjs lint | synth [--json] [--timing] | timing [--json]');
+  console.error('usage: rtl-check.mjs lint | synth [--json] [--timing [--check]] | timing [--json] [--check]');
   process.exit(2);
 }
