@@ -24,9 +24,9 @@
 //    after everything released before.
 // With holdPackets 0 nothing is ever held: first come, first out, as without arbitration.
 //
-// Counters per line: losses covered (messages the line skipped that the other line had already delivered
-// when the line's next packet was released) and late duplicates (packets with messages, every one of them
-// delivered before).
+// Counters per line: losses covered (messages the line skipped that the other line had delivered by the time
+// the line's next packet is released: those the session has passed, less the gaps both lines lost since the
+// line's previous packet) and late duplicates (packets with messages, every one of them delivered before).
 import type { WireStatusName } from '../device/generated/layout.js';
 
 export const HEADER_BYTES = 20;
@@ -51,8 +51,11 @@ interface Held extends ArbitratedPacket {
 interface Session {
   id: Buffer;
   next: bigint;
-  /** per line, the end of the last packet released from it (null until the first) */
+  /** messages in the gaps released so far (both lines lost them) */
+  missing: bigint;
+  /** per line, the end of the last packet released from it (null until the first), and `missing` then */
   seen: [bigint | null, bigint | null];
+  missingAtSeen: [bigint, bigint];
 }
 
 export interface ArbiterCounters {
@@ -140,18 +143,23 @@ export class LineArbiter {
     if (slot < 0) {
       slot = this.nextSlot;
       this.nextSlot = (this.nextSlot + 1) % this.slots;
-      this.sessions[slot] = { id: Buffer.from(p.payload.subarray(0, 10)), next: seq, seen: [null, null] };
+      this.sessions[slot] = { id: Buffer.from(p.payload.subarray(0, 10)), next: seq, missing: 0n, seen: [null, null], missingAtSeen: [0n, 0n] };
     }
     const s = this.sessions[slot]!;
     const messages = count !== 0 && count !== END_OF_SESSION;
     const end = messages ? (seq + BigInt(count)) & U64 : seq;
     if (messages && seq + BigInt(count) <= s.next) this.counters.lateDuplicates[p.line]++;
     const seen = s.seen[p.line];
-    if (seen !== null && seq > seen) {
-      const covered = (seq < s.next ? seq : s.next) - seen;
+    if (seen !== null) {
+      // what the line skipped and the session has passed, less what both lines lost since (the gaps since the
+      // line's last packet lie there, unless the line is behind a gap declared without it: then at most)
+      const skipped = (seq < s.next ? seq : s.next) - seen;
+      const covered = skipped - (s.missing - s.missingAtSeen[p.line]);
       if (covered > 0n) this.counters.coveredLosses[p.line] = (this.counters.coveredLosses[p.line] + covered) & U64;
     }
+    if (seq > s.next) s.missing = (s.missing + seq - s.next) & U64;
     if (end > s.next) s.next = end;
     if (seen === null || end > seen) s.seen[p.line] = end;
+    s.missingAtSeen[p.line] = s.missing;
   }
 }
