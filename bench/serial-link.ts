@@ -2,8 +2,8 @@
 // link turns into payload. Counted in the board's cycles (the emulator's line runs at CLKS_PER_BIT cycles a
 // bit, so its capacity is cycles / (10 x CLKS_PER_BIT) bytes each way), not in wall time, which is only the
 // simulator's speed. The board-to-host direction carries the records and is the bottleneck: a 64-byte record
-// travels in a frame of 6 header, 2 CRC and 2 delimiter bytes (and an escape for each 0xC0 or 0xDB in it), so
-// the framing ceiling is at most 64/74 of the line.
+// travels in a frame of 6 header, 4 CRC and 2 delimiter bytes (and an escape for each 0xC0 or 0xDB in it), so
+// the framing ceiling is at most 64/76 of the line.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

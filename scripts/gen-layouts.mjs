@@ -102,7 +102,7 @@ function verilog() {
   for (const r of shellRegs) L.push(`\`define TG_XSH_REG_${r.name} ${aw}'h${r.offset.toString(16).toUpperCase().padStart(3, '0')}  // ${r.access}: ${r.doc}`);
   for (const r of shell.registers) for (const b of r.bits ?? []) L.push(`\`define TG_XSH_REG_${r.name}_${b.name}_BIT ${b.bit}`);
   for (const r of shell.registers) if (r.reset !== undefined) L.push(`\`define TG_XSH_REG_${r.name}_RESET 32'd${r.reset}`);
-  L.push('', `\`define TG_SL_VERSION ${link.version}`, `\`define TG_SL_HEADER_BYTES ${link.headerBytes}`);
+  L.push('', `\`define TG_SL_VERSION ${link.version}`, `\`define TG_SL_HEADER_BYTES ${link.headerBytes}`, `\`define TG_SL_CRC_BYTES ${link.crcBytes}`);
   L.push(`\`define TG_SL_MAX_PAYLOAD ${link.maxPayload}`, `\`define TG_SL_SLOTS ${link.slots}`, `\`define TG_SL_FIFO_DEPTH ${link.fifoDepth}`);
   L.push(`\`define TG_SL_HOST_SEQUENCED_BELOW 8'd${link.hostSequencedBelow}`, `\`define TG_SL_BOARD_SEQUENCED_BELOW 8'd${link.boardSequencedBelow}`);
   for (const [k, v] of Object.entries(link.hostTypes)) L.push(`\`define TG_SL_HOST_${upper(snake(k))} 8'd${v}`);

@@ -14,6 +14,7 @@ import { buildMessage } from '../src/fix/message.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
 import { binaryFile, generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
 import { SerialDevice } from '../src/device/serial-device.js';
+import { SERIAL_LINK } from '../src/device/generated/layout.js';
 import { decodeFixStream } from '../src/fix/decode.js';
 import { fixStream } from './helpers/fix-arbitraries.js';
 import { orderSegment } from './helpers/order-arbitraries.js';
@@ -233,14 +234,14 @@ describe('boards that cannot be used: one line, exit 2, no hang', () => {
     const board = [
       'import os, pty, sys',
       'def crc(b):',
-      '    c = 0xFFFF',
+      '    c = 0xFFFFFFFF',
       '    for x in b:',
-      '        c ^= x << 8',
-      '        for _ in range(8): c = ((c << 1) ^ 0x1021) & 0xFFFF if c & 0x8000 else (c << 1) & 0xFFFF',
-      '    return c',
+      '        c ^= x << 24',
+      '        for _ in range(8): c = ((c << 1) ^ 0x04C11DB7) & 0xFFFFFFFF if c & 0x80000000 else (c << 1) & 0xFFFFFFFF',
+      '    return c ^ 0xFFFFFFFF',
       'def frame(t, seq, ack, payload):',
       '    f = bytes([t, seq, ack, 0, 0, 8]) + payload',
-      '    f += crc(f).to_bytes(2, "big")',
+      '    f += crc(f).to_bytes(4, "big")',
       '    return b"\\xc0" + f.replace(b"\\xdb", b"\\xdb\\xdd").replace(b"\\xc0", b"\\xdb\\xdc") + b"\\xc0"',
       'm, s = pty.openpty()',
       'os.symlink(os.ttyname(s), sys.argv[1])',
@@ -251,8 +252,8 @@ describe('boards that cannot be used: one line, exit 2, no hang', () => {
       '    while b"\\xc0" in buf:',
       '        f, buf = buf.split(b"\\xc0", 1)',
       '        f = f.replace(b"\\xdb\\xdc", b"\\xc0").replace(b"\\xdb\\xdd", b"\\xdb")',
-      '        if len(f) < 8 or crc(f) != 0: continue',
-      '        if f[0] == 0x11: expected = 0; os.write(m, frame(0x91, f[1], 0, bytes([1, 32, 11])))',
+      '        if len(f) < 10 or crc(f) != 0x38FB2284: continue  # the inverted residue of a good frame',
+      `        if f[0] == 0x11: expected = 0; os.write(m, frame(0x91, f[1], 0, bytes([${SERIAL_LINK.version}, 32, 11])))`,
       '        elif f[0] == 0x05 and f[1] == expected:',
       '            expected = (expected + 1) & 0xFF',
       '            addr = int.from_bytes(f[6:8], "little")',

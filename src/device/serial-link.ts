@@ -1,5 +1,5 @@
 // The host's end of the serial link (ARCHITECTURE.md "Serial board link"; hdl/boards/serial/ is the board's):
-// SLIP framing, CRC-16/CCITT-FALSE, go-back-N in both directions, the board's ingress window, register
+// SLIP framing, CRC-32/BZIP2, go-back-N in both directions, the board's ingress window, register
 // requests with their responses, and the sync that starts a session. Transport-agnostic: bytes go out through
 // `write`, bytes that arrive come in through `receive`, time through `tick` (the serial backend's worker
 // drives it from a serial port; tests drive it from anything).
@@ -16,21 +16,30 @@ const BT = SERIAL_LINK.boardTypes;
 /** Sequence numbers are 8 bits: at most this many frames wait for an acknowledgement, so a duplicate and a
  *  frame after a gap never look alike. */
 const MAX_UNACKED = 64;
+/** Order egress bytes in a board frame (link_tx closes one before a beat could pass 64) and its status byte. */
+const MAX_ORDER_FRAME = 64 + 1;
 
 const CRC_TABLE = (() => {
-  const t = new Uint16Array(256);
+  const t = new Uint32Array(256);
   for (let i = 0; i < 256; i++) {
-    let c = i << 8;
-    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
-    t[i] = c;
+    let c = i << 24;
+    for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ 0x04c11db7 : c << 1;
+    t[i] = c >>> 0;
   }
   return t;
 })();
 
-/** CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, MSB first, no final XOR. */
-export function crc16(bytes: Uint8Array, crc = 0xffff): number {
-  for (let i = 0; i < bytes.length; i++) crc = ((crc << 8) & 0xffff) ^ CRC_TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
+/** The CRC-32/BZIP2 register (the IEEE 802.3 polynomial 0x04C11DB7, initial 0xFFFFFFFF, MSB first) after
+ *  `bytes`; the CRC is this inverted. A frame with its CRC appended high byte first leaves CRC_RESIDUE. */
+function crcRegister(bytes: Uint8Array, crc = 0xffffffff): number {
+  for (let i = 0; i < bytes.length; i++) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ bytes[i]!) & 0xff]!) >>> 0;
   return crc;
+}
+const CRC_RESIDUE = 0xc704dd7b;
+
+/** CRC-32/BZIP2 of `bytes`. */
+export function crc32(bytes: Uint8Array): number {
+  return ~crcRegister(bytes) >>> 0;
 }
 
 /** One frame, SLIP-encoded with END before and after. */
@@ -92,7 +101,7 @@ export function buildFrame(type: number, seq: number, ack: number, flags: number
   f[3] = flags;
   f.writeUInt16LE(window, 4);
   f.set(payload, HEADER);
-  f.writeUInt16BE(crc16(f.subarray(0, HEADER + payload.length)), HEADER + payload.length);
+  f.writeUInt32BE(crc32(f.subarray(0, HEADER + payload.length)), HEADER + payload.length);
   return f;
 }
 
@@ -107,7 +116,7 @@ export interface Frame {
 
 /** A frame whose CRC holds, or undefined. */
 export function parseFrame(bytes: Buffer): Frame | undefined {
-  if (bytes.length < HEADER + CRC || crc16(bytes) !== 0) return undefined;
+  if (bytes.length < HEADER + CRC || crcRegister(bytes) !== CRC_RESIDUE) return undefined;
   return { type: bytes[0]!, seq: bytes[1]!, ack: bytes[2]!, flags: bytes[3]!, window: bytes.readUInt16LE(4), payload: bytes.subarray(HEADER, bytes.length - CRC) };
 }
 
@@ -163,6 +172,12 @@ interface PendingRegister {
   reject: (e: Error) => void;
 }
 
+/** A sequenced board frame the host can use: one record, or order bytes and their status byte. */
+function wellFormed(f: Frame): boolean {
+  if (f.type === BT.records) return f.payload.length === RECORD_BYTES;
+  return f.type === BT.orders && f.payload.length >= 1 && f.payload.length <= MAX_ORDER_FRAME;
+}
+
 /** The host end of one link session. Call `sync()` first; everything else waits for it. */
 export class HostLink {
   readonly counters: HostLinkCounters = { framesIn: 0, crcErrors: 0, badFrames: 0, duplicates: 0, outOfOrder: 0, rewindsSent: 0, rewindsReceived: 0, framesOut: 0, resent: 0, timeouts: 0 };
@@ -184,7 +199,8 @@ export class HostLink {
   private ackOwed = false;
   private synced = false;
   private syncWait: { nonce: number; resolve: (info: SyncInfo) => void } | undefined;
-  private nonce = 0;
+  // a new link starts from a random nonce, so an answer to an earlier process's sync is not taken for its own
+  private nonce = Math.floor(Math.random() * 256);
   private statsWait: Array<(counters: number[]) => void> = [];
 
   constructor(private readonly o: HostLinkOptions) {
@@ -360,7 +376,10 @@ export class HostLink {
     }
     if (f.type < SERIAL_LINK.boardSequencedBelow) {
       const ahead = (f.seq - this.expected) & 0xff;
-      if (ahead === 0) {
+      if (!wellFormed(f)) {
+        // never taken in sequence: the board sends it again, and a slot is not skipped for a frame not used
+        this.counters.badFrames++;
+      } else if (ahead === 0) {
         this.expected = (this.expected + 1) & 0xff;
         this.ackOwed = true;
         this.rewindAt = -Infinity;
@@ -407,15 +426,11 @@ export class HostLink {
 
   private deliver(f: Frame): void {
     if (f.type === BT.records) {
-      if (f.payload.length === RECORD_BYTES) this.o.onRecords(f.payload);
-      else this.counters.badFrames++;
-    } else if (f.type === BT.orders) {
-      if (f.payload.length === 0) { this.counters.badFrames++; return; }
+      this.o.onRecords(f.payload);
+    } else {
       const status = f.payload[f.payload.length - 1]!;
       this.o.onOrderBytes(f.payload.subarray(0, f.payload.length - 1), (status >> SERIAL_LINK.orderStatus.END & 1) === 1,
         (status >> SERIAL_LINK.orderStatus.DROPPED & 1) === 1);
-    } else {
-      this.counters.badFrames++;
     }
   }
 

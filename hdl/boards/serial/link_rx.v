@@ -1,5 +1,5 @@
 // Host frames off the decoded SLIP byte stream: header, CRC, then what the frame asks for. Data frames in
-// sequence go into the ingress FIFO as they arrive (two bytes behind, so the CRC never enters it) and are
+// sequence go into the ingress FIFO as they arrive (four bytes behind, so the CRC never enters it) and are
 // committed at the frame's end when the CRC holds, or rolled back. Everything else is decided at the end:
 // a register request starts the bus master, a sync resets the link, an ack moves the sender's window.
 // Sequenced frames are applied once, in order: a duplicate is acknowledged again, a frame after a lost one
@@ -45,14 +45,15 @@ module link_rx (
     output reg         count_overflows
 );
 localparam integer HB = `TG_SL_HEADER_BYTES;
+localparam integer CB = `TG_SL_CRC_BYTES;
 
 reg [11:0] length;          // bytes so far (saturates)
-reg [15:0] crc;
-wire [15:0] crc_next;
-crc16_ccitt crc_step (.crc(crc), .data(s_data), .next(crc_next));
+reg [31:0] crc;
+wire [31:0] crc_next;
+crc32_bzip2 crc_step (.crc(crc), .data(s_data), .next(crc_next));
 reg [7:0]  type_r, seq_r, ack_r;
 reg [1:0]  flags_r;         // END and FLUSH of a data frame, REWIND of an ack
-reg [7:0]  d1, d2;          // the two latest bytes: a frame's last two are its CRC
+reg [7:0]  d1, d2, d3, d4;  // the four latest bytes: a frame's last four are its CRC
 reg        take;            // a data frame in sequence: its payload goes into the FIFO
 reg        overflow;
 reg [47:0] params;          // register request payload: address u16 LE, value u32 LE
@@ -61,7 +62,7 @@ reg        have_reg;        // reg_seq names the last register request taken sin
 wire [1:0] stream = type_r == `TG_SL_HOST_FIX ? 2'd0 : type_r == `TG_SL_HOST_FEED ? 2'd1 : 2'd2;
 wire is_data = type_r == `TG_SL_HOST_FIX || type_r == `TG_SL_HOST_FEED || type_r == `TG_SL_HOST_ORDERS;
 wire is_reg = type_r == `TG_SL_HOST_REG_WRITE || type_r == `TG_SL_HOST_REG_READ;
-wire [11:0] payload_bytes = length - 12'(HB + 2);
+wire [11:0] payload_bytes = length - 12'(HB + CB);
 wire in_sequence = seq_r == expected;
 wire [7:0] ahead = seq_r - expected;  // below 128: a frame after a lost one; else a duplicate
 wire [11:0] reg_bytes = type_r == `TG_SL_HOST_REG_WRITE ? 12'd6 : 12'd2;
@@ -79,7 +80,7 @@ always @(posedge clk) begin
     {count_frames, count_crc_errors, count_bad_frames, count_duplicates, count_out_of_order, count_overflows} <= 6'd0;
     if (rst) begin
         length <= 12'd0;
-        crc <= 16'hFFFF;
+        crc <= 32'hFFFFFFFF;
         take <= 1'b0;
         overflow <= 1'b0;
         expected <= 8'd0;
@@ -95,27 +96,26 @@ always @(posedge clk) begin
         12'(HB): take <= is_data && in_sequence;
         default: ;
         endcase
-        d1 <= s_data;
-        d2 <= d1;
-        if (length >= 12'(HB + 2)) begin
-            // the payload byte two behind this one
+        {d4, d3, d2, d1} <= {d3, d2, d1, s_data};
+        if (length >= 12'(HB + CB)) begin
+            // the payload byte four behind this one
             if (take) begin
-                fifo_entry <= {2'b00, stream, d2};
+                fifo_entry <= {2'b00, stream, d4};
                 fifo_write <= 1'b1;
                 if (fifo_full) overflow <= 1'b1;
             end
-            if (length < 12'(HB + 8)) params <= {d2, params[47:8]};
+            if (length < 12'(HB + CB + 6)) params <= {d4, params[47:8]};
         end
     end else if (s_end) begin
         length <= 12'd0;
-        crc <= 16'hFFFF;
+        crc <= 32'hFFFFFFFF;
         take <= 1'b0;
         overflow <= 1'b0;
         if (length != 0) begin
-            if (s_bad || length < 12'(HB + 2)) begin
+            if (s_bad || length < 12'(HB + CB)) begin
                 count_bad_frames <= 1'b1;
                 fifo_rollback <= 1'b1;
-            end else if (crc != 16'd0) begin
+            end else if (crc != 32'hC704DD7B) begin   // the residue of a good frame
                 count_crc_errors <= 1'b1;
                 fifo_rollback <= 1'b1;
             end else begin

@@ -161,13 +161,15 @@ always @(posedge clk) begin
 end
 
 // ---- sender ---------------------------------------------------------------------------------------------
-localparam [2:0] S_IDLE = 3'd0, S_HDR = 3'd1, S_READ = 3'd2, S_PAY = 3'd3, S_CRC_HI = 3'd4, S_CRC_LO = 3'd5, S_CLOSE = 3'd6;
+localparam [2:0] S_IDLE = 3'd0, S_HDR = 3'd1, S_READ = 3'd2, S_PAY = 3'd3, S_CRC = 3'd4, S_CLOSE = 3'd5;
 reg [2:0]  sstate;
 reg [7:0]  f_type, f_seq;
 reg        f_slot;           // payload from the slot of f_seq, else made here
 reg [6:0]  f_len, f_off;     // payload bytes, the next one
 reg [2:0]  f_hdr;
-reg [15:0] f_window, crc;
+reg [1:0]  f_crc;           // CRC bytes sent
+reg [15:0] f_window;
+reg [31:0] crc;
 reg [7:0]  f_ack;            // taken when the frame starts; the window later, so it never counts a frame the ack does not
 reg        m_counts;         // m_data is a header or payload byte (in the CRC)
 reg        sync_ack_due, resp_pending, stats_pending, ack_pending, nak_pending;
@@ -175,8 +177,8 @@ reg        f_rewind;
 reg [7:0]  sync_nonce_r;
 reg [15:0] advertised;
 reg [TW-1:0] timer;
-wire [15:0] crc_next;
-crc16_ccitt crc_step (.crc(crc), .data(m_data), .next(crc_next));
+wire [31:0] crc_next;
+crc32_bzip2 crc_step (.crc(crc), .data(m_data), .next(crc_next));
 
 wire window_grew = window > advertised && window - advertised >= 16'(WINDOW_STEP);
 wire first_send = 8'(f_seq - tx_base) >= 8'(tx_hi - tx_base);
@@ -203,11 +205,12 @@ task automatic start_frame(input [7:0] t, input [7:0] s, input slot, input [6:0]
         f_len <= len;
         f_off <= 7'd0;
         f_hdr <= 3'd0;
+        f_crc <= 2'd0;
         f_ack <= expected;
         ack_pending <= 1'b0;
         f_rewind <= nak_pending;
         nak_pending <= 1'b0;
-        crc <= 16'hFFFF;
+        crc <= 32'hFFFFFFFF;
         {m_valid, m_delimiter} <= 2'b11;
         sstate <= S_HDR;
     end
@@ -293,7 +296,7 @@ always @(posedge clk) begin
             3'd4: begin send(f_window[7:0], 1'b1); f_hdr <= 3'd5; end
             default: begin
                 send(f_window[15:8], 1'b1);
-                sstate <= f_len == 0 ? S_CRC_HI : f_slot ? S_PAY : S_READ;
+                sstate <= f_len == 0 ? S_CRC : f_slot ? S_PAY : S_READ;
                 if (f_slot) begin
                     ram_re <= 1'b1;
                     ram_raddr <= {f_seq[SB-1:0], 7'd1};
@@ -305,14 +308,18 @@ always @(posedge clk) begin
         S_PAY, S_READ: if (!f_slot || !ram_re) begin
             send(f_slot ? ram_rdata : made_byte, 1'b1);
             f_off <= f_off + 1'b1;
-            if (f_off + 1'b1 == f_len) sstate <= S_CRC_HI;
+            if (f_off + 1'b1 == f_len) sstate <= S_CRC;
             else if (f_slot) begin
                 ram_re <= 1'b1;
                 ram_raddr <= {f_seq[SB-1:0], f_off + 7'd2};
             end
         end
-        S_CRC_HI: if (!m_valid) begin send(crc[15:8], 1'b0); sstate <= S_CRC_LO; end
-        S_CRC_LO: begin send(crc[7:0], 1'b0); sstate <= S_CLOSE; end
+        // high byte first, once the last payload byte is in the CRC
+        S_CRC: if (f_crc != 2'd0 || !m_valid) begin
+            send(~crc[{~f_crc, 3'd0} +: 8], 1'b0);
+            f_crc <= f_crc + 1'b1;
+            if (f_crc == 2'd3) sstate <= S_CLOSE;
+        end
         default: begin
             {m_valid, m_delimiter} <= 2'b11;
             sstate <= S_IDLE;
@@ -326,10 +333,10 @@ always @(posedge clk) begin
             tx_next <= tx_base;
             count_timeouts <= 1'b1;
         end else timer <= timer + 1'b1;
-        if (ack_valid && 8'(ack_seq - tx_base) <= 8'(tx_write - tx_base)) begin
+        // an ack of a frame never sent is stale or damaged: taking it would free slots the host never had
+        if (ack_valid && 8'(ack_seq - tx_base) <= 8'(tx_hi - tx_base)) begin
             if (ack_seq != tx_base) timer <= '0;
             tx_base <= ack_seq;
-            if (8'(tx_hi - ack_seq) > 8'(tx_write - ack_seq)) tx_hi <= ack_seq;
             if (ack_rewind && 8'(ack_seq - tx_base) < 8'(tx_hi - tx_base)) begin
                 tx_next <= ack_seq;
                 count_rewinds <= 1'b1;

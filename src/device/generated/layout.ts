@@ -328,9 +328,9 @@ export const XDMA_SHELL = {
 
 /** The serial link between the host and the UART bridge of a small board (ARCHITECTURE.md "Serial board link"). */
 export const SERIAL_LINK = {
-  version: 1,
+  version: 2,
   headerBytes: 6,
-  crcBytes: 2,
+  crcBytes: 4,
   maxPayload: 256,
   slots: 32,
   fifoDepth: 2048,
