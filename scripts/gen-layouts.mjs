@@ -113,6 +113,7 @@ function verilog() {
   L.push(`\`define TG_SL_COUNTERS ${link.counters.length}`);
   link.counters.forEach((c, i) => L.push(`\`define TG_SL_COUNTER_${upper(snake(c.name))} ${i}  // ${c.doc}`));
   L.push('', `\`define TG_WIRE_SUBSCRIPTIONS ${spec.wire.subscriptions}`);
+  L.push(`\`define TG_WIRE_ARBITER_QUEUE_WORDS ${spec.wire.arbiterQueueWords}`);
   for (const [k, v] of Object.entries(spec.wire.status)) L.push(`\`define TG_WIRE_${upper(k)} 3'd${v}`);
   L.push('', `\`define TG_REC_BYTES ${record.bytes}`, `\`define TG_REC_BITS ${record.bytes * 8}`);
   const vfield = (prefix, f, base = 0) => [
@@ -209,6 +210,8 @@ function ts() {
   L.push('  ],', '} as const;', '');
   L.push('/** The wire-level feed ingress (DESIGN.md 3.8): table size and the status of a received frame. */');
   L.push(`export const WIRE_SUBSCRIPTIONS = ${spec.wire.subscriptions};`);
+  L.push('/** Words of block RAM per line in the A/B arbiter\'s packet queue (a payload beat each, and a frame\'s status). */');
+  L.push(`export const WIRE_ARBITER_QUEUE_WORDS = ${spec.wire.arbiterQueueWords};`);
   L.push('export const WIRE_STATUS = {', ...Object.entries(spec.wire.status).map(([k, v]) => `  ${k}: ${v},`), '} as const;');
   L.push('export type WireStatusName = keyof typeof WIRE_STATUS;', '');
   L.push(`export const RECORD_BYTES = ${record.bytes};`, '');

@@ -172,6 +172,35 @@ describe('decode itch: every frame accounted for', () => {
     }
   });
 
+  it('lines A and B, each losing packets the other brings and line B running three packets behind, arbitrated on the device: every message once, one gap where both lost', async () => {
+    const lineA = { dst: [233, 54, 12, 111] as [number, number, number, number], dstPort: 26_477 };
+    const lineB = { dst: [233, 49, 196, 111] as [number, number, number, number], dstPort: 26_477 };
+    const lostA = (k: number) => k % 9 === 4 || k === 30;
+    const lostB = (k: number) => k % 11 === 6 || k === 30;
+    const frames: CaptureRecord[] = [];
+    for (let k = 0; k < dayPackets.length + 3; k++) {
+      const a = dayPackets[k];
+      if (a && !lostA(k)) frames.push({ data: udpFrame(a, lineA) });
+      const b = dayPackets[k - 3];
+      if (b && !lostB(k - 3)) frames.push({ data: udpFrame(b, { ...lineB, vlan: 12 }) });
+    }
+    writeFileSync(path.join(dir, 'ab.pcap'), pcapOf(frames));
+    const lines = ['--line', 'A=233.54.12.111:26477', '--line', 'B=233.49.196.111:26477'];
+    const both = await decodeBoth(dir, 'ab.pcap', lines);
+    const lostBoth = messagesIn([dayPackets[30]!]);
+    const itch = both.lines.filter((l) => l.kind === 'itch');
+    expect(itch).toHaveLength(day.length - lostBoth);
+    expect(itch.map((l) => l.seq)).toEqual([...Array(day.length).keys()].map((i) => i + 1).filter((seq) => {
+      const first = 1 + messagesIn(dayPackets.slice(0, 30));
+      return seq < first || seq >= first + lostBoth;
+    }));
+    expect(both.lines.filter((l) => l.kind !== 'itch')).toEqual([{ kind: 'gap', session: '000012345A', expected: 1 + messagesIn(dayPackets.slice(0, 30)), received: 1 + messagesIn(dayPackets.slice(0, 31)) }]);
+    expect(both.summary).toMatchObject({ messages: day.length - lostBoth, gaps: 1, errors: 0 });
+    // line A alone: every run of packets A lost is a gap
+    const onlyA = await decodeBoth(dir, 'ab.pcap', lines.slice(0, 2));
+    expect(onlyA.summary.gaps).toBe(dayPackets.filter((_, k) => lostA(k) && !lostA(k - 1)).length);
+  });
+
   it('a capture of a link type it cannot read is refused naming the link type', async () => {
     writeFileSync(path.join(dir, 'wifi.pcapng'), pcapngOf([{ data: Buffer.alloc(64) }], { linkType: 105 }));
     const r = await run(process.execPath, [CLI, 'decode', 'itch', '--backend', 'ref', 'wifi.pcapng'], { cwd: dir }).catch((e: { code: number; stderr: string }) => e);

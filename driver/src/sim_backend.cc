@@ -240,6 +240,11 @@ void SimBackend::writeReg(uint32_t addr, uint32_t value) {
     if (bFire) {
       t->s_axil_bready = 0;
       if (resp == kRespSlverr) throw DeviceError(regError("write to", addr, "no writable register there"));
+      // a write can set the device working (FEED_ARB_FLUSH releases held packets): the clock runs on until it
+      // is idle again, and a flush() after the write waits for that, as for a send
+      idleCycles_ = 0;
+      sendSerial_++;
+      wake_.notify_one();
       return;
     }
   }

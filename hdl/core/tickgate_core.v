@@ -189,13 +189,33 @@ udp_rx udp_rx_inst (.clk(clk), .rst(rst),
     .m_axis_tdata(rx_tdata), .m_axis_tkeep(rx_tkeep), .m_axis_tvalid(rx_tvalid), .m_axis_tready(rx_tready),
     .m_axis_tlast(rx_tlast), .m_axis_tuser(rx_tuser), .other_eth(other_eth), .other_ip(other_ip));
 
+// lines A and B: packets held in order of MoldUDP64 number (ARCHITECTURE.md, "A/B line arbitration")
+wire [31:0] arb_hold_packets, arb_hold_beats, arb_idle_cycles;
+wire        arb_flush, inc_arb_forced_flush;
+wire [63:0] feed_line_a_covered, feed_line_b_covered;
+wire [31:0] feed_line_a_late, feed_line_b_late;
+wire        ab_tvalid, ab_tready, ab_tlast;
+wire [63:0] ab_tdata;
+wire [7:0]  ab_tkeep;
+wire [4:0]  ab_tuser;
+line_arbiter #(.QUEUE_WORDS(`TG_WIRE_ARBITER_QUEUE_WORDS), .SLOTS(FEED_SESSION_SLOTS)) line_arbiter_inst (
+    .clk(clk), .rst(rst), .clear(counter_clear),
+    .cfg_hold_packets(arb_hold_packets), .cfg_hold_beats(arb_hold_beats), .cfg_idle_cycles(arb_idle_cycles),
+    .flush_request(arb_flush),
+    .s_axis_tdata(rx_tdata), .s_axis_tkeep(rx_tkeep), .s_axis_tvalid(rx_tvalid), .s_axis_tready(rx_tready),
+    .s_axis_tlast(rx_tlast), .s_axis_tuser(rx_tuser),
+    .m_axis_tdata(ab_tdata), .m_axis_tkeep(ab_tkeep), .m_axis_tvalid(ab_tvalid), .m_axis_tready(ab_tready),
+    .m_axis_tlast(ab_tlast), .m_axis_tuser(ab_tuser),
+    .covered_a(feed_line_a_covered), .covered_b(feed_line_b_covered), .late_duplicates_a(feed_line_a_late),
+    .late_duplicates_b(feed_line_b_late), .inc_forced_flush(inc_arb_forced_flush));
+
 wire        pk_tvalid, pk_tready, pk_tlast, st_valid, st_ready;
 wire [63:0] pk_tdata;
 wire [7:0]  pk_tkeep;
 wire [5:0]  st_data;
 udp_to_mold udp_to_mold_inst (.clk(clk), .rst(rst),
-    .s_axis_tdata(rx_tdata), .s_axis_tkeep(rx_tkeep), .s_axis_tvalid(rx_tvalid), .s_axis_tready(rx_tready),
-    .s_axis_tlast(rx_tlast), .s_axis_tuser(rx_tuser),
+    .s_axis_tdata(ab_tdata), .s_axis_tkeep(ab_tkeep), .s_axis_tvalid(ab_tvalid), .s_axis_tready(ab_tready),
+    .s_axis_tlast(ab_tlast), .s_axis_tuser(ab_tuser),
     .m_axis_tdata(pk_tdata), .m_axis_tkeep(pk_tkeep), .m_axis_tvalid(pk_tvalid), .m_axis_tready(pk_tready),
     .m_axis_tlast(pk_tlast), .st_data(st_data), .st_valid(st_valid), .st_ready(st_ready));
 
@@ -411,6 +431,9 @@ event_counter c_feed_line_a (.clk(clk), .rst(rst), .clear(counter_clear), .inc(r
     .count(feed_line_a_packets));
 event_counter c_feed_line_b (.clk(clk), .rst(rst), .clear(counter_clear), .inc(rx_status && rx_tuser[4] && rx_tuser[3]),
     .count(feed_line_b_packets));
+wire [31:0] feed_arb_forced_flushes;
+event_counter c_feed_arb_forced_flushes (.clk(clk), .rst(rst), .clear(counter_clear), .inc(inc_arb_forced_flush),
+    .count(feed_arb_forced_flushes));
 wire [32*(`TG_WIRE_UDP_CHECKSUM)-1:0] feed_wire_errors;   // one counter per status from truncated on
 event_counter c_feed_frames (.clk(clk), .rst(rst), .clear(counter_clear),
     .inc(feed_wire && feed_tvalid && feed_tready && feed_tlast), .count(feed_frames));
@@ -522,6 +545,10 @@ csr_regs #(
     .line_we(line_we), .line_slot(line_slot), .line_valid(line_valid), .line_addr(line_addr), .line_port(line_port),
     .line_b(line_b), .feed_frames(feed_frames), .feed_other_traffic(feed_other_traffic), .feed_wire_errors(feed_wire_errors),
     .feed_line_a_packets(feed_line_a_packets), .feed_line_b_packets(feed_line_b_packets),
+    .arb_hold_packets(arb_hold_packets), .arb_hold_beats(arb_hold_beats), .arb_idle_cycles(arb_idle_cycles),
+    .arb_flush(arb_flush), .feed_line_a_covered(feed_line_a_covered), .feed_line_b_covered(feed_line_b_covered),
+    .feed_line_a_late(feed_line_a_late), .feed_line_b_late(feed_line_b_late),
+    .feed_arb_forced_flushes(feed_arb_forced_flushes),
     .risk_commit(risk_commit),
     .risk_shadow_control(risk_shadow_control),
     .risk_shadow_cycles_per_token(risk_shadow_cpt),

@@ -84,6 +84,15 @@ module csr_regs #(
     input  wire [32*`TG_WIRE_UDP_CHECKSUM-1:0] feed_wire_errors,   // per wire status from truncated on
     input  wire [31:0]           feed_line_a_packets,
     input  wire [31:0]           feed_line_b_packets,
+    output wire [31:0]           arb_hold_packets,
+    output wire [31:0]           arb_hold_beats,
+    output wire [31:0]           arb_idle_cycles,
+    output wire                  arb_flush,
+    input  wire [63:0]           feed_line_a_covered,
+    input  wire [63:0]           feed_line_b_covered,
+    input  wire [31:0]           feed_line_a_late,
+    input  wire [31:0]           feed_line_b_late,
+    input  wire [31:0]           feed_arb_forced_flushes,
 
     output wire                  risk_commit,
     output wire [31:0]           risk_shadow_control,
@@ -123,6 +132,8 @@ reg        sub_valid_reg;
 reg [31:0] line_addr_reg, line_port_reg;
 reg        line_we_reg, line_valid_reg;
 reg [3:0]  line_slot_reg;
+reg [31:0] arb_hold_packets_reg, arb_hold_beats_reg, arb_idle_cycles_reg;
+reg        arb_flush_reg;
 reg        risk_commit_reg, risk_sym_we_reg, risk_limit_we_reg;
 reg [31:0] risk_shadow_control_reg, risk_shadow_cpt_reg, risk_sym_cmd_reg, risk_sym_lo_reg, risk_sym_hi_reg;
 reg [31:0] risk_key0_reg, risk_key1_reg, risk_key2_reg;
@@ -144,6 +155,10 @@ assign line_valid = line_valid_reg;
 assign line_addr = line_addr_reg;
 assign line_port = line_port_reg[15:0];
 assign line_b = line_port_reg[`TG_REG_FEED_LINE_PORT_LINE_B_BIT];
+assign arb_hold_packets = arb_hold_packets_reg;
+assign arb_hold_beats = arb_hold_beats_reg;
+assign arb_idle_cycles = arb_idle_cycles_reg;
+assign arb_flush = arb_flush_reg;
 wire [14:0] unused_line_port_bits = {line_port_reg[31:17]};
 assign risk_commit = risk_commit_reg;
 assign risk_shadow_control = risk_shadow_control_reg;
@@ -177,7 +192,8 @@ localparam integer W_SCRATCH = 0, W_CONTROL = 1, W_FIX_MAX_MSG_LEN = 2, W_COUNTE
                    W_RISK_KEY2 = 14, W_RISK_SYM_WRITE = 15, W_LIM_QTY = 16, W_LIM_NOTIONAL_LO = 17,
                    W_LIM_NOTIONAL_HI = 18, W_LIM_REF_LO = 19, W_LIM_REF_HI = 20, W_LIM_COLLAR = 21, W_LIM_POS_LO = 22,
                    W_LIM_POS_HI = 23, W_LIM_WRITE = 24, W_LINE_ADDRESS = 25, W_LINE_PORT = 26, W_LINE_WRITE = 27,
-                   N_WRITE = 28;
+                   W_ARB_HOLD_PACKETS = 28, W_ARB_HOLD_BEATS = 29, W_ARB_IDLE_CYCLES = 30, W_ARB_FLUSH = 31,
+                   N_WRITE = 32;
 
 reg                  w_busy_reg;          // from the handshake until bvalid is taken
 reg                  w_decode_reg, w_apply_reg;
@@ -221,6 +237,10 @@ always @(posedge clk) begin
         line_we_reg <= 1'b0;
         line_valid_reg <= 1'b0;
         line_slot_reg <= 4'd0;
+        arb_hold_packets_reg <= `TG_REG_FEED_ARB_HOLD_PACKETS_RESET;
+        arb_hold_beats_reg <= `TG_REG_FEED_ARB_HOLD_BEATS_RESET;
+        arb_idle_cycles_reg <= `TG_REG_FEED_ARB_IDLE_CYCLES_RESET;
+        arb_flush_reg <= 1'b0;
         risk_commit_reg <= 1'b0;
         risk_sym_we_reg <= 1'b0;
         risk_limit_we_reg <= 1'b0;
@@ -240,6 +260,7 @@ always @(posedge clk) begin
         counter_clear_reg <= 1'b0;
         sub_we_reg <= 1'b0;
         line_we_reg <= 1'b0;
+        arb_flush_reg <= 1'b0;
         risk_commit_reg <= 1'b0;
         risk_sym_we_reg <= 1'b0;
         risk_limit_we_reg <= 1'b0;
@@ -280,6 +301,10 @@ always @(posedge clk) begin
             w_sel_reg[W_LINE_ADDRESS] <= is_word(w_word_reg, `TG_REG_FEED_LINE_ADDRESS);
             w_sel_reg[W_LINE_PORT] <= is_word(w_word_reg, `TG_REG_FEED_LINE_PORT);
             w_sel_reg[W_LINE_WRITE] <= is_word(w_word_reg, `TG_REG_FEED_LINE_WRITE);
+            w_sel_reg[W_ARB_HOLD_PACKETS] <= is_word(w_word_reg, `TG_REG_FEED_ARB_HOLD_PACKETS);
+            w_sel_reg[W_ARB_HOLD_BEATS] <= is_word(w_word_reg, `TG_REG_FEED_ARB_HOLD_BEATS);
+            w_sel_reg[W_ARB_IDLE_CYCLES] <= is_word(w_word_reg, `TG_REG_FEED_ARB_IDLE_CYCLES);
+            w_sel_reg[W_ARB_FLUSH] <= is_word(w_word_reg, `TG_REG_FEED_ARB_FLUSH);
         end
         if (w_apply_reg) begin
             w_sel_reg <= {N_WRITE{1'b0}};
@@ -303,6 +328,10 @@ always @(posedge clk) begin
                 line_slot_reg <= w_data_reg[3:0];
                 line_valid_reg <= w_data_reg[`TG_REG_FEED_LINE_WRITE_VALID_BIT];
             end
+            if (w_sel_reg[W_ARB_HOLD_PACKETS]) arb_hold_packets_reg <= apply_strobe(arb_hold_packets_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_ARB_HOLD_BEATS]) arb_hold_beats_reg <= apply_strobe(arb_hold_beats_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_ARB_IDLE_CYCLES]) arb_idle_cycles_reg <= apply_strobe(arb_idle_cycles_reg, w_data_reg, w_strb_reg);
+            if (w_sel_reg[W_ARB_FLUSH]) arb_flush_reg <= w_strb_reg[0] && w_data_reg[0];
             if (w_sel_reg[W_RISK_COMMIT]) risk_commit_reg <= w_strb_reg[0] && w_data_reg[0];
             if (w_sel_reg[W_RISK_SHADOW_CONTROL]) risk_shadow_control_reg <= apply_strobe(risk_shadow_control_reg, w_data_reg, w_strb_reg);
             if (w_sel_reg[W_RISK_SHADOW_CPT]) risk_shadow_cpt_reg <= apply_strobe(risk_shadow_cpt_reg, w_data_reg, w_strb_reg);
@@ -337,7 +366,7 @@ end
 
 // ---- read channel: take, decode, gather, combine ----
 // The readable words: index, address, value. A LO half of a 64-bit counter also gives the HI half to latch.
-localparam integer N_READ = 91;
+localparam integer N_READ = 101;
 localparam integer GROUP = 16;
 localparam integer N_GROUPS = (N_READ + GROUP - 1) / GROUP;
 
@@ -441,6 +470,16 @@ wire [N_READ-1:0]     rd_is_lo;
 `TG_CSR_READ(88, `TG_REG_FEED_BAD_UDP_CHECKSUMS, feed_wire_errors[5*32 +: 32])
 `TG_CSR_READ(89, `TG_REG_FEED_LINE_A_PACKETS, feed_line_a_packets)
 `TG_CSR_READ(90, `TG_REG_FEED_LINE_B_PACKETS, feed_line_b_packets)
+`TG_CSR_READ(91, `TG_REG_FEED_ARB_HOLD_PACKETS, arb_hold_packets_reg)
+`TG_CSR_READ(92, `TG_REG_FEED_ARB_HOLD_BEATS, arb_hold_beats_reg)
+`TG_CSR_READ(93, `TG_REG_FEED_ARB_IDLE_CYCLES, arb_idle_cycles_reg)
+`TG_CSR_READ_LO(94, `TG_REG_FEED_LINE_A_COVERED_LO, feed_line_a_covered)
+`TG_CSR_READ(95, `TG_REG_FEED_LINE_A_COVERED_HI, hi_latch_reg)
+`TG_CSR_READ_LO(96, `TG_REG_FEED_LINE_B_COVERED_LO, feed_line_b_covered)
+`TG_CSR_READ(97, `TG_REG_FEED_LINE_B_COVERED_HI, hi_latch_reg)
+`TG_CSR_READ(98, `TG_REG_FEED_LINE_A_LATE, feed_line_a_late)
+`TG_CSR_READ(99, `TG_REG_FEED_LINE_B_LATE, feed_line_b_late)
+`TG_CSR_READ(100, `TG_REG_FEED_ARB_FORCED_FLUSHES, feed_arb_forced_flushes)
 `undef TG_CSR_READ
 `undef TG_CSR_READ_LO
 

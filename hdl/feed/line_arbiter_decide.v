@@ -10,7 +10,8 @@
 // skipped that were already delivered (covered) and packets with nothing new (late duplicates).
 // The packets' bytes wait elsewhere (a queue per line); this module only orders them. One decision a cycle
 // at most; a descriptor is taken only between decisions, so the queues never hold more than
-// cfg_hold_packets + 1 entries (cfg_hold_packets at most QUEUE_DEPTH - 1).
+// cfg_hold_packets + 1 entries (cfg_hold_packets at most QUEUE_DEPTH - 1). `in_ready` low says a decision is
+// under way; high, nothing will be released until the next descriptor or flush.
 `default_nettype none
 module line_arbiter_decide #(
     parameter integer SLOTS = 4,
@@ -18,6 +19,8 @@ module line_arbiter_decide #(
 ) (
     input  wire        clk,
     input  wire        rst,
+    input  wire        restart,            // empties the queues and the session table, keeps the counters
+    input  wire        clear,              // zeroes the counters
 
     input  wire [4:0]  cfg_hold_packets,   // 0: nothing is held
     input  wire [12:0] cfg_hold_beats,
@@ -205,7 +208,7 @@ module line_arbiter_decide #(
         else if (flushing && !deciding && count[0] == 0 && count[1] == 0) flushing <= 1'b0;
         // a flush with nothing arriving: decide again
         if (flush && !take) deciding <= 1'b1;
-        if (rst) begin
+        if (rst || restart) begin
             for (k = 0; k < 2; k = k + 1) begin
                 head[k] <= {QW{1'b0}};
                 tail[k] <= {QW{1'b0}};
@@ -217,6 +220,8 @@ module line_arbiter_decide #(
             stamp <= 7'd0;
             flushing <= 1'b0;
             deciding <= 1'b0;
+        end
+        if (rst || clear) begin
             covered_a <= 64'd0;
             covered_b <= 64'd0;
             late_duplicates_a <= 32'd0;

@@ -65,6 +65,17 @@
 `define TG_REG_FEED_BAD_UDP_CHECKSUMS 12'h1A4  // ro: bad_udp_checksum errors
 `define TG_REG_FEED_LINE_A_PACKETS 12'h1A8  // ro: frames whose UDP payload was taken on line A (every taken frame without a table)
 `define TG_REG_FEED_LINE_B_PACKETS 12'h1AC  // ro: frames whose UDP payload was taken on line B
+`define TG_REG_FEED_ARB_HOLD_PACKETS 12'h1B0  // rw: packets a line may hold while the other line may still fill a gap before them (0: no arbitration, packets go as they arrive; at most 15)
+`define TG_REG_FEED_ARB_HOLD_BEATS 12'h1B4  // rw: 8-byte payload beats a line may hold (at most 8191)
+`define TG_REG_FEED_ARB_IDLE_CYCLES 12'h1B8  // rw: held packets go when no frame has arrived for this many cycles (0: they wait for the hold limits or a flush)
+`define TG_REG_FEED_ARB_FLUSH 12'h1BC  // wo: write 1: every held packet goes, the earliest arrived first
+`define TG_REG_FEED_LINE_A_COVERED_LO 12'h1C0  // ro: messages line A lost that line B had delivered; reading LO latches HI (bits 31:0)
+`define TG_REG_FEED_LINE_A_COVERED_HI 12'h1C4  // ro: messages line A lost that line B had delivered; reading LO latches HI (bits 63:32)
+`define TG_REG_FEED_LINE_B_COVERED_LO 12'h1C8  // ro: messages line B lost that line A had delivered; reading LO latches HI (bits 31:0)
+`define TG_REG_FEED_LINE_B_COVERED_HI 12'h1CC  // ro: messages line B lost that line A had delivered; reading LO latches HI (bits 63:32)
+`define TG_REG_FEED_LINE_A_LATE 12'h1D0  // ro: line A packets with messages, all delivered before (late duplicates)
+`define TG_REG_FEED_LINE_B_LATE 12'h1D4  // ro: line B packets with messages, all delivered before (late duplicates)
+`define TG_REG_FEED_ARB_FORCED_FLUSHES 12'h1D8  // ro: flushes the arbiter made itself: the idle time-out, or a line's queue too full for the frame arriving
 `define TG_REG_RISK_STATUS 12'h200  // ro: risk gate status
 `define TG_REG_RISK_COMMIT 12'h204  // wo: write 1: the shadow bank becomes active
 `define TG_REG_RISK_SHADOW_CONTROL 12'h208  // rw: shadow bank: kill switch, reference price source, egress mode and token bucket size (burst, bits 31:16)
@@ -126,6 +137,9 @@
 `define TG_REG_FEED_SUB_SYMBOL_HI_RESET 32'd0
 `define TG_REG_FEED_LINE_ADDRESS_RESET 32'd0
 `define TG_REG_FEED_LINE_PORT_RESET 32'd0
+`define TG_REG_FEED_ARB_HOLD_PACKETS_RESET 32'd0
+`define TG_REG_FEED_ARB_HOLD_BEATS_RESET 32'd2048
+`define TG_REG_FEED_ARB_IDLE_CYCLES_RESET 32'd0
 `define TG_REG_RISK_SHADOW_CONTROL_RESET 32'd0
 `define TG_REG_RISK_SHADOW_CYCLES_PER_TOKEN_RESET 32'd1
 `define TG_REG_RISK_SYM_LO_RESET 32'd0
@@ -212,6 +226,7 @@
 `define TG_SL_COUNTER_TX_TIMEOUTS 10  // resends after no acknowledgement for the timeout
 
 `define TG_WIRE_SUBSCRIPTIONS 16
+`define TG_WIRE_ARBITER_QUEUE_WORDS 8192
 `define TG_WIRE_OK 3'd0
 `define TG_WIRE_TRUNCATED 3'd1
 `define TG_WIRE_IP_HEADER 3'd2

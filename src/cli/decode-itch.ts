@@ -4,7 +4,10 @@
 // Every backend runs the same path: a capture's frames whole into the device's wire-level feed ingress (other
 // inputs as MoldUDP64 packets), the device's records back out.
 import { openDevice, type BackendName, type BoardAddress } from '../device/index.js';
-import { configureFeed, DeviceFeed, FeedConfigError, readFeedCounters, type FeedIngress, type FeedRecordSink, type PrintableFeedRecord } from '../itch/device-feed.js';
+import {
+  configureFeed, DEFAULT_HOLD_PACKETS, DeviceFeed, FeedConfigError, flushArbiter, readFeedCounters,
+  type FeedIngress, type FeedRecordSink, type PrintableFeedRecord,
+} from '../itch/device-feed.js';
 import { FeedLineWriter } from '../itch/feed-lines.js';
 import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
 import { LiveFeed } from '../itch/live.js';
@@ -113,7 +116,11 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
   // a capture's frames go to the device whole (DESIGN.md 3.8); other inputs are MoldUDP64 packets already
   const capture = counts.format === 'pcap' || counts.format === 'pcapng';
   if (lines.length && !capture) throw new FeedConfigError('--line selects streams of a packet capture; this input is MoldUDP64 packets or a BinaryFILE');
-  const ingress: FeedIngress = capture ? { kind: 'frames', lines } : { kind: 'packets' };
+  // lines A and B both given: the device arbitrates them, holding a few packets for the other line's copy
+  const ab = lines.some((l) => l.line === 0) && lines.some((l) => l.line === 1);
+  const ingress: FeedIngress = capture
+    ? { kind: 'frames', lines, ...(ab ? { arbitration: { holdPackets: DEFAULT_HOLD_PACKETS } } : {}) }
+    : { kind: 'packets' };
   const out = o.format === 'proto' ? new DelimitedEventWriter() : new FeedLineWriter(BLOCK_BYTES + 4096);
   let writing = Promise.resolve();
   let unwritten = 0;   // blocks of lines handed to o.write and not yet taken by it
@@ -146,6 +153,7 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
     } catch (err) {
       damage = err;
     }
+    if (ab) await flushArbiter(feed.device);
     await feed.device.flush();
     summary = summaryJson(counts, readFeedCounters(feed.device));
   } finally {

@@ -82,6 +82,8 @@ export class RefDevice implements Device {
   private lineAddress = 0;
   private linePort = 0;
   private lines: Array<WireSubscription | undefined> = [];
+  /** A/B arbitration: the registers, and the hold settings the arbiter has taken (when it was empty) */
+  private arb = { holdPackets: 0, holdBeats: 0, idleCycles: 0, taken: { holdPackets: 0, holdBeats: -1 } };
   private risk = RefDevice.freshRisk();
   private ordersHeld: { bytes: Uint8Array; end: boolean }[] = [];
 
@@ -139,6 +141,10 @@ export class RefDevice implements Device {
     this.lineAddress = REG_RESET.FEED_LINE_ADDRESS;
     this.linePort = REG_RESET.FEED_LINE_PORT;
     this.lines = new Array(WIRE_SUBSCRIPTIONS).fill(undefined);
+    this.arb = {
+      holdPackets: REG_RESET.FEED_ARB_HOLD_PACKETS, holdBeats: REG_RESET.FEED_ARB_HOLD_BEATS, idleCycles: REG_RESET.FEED_ARB_IDLE_CYCLES,
+      taken: { holdPackets: 0, holdBeats: -1 },
+    };
     this.feedHeld = [];
     this.risk = RefDevice.freshRisk();
     this.ordersHeld = [];
@@ -158,6 +164,7 @@ export class RefDevice implements Device {
     // the feed path's counters live in its decoder; its tables (sessions, locates) survive a counter clear
     const fresh = new FeedDecoder().counters;
     Object.assign(this.feed.counters, { ...fresh, errors: { ...fresh.errors }, linePackets: [0, 0] });
+    this.feed.clearArbiterCounters();
   }
 
   private checkAddress(addr: number): void {
@@ -229,6 +236,17 @@ export class RefDevice implements Device {
       case REG.FEED_IP_FRAGMENTS: return f.errors.ip_fragment >>> 0;
       case REG.FEED_BAD_UDP_LENGTHS: return f.errors.bad_udp_length >>> 0;
       case REG.FEED_BAD_UDP_CHECKSUMS: return f.errors.bad_udp_checksum >>> 0;
+      case REG.FEED_ARB_HOLD_PACKETS: return this.arb.holdPackets;
+      case REG.FEED_ARB_HOLD_BEATS: return this.arb.holdBeats;
+      case REG.FEED_ARB_IDLE_CYCLES: return this.arb.idleCycles;
+      case REG.FEED_LINE_A_COVERED_LO: return this.latch64(this.feed.arbiterCounters().coveredLosses[0]);
+      case REG.FEED_LINE_A_COVERED_HI: return this.hiLatch;
+      case REG.FEED_LINE_B_COVERED_LO: return this.latch64(this.feed.arbiterCounters().coveredLosses[1]);
+      case REG.FEED_LINE_B_COVERED_HI: return this.hiLatch;
+      case REG.FEED_LINE_A_LATE: return this.feed.arbiterCounters().lateDuplicates[0] >>> 0;
+      case REG.FEED_LINE_B_LATE: return this.feed.arbiterCounters().lateDuplicates[1] >>> 0;
+      // no clock, so no idle time-out: only a frame that does not fit flushes by itself
+      case REG.FEED_ARB_FORCED_FLUSHES: return this.feed.arbiterCounters().forcedFlushes >>> 0;
       case REG.RISK_STATUS: return this.risk.active << REG_BIT.RISK_STATUS_ACTIVE_BANK;
       case REG.RISK_SYMBOLS: return RISK_TABLE_SLOTS;
       case REG.RISK_VERDICTS: return this.risk.counters.verdicts >>> 0;
@@ -280,6 +298,15 @@ export class RefDevice implements Device {
           : undefined;
         return;
       }
+      case REG.FEED_ARB_HOLD_PACKETS: this.arb.holdPackets = value; return;
+      case REG.FEED_ARB_HOLD_BEATS: this.arb.holdBeats = value; return;
+      case REG.FEED_ARB_IDLE_CYCLES: this.arb.idleCycles = value; return;
+      case REG.FEED_ARB_FLUSH:
+        if (value & 1) {
+          this.feed.flushTo(this.feedOut);
+          this.pushFeedEvents();
+        }
+        return;
       case REG.RISK_SYM_WRITE: {
         const key = Buffer.alloc(8);
         key.writeUInt32LE(this.risk.regs.get(REG.RISK_SYM_LO) ?? 0, 0);
@@ -534,10 +561,25 @@ export class RefDevice implements Device {
     for (const p of this.feedHeld) this.decodeFeedPacket(p);
     this.feedHeld = [];
     if (now) this.decodeFeedPacket(now);
+    this.pushFeedEvents();
+  }
+
+  private pushFeedEvents(): void {
     if (this.feedEvents.length) {
       this.queue.push(this.feedEvents);
       this.feedEvents = [];
     }
+  }
+
+  /** The arbiter takes new hold settings only when it holds nothing, and then starts afresh
+   *  (hdl/feed/line_arbiter.v): at most 15 packets, at most 8,191 beats. */
+  private takeArbiterSettings(): void {
+    const holdPackets = Math.min(this.arb.holdPackets, 15);
+    const holdBeats = Math.min(this.arb.holdBeats, 8191);
+    const taken = this.arb.taken;
+    if (this.feed.held() > 0 || (taken.holdPackets === holdPackets && taken.holdBeats === holdBeats)) return;
+    this.arb.taken = { holdPackets, holdBeats };
+    this.feed.arbitrate(holdPackets, holdBeats);
   }
 
   private feedEvents: DeviceEvent[] = [];
@@ -556,6 +598,7 @@ export class RefDevice implements Device {
   private decodeFeedPacket(p: Buffer): void {
     this.feedBytes += BigInt(p.length);
     if ((this.control >>> REG_BIT.CONTROL_FEED_WIRE) & 1) {
+      this.takeArbiterSettings();
       this.feed.frameTo(p, this.lines.filter((l): l is WireSubscription => l !== undefined), this.feedOut);
     } else {
       this.feed.packetTo(p, this.feedOut);

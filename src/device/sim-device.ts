@@ -54,6 +54,13 @@ export class SimDevice extends NativeEventDevice {
       () => { if (!this.closed) this.native.setHostReady(true); });
   }
 
+  /** The simulation counts a register write as a send: the clock runs on after it (a write can set the device
+   *  working), and flush() waits for it. */
+  override writeReg(addr: number, value: number): void {
+    super.writeReg(addr, value);
+    this.countSend();
+  }
+
   /** Cycles since reset was released. */
   cycles(): bigint { return this.native.cycles(); }
 }

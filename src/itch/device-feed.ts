@@ -6,6 +6,7 @@ import type { DeviceEvent } from '../device/events.js';
 import { REG, REG_BIT } from '../device/generated/layout.js';
 import { FeedRecordReader } from './feed-records.js';
 import { FeedDecoder, type FeedCounters, type FeedRecord, type SessionRecord } from './ref-decoder.js';
+import type { ArbiterCounters } from './ref-line-arbiter.js';
 import type { WireSubscription } from './ref-udp-rx.js';
 
 export type PrintableFeedRecord = Exclude<FeedRecord, SessionRecord>;
@@ -21,7 +22,17 @@ export class FeedConfigError extends Error {
 
 /** What the feed ingress carries: bare MoldUDP64 packets, or Ethernet frames (DESIGN.md 3.8) with the
  *  wire ingress's table (empty: every UDP stream, line A). */
-export type FeedIngress = { kind: 'packets' } | { kind: 'frames'; lines: readonly WireSubscription[] };
+export type FeedIngress = { kind: 'packets' } | { kind: 'frames'; lines: readonly WireSubscription[]; arbitration?: Arbitration };
+
+/** A/B arbitration (hdl/feed/line_arbiter.v): packets a line may hold while the other may still fill a gap. */
+export interface Arbitration {
+  holdPackets: number;
+  holdBeats?: number;
+}
+
+/** What `decode itch` holds when lines A and B are both given: a few packets, as a live feed's lines are a few
+ *  packets apart at most; a gap both lines lost waits at most this many packets of the line ahead. */
+export const DEFAULT_HOLD_PACKETS = 8;
 
 /** Writes the subscriptions (if any: the filter is on exactly when `symbols` is given), the ingress mode and
  *  the wire table, and enables the feed receiver. A symbol is 1 to 8 printable ASCII characters. */
@@ -35,6 +46,17 @@ export function configureFeed(device: Pick<Device, 'readReg' | 'writeReg'>, symb
       device.writeReg(REG.FEED_LINE_PORT, (l.port | (l.line << REG_BIT.FEED_LINE_PORT_LINE_B)) >>> 0);
       device.writeReg(REG.FEED_LINE_WRITE, (slot | (1 << REG_BIT.FEED_LINE_WRITE_VALID)) >>> 0);
     });
+    const arb = ingress.arbitration;
+    if (arb) {
+      if (!Number.isInteger(arb.holdPackets) || arb.holdPackets < 0 || arb.holdPackets > 15) {
+        throw new FeedConfigError(`holdPackets: ${arb.holdPackets} is not a whole number from 0 to 15`);
+      }
+      if (arb.holdBeats !== undefined && (!Number.isInteger(arb.holdBeats) || arb.holdBeats < 1 || arb.holdBeats > 8191)) {
+        throw new FeedConfigError(`holdBeats: ${arb.holdBeats} is not a whole number from 1 to 8191`);
+      }
+      device.writeReg(REG.FEED_ARB_HOLD_PACKETS, arb.holdPackets);
+      if (arb.holdBeats !== undefined) device.writeReg(REG.FEED_ARB_HOLD_BEATS, arb.holdBeats);
+    }
   }
   if (symbols) {
     const slots = device.readReg(REG.FEED_SUB_SLOTS);
@@ -86,6 +108,23 @@ export function readFeedCounters(device: Pick<Device, 'readReg' | 'readReg64'>):
     otherTraffic: device.readReg(REG.FEED_OTHER_TRAFFIC),
     linePackets: [device.readReg(REG.FEED_LINE_A_PACKETS), device.readReg(REG.FEED_LINE_B_PACKETS)],
   };
+}
+
+/** The A/B arbiter's counters as the device's registers give them. */
+export function readArbiterCounters(device: Pick<Device, 'readReg' | 'readReg64'>): ArbiterCounters {
+  return {
+    coveredLosses: [device.readReg64(REG.FEED_LINE_A_COVERED_LO), device.readReg64(REG.FEED_LINE_B_COVERED_LO)],
+    lateDuplicates: [device.readReg(REG.FEED_LINE_A_LATE), device.readReg(REG.FEED_LINE_B_LATE)],
+    forcedFlushes: device.readReg(REG.FEED_ARB_FORCED_FLUSHES),
+  };
+}
+
+/** Lets every packet the A/B arbiter holds go (the end of an input): waits for the device to have taken what
+ *  was sent, flushes, and waits again. */
+export async function flushArbiter(device: Pick<Device, 'writeReg' | 'flush'>): Promise<void> {
+  await device.flush();
+  device.writeReg(REG.FEED_ARB_FLUSH, 1);
+  await device.flush();
 }
 
 /** Takes the device's feed records as they come (64 bytes each). */

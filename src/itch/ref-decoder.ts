@@ -28,7 +28,7 @@ import { readWhole, type ChunkReader } from './chunk-reader.js';
 import type { WireStatusName } from '../device/generated/layout.js';
 import { ITCH_TYPES } from './messages.js';
 import { receiveFrame, type WireSubscription } from './ref-udp-rx.js';
-import { HOLD_BEATS, LineArbiter, type ArbiterCounters, type ArbitratedPacket } from './ref-line-arbiter.js';
+import { HOLD_BEATS, LineArbiter, noArbiterCounters, type ArbiterCounters, type ArbitratedPacket } from './ref-line-arbiter.js';
 
 /** MoldUDP64 sessions the device tracks at once (FEED_SESSION_SLOTS). */
 export const SESSION_SLOTS = 4;
@@ -181,6 +181,8 @@ export class FeedDecoder {
   private readonly sessions: Array<{ id: Buffer; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
   private nextSlot = 0;
   private arbiter: LineArbiter | undefined;
+  /** the arbiters' counters, kept across arbitrate() calls */
+  private readonly arbiterCounts = noArbiterCounters();
   /** Stock Locate → its R message named a subscribed symbol */
   private readonly locates = new Map<number, boolean>();
   private readonly filter: SymbolFilter | undefined;
@@ -222,16 +224,25 @@ export class FeedDecoder {
   }
 
   /** Lines A and B arbitrated (src/itch/ref-line-arbiter.ts), holding at most `holdPackets` packets per line;
-   *  0 turns it off. Packets held when this is called stay held. */
+   *  0 turns it off. A new arbiter starts with an empty session table; the counters carry on. */
   arbitrate(holdPackets: number, holdBeats = HOLD_BEATS): void {
-    const held = this.arbiter?.held() ?? [0, 0];
-    if (held[0] + held[1] > 0) throw new Error('arbitrate: packets are held; flush first');
-    this.arbiter = holdPackets > 0 ? new LineArbiter(holdPackets, SESSION_SLOTS, holdBeats) : undefined;
+    if (this.held() > 0) throw new Error('arbitrate: packets are held; flush first');
+    this.arbiter = holdPackets > 0 ? new LineArbiter(holdPackets, SESSION_SLOTS, holdBeats, this.arbiterCounts) : undefined;
   }
 
-  /** The arbiter's per-line counters (zero without arbitration). */
+  /** Packets the arbiter holds. */
+  held(): number {
+    const held = this.arbiter?.held() ?? [0, 0];
+    return held[0] + held[1];
+  }
+
+  /** The arbiters' per-line counters. */
   arbiterCounters(): ArbiterCounters {
-    return this.arbiter?.counters ?? { coveredLosses: [0n, 0n], lateDuplicates: [0, 0] };
+    return this.arbiterCounts;
+  }
+
+  clearArbiterCounters(): void {
+    Object.assign(this.arbiterCounts, noArbiterCounters());
   }
 
   /** Every packet the arbiter holds goes out, the earliest arrived first. */
@@ -284,7 +295,9 @@ export class FeedDecoder {
     const expected = entry.expected;
     if (seq > expected) {
       this.counters.gaps++;
-      this.counters.missing = (this.counters.missing + seq - expected) & U64;
+      // the device's 64-bit counters stop at their top instead of wrapping (hdl/common/event_counter.v)
+      const missing = this.counters.missing + seq - expected;
+      this.counters.missing = missing > U64 ? U64 : missing;
       out.record({ kind: 'gap', session, expected: moldSeq(expected), received: moldSeq(seq), slot });
     }
     const max = (a: bigint, b: bigint) => (a > b ? a : b);

@@ -22,12 +22,15 @@
 //    keeps, so the two agree on which sessions are known.
 //  - Frames refused by the receive path carry no packet and do not wait: their error goes out on arrival,
 //    after everything released before.
+//  - A packet that does not fit in its line's queue behind what the line holds (`queueWords` words: one per
+//    payload beat and one for the frame's status) first flushes everything held; the largest UDP payload
+//    fits an empty queue. The RTL's queue is WIRE_ARBITER_QUEUE_WORDS of block RAM and its FIFO's two stages.
 // With holdPackets 0 nothing is ever held: first come, first out, as without arbitration.
 //
 // Counters per line: losses covered (messages the line skipped that the other line had delivered by the time
 // the line's next packet is released: those the session has passed, less the gaps both lines lost since the
 // line's previous packet) and late duplicates (packets with messages, every one of them delivered before).
-import type { WireStatusName } from '../device/generated/layout.js';
+import { WIRE_ARBITER_QUEUE_WORDS, type WireStatusName } from '../device/generated/layout.js';
 
 export const HEADER_BYTES = 20;
 const END_OF_SESSION = 0xffff;
@@ -35,6 +38,8 @@ const U64 = (1n << 64n) - 1n;
 
 /** Beats a line may hold by default: two jumbo frames' worth inside the RTL's 4,096-beat queue. */
 export const HOLD_BEATS = 2048;
+/** Words a line's queue holds in the RTL: its block RAM and the two stages of its FIFO. */
+export const QUEUE_WORDS = WIRE_ARBITER_QUEUE_WORDS + 2;
 
 export interface ArbitratedPacket {
   line: 0 | 1;
@@ -46,6 +51,7 @@ export interface ArbitratedPacket {
 interface Held extends ArbitratedPacket {
   arrival: number;
   beats: number;
+  words: number;
 }
 
 interface Session {
@@ -61,17 +67,25 @@ interface Session {
 export interface ArbiterCounters {
   coveredLosses: [bigint, bigint];
   lateDuplicates: [number, number];
+  /** flushes for a packet that did not fit in its line's queue */
+  forcedFlushes: number;
+}
+
+export function noArbiterCounters(): ArbiterCounters {
+  return { coveredLosses: [0n, 0n], lateDuplicates: [0, 0], forcedFlushes: 0 };
 }
 
 export class LineArbiter {
-  readonly counters: ArbiterCounters = { coveredLosses: [0n, 0n], lateDuplicates: [0, 0] };
   private readonly queues: [Held[], Held[]] = [[], []];
   private readonly beats: [number, number] = [0, 0];
+  private readonly words: [number, number] = [0, 0];
   private readonly sessions: Array<Session | undefined>;
   private nextSlot = 0;
   private arrivals = 0;
 
-  constructor(readonly holdPackets: number, readonly slots: number, readonly holdBeats = HOLD_BEATS) {
+  /** @param counters where the counts go (kept across arbiters by the caller) */
+  constructor(readonly holdPackets: number, readonly slots: number, readonly holdBeats = HOLD_BEATS,
+    readonly counters: ArbiterCounters = noArbiterCounters(), readonly queueWords = QUEUE_WORDS) {
     this.sessions = new Array(slots).fill(undefined);
   }
 
@@ -83,8 +97,14 @@ export class LineArbiter {
   /** A taken frame's packet arrives; `release` gets every packet that goes because of it, in order. */
   arrive(p: ArbitratedPacket, release: (p: ArbitratedPacket) => void): void {
     const beats = Math.max(1, Math.ceil(p.payload.length / 8));
-    this.queues[p.line].push({ ...p, arrival: this.arrivals++, beats });
+    const words = Math.ceil(p.payload.length / 8) + 1;
+    if (this.words[p.line] + words > this.queueWords && this.queues[0].length + this.queues[1].length > 0) {
+      this.counters.forcedFlushes++;
+      this.drain(true, release);
+    }
+    this.queues[p.line].push({ ...p, arrival: this.arrivals++, beats, words });
     this.beats[p.line] += beats;
+    this.words[p.line] += words;
     this.drain(false, release);
   }
 
@@ -104,6 +124,7 @@ export class LineArbiter {
       if (pick === null) return;
       const head = this.queues[pick].shift()!;
       this.beats[pick] -= head.beats;
+      this.words[pick] -= head.words;
       this.account(head);
       release({ line: head.line, payload: head.payload, status: head.status });
     }

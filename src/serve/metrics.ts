@@ -2,7 +2,7 @@
 // service's own figures, read when scraped; the publish latency as a histogram.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Device } from '../device/device.js';
-import { readFeedCounters } from '../itch/device-feed.js';
+import { readArbiterCounters, readFeedCounters } from '../itch/device-feed.js';
 import type { EventHub } from './hub.js';
 import type { JetStreamPublisher } from './jetstream.js';
 import type { OrderBooks } from './order-book.js';
@@ -53,6 +53,22 @@ export function serviceMetrics(hub: EventHub, device: Device, books: OrderBooks,
     },
   });
   void feed;
+  const lines = new Counter({
+    name: 'tickgate_feed_line_total',
+    help: "lines A and B of the wire-level feed: packets taken, messages lost that the other line had delivered (covered_losses), packets whose messages had all been delivered (late_duplicates)",
+    labelNames: ['line', 'counter'], registers: [registry],
+    collect() {
+      this.reset();
+      const c = readFeedCounters(device);
+      const a = readArbiterCounters(device);
+      (['A', 'B'] as const).forEach((line, i) => {
+        this.inc({ line, counter: 'packets' }, c.linePackets[i]!);
+        this.inc({ line, counter: 'covered_losses' }, Number(a.coveredLosses[i]!));
+        this.inc({ line, counter: 'late_duplicates' }, a.lateDuplicates[i]!);
+      });
+    },
+  });
+  void lines;
   const publishLatency = new Histogram({
     name: 'tickgate_publish_latency_seconds',
     help: "from an event's device record reaching the host to the socket write of its batch (the batch's oldest event)",

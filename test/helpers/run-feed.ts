@@ -2,8 +2,9 @@
 // device sent it, and the feed counters.
 import { REG } from '../../src/device/generated/layout.js';
 import { RefDevice, SteppedSimDevice, type Device } from '../../src/device/index.js';
-import { configureFeed, readFeedCounters, type FeedIngress } from '../../src/itch/device-feed.js';
+import { configureFeed, readArbiterCounters, readFeedCounters, type Arbitration, type FeedIngress } from '../../src/itch/device-feed.js';
 import type { FeedCounters } from '../../src/itch/ref-decoder.js';
+import type { ArbiterCounters } from '../../src/itch/ref-line-arbiter.js';
 import type { WireSubscription } from '../../src/itch/ref-udp-rx.js';
 
 export interface FeedRun {
@@ -15,19 +16,22 @@ export interface FeedRun {
   seed?: number;
   /** the packets are Ethernet frames (CONTROL.FEED_WIRE) and this the wire table */
   wire?: readonly WireSubscription[];
+  /** with `wire`: lines A and B arbitrated, and everything held flushed after the last frame */
+  arbitration?: Arbitration;
 }
 
-const ingressOf = (run: FeedRun): FeedIngress => (run.wire ? { kind: 'frames', lines: run.wire } : { kind: 'packets' });
+const ingressOf = (run: FeedRun): FeedIngress =>
+  (run.wire ? { kind: 'frames', lines: run.wire, ...(run.arbitration ? { arbitration: run.arbitration } : {}) } : { kind: 'packets' });
 
 export interface FeedRunResult {
   records: Buffer[];
-  counters: FeedCounters & { eventsOut: number };
+  counters: FeedCounters & { eventsOut: number; arbiter: ArbiterCounters };
   /** stepped simulation only: cycles from the end of the locate table's clear to the last record */
   cycles?: number;
 }
 
 function counters(dev: Device | SteppedSimDevice): FeedRunResult['counters'] {
-  return { ...readFeedCounters(dev), eventsOut: dev.readReg(REG.EVENTS_OUT) };
+  return { ...readFeedCounters(dev), eventsOut: dev.readReg(REG.EVENTS_OUT), arbiter: readArbiterCounters(dev) };
 }
 
 /** Resets the device and clocks it until the locate table is cleared. */
@@ -47,16 +51,23 @@ export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
   const start = dev.cycles();
   for (const p of run.packets) dev.sendFeedNow(p);
   const records: Buffer[] = [];
-  let quiet = 0;
   let last = start;
   const bytes = run.packets.reduce((n, p) => n + p.length, 0);
   const limit = 10_000 + bytes * 100;
-  for (let cycles = 0; dev.ingressQueued() > 0 || quiet < 256; cycles += 64) {
-    if (cycles > limit) throw new Error(`feed made no progress: ${dev.ingressQueued()} bytes still queued after ${cycles} cycles`);
-    const r = dev.stepRaw(64);
-    for (let at = 0; at < r.records.length; at += 64) records.push(Buffer.from(r.records.subarray(at, at + 64)));
-    if (r.records.length) last = r.egressCycles.readBigUInt64LE(r.egressCycles.length - 8);
-    quiet = r.records.length || dev.ingressQueued() ? 0 : quiet + 64;
+  const drain = () => {
+    let quiet = 0;
+    for (let cycles = 0; dev.ingressQueued() > 0 || quiet < 256; cycles += 64) {
+      if (cycles > limit) throw new Error(`feed made no progress: ${dev.ingressQueued()} bytes still queued after ${cycles} cycles`);
+      const r = dev.stepRaw(64);
+      for (let at = 0; at < r.records.length; at += 64) records.push(Buffer.from(r.records.subarray(at, at + 64)));
+      if (r.records.length) last = r.egressCycles.readBigUInt64LE(r.egressCycles.length - 8);
+      quiet = r.records.length || dev.ingressQueued() ? 0 : quiet + 64;
+    }
+  };
+  drain();
+  if (run.arbitration) {
+    dev.writeReg(REG.FEED_ARB_FLUSH, 1);
+    drain();
   }
   dev.setEgressReady(1);
   dev.setIngressValid(1);
@@ -67,6 +78,7 @@ export async function runFeedRef(run: FeedRun): Promise<FeedRunResult> {
   const dev = new RefDevice();
   configureFeed(dev, run.symbols, ingressOf(run));
   for (const p of run.packets) await dev.sendFeed(p);
+  if (run.arbitration) dev.writeReg(REG.FEED_ARB_FLUSH, 1);
   const result = { records: [] as Buffer[], counters: counters(dev) };
   await dev.close();
   for await (const ev of dev.events()) if (ev.kind === 'feed_record') result.records.push(ev.record);

@@ -124,6 +124,28 @@ export const REG = {
   FEED_LINE_A_PACKETS: 0x1A8,
   /** ro: frames whose UDP payload was taken on line B */
   FEED_LINE_B_PACKETS: 0x1AC,
+  /** rw: packets a line may hold while the other line may still fill a gap before them (0: no arbitration, packets go as they arrive; at most 15) */
+  FEED_ARB_HOLD_PACKETS: 0x1B0,
+  /** rw: 8-byte payload beats a line may hold (at most 8191) */
+  FEED_ARB_HOLD_BEATS: 0x1B4,
+  /** rw: held packets go when no frame has arrived for this many cycles (0: they wait for the hold limits or a flush) */
+  FEED_ARB_IDLE_CYCLES: 0x1B8,
+  /** wo: write 1: every held packet goes, the earliest arrived first */
+  FEED_ARB_FLUSH: 0x1BC,
+  /** ro: messages line A lost that line B had delivered; reading LO latches HI (bits 31:0) */
+  FEED_LINE_A_COVERED_LO: 0x1C0,
+  /** ro: messages line A lost that line B had delivered; reading LO latches HI (bits 63:32) */
+  FEED_LINE_A_COVERED_HI: 0x1C4,
+  /** ro: messages line B lost that line A had delivered; reading LO latches HI (bits 31:0) */
+  FEED_LINE_B_COVERED_LO: 0x1C8,
+  /** ro: messages line B lost that line A had delivered; reading LO latches HI (bits 63:32) */
+  FEED_LINE_B_COVERED_HI: 0x1CC,
+  /** ro: line A packets with messages, all delivered before (late duplicates) */
+  FEED_LINE_A_LATE: 0x1D0,
+  /** ro: line B packets with messages, all delivered before (late duplicates) */
+  FEED_LINE_B_LATE: 0x1D4,
+  /** ro: flushes the arbiter made itself: the idle time-out, or a line's queue too full for the frame arriving */
+  FEED_ARB_FORCED_FLUSHES: 0x1D8,
   /** ro: risk gate status */
   RISK_STATUS: 0x200,
   /** wo: write 1: the shadow bank becomes active */
@@ -247,6 +269,9 @@ export const REG_RESET = {
   FEED_SUB_SYMBOL_HI: 0,
   FEED_LINE_ADDRESS: 0,
   FEED_LINE_PORT: 0,
+  FEED_ARB_HOLD_PACKETS: 0,
+  FEED_ARB_HOLD_BEATS: 2048,
+  FEED_ARB_IDLE_CYCLES: 0,
   RISK_SHADOW_CONTROL: 0,
   RISK_SHADOW_CYCLES_PER_TOKEN: 1,
   RISK_SYM_LO: 0,
@@ -369,6 +394,8 @@ export const SERIAL_LINK = {
 
 /** The wire-level feed ingress (DESIGN.md 3.8): table size and the status of a received frame. */
 export const WIRE_SUBSCRIPTIONS = 16;
+/** Words of block RAM per line in the A/B arbiter's packet queue (a payload beat each, and a frame's status). */
+export const WIRE_ARBITER_QUEUE_WORDS = 8192;
 export const WIRE_STATUS = {
   ok: 0,
   truncated: 1,
