@@ -12,7 +12,8 @@ import { FeedRecordReader } from '../src/itch/feed-records.js';
 import { encodeItch, generateItchSession, moldHeader, moldPacketize, udpFrame } from '../src/itch/generator.js';
 import { FeedDecoder, feedLines, type FeedRecord } from '../src/itch/ref-decoder.js';
 import type { WireSubscription } from '../src/itch/ref-udp-rx.js';
-import { runFeedRef, runFeedSim, type FeedRun } from './helpers/run-feed.js';
+import { configureFeed } from '../src/itch/device-feed.js';
+import { resetFeed, runFeedRef, runFeedSim, type FeedRun } from './helpers/run-feed.js';
 import { addressOf, frameArb, GROUPS, makeFrame, PORTS, tableArb } from './helpers/wire-frames.js';
 
 const dev = new SteppedSimDevice();
@@ -167,6 +168,12 @@ const abScenario = fc.record({
   junk: fc.array(fc.tuple(fc.nat(), frameArb), { maxLength: 8 }),
   holdPackets: fc.integer({ min: 1, max: 15 }),
   holdBeats: fc.constantFrom(undefined, undefined, 300, 40, 3),
+});
+
+/** A clean frame spec to line A (0) or B (1) of AB_TABLE. */
+const frameOf = (line: 0 | 1) => ({
+  payload: new Uint8Array(0), tags: [], optionWords: 0 as const, group: line, port: 0, udpChecksum: true, pad: false,
+  damage: 'none' as const, at: 0, value: 0,
 });
 
 const AB_TABLE: WireSubscription[] = [
@@ -333,6 +340,48 @@ describe('feed core: RTL against the golden model, through the addon', () => {
     // the runs did exercise the arbiter: losses were covered and copies came late
     expect(covered).toBeGreaterThan(0n);
     expect(late).toBeGreaterThan(0);
+  });
+
+  it('A/B: a jumbo frame that does not fit behind what its line holds flushes first; without it the queue would never drain', async () => {
+    // about 8,000-byte payloads (1,001 queue words each): line A holds eight behind its loss, the ninth does not fit
+    const packets = moldPacketize(generateItchSession({ seed: 9, symbols: SYMBOLS, messages: 4000 }), { session: 'JUMBO00001', firstSeq: 1, seed: 9, maxPayload: 8000, messagesPerPacket: 1000 });
+    expect(packets.length).toBeGreaterThan(11);
+    const a = (p: Buffer) => makeFrame(frameOf(0), p);
+    const b = (p: Buffer) => makeFrame(frameOf(1), p);
+    const frames = [a(packets[0]!), ...packets.slice(2, 12).map(a), ...packets.slice(0, 12).map(b)];
+    const run: FeedRun = { packets: frames, wire: AB_TABLE, arbitration: { holdPackets: 15, holdBeats: 8191 }, egressReady: 0.7, seed: 4 };
+    await expectSame(run);
+    const sim = runFeedSim(dev, run);
+    expect(sim.counters.arbiter.forcedFlushes).toBe(1);
+    expect(sim.counters.gaps).toBe(1);
+  });
+
+  it('A/B: FEED_ARB_IDLE_CYCLES lets held packets go when nothing arrives, and counts the flush', async () => {
+    const packets = moldPacketize(generateItchSession({ seed: 10, symbols: SYMBOLS, messages: 60 }), { session: 'IDLE000001', firstSeq: 1, seed: 10, maxPayload: 300 });
+    const frames = [packets[0]!, packets[2]!, packets[3]!].map((p) => makeFrame(frameOf(0), p));
+    resetFeed(dev);
+    configureFeed(dev, undefined, { kind: 'frames', lines: AB_TABLE, arbitration: { holdPackets: 4 } });
+    dev.writeReg(REG.FEED_ARB_IDLE_CYCLES, 3000);
+    for (const f of frames) dev.sendFeedNow(f);
+    const records: Buffer[] = [];
+    const step = (cycles: number) => {
+      const r = dev.stepRaw(cycles);
+      for (let at = 0; at < r.records.length; at += 64) records.push(Buffer.from(r.records.subarray(at, at + 64)));
+    };
+    step(1500);
+    // the first packet's records are out; the two behind the lost one are held
+    const first = packets[0]!.readUInt16BE(18);
+    expect(lines(records).filter((l) => l.includes('"kind":"itch"'))).toHaveLength(first);
+    expect(dev.readReg(REG.FEED_ARB_FORCED_FLUSHES)).toBe(0);
+    step(4000);
+    expect(dev.readReg(REG.FEED_ARB_FORCED_FLUSHES)).toBe(1);
+    const golden = new FeedDecoder();
+    golden.arbitrate(4);
+    const out: FeedRecord[] = [];
+    for (const f of frames) golden.frame(f, AB_TABLE, out);
+    golden.flush(out);
+    expect(lines(records)).toEqual(feedLines(out));
+    expect(lines(records).filter((l) => l.includes('"kind":"gap"'))).toHaveLength(1);
   });
 
   it('random traffic with loss, repeats, reordering, corruption and malformed packets; input gaps and backpressure', async () => {

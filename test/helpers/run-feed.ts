@@ -43,6 +43,10 @@ export function resetFeed(dev: SteppedSimDevice): void {
   }
 }
 
+/** Cycles without a record after which the run is taken as done: a jumbo packet of duplicates (8,000 bytes,
+ *  1,000 beats) gives no record while the framer takes it. */
+const QUIET_CYCLES = 1536;
+
 export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
   resetFeed(dev);
   dev.setEgressReady(run.egressReady ?? 1, run.seed ?? 1);
@@ -56,7 +60,7 @@ export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
   const limit = 10_000 + bytes * 100;
   const drain = () => {
     let quiet = 0;
-    for (let cycles = 0; dev.ingressQueued() > 0 || quiet < 256; cycles += 64) {
+    for (let cycles = 0; dev.ingressQueued() > 0 || quiet < QUIET_CYCLES; cycles += 64) {
       if (cycles > limit) throw new Error(`feed made no progress: ${dev.ingressQueued()} bytes still queued after ${cycles} cycles`);
       const r = dev.stepRaw(64);
       for (let at = 0; at < r.records.length; at += 64) records.push(Buffer.from(r.records.subarray(at, at + 64)));
