@@ -15,7 +15,7 @@ import { goldenModelRates } from './golden-models.js';
 import { orderBookRates } from './order-books.js';
 import { serveEndToEndLatency, serveFanoutRates } from './serve-fanout.js';
 import { SteppedSimDevice } from '../src/device/sim-device.js';
-import { addOrderPackets, asFrames, feedLatency, feedThroughput, smallestFrames, tradingDayPackets, WIRE_INGRESS } from './feed-core.js';
+import { addOrderPackets, asFrames, feedLatency, feedThroughput, onBothLines, smallestFrames, tradingDayPackets, WIRE_INGRESS, WIRE_INGRESS_AB } from './feed-core.js';
 import { riskLatency, riskThroughput } from './risk-gate.js';
 import { checkerThroughput } from './risk-checker.js';
 import { latencyNs, pathClock, readTimingReport, TARGET_MHZ } from './latency-ns.js';
@@ -77,6 +77,9 @@ async function main(): Promise<void> {
   const wireMin = feedThroughput(wireSmallest.packets, wireSmallest.messages, WIRE_INGRESS);
   const wireDay = feedThroughput(asFrames(day.packets), day.messages, WIRE_INGRESS);
   const wireLat = feedLatency(WIRE_INGRESS);
+  const abMin = feedThroughput(wireSmallest.packets, wireSmallest.messages, WIRE_INGRESS_AB);
+  const abDay = feedThroughput(onBothLines(day.packets), day.messages, WIRE_INGRESS_AB);
+  const abLat = feedLatency(WIRE_INGRESS_AB);
   const riskPaced = riskLatency(true);
   const riskBurst = riskLatency(false);
   const riskCut = riskLatency(true, true);
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
     fixFrameRecord: latencyNs(latency.max, clocks.fix),
     itchMessageRecord: latencyNs(feedLat.max, clocks.itch),
     wireMessageRecord: latencyNs(wireLat.max, clocks.wire),
+    wireArbitratedMessageRecord: latencyNs(abLat.max, clocks.wire),
     riskDecision: latencyNs(riskPaced.decision.max, clocks.risk),
     riskVerdictRecord: latencyNs(riskPaced.record.max, clocks.risk),
   };
@@ -137,6 +141,7 @@ async function main(): Promise<void> {
     fixParser: { throughput, latencyCycles: latency },
     feedCore: { addOrders: feedAdds, tradingDay: feedDay, latencyCycles: feedLat },
     wireIngress: { smallestFrames: wireMin, tradingDay: wireDay, latencyCycles: wireLat },
+    lineArbitration: { smallestFrames: abMin, tradingDayBothLines: abDay, latencyCycles: abLat },
     riskGate: { latencyPaced: riskPaced, latencyBurst: riskBurst, latencyCutThrough: riskCut, throughput: riskRate, throughputCutThrough: riskRateCut, shortestOrders: riskShortest, checker },
     simulation: { steppedCyclesPerSecond: simSpeed, threaded, addonCallWaits: waits },
     pcieEmulated: pcie,
@@ -174,6 +179,10 @@ async function main(): Promise<void> {
   console.log(`  shortest frames          ${f(wireMin.lineRate, 3)} of line rate (${f(wireMin.packets)} back-to-back 76-byte frames, one System Event each, ${f(wireMin.cycles)} cycles; ${f(wireMin.messagesPerCycle, 3)} messages/cycle)   target line rate: ${ok(met.wireLineRate)}`);
   console.log(`  generated trading day    ${f(wireDay.lineRate, 3)} of line rate (${f(wireDay.packets)} frames of ${f(wireDay.bytes / wireDay.packets)} bytes on average, ${f(wireDay.messagesPerCycle, 3)} messages/cycle)`);
   console.log(`  latency                  ${wireLat.min}–${wireLat.max} cycles, a frame's last beat in to its last message record out (${wireLat.samples} frames, end lanes ${wireLat.lanes.join(',')}; ${wireLat.max - feedLat.max} more than a bare packet's)`);
+  console.log('\nThe same with lines A and B arbitrated (FEED_ARB_HOLD_PACKETS 8: every packet waits in its line\'s queue until its status beat is in)');
+  console.log(`  shortest frames, line A  ${f(abMin.lineRate, 3)} of line rate (${f(abMin.cycles)} cycles for ${f(abMin.packets)} frames)`);
+  console.log(`  trading day on A and B   ${f(abDay.lineRate, 3)} of line rate (${f(abDay.packets)} frames, B one packet behind A; ${f(abDay.messages)} messages out once each)`);
+  console.log(`  latency                  ${abLat.min}–${abLat.max} cycles, a frame's last beat in to its last message record out (${abLat.max - wireLat.max} more than without arbitration)`);
   console.log('\nRisk gate on the order path (cycles counted in the Verilated RTL; 1,024 symbols in the table)');
   console.log(`  decision     ${riskPaced.decision.min}–${riskPaced.decision.max} cycles from the edge that takes an order's last beat into the core (${riskPaced.samples} orders, accepted and rejected, end lanes ${riskPaced.lanes.join(',')}; input at the path's rate, a beat per 4 cycles)   target ≤ ${TARGETS.riskDecisionCycles}, constant: ${ok(met.riskDecisionCycles)}`);
   console.log(`  record out   ${riskPaced.record.min}–${riskPaced.record.max} cycles (verdict record leaving the core's event egress)`);

@@ -27,6 +27,21 @@ export const WIRE_INGRESS: FeedIngress = {
 };
 export const asFrames = (packets: Buffer[]): Buffer[] => packets.map((p) => udpFrame(p, { dst: BENCH_GROUP, dstPort: BENCH_PORT, udpChecksum: true }));
 
+/** Lines A and B arbitrated (hdl/feed/line_arbiter.v, hold 8 packets as decode itch sets it): line A is the
+ *  stream above, line B another group on the same port. */
+const B_GROUP: [number, number, number, number] = [233, 49, 196, 111];
+export const WIRE_INGRESS_AB: FeedIngress = {
+  kind: 'frames',
+  lines: [...(WIRE_INGRESS.kind === 'frames' ? WIRE_INGRESS.lines : []), { address: ((233 << 24) | (49 << 16) | (196 << 8) | 111) >>> 0, port: BENCH_PORT, line: 1 }],
+  arbitration: { holdPackets: 8 },
+};
+/** Each packet on line A, then its copy on line B one packet later. */
+export function onBothLines(packets: Buffer[]): Buffer[] {
+  const a = asFrames(packets);
+  const b = packets.map((p) => udpFrame(p, { dst: B_GROUP, dstPort: BENCH_PORT, udpChecksum: true }));
+  return a.flatMap((f, k) => (k > 0 ? [f, b[k - 1]!] : [f])).concat(b.slice(-1));
+}
+
 export interface FeedThroughput {
   messages: number;
   packets: number;
