@@ -60,11 +60,11 @@ reg  [12:0] hold_beats_reg;
 wire        arbitrating = hold_packets_reg != 5'd0;
 
 reg         in_frame_reg;          // a frame's first beat has been taken, its status beat not yet
-reg  [4:0]  held_reg;              // descriptors handed to the decisions and not yet released
+reg  [6:0]  held_reg;              // descriptors written and not yet released
 reg         streaming_reg;         // a released packet is leaving
 reg         stream_line_reg;
-wire        decide_idle;           // no decision under way (the decisions' in_ready)
-wire        quiet = !in_frame_reg && held_reg == 5'd0 && !streaming_reg && decide_idle;
+wire        decide_idle;           // no descriptor waiting, no decision under way
+wire        quiet = !in_frame_reg && held_reg == 7'd0 && !streaming_reg && decide_idle;
 wire        retake = quiet && (want_packets != hold_packets_reg || want_beats != hold_beats_reg);
 
 // ---- the writer: a taken frame's beats into its line's queue, its descriptor at the status beat ---------------
@@ -75,11 +75,11 @@ wire        queue_settled [0:1];
 wire        to_queue = arbitrating && s_taken;
 wire        room = queue_ready[s_line];
 wire        flush_now;
-wire        descriptor_ready;
+wire        descriptor_room;       // the descriptor queue takes the packet's descriptor with its status beat
 // a beat that passes straight through: without arbitration, or a refused frame's status once every release
 // before it has left (no decision under way: nothing is offered either)
 wire        pass_ok = !retake && !streaming_reg && (!arbitrating || (!to_queue && !in_frame_reg && decide_idle && !flush_now));
-assign s_axis_tready = !retake && (arbitrating && to_queue ? room && (!s_axis_tlast || descriptor_ready)
+assign s_axis_tready = !retake && (arbitrating && to_queue ? room && (!s_axis_tlast || descriptor_room)
                                                            : pass_ok && m_axis_tready);
 wire        take = s_axis_tvalid && s_axis_tready;
 wire        write = take && to_queue;
@@ -153,10 +153,10 @@ end endgenerate
 
 // ---- flushes: asked for, after the idle time, or for a frame that does not fit --------------------------------
 reg  [31:0] idle_reg;
-wire        idle_out = cfg_idle_cycles != 32'd0 && idle_reg >= cfg_idle_cycles && held_reg != 5'd0;
+wire        idle_out = cfg_idle_cycles != 32'd0 && idle_reg >= cfg_idle_cycles && held_reg != 7'd0;
 // the queue is full with the writer's frame unfinished, nothing leaving and nothing left to decide: only a
 // flush makes room (the stages are full, so the queue holds all it can)
-wire        no_room = s_axis_tvalid && to_queue && !room && queue_settled[s_line] && held_reg != 5'd0
+wire        no_room = s_axis_tvalid && to_queue && !room && queue_settled[s_line] && held_reg != 7'd0
                       && !streaming_reg && decide_idle;
 wire        forced = idle_out || no_room;
 reg         forced_reg;            // one flush per stall: the decisions need a cycle to start
@@ -165,7 +165,7 @@ assign inc_forced_flush = forced && !forced_reg;
 
 always @(posedge clk) begin
     forced_reg <= forced && !forced_reg;
-    if (take || held_reg == 5'd0 || flush_now) idle_reg <= 32'd0;
+    if (take || held_reg == 7'd0 || flush_now) idle_reg <= 32'd0;
     else if (idle_reg != 32'hFFFFFFFF) idle_reg <= idle_reg + 1'b1;
     if (rst) begin
         forced_reg <= 1'b0;
@@ -176,14 +176,25 @@ end
 // ---- the decisions ------------------------------------------------------------------------------------------
 wire rel_line, release_offered;
 wire rel_take = release_offered && !streaming_reg;
+// Descriptors wait in a queue for the decisions, which take one only when the last has settled (its release
+// taken): without it, a small packet right behind a large one held its line's input until the large one
+// had left (2 % of line rate lost on a day sent on both lines).
+localparam integer DW = 1 + 1 + 80 + 64 + 16 + 13;
+wire [DW-1:0] dq_word;
+wire          dq_valid, decide_ready;
+axis_fifo #(.DATA_WIDTH(DW), .DEPTH(16)) descriptors (.clk(clk), .rst(rst),
+    .s_axis_tdata({s_line, d_header, w_session_reg, w_seq_reg, w_count_reg, d_beats}),
+    .s_axis_tvalid(write && s_axis_tlast), .s_axis_tready(descriptor_room),
+    .m_axis_tdata(dq_word), .m_axis_tvalid(dq_valid), .m_axis_tready(decide_ready));
 line_arbiter_decide #(.SLOTS(SLOTS)) decide (.clk(clk), .rst(rst), .restart(retake), .clear(clear),
     .cfg_hold_packets(hold_packets_reg), .cfg_hold_beats(hold_beats_reg), .flush(flush_now),
-    .in_valid(write && s_axis_tlast), .in_ready(descriptor_ready), .in_line(s_line), .in_header(d_header),
-    .in_session(w_session_reg), .in_seq(w_seq_reg), .in_count(w_count_reg), .in_beats(d_beats),
+    .in_valid(dq_valid), .in_ready(decide_ready), .in_line(dq_word[DW-1]), .in_header(dq_word[DW-2]),
+    .in_session(dq_word[DW-3 -: 80]), .in_seq(dq_word[DW-83 -: 64]), .in_count(dq_word[DW-147 -: 16]),
+    .in_beats(dq_word[12:0]),
     .rel_valid(release_offered), .rel_ready(!streaming_reg), .rel_line(rel_line),
     .covered_a(covered_a), .covered_b(covered_b), .late_duplicates_a(late_duplicates_a),
     .late_duplicates_b(late_duplicates_b));
-assign decide_idle = descriptor_ready;
+assign decide_idle = decide_ready && !dq_valid;
 
 // ---- the output: a released packet's words, or a beat passing straight through ------------------------------
 wire [QW-1:0] o_word = q_word[stream_line_reg];
@@ -208,13 +219,13 @@ always @(posedge clk) begin
     end else if (pop && o_last) begin
         streaming_reg <= 1'b0;
     end
-    held_reg <= held_reg + {4'd0, write && s_axis_tlast} - {4'd0, rel_take};
+    held_reg <= held_reg + {6'd0, write && s_axis_tlast} - {6'd0, rel_take};
     if (rst) begin
         hold_packets_reg <= 5'd0;
         hold_beats_reg <= 13'd0;
         streaming_reg <= 1'b0;
         stream_line_reg <= 1'b0;
-        held_reg <= 5'd0;
+        held_reg <= 7'd0;
     end
 end
 endmodule

@@ -60,12 +60,19 @@ export function runFeedSim(dev: SteppedSimDevice, run: FeedRun): FeedRunResult {
   const limit = 10_000 + bytes * 100;
   const drain = () => {
     let quiet = 0;
+    let packets = -1;
     for (let cycles = 0; dev.ingressQueued() > 0 || quiet < QUIET_CYCLES; cycles += 64) {
       if (cycles > limit) throw new Error(`feed made no progress: ${dev.ingressQueued()} bytes still queued after ${cycles} cycles`);
       const r = dev.stepRaw(64);
       for (let at = 0; at < r.records.length; at += 64) records.push(Buffer.from(r.records.subarray(at, at + 64)));
       if (r.records.length) last = r.egressCycles.readBigUInt64LE(r.egressCycles.length - 8);
       quiet = r.records.length || dev.ingressQueued() ? 0 : quiet + 64;
+      if (quiet >= QUIET_CYCLES) {
+        // packets still reaching the tracker (the arbiter's queues can hold several of them) are not quiet
+        const now = dev.readReg(REG.FEED_PACKETS);
+        if (now !== packets) quiet = 0;
+        packets = now;
+      }
     }
   };
   drain();
