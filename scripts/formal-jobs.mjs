@@ -14,6 +14,14 @@ export const JOBS = [
     what: 'output holds tvalid and tdata until taken; a beat picked at random leaves unchanged, after exactly the beats that entered before it',
   },
   {
+    name: 'bram_fifo',
+    top: 'bram_fifo',
+    params: { DEPTH: 2, WIDTH: 2 },
+    depth: 14,
+    induction: false,
+    what: 'block-RAM FIFO (the A/B arbiter\'s packet queues): output holds until taken; never more than DEPTH + 2 words inside; a word picked at random leaves unchanged, after exactly the words that entered before it (bounded: 14 cycles with a 2-word RAM, enough to fill it past full and drain it)',
+  },
+  {
     name: 'axis_skid',
     top: 'axis_skid',
     params: { DATA_WIDTH: 8 },
@@ -121,6 +129,22 @@ export const JOBS = [
 ];
 
 export const MUTATIONS = [
+  {
+    name: 'bram-fifo-overwrites-when-full',
+    job: 'bram_fifo',
+    file: 'hdl/common/bram_fifo.v',
+    from: 'assign s_ready = !ram_full;',
+    to: 'assign s_ready = 1\'b1;',
+    breaks: 'takes a word while the RAM is full',
+  },
+  {
+    name: 'bram-fifo-fetches-over-a-word',
+    job: 'bram_fifo',
+    file: 'hdl/common/bram_fifo.v',
+    from: 'wire fetch = !ram_empty && (!fetched_reg || move);',
+    to: 'wire fetch = !ram_empty;',
+    breaks: 'reads the next word while the RAM output still holds one the output register has not taken',
+  },
   {
     name: 'wire-passes-before-status',
     job: 'wire_status_merge',

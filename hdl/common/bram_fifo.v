@@ -61,5 +61,43 @@ always @(posedge clk) begin
         out_valid_reg <= 1'b0;
     end
 end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSERT(m_valid, m_ready, m_data)
+
+    // words inside: in the RAM and in the two stages
+    wire [AW+1:0] f_level = {1'b0, wr_ptr_reg - rd_ptr_reg} + {{(AW+1){1'b0}}, fetched_reg} + {{(AW+1){1'b0}}, out_valid_reg};
+    wire f_in = s_valid && s_ready;
+    wire f_out = m_valid && m_ready;
+    always @* if (f_past_valid) assert(f_level <= DEPTH + 2);
+    always @* if (f_past_valid && ram_full) assert(!ram_empty);
+
+    // One word, picked at random, leaves unchanged and after exactly the words that went in before it: none is
+    // lost, duplicated, reordered or invented (bounded: the word's way through the RAM's registered read is
+    // what is checked, for as many cycles as the proof's depth).
+    (* anyseq *) reg f_pick;
+    reg [1:0]       f_state = 2'd0;          // 0 not picked yet, 1 inside, 2 gone out
+    reg [WIDTH-1:0] f_data;
+    reg [AW+1:0]    f_ahead;                 // words inside that leave before it
+    always @(posedge clk) begin
+        if (rst) begin
+            f_state <= 2'd0;
+        end else begin
+            if (f_state == 2'd0 && f_in && f_pick) begin
+                f_state <= 2'd1;
+                f_data <= s_data;
+                f_ahead <= f_level - {{(AW+1){1'b0}}, f_out};
+            end
+            if (f_state == 2'd1 && f_out) begin
+                if (f_ahead == 0) f_state <= 2'd2;
+                else f_ahead <= f_ahead - 1'b1;
+            end
+        end
+    end
+    always @* if (f_past_valid && f_state == 2'd1) assert(f_ahead < f_level);
+    always @* if (f_past_valid && f_state == 2'd1 && f_ahead == 0 && m_valid) assert(m_data == f_data);
+`endif
 endmodule
 `default_nettype wire
