@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage } from '../src/fix/message.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
-import { binaryFile, generateItchSession, moldPacketize, pcapFile } from '../src/itch/generator.js';
+import { binaryFile, generateItchSession, moldPacketize, pcapFile, pcapOf, udpFrame } from '../src/itch/generator.js';
 import { fixStream } from './helpers/fix-arbitraries.js';
 import { orderSegment } from './helpers/order-arbitraries.js';
 import { get, RawPeer } from './helpers/raw-peer.js';
@@ -111,12 +111,26 @@ describe('--backend pcie through the emulator prints what --backend ref prints',
     writeFileSync(pcap, pcapFile(moldPacketize(msgs, { session: 'TEST000001', firstSeq: 1, seed: 4 })));
     const file = path.join(work, 'day.itch');
     writeFileSync(file, binaryFile(msgs.slice(0, 1500)));
-    for (const args of [[pcap], [file], ['--symbols', 'AAPL,QQQ', pcap]]) {
+    // lines A and B, each losing packets the other brings, B two packets behind: arbitrated on the card, the
+    // held packets let go by a register write at the end
+    const packets = moldPacketize(msgs, { session: 'TEST000001', firstSeq: 1, seed: 4 });
+    const lineA = { dst: [233, 54, 12, 111] as [number, number, number, number], dstPort: 26_477 };
+    const lineB = { dst: [233, 49, 196, 111] as [number, number, number, number], dstPort: 26_477 };
+    const frames = [];
+    for (let k = 0; k < packets.length + 2; k++) {
+      if (packets[k] && k % 5 !== 2) frames.push({ data: udpFrame(packets[k]!, lineA) });
+      if (packets[k - 2] && (k - 2) % 7 !== 4) frames.push({ data: udpFrame(packets[k - 2]!, lineB) });
+    }
+    const ab = path.join(work, 'ab.pcap');
+    writeFileSync(ab, pcapOf(frames));
+    const lines = ['--line', 'A=233.54.12.111:26477', '--line', 'B=233.49.196.111:26477'];
+    for (const args of [[pcap], [file], ['--symbols', 'AAPL,QQQ', pcap], [...lines, ab]]) {
       const pcie = await run(['decode', 'itch', '--backend', 'pcie', '--device', device, ...args]);
       const ref = await run(['decode', 'itch', '--backend', 'ref', ...args]);
       expect(pcie.code, pcie.stderr).toBe(0);
       expect(pcie.stdout.length).toBeGreaterThan(1000);
       expect(pcie.stdout, args.join(' ')).toBe(ref.stdout);
+      expect(pcie.stderr, args.join(' ')).toBe(ref.stderr);
     }
   }, 120_000);
 
