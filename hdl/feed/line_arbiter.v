@@ -166,7 +166,7 @@ assign inc_forced_flush = forced && !forced_reg;
 always @(posedge clk) begin
     forced_reg <= forced && !forced_reg;
     if (take || held_reg == 7'd0 || flush_now) idle_reg <= 32'd0;
-    else if (idle_reg != 32'hFFFFFFFF) idle_reg <= idle_reg + 1'b1;
+    else idle_reg <= idle_reg + 1'b1;    // a time-out set fires long before it wraps
     if (rst) begin
         forced_reg <= 1'b0;
         idle_reg <= 32'd0;
