@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   console.log(`  shortest frames          ${f(wireMin.lineRate, 3)} of line rate (${f(wireMin.packets)} back-to-back 76-byte frames, one System Event each, ${f(wireMin.cycles)} cycles; ${f(wireMin.messagesPerCycle, 3)} messages/cycle)   target line rate: ${ok(met.wireLineRate)}`);
   console.log(`  generated trading day    ${f(wireDay.lineRate, 3)} of line rate (${f(wireDay.packets)} frames of ${f(wireDay.bytes / wireDay.packets)} bytes on average, ${f(wireDay.messagesPerCycle, 3)} messages/cycle)`);
   console.log(`  latency                  ${wireLat.min}–${wireLat.max} cycles, a frame's last beat in to its last message record out (${wireLat.samples} frames, end lanes ${wireLat.lanes.join(',')}; ${wireLat.max - feedLat.max} more than a bare packet's)`);
-  console.log('\nThe same with lines A and B arbitrated (FEED_ARB_HOLD_PACKETS 8: every packet waits in its line\'s queue until its status beat is in)');
+  console.log('\nThe same with lines A and B arbitrated (FEED_ARB_HOLD_PACKETS 8: a packet not ahead of its session cuts through, one ahead waits whole)');
   console.log(`  shortest frames, line A  ${f(abMin.lineRate, 3)} of line rate (${f(abMin.cycles)} cycles for ${f(abMin.packets)} frames)`);
   console.log(`  trading day on A and B   ${f(abDay.lineRate, 3)} of line rate (${f(abDay.packets)} frames, B one packet behind A; ${f(abDay.messages)} messages out once each)`);
   console.log(`  latency                  ${abLat.min}–${abLat.max} cycles, a frame's last beat in to its last message record out (${abLat.max - wireLat.max} more than without arbitration)`);

@@ -13,6 +13,10 @@
 //     too, before its descriptor exists: a queue holds QUEUE_WORDS + 2 words (the RAM and the FIFO's two
 //     stages), a packet takes a word per payload beat and one for its status, and the largest UDP payload
 //     fits alone. The golden model flushes at the same point (ref-line-arbiter.ts, queueWords).
+//   - Cut-through: a packet that would go at once (nothing held or leaving, no decision pending, and its
+//     header not ahead of its session: then the golden model releases it on arrival whatever its size) starts
+//     to leave as soon as its header is in, while the rest of it is still being written; its release, when
+//     the decisions make it, is taken without streaming it again. Only an ahead packet waits whole.
 // Queue words: {last, info, data}; a payload beat has last 0 and info its bytes less one (udp_rx realigns
 // payloads to lane 0, so tkeep is contiguous), the status beat last 1 and info the status.
 `default_nettype none
@@ -91,6 +95,8 @@ wire [QW-1:0] s_word = {s_axis_tlast, s_info, s_axis_tlast ? 64'd0 : s_axis_tdat
 
 // the packet's header (bytes 0..19) and size as its beats pass
 reg  [1:0]  w_beat_reg;            // payload beats so far, up to 3
+reg         w_line_reg;            // the line of the frame being written
+reg         header_in_reg;         // the packet's header (its first 20 bytes) came in last cycle
 reg  [12:0] w_beats_reg;
 reg  [4:0]  w_bytes_reg;           // payload bytes so far, up to 20
 reg  [79:0] w_session_reg;
@@ -106,6 +112,8 @@ endfunction
 
 always @(posedge clk) begin
     if (take) in_frame_reg <= !s_axis_tlast;
+    if (write) w_line_reg <= s_line;
+    header_in_reg <= write && !s_axis_tlast && w_beat_reg == 2'd2 && bytes_after >= 5'd20;
     if (write && !s_axis_tlast) begin
         if (w_beat_reg != 2'd3) w_beat_reg <= w_beat_reg + 1'b1;
         w_beats_reg <= w_beats_reg + 1'b1;
@@ -133,6 +141,7 @@ always @(posedge clk) begin
     end
     if (rst) begin
         in_frame_reg <= 1'b0;
+        header_in_reg <= 1'b0;
         w_beat_reg <= 2'd0;
         w_beats_reg <= 13'd0;
         w_bytes_reg <= 5'd0;
@@ -174,8 +183,12 @@ always @(posedge clk) begin
 end
 
 // ---- the decisions ------------------------------------------------------------------------------------------
-wire rel_line, release_offered;
-wire rel_take = release_offered && !streaming_reg;
+wire rel_line, release_offered, probe_ahead;
+reg  skip_reg;                     // the next release is the cut-through packet's: taken, not streamed
+wire rel_take = release_offered && !streaming_reg && !skip_reg;
+wire rel_skip = release_offered && skip_reg;
+wire cut_through = header_in_reg && arbitrating && held_reg == 7'd0 && decide_idle && !streaming_reg && !skip_reg
+                   && !probe_ahead;
 // Descriptors wait in a queue for the decisions, which take one only when the last has settled (its release
 // taken): without it, a small packet right behind a large one held its line's input until the large one
 // had left (2 % of line rate lost on a day sent on both lines).
@@ -191,7 +204,8 @@ line_arbiter_decide #(.SLOTS(SLOTS)) decide (.clk(clk), .rst(rst), .restart(reta
     .in_valid(dq_valid), .in_ready(decide_ready), .in_line(dq_word[DW-1]), .in_header(dq_word[DW-2]),
     .in_session(dq_word[DW-3 -: 80]), .in_seq(dq_word[DW-83 -: 64]), .in_count(dq_word[DW-147 -: 16]),
     .in_beats(dq_word[12:0]),
-    .rel_valid(release_offered), .rel_ready(!streaming_reg), .rel_line(rel_line),
+    .rel_valid(release_offered), .rel_ready(!streaming_reg || skip_reg), .rel_line(rel_line),
+    .probe_session(w_session_reg), .probe_seq(w_seq_reg), .probe_ahead(probe_ahead),
     .covered_a(covered_a), .covered_b(covered_b), .late_duplicates_a(late_duplicates_a),
     .late_duplicates_b(late_duplicates_b));
 assign decide_idle = decide_ready && !dq_valid;
@@ -216,15 +230,21 @@ always @(posedge clk) begin
     if (rel_take) begin
         streaming_reg <= 1'b1;
         stream_line_reg <= rel_line;
+    end else if (cut_through) begin
+        streaming_reg <= 1'b1;
+        stream_line_reg <= w_line_reg;
     end else if (pop && o_last) begin
         streaming_reg <= 1'b0;
     end
-    held_reg <= held_reg + {6'd0, write && s_axis_tlast} - {6'd0, rel_take};
+    if (cut_through) skip_reg <= 1'b1;
+    else if (rel_skip) skip_reg <= 1'b0;
+    held_reg <= held_reg + {6'd0, write && s_axis_tlast} - {6'd0, rel_take || rel_skip};
     if (rst) begin
         hold_packets_reg <= 5'd0;
         hold_beats_reg <= 13'd0;
         streaming_reg <= 1'b0;
         stream_line_reg <= 1'b0;
+        skip_reg <= 1'b0;
         held_reg <= 7'd0;
     end
 end

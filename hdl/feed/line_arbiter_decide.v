@@ -39,6 +39,11 @@ module line_arbiter_decide #(
     input  wire        rel_ready,
     output wire        rel_line,
 
+    // would a packet of this session and number be ahead now (a known session, the number above its next)?
+    input  wire [79:0] probe_session,
+    input  wire [63:0] probe_seq,
+    output wire        probe_ahead,
+
     output reg  [63:0] covered_a,
     output reg  [63:0] covered_b,
     output reg  [31:0] late_duplicates_a,
@@ -111,6 +116,20 @@ module line_arbiter_decide #(
         assign h_slot[L]  = slot;
         assign h_ahead[L] = h_any[L] && h_header[L] && known && h_seq[L] > s_next[slot];
     end endgenerate
+
+    reg          p_known;
+    reg [SW-1:0] p_slot;
+    integer j;
+    always @(*) begin
+        p_known = 1'b0;
+        p_slot = {SW{1'b0}};
+        for (j = 0; j < SLOTS; j = j + 1)
+            if (s_valid[j] && s_id[j] == probe_session) begin
+                p_known = 1'b1;
+                p_slot = j[SW-1:0];
+            end
+    end
+    assign probe_ahead = p_known && probe_seq > s_next[p_slot];
 
     // a's head arrived before b's (stamps are close: their difference's sign says which is older)
     wire [6:0] stamp_diff = h_stamp[0] - h_stamp[1];

@@ -21,7 +21,7 @@ module line_arbiter_decide_tb;
     wire [63:0] covered_a, covered_b;
     wire [31:0] late_a, late_b;
 
-    line_arbiter_decide dut (.clk(clk), .rst(rst), .restart(1'b0), .clear(1'b0), .cfg_hold_packets(hold), .cfg_hold_beats(hold_beats), .flush(flush),
+    line_arbiter_decide dut (.clk(clk), .rst(rst), .restart(1'b0), .clear(1'b0), .probe_session(80'd0), .probe_seq(64'd0), .probe_ahead(), .cfg_hold_packets(hold), .cfg_hold_beats(hold_beats), .flush(flush),
         .in_valid(in_valid), .in_ready(in_ready), .in_line(in_line), .in_header(in_header), .in_session(in_session),
         .in_seq(in_seq), .in_count(in_count), .in_beats(in_beats), .rel_valid(rel_valid), .rel_ready(rel_ready),
         .rel_line(rel_line), .covered_a(covered_a), .covered_b(covered_b), .late_duplicates_a(late_a),
