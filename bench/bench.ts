@@ -200,6 +200,7 @@ async function main(): Promise<void> {
   nsLine('FIX last beat in to frame record', nanoseconds.fixFrameRecord, clocks.fix, carryClocks.fix);
   nsLine('ITCH last beat in to message record', nanoseconds.itchMessageRecord, clocks.itch, carryClocks.itch);
   nsLine('frame last beat in to message record', nanoseconds.wireMessageRecord, clocks.wire, carryClocks.wire);
+  nsLine('the same, lines A and B arbitrated', nanoseconds.wireArbitratedMessageRecord, clocks.wire, carryClocks.wire);
   nsLine('risk last beat in to decision', nanoseconds.riskDecision, clocks.risk, carryClocks.risk);
   nsLine('risk last beat in to verdict record', nanoseconds.riskVerdictRecord, clocks.risk, carryClocks.risk);
   console.log(`\nSimulation through the addon (median of ${runs} runs)`);
