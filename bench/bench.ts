@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
   const synth = report.synthesis as {
-    results?: Array<Record<string, unknown>>; fmaxMHz?: number | null; nextpnr?: { logicCells?: string | null; error?: string };
+    results?: Array<Record<string, unknown>>; fmaxMHz?: number | null; nextpnr?: { skipped?: boolean; logicCells?: string | null; error?: string };
   } | null;
   console.log('\nSynthesis (from the last `npm run synth`, build/synth/report.json)');
   if (!synth?.results) console.log('  not run yet: `npm run synth`');
@@ -254,7 +254,8 @@ async function main(): Promise<void> {
     for (const r of synth.results) {
       console.log(`  ${String(r.target).padEnd(7)} LUTs ${r.luts}  FFs ${r.ffs}  BRAM ${r.bram}${r.lutram !== undefined ? `  LUTRAM ${r.lutram}` : ''}  CARRY ${r.carry}${r.dsp !== undefined ? `  DSP ${r.dsp}` : ''}`);
     }
-    if (typeof synth.fmaxMHz === 'number') console.log(`  nextpnr-ice40 (HX8K) Fmax estimate ${synth.fmaxMHz} MHz`);
+    if (synth.nextpnr?.skipped) console.log('  ice40 and nextpnr-ice40 not run (npm run synth -- --no-ice40)');
+    else if (typeof synth.fmaxMHz === 'number') console.log(`  nextpnr-ice40 (HX8K) Fmax estimate ${synth.fmaxMHz} MHz`);
     else console.log(`  nextpnr-ice40 (HX8K): no Fmax, the design needs ${synth.nextpnr?.logicCells ?? '?'} logic cells`);
   }
 }

@@ -12,7 +12,7 @@ export const PATH_MODULES = {
   fix: ['fix_parser', 'bcd_to_binary', 'axis_fifo', 'axis_skid'],
   itch: ['mold_framer', 'feed_tracker', 'symbol_filter', 'sdp_ram', 'axis_fifo'],
   // the A/B arbiter is on the wire path whether or not it holds anything (straight through, it is still clocked)
-  wire: ['udp_rx', 'line_arbiter', 'line_arbiter_decide', 'bram_fifo', 'udp_to_mold', 'wire_status_merge', 'mold_framer',
+  wire: ['udp_rx', 'line_arbiter', 'line_arbiter_decide', 'line_arbiter_counters', 'bram_fifo', 'udp_to_mold', 'wire_status_merge', 'mold_framer',
     'feed_tracker', 'symbol_filter', 'sdp_ram', 'axis_fifo'],
   risk: ['fix_parser', 'bcd_to_binary', 'risk_gate', 'risk_checker', 'risk_symbol_table', 'order_ring', 'token_bucket',
     'order_forwarder', 'order_cut_through', 'sdp_ram'],

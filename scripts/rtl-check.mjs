@@ -7,6 +7,8 @@
 //          an Fmax estimate. Writes build/synth/report.json (read by `npm run bench`); --json prints it.
 //          --timing adds every module's worst path from Yosys sta (7-series timing; scripts/rtl-timing.mjs),
 //          in the same pool of jobs as the syntheses (CI: `synth --timing --check`, one step instead of two).
+//          --no-ice40 leaves out the ice40 synthesis and its place and route (CI does: the core does not fit an
+//          iCE40, so they only ever report that, and they were the longest job, about 9 CPU-minutes).
 //   timing: that per-module table alone; build/synth/timing.json. --check (in CI): fails when a module's
 //          path exceeds its budget in scripts/timing-budgets.json by more than the tolerance there.
 import { $, fs, os, path } from 'zx';
@@ -18,6 +20,7 @@ $.nothrow = true;
 const [mode = 'lint', ...flags] = process.argv.slice(2);
 const json = flags.includes('--json');
 const timing = flags.includes('--timing');
+const ice40 = !flags.includes('--no-ice40');
 const sources = hdlSources();
 
 async function lint() {
@@ -197,16 +200,18 @@ if (mode === 'lint') {
   const results = [];
   const boards = [];
   const timed = timing ? moduleTimingJobs(dir) : { jobs: [], modules: () => undefined };
+  pnr = { ok: true, skipped: true, fmaxMHz: null, logicCells: null, error: '' };
   await pool([
-    async () => {
+    ...(ice40 ? [async () => {
       results[0] = await synth('ice40', dir);
       pnr = results[0].ok ? await fmax(results[0].json, dir) : { ok: false, fmaxMHz: null, logicCells: null, error: 'ice40 synthesis failed' };
-    },
+    }] : []),
     async () => { results[1] = await synth('xilinx', dir); },
     ...BOARDS.map((b, i) => async () => { boards[i] = await synthBoard(b, dir); }),
     ...timed.jobs,
   ]);
   const xilinx = results[1];
+  if (!ice40) results.shift();
   for (const b of boards) {
     // the whole card: the shell as synthesised here, plus the core from the full synthesis above
     b.total = { luts: b.shell.luts + xilinx.luts, ffs: b.shell.ffs + xilinx.ffs, bram: b.shell.bram + xilinx.bram, dsp: b.shell.dsp + xilinx.dsp };
@@ -225,7 +230,8 @@ if (mode === 'lint') {
       for (const w of r.warnings) console.log(`  ${w}`);
       if (r.errors) console.log(r.errors);
     }
-    console.log(pnr.ok
+    if (pnr.skipped) console.log('ice40 synthesis and nextpnr-ice40: not run (--no-ice40)');
+    else console.log(pnr.ok
       ? `nextpnr-ice40 (HX8K): ${pnr.logicCells} logic cells, Fmax ${pnr.fmaxMHz} MHz (${pnr.seconds.toFixed(1)} s)`
       : `nextpnr-ice40 (HX8K): no Fmax${pnr.logicCells ? ` (the design needs ${pnr.logicCells} logic cells)` : ''}: ${pnr.error}`);
     for (const b of boards) {

@@ -14,7 +14,8 @@ import { SESSION_SLOTS } from '../src/itch/ref-decoder.js';
 import { tempDir } from './helpers/session.js';
 
 const root = path.resolve(__dirname, '..');
-const rtl = [path.join(root, 'hdl', 'feed', 'line_arbiter_decide.v')];
+const rtl = ['feed/line_arbiter_decide.v', 'feed/line_arbiter_counters.v', 'common/carry_select_add.v', 'common/axis_fifo.v']
+  .map((f) => path.join(root, 'hdl', f));
 const tb = path.join(root, 'test', 'rtl', 'line_arbiter_decide_tb.sv');
 const outDir = path.join(root, 'build', 'tb', 'line_arbiter_decide');
 const bin = path.join(outDir, 'tb');

@@ -1,4 +1,4 @@
-// Testbench of hdl/feed/line_arbiter_decide.v: descriptors and flushes from +stim (hex per entry: kind (0 a
+// Testbench of hdl/feed/line_arbiter_decide.v and the counters behind it (line_arbiter_counters.v): descriptors and flushes from +stim (hex per entry: kind (0 a
 // descriptor, 1 a flush), line, header, session, number, count, beats), the hold limits from +hold and +beats;
 // random input gaps and release back-pressure from +seed. Prints "R <line>" per release, then
 // "C <covered A> <covered B> <late A> <late B>". See test/line-arbiter.rtl.test.ts.
@@ -21,10 +21,19 @@ module line_arbiter_decide_tb;
     wire [63:0] covered_a, covered_b;
     wire [31:0] late_a, late_b;
 
-    line_arbiter_decide dut (.clk(clk), .rst(rst), .restart(1'b0), .clear(1'b0), .probe_session(80'd0), .probe_seq(64'd0), .probe_ahead(), .cfg_hold_packets(hold), .cfg_hold_beats(hold_beats), .flush(flush),
+    wire acct_valid, acct_ready, acct_line, acct_known;
+    wire [1:0] acct_slot;
+    wire [63:0] acct_seq, acct_next;
+    wire [15:0] acct_count;
+
+    line_arbiter_decide dut (.clk(clk), .rst(rst), .restart(1'b0), .probe_session(80'd0), .probe_seq(64'd0), .probe_ahead(), .cfg_hold_packets(hold), .cfg_hold_beats(hold_beats), .flush(flush),
         .in_valid(in_valid), .in_ready(in_ready), .in_line(in_line), .in_header(in_header), .in_session(in_session),
         .in_seq(in_seq), .in_count(in_count), .in_beats(in_beats), .rel_valid(rel_valid), .rel_ready(rel_ready),
-        .rel_line(rel_line), .covered_a(covered_a), .covered_b(covered_b), .late_duplicates_a(late_a),
+        .rel_line(rel_line), .acct_valid(acct_valid), .acct_ready(acct_ready), .acct_line(acct_line),
+        .acct_known(acct_known), .acct_slot(acct_slot), .acct_seq(acct_seq), .acct_count(acct_count), .acct_next(acct_next));
+    line_arbiter_counters counters (.clk(clk), .rst(rst), .clear(1'b0), .in_valid(acct_valid), .in_ready(acct_ready),
+        .in_line(acct_line), .in_known(acct_known), .in_slot(acct_slot), .in_seq(acct_seq), .in_count(acct_count),
+        .in_next(acct_next), .covered_a(covered_a), .covered_b(covered_b), .late_duplicates_a(late_a),
         .late_duplicates_b(late_b));
 
     reg [187:0] stim [0:65535];
@@ -87,6 +96,7 @@ module line_arbiter_decide_tb;
             cycles = cycles + 1;
         end
         if (i < n) $display("TIMEOUT at entry %0d", i);
+        repeat (200) @(posedge clk);  // the counters finish the releases queued for them
         $display("C %0d %0d %0d %0d", covered_a, covered_b, late_a, late_b);
         $finish;
     end
