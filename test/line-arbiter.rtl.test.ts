@@ -23,9 +23,9 @@ const bin = path.join(outDir, 'tb');
 const FC_RUNS = Number(process.env.FC_RUNS_ARBITER ?? 500);
 
 function testbench(): string {
-  if (!existsSync(bin) || [...rtl, tb].some((f) => statSync(f).mtimeMs > statSync(bin).mtimeMs)) {
+  if (!existsSync(bin) || [...rtl, tb, path.join(root, 'hdl', 'common', 'compare_pieces.vh')].some((f) => statSync(f).mtimeMs > statSync(bin).mtimeMs)) {
     mkdirSync(outDir, { recursive: true });
-    execFileSync('verilator', ['--binary', '--timing', '-Wno-fatal', '--top-module', 'line_arbiter_decide_tb', ...rtl, tb, '-Mdir', outDir, '-o', 'tb'], { stdio: 'pipe' });
+    execFileSync('verilator', ['--binary', '--timing', '-Wno-fatal', `-I${path.join(root, 'hdl', 'generated')}`, '--top-module', 'line_arbiter_decide_tb', ...rtl, tb, '-Mdir', outDir, '-o', 'tb'], { stdio: 'pipe' });
   }
   return bin;
 }

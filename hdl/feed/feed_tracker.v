@@ -188,25 +188,7 @@ module feed_tracker #(
     wire                    sess_hit = a_sess_hit_q;
     wire [SLOT_W-1:0]       sess_slot = a_sess_slot_q;
 
-    // 64-bit numbers compared in four 16-bit pieces: per piece "below" and "equal", registered, combined the
-    // next cycle
-    function automatic [7:0] pieces(input [63:0] a, input [63:0] b);   // {equal[3:0], a below b [3:0]}
-        integer p;
-        begin
-            for (p = 0; p < 4; p = p + 1) begin
-                pieces[p] = a[16*p +: 16] < b[16*p +: 16];
-                pieces[4 + p] = a[16*p +: 16] == b[16*p +: 16];
-            end
-        end
-    endfunction
-    /* verilator lint_off UNUSEDSIGNAL */   // (the lowest piece's "equal" does not decide "below")
-    function automatic below(input [7:0] pc);                        // a < b
-        below = pc[3] || (pc[7] && (pc[2] || (pc[6] && (pc[1] || (pc[5] && pc[0])))));
-    endfunction
-    /* verilator lint_on UNUSEDSIGNAL */
-    function automatic above(input [7:0] pc);                        // a > b
-        above = !below(pc) && !(&pc[7:4]);
-    endfunction
+    `include "../common/compare_pieces.vh"
 
     // header: the number against every slot's expected number, and the end's low piece, as it enters
     reg  [8*SESSION_SLOTS-1:0] in_seq_pieces;

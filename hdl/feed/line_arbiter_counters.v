@@ -33,24 +33,7 @@ module line_arbiter_counters #(
     localparam integer SW = $clog2(SLOTS);
     localparam [15:0] END_OF_SESSION = 16'hFFFF;
 
-    // 64-bit numbers compared in four 16-bit pieces: per piece "below" and "equal", combined a cycle later
-    function automatic [7:0] pieces(input [63:0] a, input [63:0] b);   // {equal[3:0], a below b [3:0]}
-        integer p;
-        begin
-            for (p = 0; p < 4; p = p + 1) begin
-                pieces[p] = a[16*p +: 16] < b[16*p +: 16];
-                pieces[4 + p] = a[16*p +: 16] == b[16*p +: 16];
-            end
-        end
-    endfunction
-    /* verilator lint_off UNUSEDSIGNAL */   // (the lowest piece's "equal" does not decide "below")
-    function automatic below(input [7:0] pc);
-        below = pc[3] || (pc[7] && (pc[2] || (pc[6] && (pc[1] || (pc[5] && pc[0])))));
-    endfunction
-    /* verilator lint_on UNUSEDSIGNAL */
-    function automatic above(input [7:0] pc);
-        above = !below(pc) && !(&pc[7:4]);
-    endfunction
+    `include "../common/compare_pieces.vh"
     // a - b in pieces: each piece without and with a borrow in ({borrows, differences}); chosen a cycle later
     function automatic [135:0] differences(input [63:0] a, input [63:0] b);  // {borrow_less, borrow_plain, less, plain}
         integer p;

@@ -67,24 +67,7 @@ module line_arbiter_decide #(
     localparam integer SW = $clog2(SLOTS);
     localparam [15:0] END_OF_SESSION = 16'hFFFF;
 
-    // 64-bit numbers compared in four 16-bit pieces: per piece "below" and "equal", combined a cycle later
-    function automatic [7:0] pieces(input [63:0] a, input [63:0] b);   // {equal[3:0], a below b [3:0]}
-        integer p;
-        begin
-            for (p = 0; p < 4; p = p + 1) begin
-                pieces[p] = a[16*p +: 16] < b[16*p +: 16];
-                pieces[4 + p] = a[16*p +: 16] == b[16*p +: 16];
-            end
-        end
-    endfunction
-    /* verilator lint_off UNUSEDSIGNAL */   // (the lowest piece's "equal" does not decide "below")
-    function automatic below(input [7:0] pc);
-        below = pc[3] || (pc[7] && (pc[2] || (pc[6] && (pc[1] || (pc[5] && pc[0])))));
-    endfunction
-    /* verilator lint_on UNUSEDSIGNAL */
-    function automatic above(input [7:0] pc);
-        above = !below(pc) && !(&pc[7:4]);
-    endfunction
+    `include "../common/compare_pieces.vh"
 
     // ---- the two queues of descriptors: entry {line, position} ---------------------------------------------
     reg        q_header  [0:2*QUEUE_DEPTH-1];
@@ -106,8 +89,8 @@ module line_arbiter_decide #(
 
     // ---- the session table ----------------------------------------------------------------------------------
     reg [SLOTS-1:0]   s_valid;
-    reg [79:0]        s_id    [0:SLOTS-1];
-    reg [63:0]        s_next  [0:SLOTS-1];
+    (* mem2reg *) reg [79:0] s_id   [0:SLOTS-1];
+    (* mem2reg *) reg [63:0] s_next [0:SLOTS-1];
     reg [SW-1:0]      s_rr;
 
     // ---- join ---------------------------------------------------------------------------------------------
