@@ -34,32 +34,8 @@ module line_arbiter_counters #(
     localparam [15:0] END_OF_SESSION = 16'hFFFF;
 
     `include "../common/compare_pieces.vh"
-    // a - b in pieces: each piece without and with a borrow in ({borrows, differences}); chosen a cycle later
-    function automatic [135:0] differences(input [63:0] a, input [63:0] b);  // {borrow_less, borrow_plain, less, plain}
-        integer p;
-        reg carry;
-        begin
-            for (p = 0; p < 4; p = p + 1) begin
-                {differences[128 + p], differences[16*p +: 16]} = {1'b0, a[16*p +: 16]} - {1'b0, b[16*p +: 16]};
-                // a - b - 1 = a + ~b less 2^16: it borrows when that does not carry
-                {carry, differences[64 + 16*p +: 16]} = {1'b0, a[16*p +: 16]} + {1'b0, ~b[16*p +: 16]};
-                differences[132 + p] = !carry;
-            end
-        end
-    endfunction
-    function automatic [63:0] difference(input [135:0] d);
-        integer p;
-        reg borrow;
-        begin
-            borrow = 1'b0;
-            for (p = 0; p < 4; p = p + 1) begin
-                difference[16*p +: 16] = borrow ? d[64 + 16*p +: 16] : d[16*p +: 16];
-                borrow = borrow ? d[132 + p] : d[128 + p];
-            end
-        end
-    endfunction
-
-    // a + b in pieces: each piece without and with a carry in ({carries, sums}); chosen a cycle later
+    // a + b in pieces: each piece without and with a carry in ({carries, sums}), chosen a cycle later by
+    // sum_of with the carry into the lowest piece: 0 for a + b; a - b is sum_of(sums(a, ~b), 1)
     function automatic [135:0] sums(input [63:0] a, input [63:0] b);     // {carry_plus, carry_plain, plus, plain}
         integer p;
         /* verilator lint_off UNUSEDSIGNAL */
@@ -73,22 +49,25 @@ module line_arbiter_counters #(
             end
         end
     endfunction
-    function automatic sum_carry(input [135:0] d);                       // out of the top piece
-        integer p;
-        begin
-            sum_carry = 1'b0;
-            for (p = 0; p < 4; p = p + 1) sum_carry = sum_carry ? d[132 + p] : d[128 + p];
-        end
-    endfunction
-    function automatic [63:0] sum_of(input [135:0] d);
+    function automatic [64:0] sum_and_carry(input [135:0] d, input carry_in);   // {carry out of the top, sum}
         integer p;
         reg carry;
         begin
-            carry = 1'b0;
+            carry = carry_in;
             for (p = 0; p < 4; p = p + 1) begin
-                sum_of[16*p +: 16] = carry ? d[64 + 16*p +: 16] : d[16*p +: 16];
+                sum_and_carry[16*p +: 16] = carry ? d[64 + 16*p +: 16] : d[16*p +: 16];
                 carry = carry ? d[132 + p] : d[128 + p];
             end
+            sum_and_carry[64] = carry;
+        end
+    endfunction
+    function automatic [63:0] sum_of(input [135:0] d, input carry_in);
+        /* verilator lint_off UNUSEDSIGNAL */
+        reg [64:0] both;                    // (the carry out is not wanted here)
+        /* verilator lint_on UNUSEDSIGNAL */
+        begin
+            both = sum_and_carry(d, carry_in);
+            sum_of = both[63:0];
         end
     endfunction
 
@@ -125,6 +104,7 @@ module line_arbiter_counters #(
     reg [135:0]  m_seq_minus_next;
 
     // stage 3: below / above, the gap, covered_to, the end; pieces for the gaps
+    wire [64:0]  end_sum = sum_and_carry(m_sum, 1'b0);    // number + count, and whether it passed 2^64
     reg          s3, g_late_possible;
     reg [63:0]   g_gap, g_covered_to, g_sum, g_end;
     reg [135:0]  g_gaps_since;
@@ -136,7 +116,7 @@ module line_arbiter_counters #(
     reg [63:0]   k_gaps_since;
     reg [135:0]  k_skipped;
     reg [7:0]    k_covered_seen_pcs, k_end_seen_pcs;
-    wire [63:0]  missing_after = sum_of(k_missing_after);
+    wire [63:0]  missing_after = sum_of(k_missing_after, 1'b0);
 
     // tail: skipped against the gaps since, then the covered count
     reg          c1, c1_line, c1_covers;
@@ -169,22 +149,22 @@ module line_arbiter_counters #(
             m_missing_at_seen <= t_missing_at_seen[r_at];
             m_sum <= sums(r_seq, {48'd0, r_count});
             m_seq_next_pcs <= pieces(r_seq, r_next);
-            m_seq_minus_next <= differences(r_seq, r_next);
+            m_seq_minus_next <= sums(r_seq, ~r_next);
         end
         s3 <= s2;
         if (s2) begin
-            g_gap <= above(m_seq_next_pcs) ? difference(m_seq_minus_next) : 64'd0;
+            g_gap <= above(m_seq_next_pcs) ? sum_of(m_seq_minus_next, 1'b1) : 64'd0;
             g_covered_to <= below(m_seq_next_pcs) ? r_seq : r_next;
-            g_gaps_since <= differences(m_missing, m_missing_at_seen);
-            g_sum <= sum_of(m_sum);
-            g_end <= r_messages ? sum_of(m_sum) : r_seq;
-            g_late_possible <= r_messages && !sum_carry(m_sum);
+            g_gaps_since <= sums(m_missing, ~m_missing_at_seen);
+            g_sum <= end_sum[63:0];
+            g_end <= r_messages ? end_sum[63:0] : r_seq;
+            g_late_possible <= r_messages && !end_sum[64];
         end
         s4 <= s3;
         if (s3) begin
             k_missing_after <= sums(m_missing, g_gap);
-            k_gaps_since <= difference(g_gaps_since);
-            k_skipped <= differences(g_covered_to, m_seen);
+            k_gaps_since <= sum_of(g_gaps_since, 1'b1);
+            k_skipped <= sums(g_covered_to, ~m_seen);
             k_covered_seen_pcs <= pieces(g_covered_to, m_seen);
             k_end_seen_pcs <= pieces(g_end, m_seen);
             k_sum_next_pcs <= pieces(g_sum, r_next);
@@ -205,7 +185,7 @@ module line_arbiter_counters #(
             end
             c1_line <= r_line;
             c1_covers <= m_seen_valid && above(k_covered_seen_pcs);
-            c1_skipped <= difference(k_skipped);
+            c1_skipped <= sum_of(k_skipped, 1'b1);
             c1_gaps <= k_gaps_since;
             busy <= 1'b0;
         end
@@ -213,17 +193,17 @@ module line_arbiter_counters #(
         c2_line <= c1_line;
         c2_covers <= c1_covers;
         c2_pcs <= pieces(c1_skipped, c1_gaps);
-        c2_covered <= differences(c1_skipped, c1_gaps);
+        c2_covered <= sums(c1_skipped, ~c1_gaps);
         c3 <= c2 && c2_covers && above(c2_pcs);
         c3_line <= c2_line;
-        c3_covered <= difference(c2_covered);
+        c3_covered <= sum_of(c2_covered, 1'b1);
         // records are five cycles apart at least: the counter summed here is not being written
         c4 <= c3;
         c4_line <= c3_line;
         c4_sum <= sums(c3_line ? covered_b : covered_a, c3_covered);
         if (c4) begin
-            if (c4_line) covered_b <= sum_of(c4_sum);
-            else covered_a <= sum_of(c4_sum);
+            if (c4_line) covered_b <= sum_of(c4_sum, 1'b0);
+            else covered_a <= sum_of(c4_sum, 1'b0);
         end
         if (rst) begin
             busy <= 1'b0;
