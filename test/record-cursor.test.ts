@@ -64,13 +64,16 @@ function viaCursor(batch: Buffer): unknown[] {
   return out;
 }
 
+/** An event as viaCursor gives it. */
+function comparable(e: DeviceEvent): unknown {
+  if (e.kind === 'fix_field') return { ...e, value: Number(e.value) };
+  if (e.kind === 'fix_frame') return { kind: e.kind, seq: e.seq, offset: e.offset, length: e.length, timestamp: e.timestamp };
+  if (e.kind === 'feed_record' || e.kind === 'risk_record') return { ...e, record: Buffer.from(e.record) };
+  return e;
+}
+
 function viaEvents(batch: Buffer): unknown[] {
-  return decodeRecords(batch).map((e: DeviceEvent) => {
-    if (e.kind === 'fix_field') return { ...e, value: Number(e.value) };
-    if (e.kind === 'fix_frame') return { kind: e.kind, seq: e.seq, offset: e.offset, length: e.length, timestamp: e.timestamp };
-    if (e.kind === 'feed_record' || e.kind === 'risk_record') return { ...e, record: Buffer.from(e.record) };
-    return e;
-  });
+  return decodeRecords(batch).map(comparable);
 }
 
 describe('RecordCursor', () => {
@@ -78,6 +81,36 @@ describe('RecordCursor', () => {
     fc.assert(fc.property(fc.array(record, { maxLength: 40 }), (records) => {
       const batch = Buffer.concat(records);
       expect(viaCursor(batch)).toEqual(viaEvents(batch));
+    }), { numRuns: RUNS });
+  });
+
+  it('gives the FIX and feed families in runs when asked: the same records, in order, none lost or repeated', () => {
+    const FIX = new Set<number>([KIND.fix_fields, KIND.fix_frame, KIND.stream_end]);
+    const FEED = new Set<number>([KIND.feed_session, KIND.itch_message, KIND.itch_more, KIND.feed_gap, KIND.feed_error]);
+    fc.assert(fc.property(fc.array(record, { maxLength: 60 }), fc.boolean(), fc.boolean(), (records, fix, feed) => {
+      const batch = Buffer.concat(records);
+      const events = decodeRecords(batch, [], { fix, feed });
+      // every run of the asked-for family stands for its records, which decoded one by one give the plain events
+      const again: unknown[] = [];
+      for (const e of events) {
+        if (e.kind === 'fix_records' || e.kind === 'feed_records') {
+          expect(fix || feed).toBe(true);
+          expect(e.records.length % RECORD_BYTES).toBe(0);
+          expect(e.records.length).toBeLessThanOrEqual(16 * RECORD_BYTES);
+          expect(e.records.buffer).toBe(batch.buffer);
+          for (let at = 0; at < e.records.length; at += RECORD_BYTES) {
+            const kind = e.records[at]!;
+            expect((e.kind === 'fix_records' ? FIX : FEED).has(kind)).toBe(true);
+            expect(e.kind === 'fix_records' ? fix : feed).toBe(true);
+          }
+          again.push(...viaEvents(Buffer.from(e.records)));
+        } else {
+          if (e.kind === 'fix_field' || e.kind === 'fix_frame' || e.kind === 'stream_end') expect(fix).toBe(false);
+          if (e.kind === 'feed_record') expect(feed).toBe(false);
+          again.push(comparable(e));
+        }
+      }
+      expect(again).toEqual(viaEvents(batch));
     }), { numRuns: RUNS });
   });
 

@@ -131,8 +131,8 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
     writing = writing.then(() => o.write(block)).then(() => { unwritten--; });
   };
   const feed = openFeedDevice(o.backend, o, o.symbols, {
-    push(record) {
-      out.push(record);
+    push(records, at) {
+      out.push(records, at);
       if (out.size >= BLOCK_BYTES) flush();
     },
   }, ingress);

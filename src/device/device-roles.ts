@@ -11,7 +11,7 @@ export type DeviceRole = 'fix' | 'orders' | 'feed';
 const ROLE_OF_KIND: Record<DeviceEvent['kind'], DeviceRole> = {
   fix_field: 'fix', fix_frame: 'fix', stream_end: 'fix', fix_records: 'fix',
   risk_record: 'orders', order_out: 'orders',
-  feed_record: 'feed',
+  feed_record: 'feed', feed_records: 'feed',
 };
 
 const ROLE_NAME: Record<DeviceRole, string> = { fix: 'FIX receiver', orders: 'order path (risk gate)', feed: 'feed core' };
@@ -108,6 +108,7 @@ class RoleView implements Device {
   }
   /** The card's FIX records go to the FIX role only: asking for them changes what this role sees. */
   deliverFixRecords(): void { this.card.device.deliverFixRecords(); }
+  deliverFeedRecords(): void { this.card.device.deliverFeedRecords(); }
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }
   close(): Promise<void> { return this.released ? Promise.resolve() : this.card.release(this); }
 }

@@ -48,6 +48,8 @@ export interface Device {
    *  many per event) instead of one fix_field, fix_frame or stream_end event each: for a reader that walks
    *  records in place. Other events are unchanged. */
   deliverFixRecords(): void;
+  /** The same for the feed path: feed_records events instead of one feed_record event per record. */
+  deliverFeedRecords(): void;
   /** Events in device order. One reader at a time. */
   events(): AsyncIterableIterator<DeviceEvent>;
   close(): Promise<void>;

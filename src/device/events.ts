@@ -37,6 +37,14 @@ export interface FixRecordsEvent {
   records: Buffer;
 }
 
+/** The feed path's records as the device wrote them, a whole number of them in device order, for a reader
+ *  that walks them in place (src/itch/feed-lines.ts). A device sends these instead of feed_record events
+ *  once asked to (Device.deliverFeedRecords). */
+export interface FeedRecordsEvent {
+  kind: 'feed_records';
+  records: Buffer;
+}
+
 /** A record of the feed path (kinds feed_session, itch_message, itch_more, feed_gap, feed_error), as sent;
  *  src/itch/feed-records.ts reads it. */
 export interface FeedRecordEvent {
@@ -68,7 +76,8 @@ export interface OrderOutEvent {
 /** In an orderEnds entry of the addon: the frame ended with tuser. */
 export const ORDER_FRAME_DROPPED = 0x8000_0000;
 
-export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FixRecordsEvent | FeedRecordEvent | RiskRecordEvent | OrderOutEvent;
+export type DeviceEvent = FixFieldEvent | FixFrameEvent | StreamEndEvent | FixRecordsEvent | FeedRecordsEvent | FeedRecordEvent | RiskRecordEvent
+  | OrderOutEvent;
 
 const FEED_KINDS: ReadonlySet<number> = new Set([KIND.feed_session, KIND.itch_message, KIND.itch_more, KIND.feed_gap, KIND.feed_error]);
 
@@ -91,28 +100,39 @@ function toSafeNumber(v: bigint, what: string): number {
 
 const bit = (flags: number, b: number) => ((flags >>> b) & 1) === 1;
 
-/** Records in one fix_records event at most: devices pace by waiting events (the sim device holds its clock
- *  above 65,536), so this bounds the bytes that can wait (64 MiB there). */
-const FIX_RUN_BYTES = 16 * RECORD_BYTES;
+/** Records in one fix_records or feed_records event at most: devices pace by waiting events (the sim device
+ *  holds its clock above 65,536), so this bounds the bytes that can wait (64 MiB there). */
+const RUN_BYTES = 16 * RECORD_BYTES;
 
-/** Decodes every record in `buf` (a whole number of records) and appends the events to `out`. With
- *  `fixRecords`, each run of FIX-path records is one fix_records event (a view of `buf`, not a copy). */
-export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = [], fixRecords = false): DeviceEvent[] {
+/** Which families of records come as runs (one event for many records, a view of the batch) instead of an
+ *  event each: Device.deliverFixRecords, Device.deliverFeedRecords. */
+export interface RecordRuns {
+  fix?: boolean;
+  feed?: boolean;
+}
+
+const FIX_PATH_KINDS: ReadonlySet<number> = new Set([KIND.fix_fields, KIND.fix_frame, KIND.stream_end]);
+
+/** Decodes every record in `buf` (a whole number of records) and appends the events to `out`; the families
+ *  `runs` names come as fix_records / feed_records events (views of `buf`, not copies). */
+export function decodeRecords(buf: Uint8Array, out: DeviceEvent[] = [], runs: RecordRuns = {}): DeviceEvent[] {
   if (buf.byteLength % RECORD_BYTES !== 0) {
     throw new DeviceProtocolError(`record batch of ${buf.byteLength} bytes is not a multiple of ${RECORD_BYTES}`);
   }
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let runFrom = -1;
+  let runKind: 'fix_records' | 'feed_records' = 'fix_records';
   const endRun = (at: number) => {
     if (runFrom < 0) return;
-    out.push({ kind: 'fix_records', records: Buffer.from(buf.buffer, buf.byteOffset + runFrom, at - runFrom) });
+    out.push({ kind: runKind, records: Buffer.from(buf.buffer, buf.byteOffset + runFrom, at - runFrom) });
     runFrom = -1;
   };
   for (let at = 0; at < buf.byteLength; at += RECORD_BYTES) {
     const kind = view.getUint8(at + RECORD_AT_COMMON.kind);
-    if (fixRecords && (kind === KIND.fix_fields || kind === KIND.fix_frame || kind === KIND.stream_end)) {
-      if (runFrom >= 0 && at - runFrom === FIX_RUN_BYTES) endRun(at);
-      if (runFrom < 0) runFrom = at;
+    const run = runs.fix && FIX_PATH_KINDS.has(kind) ? 'fix_records' : runs.feed && FEED_KINDS.has(kind) ? 'feed_records' : null;
+    if (run !== null) {
+      if (runFrom >= 0 && (at - runFrom === RUN_BYTES || runKind !== run)) endRun(at);
+      if (runFrom < 0) { runFrom = at; runKind = run; }
       continue;
     }
     endRun(at);

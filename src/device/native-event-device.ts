@@ -4,7 +4,7 @@
 import type { Device, BackendName, SendOptions } from './device.js';
 import { DeviceFailedError, readReg64 } from './device.js';
 import { EventQueue } from './event-queue.js';
-import { decodeRecords, orderOutEvent, type DeviceEvent } from './events.js';
+import { decodeRecords, orderOutEvent, type DeviceEvent, type RecordRuns } from './events.js';
 
 const HIGH_WATER_BYTES = 4 << 20;
 const LOW_WATER_BYTES = 1 << 20;
@@ -55,7 +55,7 @@ export abstract class NativeEventDevice implements Device {
     error?: string): void {
     this.ingressQueued = queued;
     try {
-      const events = records.length ? decodeRecords(records, [], this.fixRecords) : [];
+      const events = records.length ? decodeRecords(records, [], this.runs) : [];
       const out = orderOutEvent(orderOut, orderEnds);
       if (out) events.push(out);
       if (events.length) this.queue.push(events);
@@ -120,8 +120,9 @@ export abstract class NativeEventDevice implements Device {
     }
   }
 
-  private fixRecords = false;
-  deliverFixRecords(): void { this.fixRecords = true; }
+  private readonly runs: RecordRuns = {};
+  deliverFixRecords(): void { this.runs.fix = true; }
+  deliverFeedRecords(): void { this.runs.feed = true; }
 
   events(): AsyncIterableIterator<DeviceEvent> { return this.queue; }
 

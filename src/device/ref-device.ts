@@ -24,9 +24,13 @@ const EVENTS_LOW_WATER = 1 << 10;
 const SEND_SLICE_BYTES = 1 << 14;
 /** How long a send waits for a reader that takes nothing before it decides there is none. */
 const READER_PATIENCE_MS = 200;
-/** Records in one fix_records event (8 KiB): the queue paces by events, so at most EVENTS_HIGH_WATER of
- *  these (32 MiB) wait for the reader. */
-const FIX_RECORDS_PER_EVENT = 128;
+/** Records in one fix_records event (2 KiB): the queue paces by events, so at most EVENTS_HIGH_WATER of
+ *  these (8 MiB) wait for the reader. With 128 a record (32 MiB waiting), `decode fix` of 1 GB into a pipe
+ *  peaked at 227 MB; with 32, at 184–186 MB, at the same speed. */
+const FIX_RECORDS_PER_EVENT = 32;
+/** The same for feed_records events (8 KiB: an ITCH message is one or two records, where a FIX message is a
+ *  score of them). */
+const FEED_RECORDS_PER_EVENT = 128;
 
 /** The Stock (trailing spaces dropped) and price of an ITCH trade (P, Q), as the gate's trade tap reads
  *  them (hdl/risk/trade_tap.v); it sees messages before the symbol filter. */
@@ -565,6 +569,7 @@ export class RefDevice implements Device {
   }
 
   private pushFeedEvents(): void {
+    this.endFeedRun();
     if (this.feedEvents.length) {
       this.queue.push(this.feedEvents);
       this.feedEvents = [];
@@ -583,14 +588,51 @@ export class RefDevice implements Device {
   }
 
   private feedEvents: DeviceEvent[] = [];
-  private readonly emitFeed = (record: Buffer) => { this.feedEvents.push({ kind: 'feed_record', seq: this.stamp(record), record }); };
+  /** deliverFeedRecords: the feed path's records in runs (feed_records events), not an event each. */
+  private feedRuns = false;
+  deliverFeedRecords(): void { this.feedRuns = true; }
+  /** The run being written: records [from, to) of `slab`. */
+  private feedRun = { slab: Buffer.alloc(0), from: 0, to: 0 };
+
+  /** Numbers the `n` records written at `at` of the records slab and sends them: as a record event each, or
+   *  as part of the current run (a new run where they do not follow it in the same slab, or it is full). */
+  private emitFeed(at: number, n: number): void {
+    const slab = this.records.slab;
+    for (let i = 0; i < n; i++) slab.writeUInt32LE(this.nextSeq(), at + i * RECORD_BYTES + RECORD_AT_COMMON.seq);
+    if (!this.feedRuns) {
+      for (let i = 0; i < n; i++) {
+        const record = slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES);
+        this.feedEvents.push({ kind: 'feed_record', seq: record.readUInt32LE(RECORD_AT_COMMON.seq), record });
+      }
+      return;
+    }
+    const run = this.feedRun;
+    if (run.slab !== slab || run.to !== at || run.to - run.from >= FEED_RECORDS_PER_EVENT * RECORD_BYTES) {
+      this.endFeedRun();
+      run.slab = slab;
+      run.from = at;
+    }
+    run.to = at + n * RECORD_BYTES;
+  }
+
+  private endFeedRun(): void {
+    const run = this.feedRun;
+    if (run.to > run.from) this.feedEvents.push({ kind: 'feed_records', records: run.slab.subarray(run.from, run.to) });
+    run.from = run.to;
+  }
+
   private readonly feedOut: FeedOutput = {
-    record: (r) => { for (const record of encodeFeedRecord(r)) this.emitFeed(record); },
+    record: (r) => {
+      const records = encodeFeedRecord(r);
+      const at = this.records.take(records.length);
+      records.forEach((record, i) => record.copy(this.records.slab, at + i * RECORD_BYTES));
+      this.emitFeed(at, records.length);
+    },
     message: (_session, slot, seq, msg) => {
       const n = itchRecordCount(msg[0]!);
       const at = this.records.take(n);
       writeItchRecords(msg, slot, seq, this.records.slab, at);
-      for (let i = 0; i < n; i++) this.emitFeed(this.records.slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES));
+      this.emitFeed(at, n);
     },
   };
 

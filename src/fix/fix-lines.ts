@@ -46,7 +46,7 @@ export class FixLineWriter {
   private valueLo = new Uint32Array(64);
   private valueHi = new Int32Array(64);
   /** Entries of the message being written whose value is decoded, first of their tag, by tag. */
-  private decoded: number[] = [];
+  private decoded = new Int32Array(64);
 
   constructor(blockBytes = 1 << 20) {
     this.json = new JsonBytes(blockBytes);
@@ -195,21 +195,23 @@ export class FixLineWriter {
   /** `"tag":"text"` for the first decoded entry of each tag, in ascending tag order (as JSON.stringify
    *  orders the integer keys of an object). */
   private writeDecoded(n: number): void {
+    if (this.decoded.length < n) this.decoded = new Int32Array(this.tag.length);
     const d = this.decoded;
-    d.length = 0;
+    const tags = this.tag;
+    // insertion by tag, the first entry of a tag kept
+    let count = 0;
     for (let i = 0; i < n; i++) {
       if (this.type[i] === DECODED.none) continue;
-      const tag = this.tag[i]!;
-      let k = d.length;
-      let seen = false;
-      while (k > 0 && this.tag[d[k - 1]!]! >= tag) {
-        if (this.tag[d[k - 1]!] === tag) { seen = true; break; }
-        k--;
-      }
-      if (!seen) d.splice(k, 0, i);
+      const tag = tags[i]!;
+      let k = count;
+      while (k > 0 && tags[d[k - 1]!]! > tag) k--;
+      if (k > 0 && tags[d[k - 1]!] === tag) continue;
+      d.copyWithin(k + 1, k, count);
+      d[k] = i;
+      count++;
     }
     const j = this.json;
-    for (let k = 0; k < d.length; k++) {
+    for (let k = 0; k < count; k++) {
       const i = d[k]!;
       j.room(8 + 2 * JSON_NUMBER_BYTES + this.scale[i]!);
       if (k > 0) j.byte(0x2c);

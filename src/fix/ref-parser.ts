@@ -239,6 +239,44 @@ export class FixParserModel {
           }
           break;
         case Mode.Msg:
+          if (this.inValue && !this.decodeValue && b !== SOH && b !== X) {
+            // A value nothing reads (most of them): only its length and the byte sum count, and neither a message
+            // start nor the trailer can match before its SOH (both need a SOH among the last five bytes; an X
+            // still goes the byte-wise way), so the bytes up to the next SOH or X are taken in one loop.
+            const end = this.skipValue(bytes, k);
+            for (let i = Math.max(k, end - 5); i < end; i++) {
+              h0 = h14 >>> 24;
+              h14 = ((h14 << 8) | bytes[i]!) >>> 0;
+            }
+            k = end - 1;
+            continue;
+          }
+          if (this.inValue && b >= 0x30 && b <= 0x39 && this.fieldCount !== 2) {
+            // digits of a decoded value (MsgType's are kept as text: byte by byte)
+            const end = this.takeValueDigits(bytes, k);
+            if (end > k) {
+              for (let i = Math.max(k, end - 5); i < end; i++) {
+                h0 = h14 >>> 24;
+                h14 = ((h14 << 8) | bytes[i]!) >>> 0;
+              }
+              k = end - 1;
+              continue;
+            }
+          }
+          if (!this.inValue && !this.tagBad && b >= 0x30 && b <= 0x39) {
+            // Tag digits: neither a message start nor the trailer can match on a digit, so a run of them is
+            // taken in one loop while the tag stays within its nine digits (beyond, byte by byte: the last
+            // nine digits count).
+            const end = this.takeTagDigits(bytes, k);
+            if (end > k) {
+              for (let i = Math.max(k, end - 5); i < end; i++) {
+                h0 = h14 >>> 24;
+                h14 = ((h14 << 8) | bytes[i]!) >>> 0;
+              }
+              k = end - 1;
+              continue;
+            }
+          }
           if (b === X && h14 === START_8FI && h0 === SOH) {
             out.frame(this.frame(p - 4, 'garbled', true, false));
             this.beginMessage(p - 4);
@@ -381,6 +419,74 @@ export class FixParserModel {
     this.tag = 0;
     this.tagDigits = 0;
     this.tagBad = false;
+  }
+
+  /** The run of tag digits from `from`, added to the tag when it keeps the tag within MAX_TAG_DIGITS digits;
+   *  returns where the run ends, or `from` when it was not taken. */
+  private takeTagDigits(bytes: Uint8Array, from: number): number {
+    let tag = this.tag;
+    let sum = this.sum;
+    let j = from;
+    const n = bytes.length;
+    while (j < n) {
+      const c = bytes[j]!;
+      if (c < 0x30 || c > 0x39) break;
+      tag = tag * 10 + (c - 0x30);
+      sum += c;
+      j++;
+    }
+    const digits = this.tagDigits + (j - from);
+    if (digits > MAX_TAG_DIGITS) return from;
+    this.tag = tag;
+    this.tagDigits = digits;
+    this.sum = sum & 0xff;
+    return j;
+  }
+
+  /** The run of digits from `from` in a decoded value, while the mantissa stays a plain number and the scale
+   *  below its cap (what valueByte does to each digit then); returns where the run ends (`from`: not taken). */
+  private takeValueDigits(bytes: Uint8Array, from: number): number {
+    if (this.mantBig !== null || this.overflow) return from;
+    const point = this.point;
+    let mant = this.mant;
+    let scale = this.scale;
+    let sum = this.sum;
+    let j = from;
+    const n = bytes.length;
+    while (j < n && mant < SAFE_MANT && scale < 255) {
+      const c = bytes[j]!;
+      if (c < 0x30 || c > 0x39) break;
+      mant = mant * 10 + (c - 0x30);
+      if (point) scale++;
+      sum += c;
+      j++;
+    }
+    const taken = j - from;
+    if (taken === 0) return from;
+    if (this.valueLength === 0) this.firstChar = bytes[from]!;
+    this.valueLength = (this.valueLength + taken) >>> 0;
+    this.digits = Math.min(this.digits + taken, 4);
+    this.mant = mant;
+    this.scale = scale;
+    this.sum = sum & 0xff;
+    return j;
+  }
+
+  /** A value byte run from `from` to the next SOH or X (or the chunk's end) that nothing decodes: summed and
+   *  counted. Returns where the run ends. */
+  private skipValue(bytes: Uint8Array, from: number): number {
+    let sum = this.sum;
+    let j = from;
+    const n = bytes.length;
+    while (j < n) {
+      const c = bytes[j]!;
+      if (c === SOH || c === X) break;
+      sum += c;
+      j++;
+    }
+    this.sum = sum & 0xff;
+    this.valueLength = (this.valueLength + (j - from)) >>> 0;
+    return j;
   }
 
   private valueByte(b: number): void {

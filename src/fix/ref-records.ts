@@ -21,18 +21,34 @@ function writeCommon(view: DataView, at: number, kind: number, error: number, se
   view.setUint32(at + RECORD_AT_COMMON.seq, seq, true);
 }
 
+// a field record's offsets as plain constants: this is the hot path of the reference device's FIX records
+const KIND_AT = RECORD_AT_COMMON.kind;
+const ERROR_AT = RECORD_AT_COMMON.error;
+const SEQ_AT = RECORD_AT_COMMON.seq;
+const FIELDS_KIND = KIND.fix_fields;
+const NO_ERROR = ERROR.none;
+const COUNT_AT = FIX_FIELDS_AT.count;
+const MESSAGE_OFFSET_AT = FIX_FIELDS_AT.messageOffset;
+const TAG_AT = FIX_FIELDS_ENTRY0 + FIX_FIELDS_ENTRY_AT.tag;
+const VALUE_OFFSET_AT = FIX_FIELDS_ENTRY0 + FIX_FIELDS_ENTRY_AT.valueOffset;
+const VALUE_LENGTH_AT = FIX_FIELDS_ENTRY0 + FIX_FIELDS_ENTRY_AT.valueLength;
+const DECODED_TYPE_AT = FIX_FIELDS_ENTRY0 + FIX_FIELDS_ENTRY_AT.decodedType;
+const SCALE_AT = FIX_FIELDS_ENTRY0 + FIX_FIELDS_ENTRY_AT.scale;
+const VALUE_AT = FIX_FIELDS_ENTRY0 + FIX_FIELDS_ENTRY_AT.value;
+
 /** A fix_fields record holding the one entry `f`, at `at` of zeroed memory. */
 export function writeFieldRecord(view: DataView, at: number, seq: number, f: FieldState): void {
-  writeCommon(view, at, KIND.fix_fields, ERROR.none, seq);
-  view.setUint8(at + FIX_FIELDS_AT.count, 1);
-  writeU64(view, at + FIX_FIELDS_AT.messageOffset, f.messageOffset);
-  const e = at + FIX_FIELDS_ENTRY0;
-  view.setUint32(e + FIX_FIELDS_ENTRY_AT.tag, f.tag, true);
-  view.setUint32(e + FIX_FIELDS_ENTRY_AT.valueOffset, f.valueOffset, true);
-  view.setUint32(e + FIX_FIELDS_ENTRY_AT.valueLength, f.valueLength, true);
-  view.setUint8(e + FIX_FIELDS_ENTRY_AT.decodedType, f.type);
-  view.setUint8(e + FIX_FIELDS_ENTRY_AT.scale, f.scale);
-  const v = e + FIX_FIELDS_ENTRY_AT.value;
+  view.setUint8(at + KIND_AT, FIELDS_KIND);
+  view.setUint8(at + ERROR_AT, NO_ERROR);
+  view.setUint32(at + SEQ_AT, seq, true);
+  view.setUint8(at + COUNT_AT, 1);
+  writeU64(view, at + MESSAGE_OFFSET_AT, f.messageOffset);
+  view.setUint32(at + TAG_AT, f.tag, true);
+  view.setUint32(at + VALUE_OFFSET_AT, f.valueOffset, true);
+  view.setUint32(at + VALUE_LENGTH_AT, f.valueLength, true);
+  view.setUint8(at + DECODED_TYPE_AT, f.type);
+  view.setUint8(at + SCALE_AT, f.scale);
+  const v = at + VALUE_AT;
   if (f.mantBig !== null) {
     view.setBigInt64(v, f.neg ? -f.mantBig : f.mantBig, true);
   } else {

@@ -3,7 +3,7 @@
 import type { Device } from '../device/device.js';
 import { EventQueue } from '../device/event-queue.js';
 import type { DeviceEvent } from '../device/events.js';
-import { REG, REG_BIT } from '../device/generated/layout.js';
+import { RECORD_BYTES, REG, REG_BIT } from '../device/generated/layout.js';
 import { FeedRecordReader } from './feed-records.js';
 import { FeedDecoder, type FeedCounters, type FeedRecord, type SessionRecord } from './ref-decoder.js';
 import type { ArbiterCounters } from './ref-line-arbiter.js';
@@ -127,17 +127,18 @@ export async function flushArbiter(device: Pick<Device, 'writeReg' | 'flush'>): 
   await device.flush();
 }
 
-/** Takes the device's feed records as they come (64 bytes each). */
+/** Takes the device's feed records as they come: the RECORD_BYTES at `at` of `records`. A sink that walks
+ *  records in place gets them in runs (Device.deliverFeedRecords). */
 export interface FeedRecordSink {
-  push(record: Buffer): void;
+  push(records: Buffer, at: number): void;
 }
 
 /** A sink handing each record to `onRecord` as a golden-model record (session records kept back). */
 export function feedRecords(onRecord: (r: PrintableFeedRecord) => void): FeedRecordSink {
   const reader = new FeedRecordReader();
   return {
-    push(record) {
-      const r = reader.push(record);
+    push(records, at) {
+      const r = reader.push(at === 0 && records.length === RECORD_BYTES ? records : records.subarray(at, at + RECORD_BYTES));
       if (r && r.kind !== 'session') onRecord(r);
     },
   };
@@ -154,18 +155,22 @@ export class DeviceFeed implements FeedSink {
 
   constructor(readonly device: Device, out: ((r: PrintableFeedRecord) => void) | FeedRecordSink) {
     const sink = typeof out === 'function' ? feedRecords(out) : out;
+    // a sink of its own walks the records where the device wrote them, a run per event
+    if (typeof out !== 'function') device.deliverFeedRecords();
+    const take = (ev: DeviceEvent): void => {
+      if (ev.kind === 'feed_record') sink.push(ev.record, 0);
+      else if (ev.kind === 'feed_records') for (let at = 0; at < ev.records.length; at += RECORD_BYTES) sink.push(ev.records, at);
+    };
     this.done = (async () => {
       const events = device.events();
       if (events instanceof EventQueue) {
         // every backend's: taken a batch at a time, not a promise per record
         for (let batch = await events.nextBatch(); batch; batch = await events.nextBatch()) {
-          for (const ev of batch as DeviceEvent[]) if (ev.kind === 'feed_record') sink.push(ev.record);
+          for (const ev of batch as DeviceEvent[]) take(ev);
         }
         return;
       }
-      for await (const ev of events) {
-        if (ev.kind === 'feed_record') sink.push(ev.record);
-      }
+      for await (const ev of events) take(ev);
     })();
   }
 

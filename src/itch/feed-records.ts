@@ -24,6 +24,16 @@ for (const t of ITCH_TYPES.values()) {
   BODY_FROM[t.type.charCodeAt(0)] = from;
 }
 
+/** A MoldUDP64 sequence number as a little-endian u64 (no BigInt for a number). */
+function writeSeq(out: Buffer, at: number, seq: MoldSeq): void {
+  if (typeof seq === 'bigint') {
+    out.writeBigUInt64LE(seq, at);
+    return;
+  }
+  out.writeUInt32LE(seq % 0x1_0000_0000, at);
+  out.writeUInt32LE(Math.floor(seq / 0x1_0000_0000), at + 4);
+}
+
 /** Records an ITCH message takes: one, or two when its body goes on in an itch_more record. */
 export const itchRecordCount = (typeByte: number): number => (BODY_FROM[typeByte]!.length > MAIN_BODY ? 2 : 1);
 
@@ -32,13 +42,13 @@ export const itchRecordCount = (typeByte: number): number => (BODY_FROM[typeByte
  * at `at`, whose bytes must be zero, and gives the number of records written. Sequence numbers are left 0:
  * the device stamps them.
  */
-export function writeItchRecords(msg: Buffer, slot: number, seq: bigint, out: Buffer, at: number): number {
+export function writeItchRecords(msg: Buffer, slot: number, seq: MoldSeq, out: Buffer, at: number): number {
   const type = msg[0]!;
   const from = BODY_FROM[type]!;
   out[at + RECORD_AT_COMMON.kind] = KIND.itch_message;
   out[at + ITCH_MESSAGE_AT.msgType] = type;
   out[at + ITCH_MESSAGE_AT.sessionSlot] = slot;
-  out.writeBigUInt64LE(seq, at + ITCH_MESSAGE_AT.moldSeq);
+  writeSeq(out, at + ITCH_MESSAGE_AT.moldSeq, seq);
   out.writeUInt32LE(msg.readUInt32BE(7), at + ITCH_MESSAGE_AT.timestamp);
   out.writeUInt16LE(msg.readUInt16BE(5), at + ITCH_MESSAGE_AT.timestamp + 4);
   out.writeUInt16LE(msg.readUInt16BE(1), at + ITCH_MESSAGE_AT.stockLocate);
@@ -51,7 +61,7 @@ export function writeItchRecords(msg: Buffer, slot: number, seq: bigint, out: Bu
   out[more + RECORD_AT_COMMON.kind] = KIND.itch_more;
   out[more + ITCH_MORE_AT.msgType] = type;
   out[more + ITCH_MORE_AT.sessionSlot] = slot;
-  out.writeBigUInt64LE(seq, more + ITCH_MORE_AT.moldSeq);
+  writeSeq(out, more + ITCH_MORE_AT.moldSeq, seq);
   for (let i = MAIN_BODY; i < from.length; i++) out[more + ITCH_MORE_AT.body + i - MAIN_BODY] = msg[from[i]!]!;
   return 2;
 }
@@ -109,7 +119,7 @@ export function encodeFeedRecord(r: FeedRecord): Buffer[] {
     }
     case 'itch': {
       const b = Buffer.alloc(2 * RECORD_BYTES);
-      const n = writeItchRecords(r.raw, r.slot, BigInt(r.seq), b, 0);
+      const n = writeItchRecords(r.raw, r.slot, r.seq, b, 0);
       return n === 1 ? [b.subarray(0, RECORD_BYTES)] : [b.subarray(0, RECORD_BYTES), b.subarray(RECORD_BYTES)];
     }
   }

@@ -44,8 +44,9 @@ const WIRE_ERROR: Record<Exclude<WireStatusName, 'ok'>, WireErrorKind> = {
 /** A MoldUDP64 sequence number: a number, or a bigint beyond 2^53 (printed as a decimal string). */
 export type MoldSeq = number | bigint;
 const U64 = (1n << 64n) - 1n;
-function moldSeq(v: bigint): MoldSeq {
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+const MAX_SAFE_SEQ = BigInt(Number.MAX_SAFE_INTEGER);
+function moldSeq(v: MoldSeq): MoldSeq {
+  return typeof v === 'number' || v > MAX_SAFE_SEQ ? v : Number(v);
 }
 const jsonSeq = (v: MoldSeq | null) => (typeof v === 'bigint' ? v.toString() : v);
 
@@ -166,7 +167,7 @@ export interface FeedOutput {
   /** session, gap and error records */
   record(r: Exclude<FeedRecord, ItchMessageRecord>): void;
   /** a message that passed the checks and the filter; `msg` is a view of the packet */
-  message(session: string, slot: number, seq: bigint, msg: Buffer): void;
+  message(session: string, slot: number, seq: MoldSeq, msg: Buffer): void;
 }
 
 export class FeedDecoder {
@@ -312,19 +313,24 @@ export class FeedDecoder {
     // 64-bit wrap-around, as the device's adder does
     const end = (seq + BigInt(count)) & U64;
     entry.expected = max(expected, end);
+    // the message numbers as plain numbers when all of them and the expected one are below 2^53 (in practice
+    // always): a BigInt per message is most of what this loop would allocate
+    const small = end <= MAX_SAFE_SEQ && expected <= MAX_SAFE_SEQ && end === seq + BigInt(count);
+    const seqN = small ? Number(seq) : 0;
+    const expectedN = small ? Number(expected) : 0;
     let at = HEADER_BYTES;
     for (let i = 0; i < count; i++) {
-      const msgSeq = (seq + BigInt(i)) & U64;
+      const msgSeq: MoldSeq = small ? seqN + i : (seq + BigInt(i)) & U64;
       if (at + 2 > p.length || at + 2 + p.readUInt16BE(at) > p.length) {
         // The lost messages are numbered only when they were not delivered before (a cut-off duplicate is not).
-        const lost = max(msgSeq, expected);
+        const lost = max(BigInt(msgSeq), expected);
         this.error(out, session, slot, lost < end ? moldSeq(lost) : null, 'truncated_packet', { ...NO_INFO, count, index: i + 1 });
         return;
       }
       const len = p.readUInt16BE(at);
       const msg = p.subarray(at + 2, at + 2 + len);
       at += 2 + len;
-      if (msgSeq < expected) {
+      if (small ? (msgSeq as number) < expectedN : (msgSeq as bigint) < expected) {
         this.counters.duplicates++;
         continue;
       }
@@ -333,7 +339,7 @@ export class FeedDecoder {
     if (at < p.length) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - at });
   }
 
-  private message(msg: Buffer, session: string, slot: number, seq: bigint, count: number, out: FeedOutput): void {
+  private message(msg: Buffer, session: string, slot: number, seq: MoldSeq, count: number, out: FeedOutput): void {
     const length = msg.length ? ITCH_LENGTH[msg[0]!] : 0;
     if (length === 0 || msg.length !== length) {
       const info = { ...NO_INFO, count, length: msg.length, typeByte: msg.length ? msg[0]! : 0 };

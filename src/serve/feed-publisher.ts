@@ -4,7 +4,7 @@
 // cancels, ...) the Stock its Stock Directory (R) message named.
 import type { FeedRecordSink } from '../itch/device-feed.js';
 import { FeedRecordReader } from '../itch/feed-records.js';
-import { RECORD_AT_COMMON } from '../device/generated/layout.js';
+import { RECORD_AT_COMMON, RECORD_BYTES } from '../device/generated/layout.js';
 import { encodeBookEvent, encodeItchEvent } from './event-encoder.js';
 import { feedEvent } from './events.js';
 import type { EventHub } from './hub.js';
@@ -22,7 +22,8 @@ export class FeedPublisher implements FeedRecordSink {
     hub.bookSnapshots = (symbols, hostTime) => this.books.latest(symbols).map((b) => encodeBookEvent(b, this.bookRecordSeq.get(b.stock)!, hostTime));
   }
 
-  push(record: Buffer): void {
+  push(records: Buffer, at: number): void {
+    const record = records.subarray(at, at + RECORD_BYTES);
     const recordSeq = record.readUInt32LE(RECORD_AT_COMMON.seq);
     const r = this.reader.push(record);
     if (!r) return;

@@ -8,6 +8,9 @@ const BACKSLASH = 0x5c;
 /** JSON.stringify's escapes for the control characters it does not write as \u00XX. */
 const SHORT_ESCAPE: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** 1 for the bytes a JSON string holds as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
 /** hi words below this keep a 64-bit value within Number.MAX_SAFE_INTEGER */
 const SAFE_HI = 0x20_0000;
 const TWO_32 = 0x1_0000_0000;
@@ -18,6 +21,29 @@ function decimalDigits(v: number): number {
   let d = 1;
   while (d < 16 && v >= POWERS_OF_TEN[d - 1]!) d++;
   return d;
+}
+
+/** "00" to "99": two digits per division. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+/** Writes the decimal digits of `v` (0 ≤ v < 2^31) so that they end just before `end`; gives where they
+ *  start (v = 0 writes one 0). */
+function digitsBefore(out: Buffer, end: number, v: number): number {
+  let p = end;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = 2 * (v - q * 100);
+    out[--p] = DIGIT_PAIRS[r + 1]!;
+    out[--p] = DIGIT_PAIRS[r]!;
+    v = q;
+  }
+  if (v >= 10) {
+    out[--p] = DIGIT_PAIRS[2 * v + 1]!;
+    out[--p] = DIGIT_PAIRS[2 * v]!;
+  } else {
+    out[--p] = 0x30 + v;
+  }
+  return p;
 }
 
 /** The most bytes one source byte takes in a JSON string (a control character as \u00XX). */
@@ -74,20 +100,19 @@ export class JsonBytes {
       out[this.pos++] = 0x30 + v;
       return;
     }
-    let p = this.pos + decimalDigits(v);
-    this.pos = p;
-    // above 2^31 the digits come by float division until the rest fits int32 arithmetic
-    while (v > 0x7fff_ffff) {
-      const q = Math.floor(v / 10);
-      out[--p] = 0x30 + (v - q * 10);
-      v = q;
+    const end = this.pos + decimalDigits(v);
+    this.pos = end;
+    if (v <= 0x7fff_ffff) {
+      digitsBefore(out, end, v);
+      return;
     }
-    while (v >= 10) {
-      const q = (v / 10) | 0;
-      out[--p] = 0x30 + (v - q * 10);
-      v = q;
-    }
-    out[--p] = 0x30 + v;
+    // above 2^31: the low eight digits (zero-padded) and the rest, each below 2^31, so in int32 arithmetic
+    // instead of a float division per digit
+    const high = Math.floor(v / 1e8);
+    const low = v - high * 1e8;
+    const lowFrom = digitsBefore(out, end, low);
+    out.fill(0x30, end - 8, lowFrom);
+    digitsBefore(out, end - 8, high);
   }
 
   /** mantissa / 10^scale exactly, without exponent, from the sign and the magnitude (below 2^53): the
@@ -129,7 +154,7 @@ export class JsonBytes {
     out[pos++] = QUOTE;
     for (let i = from; i < end; i++) {
       const c = src[i]!;
-      if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH && c < 0x80) {
+      if (PLAIN[c] === 1) {
         out[pos++] = c;
       } else if (c >= 0x80) {
         out[pos++] = 0xc0 | (c >> 6);
