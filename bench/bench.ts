@@ -121,6 +121,9 @@ async function main(): Promise<void> {
     goldenModelVsJspurefix: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond >= TARGETS.goldenModelVsJspurefix,
     // issue 17: order books, ≥ 2 M book updates per second in TypeScript
     bookUpdatesPerSecond: books.updatesPerSecond >= TARGETS.bookUpdatesPerSecond,
+    // issue 22: the session round trip through the device at least jspurefix's, on each backend
+    roundTripRefVsJspurefix: roundTrip.ordersPerSecond['tickgate (ref model)']! >= roundTrip.ordersPerSecond.jspurefix!,
+    roundTripSimVsJspurefix: roundTrip.ordersPerSecond['tickgate (sim device)']! >= roundTrip.ordersPerSecond.jspurefix!,
   };
   const timing = readTimingReport();
   const clocks = { fix: pathClock('fix', timing), itch: pathClock('itch', timing), wire: pathClock('wire', timing), risk: pathClock('risk', timing) };
@@ -245,6 +248,7 @@ async function main(): Promise<void> {
   console.log(`  exchange Timestamp to client receipt        p50 ${f(endToEnd.latencyMs.p50, 3)} ms, p99 ${f(endToEnd.latencyMs.p99, 3)} ms, max ${f(endToEnd.latencyMs.max, 3)} ms (every message)`);
   console.log(`\nFIX session round trip: client → QuickFIX executor → fills, loopback (${f(roundTrip.orders)} orders, ≤ ${roundTrip.window} unfilled, median of ${roundTrip.runs} runs)`);
   for (const [name, rate] of Object.entries(roundTrip.ordersPerSecond)) console.log(`  ${name.padEnd(24)} ${f(rate)} orders/s`);
+  console.log(`  target: at least jspurefix's   ref model: ${ok(met.roundTripRefVsJspurefix)}   sim device: ${ok(met.roundTripSimVsJspurefix)} (the simulator's clock is the limit there)`);
   const synth = report.synthesis as {
     results?: Array<Record<string, unknown>>; fmaxMHz?: number | null; nextpnr?: { skipped?: boolean; logicCells?: string | null; error?: string };
   } | null;

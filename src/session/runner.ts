@@ -316,7 +316,21 @@ export class SessionRunner {
         this.session.connectionDrained();
       }
     };
-    const out = new OutboundQueue(this.orderPath, (bytes) => { if (!socket.destroyed) socket.write(bytes); }, (seq, reason) => {
+    // The messages written in one turn of the event loop leave in one write: corked at the first, uncorked
+    // once the turn's callbacks and promise jobs are done (a fill answered at once by the next order costs
+    // no system call of its own).
+    let corked = false;
+    const uncork = () => { corked = false; socket.uncork(); };
+    const write = (bytes: Buffer) => {
+      if (socket.destroyed) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      socket.write(bytes);
+    };
+    const out = new OutboundQueue(this.orderPath, write, (seq, reason) => {
       this.session.emit('event', { type: 'info', text: `order ${seq} stopped by the device: ${reason}`, session: this.session.id, seq });
     }, drained);
     socket.on('drain', drained);

@@ -70,13 +70,30 @@ export function validateMessage(dict: FixDictionary, fields: Fields): Violation 
   return checkLevel(dict.header, header, true) ?? checkLevel(message.members, body, true);
 }
 
+/** A level's groups by tag, and each member's place in the level: made once per level of the dictionary
+ *  (an ExecutionReport's level has a hundred members; every received message walks it). */
+interface LevelIndex {
+  groups: Map<number, MemberDef & { kind: 'group' }>;
+  order: Map<number, number>;
+}
+const levelIndexes = new WeakMap<MemberDef[], LevelIndex>();
+
+function levelIndex(members: MemberDef[]): LevelIndex {
+  let index = levelIndexes.get(members);
+  if (!index) {
+    const groups = new Map<number, MemberDef & { kind: 'group' }>();
+    for (const m of members) if (m.kind === 'group') groups.set(m.tag, m);
+    index = { groups, order: new Map(members.map((m, k) => [m.tag, k])) };
+    levelIndexes.set(members, index);
+  }
+  return index;
+}
+
 /** Walks one level of members: repeated tags, group instance counts, required fields. */
 function checkLevel(members: MemberDef[], fields: Fields, top: boolean): Violation | null {
-  const groups = new Map<number, MemberDef & { kind: 'group' }>();
-  for (const m of members) if (m.kind === 'group') groups.set(m.tag, m);
-  const seen = new Set<number>();
   // Inside a group instance the members come in the dictionary's order, the delimiter first (373=15).
-  const order = new Map(members.map((m, k) => [m.tag, k]));
+  const { groups, order } = levelIndex(members);
+  const seen = new Set<number>();
   let last = -1;
   let i = 0;
   while (i < fields.length) {
