@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     riskOneOrderPerCycle: checker.ordersPerCycle >= 1 && checker.maxDecisionSpacing === 1,
     // issue 15: the host decodes device records at ≥ 5 M/s (views over the batch buffer, no object per record)
     // issue 22: no JavaScript call into the addon waits more than 1 ms for the clock thread
-    addonCallWaitMs: waits.callMs.max <= TARGETS.addonCallWaitMs,
+    // (the wait for the clock thread, timed in the addon around the model's lock; the call as JavaScript timed
+    // it, GC pauses and the JavaScript thread's own scheduling included, is printed beside it)
+    addonCallWaitMs: waits.lockWaitMs.max <= TARGETS.addonCallWaitMs,
     hostRecordDecodePerSecond: Math.min(recordDecode.fixCursorPerSecond, recordDecode.feedCursorPerSecond) >= TARGETS.hostRecordDecodePerSecond,
     // issue 22: decode itch --backend ref, NDJSON out, ≥ 1 M messages/s end to end
     decodeItchLinesPerSecond: decodeItch.linesPerSecond >= TARGETS.decodeItchLinesPerSecond,
@@ -209,7 +211,9 @@ async function main(): Promise<void> {
   console.log(`\nSimulation through the addon (median of ${runs} runs)`);
   console.log(`  stepped, no host decoding   ${f(simSpeed)} cycles/s   target ≥ ${f(TARGETS.simCyclesPerSecond)}: ${ok(met.simCyclesPerSecond)}`);
   console.log(`  threaded, records decoded   ${f(threaded.cyclesPerSecond)} cycles/s, ${f(threaded.messagesPerSecond)} messages/s end to end`);
-  console.log(`  addon calls under full load ${f(waits.calls)} calls (a register read and the cycle count each event-loop turn while the clock thread parses ${f(messages.length)} messages): wait ms p50 ${f(waits.callMs.p50, 3)}, p99 ${f(waits.callMs.p99, 3)}, p99.9 ${f(waits.callMs.p999, 3)}, max ${f(waits.callMs.max, 3)}; ${f(waits.callsOver1ms)} over 1 ms   target max ≤ ${TARGETS.addonCallWaitMs} ms: ${ok(met.addonCallWaitMs)}`);
+  console.log(`  addon calls under full load ${f(waits.calls)} calls (a register read and the cycle count each event-loop turn while the clock thread parses ${f(messages.length)} messages)`);
+  console.log(`    waited for the clock thread (timed in the addon, ${f(waits.lockWaitMs.calls)} lock takes): ms p99 < ${f(waits.lockWaitMs.p99, 3)}, p99.9 < ${f(waits.lockWaitMs.p999, 3)}, max ${f(waits.lockWaitMs.max, 3)}; ${f(waits.lockWaitMs.over1ms)} over 1.05 ms   target max ≤ ${TARGETS.addonCallWaitMs} ms: ${ok(met.addonCallWaitMs)}`);
+  console.log(`    the call as JavaScript timed it (GC and the thread's own scheduling included): ms p50 ${f(waits.callMs.p50, 3)}, p99 ${f(waits.callMs.p99, 3)}, p99.9 ${f(waits.callMs.p999, 3)}, max ${f(waits.callMs.max, 3)}; ${f(waits.callsOver1ms)} over 1 ms`);
   console.log(`  event-loop delay meanwhile  ms p50 ${f(waits.eventLoopDelayMs.p50, 1)}, p99 ${f(waits.eventLoopDelayMs.p99, 1)}, max ${f(waits.eventLoopDelayMs.max, 1)} (includes decoding each batch's records on the JavaScript thread)`);
   console.log(`\nHost software on the same messages (median of ${runs} runs)`);
   console.log(`  golden model to device records (field index + binary values) ${f(software.goldenModelMessagesPerSecond)} messages/s (${f(software.goldenModelMBytesPerSecond, 1)} MB/s)`);

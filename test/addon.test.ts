@@ -102,6 +102,24 @@ describe('threaded simulation device', () => {
     await dev.close();
   });
 
+  it('counts how long calls waited for the model, and reads the cycle count without waiting', async () => {
+    const dev = new SimDevice();
+    enableFix(dev);
+    const before = dev.hostWaits();
+    for (let i = 0; i < 20; i++) dev.readReg(REG.FIX_MESSAGES);
+    const c0 = dev.cycles();
+    const mid = dev.hostWaits();
+    // each register read took the model once; the cycle count took it not at all
+    expect(mid.count - before.count).toBe(20);
+    expect(mid.buckets.reduce((n, k) => n + k, 0)).toBe(mid.count);
+    expect(mid.maxNs).toBeGreaterThan(0);
+    expect(mid.maxNs).toBeLessThan(2 ** (mid.buckets.findLastIndex((k) => k > 0) + 1));
+    await dev.send(Buffer.concat(sampleExchangeMessages({ messages: 200, seed: 4 })));
+    await dev.flush();
+    expect(dev.cycles()).toBeGreaterThan(c0);
+    await dev.close();
+  });
+
   it('holds the device while the reader falls behind: bounded waiting events, nothing lost', async () => {
     const dev = new SimDevice();
     enableFix(dev);

@@ -228,6 +228,7 @@ class SimDevice : public DeviceWrap<SimDevice, SimBackend> {
                            InstanceMethod<&SimDevice::SetEgressReady>("setEgressReady"),
                            InstanceMethod<&SimDevice::SetHostReady>("setHostReady"),
                            InstanceMethod<&SimDevice::Cycles>("cycles"),
+                           InstanceMethod<&SimDevice::HostWaits>("hostWaits"),
                        }));
   }
 
@@ -321,6 +322,19 @@ class SimDevice : public DeviceWrap<SimDevice, SimBackend> {
   Napi::Value Cycles(const Napi::CallbackInfo& info) {
     uint64_t c = guard(info.Env(), [&] { return backend(info.Env()).cycles(); });
     return Napi::BigInt::New(info.Env(), c);
+  }
+
+  // { count, maxNs, buckets }: how long calls waited for the model (bucket k: [2^k, 2^(k+1)) ns)
+  Napi::Value HostWaits(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    SimBackend::HostWaits w = guard(env, [&] { return backend(env).hostWaits(); });
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("count", Napi::Number::New(env, double(w.count)));
+    out.Set("maxNs", Napi::Number::New(env, double(w.maxNs)));
+    Napi::Array buckets = Napi::Array::New(env, w.buckets.size());
+    for (size_t k = 0; k < w.buckets.size(); k++) buckets.Set(uint32_t(k), Napi::Number::New(env, double(w.buckets[k])));
+    out.Set("buckets", buckets);
+    return out;
   }
 };
 

@@ -160,6 +160,7 @@ void SimBackend::clockEdge() {
   if (trace_) trace_->dump(2 * traceTime_ + 1);
   traceTime_++;
   cycle_++;
+  cyclesDone_.store(cycle_, std::memory_order_relaxed);
   if (fixFire) consumeBeat(fix_, fixBeatBytes_);
   if (feedFire) consumeBeat(feed_, feedBeatBytes_);
   if (orderFire) consumeBeat(orders_, orderBeatBytes_);
@@ -181,6 +182,7 @@ void SimBackend::resetLocked(uint32_t cycles) {
   for (uint32_t i = 0; i < std::max<uint32_t>(cycles, 1); i++) tick();
   top_->rst = 0;
   cycle_ = 0;  // the device's cycle counter is 0 in the first cycle after reset
+  cyclesDone_.store(0, std::memory_order_relaxed);
 }
 
 void SimBackend::reset(uint32_t cycles) {
@@ -332,9 +334,10 @@ void SimBackend::setIngressValid(double probability, uint64_t seed) {
   ingressRng_ = seed ? seed : 1;
 }
 
+// Without the model's lock: a clock thread preempted in its batch must not hold up a caller that only asks
+// how far the model is.
 uint64_t SimBackend::cycles() {
-  HostLock lock(*this);
-  return cycle_;
+  return cyclesDone_.load(std::memory_order_relaxed);
 }
 
 void SimBackend::setHostReady(bool ready) {
@@ -344,6 +347,20 @@ void SimBackend::setHostReady(bool ready) {
     hostReady_ = ready;
   }
   wake_.notify_all();
+}
+
+void SimBackend::recordHostWait(uint64_t ns) {
+  size_t bucket = 0;
+  while (bucket + 1 < kWaitBuckets && (ns >> (bucket + 1)) != 0) bucket++;
+  std::lock_guard<std::mutex> lock(waitsMutex_);
+  hostWaits_.count++;
+  hostWaits_.buckets[bucket]++;
+  if (ns > hostWaits_.maxNs) hostWaits_.maxNs = ns;
+}
+
+SimBackend::HostWaits SimBackend::hostWaits() const {
+  std::lock_guard<std::mutex> lock(waitsMutex_);
+  return hostWaits_;
 }
 
 size_t SimBackend::ingressQueued() {

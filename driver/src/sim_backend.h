@@ -1,7 +1,9 @@
 // The Verilator backend: the tickgate core as a Verilated model, clocked in batches on its own thread,
 // or stepped synchronously for deterministic tests.
 #pragma once
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -50,6 +52,16 @@ class SimBackend : public Backend {
   uint64_t cycles();
   size_t ingressQueued();
 
+  // How long calls from the host waited for the model (the clock thread's batch): a count per power of two
+  // of nanoseconds (bucket k: [2^k, 2^(k+1)) ns; bucket 0 also 0 ns), and the longest wait.
+  static constexpr size_t kWaitBuckets = 40;
+  struct HostWaits {
+    uint64_t count = 0;
+    uint64_t maxNs = 0;
+    std::array<uint64_t, kWaitBuckets> buckets{};
+  };
+  HostWaits hostWaits() const;
+
   // Bytes queued for one ingress stream; `last` ends the stream (FIX) or the packet (feed) after them.
   struct Chunk {
     std::vector<uint8_t> bytes;
@@ -84,18 +96,23 @@ class SimBackend : public Backend {
   class HostLock {
    public:
     explicit HostLock(SimBackend& b) : waiting_(b.hostWaiting_) {
+      const auto t0 = std::chrono::steady_clock::now();
       waiting_.fetch_add(1);
       lock_ = std::unique_lock<std::mutex>(b.mutex_);
       waiting_.fetch_sub(1);
+      b.recordHostWait(uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count()));
     }
 
    private:
     std::atomic<uint32_t>& waiting_;
     std::unique_lock<std::mutex> lock_;
   };
+  void recordHostWait(uint64_t ns);  // caller holds mutex_
 
   std::mutex mutex_;
   std::atomic<uint32_t> hostWaiting_{0};
+  HostWaits hostWaits_;            // guarded by waitsMutex_ (read without the model's mutex)
+  mutable std::mutex waitsMutex_;
   static constexpr uint32_t kHostSliceCycles = 64;  // a waiting host gets the model after at most these (~0.1 ms)
   std::condition_variable wake_;
   std::deque<Chunk> fix_;
@@ -105,6 +122,7 @@ class SimBackend : public Backend {
   uint64_t sendSerial_ = 0;        // sends queued since the device was opened
   EventBatch pending_;
   uint64_t cycle_ = 0;             // cycles since reset was released: the device's cycle counter
+  std::atomic<uint64_t> cyclesDone_{0};  // cycle_ as of the last finished cycle, for cycles()
   uint64_t traceTime_ = 0;
   size_t fixBeatBytes_ = 0;
   size_t feedBeatBytes_ = 0;

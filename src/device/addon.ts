@@ -42,6 +42,15 @@ export interface NativeSimDevice extends NativeEventSource {
   /** Threaded mode: false stops the device's clock until true again (host back-pressure). */
   setHostReady(ready: boolean): void;
   cycles(): bigint;
+  hostWaits(): HostWaits;
+}
+
+/** How long calls from JavaScript waited for the model: count, longest, and a count per power of two of
+ *  nanoseconds (bucket k: waits of [2^k, 2^(k+1)) ns). */
+export interface HostWaits {
+  count: number;
+  maxNs: number;
+  buckets: number[];
 }
 
 export interface PcieDeviceOptions {

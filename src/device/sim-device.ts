@@ -1,6 +1,6 @@
 // Device over the Verilator backend. Threaded: the native clock thread delivers event batches through a
 // thread-safe function. Stepped: nothing moves until step(), for deterministic tests and benchmarks.
-import { loadAddon, type NativeSimDevice } from './addon.js';
+import { loadAddon, type HostWaits, type NativeSimDevice } from './addon.js';
 import { readReg64, type SendOptions } from './device.js';
 import { decodeRecords, orderOutEvent, type DeviceEvent } from './events.js';
 import { RECORD_BYTES } from './generated/layout.js';
@@ -63,6 +63,10 @@ export class SimDevice extends NativeEventDevice {
 
   /** Cycles since reset was released. */
   cycles(): bigint { return this.native.cycles(); }
+
+  /** How long calls into the device waited for its clock thread so far (measured in the addon, around the
+   *  lock on the model: what a call waits for the simulation, and nothing else). */
+  hostWaits(): HostWaits { return this.native.hostWaits(); }
 }
 
 export interface StepResult {
