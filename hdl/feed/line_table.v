@@ -22,13 +22,14 @@ module line_table #(
 );
 integer e;
 always @(posedge clk) begin
-    for (e = 0; e < ENTRIES; e = e + 1)
-        if (we && slot == e[3:0]) begin
-            tbl_valid[e] <= valid;
-            tbl_addr[32*e +: 32] <= addr;
-            tbl_port[16*e +: 16] <= port;
-            tbl_line[e] <= line;
-        end
+    if (we)
+        for (e = 0; e < ENTRIES; e = e + 1)
+            if (slot == e[3:0]) begin
+                tbl_valid[e] <= valid;
+                tbl_addr[32*e +: 32] <= addr;
+                tbl_port[16*e +: 16] <= port;
+                tbl_line[e] <= line;
+            end
     if (rst) tbl_valid <= {ENTRIES{1'b0}};
 end
 endmodule

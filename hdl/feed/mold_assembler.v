@@ -75,9 +75,27 @@ module mold_assembler #(
         end
     endfunction
 
+    // The message buffer with this beat's tail bytes in place, and a new buffer of its head bytes. Functions
+    // called where a beat is taken: the same logic as a combinational block, but a simulator walks the bytes
+    // only in the cycles that take one.
+    function automatic [8*MAX_MSG-1:0] merged_of(input [8*MAX_MSG-1:0] b, input [6:0] from, input [7:0] to, input [63:0] tail);
+        integer q;
+        begin
+            for (q = 0; q < MAX_MSG; q = q + 1)
+                merged_of[8*q +: 8] = (q >= from && q < to) ? tail[8*(q % 8) +: 8] : b[8*q +: 8];
+        end
+    endfunction
+
+    function automatic [8*MAX_MSG-1:0] fresh_of(input [63:0] head, input [7:0] keep, input hold);
+        integer q;
+        begin
+            fresh_of = {8*MAX_MSG{1'b0}};
+            for (q = 0; q < 8; q = q + 1)
+                if (keep[q] && !hold) fresh_of[8*q +: 8] = head[8*q +: 8];
+        end
+    endfunction
+
     reg [127:0]         hdr;
-    reg [8*MAX_MSG-1:0] merged, fresh;
-    integer             q;
 
     always @* begin
         hdr = hdr_q;
@@ -86,10 +104,6 @@ module mold_assembler #(
             2'd1: hdr[127:64] = keep_bytes(p_data, p_keep);
             default: ;
         endcase
-        for (q = 0; q < MAX_MSG; q = q + 1) begin
-            merged[8*q +: 8] = (q >= p_fill && q < p_fill_end) ? p_tail_data[8*(q % 8) +: 8] : buf_q[8*q +: 8];
-            fresh[8*q +: 8] = (q < 8 && p_head_keep[q % 8] && !p_hold) ? p_head_data[8*(q % 8) +: 8] : 8'd0;
-        end
     end
 
     // Sequence Number: header bytes 10..15 (from beat 1), 16 and 17 (lanes 0 and 1 of beat 2), first byte highest
@@ -122,7 +136,7 @@ module mold_assembler #(
                     seq_q <= hdr_seq;
                 end else if (p_msg_event) begin
                     ev_valid <= 1'b1; ev_kind <= EV_MESSAGE; ev_error <= ERR_NONE; ev_session <= session_of(hdr);
-                    ev_seq <= seq_q; ev_length <= len_q; ev_data <= merged;
+                    ev_seq <= seq_q; ev_length <= len_q; ev_data <= merged_of(buf_q, p_fill, p_fill_end, p_tail_data);
                     ev_last <= p_end && p_error == ERR_NONE;
                     seq_q <= seq_next;
                 end else if (p_error != ERR_NONE) begin
@@ -136,9 +150,9 @@ module mold_assembler #(
                     pend_count_q <= (p_error == ERR_TRUNCATED) ? 16'd0 : p_error_count;
                 end
                 if (p_new) begin
-                    buf_q <= fresh; len_q <= p_new_len;
+                    buf_q <= fresh_of(p_head_data, p_head_keep, p_hold); len_q <= p_new_len;
                 end else begin
-                    buf_q <= merged;
+                    buf_q <= merged_of(buf_q, p_fill, p_fill_end, p_tail_data);
                 end
             end
         end

@@ -62,11 +62,12 @@ module symbol_filter #(
         if (rst) begin
             sub_valid_q <= {SUB_SLOTS{1'b0}};
         end else begin
-            for (i = 0; i < SUB_SLOTS; i = i + 1)
-                if (sub_we && sub_slot_in_range && sub_slot[SLOT_BITS-1:0] == i[SLOT_BITS-1:0]) begin
-                    sub_valid_q[i] <= sub_valid;
-                    sub_symbol_q[64*i +: 64] <= sub_symbol;
-                end
+            if (sub_we && sub_slot_in_range)
+                for (i = 0; i < SUB_SLOTS; i = i + 1)
+                    if (sub_slot[SLOT_BITS-1:0] == i[SLOT_BITS-1:0]) begin
+                        sub_valid_q[i] <= sub_valid;
+                        sub_symbol_q[64*i +: 64] <= sub_symbol;
+                    end
         end
     end
 
