@@ -238,44 +238,29 @@ export class FixParserModel {
             this.gcount++;
           }
           break;
-        case Mode.Msg:
-          if (this.inValue && !this.decodeValue && b !== SOH && b !== X) {
-            // A value nothing reads (most of them): only its length and the byte sum count, and neither a message
-            // start nor the trailer can match before its SOH (both need a SOH among the last five bytes; an X
-            // still goes the byte-wise way), so the bytes up to the next SOH or X are taken in one loop.
-            const end = this.skipValue(bytes, k);
+        case Mode.Msg: {
+          // Runs taken in one loop, where neither a message start nor the trailer can match (both need a SOH
+          // among the last five bytes, and a run holds none): a value nothing reads, up to its SOH (an X still
+          // goes the byte-wise way); the digits of a decoded value (MsgType's are kept as text: byte by byte);
+          // tag digits, while the tag stays within its nine digits (beyond, the last nine count).
+          const digit = b >= 0x30 && b <= 0x39;
+          let end = k;
+          if (this.inValue) {
+            if (!this.decodeValue) {
+              if (b !== SOH && b !== X) end = this.skipValue(bytes, k);
+            } else if (digit && this.fieldCount !== 2) {
+              end = this.takeValueDigits(bytes, k);
+            }
+          } else if (digit && !this.tagBad) {
+            end = this.takeTagDigits(bytes, k);
+          }
+          if (end > k) {
             for (let i = Math.max(k, end - 5); i < end; i++) {
               h0 = h14 >>> 24;
               h14 = ((h14 << 8) | bytes[i]!) >>> 0;
             }
             k = end - 1;
             continue;
-          }
-          if (this.inValue && b >= 0x30 && b <= 0x39 && this.fieldCount !== 2) {
-            // digits of a decoded value (MsgType's are kept as text: byte by byte)
-            const end = this.takeValueDigits(bytes, k);
-            if (end > k) {
-              for (let i = Math.max(k, end - 5); i < end; i++) {
-                h0 = h14 >>> 24;
-                h14 = ((h14 << 8) | bytes[i]!) >>> 0;
-              }
-              k = end - 1;
-              continue;
-            }
-          }
-          if (!this.inValue && !this.tagBad && b >= 0x30 && b <= 0x39) {
-            // Tag digits: neither a message start nor the trailer can match on a digit, so a run of them is
-            // taken in one loop while the tag stays within its nine digits (beyond, byte by byte: the last
-            // nine digits count).
-            const end = this.takeTagDigits(bytes, k);
-            if (end > k) {
-              for (let i = Math.max(k, end - 5); i < end; i++) {
-                h0 = h14 >>> 24;
-                h14 = ((h14 << 8) | bytes[i]!) >>> 0;
-              }
-              k = end - 1;
-              continue;
-            }
           }
           if (b === X && h14 === START_8FI && h0 === SOH) {
             out.frame(this.frame(p - 4, 'garbled', true, false));
@@ -285,6 +270,7 @@ export class FixParserModel {
             this.parseByte(b, p, out);
           }
           break;
+        }
         case Mode.Trailer:
           this.parseByte(b, p, out);
           if (b === SOH) {
