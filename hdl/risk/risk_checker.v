@@ -1,12 +1,14 @@
 // The checks of an order, one order per cycle (rules at the top of src/risk/ref-gate.ts). An order comes with
 // its fields and its symbol's table index (`push`); its limits, position and last trade price are read that
-// cycle, its products (notional, the collar's two sides) formed the next, and it waits in a queue for its
-// decision. The decision (`decide`, the queue's head) compares, takes a rate token and moves the position.
+// cycle (stage A: the reads arrive, the reference price is chosen), registered (stage B: its products, the
+// notional and the collar's two sides, formed from registers, so no multiply follows a block RAM's output),
+// and it waits in a queue for its decision. The decision (`decide`, the queue's head) compares, takes a rate
+// token and moves the position.
 //
 // Orders of one symbol may follow each other every cycle: an accepted order's new position is written to
 // the positions RAM in its decision cycle and broadcast to every order already past its read (the one whose
-// read is in flight takes it from `pw_*` or the broadcast, the queued ones update their copy), so each order
-// sees the position every decision before it left.
+// read is in flight takes it from `pw_*` or the broadcast, the ones in stage B and in the queue update their
+// copy), so each order sees the position every decision before it left.
 `default_nettype none
 `include "tickgate_layout.vh"
 module risk_checker #(
@@ -136,22 +138,51 @@ module risk_checker #(
     wire [47:0] a_pos = bc_valid && bc_index == a_index ? bc_value :
                         pw_valid_q && pw_index_q == a_index ? pw_value_q : pos_rdata;
 
-    // products
     wire        a_qty_wide = a_qty[63:32] != 32'd0;
     wire [47:0] a_lim_ref = bank_ref_itch[a_bank] && last_trade[32] ? {16'd0, last_trade[31:0]} : lim[142:95];
     wire        a_price_ok = a_type == 2'd2 ? a_px_ok : a_type == 2'd1 && a_hit;
     wire [47:0] a_price = a_type == 2'd2 ? a_px : a_lim_ref;
-    wire        a_notional_ok = a_price_ok && a_qty_ok && !a_qty_wide;
-    wire [47:0] a_px_diff = a_px >= a_lim_ref ? a_px - a_lim_ref : a_lim_ref - a_px;
+
+    // ---- stage B: the order with its reads registered; its products ---------------------------------------------
+    reg         b_valid;
+    reg         b_bank, b_clord, b_named, b_hit, b_side, b_sell, b_qty_ok, b_px_ok, b_price_ok, b_notional_ok;
+    reg [7:0]   b_error;
+    reg [15:0]  b_clord_off, b_clord_len;
+    reg [9:0]   b_index;
+    reg [63:0]  b_qty;
+    reg [1:0]   b_type;
+    reg [47:0]  b_px, b_price, b_lim_ref, b_pos_q;
+    reg [19:0]  b_collar_bps;
+    reg [141:0] b_max;                      // {maxPosition 47, maxNotional 63, maxQty 32}
+    always @(posedge clk) begin
+        if (rst) b_valid <= 1'b0;
+        else b_valid <= a_valid;
+        if (a_valid) begin
+            b_bank <= a_bank; b_error <= a_error;
+            b_clord <= a_clord; b_clord_off <= a_clord_off; b_clord_len <= a_clord_len;
+            b_named <= a_named; b_hit <= a_hit; b_index <= a_index;
+            b_side <= a_side; b_sell <= a_sell; b_qty_ok <= a_qty_ok; b_qty <= a_qty;
+            b_type <= a_type; b_px_ok <= a_px_ok; b_px <= a_px;
+            b_price_ok <= a_price_ok;
+            b_price <= a_price_ok ? a_price : 48'd0;
+            b_notional_ok <= a_price_ok && a_qty_ok && !a_qty_wide;
+            b_lim_ref <= a_lim_ref;
+            b_collar_bps <= lim[162:143];
+            b_max <= {lim[209:163], lim[94:32], lim[31:0]};
+            b_pos_q <= a_pos;
+        end
+    end
+    wire [47:0] b_pos = bc_valid && bc_index == b_index ? bc_value : b_pos_q;
+    wire [47:0] b_px_diff = b_px >= b_lim_ref ? b_px - b_lim_ref : b_lim_ref - b_px;
 
     // ---- the queue -----------------------------------------------------------------------------------------
     reg [QB:0]  wr_q, rd_q;
     wire [QB:0] count = wr_q - rd_q;
     wire [QB-1:0] head = rd_q[QB-1:0];
-    wire        q_push = a_valid;
+    wire        q_push = b_valid;
     wire        q_pop = decide;
     assign ready = count != {(QB+1){1'b0}};
-    wire [QB+1:0] held = {1'b0, count} + {{(QB+1){1'b0}}, a_valid};   // queued and in stage A
+    wire [QB+1:0] held = {1'b0, count} + {{(QB+1){1'b0}}, a_valid} + {{(QB+1){1'b0}}, b_valid};   // queued and in stages A, B
     assign in_ready = held < DEPTH[QB+1:0];
 
     reg         q_bank [0:DEPTH-1];
@@ -176,23 +207,23 @@ module risk_checker #(
     wire [QB-1:0] wr = wr_q[QB-1:0];
     always @(posedge clk) begin
         if (q_push) begin
-            q_bank[wr] <= a_bank;
-            q_error[wr] <= a_error;
-            q_clord[wr] <= {a_clord, a_clord_off, a_clord_len};
-            q_named[wr] <= a_named;
-            q_hit[wr] <= a_hit;
-            q_index[wr] <= a_index;
-            q_side[wr] <= {a_side, a_sell, a_qty_ok};
-            q_qty[wr] <= a_qty;
-            q_type[wr] <= a_type;
-            q_px_ok[wr] <= a_px_ok;
-            q_price_ok[wr] <= a_price_ok;
-            q_price[wr] <= a_price_ok ? a_price : 48'd0;
-            q_notional_ok[wr] <= a_notional_ok;
-            q_notional[wr] <= a_notional_ok ? a_qty[31:0] * a_price : 80'd0;
-            q_collar_lhs[wr] <= a_px_diff * 62'd10000;
-            q_collar_rhs[wr] <= lim[162:143] * a_lim_ref;
-            q_max[wr] <= {lim[209:163], lim[94:32], lim[31:0]};
+            q_bank[wr] <= b_bank;
+            q_error[wr] <= b_error;
+            q_clord[wr] <= {b_clord, b_clord_off, b_clord_len};
+            q_named[wr] <= b_named;
+            q_hit[wr] <= b_hit;
+            q_index[wr] <= b_index;
+            q_side[wr] <= {b_side, b_sell, b_qty_ok};
+            q_qty[wr] <= b_qty;
+            q_type[wr] <= b_type;
+            q_px_ok[wr] <= b_px_ok;
+            q_price_ok[wr] <= b_price_ok;
+            q_price[wr] <= b_price;
+            q_notional_ok[wr] <= b_notional_ok;
+            q_notional[wr] <= b_notional_ok ? b_qty[31:0] * b_price : 80'd0;
+            q_collar_lhs[wr] <= b_px_diff * 62'd10000;
+            q_collar_rhs[wr] <= b_collar_bps * b_lim_ref;
+            q_max[wr] <= b_max;
         end
     end
 
@@ -200,7 +231,7 @@ module risk_checker #(
     always @(posedge clk) begin
         for (i = 0; i < DEPTH; i = i + 1)
             if (bc_valid && q_index[i] == bc_index) q_pos[i] <= bc_value;
-        if (q_push) q_pos[wr] <= a_pos;
+        if (q_push) q_pos[wr] <= b_pos;
     end
 
     always @(posedge clk) begin

@@ -225,7 +225,7 @@ module risk_gate #(
     reg        cap_side_seen_q, cap_side_q, cap_sell_q;
     reg        cap_qty_seen_q, cap_qty_q; reg [63:0] cap_qty_val_q;
     reg        cap_type_seen_q; reg [1:0] cap_type_q;      // 1 market, 2 limit, 0 neither
-    reg        cap_px_seen_q, cap_px_q; reg [47:0] cap_px_val_q;
+    reg        cap_px_seen_q, cap_px_q; reg [47:0] cap_px_raw_q; reg [13:0] cap_px_mult_q;   // Price as written, 10^(4 - its decimals)
     reg        cap_bl_seen_q;                          // a BodyLength came (only the first is the message's)
 
     // the look-up pipeline: ring read (L0), symbol bytes and table read (L1), answer (L2)
@@ -241,11 +241,10 @@ module risk_gate #(
     reg        n_side_seen, n_side, n_sell;
     reg        n_qty_seen, n_qty; reg [63:0] n_qty_val;
     reg        n_type_seen; reg [1:0] n_type;
-    reg        n_px_seen, n_px; reg [47:0] n_px_val;
+    reg        n_px_seen, n_px; reg [47:0] n_px_raw; reg [13:0] n_px_mult;
     reg [31:0] e_tag, e_voff, e_vlen;
     reg [7:0]  e_type, e_scale;
     reg [63:0] e_value;
-    reg [77:0] e_px_scaled;
     reg        px_take, px_ok;
     reg        bl_take;                     // the message's BodyLength: where it ends
     reg [31:0] bl_end;
@@ -254,6 +253,27 @@ module risk_gate #(
     reg [2:0]  px_scale;
     integer k;
 
+    // the largest Price (in units of its own last decimal) whose scaling to 1/10,000 fits 48 bits
+    function [63:0] px_max(input [2:0] scale);
+        case (scale)
+            3'd0: px_max = 64'd28147497671;
+            3'd1: px_max = 64'd281474976710;
+            3'd2: px_max = 64'd2814749767106;
+            3'd3: px_max = 64'd28147497671065;
+            default: px_max = 64'd281474976710655;
+        endcase
+    endfunction
+
+    function [13:0] px_mult(input [2:0] scale);
+        case (scale)
+            3'd0: px_mult = 14'd10000;
+            3'd1: px_mult = 14'd1000;
+            3'd2: px_mult = 14'd100;
+            3'd3: px_mult = 14'd10;
+            default: px_mult = 14'd1;
+        endcase
+    endfunction
+
     always @* begin
         n_clord_seen = cap_clord_seen_q; n_clord = cap_clord_q; n_clord_off = cap_clord_off_q; n_clord_len = cap_clord_len_q;
         n_sym_seen = cap_sym_seen_q; n_sym_named = cap_sym_named_q; n_lookup = 1'b0;
@@ -261,9 +281,8 @@ module risk_gate #(
         n_side_seen = cap_side_seen_q; n_side = cap_side_q; n_sell = cap_sell_q;
         n_qty_seen = cap_qty_seen_q; n_qty = cap_qty_q; n_qty_val = cap_qty_val_q;
         n_type_seen = cap_type_seen_q; n_type = cap_type_q;
-        n_px_seen = cap_px_seen_q; n_px = cap_px_q; n_px_val = cap_px_val_q;
+        n_px_seen = cap_px_seen_q; n_px = cap_px_q; n_px_raw = cap_px_raw_q; n_px_mult = cap_px_mult_q;
         e_tag = 32'd0; e_voff = 32'd0; e_vlen = 32'd0; e_type = 8'd0; e_scale = 8'd0; e_value = 64'd0;
-        e_px_scaled = 78'd0;
         px_take = 1'b0; px_ok = 1'b0; px_value = 64'd0; px_scale = 3'd0;
         bl_take = 1'b0; bl_end = 32'd0; n_bl_seen = cap_bl_seen_q;
         for (k = 0; k < 2; k = k + 1) begin
@@ -317,17 +336,14 @@ module risk_gate #(
                 end
             end
         end
-        // the first Price of the record, in 1/10,000: one scaling for both entries
-        case (px_scale)
-            3'd0: e_px_scaled = {14'd0, px_value} * 78'd10000;
-            3'd1: e_px_scaled = {14'd0, px_value} * 78'd1000;
-            3'd2: e_px_scaled = {14'd0, px_value} * 78'd100;
-            3'd3: e_px_scaled = {14'd0, px_value} * 78'd10;
-            default: e_px_scaled = {14'd0, px_value};
-        endcase
+        // the first Price of the record: kept as written with the factor that scales it to 1/10,000, and
+        // multiplied the cycle after (cap_px_val, from the capture registers), so no multiply follows the
+        // record here. Whether the scaled price fits 48 bits is known now, from the largest value that fits at
+        // each scale.
         if (px_take) begin
-            n_px = px_ok && e_px_scaled[77:48] == 30'd0;
-            n_px_val = e_px_scaled[47:0];
+            n_px = px_ok && px_value <= px_max(px_scale);
+            n_px_raw = px_value[47:0];
+            n_px_mult = px_mult(px_scale);
         end
     end
 
@@ -391,6 +407,12 @@ module risk_gate #(
     reg [1:0]  w_type_q;
     reg        w_px_q; reg [47:0] w_px_val_q;
 
+    // in 1/10,000: two 24-bit halves, each within one DSP multiplier (a 48-bit operand would be a cascade of
+    // three), and one add
+    wire [23:0] cap_px_hi = cap_px_raw_q[47:24] * {10'd0, cap_px_mult_q};   // (its bits above 23 fall off the 48-bit sum)
+    wire [37:0] cap_px_lo = cap_px_raw_q[23:0] * cap_px_mult_q;
+    wire [47:0] cap_px_val = {cap_px_hi, 24'd0} + {10'd0, cap_px_lo};
+
     wire       lk_land_w = lk_land && !lk_land_cur && w_valid_q && w_pending_q && lk2_par_q == w_par_q;
     wire       w_go = w_valid_q && (!w_pending_q || lk_land_w);
     wire       f_order = is_frame && fr_is_order;
@@ -428,7 +450,7 @@ module risk_gate #(
         .in_side(w_go ? w_side_q : cap_side_q), .in_sell(w_go ? w_sell_q : cap_sell_q),
         .in_qty_ok(w_go ? w_qty_q : cap_qty_q), .in_qty(w_go ? w_qty_val_q : cap_qty_val_q),
         .in_type(w_go ? w_type_q : cap_type_q),
-        .in_px_ok(w_go ? w_px_q : cap_px_q), .in_px(w_go ? w_px_val_q : cap_px_val_q), .in_ready(chk_in_ready),
+        .in_px_ok(w_go ? w_px_q : cap_px_q), .in_px(w_go ? w_px_val_q : cap_px_val), .in_ready(chk_in_ready),
         .ready(chk_ready), .decide(decide && order_head),
         .reason(chk_reason), .accept(chk_accept), .tokens(tokens), .flags(chk_flags),
         .out_clord_off(chk_clord_off), .out_clord_len(chk_clord_len), .out_qty(chk_qty),
@@ -581,7 +603,7 @@ module risk_gate #(
             cap_side_seen_q <= 1'b0; cap_side_q <= 1'b0; cap_sell_q <= 1'b0;
             cap_qty_seen_q <= 1'b0; cap_qty_q <= 1'b0; cap_qty_val_q <= 64'd0;
             cap_type_seen_q <= 1'b0; cap_type_q <= 2'd0;
-            cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0; cap_px_val_q <= 48'd0;
+            cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0; cap_px_raw_q <= 48'd0; cap_px_mult_q <= 14'd1;
             cap_bl_seen_q <= 1'b0;
             lk1_q <= 1'b0; lk2_q <= 1'b0;
             sq_wr_q <= 4'd0; sq_rd_q <= 4'd0;
@@ -608,7 +630,7 @@ module risk_gate #(
             cap_side_seen_q <= n_side_seen; cap_side_q <= n_side; cap_sell_q <= n_sell;
             cap_qty_seen_q <= n_qty_seen; cap_qty_q <= n_qty; cap_qty_val_q <= n_qty_val;
             cap_type_seen_q <= n_type_seen; cap_type_q <= n_type;
-            cap_px_seen_q <= n_px_seen; cap_px_q <= n_px; cap_px_val_q <= n_px_val;
+            cap_px_seen_q <= n_px_seen; cap_px_q <= n_px; cap_px_raw_q <= n_px_raw; cap_px_mult_q <= n_px_mult;
             cap_bl_seen_q <= n_bl_seen;
             if (n_lookup) cap_lk_pending_q <= 1'b1;
             if (lk_land_cur) begin
@@ -646,7 +668,7 @@ module risk_gate #(
                 w_side_q <= cap_side_q; w_sell_q <= cap_sell_q;
                 w_qty_q <= cap_qty_q; w_qty_val_q <= cap_qty_val_q;
                 w_type_q <= cap_type_q;
-                w_px_q <= cap_px_q; w_px_val_q <= cap_px_val_q;
+                w_px_q <= cap_px_q; w_px_val_q <= cap_px_val;
             end
 
             if (is_frame) begin

@@ -19,21 +19,55 @@ module token_bucket (
     output wire [15:0] tokens
 );
     reg [15:0] tokens_q;
-    reg [31:0] credit_q;                   // cycles since the last token, less one
+    reg [31:0] credit_q;                   // cycles since the last token, less one; below cycles per token
     reg        fresh_q;                    // no commit yet
     reg [15:0] burst_q;
-    reg [31:0] cpt_q;
+    // The rate as cycles per token less two (a rate of 0 is taken as 1: a token every cycle either way), and
+    // what is known of it and the credit a cycle ahead, so that no equality of 32-bit registers stands in
+    // front of this cycle's choices.
+    reg [31:0] cpt_m2_q;
+    reg        cpt_one_q;                  // a token every cycle
+    reg        due_q;                      // credit_q + 1 is the rate: a token is earned this cycle unless full
+
+    // Every compare and add below reads registers or inputs only, so they run side by side and none waits
+    // for another's carry chain. Each outcome is formed for the three cases of the cycle (full; a token
+    // earned; neither), and the case is chosen at the end, `take` last.
+    // (a rate of at most 1 is a token every cycle: a test of the high bits, not of a difference)
+    wire        commit_one = commit_cycles_per_token[31:1] == 31'd0;
+    wire [31:0] commit_cpt_m2 = commit_one ? 32'hFFFF_FFFF : commit_cycles_per_token - 32'd2;
+    wire        switch_one = switch_cycles_per_token[31:1] == 31'd0;
+    wire [31:0] cap = switch_one ? 32'd0 : switch_cycles_per_token - 32'd1;
+    wire [15:0] switch_burst_dec = switch_burst - 16'd1;
+    wire [31:0] cap_dec = switch_one ? 32'hFFFF_FFFF : switch_cycles_per_token - 32'd2;
 
     // at the rate in use
     wire        full = tokens_q >= burst_q;
-    wire        earn = !full && credit_q + 32'd1 >= cpt_q;
-    wire [15:0] tokens_run = full ? burst_q : tokens_q + {15'd0, earn};
-    wire [31:0] credit_run = full || earn || tokens_run >= burst_q ? 32'd0 : credit_q + 32'd1;
-    // an order's limits: clipped to its burst, and never more credit than its rate's next token needs
-    wire        clip = switch_en && tokens_run >= switch_burst;
-    wire [31:0] credit_cap = switch_cycles_per_token - 32'd1;
-    wire [15:0] tokens_now = clip ? switch_burst : tokens_run;
-    wire [31:0] credit_next = clip ? 32'd0 : switch_en && credit_run > credit_cap ? credit_cap : credit_run;
+    wire        earn = !full && due_q;
+    wire [15:0] tokens_inc = tokens_q + 16'd1;                  // (no wrap: not full, so below burst)
+    wire [15:0] tokens_dec = tokens_q - 16'd1;
+    wire [15:0] burst_dec = burst_q - 16'd1;
+    // an order's limits: clipped to its burst (tokens_run >= switch_burst), and never more credit than its
+    // rate's next token needs (only credit_q + 1 can be more than cap, when credit_q >= cap)
+    wire        clip_full = switch_en && burst_q >= switch_burst;
+    wire        clip_earn = switch_en && (switch_burst == 16'd0 || tokens_q >= switch_burst_dec);
+    wire        clip_idle = switch_en && tokens_q >= switch_burst;
+    wire        over_cap = switch_en && credit_q >= cap;
+    wire [15:0] now_full = clip_full ? switch_burst : burst_q;
+    wire [15:0] now_full_dec = clip_full ? switch_burst_dec : burst_dec;
+    wire [15:0] now_earn = clip_earn ? switch_burst : tokens_inc;
+    wire [15:0] now_earn_dec = clip_earn ? switch_burst_dec : tokens_q;
+    wire [15:0] now_idle = clip_idle ? switch_burst : tokens_q;
+    wire [15:0] now_idle_dec = clip_idle ? switch_burst_dec : tokens_dec;
+    wire [15:0] tokens_now = full ? now_full : earn ? now_earn : now_idle;
+    wire [15:0] tokens_now_dec = full ? now_full_dec : earn ? now_earn_dec : now_idle_dec;   // tokens_now - 1
+    // credit: none after a full cycle, a token or a clip; otherwise one more, at most the new rate's cap
+    wire [31:0] credit_idle = clip_idle ? 32'd0 : over_cap ? cap : credit_q + 32'd1;
+    wire [31:0] credit_next = full || earn ? 32'd0 : credit_idle;
+    // whether credit_next completes the next cycle's token (credit_next + 1 is the next rate): at 0 when
+    // the rate is a token a cycle; at cap always; at credit_q + 1 when credit_q is one short
+    wire        due_at_zero = switch_en ? switch_one : cpt_one_q;
+    wire        due_at_inc = switch_en ? credit_q == cap_dec : credit_q == cpt_m2_q;
+    wire        due_next = full || earn || clip_idle ? due_at_zero : over_cap || due_at_inc;
 
     assign tokens = tokens_now;
 
@@ -43,19 +77,25 @@ module token_bucket (
             credit_q <= 32'd0;
             fresh_q <= 1'b1;
             burst_q <= 16'd0;
-            cpt_q <= 32'd1;
+            due_q <= 1'b1;
+            cpt_m2_q <= 32'hFFFF_FFFF;
+            cpt_one_q <= 1'b1;
         end else if (commit && fresh_q) begin
             tokens_q <= commit_burst;
             credit_q <= 32'd0;
             fresh_q <= 1'b0;
             burst_q <= commit_burst;
-            cpt_q <= commit_cycles_per_token;
+            due_q <= commit_one;
+            cpt_m2_q <= commit_cpt_m2;
+            cpt_one_q <= commit_one;
         end else begin
-            tokens_q <= tokens_now - {15'd0, take};
+            tokens_q <= take ? tokens_now_dec : tokens_now;
             credit_q <= credit_next;
+            due_q <= due_next;
             if (switch_en) begin
                 burst_q <= switch_burst;
-                cpt_q <= switch_cycles_per_token;
+                cpt_m2_q <= cap_dec;
+                cpt_one_q <= switch_one;
             end
         end
     end
@@ -71,7 +111,9 @@ module token_bucket (
         assert(tokens_now <= (switch_en ? switch_burst : burst_q));
     end
     // a token never takes longer than the rate says
-    always @* if (f_past_valid && cpt_q != 32'd0) assert(credit_q < cpt_q);
+    // (and the registers kept a cycle ahead say what they stand for)
+    wire [31:0] cpt_m1 = cpt_m2_q + 32'd1;
+    always @* if (f_past_valid) assert(credit_q <= cpt_m1 && due_q == (credit_q == cpt_m1) && cpt_one_q == (cpt_m1 == 32'd0));
 `endif
 endmodule
 `default_nettype wire
