@@ -598,14 +598,15 @@ export class RefDevice implements Device {
    *  as part of the current run (a new run where they do not follow it in the same slab, or it is full). */
   private emitFeed(at: number, n: number): void {
     const slab = this.records.slab;
-    for (let i = 0; i < n; i++) slab.writeUInt32LE(this.nextSeq(), at + i * RECORD_BYTES + RECORD_AT_COMMON.seq);
     if (!this.feedRuns) {
       for (let i = 0; i < n; i++) {
-        const record = slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES);
-        this.feedEvents.push({ kind: 'feed_record', seq: record.readUInt32LE(RECORD_AT_COMMON.seq), record });
+        const seq = this.nextSeq();
+        slab.writeUInt32LE(seq, at + i * RECORD_BYTES + RECORD_AT_COMMON.seq);
+        this.feedEvents.push({ kind: 'feed_record', seq, record: slab.subarray(at + i * RECORD_BYTES, at + (i + 1) * RECORD_BYTES) });
       }
       return;
     }
+    for (let i = 0; i < n; i++) slab.writeUInt32LE(this.nextSeq(), at + i * RECORD_BYTES + RECORD_AT_COMMON.seq);
     const run = this.feedRun;
     if (run.slab !== slab || run.to !== at || run.to - run.from >= FEED_RECORDS_PER_EVENT * RECORD_BYTES) {
       this.endFeedRun();

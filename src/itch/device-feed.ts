@@ -138,7 +138,7 @@ export function feedRecords(onRecord: (r: PrintableFeedRecord) => void): FeedRec
   const reader = new FeedRecordReader();
   return {
     push(records, at) {
-      const r = reader.push(at === 0 && records.length === RECORD_BYTES ? records : records.subarray(at, at + RECORD_BYTES));
+      const r = reader.push(records.subarray(at, at + RECORD_BYTES));
       if (r && r.kind !== 'session') onRecord(r);
     },
   };
