@@ -260,15 +260,18 @@ module risk_checker #(
 
     wire signed [49:0] pos_signed = {{2{h_pos[47]}}, h_pos};
     wire signed [49:0] qty_signed = {18'd0, h_qty[31:0]};
-    assign newpos = h_sell ? pos_signed - qty_signed : pos_signed + qty_signed;
-    wire [49:0] newpos_abs = newpos[49] ? -newpos : newpos;
+    // one adder: a sell adds the qty's complement and a carry in (not a subtraction and an addition chosen after)
+    assign newpos = pos_signed + (qty_signed ^ {50{h_sell}}) + {49'd0, h_sell};
+    // |newpos| > maxPosition as two compares side by side, no negation of newpos in front of one
+    wire signed [49:0] max_pos = {3'd0, h_max[141:95]};
+    wire signed [49:0] min_pos = -max_pos;
     wire        newpos_ok = h_qty_ok && h_side && !h_qty_wide;
 
     wire c_unknown = h_named && !h_hit;
     wire c_qty = h_hit && h_qty_ok && (h_qty_wide || h_qty[31:0] > h_max[31:0]);
     wire c_notional = h_hit && q_notional_ok[head] && q_notional[head] > {17'd0, h_max[94:32]};
     wire c_collar = h_hit && h_type == 2'd2 && q_px_ok[head] && {6'd0, q_collar_lhs[head]} > q_collar_rhs[head];
-    wire c_position = h_hit && newpos_ok && newpos_abs > {3'd0, h_max[141:95]};
+    wire c_position = h_hit && newpos_ok && (newpos > max_pos || newpos < min_pos);
     wire c_well = h_clord[32] && h_named && h_side && h_qty_ok && h_type != 2'd0 && (h_type == 2'd1 || q_px_ok[head]);
 
     always @* begin
