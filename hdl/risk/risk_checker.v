@@ -100,25 +100,28 @@ module risk_checker #(
         .wdata(pos_clearing ? 33'd0 : {1'b1, trade_price}), .re(push), .raddr(in_index), .rdata(last_trade));
 
     // ---- stage A: the order whose reads are out --------------------------------------------------------------
-    reg        a_valid;
-    reg        a_bank, a_clord, a_named, a_hit, a_side, a_sell, a_qty_ok, a_px_ok;
-    reg [7:0]  a_error;
-    reg [15:0] a_clord_off, a_clord_len;
-    reg [9:0]  a_index;
-    reg [63:0] a_qty;
-    reg [1:0]  a_type;
-    reg [47:0] a_px;
+    // (an order's fields as they came, carried through stages A and B as one word)
+    localparam integer ORDER_BITS = 172;
+    wire [ORDER_BITS-1:0] in_order = {in_bank, in_error, in_clord, in_clord_off, in_clord_len, in_named, in_hit, in_index,
+                                      in_side, in_sell, in_qty_ok, in_qty, in_type, in_px_ok, in_px};
+    reg  [ORDER_BITS-1:0] a_order, b_order;
+    reg         a_valid, b_valid;
+    wire        a_bank, a_clord, a_named, a_hit, a_side, a_sell, a_qty_ok, a_px_ok;
+    wire        b_bank, b_clord, b_named, b_hit, b_side, b_sell, b_qty_ok, b_px_ok;
+    wire [7:0]  a_error, b_error;
+    wire [15:0] a_clord_off, a_clord_len, b_clord_off, b_clord_len;
+    wire [9:0]  a_index, b_index;
+    wire [63:0] a_qty, b_qty;
+    wire [1:0]  a_type, b_type;
+    wire [47:0] a_px, b_px;
+    assign {a_bank, a_error, a_clord, a_clord_off, a_clord_len, a_named, a_hit, a_index,
+            a_side, a_sell, a_qty_ok, a_qty, a_type, a_px_ok, a_px} = a_order;
+    wire       unused_in_a = ^{a_error, a_clord, a_clord_off, a_clord_len, a_named, a_side, a_sell, a_qty[31:0]};   // used from stage B on
 
     always @(posedge clk) begin
         if (rst) a_valid <= 1'b0;
         else a_valid <= push;
-        if (push) begin
-            a_bank <= in_bank; a_error <= in_error;
-            a_clord <= in_clord; a_clord_off <= in_clord_off; a_clord_len <= in_clord_len;
-            a_named <= in_named; a_hit <= in_hit; a_index <= in_index;
-            a_side <= in_side; a_sell <= in_sell; a_qty_ok <= in_qty_ok; a_qty <= in_qty;
-            a_type <= in_type; a_px_ok <= in_px_ok; a_px <= in_px;
-        end
+        if (push) a_order <= in_order;
     end
 
     // position broadcast: the decision of this cycle, and the one before (its RAM write was not yet seen by
@@ -144,25 +147,17 @@ module risk_checker #(
     wire [47:0] a_price = a_type == 2'd2 ? a_px : a_lim_ref;
 
     // ---- stage B: the order with its reads registered; its products ---------------------------------------------
-    reg         b_valid;
-    reg         b_bank, b_clord, b_named, b_hit, b_side, b_sell, b_qty_ok, b_px_ok, b_price_ok, b_notional_ok;
-    reg [7:0]   b_error;
-    reg [15:0]  b_clord_off, b_clord_len;
-    reg [9:0]   b_index;
-    reg [63:0]  b_qty;
-    reg [1:0]   b_type;
-    reg [47:0]  b_px, b_price, b_lim_ref, b_pos_q;
+    assign {b_bank, b_error, b_clord, b_clord_off, b_clord_len, b_named, b_hit, b_index,
+            b_side, b_sell, b_qty_ok, b_qty, b_type, b_px_ok, b_px} = b_order;
+    reg         b_price_ok, b_notional_ok;
+    reg [47:0]  b_price, b_lim_ref, b_pos_q;
     reg [19:0]  b_collar_bps;
     reg [141:0] b_max;                      // {maxPosition 47, maxNotional 63, maxQty 32}
     always @(posedge clk) begin
         if (rst) b_valid <= 1'b0;
         else b_valid <= a_valid;
         if (a_valid) begin
-            b_bank <= a_bank; b_error <= a_error;
-            b_clord <= a_clord; b_clord_off <= a_clord_off; b_clord_len <= a_clord_len;
-            b_named <= a_named; b_hit <= a_hit; b_index <= a_index;
-            b_side <= a_side; b_sell <= a_sell; b_qty_ok <= a_qty_ok; b_qty <= a_qty;
-            b_type <= a_type; b_px_ok <= a_px_ok; b_px <= a_px;
+            b_order <= a_order;
             b_price_ok <= a_price_ok;
             b_price <= a_price_ok ? a_price : 48'd0;
             b_notional_ok <= a_price_ok && a_qty_ok && !a_qty_wide;
