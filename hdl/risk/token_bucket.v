@@ -46,8 +46,8 @@ module token_bucket (
     wire [15:0] tokens_inc = tokens_q + 16'd1;                  // (no wrap: not full, so below burst)
     wire [15:0] tokens_dec = tokens_q - 16'd1;
     wire [15:0] burst_dec = burst_q - 16'd1;
-    // an order's limits: clipped to its burst (tokens_run >= switch_burst), and never more credit than its
-    // rate's next token needs (only credit_q + 1 can be more than cap, when credit_q >= cap)
+    // an order's limits: clipped to its burst (the case's tokens >= switch_burst), and never more credit than
+    // its rate's next token needs (only credit_q + 1 can be more than cap, when credit_q >= cap)
     wire        clip_full = switch_en && burst_q >= switch_burst;
     wire        clip_earn = switch_en && (switch_burst == 16'd0 || tokens_q >= switch_burst_dec);
     wire        clip_idle = switch_en && tokens_q >= switch_burst;

@@ -254,7 +254,10 @@ int main(int argc, char** argv) {
     fuse_destroy(fs);
     // the signal handlers end the loop with the signal's number: a clean stop
     if (rv == SIGINT || rv == SIGTERM || rv == SIGHUP) break;
-    if (rv != 0) {
+    // 0 when the kernel says the mount is gone; -ECONNABORTED when it says the connection was aborted, which a
+    // lazy unmount can also end in (the kernel marks the connection aborted as the last open file closes,
+    // depending on which side gets there first): the file system is gone either way
+    if (rv != 0 && rv != -ECONNABORTED) {
       std::fprintf(stderr, "xdma-emulator: the FUSE loop failed (%d)\n", rv);
       g_emu.card->stop();
       return 1;
