@@ -10,7 +10,7 @@
 module order_path #(
     parameter integer CYCLES_PER_BEAT = 4,
     parameter integer MAX_MSG_LEN = 4096,
-    parameter integer DECIDE_CYCLES = 8
+    parameter integer DECIDE_CYCLES = 9
 ) (
     input  wire         clk,
     input  wire         rst,

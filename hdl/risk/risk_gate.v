@@ -15,7 +15,7 @@
 `default_nettype none
 `include "tickgate_layout.vh"
 module risk_gate #(
-    parameter integer DECIDE_CYCLES = 8,
+    parameter integer DECIDE_CYCLES = 9,
     parameter integer FWD_DEPTH = 8
 ) (
     input  wire         clk,
@@ -100,6 +100,7 @@ module risk_gate #(
     localparam [1:0] SPAN_PASS = 2'd0, SPAN_ORDER = 2'd1, SPAN_ERR = 2'd2;
     localparam integer SQ_DEPTH = 8;
     localparam [15:0] RING_GUARD = 16'd8000;   // bytes between the oldest byte still to send and the writer
+    localparam integer LOOK_CYCLES = 3;          // risk_symbol_table answers this many cycles after a look-up
 
     // ---- banks ----------------------------------------------------------------------------------------
     reg        active_q;
@@ -157,14 +158,17 @@ module risk_gate #(
         .trade_hit(trade_hit), .trade_index(trade_index)
     );
 
-    // last trade prices: looked up the cycle a trade leaves the feed path, written the next
-    reg        trade_q;
-    reg [31:0] trade_price_q;
-    wire       trade_write = trade_q && trade_hit;
+    // last trade prices: looked up the cycle a trade leaves the feed path, written when the answer comes
+    // (LOOK_CYCLES later; trades may come every cycle, so each rides its own stage)
+    reg [LOOK_CYCLES-1:0] trade_q;
+    reg [31:0] trade_price_q [0:LOOK_CYCLES-1];
+    wire       trade_write = trade_q[LOOK_CYCLES-1] && trade_hit;
+    integer tp;
     always @(posedge clk) begin
-        if (rst) trade_q <= 1'b0;
-        else trade_q <= trade_valid;
-        if (trade_valid) trade_price_q <= trade_price;
+        if (rst) trade_q <= {LOOK_CYCLES{1'b0}};
+        else trade_q <= {trade_q[LOOK_CYCLES-2:0], trade_valid};
+        trade_price_q[0] <= trade_price;
+        for (tp = 1; tp < LOOK_CYCLES; tp = tp + 1) trade_price_q[tp] <= trade_price_q[tp-1];
     end
     assign inc_trade = trade_write;
 
@@ -228,13 +232,16 @@ module risk_gate #(
     reg        cap_px_seen_q, cap_px_q; reg [47:0] cap_px_raw_q; reg [13:0] cap_px_mult_q;   // Price as written, 10^(4 - its decimals)
     reg        cap_bl_seen_q;                          // a BodyLength came (only the first is the message's)
 
-    // the look-up pipeline: ring read (L0), symbol bytes and table read (L1), answer (L2)
-    reg        lk1_q, lk2_q;
-    reg        lk1_par_q, lk2_par_q, lk1_bank_q, lk2_nul_q;
+    // the look-up pipeline: ring read (L0), symbol bytes and table read (L1), the table's answer
+    // LOOK_CYCLES after (lkp_q: which message asked, whether its symbol had a NUL byte of its own)
+    reg        lk1_q;
+    reg        lk1_par_q, lk1_bank_q;
     reg [3:0]  lk1_len_q;
-    wire       lk_land = lk2_q;                          // answer this cycle
-    wire       lk_land_cur = lk_land && lk2_par_q == msg_par_q;
-    wire       lk_hit = look_hit && !lk2_nul_q;
+    reg [LOOK_CYCLES-1:0] lk_q, lk_par_q, lk_nul_q;   // bit n: n + 1 cycles after the table read began
+    wire       lk_land = lk_q[LOOK_CYCLES-1];            // answer this cycle
+    wire       lk_land_par = lk_par_q[LOOK_CYCLES-1];
+    wire       lk_land_cur = lk_land && lk_land_par == msg_par_q;
+    wire       lk_hit = look_hit && !lk_nul_q[LOOK_CYCLES-1];
 
     reg        n_clord_seen, n_clord; reg [15:0] n_clord_off, n_clord_len;
     reg        n_sym_seen, n_sym_named, n_lookup; reg [15:0] n_sym_addr; reg [3:0] n_sym_len;
@@ -413,7 +420,7 @@ module risk_gate #(
     wire [37:0] cap_px_lo = cap_px_raw_q[23:0] * cap_px_mult_q;
     wire [47:0] cap_px_val = {cap_px_hi, 24'd0} + {10'd0, cap_px_lo};
 
-    wire       lk_land_w = lk_land && !lk_land_cur && w_valid_q && w_pending_q && lk2_par_q == w_par_q;
+    wire       lk_land_w = lk_land && !lk_land_cur && w_valid_q && w_pending_q && lk_land_par == w_par_q;
     wire       w_go = w_valid_q && (!w_pending_q || lk_land_w);
     wire       f_order = is_frame && fr_is_order;
     wire       f_ready = !cap_lk_pending_q || lk_land_cur;
@@ -437,7 +444,7 @@ module risk_gate #(
         .bank_kill({kill_q[1], kill_q[0]}), .bank_ref_itch({ref_itch_q[1], ref_itch_q[0]}),
         .bank_burst({burst_q[1], burst_q[0]}), .bank_cpt({cpt_q[1], cpt_q[0]}),
         .limit_we(limit_we), .limit_addr({!active_q, limit_index}), .limit_data(limit_data),
-        .trade_we(trade_write), .trade_index(trade_index), .trade_price(trade_price_q),
+        .trade_we(trade_write), .trade_index(trade_index), .trade_price(trade_price_q[LOOK_CYCLES-1]),
         .push(chk_push),
         .in_bank(w_go ? w_bank_q : cap_any_q ? cap_bank_q : active_q),
         .in_error(w_go ? w_error_q : fr_err),
@@ -605,7 +612,7 @@ module risk_gate #(
             cap_type_seen_q <= 1'b0; cap_type_q <= 2'd0;
             cap_px_seen_q <= 1'b0; cap_px_q <= 1'b0; cap_px_raw_q <= 48'd0; cap_px_mult_q <= 14'd1;
             cap_bl_seen_q <= 1'b0;
-            lk1_q <= 1'b0; lk2_q <= 1'b0;
+            lk1_q <= 1'b0; lk_q <= {LOOK_CYCLES{1'b0}};
             sq_wr_q <= 4'd0; sq_rd_q <= 4'd0;
             w_valid_q <= 1'b0;
             out_stream_q <= 3'd0;
@@ -616,9 +623,9 @@ module risk_gate #(
             lk1_par_q <= msg_par_q;
             lk1_bank_q <= cap_any_q ? cap_bank_q : active_q;
             lk1_len_q <= n_sym_len;
-            lk2_nul_q <= |sym_nul;
-            lk2_q <= lk1_q;
-            lk2_par_q <= lk1_par_q;
+            lk_q <= {lk_q[LOOK_CYCLES-2:0], lk1_q};
+            lk_par_q <= {lk_par_q[LOOK_CYCLES-2:0], lk1_par_q};
+            lk_nul_q <= {lk_nul_q[LOOK_CYCLES-2:0], |sym_nul};
 
             // capture
             if (is_fields && !cap_any_q) begin

@@ -5,7 +5,7 @@
 // S0000..S1023, then a Toeplitz hash under the bank's 81-bit key (hash bit j is the parity of symbol bit i
 // AND key bit i + j over i < 64). The host places the symbols (src/risk/symbol-table.ts) under a key they
 // fit under and writes the key with the bank. A look-up reads all four places at once: the answer is there
-// the next cycle. Two look-up ports: orders and the feed's trades.
+// three cycles after look_en. Two look-up ports: orders and the feed's trades.
 // After reset every slot is emptied, one bucket address of every RAM per cycle (`clearing`).
 `default_nettype none
 module risk_symbol_table (
@@ -25,7 +25,7 @@ module risk_symbol_table (
     input  wire        look_bank,
     input  wire [80:0] look_key,            // the hash key of look_bank
     input  wire [63:0] look_symbol,
-    output wire        hit,                 // the cycle after look_en
+    output wire        hit,                 // three cycles after look_en
     output wire [9:0]  index,
 
     // a second look-up port, for the feed's trades
@@ -94,22 +94,35 @@ module risk_symbol_table (
         end
     endgenerate
 
-    reg [63:0] symbol_q, trade_symbol_q;
+    // A block RAM's data comes late in its cycle (its clock-to-out), so nothing follows it in that cycle:
+    // what the four places held is registered as read (where Vivado would use the RAM's own output
+    // register), compared the cycle after, and the compare's outcome registered too; only the choice of
+    // index follows it.
+    reg [63:0] symbol_q, symbol_qq, trade_symbol_q, trade_symbol_qq;
+    reg [74:0] e_q [0:3];
+    reg [74:0] t_q [0:3];
+    reg [3:0]  hits_q, thits_q;
+    reg [9:0]  index_q [0:3];
+    reg [9:0]  tindex_q [0:3];
+    integer p;
     always @(posedge clk) begin
         if (look_en) symbol_q <= look_symbol;
         if (trade_en) trade_symbol_q <= trade_symbol;
+        symbol_qq <= symbol_q;
+        trade_symbol_qq <= trade_symbol_q;
+        for (p = 0; p < 4; p = p + 1) begin
+            e_q[p] <= e[p];
+            t_q[p] <= t[p];
+            hits_q[p] <= e_q[p][74] && e_q[p][63:0] == symbol_qq;
+            thits_q[p] <= t_q[p][74] && t_q[p][63:0] == trade_symbol_qq;
+            index_q[p] <= e_q[p][73:64];
+            tindex_q[p] <= t_q[p][73:64];
+        end
     end
 
-    wire [3:0] hits, thits;
-    generate
-        for (k = 0; k < 4; k = k + 1) begin : compare
-            assign hits[k] = e[k][74] && e[k][63:0] == symbol_q;
-            assign thits[k] = t[k][74] && t[k][63:0] == trade_symbol_q;
-        end
-    endgenerate
-    assign hit = |hits;
-    assign index = hits[0] ? e[0][73:64] : hits[1] ? e[1][73:64] : hits[2] ? e[2][73:64] : e[3][73:64];
-    assign trade_hit = |thits;
-    assign trade_index = thits[0] ? t[0][73:64] : thits[1] ? t[1][73:64] : thits[2] ? t[2][73:64] : t[3][73:64];
+    assign hit = |hits_q;
+    assign index = hits_q[0] ? index_q[0] : hits_q[1] ? index_q[1] : hits_q[2] ? index_q[2] : index_q[3];
+    assign trade_hit = |thits_q;
+    assign trade_index = thits_q[0] ? tindex_q[0] : thits_q[1] ? tindex_q[1] : thits_q[2] ? tindex_q[2] : tindex_q[3];
 endmodule
 `default_nettype wire
