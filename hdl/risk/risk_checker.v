@@ -59,6 +59,7 @@ module risk_checker #(
     output reg  [7:0]   reason,
     output wire         accept,
     output wire [15:0]  tokens,             // before this decision's token is taken (also for other spans)
+    output wire [15:0]  tokens_left,        // after it
     output wire [7:0]   flags,
     output wire [15:0]  out_clord_off,
     output wire [15:0]  out_clord_len,
@@ -291,7 +292,7 @@ module risk_checker #(
         .clk(clk), .rst(rst),
         .commit(commit), .commit_burst(bank_burst[active_bank*16 +: 16]), .commit_cycles_per_token(bank_cpt[active_bank*32 +: 32]),
         .switch_en(decide), .switch_burst(bank_burst[h_bank*16 +: 16]), .switch_cycles_per_token(bank_cpt[h_bank*32 +: 32]),
-        .take(accept), .tokens(tokens)
+        .take(accept), .tokens(tokens), .tokens_left(tokens_left)
     );
 
     // what the verdict record says of the order

@@ -161,14 +161,13 @@ module risk_gate #(
     // last trade prices: looked up the cycle a trade leaves the feed path, written when the answer comes
     // (LOOK_CYCLES later; trades may come every cycle, so each rides its own stage)
     reg [LOOK_CYCLES-1:0] trade_q;
-    reg [31:0] trade_price_q [0:LOOK_CYCLES-1];
+    reg [32*LOOK_CYCLES-1:0] trade_price_q;      // the newest in the low 32 bits
     wire       trade_write = trade_q[LOOK_CYCLES-1] && trade_hit;
-    integer tp;
+    wire [31:0] trade_price_landed = trade_price_q[32*LOOK_CYCLES-1 -: 32];
     always @(posedge clk) begin
         if (rst) trade_q <= {LOOK_CYCLES{1'b0}};
         else trade_q <= {trade_q[LOOK_CYCLES-2:0], trade_valid};
-        trade_price_q[0] <= trade_price;
-        for (tp = 1; tp < LOOK_CYCLES; tp = tp + 1) trade_price_q[tp] <= trade_price_q[tp-1];
+        trade_price_q <= {trade_price_q[32*(LOOK_CYCLES-1)-1:0], trade_price};
     end
     assign inc_trade = trade_write;
 
@@ -178,9 +177,14 @@ module risk_gate #(
     reg [15:0] gw_q;                        // global byte address of the next beat
     reg [2:0]  in_stream_q, out_stream_q;
     reg [15:0] stream_base_q [0:7];         // global byte address of each stream's first byte
-    reg [15:0] bt_start_q [0:7];            // the last 8 beats: first byte, length, cycle taken
+    // The last 8 beats, as the frame look-up needs them: which stream, the complement of the first byte's
+    // offset in it (so a frame's end less one less that offset is one add), length, and the cycle the span
+    // ending in it is decided (without its rank), so no adder follows the selection of the beat.
+    reg [15:0] loc_q;                       // offset in its stream of the next beat's first byte
+    reg [2:0]  bt_stream_q [0:7];
+    reg [15:0] bt_nloc_q [0:7];
     reg [3:0]  bt_bytes_q [0:7];
-    reg [15:0] bt_time_q [0:7];
+    reg [15:0] bt_due_q [0:7];
     reg [2:0]  bt_wr_q;
     assign beat_addr = gw_q;
 
@@ -189,18 +193,22 @@ module risk_gate #(
         if (rst) begin
             gw_q <= 16'd0;
             in_stream_q <= 3'd0;
+            loc_q <= 16'd0;
             bt_wr_q <= 3'd0;
             for (i = 0; i < 8; i = i + 1) begin
                 stream_base_q[i] <= 16'd0;
+                bt_stream_q[i] <= 3'd0;
+                bt_nloc_q[i] <= 16'd0;
                 bt_bytes_q[i] <= 4'd0;
-                bt_start_q[i] <= 16'd0;
-                bt_time_q[i] <= 16'd0;
+                bt_due_q[i] <= 16'd0;
             end
         end else if (beat_fire) begin
             gw_q <= gw_q + {12'd0, beat_bytes};
-            bt_start_q[bt_wr_q] <= gw_q;
+            loc_q <= beat_last ? 16'd0 : loc_q + {12'd0, beat_bytes};
+            bt_stream_q[bt_wr_q] <= in_stream_q;
+            bt_nloc_q[bt_wr_q] <= ~loc_q;
             bt_bytes_q[bt_wr_q] <= beat_bytes;
-            bt_time_q[bt_wr_q] <= cycle[15:0];
+            bt_due_q[bt_wr_q] <= cycle[15:0] + DECIDE_CYCLES[15:0];
             bt_wr_q <= bt_wr_q + 3'd1;
             if (beat_last) begin
                 stream_base_q[in_stream_q + 3'd1] <= gw_q + {12'd0, beat_bytes};
@@ -376,31 +384,39 @@ module risk_gate #(
                               fr_type_len == 8'd1 && (fr_type[7:0] == "D" || fr_type[7:0] == "G");
     wire [1:0]  fr_kind = fr_is_order ? SPAN_ORDER : fr_err == `TG_ERR_NONE ? SPAN_PASS : SPAN_ERR;
     wire [15:0] fr_gstart = stream_base + fr_offset[15:0];
-    wire [15:0] fr_glast = fr_gstart + fr_length[15:0] - 16'd1;
+    wire [15:0] fr_lend = fr_offset[15:0] + fr_length[15:0];   // in its stream, just past the span
 
-    // the beat that carried the span's last byte, and when it came
-    reg        fr_beat_found;
-    reg [15:0] fr_beat_time;
+    // The beat that carried the span's last byte, and the decision cycle that gives. Each beat is tried side
+    // by side, from registers kept for it when it came: the span's last byte less the beat's first byte (in
+    // its stream, modulo 2^16 like the offsets) is one add, and whether the beat is also the last verdict
+    // span's is a compare of registers, so only the choice of the beat and a small add follow them.
+    reg        last_vbeat_valid_q;
+    reg [15:0] last_vbeat_due_q;
+    reg [1:0]  last_rank_q;
+    reg        fr_beat_found, fr_beat_shared;
+    reg [15:0] fr_beat_due;
+    reg [15:0] fr_into;
     integer b;
     always @* begin
         fr_beat_found = 1'b0;
-        fr_beat_time = 16'd0;
+        fr_beat_shared = 1'b0;
+        fr_beat_due = 16'd0;
         for (b = 0; b < 8; b = b + 1) begin
-            if (is_frame && fr_glast - bt_start_q[b] < {12'd0, bt_bytes_q[b]}) begin
+            fr_into = fr_lend + bt_nloc_q[b];       // (span end - 1) - beat start
+            if (is_frame && bt_stream_q[b] == out_stream_q && fr_into[15:4] == 12'd0 && fr_into[3:0] < bt_bytes_q[b]) begin
                 fr_beat_found = 1'b1;
-                fr_beat_time = bt_time_q[b];
+                fr_beat_shared = last_vbeat_valid_q && last_vbeat_due_q == bt_due_q[b];
+                fr_beat_due = bt_due_q[b];
             end
         end
     end
 
-    reg        last_vbeat_valid_q;
-    reg [15:0] last_vbeat_time_q;
-    reg [1:0]  last_rank_q;
     wire       fr_verdict = fr_kind != SPAN_PASS;
-    wire [1:0] fr_rank = last_vbeat_valid_q && last_vbeat_time_q == fr_beat_time ? last_rank_q + 2'd1 : 2'd0;
+    wire [1:0] fr_rank = fr_beat_shared ? last_rank_q + 2'd1 : 2'd0;
     // a span that is not an order is decided a cycle later: a garbled span's end is only known once the next
     // message's "8=FIX" is seen, which may be in the next beat
-    wire [15:0] fr_due = fr_beat_time + DECIDE_CYCLES[15:0] + {14'd0, fr_rank} + {15'd0, fr_kind == SPAN_ERR};
+    wire [2:0]  fr_extra = {1'b0, fr_rank} + {2'd0, fr_kind == SPAN_ERR};
+    wire [15:0] fr_due = fr_beat_due + {13'd0, fr_extra};
 
     wire        decide, pass_now;
     wire [1:0]  head_kind;
@@ -431,7 +447,7 @@ module risk_gate #(
     wire        chk_clearing, chk_ready, chk_accept;
     wire        chk_in_ready;                      // never low here: every order in the checker is a queued span
     wire [7:0]  chk_reason, chk_flags;
-    wire [15:0] tokens, chk_clord_off, chk_clord_len;
+    wire [15:0] tokens, tokens_left, chk_clord_off, chk_clord_len;
     wire [63:0] chk_qty;
     wire [47:0] chk_position, chk_price;
     wire [9:0]  chk_index;
@@ -444,7 +460,7 @@ module risk_gate #(
         .bank_kill({kill_q[1], kill_q[0]}), .bank_ref_itch({ref_itch_q[1], ref_itch_q[0]}),
         .bank_burst({burst_q[1], burst_q[0]}), .bank_cpt({cpt_q[1], cpt_q[0]}),
         .limit_we(limit_we), .limit_addr({!active_q, limit_index}), .limit_data(limit_data),
-        .trade_we(trade_write), .trade_index(trade_index), .trade_price(trade_price_q[LOOK_CYCLES-1]),
+        .trade_we(trade_write), .trade_index(trade_index), .trade_price(trade_price_landed),
         .push(chk_push),
         .in_bank(w_go ? w_bank_q : cap_any_q ? cap_bank_q : active_q),
         .in_error(w_go ? w_error_q : fr_err),
@@ -459,7 +475,7 @@ module risk_gate #(
         .in_type(w_go ? w_type_q : cap_type_q),
         .in_px_ok(w_go ? w_px_q : cap_px_q), .in_px(w_go ? w_px_val_q : cap_px_val), .in_ready(chk_in_ready),
         .ready(chk_ready), .decide(decide && order_head),
-        .reason(chk_reason), .accept(chk_accept), .tokens(tokens), .flags(chk_flags),
+        .reason(chk_reason), .accept(chk_accept), .tokens(tokens), .tokens_left(tokens_left), .flags(chk_flags),
         .out_clord_off(chk_clord_off), .out_clord_len(chk_clord_len), .out_qty(chk_qty),
         .out_position(chk_position), .out_index(chk_index), .out_price(chk_price), .out_notional(chk_notional)
     );
@@ -496,7 +512,7 @@ module risk_gate #(
         verdict[`TG_RISK_VERDICT_FLAGS_LSB +: 8] = v_flags;
         verdict[`TG_RISK_VERDICT_OFFSET_LSB +: 64] = sq_offset_q[sq_head];
         verdict[`TG_RISK_VERDICT_LENGTH_LSB +: 32] = sq_length_q[sq_head];
-        verdict[`TG_RISK_VERDICT_TOKENS_LSB +: 16] = tokens - {15'd0, accept};
+        verdict[`TG_RISK_VERDICT_TOKENS_LSB +: 16] = tokens_left;
         verdict[`TG_RISK_VERDICT_TIME_LSB +: 32] = cycle[31:0];
         if (order_head) begin
             verdict[`TG_RISK_VERDICT_CL_ORD_ID_OFFSET_LSB +: 16] = chk_clord_off;
@@ -558,7 +574,7 @@ module risk_gate #(
             if (is_frame) span_end_q <= fr_gend;
         end
     end
-    wire [15:0] fr_gend = fr_gstart + fr_length[15:0];
+    wire [15:0] fr_gend = stream_base + fr_lend;
     wire [15:0] f_msg_gstart = stream_base + f_msg_offset;
     assign ct_mode = ct_mode_q;
     assign ct_open = ct_mode_q && is_fields && !cap_any_q;
@@ -616,7 +632,7 @@ module risk_gate #(
             sq_wr_q <= 4'd0; sq_rd_q <= 4'd0;
             w_valid_q <= 1'b0;
             out_stream_q <= 3'd0;
-            last_vbeat_valid_q <= 1'b0; last_vbeat_time_q <= 16'd0; last_rank_q <= 2'd0;
+            last_vbeat_valid_q <= 1'b0; last_vbeat_due_q <= 16'd0; last_rank_q <= 2'd0;
         end else begin
             // look-up pipeline
             lk1_q <= n_lookup;
@@ -690,7 +706,7 @@ module risk_gate #(
                 sq_wr_q <= sq_wr_q + 4'd1;
                 if (fr_verdict) begin
                     last_vbeat_valid_q <= 1'b1;
-                    last_vbeat_time_q <= fr_beat_time;
+                    last_vbeat_due_q <= fr_beat_due;
                     last_rank_q <= fr_rank;
                 end
             end
@@ -698,7 +714,7 @@ module risk_gate #(
         end
     end
 
-    wire unused = ^{cycle[63:32], fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16], bl_end[31:16],
+    wire unused = ^{cycle[63:32], tokens, fr_offset[63:16], f_msg_offset, e_voff[31:16], e_vlen[31:4], fr_length[31:16], bl_end[31:16],
                     shadow_control[15:1], sym_cmd[30:26], sym_cmd[15:11], e_tag, last_rank_q,
                     vf_ready_unused, rec_tdata, fr_type[15:8]};
 

@@ -98,12 +98,12 @@ module risk_symbol_table (
     // what the four places held is registered as read (where Vivado would use the RAM's own output
     // register), compared the cycle after, and the compare's outcome registered too; only the choice of
     // index follows it.
-    reg [63:0] symbol_q, symbol_qq, trade_symbol_q, trade_symbol_qq;
-    reg [74:0] e_q [0:3];
-    reg [74:0] t_q [0:3];
-    reg [3:0]  hits_q, thits_q;
-    reg [9:0]  index_q [0:3];
-    reg [9:0]  tindex_q [0:3];
+    // (flat vectors, one 75-bit entry or 10-bit index per place: Yosys would warn of an array of registers
+    // written in a loop)
+    reg [63:0]  symbol_q, symbol_qq, trade_symbol_q, trade_symbol_qq;
+    reg [299:0] e_q, t_q;
+    reg [3:0]   hits_q, thits_q;
+    reg [39:0]  index_q, tindex_q;
     integer p;
     always @(posedge clk) begin
         if (look_en) symbol_q <= look_symbol;
@@ -111,18 +111,18 @@ module risk_symbol_table (
         symbol_qq <= symbol_q;
         trade_symbol_qq <= trade_symbol_q;
         for (p = 0; p < 4; p = p + 1) begin
-            e_q[p] <= e[p];
-            t_q[p] <= t[p];
-            hits_q[p] <= e_q[p][74] && e_q[p][63:0] == symbol_qq;
-            thits_q[p] <= t_q[p][74] && t_q[p][63:0] == trade_symbol_qq;
-            index_q[p] <= e_q[p][73:64];
-            tindex_q[p] <= t_q[p][73:64];
+            e_q[p*75 +: 75] <= e[p];
+            t_q[p*75 +: 75] <= t[p];
+            hits_q[p] <= e_q[p*75 + 74] && e_q[p*75 +: 64] == symbol_qq;
+            thits_q[p] <= t_q[p*75 + 74] && t_q[p*75 +: 64] == trade_symbol_qq;
+            index_q[p*10 +: 10] <= e_q[p*75 + 64 +: 10];
+            tindex_q[p*10 +: 10] <= t_q[p*75 + 64 +: 10];
         end
     end
 
     assign hit = |hits_q;
-    assign index = hits_q[0] ? index_q[0] : hits_q[1] ? index_q[1] : hits_q[2] ? index_q[2] : index_q[3];
+    assign index = hits_q[0] ? index_q[9:0] : hits_q[1] ? index_q[19:10] : hits_q[2] ? index_q[29:20] : index_q[39:30];
     assign trade_hit = |thits_q;
-    assign trade_index = thits_q[0] ? tindex_q[0] : thits_q[1] ? tindex_q[1] : thits_q[2] ? tindex_q[2] : tindex_q[3];
+    assign trade_index = thits_q[0] ? tindex_q[9:0] : thits_q[1] ? tindex_q[19:10] : thits_q[2] ? tindex_q[29:20] : tindex_q[39:30];
 endmodule
 `default_nettype wire

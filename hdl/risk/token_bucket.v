@@ -16,7 +16,8 @@ module token_bucket (
     input  wire [15:0] switch_burst,
     input  wire [31:0] switch_cycles_per_token,
     input  wire        take,
-    output wire [15:0] tokens
+    output wire [15:0] tokens,
+    output wire [15:0] tokens_left         // after this cycle's take (no subtraction after the choices)
 );
     reg [15:0] tokens_q;
     reg [31:0] credit_q;                   // cycles since the last token, less one; below cycles per token
@@ -70,6 +71,7 @@ module token_bucket (
     wire        due_next = full || earn || clip_idle ? due_at_zero : over_cap || due_at_inc;
 
     assign tokens = tokens_now;
+    assign tokens_left = take ? tokens_now_dec : tokens_now;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -89,7 +91,7 @@ module token_bucket (
             cpt_m2_q <= commit_cpt_m2;
             cpt_one_q <= commit_one;
         end else begin
-            tokens_q <= take ? tokens_now_dec : tokens_now;
+            tokens_q <= tokens_left;
             credit_q <= credit_next;
             due_q <= due_next;
             if (switch_en) begin
@@ -109,6 +111,7 @@ module token_bucket (
     always @* if (f_past_valid) begin
         assert(tokens_q <= burst_q);
         assert(tokens_now <= (switch_en ? switch_burst : burst_q));
+        assert(tokens_left == tokens_now - {15'd0, take});
     end
     // a token never takes longer than the rate says
     // (and the registers kept a cycle ahead say what they stand for)

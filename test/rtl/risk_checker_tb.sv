@@ -16,7 +16,7 @@ module risk_checker_tb;
     reg          kill;
     wire         clearing, ready, accept, in_ready;
     wire [7:0]   reason, flags;
-    wire [15:0]  tokens, clord_off, clord_len;
+    wire [15:0]  tokens, tokens_left, clord_off, clord_len;
     wire [63:0]  qty;
     wire [47:0]  position, price;
     wire [9:0]   index;
@@ -31,7 +31,7 @@ module risk_checker_tb;
         .push(push), .in_bank(o[171]), .in_error(o[170:163]), .in_clord(o[162]), .in_clord_off(o[161:146]),
         .in_clord_len(o[145:130]), .in_named(o[129]), .in_hit(o[128]), .in_index(o[127:118]), .in_side(o[117]),
         .in_sell(o[116]), .in_qty_ok(o[115]), .in_qty(o[114:51]), .in_type(o[50:49]), .in_px_ok(o[48]), .in_px(o[47:0]), .in_ready(in_ready),
-        .ready(ready), .decide(decide), .reason(reason), .accept(accept), .tokens(tokens), .flags(flags),
+        .ready(ready), .decide(decide), .reason(reason), .accept(accept), .tokens(tokens), .tokens_left(tokens_left), .flags(flags),
         .out_clord_off(clord_off), .out_clord_len(clord_len), .out_qty(qty), .out_position(position),
         .out_index(index), .out_price(price), .out_notional(notional)
     );
@@ -79,7 +79,7 @@ module risk_checker_tb;
             decide = ready && rnd(pdecide);
             #2;
             if (decide) begin
-                $display("decision %0d %h %h %h %h %h %h %h %h", cycles, reason, tokens - {15'd0, accept}, position, flags, qty, price, notional, index);
+                $display("decision %0d %h %h %h %h %h %h %h %h", cycles, reason, tokens_left, position, flags, qty, price, notional, index);
                 k = k + 1;
             end
             @(posedge clk); #1;
