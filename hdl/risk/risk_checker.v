@@ -71,7 +71,7 @@ module risk_checker #(
 );
     localparam integer QB = $clog2(DEPTH);
     wire [9:0]         out_index_raw;       // the head's symbol index
-    wire signed [49:0] newpos;              // the head's position if it is accepted
+    wire [47:0] newpos;                     // the head's position if it is accepted
 
     // ---- memories ------------------------------------------------------------------------------------------
     reg  [10:0] clear_q;                    // bit 10 set: done
@@ -257,17 +257,28 @@ module risk_checker #(
     wire signed [49:0] pos_signed = {{2{h_pos[47]}}, h_pos};
     wire signed [49:0] qty_signed = {18'd0, h_qty[31:0]};
     // one adder: a sell adds the qty's complement and a carry in (not a subtraction and an addition chosen after)
-    assign newpos = pos_signed + (qty_signed ^ {50{h_sell}}) + {49'd0, h_sell};
-    // |newpos| > maxPosition as two compares side by side, no negation of newpos in front of one
-    wire signed [49:0] max_pos = {3'd0, h_max[141:95]};
-    wire signed [49:0] min_pos = -max_pos;
+    wire [49:0] qty_term = qty_signed ^ {50{h_sell}};
+    assign newpos = h_pos + qty_term[47:0] + {47'd0, h_sell};
+    // |newpos| > maxPosition as two sums side by side with newpos, not compares behind it: newpos > max is
+    // newpos - max - 1 >= 0, and newpos < -max is newpos + max < 0; each is the three operands of newpos
+    // and the limit (or its complement, -max - 1) in one carry-save adder and one carry chain
+    wire [49:0] max_pos = {3'd0, h_max[141:95]};
+    // (the carry-save layer written out, so it does not depend on how a tool maps a sum of three)
+    wire [49:0] lim_hi = ~max_pos;
+    wire [49:0] hi_sum = pos_signed ^ qty_term ^ lim_hi;
+    wire [49:0] hi_carry = (pos_signed & qty_term) | (pos_signed & lim_hi) | (qty_term & lim_hi);
+    wire [49:0] lo_sum = pos_signed ^ qty_term ^ max_pos;
+    wire [49:0] lo_carry = (pos_signed & qty_term) | (pos_signed & max_pos) | (qty_term & max_pos);
+    wire [49:0] above_max = hi_sum + {hi_carry[48:0], h_sell};
+    wire [49:0] below_min = lo_sum + {lo_carry[48:0], h_sell};
     wire        newpos_ok = h_qty_ok && h_side && !h_qty_wide;
+    wire        unused_sums = ^{above_max[48:0], below_min[48:0], hi_carry[49], lo_carry[49], qty_term[49:48]};
 
     wire c_unknown = h_named && !h_hit;
     wire c_qty = h_hit && h_qty_ok && (h_qty_wide || h_qty[31:0] > h_max[31:0]);
     wire c_notional = h_hit && q_notional_ok[head] && q_notional[head] > {17'd0, h_max[94:32]};
     wire c_collar = h_hit && h_type == 2'd2 && q_px_ok[head] && {6'd0, q_collar_lhs[head]} > q_collar_rhs[head];
-    wire c_position = h_hit && newpos_ok && (newpos > max_pos || newpos < min_pos);
+    wire c_position = h_hit && newpos_ok && (!above_max[49] || below_min[49]);
     wire c_well = h_clord[32] && h_named && h_side && h_qty_ok && h_type != 2'd0 && (h_type == 2'd1 || q_px_ok[head]);
 
     always @* begin
