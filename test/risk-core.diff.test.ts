@@ -358,6 +358,17 @@ describe('risk gate RTL: each reason at its boundary', () => {
     await expectSame(run);
     expect(runRiskSim(dev, run).records.map((r) => decodeVerdict(r).reason)).toEqual([null, 'max_qty', 'max_position', null]);
   });
+  it('max_position from a position above a lowered limit: a sell to maxPosition + 1 rejects, to maxPosition passes, past -maxPosition rejects', async () => {
+    // the only way to a position beyond maxPosition; the checker's upper bound for a sell (its carry in) is
+    // exercised only here
+    const run: RiskRun = { steps: [
+      { limits: limits() }, { bytes: Buffer.concat([order({ qty: '1000' }), order({ qty: '1000' }), order({ qty: '1000' })]) },
+      { limits: limits({ symbols: { AAPL: { ...LIMITS.symbols.AAPL, maxPosition: 1000, maxQty: 5000 } } }) },
+      { bytes: Buffer.concat([order({ qty: '1999', side: '2' }), order({ qty: '2000', side: '2' }), order({ qty: '2001', side: '2' })]) },
+    ] };
+    await expectSame(run);
+    expect(runRiskSim(dev, run).records.map((r) => decodeVerdict(r).reason)).toEqual([null, null, null, 'max_position', null, 'max_position']);
+  });
 });
 
 describe('tickgate check orders: sim and ref print the same bytes', () => {
