@@ -178,8 +178,8 @@ module risk_gate #(
     reg [2:0]  in_stream_q, out_stream_q;
     reg [15:0] stream_base_q [0:7];         // global byte address of each stream's first byte
     // The last 8 beats, as the frame look-up needs them: which stream, the complement of the first byte's
-    // offset in it (so a frame's end less one less that offset is one add), length, and the cycle the span
-    // ending in it is decided (without its rank), so no adder follows the selection of the beat.
+    // offset in it (so a span's last byte less the beat's first is one add), length, and the cycle a span
+    // ending in it is decided (without its rank), so no adder follows the choice of the beat.
     reg [15:0] loc_q;                       // offset in its stream of the next beat's first byte
     reg [2:0]  bt_stream_q [0:7];
     reg [15:0] bt_nloc_q [0:7];
@@ -241,7 +241,8 @@ module risk_gate #(
     reg        cap_bl_seen_q;                          // a BodyLength came (only the first is the message's)
 
     // the look-up pipeline: ring read (L0), symbol bytes and table read (L1), the table's answer
-    // LOOK_CYCLES after (lkp_q: which message asked, whether its symbol had a NUL byte of its own)
+    // LOOK_CYCLES after; lk_par_q and lk_nul_q ride along: which message asked, whether its symbol had a
+    // NUL byte of its own
     reg        lk1_q;
     reg        lk1_par_q, lk1_bank_q;
     reg [3:0]  lk1_len_q;
