@@ -1,6 +1,8 @@
 // FIFO whose writes become visible only when committed: a frame's bytes are written as they arrive and its
 // CRC decides at the end whether they stay (commit) or go (rollback). The read side is first-word
-// fall-through over the committed entries.
+// fall-through over the committed entries: the RAM's registered read and an output register fetch ahead (as
+// in bram_fifo), so the RAM's output drives only a register's data pin and no logic follows its
+// clock-to-out; an entry is offered two cycles after it is committed, then one leaves per cycle.
 `default_nettype none
 module commit_fifo #(
     parameter integer WIDTH = 12,
@@ -14,7 +16,7 @@ module commit_fifo #(
     input  wire              commit,          // the entries written since the last commit or rollback stay
     input  wire              rollback,        // ... or are forgotten
     output wire [AW:0]       free_committed,  // entries free once uncommitted ones are forgotten
-    output wire [WIDTH-1:0]  m_data,
+    output reg  [WIDTH-1:0]  m_data,
     output reg               m_valid,
     input  wire              m_ready
 );
@@ -24,18 +26,23 @@ reg [AW:0] wr_ptr, commit_ptr, rd_ptr;
 assign full = wr_ptr - rd_ptr == DEPTH[AW:0];
 assign free_committed = DEPTH[AW:0] - (commit_ptr - rd_ptr);
 
-wire re = rd_ptr != commit_ptr && (!m_valid || m_ready);
+reg fetched;                              // the RAM's output holds an entry not yet moved on
+wire [WIDTH-1:0] ram_data;
+wire move = fetched && (!m_valid || m_ready);
+wire fetch = rd_ptr != commit_ptr && (!fetched || move);
 
 sdp_ram #(.WIDTH(WIDTH), .DEPTH(DEPTH)) ram (
     .clk(clk), .we(s_valid && !full), .waddr(wr_ptr[AW-1:0]), .wdata(s_data),
-    .re(re), .raddr(rd_ptr[AW-1:0]), .rdata(m_data)
+    .re(fetch), .raddr(rd_ptr[AW-1:0]), .rdata(ram_data)
 );
 
 always @(posedge clk) begin
+    if (move) m_data <= ram_data;
     if (rst) begin
         wr_ptr <= '0;
         commit_ptr <= '0;
         rd_ptr <= '0;
+        fetched <= 1'b0;
         m_valid <= 1'b0;
     end else begin
         if (rollback) wr_ptr <= commit_ptr;
@@ -43,12 +50,14 @@ always @(posedge clk) begin
             if (s_valid && !full) wr_ptr <= wr_ptr + 1'b1;
             if (commit) commit_ptr <= s_valid && !full ? wr_ptr + 1'b1 : wr_ptr;
         end
-        if (re) begin
+        if (fetch) begin
             rd_ptr <= rd_ptr + 1'b1;
-            m_valid <= 1'b1;
-        end else if (m_ready) begin
-            m_valid <= 1'b0;
+            fetched <= 1'b1;
+        end else if (move) begin
+            fetched <= 1'b0;
         end
+        if (move) m_valid <= 1'b1;
+        else if (m_ready) m_valid <= 1'b0;
     end
 end
 endmodule

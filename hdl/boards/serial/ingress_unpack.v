@@ -42,21 +42,26 @@ wire full_beat = known && stream_count == 4'd8;
 // a byte that finds its stream's beat full sends that beat first, and is taken in a later cycle
 assign s_ready = !busy && !(full_beat && !marker);
 
-integer k;
+// the byte lane each entry goes to, decoded per stream and lane (no index arithmetic on the entry's path)
+wire put = s_valid && known && !busy && !marker && !full_beat;
+integer k, j;
 always @(posedge clk) begin
-    for (k = 0; k < 3; k = k + 1) if (out_valid[k] && out_ready[k]) begin
-        out_valid[k] <= 1'b0;
-        count[4*k +: 4] <= 4'd0;
-        acc[64*k +: 64] <= 64'd0;
+    for (k = 0; k < 3; k = k + 1) begin
+        if (out_valid[k] && out_ready[k]) begin
+            out_valid[k] <= 1'b0;
+            count[4*k +: 4] <= 4'd0;
+            acc[64*k +: 64] <= 64'd0;
+        end
+        if (put && stream == 2'(k)) begin
+            for (j = 0; j < 8; j = j + 1) if (count[4*k +: 3] == 3'(j)) acc[64*k + 8*j +: 8] <= data;
+            count[4*k +: 4] <= count[4*k +: 4] + 1'b1;
+        end
     end
     if (s_valid && known && !busy) begin
         if (!marker) begin
             if (full_beat) begin
                 out_valid[stream] <= 1'b1;
                 out_last[stream] <= 1'b0;
-            end else begin
-                acc[64*stream + 8*stream_count[2:0] +: 8] <= data;
-                count[4*stream +: 4] <= stream_count + 1'b1;
             end
         end else if (ends || (data[`TG_SL_DATA_FLUSH_BIT] && stream_count != 0)) begin
             out_valid[stream] <= 1'b1;

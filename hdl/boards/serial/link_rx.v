@@ -51,6 +51,7 @@ reg [11:0] length;          // bytes so far (saturates)
 reg [31:0] crc;
 wire [31:0] crc_next;
 crc32_bzip2 crc_step (.crc(crc), .data(s_data), .next(crc_next));
+reg        crc_good;        // crc is the residue of a good frame, kept with crc so no compare follows it
 reg [7:0]  type_r, seq_r, ack_r;
 reg [1:0]  flags_r;         // END and FLUSH of a data frame, REWIND of an ack
 reg [7:0]  d1, d2, d3, d4;  // the four latest bytes: a frame's last four are its CRC
@@ -63,8 +64,13 @@ wire [1:0] stream = type_r == `TG_SL_HOST_FIX ? 2'd0 : type_r == `TG_SL_HOST_FEE
 wire is_data = type_r == `TG_SL_HOST_FIX || type_r == `TG_SL_HOST_FEED || type_r == `TG_SL_HOST_ORDERS;
 wire is_reg = type_r == `TG_SL_HOST_REG_WRITE || type_r == `TG_SL_HOST_REG_READ;
 wire [11:0] payload_bytes = length - 12'(HB + CB);
-wire in_sequence = seq_r == expected;
-wire [7:0] ahead = seq_r - expected;  // below 128: a frame after a lost one; else a duplicate
+// seq_r and expected compared a cycle ahead: seq_r is set at a frame's second byte and expected at a frame's
+// end, and both results are used no earlier than the frame's HB-th byte or its end
+reg in_sequence, behind;    // behind: the frame is a duplicate (seq_r - expected >= 128), else after a lost one
+always @(posedge clk) begin
+    in_sequence <= seq_r == expected;
+    behind <= 8'(seq_r - expected) >= 8'd128;
+end
 wire [11:0] reg_bytes = type_r == `TG_SL_HOST_REG_WRITE ? 12'd6 : 12'd2;
 
 always @(posedge clk) begin
@@ -81,12 +87,14 @@ always @(posedge clk) begin
     if (rst) begin
         length <= 12'd0;
         crc <= 32'hFFFFFFFF;
+        crc_good <= 1'b0;
         take <= 1'b0;
         overflow <= 1'b0;
         expected <= 8'd0;
         have_reg <= 1'b0;
     end else if (s_valid) begin
         crc <= crc_next;
+        crc_good <= crc_next == 32'hC704DD7B;   // the residue of a good frame
         if (length != 12'hFFF) length <= length + 1'b1;
         case (length)
         12'd0: type_r <= s_data;
@@ -109,13 +117,14 @@ always @(posedge clk) begin
     end else if (s_end) begin
         length <= 12'd0;
         crc <= 32'hFFFFFFFF;
+        crc_good <= 1'b0;
         take <= 1'b0;
         overflow <= 1'b0;
         if (length != 0) begin
             if (s_bad || length < 12'(HB + CB)) begin
                 count_bad_frames <= 1'b1;
                 fifo_rollback <= 1'b1;
-            end else if (crc != 32'hC704DD7B) begin   // the residue of a good frame
+            end else if (!crc_good) begin
                 count_crc_errors <= 1'b1;
                 fifo_rollback <= 1'b1;
             end else begin
@@ -125,7 +134,7 @@ always @(posedge clk) begin
                 ack_rewind <= type_r == `TG_SL_HOST_ACK && flags_r[`TG_SL_ACK_REWIND_BIT];
                 if (type_r < `TG_SL_HOST_SEQUENCED_BELOW && !in_sequence) begin
                     fifo_rollback <= 1'b1;
-                    if (ahead < 8'd128) begin
+                    if (!behind) begin
                         count_out_of_order <= 1'b1;
                         ack_due <= 1'b1;
                     end else if (is_reg && have_reg && seq_r == reg_seq) begin

@@ -3,7 +3,9 @@
 // on a timeout, or when the host asks with REWIND, it starts again from the oldest unacknowledged one).
 // Control frames (sync answer, register response, counters, acks) are made when sent and not kept: the host
 // asks again for what it lost. Every frame carries the next host sequence number taken and the ingress
-// window, and REWIND in its flags when a host frame came after a lost one (the host resends at once). The output is a byte stream with frame delimiters for slip_tx, a byte every other cycle at most.
+// window, and REWIND in its flags when a host frame came after a lost one (the host resends at once). The
+// output is a byte stream with frame delimiters for slip_tx: a byte every other cycle at most, every third
+// from a slot (its RAM read is registered before use).
 `default_nettype none
 `include "tickgate_layout.vh"
 module link_tx #(
@@ -66,6 +68,11 @@ reg  [7:0]  ram_wdata;
 reg         ram_re;
 reg  [SB+6:0] ram_raddr;
 wire [7:0]  ram_rdata;
+// the RAM's byte is registered before anything uses it (no logic after the block RAM's clock-to-out): a byte
+// read is in ram_byte two edges after the read, when neither ram_re nor ram_re_d is set
+reg  [7:0]  ram_byte;
+reg         ram_re_d;
+wire        ram_byte_ready = !ram_re && !ram_re_d;
 sdp_ram #(.WIDTH(8), .DEPTH(SLOTS * 128)) slots (
     .clk(clk), .we(ram_we), .waddr(ram_waddr), .wdata(ram_wdata),
     .re(ram_re), .raddr(ram_raddr), .rdata(ram_rdata)
@@ -180,10 +187,16 @@ reg [TW-1:0] timer;
 wire [31:0] crc_next;
 crc32_bzip2 crc_step (.crc(crc), .data(m_data), .next(crc_next));
 
-wire window_grew = window > advertised && window - advertised >= 16'(WINDOW_STEP);
+// registered: a cycle late is harmless (an idle sender's ack), and the compares end in a flip-flop
+reg  window_grew;
+always @(posedge clk) window_grew <= {1'b0, window} >= {1'b0, advertised} + 17'(WINDOW_STEP);
 wire first_send = 8'(f_seq - tx_base) >= 8'(tx_hi - tx_base);
 
 reg [7:0] made_byte;   // payload of the frames made here
+// made_byte registered (a wide choice among the counters' bytes: no further logic after it); it is for the
+// current f_off and f_type when made_ready, a cycle after either changed
+reg [7:0] made_byte_q;
+reg       made_ready;
 always @* begin
     made_byte = 8'd0;
     case (f_type)
@@ -206,6 +219,7 @@ task automatic start_frame(input [7:0] t, input [7:0] s, input slot, input [6:0]
         f_off <= 7'd0;
         f_hdr <= 3'd0;
         f_crc <= 2'd0;
+        made_ready <= 1'b0;
         f_ack <= expected;
         ack_pending <= 1'b0;
         f_rewind <= nak_pending;
@@ -226,6 +240,10 @@ endtask
 
 always @(posedge clk) begin
     ram_re <= 1'b0;
+    ram_re_d <= ram_re;
+    ram_byte <= ram_rdata;
+    made_byte_q <= made_byte;
+    made_ready <= 1'b1;
     {count_frames, count_resent, count_rewinds, count_timeouts} <= 4'd0;
     if (m_valid && m_ready) begin
         m_valid <= 1'b0;
@@ -279,9 +297,9 @@ always @(posedge clk) begin
                 send(f_type, 1'b1);
                 f_hdr <= 3'd1;
             end
-            3'd7: if (!ram_re) begin   // the read issued two edges ago has its byte
-                send(ram_rdata, 1'b1);
-                f_type <= ram_rdata;
+            3'd7: if (ram_byte_ready) begin
+                send(ram_byte, 1'b1);
+                f_type <= ram_byte;
                 f_hdr <= 3'd1;
                 if (first_send) begin
                     count_frames <= 1'b1;
@@ -305,9 +323,10 @@ always @(posedge clk) begin
             endcase
         end
         // S_PAY: a slot byte whose read was issued; S_READ: a byte made here
-        S_PAY, S_READ: if (!f_slot || !ram_re) begin
-            send(f_slot ? ram_rdata : made_byte, 1'b1);
+        S_PAY, S_READ: if (f_slot ? ram_byte_ready : made_ready) begin
+            send(f_slot ? ram_byte : made_byte_q, 1'b1);
             f_off <= f_off + 1'b1;
+            made_ready <= 1'b0;
             if (f_off + 1'b1 == f_len) sstate <= S_CRC;
             else if (f_slot) begin
                 ram_re <= 1'b1;
