@@ -138,6 +138,14 @@ export const MUTATIONS = [
     breaks: 'takes a word while the RAM is full',
   },
   {
+    name: 'bram-fifo-full-flag-late',
+    job: 'bram_fifo',
+    file: 'hdl/common/bram_fifo.v',
+    from: 'ram_full <= wr_ptr_inc_reg == {~rd_ptr_reg[AW], rd_ptr_reg[AW-1:0]};',
+    to: 'ram_full <= wr_ptr_reg == {~rd_ptr_reg[AW], rd_ptr_reg[AW-1:0]};',
+    breaks: 'sets the registered full flag from the pointers before the write, a word late',
+  },
+  {
     name: 'bram-fifo-fetches-over-a-word',
     job: 'bram_fifo',
     file: 'hdl/common/bram_fifo.v',

@@ -44,10 +44,14 @@ reg [PTR_WIDTH-1:0] wr_gray_reg;   // published to the read side
 (* ASYNC_REG = "TRUE" *) reg [SYNC_STAGES*PTR_WIDTH-1:0] rd_gray_sync_reg;  // stage k at [k*PTR_WIDTH +: PTR_WIDTH]
 
 wire [PTR_WIDTH-1:0] rd_gray_seen = rd_gray_sync_reg[(SYNC_STAGES-1)*PTR_WIDTH +: PTR_WIDTH];
-// full: the write pointer is one lap ahead of the read pointer (Gray form: top two bits inverted)
-wire full = wr_gray_reg == {~rd_gray_seen[PTR_WIDTH-1:PTR_WIDTH-2], rd_gray_seen[PTR_WIDTH-3:0]};
+// full: the write pointer is one lap ahead of the read pointer (Gray form: top two bits inverted). A
+// register, so no compare follows it to s_axis_tready: set from the write pointer's next value and the read
+// pointer seen now, i.e. a cycle older than the one it is used with, which only makes the FIFO look full a
+// cycle longer (the write pointer never passes the older read pointer by more than DEPTH).
+reg full;
 wire write = s_axis_tvalid && !full;
 wire [PTR_WIDTH-1:0] wr_bin_next = wr_bin_reg + {{PTR_WIDTH-1{1'b0}}, write};
+wire [PTR_WIDTH-1:0] wr_gray_next = to_gray(wr_bin_next);
 
 assign s_axis_tready = !full;
 
@@ -60,9 +64,11 @@ always @(posedge s_clk) begin
         wr_bin_reg <= {PTR_WIDTH{1'b0}};
         wr_gray_reg <= {PTR_WIDTH{1'b0}};
         rd_gray_sync_reg <= {SYNC_STAGES*PTR_WIDTH{1'b0}};
+        full <= 1'b0;
     end else begin
         wr_bin_reg <= wr_bin_next;
-        wr_gray_reg <= to_gray(wr_bin_next);
+        wr_gray_reg <= wr_gray_next;
+        full <= wr_gray_next == {~rd_gray_seen[PTR_WIDTH-1:PTR_WIDTH-2], rd_gray_seen[PTR_WIDTH-3:0]};
         rd_gray_sync_reg <= {rd_gray_sync_reg[(SYNC_STAGES-1)*PTR_WIDTH-1:0], rd_gray_reg};
     end
 end

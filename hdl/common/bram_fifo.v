@@ -30,8 +30,10 @@ reg        out_valid_reg;
 reg [WIDTH-1:0] out_data_reg;
 
 wire [WIDTH-1:0] ram_data;
-wire ram_empty = wr_ptr_reg == rd_ptr_reg;
-wire ram_full = wr_ptr_reg == {~rd_ptr_reg[AW], rd_ptr_reg[AW-1:0]};
+// empty and full are registers, set from the pointers' next values: no pointer compare on the paths that
+// read them (a writer's s_ready, the fetch). The pointers one ahead are kept beside the pointers for that.
+reg ram_empty, ram_full;
+reg [AW:0] wr_ptr_inc_reg, rd_ptr_inc_reg;
 wire write = s_valid && !ram_full;
 wire pop = out_valid_reg && m_ready;
 wire move = fetched_reg && (!out_valid_reg || pop);
@@ -47,8 +49,22 @@ assign m_data = out_data_reg;
 assign settled = fetched_reg && out_valid_reg;
 
 always @(posedge clk) begin
-    if (write) wr_ptr_reg <= wr_ptr_reg + 1'b1;
-    if (fetch) rd_ptr_reg <= rd_ptr_reg + 1'b1;
+    if (write) begin
+        wr_ptr_reg <= wr_ptr_inc_reg;
+        wr_ptr_inc_reg <= wr_ptr_inc_reg + 1'b1;
+    end
+    if (fetch) begin
+        rd_ptr_reg <= rd_ptr_inc_reg;
+        rd_ptr_inc_reg <= rd_ptr_inc_reg + 1'b1;
+    end
+    // one pointer moves: the RAM may become full (a write) or empty (a fetch), and stops being the other
+    if (write && !fetch) begin
+        ram_full <= wr_ptr_inc_reg == {~rd_ptr_reg[AW], rd_ptr_reg[AW-1:0]};
+        ram_empty <= 1'b0;
+    end else if (fetch && !write) begin
+        ram_empty <= rd_ptr_inc_reg == wr_ptr_reg;
+        ram_full <= 1'b0;
+    end
     if (fetch) fetched_reg <= 1'b1;
     else if (move) fetched_reg <= 1'b0;
     if (move) out_data_reg <= ram_data;
@@ -57,6 +73,10 @@ always @(posedge clk) begin
     if (rst) begin
         wr_ptr_reg <= {(AW+1){1'b0}};
         rd_ptr_reg <= {(AW+1){1'b0}};
+        wr_ptr_inc_reg <= {{AW{1'b0}}, 1'b1};
+        rd_ptr_inc_reg <= {{AW{1'b0}}, 1'b1};
+        ram_empty <= 1'b1;
+        ram_full <= 1'b0;
         fetched_reg <= 1'b0;
         out_valid_reg <= 1'b0;
     end
@@ -73,6 +93,13 @@ end
     wire f_out = m_valid && m_ready;
     always @* if (f_past_valid) assert(f_level <= DEPTH + 2);
     always @* if (f_past_valid && ram_full) assert(!ram_empty);
+    // the registered flags and pointers are what the pointers say
+    always @* if (f_past_valid) begin
+        assert(ram_empty == (wr_ptr_reg == rd_ptr_reg));
+        assert(ram_full == (wr_ptr_reg == {~rd_ptr_reg[AW], rd_ptr_reg[AW-1:0]}));
+        assert(wr_ptr_inc_reg == wr_ptr_reg + 1'b1);
+        assert(rd_ptr_inc_reg == rd_ptr_reg + 1'b1);
+    end
 
     // One word, picked at random, leaves unchanged and after exactly the words that went in before it: none is
     // lost, duplicated, reordered or invented (bounded: the word's way through the RAM's registered read is

@@ -20,10 +20,13 @@ module h2c_deframer (
     input  wire        rst,
 
     input  wire [63:0] s_axis_tdata,
-    input  wire [7:0]  s_axis_tkeep,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [7:0]  s_axis_tkeep,     // a header's keep is in s_axis_tuser; a payload's comes from its length
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire        s_axis_tvalid,
     output wire        s_axis_tready,
     input  wire        s_axis_tlast,     // the XDMA packet (host write) ends with this word
+    input  wire [1:0]  s_axis_tuser,     // as a header: [0] its shape is right, [1] its length is 0 (h2c_unpack)
 
     output wire [63:0] m_axis_tdata,
     output wire [7:0]  m_axis_tkeep,
@@ -35,8 +38,6 @@ module h2c_deframer (
     output wire        bad_header,
     output wire        truncated
 );
-
-localparam [31:0] MAGIC = `TG_XSH_FRAME_MAGIC;  // "TGH1" as bytes 4..7, little-endian
 
 localparam [1:0] ST_HEADER = 2'd0;
 localparam [1:0] ST_PAYLOAD = 2'd1;
@@ -67,9 +68,10 @@ assign bad_header = bad_header_reg;
 assign truncated = truncated_reg;
 
 wire [15:0] hdr_length = s_axis_tdata[15:0];
-wire [7:0]  hdr_flags = s_axis_tdata[23:16];
-wire        hdr_ok = s_axis_tkeep == 8'hFF && s_axis_tdata[63:32] == MAGIC && s_axis_tdata[31:24] == 8'd0 &&
-                     hdr_flags[7:1] == 7'd0;
+wire        hdr_end = s_axis_tdata[16];     // flags bit 0, END
+// all 8 bytes kept, bytes 4-7 the magic (TG_XSH_FRAME_MAGIC), byte 3 and flag bits 7:1 zero
+wire        hdr_ok = s_axis_tuser[0];
+wire        hdr_empty = s_axis_tuser[1];   // hdr_length == 0
 wire [7:0]  hdr_final_keep = hdr_length[2:0] == 3'd0 ? 8'hFF : (8'd1 << hdr_length[2:0]) - 8'd1;
 // the payload is full_left whole words, then one partial word if tail: counted that way there is no
 // add on the header's path (a word count rounded up would be a carry chain behind the header's bytes)
@@ -95,10 +97,10 @@ always @* begin
                 if (!hdr_ok) begin
                     bad_header_next = 1'b1;
                     if (!s_axis_tlast) state_next = ST_DISCARD;
-                end else if (hdr_length == 16'd0) begin
+                end else if (hdr_empty) begin
                     // no payload: an END still ends the core frame, with a beat that holds no byte
                     frame_done_next = 1'b1;
-                    if (hdr_flags[0]) begin
+                    if (hdr_end) begin
                         out_data_next = 64'd0;
                         out_keep_next = 8'd0;
                         out_last_next = 1'b1;
@@ -116,7 +118,7 @@ always @* begin
                     full_left_next = hdr_length[15:3];
                     tail_next = hdr_length[2:0] != 3'd0;
                     final_keep_next = hdr_final_keep;
-                    end_next = hdr_flags[0];
+                    end_next = hdr_end;
                 end
             end
             ST_PAYLOAD: begin

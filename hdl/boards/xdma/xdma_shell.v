@@ -171,6 +171,7 @@ generate
         wire [63:0] word_tdata;
         wire [7:0]  word_tkeep;
         wire        word_tvalid, word_tready, word_tlast;
+        wire [1:0]  word_header;   // what h2c_unpack checked of a word as a sub-frame header
         wire [63:0] frame_tdata;
         wire [7:0]  frame_tkeep;
         wire        frame_tvalid, frame_tready, frame_tlast;
@@ -180,13 +181,13 @@ generate
             .s_axis_tdata(h2c_tdata[ch]), .s_axis_tkeep(h2c_tkeep[ch]), .s_axis_tvalid(h2c_tvalid[ch]),
             .s_axis_tready(h2c_tready[ch]), .s_axis_tlast(h2c_tlast[ch]),
             .m_axis_tdata(word_tdata), .m_axis_tkeep(word_tkeep), .m_axis_tvalid(word_tvalid),
-            .m_axis_tready(word_tready), .m_axis_tlast(word_tlast)
+            .m_axis_tready(word_tready), .m_axis_tlast(word_tlast), .m_axis_tuser(word_header)
         );
 
         h2c_deframer deframer_inst (
             .clk(xdma_clk), .rst(path_rst),
             .s_axis_tdata(word_tdata), .s_axis_tkeep(word_tkeep), .s_axis_tvalid(word_tvalid),
-            .s_axis_tready(word_tready), .s_axis_tlast(word_tlast),
+            .s_axis_tready(word_tready), .s_axis_tlast(word_tlast), .s_axis_tuser(word_header),
             .m_axis_tdata(frame_tdata), .m_axis_tkeep(frame_tkeep), .m_axis_tvalid(frame_tvalid),
             .m_axis_tready(frame_tready), .m_axis_tlast(frame_tlast),
             .frame_done(h2c_frame_done[ch]), .bad_header(h2c_bad_header[ch]), .truncated(h2c_truncated[ch])
