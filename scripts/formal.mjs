@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HDL_INCLUDE, ROOT, coreSources } from './rtl-sources.mjs';
+import { HDL_INCLUDE, ROOT, coreSources, hdlSources } from './rtl-sources.mjs';
 import { JOBS, MUTATIONS } from './formal-jobs.mjs';
 
 const FORMAL_INCLUDE = path.join(ROOT, 'hdl', 'formal');
@@ -122,7 +122,13 @@ function mutatedSources(mutation, dir) {
   mkdirSync(dir, { recursive: true });
   const copy = path.join(dir, path.basename(file));
   writeFileSync(copy, text.replace(mutation.from, mutation.to));
-  return coreSources().map((f) => (f === file ? copy : f));
+  return jobSources(JOBS.find((j) => j.name === mutation.job)).map((f) => (f === file ? copy : f));
+}
+
+/** The core's sources, and the board shells' too for a job whose top is a shell's module. */
+function jobSources(job) {
+  const core = coreSources();
+  return core.some((f) => path.basename(f, '.v') === job.top) ? core : hdlSources();
 }
 
 const jobs = JOBS.filter((j) => !only || only.includes(j.name));
@@ -132,7 +138,7 @@ const limit = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 const started = Date.now();
 
 const proofTasks = jobs.map((job) => async () => {
-  const r = await prove(job, path.join(OUT, job.name), coreSources());
+  const r = await prove(job, path.join(OUT, job.name), jobSources(job));
   const line = `proof ${job.name}: ${r.ok ? 'PASSED' : 'FAILED'} (BMC ${job.depth} cycles: ${r.bmc ?? '-'}` +
     `${job.induction ? `, induction: ${r.induction ?? '-'}` : ', no induction'}; ${r.seconds.toFixed(1)} s)`;
   if (!json) console.log(r.ok ? line : `${line}\n  ${(r.detail ?? '').split('\n').join('\n  ')}`);

@@ -60,5 +60,48 @@ always @(posedge clk) begin
         else if (m_ready) m_valid <= 1'b0;
     end
 end
+
+`ifdef FORMAL
+`include "axis_rules.vh"
+    `TG_FORMAL_RESET
+    `TG_AXIS_SOURCE_ASSERT(m_valid, m_ready, m_data)
+
+    // the pointers keep their order: read <= committed <= written, within DEPTH of the read one
+    always @* if (f_past_valid && !rst) begin
+        assert(commit_ptr - rd_ptr <= wr_ptr - rd_ptr);
+        assert(wr_ptr - rd_ptr <= DEPTH[AW:0]);
+    end
+
+    // One entry, picked at random when written, leaves unchanged and after exactly the committed entries
+    // written before it, unless a rollback forgets it first: nothing committed is lost, duplicated, reordered
+    // or changed, and nothing rolled back gets out before it is written again.
+    (* anyseq *) reg f_pick;
+    reg [1:0]       f_state = 2'd0;          // 0 not picked, 1 inside, 2 gone out or forgotten
+    reg [WIDTH-1:0] f_data;
+    reg [AW+1:0]    f_ahead;                 // entries that leave before it
+    reg [AW:0]      f_at;                    // its write pointer
+    wire [AW+1:0]   f_out_level = {1'b0, wr_ptr - rd_ptr} + {{(AW+1){1'b0}}, fetched} + {{(AW+1){1'b0}}, m_valid};
+    wire            f_out = m_valid && m_ready;
+    always @(posedge clk) begin
+        if (rst) begin
+            f_state <= 2'd0;
+        end else begin
+            if (f_state == 2'd0 && s_valid && !full && !rollback && f_pick) begin
+                f_state <= 2'd1;
+                f_data <= s_data;
+                f_at <= wr_ptr;
+                f_ahead <= f_out_level - {{(AW+1){1'b0}}, f_out};
+            end
+            if (f_state == 2'd1) begin
+                if (rollback && f_at - rd_ptr >= commit_ptr - rd_ptr) f_state <= 2'd2;
+                else if (f_out) begin
+                    if (f_ahead == 0) f_state <= 2'd2;
+                    else f_ahead <= f_ahead - 1'b1;
+                end
+            end
+        end
+    end
+    always @* if (f_past_valid && !rst && f_state == 2'd1 && f_ahead == 0 && m_valid) assert(m_data == f_data);
+`endif
 endmodule
 `default_nettype wire
