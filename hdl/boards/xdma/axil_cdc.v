@@ -71,6 +71,7 @@ reg [1:0]            s_resp_reg;
 reg [31:0]           s_rdata_reg;
 reg                  dead_reg;          // the master side timed out once: answer at once from now on
 reg [TIMER_BITS-1:0] timer_reg;
+reg                  expired_reg;       // timer_reg == TIMEOUT, kept beside the timer (no compare after it)
 reg                  timeout_reg;
 reg                  ack_toggle_reg;    // m_clk, declared here for the synchroniser
 (* ASYNC_REG = "TRUE" *) reg [SYNC_STAGES-1:0] ack_sync_reg;
@@ -105,6 +106,7 @@ always @(posedge s_clk) begin
         s_rdata_reg <= 32'd0;
         dead_reg <= 1'b0;
         timer_reg <= {TIMER_BITS{1'b0}};
+        expired_reg <= 1'b0;
         timeout_reg <= 1'b0;
         ack_sync_reg <= {SYNC_STAGES{1'b0}};
         ack_seen_reg <= 1'b0;
@@ -118,6 +120,7 @@ always @(posedge s_clk) begin
                 req_wdata_reg <= s_axil_wdata;
                 req_wstrb_reg <= s_axil_wstrb;
                 timer_reg <= {TIMER_BITS{1'b0}};
+                expired_reg <= TIMEOUT == 0;
                 if (dead_reg) begin
                     s_resp_reg <= RESP_SLVERR;
                     s_rdata_reg <= 32'd0;
@@ -133,7 +136,7 @@ always @(posedge s_clk) begin
                     s_resp_reg <= m_resp_reg;
                     s_rdata_reg <= m_rdata_reg;
                     s_state_reg <= S_ANSWER;
-                end else if (timer_reg == TIMER_BITS'(TIMEOUT)) begin
+                end else if (expired_reg) begin
                     dead_reg <= 1'b1;
                     timeout_reg <= 1'b1;
                     s_resp_reg <= RESP_SLVERR;
@@ -141,6 +144,7 @@ always @(posedge s_clk) begin
                     s_state_reg <= S_ANSWER;
                 end else begin
                     timer_reg <= timer_reg + 1'b1;
+                    expired_reg <= timer_reg == TIMER_BITS'(TIMEOUT - 1);
                 end
             end
             default: if ((req_write_reg && s_axil_bready) || (!req_write_reg && s_axil_rready)) s_state_reg <= S_IDLE;

@@ -64,7 +64,8 @@ localparam AW = `TG_CSR_ADDR_BITS;
 localparam [1:0] RESP_OKAY = 2'b00, RESP_SLVERR = 2'b10, RESP_DECERR = 2'b11;
 localparam [BAR_ADDR_WIDTH-1:0] SHELL_BASE = BAR_ADDR_WIDTH'(`TG_XSH_WINDOW_OFFSET);
 
-localparam [1:0] ST_IDLE = 2'd0, ST_FORWARD = 2'd1, ST_ANSWER = 2'd2;
+// a request is taken in ST_IDLE and decoded from registers in ST_DECODE, so no decode follows the handshake
+localparam [1:0] ST_IDLE = 2'd0, ST_FORWARD = 2'd1, ST_ANSWER = 2'd2, ST_DECODE = 2'd3;
 (* fsm_encoding = "none" *) reg [1:0] state_reg;
 reg          write_reg;
 reg [AW-1:0] offset_reg;
@@ -102,10 +103,11 @@ assign core_reset_request = core_reset_request_reg;
 wire idle = state_reg == ST_IDLE;
 wire take_write = idle && s_axil_awvalid && s_axil_wvalid;
 wire take_read = idle && !take_write && s_axil_arvalid;
-wire [BAR_ADDR_WIDTH-1:0] addr = take_write ? s_axil_awaddr : s_axil_araddr;
-// both windows are 2^AW bytes at a multiple of 2^AW: an equality on the high bits, no compare chain
-wire in_core = addr[BAR_ADDR_WIDTH-1:AW] == {BAR_ADDR_WIDTH-AW{1'b0}};
-wire in_shell = addr[BAR_ADDR_WIDTH-1:AW] == SHELL_BASE[BAR_ADDR_WIDTH-1:AW];
+wire [AW-1:0] addr = offset_reg;
+wire [BAR_ADDR_WIDTH-1:0] req_addr = take_write ? s_axil_awaddr : s_axil_araddr;
+// both windows are 2^AW bytes at a multiple of 2^AW: an equality on the high bits, no compare chain; taken
+// with the request
+reg in_core, in_shell;
 
 assign s_axil_awready = take_write;
 assign s_axil_wready = take_write;
@@ -122,7 +124,7 @@ wire [31:0] forward_rdata;
 wire        unused_forward_busy = forward_busy;
 axil_forward #(.ADDR_WIDTH(AW)) forward_inst (
     .clk(clk), .rst(rst),
-    .start(state_reg == ST_IDLE && (take_write || take_read) && in_core),
+    .start(state_reg == ST_DECODE && in_core),
     .write(write_reg), .addr(offset_reg), .wdata(wdata_reg), .wstrb(wstrb_reg),
     .busy(forward_busy), .done(forward_done), .resp(forward_resp), .rdata(forward_rdata),
     .m_axil_awaddr(m_axil_awaddr), .m_axil_awvalid(m_axil_awvalid), .m_axil_awready(m_axil_awready),
@@ -195,25 +197,30 @@ always @(posedge clk) begin
         case (state_reg)
             ST_IDLE: if (take_write || take_read) begin
                 write_reg <= take_write;
-                offset_reg <= addr[AW-1:0];
+                offset_reg <= req_addr[AW-1:0];
+                in_core <= req_addr[BAR_ADDR_WIDTH-1:AW] == {BAR_ADDR_WIDTH-AW{1'b0}};
+                in_shell <= req_addr[BAR_ADDR_WIDTH-1:AW] == SHELL_BASE[BAR_ADDR_WIDTH-1:AW];
                 wdata_reg <= s_axil_wdata;
                 wstrb_reg <= s_axil_wstrb;
                 rdata_reg <= 32'd0;
+                state_reg <= ST_DECODE;
+            end
+            ST_DECODE: begin
                 if (in_core) begin
                     state_reg <= ST_FORWARD;
                 end else if (!in_shell) begin
                     resp_reg <= RESP_DECERR;
                     state_reg <= ST_ANSWER;
-                end else if (take_write) begin
+                end else if (write_reg) begin
                     resp_reg <= writable ? RESP_OKAY : RESP_SLVERR;
-                    if (s_axil_wstrb == 4'hF) begin
-                        if (addr[AW-1:0] == `TG_XSH_REG_C2H_BATCH_RECORDS) batch_reg <= s_axil_wdata[15:0];
-                        if (addr[AW-1:0] == `TG_XSH_REG_C2H_IDLE_CYCLES) idle_reg <= s_axil_wdata[15:0];
-                        if (addr[AW-1:0] == `TG_XSH_REG_COUNTER_CLEAR) clear_reg <= s_axil_wdata[0];
+                    if (wstrb_reg == 4'hF) begin
+                        if (addr[AW-1:0] == `TG_XSH_REG_C2H_BATCH_RECORDS) batch_reg <= wdata_reg[15:0];
+                        if (addr[AW-1:0] == `TG_XSH_REG_C2H_IDLE_CYCLES) idle_reg <= wdata_reg[15:0];
+                        if (addr[AW-1:0] == `TG_XSH_REG_COUNTER_CLEAR) clear_reg <= wdata_reg[0];
                         if (addr[AW-1:0] == `TG_XSH_REG_CONTROL) begin
-                            core_reset_request_reg <= s_axil_wdata[`TG_XSH_REG_CONTROL_CORE_RESET_BIT];
+                            core_reset_request_reg <= wdata_reg[`TG_XSH_REG_CONTROL_CORE_RESET_BIT];
                             // the crossing that declared the bus dead is reset with the core
-                            if (s_axil_wdata[`TG_XSH_REG_CONTROL_CORE_RESET_BIT]) bus_dead_reg <= 1'b0;
+                            if (wdata_reg[`TG_XSH_REG_CONTROL_CORE_RESET_BIT]) bus_dead_reg <= 1'b0;
                         end
                     end
                     state_reg <= ST_ANSWER;
