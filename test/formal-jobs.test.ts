@@ -23,7 +23,7 @@ describe('formal proofs and mutations', () => {
   });
 
   it('has a FORMAL block in the RTL of every proof\'s top', () => {
-    const sources = ['common', 'core', 'csr', 'feed', 'fix', 'risk'].flatMap((d) => {
+    const sources = ['common', 'core', 'csr', 'feed', 'fix', 'risk', 'boards/serial', 'boards/xdma'].flatMap((d) => {
       const dir = path.join(root, 'hdl', d);
       return [dir];
     });
