@@ -24,7 +24,7 @@ const CLKS_PER_BIT = 4;
 function testbench(): string {
   const rtl = ['uart_rx', 'uart_tx', 'crc32_bzip2', 'slip_rx', 'slip_tx', 'commit_fifo', 'ingress_unpack', 'link_reg_master', 'link_rx', 'link_tx', 'serial_shell']
     .map((m) => path.join(root, 'hdl', 'boards', 'serial', `${m}.v`))
-    .concat(['sdp_ram', 'event_counter', 'carry_select_add'].map((m) => path.join(root, 'hdl', 'common', `${m}.v`)));
+    .concat(['sdp_ram', 'ram_fetch_ahead', 'event_counter', 'carry_select_add'].map((m) => path.join(root, 'hdl', 'common', `${m}.v`)));
   const tb = path.join(root, 'test', 'rtl', 'serial_link_tb.v');
   const main = path.join(root, 'sim', 'serial-emulator', 'main.cc');
   const inputs = [...rtl, tb, main, path.join(root, 'hdl', 'generated', 'tickgate_layout.vh')];

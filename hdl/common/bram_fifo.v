@@ -1,6 +1,6 @@
 // Synchronous first-word fall-through FIFO over block RAM (hdl/common/sdp_ram.v): the RAM's registered read
-// and one output register make two stages that fetch ahead, so a word written in cycle t is offered in cycle
-// t+3, and then one word leaves per cycle. It holds DEPTH words in the RAM plus two in the stages; `settled`
+// and one output register make two stages that fetch ahead (hdl/common/ram_fetch_ahead.v), so a word written
+// in cycle t is offered in cycle t+3, and then one word leaves per cycle. It holds DEPTH words in the RAM plus two in the stages; `settled`
 // says both stages are full (after the reader has stopped taking words, within two cycles if the RAM holds
 // any), which is when a full RAM means DEPTH + 2 words inside.
 `default_nettype none
@@ -25,9 +25,6 @@ module bram_fifo #(
 localparam integer AW = $clog2(DEPTH);
 
 reg [AW:0] wr_ptr_reg, rd_ptr_reg;
-reg        fetched_reg;             // the RAM's output holds a word not yet moved on
-reg        out_valid_reg;
-reg [WIDTH-1:0] out_data_reg;
 
 wire [WIDTH-1:0] ram_data;
 // empty and full are registers, set from the pointers' next values: no pointer compare on the paths that
@@ -35,18 +32,19 @@ wire [WIDTH-1:0] ram_data;
 reg ram_empty, ram_full;
 reg [AW:0] wr_ptr_inc_reg, rd_ptr_inc_reg;
 wire write = s_valid && !ram_full;
-wire pop = out_valid_reg && m_ready;
-wire move = fetched_reg && (!out_valid_reg || pop);
-wire fetch = !ram_empty && (!fetched_reg || move);
+wire fetch;
+wire fetched;                       // the RAM's output holds a word not yet moved on
 
 sdp_ram #(.WIDTH(WIDTH), .DEPTH(DEPTH)) ram (.clk(clk),
     .we(write), .waddr(wr_ptr_reg[AW-1:0]), .wdata(s_data),
     .re(fetch), .raddr(rd_ptr_reg[AW-1:0]), .rdata(ram_data));
 
+ram_fetch_ahead #(.WIDTH(WIDTH)) read_stages (.clk(clk), .rst(rst),
+    .available(!ram_empty), .fetch(fetch), .ram_data(ram_data),
+    .m_data(m_data), .m_valid(m_valid), .m_ready(m_ready), .fetched(fetched));
+
 assign s_ready = !ram_full;
-assign m_valid = out_valid_reg;
-assign m_data = out_data_reg;
-assign settled = fetched_reg && out_valid_reg;
+assign settled = fetched && m_valid;
 
 always @(posedge clk) begin
     if (write) begin
@@ -65,11 +63,6 @@ always @(posedge clk) begin
         ram_empty <= rd_ptr_inc_reg == wr_ptr_reg;
         ram_full <= 1'b0;
     end
-    if (fetch) fetched_reg <= 1'b1;
-    else if (move) fetched_reg <= 1'b0;
-    if (move) out_data_reg <= ram_data;
-    if (move) out_valid_reg <= 1'b1;
-    else if (pop) out_valid_reg <= 1'b0;
     if (rst) begin
         wr_ptr_reg <= {(AW+1){1'b0}};
         rd_ptr_reg <= {(AW+1){1'b0}};
@@ -77,8 +70,6 @@ always @(posedge clk) begin
         rd_ptr_inc_reg <= {{AW{1'b0}}, 1'b1};
         ram_empty <= 1'b1;
         ram_full <= 1'b0;
-        fetched_reg <= 1'b0;
-        out_valid_reg <= 1'b0;
     end
 end
 
@@ -88,7 +79,7 @@ end
     `TG_AXIS_SOURCE_ASSERT(m_valid, m_ready, m_data)
 
     // words inside: in the RAM and in the two stages
-    wire [AW+1:0] f_level = {1'b0, wr_ptr_reg - rd_ptr_reg} + {{(AW+1){1'b0}}, fetched_reg} + {{(AW+1){1'b0}}, out_valid_reg};
+    wire [AW+1:0] f_level = {1'b0, wr_ptr_reg - rd_ptr_reg} + {{(AW+1){1'b0}}, fetched} + {{(AW+1){1'b0}}, m_valid};
     wire f_in = s_valid && s_ready;
     wire f_out = m_valid && m_ready;
     always @* if (f_past_valid) assert(f_level <= DEPTH + 2);
