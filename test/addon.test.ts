@@ -121,6 +121,24 @@ describe('threaded simulation device', () => {
     await dev.close();
   });
 
+  it('sends never take the model: none waits for the clock thread, and flush() still waits for their bytes', async () => {
+    const dev = new SimDevice();
+    enableFix(dev);
+    const messages = sampleExchangeMessages({ messages: 3_000, seed: 5 });
+    const reader = (async () => { for await (const e of dev.events()) if (e.kind === 'stream_end') break; })();
+    const before = dev.hostWaits().count;
+    // small sends while the clock thread is busy with the ones before (the device paces them by its ingress)
+    for (let i = 0; i < messages.length; i += 30) await dev.send(Buffer.concat(messages.slice(i, i + 30)));
+    expect(dev.hostWaits().count - before).toBe(0);
+    await dev.flush();
+    // everything sent before flush() resolved was parsed: the device's own count (one register read)
+    expect(dev.readReg(REG.FIX_MESSAGES)).toBe(messages.length);
+    expect(dev.hostWaits().count - before).toBe(1);
+    await dev.send(new Uint8Array(0), { end: true });
+    await reader;
+    await dev.close();
+  });
+
   it('holds the device while the reader falls behind: bounded waiting events, nothing lost', async () => {
     const dev = new SimDevice();
     enableFix(dev);

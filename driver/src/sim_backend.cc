@@ -167,7 +167,25 @@ void SimBackend::clockEdge() {
   idleCycles_ = busy ? 0 : (idleCycles_ < kDrainCycles ? idleCycles_ + 1 : kDrainCycles);
 }
 
+void SimBackend::takeHostChunks() {
+  std::lock_guard<std::mutex> lock(ingressMutex_);
+  const auto move = [](std::deque<Chunk>& from, std::deque<Chunk>& to) {
+    for (Chunk& c : from) to.push_back(std::move(c));
+    from.clear();
+  };
+  move(hostFix_, fix_);
+  move(hostFeed_, feed_);
+  // an order stream's end with no bytes of its own goes on the queued bytes' last beat if they still wait
+  for (Chunk& c : hostOrders_) {
+    if (c.bytes.empty() && c.last && !orders_.empty() && !orders_.back().last) orders_.back().last = true;
+    else orders_.push_back(std::move(c));
+  }
+  hostOrders_.clear();
+  hostQueued_ = false;
+}
+
 void SimBackend::tick() {
+  if (hostQueued_.load(std::memory_order_acquire)) takeHostChunks();
   driveAndSettle();
   clockEdge();
 }
@@ -176,7 +194,14 @@ void SimBackend::resetLocked(uint32_t cycles) {
   fix_.clear();
   feed_.clear();
   orders_.clear();
-  ingressBytes_ = 0;
+  {
+    std::lock_guard<std::mutex> lock(ingressMutex_);
+    hostFix_.clear();
+    hostFeed_.clear();
+    hostOrders_.clear();
+    hostQueued_ = false;
+    ingressBytes_ = 0;
+  }
   pending_ = EventBatch{};
   top_->rst = 1;
   for (uint32_t i = 0; i < std::max<uint32_t>(cycles, 1); i++) tick();
@@ -246,7 +271,7 @@ void SimBackend::writeReg(uint32_t addr, uint32_t value) {
       // is idle again, and a flush() after the write waits for that, as for a send
       idleCycles_ = 0;
       sendSerial_++;
-      wake_.notify_one();
+      announceWork();
       return;
     }
   }
@@ -256,41 +281,46 @@ void SimBackend::writeReg(uint32_t addr, uint32_t value) {
   throw DeviceError(regError("write to", addr, "the bus did not answer"));
 }
 
-void SimBackend::enqueue(std::deque<Chunk>& q, const uint8_t* data, size_t len, bool last) {
+void SimBackend::enqueue(Stream stream, const uint8_t* data, size_t len, bool last) {
   requireOpen();
   {
-    HostLock lock(*this);
-    Chunk c;
-    c.bytes.assign(data, data + len);
-    c.last = last;
-    q.push_back(std::move(c));
+    std::lock_guard<std::mutex> lock(ingressMutex_);
+    std::deque<Chunk>& q = stream == Stream::Fix ? hostFix_ : stream == Stream::Feed ? hostFeed_ : hostOrders_;
+    if (stream == Stream::Orders && len == 0 && last && !q.empty() && !q.back().last) {
+      q.back().last = true;   // the end goes on the last beat of bytes still on this side
+    } else {
+      Chunk c;
+      c.bytes.assign(data, data + len);
+      c.last = last;
+      q.push_back(std::move(c));
+    }
     ingressBytes_ += len;
+    hostQueued_ = true;   // before the serial moves: a batch that counts this send never says idle before it is in
     sendSerial_++;
   }
-  wake_.notify_one();
+  announceWork();
+}
+
+void SimBackend::announceWork() {
+  work_.fetch_add(1);
+  { std::lock_guard<std::mutex> lock(idleMutex_); }   // a clock thread between its check and its sleep is asleep now
+  idleWake_.notify_all();
 }
 
 void SimBackend::sendFix(const uint8_t* data, size_t len, bool last) {
   if (len == 0 && !last) return;
-  enqueue(fix_, data, len, last);
+  enqueue(Stream::Fix, data, len, last);
 }
 
 void SimBackend::sendFeed(const uint8_t* data, size_t len) {
-  enqueue(feed_, data, len, true);
+  enqueue(Stream::Feed, data, len, true);
 }
 
+// An end with no bytes: tlast goes on the queued bytes' last beat when they are still waiting (a null beat
+// with tlast otherwise).
 void SimBackend::sendOrders(const uint8_t* data, size_t len, bool last) {
   if (len == 0 && !last) return;
-  if (len == 0) {
-    // an end with no bytes: tlast goes on the queued bytes' last beat when they are still waiting
-    HostLock lock(*this);
-    if (!orders_.empty() && !orders_.back().last) {
-      orders_.back().last = true;
-      sendSerial_++;
-      return;
-    }
-  }
-  enqueue(orders_, data, len, last);
+  enqueue(Stream::Orders, data, len, last);
 }
 
 void SimBackend::setOrderEgressReady(double probability, uint64_t seed) {
@@ -304,8 +334,9 @@ void SimBackend::setOrderEgressReady(double probability, uint64_t seed) {
 EventBatch SimBackend::takeBatch() {
   EventBatch out = std::move(pending_);
   pending_ = EventBatch{};
-  out.ingressQueued = ingressBytes_;
-  out.sendSerial = sendSerial_;
+  // the serial before the idle check: a send it counts has set hostQueued_ already
+  out.ingressQueued = ingressBytes_.load();
+  out.sendSerial = sendSerial_.load();
   out.idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
   return out;
 }
@@ -342,11 +373,8 @@ uint64_t SimBackend::cycles() {
 
 void SimBackend::setHostReady(bool ready) {
   requireOpen();
-  {
-    HostLock lock(*this);
-    hostReady_ = ready;
-  }
-  wake_.notify_all();
+  hostReady_ = ready;
+  announceWork();
 }
 
 void SimBackend::recordHostWait(uint64_t ns) {
@@ -364,8 +392,7 @@ SimBackend::HostWaits SimBackend::hostWaits() const {
 }
 
 size_t SimBackend::ingressQueued() {
-  HostLock lock(*this);
-  return ingressBytes_;
+  return ingressBytes_.load();
 }
 
 void SimBackend::startEvents(std::function<void(EventBatch&&)> sink) {
@@ -382,22 +409,26 @@ void SimBackend::clockLoop() {
   for (;;) {
     EventBatch batch;
     bool deliver = false;
+    bool clocked = false;
+    // read before looking for work: anything announced after this wakes the sleep below at once
+    const uint64_t seen = work_.load();
     while (hostWaiting_.load() != 0 && !stopping_) std::this_thread::yield();
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || (hostReady_ && (ingressWaiting() || idleCycles_ < kDrainCycles)); });
       if (stopping_) return;
-      for (uint32_t i = 0; i < options_.batchCycles && (ingressWaiting() || idleCycles_ < kDrainCycles); i++) {
+      for (uint32_t i = 0; i < options_.batchCycles && hostReady_.load(std::memory_order_relaxed) &&
+                           (ingressWaiting() || idleCycles_ < kDrainCycles); i++) {
         if (stopping_.load(std::memory_order_relaxed)) return;
         // the batch ends here and the host goes first, once the model has moved a little: a host calling in
         // a tight loop would otherwise let it run a cycle at a time
         if (i >= kHostSliceCycles && hostWaiting_.load(std::memory_order_relaxed) != 0) break;
         tick();
+        clocked = true;
       }
       const bool idle = !ingressWaiting() && idleCycles_ >= kDrainCycles;
       if (!pending_.records.empty() || !pending_.orderOut.empty() || !pending_.orderEnds.empty() ||
-          ingressBytes_ != reportedQueued || idle != reportedIdle ||
-          (idle && sendSerial_ != reportedSerial)) {
+          ingressBytes_.load() != reportedQueued || idle != reportedIdle ||
+          (idle && sendSerial_.load() != reportedSerial)) {
         batch = takeBatch();
         reportedQueued = batch.ingressQueued;
         reportedIdle = batch.idle;
@@ -406,6 +437,11 @@ void SimBackend::clockLoop() {
       }
     }
     if (deliver) sink_(std::move(batch));
+    if (!clocked && !deliver) {
+      // nothing to clock (or the host holds the clock): asleep until a send, a write, the host or close
+      std::unique_lock<std::mutex> idle(idleMutex_);
+      idleWake_.wait(idle, [&] { return stopping_.load() || work_.load() != seen; });
+    }
   }
 }
 
@@ -423,10 +459,7 @@ void SimBackend::writeCoverage() {
 void SimBackend::close() {
   if (closed_.exchange(true)) return;
   stopping_ = true;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);  // so a clock thread between its check and its wait sees the flag
-  }
-  wake_.notify_all();
+  announceWork();
   if (clock_.joinable()) clock_.join();
   std::lock_guard<std::mutex> lock(mutex_);
   top_->final();

@@ -47,7 +47,8 @@ class SimBackend : public Backend {
   // Gaps in the ingress streams: in each cycle both offer their next beat with this probability.
   void setIngressValid(double probability, uint64_t seed);
   // Threaded mode: false holds the event egress (tready low) and the clock until true again, so a host
-  // that stops reading back-pressures the device instead of queueing without bound.
+  // that stops reading back-pressures the device instead of queueing without bound. Does not wait for the
+  // clock thread.
   void setHostReady(bool ready);
   uint64_t cycles();
   size_t ingressQueued();
@@ -70,9 +71,19 @@ class SimBackend : public Backend {
   };
 
  private:
-  void enqueue(std::deque<Chunk>& q, const uint8_t* data, size_t len, bool last);
+  // Sends never wait for the clock thread: they queue on the host's side (under ingressMutex_, which the
+  // clock thread holds only to move chunks across, never while it clocks), and the clock thread takes them
+  // before each cycle.
+  enum class Stream { Fix, Feed, Orders };
+  void enqueue(Stream s, const uint8_t* data, size_t len, bool last);
+  void takeHostChunks();           // caller holds mutex_
   void consumeBeat(std::deque<Chunk>& q, size_t bytes);  // caller holds mutex_
-  bool ingressWaiting() const { return !fix_.empty() || !feed_.empty() || !orders_.empty(); }
+  bool ingressWaiting() const {
+    return !fix_.empty() || !feed_.empty() || !orders_.empty() || hostQueued_.load();
+  }
+  // Work for an idle clock thread (a send, a register write, the host ready again, close): it sleeps on
+  // idleWake_ until this moves, not on the model's mutex, so no caller takes that mutex to wake it.
+  void announceWork();
 
   void requireOpen() const;
   void writeCoverage();
@@ -114,12 +125,19 @@ class SimBackend : public Backend {
   HostWaits hostWaits_;            // guarded by waitsMutex_ (read without the model's mutex)
   mutable std::mutex waitsMutex_;
   static constexpr uint32_t kHostSliceCycles = 64;  // a waiting host gets the model after at most these (~0.1 ms)
-  std::condition_variable wake_;
-  std::deque<Chunk> fix_;
+  std::mutex idleMutex_;           // held by the clock thread only to check for work and fall asleep
+  std::condition_variable idleWake_;
+  std::atomic<uint64_t> work_{0};
+  std::deque<Chunk> fix_;          // the clock thread's side of the ingress queues (guarded by mutex_)
   std::deque<Chunk> feed_;
   std::deque<Chunk> orders_;
-  size_t ingressBytes_ = 0;        // both streams
-  uint64_t sendSerial_ = 0;        // sends queued since the device was opened
+  std::mutex ingressMutex_;        // the host's side, where sends land
+  std::deque<Chunk> hostFix_;
+  std::deque<Chunk> hostFeed_;
+  std::deque<Chunk> hostOrders_;
+  std::atomic<bool> hostQueued_{false};  // the host's side holds chunks (set before sendSerial_ moves)
+  std::atomic<size_t> ingressBytes_{0};  // both sides, all streams
+  std::atomic<uint64_t> sendSerial_{0};  // sends queued since the device was opened
   EventBatch pending_;
   uint64_t cycle_ = 0;             // cycles since reset was released: the device's cycle counter
   std::atomic<uint64_t> cyclesDone_{0};  // cycle_ as of the last finished cycle, for cycles()
@@ -139,7 +157,7 @@ class SimBackend : public Backend {
   // read between cycles without the lock: close() must not wait for the model's mutex, which the clock thread
   // takes again as soon as it lets go of it
   std::atomic<bool> stopping_{false};
-  bool hostReady_ = true;          // guarded by mutex_
+  std::atomic<bool> hostReady_{true};
   std::atomic<bool> closed_{false};
 };
 
