@@ -7,7 +7,7 @@ import { decodeRecords, type DeviceEvent } from '../src/device/events.js';
 import { RecordCursor } from '../src/device/record-cursor.js';
 import { SimDevice, SteppedSimDevice } from '../src/device/sim-device.js';
 import { FixParserModel, type FieldState, type FixParserSink, type FrameRecord } from '../src/fix/ref-parser.js';
-import { writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../src/fix/ref-records.js';
+import { recordViews, writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../src/fix/ref-records.js';
 import { sampleExchangeMessages } from '../src/fix/sample-session.js';
 import { openFeed } from './feed-core.js';
 import { median, repeat } from './stats.js';
@@ -133,7 +133,7 @@ export async function threadedRate(messages: Buffer[], runs: number): Promise<Th
  *  device does for `decode fix`): its counterpart of jspurefix's view, a field index with binary values. */
 class RecordWindowSink implements FixParserSink {
   private readonly bytes = Buffer.alloc(1 << 20);
-  private readonly view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+  private readonly view = recordViews(this.bytes);
   private at = 0;
   private seq = 0;
   frames = 0;

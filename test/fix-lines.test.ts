@@ -9,7 +9,7 @@ import { RefDevice } from '../src/device/ref-device.js';
 import { decodeFixStream } from '../src/fix/decode.js';
 import { FixLineWriter } from '../src/fix/fix-lines.js';
 import { formatDecimal, referenceFixLines } from '../src/fix/message-assembler.js';
-import { writeFieldRecord, writeFrameRecord } from '../src/fix/ref-records.js';
+import { recordViews, writeFieldRecord, writeFrameRecord } from '../src/fix/ref-records.js';
 import { JsonBytes } from '../src/util/json-bytes.js';
 import { chunked, cut, fixStream } from './helpers/fix-arbitraries.js';
 
@@ -82,7 +82,7 @@ describe('FixLineWriter (decode fix)', () => {
     const w = new FixLineWriter();
     w.append(Buffer.from('8=FIX.4.4\x019=5\x0135=A\x0110=180\x01', 'latin1'));
     const batch = Buffer.alloc(128);
-    const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+    const view = recordViews(batch);
     writeFieldRecord(view, 0, 0, { messageOffset: 0, tag: 8, valueOffset: 2, valueLength: 7, type: 0, scale: 0, neg: false, mant: 0, mantBig: null });
     writeFrameRecord(view, 64, 1, {
       kind: 'fix_frame', offset: 0, length: 26, error: null, fieldCount: 4, msgType: 'A', msgTypeLength: 1, msgSeqNum: null,
@@ -94,7 +94,7 @@ describe('FixLineWriter (decode fix)', () => {
   it('refuses records it cannot read: an unknown decoded type, an unknown error code, a record of another path', () => {
     const w = new FixLineWriter();
     const batch = Buffer.alloc(64);
-    const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+    const view = recordViews(batch);
     writeFieldRecord(view, 0, 3, { messageOffset: 0, tag: 8, valueOffset: 2, valueLength: 7, type: 9, scale: 0, neg: false, mant: 0, mantBig: null });
     expect(() => w.records(batch)).toThrow(/record 3 has unknown decoded type 9/);
     writeFrameRecord(view, 0, 4, {

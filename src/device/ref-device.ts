@@ -3,7 +3,7 @@
 // field entry per record where the RTL packs up to two, so its EVENTS_OUT and record sequence numbers
 // count differently; everything else matches the RTL exactly.
 import { fieldValue, FixParserModel, type FieldState, type FrameRecord } from '../fix/ref-parser.js';
-import { writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../fix/ref-records.js';
+import { recordViews, writeFieldRecord, writeFrameRecord, writeStreamEndRecord } from '../fix/ref-records.js';
 import { encodeFeedRecord, itchRecordCount, writeItchRecords } from '../itch/feed-records.js';
 import { FeedDecoder, SESSION_SLOTS, type FeedOutput, type SymbolFilter } from '../itch/ref-decoder.js';
 import type { WireSubscription } from '../itch/ref-udp-rx.js';
@@ -451,7 +451,7 @@ export class RefDevice implements Device {
   private readonly fixOut = (() => {
     // the batch being written: slab[from, used) written, room up to end
     let slab = Buffer.alloc(0);
-    let view = new DataView(slab.buffer);
+    let view = recordViews(slab);
     let from = 0;
     let used = 0;
     let end = 0;
@@ -463,7 +463,7 @@ export class RefDevice implements Device {
       end = from + FIX_RECORDS_PER_EVENT * RECORD_BYTES;
       if (slab !== this.records.slab) {
         slab = this.records.slab;
-        view = new DataView(slab.buffer, slab.byteOffset, slab.byteLength);
+        view = recordViews(slab);
       }
     };
     return {
