@@ -217,9 +217,6 @@ export class FixParserModel {
   /** `push`, with the output going to `sink`. */
   pushTo(bytes: Uint8Array, sink: FixParserSink): void {
     const out = sink;
-    // the history in locals: h0, and h1..h4 packed with h4 in the low byte
-    let h0 = this.h0;
-    let h14 = this.h14;
     const pos0 = this.pos;
     for (let k = 0; k < bytes.length; k++) {
       const b = bytes[k]!;
@@ -231,7 +228,7 @@ export class FixParserModel {
           this.gcount = 1;
           break;
         case Mode.Garbage:
-          if (b === X && h14 === START_8FI) {
+          if (b === X && this.last4(bytes, k) === START_8FI) {
             if (this.gcount > 4) out.frame(this.frame(p - 4, 'garbled', false, false));
             this.beginMessage(p - 4);
           } else if (this.gcount < 7) {
@@ -255,18 +252,14 @@ export class FixParserModel {
             end = this.takeTagDigits(bytes, k);
           }
           if (end > k) {
-            for (let i = Math.max(k, end - 5); i < end; i++) {
-              h0 = h14 >>> 24;
-              h14 = ((h14 << 8) | bytes[i]!) >>> 0;
-            }
             k = end - 1;
             continue;
           }
-          if (b === X && h14 === START_8FI && h0 === SOH) {
+          if (b === X && this.last4(bytes, k) === START_8FI && this.byteBack(bytes, k, 5) === SOH) {
             out.frame(this.frame(p - 4, 'garbled', true, false));
             this.beginMessage(p - 4);
           } else {
-            if (b === EQ && (h14 & 0xffffff) === SOH_10) this.mode = Mode.Trailer;
+            if (b === EQ && (this.last4(bytes, k) & 0xffffff) === SOH_10) this.mode = Mode.Trailer;
             this.parseByte(b, p, out);
           }
           break;
@@ -279,12 +272,29 @@ export class FixParserModel {
           }
           break;
       }
-      h0 = h14 >>> 24;
-      h14 = ((h14 << 8) | b) >>> 0;
     }
-    this.h0 = h0;
+    // the history for the next chunk: its last five bytes, from this one and the history before it
+    const n = bytes.length;
+    const h14 = this.last4(bytes, n);
+    this.h0 = this.byteBack(bytes, n, 5);
     this.h14 = h14;
-    this.pos = pos0 + bytes.length;
+    this.pos = pos0 + n;
+  }
+
+  /** The byte `back` (1..5) places before bytes[k], from the chunk or from the history before it. Only the
+   *  bytes that can end a pattern ("X", "=") look back, so no byte pays for keeping a history. */
+  private byteBack(bytes: Uint8Array, k: number, back: number): number {
+    const i = k - back;
+    if (i >= 0) return bytes[i]!;
+    // i from -5 (h0) to -1 (h4, the newest byte before the chunk)
+    return i === -5 ? this.h0 : (this.h14 >>> (8 * (-1 - i))) & 0xff;
+  }
+
+  /** The four bytes before bytes[k], the oldest in the high byte (as h1..h4). */
+  private last4(bytes: Uint8Array, k: number): number {
+    if (k >= 4) return ((bytes[k - 4]! << 24) | (bytes[k - 3]! << 16) | (bytes[k - 2]! << 8) | bytes[k - 1]!) >>> 0;
+    return ((this.byteBack(bytes, k, 4) << 24) | (this.byteBack(bytes, k, 3) << 16) | (this.byteBack(bytes, k, 2) << 8)
+      | this.byteBack(bytes, k, 1)) >>> 0;
   }
 
   /** `end`, with the output going to `sink`. */
