@@ -394,17 +394,18 @@ export class FixParserModel {
       if (this.tag === 97) this.possResend = true;
     }
     if (this.mode === Mode.Trailer) {
-      this.trailer = {
-        computed,
-        bodyActual: (this.valueStart - 3 - this.bodyStart) >>> 0,
-        checksum: this.isChecksumValue() ? this.mant : null,
-      };
+      this.trailerComputed = computed;
+      this.trailerBodyActual = (this.valueStart - 3 - this.bodyStart) >>> 0;
+      this.trailerChecksum = this.isChecksumValue() ? this.mant : null;
     }
     this.resetTag();
   }
 
-  /** What the closing "10=" field said, for the verdict. */
-  private trailer: { computed: number; bodyActual: number; checksum: number | null } = { computed: 0, bodyActual: 0, checksum: null };
+  /** What the closing "10=" field said, for the verdict: the checksum computed up to it, the body's length as
+   *  counted, the checksum it gives (null: not three digits). */
+  private trailerComputed = 0;
+  private trailerBodyActual = 0;
+  private trailerChecksum: number | null = null;
 
   private isChecksumValue(): boolean {
     return this.valueLength === 3 && this.digits === 3 && !this.valueBad && !this.point && !this.neg;
@@ -558,22 +559,24 @@ export class FixParserModel {
     const length = end - this.start;
     const tooLong = isMessage && length > this.maxMsgLen;
     const fieldCount = isMessage ? this.fieldCount : 0;
-    let verdict = error;
-    let summary = NO_SUMMARY;
-    if (complete) {
-      const t = this.trailer;
-      const checksum = t.checksum;
-      if (this.garbled) verdict = 'garbled';
-      else if (this.bodyLength === null || this.bodyLength !== t.bodyActual) verdict = 'bad_body_length';
-      else if (checksum === null || checksum !== t.computed) verdict = 'bad_checksum';
-      summary = {
-        msgType: this.msgType, msgTypeLength: this.msgTypeLength, msgSeqNum: this.msgSeqNum, bodyLength: this.bodyLength,
-        checksum, computedChecksum: t.computed, possDup: this.possDup, possResend: this.possResend,
+    const cut = Math.min(length, 0xffffffff);
+    if (!complete) {
+      const s = NO_SUMMARY;
+      return {
+        kind: 'fix_frame', offset: this.start, length: cut, error: tooLong ? 'too_long' : error, fieldCount,
+        msgType: s.msgType, msgTypeLength: s.msgTypeLength, msgSeqNum: s.msgSeqNum, bodyLength: s.bodyLength,
+        checksum: s.checksum, computedChecksum: s.computedChecksum, possDup: s.possDup, possResend: s.possResend,
       };
     }
+    const checksum = this.trailerChecksum;
+    let verdict = error;
+    if (this.garbled) verdict = 'garbled';
+    else if (this.bodyLength === null || this.bodyLength !== this.trailerBodyActual) verdict = 'bad_body_length';
+    else if (checksum === null || checksum !== this.trailerComputed) verdict = 'bad_checksum';
     return {
-      kind: 'fix_frame', offset: this.start, length: Math.min(length, 0xffffffff), error: tooLong ? 'too_long' : verdict,
-      fieldCount, ...summary,
+      kind: 'fix_frame', offset: this.start, length: cut, error: tooLong ? 'too_long' : verdict, fieldCount,
+      msgType: this.msgType, msgTypeLength: this.msgTypeLength, msgSeqNum: this.msgSeqNum, bodyLength: this.bodyLength,
+      checksum, computedChecksum: this.trailerComputed, possDup: this.possDup, possResend: this.possResend,
     };
   }
 }
