@@ -178,6 +178,26 @@ describe('risk gate RTL: cut-through egress', () => {
     expect(reader.out.forwarded.map((f) => f.toString('latin1'))).toEqual([first.toString('latin1'), second.toString('latin1')]);
   });
 
+  // The addon takes sends on the host's side and hands them to the clock thread before a cycle: an end sent on
+  // its own must still go on the last beat of the bytes waiting, not become a beat of its own.
+  it('an order stream\'s end sent after its bytes gives the same records, cycle for cycle, as one sent with them', () => {
+    const o = order({ id: 'ENDS', pad: 141 });
+    const run = (send: () => void) => {
+      dev.reset();
+      dev.setOrderEgressReady(1);
+      configureRisk(dev, egress(limits(), false));
+      send();
+      const r = dev.step(1500);
+      return r.events.map((e, i) => JSON.stringify({ e, at: r.egressCycles[i] }, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+    };
+    // a second stream behind it: a beat of its own for the end would move its decision by the path's cadence
+    const next = order({ id: 'NEXT' });
+    const together = run(() => { dev.sendOrdersNow(o, { end: true }); dev.sendOrdersNow(next, { end: true }); });
+    const apart = run(() => { dev.sendOrdersNow(o); dev.sendOrdersNow(new Uint8Array(0), { end: true }); dev.sendOrdersNow(next, { end: true }); });
+    expect(together.filter((e) => e.includes('"risk_record"'))).toHaveLength(2);
+    expect(apart).toEqual(together);
+  });
+
   // found by `npm run fuzz` (seed 1657952348): the egress counted as idle while a dropped frame's last beat
   // still waited at its output under back-pressure, so a commit to store and forward hid that beat, the
   // frame never ended, and the next message was taken as part of it

@@ -286,14 +286,10 @@ void SimBackend::enqueue(Stream stream, const uint8_t* data, size_t len, bool la
   {
     std::lock_guard<std::mutex> lock(ingressMutex_);
     std::deque<Chunk>& q = stream == Stream::Fix ? hostFix_ : stream == Stream::Feed ? hostFeed_ : hostOrders_;
-    if (stream == Stream::Orders && len == 0 && last && !q.empty() && !q.back().last) {
-      q.back().last = true;   // the end goes on the last beat of bytes still on this side
-    } else {
-      Chunk c;
-      c.bytes.assign(data, data + len);
-      c.last = last;
-      q.push_back(std::move(c));
-    }
+    Chunk c;
+    c.bytes.assign(data, data + len);
+    c.last = last;
+    q.push_back(std::move(c));   // (an order stream's bare end is merged when the clock thread takes it)
     ingressBytes_ += len;
     hostQueued_ = true;   // before the serial moves: a batch that counts this send never says idle before it is in
     sendSerial_++;
