@@ -181,7 +181,7 @@ describe('risk gate RTL: cut-through egress', () => {
   // The addon takes sends on the host's side and hands them to the clock thread before a cycle: an end sent on
   // its own must still go on the last beat of the bytes waiting, not become a beat of its own.
   it('an order stream\'s end sent after its bytes gives the same records, cycle for cycle, as one sent with them', () => {
-    const o = order({ id: 'ENDS', pad: 141 });
+    const o = order({ id: 'ENDS', pad: 201 });
     const run = (send: () => void) => {
       dev.reset();
       dev.setOrderEgressReady(1);
