@@ -24,7 +24,7 @@ import { serialLinkRates } from './serial-link.js';
 import { addonCallWaits } from './addon-waits.js';
 
 // latencies: issue 19's targets once the deep paths are pipelined (last byte in to record out)
-const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, decodeFixLinesPerSecond: 300_000, goldenModelVsJspurefix: 2, bookUpdatesPerSecond: 2_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_500_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
+const TARGETS = { addonCallWaitMs: 1, decodeItchLinesPerSecond: 1_000_000, decodeItchProtoPerSecond: 3_000_000, decodeFixLinesPerSecond: 300_000, goldenModelVsJspurefix: 2, bookUpdatesPerSecond: 2_000_000, hostRecordDecodePerSecond: 5_000_000, parserBytesPerCycle: 7, parserLatencyCycles: 8, simCyclesPerSecond: 1_500_000, feedLineRate: 1, feedLatencyCycles: 6, riskDecisionCycles: 10 };
 
 /** Raw simulation speed: the stepped addon clocking the parser through a busy stream, no host decoding. */
 function simCyclesPerSecond(wire: Buffer, runs: number): number {
@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     hostRecordDecodePerSecond: Math.min(recordDecode.fixCursorPerSecond, recordDecode.feedCursorPerSecond) >= TARGETS.hostRecordDecodePerSecond,
     // issue 22: decode itch --backend ref, NDJSON out, ≥ 1 M messages/s end to end
     decodeItchLinesPerSecond: decodeItch.linesPerSecond >= TARGETS.decodeItchLinesPerSecond,
+    // and --format proto ≥ 3 M messages/s
+    decodeItchProtoPerSecond: decodeItch.protoPerSecond >= TARGETS.decodeItchProtoPerSecond,
     // issue 22: decode fix --backend ref ≥ 300 k messages/s; the FIX golden model ≥ 2× jspurefix's parse to view
     decodeFixLinesPerSecond: decodeFix.linesPerSecond >= TARGETS.decodeFixLinesPerSecond,
     goldenModelVsJspurefix: software.goldenModelMessagesPerSecond / peer.viewMessagesPerSecond >= TARGETS.goldenModelVsJspurefix,
@@ -242,6 +244,7 @@ async function main(): Promise<void> {
   console.log(`\n\`decode itch --backend ref\` in process: a ${f(decodeItch.captureBytes / 1e6, 1)} MB capture in 1 MiB pieces, NDJSON out (${f(decodeItch.messages)} messages, median of ${decodeItch.runs} runs)`);
   console.log(`  lines written from the device's records      ${f(decodeItch.linesPerSecond)} messages/s   target ≥ ${f(TARGETS.decodeItchLinesPerSecond)}: ${ok(met.decodeItchLinesPerSecond)}`);
   console.log(`  baseline: record objects, JSON.stringify     ${f(decodeItch.baselinePerSecond)} messages/s (same bytes; ${f(decodeItch.linesPerSecond / decodeItch.baselinePerSecond, 2)}× faster)`);
+  console.log(`  --format proto, length-delimited Events     ${f(decodeItch.protoPerSecond)} messages/s (${f(decodeItch.protoBytes / 1e6, 1)} MB)   target ≥ ${f(TARGETS.decodeItchProtoPerSecond)}: ${ok(met.decodeItchProtoPerSecond)}`);
   console.log(`\nOrder books (\`serve\`): a generated day of ${f(books.messages)} ITCH messages applied in order, ${f(books.updates)} book updates of 10 levels a side (median of ${books.runs} runs)`);
   console.log(`  book updates                                 ${f(books.updatesPerSecond)} updates/s   target ≥ ${f(TARGETS.bookUpdatesPerSecond)}: ${ok(met.bookUpdatesPerSecond)}`);
   console.log(`  for scale: golden-model field decode alone   ${f(books.fieldDecodePerSecond)} messages/s`);

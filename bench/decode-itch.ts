@@ -14,6 +14,9 @@ export interface DecodeItchRates {
   captureBytes: number;
   linesPerSecond: number;
   baselinePerSecond: number;
+  /** --format proto, the same input */
+  protoPerSecond: number;
+  protoBytes: number;
   runs: number;
 }
 
@@ -21,11 +24,14 @@ export async function decodeItchRates(runs: number): Promise<DecodeItchRates> {
   const messages = generateItchSession({ seed: 1, symbols: ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'AMZN', 'META', 'GOOG', 'AMD'], messages: 300_000 });
   const packets = moldPacketize(messages, { session: 'BENCH00001', firstSeq: 1 });
   const capture = pcapFile(packets);
-  const lines = await repeat(runs, async () => {
+  // each run keeps the blocks it wrote, joined for the comparison after the timing
+  const decode = (format: 'ndjson' | 'proto') => repeat(runs, async () => {
     const out: Uint8Array[] = [];
-    await decodeItch({ backend: 'ref', symbols: undefined, input: pieces(capture), write: (b) => { out.push(typeof b === 'string' ? Buffer.from(b) : b); }, summary: () => {} });
-    return Buffer.concat(out);
+    await decodeItch({ backend: 'ref', symbols: undefined, format, input: pieces(capture), write: (b) => { out.push(typeof b === 'string' ? Buffer.from(b) : b); }, summary: () => {} });
+    return out;
   });
+  const lines = await decode('ndjson');
+  const proto = await decode('proto');
   const baseline = await repeat(runs, async () => {
     const device = new RefDevice();
     configureFeed(device);
@@ -38,13 +44,33 @@ export async function decodeItchRates(runs: number): Promise<DecodeItchRates> {
     for (const p of packets) await feed.send(p);
     await feed.finish();
     if (block.length) out.push(Buffer.from(block.join('\n') + '\n'));
-    return Buffer.concat(out);
+    return out;
   });
-  if (!lines.result.equals(baseline.result)) throw new Error('decode itch: the line writer and the baseline printed different bytes');
-  const count = lines.result.toString('latin1').split('\n').length - 1;
+  const text = Buffer.concat(lines.result);
+  if (!text.equals(Buffer.concat(baseline.result))) throw new Error('decode itch: the line writer and the baseline printed different bytes');
+  const count = text.toString('latin1').split('\n').length - 1;
   if (count !== messages.length) throw new Error(`decode itch printed ${count} lines for ${messages.length} messages`);
   return {
     messages: messages.length, captureBytes: capture.length,
-    linesPerSecond: messages.length / median(lines.seconds), baselinePerSecond: messages.length / median(baseline.seconds), runs,
+    linesPerSecond: messages.length / median(lines.seconds), baselinePerSecond: messages.length / median(baseline.seconds),
+    protoPerSecond: messages.length / median(proto.seconds), protoBytes: delimitedBytes(proto.result, messages.length), runs,
   };
+}
+
+/** The bytes of `expected` length-delimited Events in these blocks; throws if they hold another number. */
+function delimitedBytes(blocks: Uint8Array[], expected: number): number {
+  const b = Buffer.concat(blocks);
+  let events = 0;
+  for (let at = 0; at < b.length; events++) {
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = b[at++]!;
+      length += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+    }
+    at += length;
+    if (at > b.length) throw new Error('decode itch --format proto: the last Event runs past the output');
+  }
+  if (events !== expected) throw new Error(`decode itch --format proto wrote ${events} Events for ${expected} messages`);
+  return b.length;
 }

@@ -125,6 +125,18 @@ describe('JsonBytes', () => {
     );
   });
 
+  it('writes a number as String() does, at every digit count and both sides of each power of ten', () => {
+    const edges = Array.from({ length: 15 }, (_, i) => 10 ** (i + 1)).flatMap((p) => [p - 1, p]);
+    for (const v of [0, 9, ...edges, 2 ** 31 - 1, 2 ** 31, Number.MAX_SAFE_INTEGER]) expect(written((j) => j.number(v))).toBe(String(v));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 15 }), (m, shift) => {
+        const v = Math.floor(m / 10 ** shift);
+        expect(written((j) => j.number(v))).toBe(String(v));
+      }),
+      { seed, numRuns: runs },
+    );
+  });
+
   it('writes bytes read as latin1 as JSON.stringify writes the string', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {

@@ -6,7 +6,7 @@
 import { openDevice, type BackendName, type BoardAddress } from '../device/index.js';
 import {
   configureFeed, DEFAULT_HOLD_PACKETS, DeviceFeed, FeedConfigError, flushArbiter, readFeedCounters,
-  type FeedIngress, type FeedRecordSink, type PrintableFeedRecord,
+  type DeviceFeedOptions, type FeedIngress, type FeedRecordSink, type PrintableFeedRecord,
 } from '../itch/device-feed.js';
 import { FeedLineWriter } from '../itch/feed-lines.js';
 import { feedPacketBatches, noInputCounts, type InputCounts } from '../itch/input.js';
@@ -74,7 +74,7 @@ export interface ListenItchOptions {
 }
 
 function openFeedDevice(backend: BackendName, board: BoardAddress, symbols: string[] | undefined,
-  out: ((r: PrintableFeedRecord) => void) | FeedRecordSink, ingress?: FeedIngress): DeviceFeed {
+  out: ((r: PrintableFeedRecord) => void) | FeedRecordSink, ingress?: FeedIngress, options?: DeviceFeedOptions): DeviceFeed {
   const dev = openDevice({ backend, device: board.device, baud: board.baud });
   try {
     configureFeed(dev, symbols, ingress);
@@ -82,7 +82,7 @@ function openFeedDevice(backend: BackendName, board: BoardAddress, symbols: stri
     void dev.close();
     throw err;
   }
-  return new DeviceFeed(dev, out);
+  return new DeviceFeed(dev, out, options);
 }
 
 /** Live mode: prints records as they arrive until the end of the session (or SIGINT/SIGTERM). */
@@ -135,7 +135,7 @@ export async function decodeItch(o: DecodeItchOptions): Promise<void> {
       out.push(records, at);
       if (out.size >= BLOCK_BYTES) flush();
     },
-  }, ingress);
+  }, ingress, { wholeInput: true });
   // A damaged input stops the decode, but what came before it is printed first (as Wireshark shows the
   // packets before the damage), with the summary of it; then the error. An input refused before its first
   // frame (a link type tickgate cannot read) gets the error alone.

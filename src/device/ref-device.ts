@@ -17,6 +17,7 @@ import type { DeviceEvent } from './events.js';
 import { CSR_WINDOW_BYTES, DECODED_NAME, DEVICE_ID, DEVICE_VERSION, RECORD_AT_COMMON, RECORD_BYTES, REG, REG_BIT, REG_RESET, WIRE_SUBSCRIPTIONS } from './generated/layout.js';
 
 const U32 = 0xffffffff;
+const SETTLED = Promise.resolve();
 /** Events waiting for the reader above which a send waits for it, and the level it waits for. */
 export const EVENTS_HIGH_WATER = 1 << 12;
 const EVENTS_LOW_WATER = 1 << 10;
@@ -32,15 +33,17 @@ const FIX_RECORDS_PER_EVENT = 32;
  *  score of them). */
 const FEED_RECORDS_PER_EVENT = 128;
 
+const TRADE = 0x50;         // P
+const CROSS_TRADE = 0x51;   // Q
 /** The Stock (trailing spaces dropped) and price of an ITCH trade (P, Q), as the gate's trade tap reads
  *  them (hdl/risk/trade_tap.v); it sees messages before the symbol filter. */
-function tradeOf(msg: Buffer): { symbol: string; price: bigint } | undefined {
-  const type = String.fromCharCode(msg[0]!);
-  if (type !== 'P' && type !== 'Q') return undefined;
-  const [stockAt, priceAt] = type === 'P' ? [24, 32] : [19, 27];
-  const stock = msg.toString('latin1', stockAt, stockAt + 8);
+function tradeOf(packet: Buffer, at: number): { symbol: string; price: bigint } | undefined {
+  const type = packet[at];
+  if (type !== TRADE && type !== CROSS_TRADE) return undefined;
+  const [stockAt, priceAt] = type === TRADE ? [at + 24, at + 32] : [at + 19, at + 27];
+  const stock = packet.toString('latin1', stockAt, stockAt + 8);
   if (stock.includes('\0')) return undefined;
-  return { symbol: stock.replace(/ +$/, ''), price: BigInt(msg.readUInt32BE(priceAt)) };
+  return { symbol: stock.replace(/ +$/, ''), price: BigInt(packet.readUInt32BE(priceAt)) };
 }
 const RISK_REJECT_REGS: readonly number[] = [
   REG.RISK_REJECT_KILL_SWITCH, REG.RISK_REJECT_UNKNOWN_SYMBOL, REG.RISK_REJECT_MAX_QTY, REG.RISK_REJECT_MAX_NOTIONAL,
@@ -132,8 +135,8 @@ export class RefDevice implements Device {
     this.maxMsgLen = REG_RESET.FIX_MAX_MSG_LEN;
     this.parser = new FixParserModel(this.maxMsgLen);
     this.feed = new FeedDecoder(this.filter);
-    this.feed.tap = (msg) => {
-      const trade = tradeOf(msg);
+    this.feed.tap = (packet, at) => {
+      const trade = tradeOf(packet, at);
       if (trade && this.risk.gate.trade(trade.symbol, trade.price)) this.risk.counters.trades++;
     };
     this.held = [];
@@ -523,15 +526,21 @@ export class RefDevice implements Device {
 
   async flush(): Promise<void> {}
 
-  async sendFeed(packet: Uint8Array): Promise<void> {
-    if (this.feedHeld.length === 0 && this.feedEnabled) {
-      // decoded now, and nothing keeps a view of it: no copy
-      this.processFeed(Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
-    } else {
-      this.feedHeld.push(Buffer.from(packet));
-      this.processFeed();
+  /** Not an async function: a packet that needs no pacing costs no promise of its own (a failure is still a
+   *  rejection, never a throw). */
+  sendFeed(packet: Uint8Array): Promise<void> {
+    try {
+      if (this.feedHeld.length === 0 && this.feedEnabled) {
+        // decoded now, and nothing keeps a view of it: no copy
+        this.processFeed(Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
+      } else {
+        this.feedHeld.push(Buffer.from(packet));
+        this.processFeed();
+      }
+    } catch (err) {
+      return Promise.reject(err);
     }
-    await this.paced();
+    return this.queue.size > EVENTS_HIGH_WATER ? this.paced() : SETTLED;
   }
 
   private get feedEnabled(): boolean { return ((this.control >>> REG_BIT.CONTROL_FEED_RX_ENABLE) & 1) === 1; }
@@ -629,10 +638,10 @@ export class RefDevice implements Device {
       records.forEach((record, i) => record.copy(this.records.slab, at + i * RECORD_BYTES));
       this.emitFeed(at, records.length);
     },
-    message: (_session, slot, seq, msg) => {
-      const n = itchRecordCount(msg[0]!);
+    message: (_session, slot, seq, packet, m) => {
+      const n = itchRecordCount(packet[m]!);
       const at = this.records.take(n);
-      writeItchRecords(msg, slot, seq, this.records.slab, at);
+      writeItchRecords(packet, m, slot, seq, this.records.slab, at);
       this.emitFeed(at, n);
     },
   };

@@ -1,5 +1,6 @@
 // The feed path through a device: subscriptions and enables set through registers, MoldUDP64 packets in,
 // the device's feed records read back into golden-model records (src/itch/feed-records.ts).
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Device } from '../device/device.js';
 import { EventQueue } from '../device/event-queue.js';
 import type { DeviceEvent } from '../device/events.js';
@@ -10,6 +11,9 @@ import type { ArbiterCounters } from './ref-line-arbiter.js';
 import type { WireSubscription } from './ref-udp-rx.js';
 
 export type PrintableFeedRecord = Exclude<FeedRecord, SessionRecord>;
+
+/** With wholeInput, batches of fewer events than this make the reader wait for the sender's turn to end. */
+const SHORT_BATCH = 64;
 
 /** Where packets go: the device (DeviceFeed) or the golden model directly (tests, benchmarks). */
 export interface FeedSink {
@@ -144,6 +148,14 @@ export function feedRecords(onRecord: (r: PrintableFeedRecord) => void): FeedRec
   };
 }
 
+export interface DeviceFeedOptions {
+  /** The caller sends a whole input and reads the records at finish() (decode): after a short batch of
+   *  events the reader lets the sender's turn end first. Woken at each push, it would take one packet's
+   *  events at a time, a promise and a batch each (a tenth of `decode itch`). A service leaves it off: its
+   *  records reach their reader in the turn the device sent them, which flush() then drained() rely on. */
+  wholeInput?: boolean;
+}
+
 /** Packets into a device, records out as the device sends them: to `onRecord` as golden-model records, or
  *  as they are to a FeedRecordSink. Reads the device's events (it is their only reader); FIX events, if any,
  *  are ignored. */
@@ -153,7 +165,7 @@ export class DeviceFeed implements FeedSink {
   /** Settles when the device's event stream ends (close) or fails. */
   readonly done: Promise<void>;
 
-  constructor(readonly device: Device, out: ((r: PrintableFeedRecord) => void) | FeedRecordSink) {
+  constructor(readonly device: Device, out: ((r: PrintableFeedRecord) => void) | FeedRecordSink, o: DeviceFeedOptions = {}) {
     const sink = typeof out === 'function' ? feedRecords(out) : out;
     // a sink of its own walks the records where the device wrote them, a run per event
     if (typeof out !== 'function') device.deliverFeedRecords();
@@ -167,6 +179,7 @@ export class DeviceFeed implements FeedSink {
         // every backend's: taken a batch at a time, not a promise per record
         for (let batch = await events.nextBatch(); batch; batch = await events.nextBatch()) {
           for (const ev of batch as DeviceEvent[]) take(ev);
+          if (o.wholeInput && batch.length < SHORT_BATCH) await setImmediatePromise();
         }
         return;
       }

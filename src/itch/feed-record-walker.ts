@@ -24,12 +24,10 @@ export function bodyFields(t: ItchMessageType): Array<{ name: string; at: number
   }));
 }
 
-/** An unsigned little-endian integer of `size` (< 8) bytes of the normalized body. */
-export function uintLE(body: Buffer, at: number, size: number): number {
-  let v = 0;
-  for (let i = size - 1; i >= 0; i--) v = v * 256 + body[at + i]!;
-  return v;
-}
+/** For the writers generated per ITCH type: an expression reading the unsigned little-endian 4 bytes at
+ *  `p` of `src` as a non-negative number. */
+export const u32LECode = (src: string, p: string): string =>
+  `((${src}[${p}] | ${src}[${p} + 1] << 8 | ${src}[${p} + 2] << 16) + ${src}[${p} + 3] * 0x1000000)`;
 
 /** Per type byte: the length of its body after the header, or -1 for no ITCH type. */
 const BODY_BYTES = new Int32Array(256).fill(-1);

@@ -139,6 +139,7 @@ export interface FeedCounters {
 }
 
 const HEADER_BYTES = 20;
+const SESSION_BYTES = 10;
 const END_OF_SESSION = 0xffff;
 
 function alpha(b: Buffer, at: number, size: number): string {
@@ -166,8 +167,9 @@ const STOCK_DIRECTORY = 0x52;   // R
 export interface FeedOutput {
   /** session, gap and error records */
   record(r: Exclude<FeedRecord, ItchMessageRecord>): void;
-  /** a message that passed the checks and the filter; `msg` is a view of the packet */
-  message(session: string, slot: number, seq: MoldSeq, msg: Buffer): void;
+  /** a message that passed the checks and the filter: `length` bytes at `at` of `packet` (no view is made
+   *  per message; a copy is the receiver's to make) */
+  message(session: string, slot: number, seq: MoldSeq, packet: Buffer, at: number, length: number): void;
 }
 
 export class FeedDecoder {
@@ -179,7 +181,8 @@ export class FeedDecoder {
       truncated_frame: 0, bad_ip_header: 0, bad_ip_checksum: 0, ip_fragment: 0, bad_udp_length: 0, bad_udp_checksum: 0,
     },
   };
-  private readonly sessions: Array<{ id: Buffer; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
+  /** Per slot: the session as received, its name trimmed, and the next sequence number expected. */
+  private readonly sessions: Array<{ id: Buffer; name: string; expected: bigint } | undefined> = new Array(SESSION_SLOTS).fill(undefined);
   private nextSlot = 0;
   private arbiter: LineArbiter | undefined;
   /** the arbiters' counters, kept across arbitrate() calls */
@@ -187,8 +190,9 @@ export class FeedDecoder {
   /** Stock Locate → its R message named a subscribed symbol */
   private readonly locates = new Map<number, boolean>();
   private readonly filter: SymbolFilter | undefined;
-  /** Sees every well-formed message before the symbol filter (the device's trade tap for the risk gate). */
-  tap: ((msg: Buffer) => void) | undefined;
+  /** Sees every well-formed message, at `at` of `packet`, before the symbol filter (the device's trade tap
+   *  for the risk gate). */
+  tap: ((packet: Buffer, at: number) => void) | undefined;
 
   /** @param symbols only these symbols' messages pass (plus Stock Locate 0); undefined passes everything */
   constructor(symbols?: ReadonlySet<string> | SymbolFilter) {
@@ -270,7 +274,10 @@ export class FeedDecoder {
   private collect(out: FeedRecord[]): FeedOutput {
     return {
       record: (r) => out.push(r),
-      message: (session, slot, seq, msg) => out.push({ kind: 'itch', session, seq: moldSeq(seq), ...decodeMessage(msg), slot, raw: Buffer.from(msg) }),
+      message: (session, slot, seq, packet, at, length) => {
+        const raw = Buffer.from(packet.subarray(at, at + length));
+        out.push({ kind: 'itch', session, seq: moldSeq(seq), ...decodeMessage(raw), slot, raw });
+      },
     };
   }
 
@@ -281,18 +288,18 @@ export class FeedDecoder {
       this.error(out, null, null, null, 'short_packet', { ...NO_INFO, bytes: p.length });
       return;
     }
-    const id = p.subarray(0, 10);
-    const session = alpha(p, 0, 10);
     const seq = p.readBigUInt64BE(10);
     const count = p.readUInt16BE(18);
-    let slot = this.sessions.findIndex((s) => s?.id.equals(id));
+    let slot = this.sessionSlot(p);
     if (slot < 0) {
       slot = this.nextSlot;
       this.nextSlot = (this.nextSlot + 1) % SESSION_SLOTS;
-      this.sessions[slot] = { id: Buffer.from(id), expected: seq };
+      const id = Buffer.from(p.subarray(0, SESSION_BYTES));
+      this.sessions[slot] = { id, name: alpha(id, 0, SESSION_BYTES), expected: seq };
       out.record({ kind: 'session', slot, session: Buffer.from(id) });
     }
     const entry = this.sessions[slot]!;
+    const session = entry.name;
     const expected = entry.expected;
     if (seq > expected) {
       this.counters.gaps++;
@@ -309,13 +316,14 @@ export class FeedDecoder {
       if (p.length > HEADER_BYTES) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - HEADER_BYTES });
       return;
     }
-    if (seq + BigInt(count) <= expected) this.counters.duplicatePackets++;
+    const next = seq + BigInt(count);
+    if (next <= expected) this.counters.duplicatePackets++;
     // 64-bit wrap-around, as the device's adder does
-    const end = (seq + BigInt(count)) & U64;
+    const end = next & U64;
     entry.expected = max(expected, end);
     // the message numbers as plain numbers when all of them and the expected one are below 2^53 (in practice
     // always): a BigInt per message is most of what this loop would allocate
-    const small = end <= MAX_SAFE_SEQ && expected <= MAX_SAFE_SEQ && end === seq + BigInt(count);
+    const small = end <= MAX_SAFE_SEQ && expected <= MAX_SAFE_SEQ && end === next;
     const seqN = small ? Number(seq) : 0;
     const expectedN = small ? Number(expected) : 0;
     let at = HEADER_BYTES;
@@ -327,28 +335,41 @@ export class FeedDecoder {
         this.error(out, session, slot, lost < end ? moldSeq(lost) : null, 'truncated_packet', { ...NO_INFO, count, index: i + 1 });
         return;
       }
-      const len = p.readUInt16BE(at);
-      const msg = p.subarray(at + 2, at + 2 + len);
-      at += 2 + len;
+      const len = (p[at]! << 8) | p[at + 1]!;
+      const m = at + 2;
+      at = m + len;
       if (small ? (msgSeq as number) < expectedN : (msgSeq as bigint) < expected) {
         this.counters.duplicates++;
         continue;
       }
-      this.message(msg, session, slot, msgSeq, count, out);
+      this.message(p, m, len, session, slot, msgSeq, count, out);
     }
     if (at < p.length) this.error(out, session, slot, null, 'trailing_bytes', { ...NO_INFO, count, bytes: p.length - at });
   }
 
-  private message(msg: Buffer, session: string, slot: number, seq: MoldSeq, count: number, out: FeedOutput): void {
-    const length = msg.length ? ITCH_LENGTH[msg[0]!] : 0;
-    if (length === 0 || msg.length !== length) {
-      const info = { ...NO_INFO, count, length: msg.length, typeByte: msg.length ? msg[0]! : 0 };
+  /** The slot whose session is the packet's first SESSION_BYTES bytes, or -1. */
+  private sessionSlot(p: Buffer): number {
+    for (let slot = 0; slot < SESSION_SLOTS; slot++) {
+      const id = this.sessions[slot]?.id;
+      if (id === undefined) continue;
+      let i = 0;
+      while (i < SESSION_BYTES && id[i] === p[i]) i++;
+      if (i === SESSION_BYTES) return slot;
+    }
+    return -1;
+  }
+
+  /** The message of `len` bytes at `m` of packet `p`. */
+  private message(p: Buffer, m: number, len: number, session: string, slot: number, seq: MoldSeq, count: number, out: FeedOutput): void {
+    const length = len ? ITCH_LENGTH[p[m]!] : 0;
+    if (length === 0 || len !== length) {
+      const info = { ...NO_INFO, count, length: len, typeByte: len ? p[m]! : 0 };
       this.error(out, session, slot, moldSeq(seq), length === 0 ? 'unknown_message_type' : 'bad_length', info);
       return;
     }
-    const locate = msg.readUInt16BE(1);
-    if (msg[0] === STOCK_DIRECTORY) this.locates.set(locate, this.filter?.subscribed(msg.subarray(11, 19)) ?? false);
-    this.tap?.(msg);
+    const locate = (p[m + 1]! << 8) | p[m + 2]!;
+    if (p[m] === STOCK_DIRECTORY) this.locates.set(locate, this.filter?.subscribed(p.subarray(m + 11, m + 19)) ?? false);
+    this.tap?.(p, m);
     if (this.filter?.enabled() && locate !== 0) {
       if (!this.locates.get(locate)) {
         this.counters.filtered++;
@@ -356,7 +377,7 @@ export class FeedDecoder {
       }
     }
     this.counters.messages++;
-    out.message(session, slot, seq, msg);
+    out.message(session, slot, seq, p, m, len);
   }
 
   private error(out: FeedOutput, session: string | null, slot: number | null, seq: MoldSeq | null, error: ItchErrorKind, info: FeedErrorInfo): void {

@@ -5,6 +5,47 @@
 
 const TWO_32 = 0x1_0000_0000;
 
+/** Writes `v` (an unsigned 32-bit value) as a varint at `pos`; gives the position after it. */
+export function putVarint32(out: Uint8Array, pos: number, v: number): number {
+  let x = v >>> 0;
+  while (x > 0x7f) {
+    out[pos++] = (x & 0x7f) | 0x80;
+    x >>>= 7;
+  }
+  out[pos] = x;
+  return pos + 1;
+}
+
+/** Writes the 64-bit value `high`:`low` (two unsigned 32-bit halves) as a varint at `pos`; gives the position
+ *  after it. */
+export function putVarint64(out: Uint8Array, pos: number, low: number, high: number): number {
+  let lo = low >>> 0;
+  let hi = high >>> 0;
+  while (hi) {
+    out[pos++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  while (lo > 0x7f) {
+    out[pos++] = (lo & 0x7f) | 0x80;
+    lo >>>= 7;
+  }
+  out[pos] = lo;
+  return pos + 1;
+}
+
+/** Closes a length-delimited body that starts at `start`, one byte after the byte kept for its length, and
+ *  ends at `pos`: its length goes before it, the body moved on when the length takes more than that byte
+ *  (room for that is the caller's). Gives the position after the body. */
+export function closeDelimited(out: Buffer, start: number, pos: number): number {
+  const length = pos - start;
+  let extra = 0;
+  for (let x = length >>> 7; x; x >>>= 7) extra++;
+  if (extra) out.copyWithin(start + extra, start, pos);
+  putVarint32(out, start - 1, length);
+  return pos + extra;
+}
+
 export class ProtoWriter {
   buf: Buffer;
   pos = 0;
@@ -28,30 +69,14 @@ export class ProtoWriter {
 
   varint32(v: number): this {
     this.room(5);
-    let x = v >>> 0;
-    while (x > 0x7f) {
-      this.buf[this.pos++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    this.buf[this.pos++] = x;
+    this.pos = putVarint32(this.buf, this.pos, v);
     return this;
   }
 
   /** A varint of the 64-bit value `high`:`low` (two unsigned 32-bit halves). */
   varint64(low: number, high: number): this {
     this.room(10);
-    let lo = low >>> 0;
-    let hi = high >>> 0;
-    while (hi) {
-      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    while (lo > 0x7f) {
-      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
-      lo >>>= 7;
-    }
-    this.buf[this.pos++] = lo;
+    this.pos = putVarint64(this.buf, this.pos, low, high);
     return this;
   }
 
@@ -115,22 +140,8 @@ export class ProtoWriter {
 
   /** Closes the body opened last: its length goes before it. */
   ldelim(): this {
-    const start = this.open.pop()!;
-    const length = this.pos - start;
-    let extra = 0;
-    for (let x = length >>> 7; x; x >>>= 7) extra++;
-    if (extra) {
-      this.room(extra);
-      this.buf.copyWithin(start + extra, start, this.pos);
-      this.pos += extra;
-    }
-    let at = start - 1;
-    let x = length;
-    while (x > 0x7f) {
-      this.buf[at++] = (x & 0x7f) | 0x80;
-      x >>>= 7;
-    }
-    this.buf[at] = x;
+    this.room(4);
+    this.pos = closeDelimited(this.buf, this.open.pop()!, this.pos);
     return this;
   }
 
