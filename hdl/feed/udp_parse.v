@@ -394,12 +394,18 @@ assign vd_data = v6_data;
 
 // ---- credits of the two queues ----------------------------------------------------------------------------------
 wire [CREDIT_BITS-1:0] pl_credits_next = pl_credits_reg - {{(CREDIT_BITS-1){1'b0}}, pl_valid} + {{(CREDIT_BITS-1){1'b0}}, pl_pop};
-wire [CREDIT_BITS-1:0] vd_credits_next = vd_credits_reg - {{(CREDIT_BITS-1){1'b0}}, fire && (hdr_trig || end_trig)} + {{(CREDIT_BITS-1){1'b0}}, vd_pop};
+wire vd_take = fire && (hdr_trig || end_trig);
+wire [CREDIT_BITS-1:0] vd_credits_next = vd_credits_reg - {{(CREDIT_BITS-1){1'b0}}, vd_take} + {{(CREDIT_BITS-1){1'b0}}, vd_pop};
+// vd_credits_next != 0 without waiting for the sum (vd_take comes late): the next count is the count minus
+// one, plus one or the same, so one of three compares of the register, made in parallel, decides
+wire vd_room_next = (vd_take && !vd_pop) ? vd_credits_reg != {{(CREDIT_BITS-1){1'b0}}, 1'b1}
+                  : (vd_pop && !vd_take) ? vd_credits_reg != {CREDIT_BITS{1'b1}}
+                  : vd_credits_reg != {CREDIT_BITS{1'b0}};
 always @(posedge clk) begin
     pl_credits_reg <= pl_credits_next;
     vd_credits_reg <= vd_credits_next;
     pl_room_reg <= pl_credits_next >= 3;
-    vd_room_reg <= vd_credits_next >= 1;
+    vd_room_reg <= vd_room_next;
     if (rst) begin
         pl_credits_reg <= PL_DEPTH[CREDIT_BITS-1:0];
         vd_credits_reg <= VD_DEPTH[CREDIT_BITS-1:0];
