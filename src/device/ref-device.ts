@@ -136,6 +136,7 @@ export class RefDevice implements Device {
     this.parser = new FixParserModel(this.maxMsgLen);
     this.feed = new FeedDecoder(this.filter);
     this.feed.tap = (packet, at) => {
+      if (!this.risk.gate.watchesTrades) return;
       const trade = tradeOf(packet, at);
       if (trade && this.risk.gate.trade(trade.symbol, trade.price)) this.risk.counters.trades++;
     };
@@ -615,7 +616,11 @@ export class RefDevice implements Device {
       }
       return;
     }
-    for (let i = 0; i < n; i++) slab.writeUInt32LE(this.nextSeq(), at + i * RECORD_BYTES + RECORD_AT_COMMON.seq);
+    for (let i = 0; i < n; i++) {
+      const seq = this.nextSeq();
+      const s = at + i * RECORD_BYTES + RECORD_AT_COMMON.seq;
+      slab[s] = seq; slab[s + 1] = seq >>> 8; slab[s + 2] = seq >>> 16; slab[s + 3] = seq >>> 24;
+    }
     const run = this.feedRun;
     if (run.slab !== slab || run.to !== at || run.to - run.from >= FEED_RECORDS_PER_EVENT * RECORD_BYTES) {
       this.endFeedRun();

@@ -194,6 +194,9 @@ export class RiskGateModel {
 
   position(symbol: string): bigint { return this.positions.get(symbol) ?? 0n; }
 
+  /** Whether any symbol is in the table now (else a trade changes nothing). */
+  get watchesTrades(): boolean { return this.table.size > 0; }
+
   /** A trade of the feed (P or Q): the symbol's last trade price, if the symbol is in the table now. */
   trade(symbol: string, price: bigint): boolean {
     if (!this.table.has(symbol)) return false;
