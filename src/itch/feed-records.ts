@@ -44,7 +44,8 @@ export const itchRecordCount = (typeByte: number): number => (BODY_FROM[typeByte
 type RecordWriter = (msg: Buffer, m: number, slot: number, out: Buffer, at: number) => void;
 
 /** The record writer of an ITCH type, generated from BODY_FROM so that every byte is a store at a constant
- *  offset: a loop through the table and Buffer's byte-order setters took a tenth of `decode itch`. */
+ *  offset: a loop through the table and Buffer's byte-order setters took a tenth of the reference device's
+ *  feed path. */
 function recordWriter(typeByte: number): RecordWriter {
   const from = BODY_FROM[typeByte]!;
   const code: string[] = [];
