@@ -278,6 +278,7 @@ module feed_tracker #(
     reg                rec_n_valid, more_n_valid, rec_n_message;
     wire               filtered = rec_n_message && filter_enable && locate != 16'd0;
     reg [7:0]          err_code;
+    reg                makes_error;        // err_code is not 0 (every code set is 1 to 11)
     always @* begin
         rec_n = {REC_BITS{1'b0}};
         more_n = {REC_BITS{1'b0}};
@@ -285,6 +286,7 @@ module feed_tracker #(
         more_n_valid = 1'b0;
         rec_n_message = 1'b0;
         err_code = 8'd0;
+        makes_error = 1'b0;
         inc_packet = 1'b0; inc_heartbeat = 1'b0; inc_end_of_session = 1'b0; inc_duplicate = 1'b0; inc_gap = 1'b0;
         inc_error = 5'd0;
         if (take) begin
@@ -331,6 +333,7 @@ module feed_tracker #(
                         end
                     end else begin
                         rec_n_valid = 1'b1;
+                        makes_error = 1'b1;
                         err_code = unknown_type ? `TG_FEED_ERR_UNKNOWN_MESSAGE_TYPE : `TG_FEED_ERR_BAD_LENGTH;
                         rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SEQ] = 1'b1;
                         rec_n[`TG_FEED_ERROR_FLAGS_LSB + `TG_FEED_ERROR_FLAG_SESSION] = 1'b1;
@@ -343,10 +346,12 @@ module feed_tracker #(
                 end
                 EV_WIRE: begin   // a frame's wire status: the error alone, no session
                     rec_n_valid = 1'b1;
+                    makes_error = 1'b1;
                     err_code = `TG_FEED_ERR_TRUNCATED_FRAME + {5'd0, a_count_q[2:0]} - 8'd1;
                 end
                 default: begin   // EV_ERROR
                     rec_n_valid = 1'b1;
+                    makes_error = 1'b1;
                     rec_n[`TG_FEED_ERROR_COUNT_LSB +: 16] = pkt_count_q;
                     if (a_error_q == ERR_SHORT) begin
                         inc_packet = 1'b1;
@@ -368,7 +373,8 @@ module feed_tracker #(
                     end
                 end
             endcase
-            if (err_code != 8'd0) begin
+            // a flag set beside each code, not a test of the code, which waits for the error's kind
+            if (makes_error) begin
                 rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_ERROR;
                 rec_n[`TG_REC_ERROR_LSB +: 8] = err_code;
                 for (s = 1; s <= 5; s = s + 1) inc_error[s - 1] = err_code == s[7:0];
