@@ -374,11 +374,9 @@ module feed_tracker #(
                 end
             endcase
             // a flag set beside each code, not a test of the code, which waits for the error's kind
-            if (makes_error) begin
-                rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_ERROR;
-                rec_n[`TG_REC_ERROR_LSB +: 8] = err_code;
-                for (s = 1; s <= 5; s = s + 1) inc_error[s - 1] = err_code == s[7:0];
-            end
+            if (makes_error) rec_n[`TG_REC_KIND_LSB +: 8] = `TG_KIND_FEED_ERROR;
+            rec_n[`TG_REC_ERROR_LSB +: 8] = err_code;
+            for (s = 1; s <= 5; s = s + 1) inc_error[s - 1] = err_code == s[7:0];
         end
     end
 
