@@ -114,20 +114,24 @@ always @(posedge s_clk) begin
         ack_sync_reg <= {ack_sync_reg[SYNC_STAGES-2:0], ack_toggle_reg};
         timeout_reg <= 1'b0;
         case (s_state_reg)
-            S_IDLE: if (take_write || take_read) begin
-                req_write_reg <= take_write;
-                req_addr_reg <= take_write ? s_axil_awaddr : s_axil_araddr;
-                req_wdata_reg <= s_axil_wdata;
-                req_wstrb_reg <= s_axil_wstrb;
+            S_IDLE: begin
+                // the timer starts over in every idle cycle, taken or not: only S_WAIT reads it, and S_WAIT
+                // is entered from here alone (so the take does not gate the timer's 17 bits)
                 timer_reg <= {TIMER_BITS{1'b0}};
                 expired_reg <= TIMEOUT == 0;
-                if (dead_reg) begin
-                    s_resp_reg <= RESP_SLVERR;
-                    s_rdata_reg <= 32'd0;
-                    s_state_reg <= S_ANSWER;
-                end else begin
-                    req_toggle_reg <= !req_toggle_reg;
-                    s_state_reg <= S_WAIT;
+                if (take_write || take_read) begin
+                    req_write_reg <= take_write;
+                    req_addr_reg <= take_write ? s_axil_awaddr : s_axil_araddr;
+                    req_wdata_reg <= s_axil_wdata;
+                    req_wstrb_reg <= s_axil_wstrb;
+                    if (dead_reg) begin
+                        s_resp_reg <= RESP_SLVERR;
+                        s_rdata_reg <= 32'd0;
+                        s_state_reg <= S_ANSWER;
+                    end else begin
+                        req_toggle_reg <= !req_toggle_reg;
+                        s_state_reg <= S_WAIT;
+                    end
                 end
             end
             S_WAIT: begin
