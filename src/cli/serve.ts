@@ -189,7 +189,8 @@ export async function runServe(o: ServeCommandOptions): Promise<void> {
       const ahead = rate > 0 ? start + (sent / rate) * 1000 - Date.now() : 0;
       if (ahead > 1) await Promise.race([new Promise((r) => setTimeout(r, ahead)), stopped]);
     }
-    await device.flush();
+    // every record of the replay is with the hub before it is asked to drain
+    await feed.settled();
     if (!stopping) {
       if (o.exitAtEnd) {
         await hub.drained(DRAIN_MS);

@@ -151,8 +151,8 @@ export function feedRecords(onRecord: (r: PrintableFeedRecord) => void): FeedRec
 export interface DeviceFeedOptions {
   /** The caller sends a whole input and reads the records at finish() (decode): after a short batch of
    *  events the reader lets the sender's turn end first. Woken at each push, it would take one packet's
-   *  events at a time, a promise and a batch each (a tenth of `decode itch`). A service leaves it off: its
-   *  records reach their reader in the turn the device sent them, which flush() then drained() rely on. */
+   *  events at a time, a promise and a batch each (a tenth of `decode itch`). A service leaves it off, so
+   *  that records reach their sink in the turn the device sent them (settled() waits for them either way). */
   wholeInput?: boolean;
 }
 
@@ -164,6 +164,11 @@ export class DeviceFeed implements FeedSink {
   private sendError: unknown;
   /** Settles when the device's event stream ends (close) or fails. */
   readonly done: Promise<void>;
+  private readonly events: AsyncIterable<DeviceEvent>;
+  /** Events the reader has handed to the sink. */
+  private handled = 0;
+  /** settled() calls waiting for the reader to reach an event count. */
+  private catchUps: { upTo: number; resolve: () => void }[] = [];
 
   constructor(readonly device: Device, out: ((r: PrintableFeedRecord) => void) | FeedRecordSink, o: DeviceFeedOptions = {}) {
     const sink = typeof out === 'function' ? feedRecords(out) : out;
@@ -173,18 +178,45 @@ export class DeviceFeed implements FeedSink {
       if (ev.kind === 'feed_record') sink.push(ev.record, 0);
       else if (ev.kind === 'feed_records') for (let at = 0; at < ev.records.length; at += RECORD_BYTES) sink.push(ev.records, at);
     };
+    const events = this.events = device.events();
     this.done = (async () => {
-      const events = device.events();
       if (events instanceof EventQueue) {
         // every backend's: taken a batch at a time, not a promise per record
         for (let batch = await events.nextBatch(); batch; batch = await events.nextBatch()) {
           for (const ev of batch as DeviceEvent[]) take(ev);
+          this.handledUpTo(this.handled + batch.length);
           if (o.wholeInput && batch.length < SHORT_BATCH) await setImmediatePromise();
         }
         return;
       }
-      for await (const ev of events) take(ev);
-    })();
+      for await (const ev of events) {
+        take(ev);
+        this.handledUpTo(this.handled + 1);
+      }
+    })().finally(() => this.handledUpTo(Infinity));
+  }
+
+  /** Resolves once the device has processed every packet sent so far and the sink has had all their records
+   *  (or the event stream has ended). device.flush() alone says the device has delivered its events, not that
+   *  this reader has taken them: with `wholeInput` it takes them a turn later. */
+  async settled(): Promise<void> {
+    await this.device.flush();
+    const events = this.events;
+    if (!(events instanceof EventQueue)) return;
+    // every event delivered by now: those the reader took from the queue, and those still in it
+    const upTo = events.taken + events.size;
+    if (this.handled >= upTo) return;
+    await new Promise<void>((resolve) => this.catchUps.push({ upTo, resolve }));
+  }
+
+  private handledUpTo(n: number): void {
+    this.handled = n;
+    if (this.catchUps.length === 0) return;
+    this.catchUps = this.catchUps.filter((c) => {
+      if (c.upTo > n) return true;
+      c.resolve();
+      return false;
+    });
   }
 
   packet(p: Buffer): void {
