@@ -119,9 +119,10 @@ class SimBackend : public Backend {
       const auto t0 = std::chrono::steady_clock::now();
       waiting_.fetch_add(1);
       lock_ = std::unique_lock<std::mutex>(b.mutex_, std::defer_lock);
-      // The clock thread lets go within a slice (tens of microseconds). A thread asleep in the kernel for that would wait
-      // for the scheduler to wake it, which on a loaded machine takes milliseconds: this one stays on its
-      // core and takes the model the moment it is free, and sleeps only if the clock thread is held up.
+      // The clock thread lets go within a slice (tens of microseconds). A thread asleep in the kernel for
+      // that would wait for the scheduler to wake it, which on a loaded machine takes milliseconds: this one
+      // stays on its core and takes the model the moment it is free, and sleeps only if the clock thread is
+      // held up.
       while (!lock_.try_lock()) {
         if (std::chrono::steady_clock::now() - t0 > kHostSpin) {
           lock_.lock();
