@@ -282,14 +282,6 @@ export const MUTATIONS = [
     breaks: 'earns a token past a full bucket',
   },
   {
-    name: 'bucket-gap-lost-at-switch',
-    job: 'token_bucket',
-    file: 'hdl/risk/token_bucket.v',
-    from: 'switch_en ? cap_dec + ~credit_q : gap_q - 32\'d1;',
-    to: 'switch_en ? cap_dec + credit_q : gap_q - 32\'d1;',
-    breaks: 'after a rate switch that keeps the credit, a token comes early or late',
-  },
-  {
     name: 'forwarder-overruns-span',
     job: 'order_forwarder',
     file: 'hdl/risk/order_forwarder.v',

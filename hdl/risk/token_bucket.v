@@ -29,7 +29,6 @@ module token_bucket (
     reg [31:0] cpt_m2_q;
     reg        cpt_one_q;                  // a token every cycle
     reg        due_q;                      // credit_q + 1 is the rate: a token is earned this cycle unless full
-    reg [31:0] gap_q;                      // cpt_m2_q - credit_q: 0 when one more cycle completes the token
 
     // Every compare and add below reads registers or inputs only, so they run side by side and none waits
     // for another's carry chain. Each outcome is formed for the three cases of the cycle (full; a token
@@ -68,13 +67,7 @@ module token_bucket (
     // whether credit_next completes the next cycle's token (credit_next + 1 is the next rate): at 0 when
     // the rate is a token a cycle; at cap always; at credit_q + 1 when credit_q is one short
     wire        due_at_zero = switch_en ? switch_one : cpt_one_q;
-    // (credit_q == cpt_m2_q as a compare of one register with 0: half the inputs of a compare of two)
-    wire        due_at_inc = switch_en ? credit_q == cap_dec : gap_q == 32'd0;
-    // the gap after this cycle: the next rate less two less credit_next (a clip to the cap leaves -1; a
-    // switch that keeps counting is the new rate's cap_dec - credit_q - 1, that is cap_dec + ~credit_q)
-    wire [31:0] gap_restart = switch_en ? cap_dec : cpt_m2_q;
-    wire [31:0] gap_idle = clip_idle ? gap_restart : over_cap ? 32'hFFFF_FFFF : switch_en ? cap_dec + ~credit_q : gap_q - 32'd1;
-    wire [31:0] gap_next = full || earn ? gap_restart : gap_idle;
+    wire        due_at_inc = switch_en ? credit_q == cap_dec : credit_q == cpt_m2_q;
     wire        due_next = full || earn || clip_idle ? due_at_zero : over_cap || due_at_inc;
 
     assign tokens = tokens_now;
@@ -87,7 +80,6 @@ module token_bucket (
             fresh_q <= 1'b1;
             burst_q <= 16'd0;
             due_q <= 1'b1;
-            gap_q <= 32'hFFFF_FFFF;
             cpt_m2_q <= 32'hFFFF_FFFF;
             cpt_one_q <= 1'b1;
         end else if (commit && fresh_q) begin
@@ -96,14 +88,12 @@ module token_bucket (
             fresh_q <= 1'b0;
             burst_q <= commit_burst;
             due_q <= commit_one;
-            gap_q <= commit_cpt_m2;
             cpt_m2_q <= commit_cpt_m2;
             cpt_one_q <= commit_one;
         end else begin
             tokens_q <= tokens_left;
             credit_q <= credit_next;
             due_q <= due_next;
-            gap_q <= gap_next;
             if (switch_en) begin
                 burst_q <= switch_burst;
                 cpt_m2_q <= cap_dec;
@@ -126,8 +116,7 @@ module token_bucket (
     // a token never takes longer than the rate says
     // (and the registers kept a cycle ahead say what they stand for)
     wire [31:0] cpt_m1 = cpt_m2_q + 32'd1;
-    always @* if (f_past_valid) assert(credit_q <= cpt_m1 && due_q == (credit_q == cpt_m1) && cpt_one_q == (cpt_m1 == 32'd0) &&
-                                       gap_q == cpt_m2_q - credit_q);
+    always @* if (f_past_valid) assert(credit_q <= cpt_m1 && due_q == (credit_q == cpt_m1) && cpt_one_q == (cpt_m1 == 32'd0));
 `endif
 endmodule
 `default_nettype wire
