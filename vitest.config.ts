@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/helpers/longest-first.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,6 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism()),
     // The session conformance scripts are mostly waiting (timeouts of the engines): many run at once.
     maxConcurrency: 16,
+    sequence: { sequencer: LongestFirst },
   },
 });

@@ -23,7 +23,7 @@ export interface ModuleTiming extends Partial<WorstPath> {
 }
 export const FAMILY: string;
 export function parseSta(text: string, top: string): WorstPath | null;
-export function moduleTiming(top: string, dir: string, family?: string): Promise<ModuleTiming>;
+export function moduleTiming(top: string, dir: string, family?: string, options?: { skipAbc9?: boolean }): Promise<ModuleTiming>;
 export function longestCarryChain(netlist: unknown, top: string): number;
 export interface TimingBudgets { targetPs: number; tolerance: number; modules: Record<string, number> }
 export function timingAgainstBudgets(modules: Record<string, { pathPs: number }>, budgets: TimingBudgets):
