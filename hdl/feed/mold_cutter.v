@@ -83,14 +83,6 @@ module mold_cutter #(
     endfunction
 
     // byte j of the result is lane (j + by) mod 8 of d
-    // {fits the room, fits the room and the next beat, fits the room and two more} for a length of a prefix
-    // whose room is given as room_at_least (bit i: i <= room)
-    function automatic [2:0] fit_flags(input [15:0] n, input [7:0] at_least);
-        fit_flags = {n[15:3] == 13'd0 && at_least[n[2:0]],
-                     n[15:4] == 12'd0 && (!n[3] || at_least[n[2:0]]),
-                     n[15:5] == 11'd0 && (!n[4] || (!n[3] && at_least[n[2:0]]))};
-    endfunction
-
     function automatic [63:0] rotate(input [63:0] d, input [2:0] by);
         integer j;
         begin
@@ -102,8 +94,7 @@ module mold_cutter #(
     reg [3:0]  cut;            // lane of the cut in this beat (0..8)
     reg [3:0]  base;           // first lane of the body after the prefix at the cut
     reg [3:0]  room;           // lanes after the prefix (of a full beat)
-    reg [2:0]  fit_lo;
-    reg [2:0]  fit_at [0:7];
+    reg [7:0]  room_at_least;
     reg [15:0] past_room;
     reg [7:0]  neg_base;
     reg        fits_room, fits_room8, fits_room16;
@@ -154,14 +145,12 @@ module mold_cutter #(
             default: begin base = 4'd1; room = 4'd7; past_room = -16'd7; neg_base = -8'd1; end     // lo_pending: the body starts at lane 1
         endcase
         len = lo_pending_q ? {hi_q, lane(s_tdata, 3'd0)} : {lane(s_tdata, cut[2:0]), lane({8'd0, s_tdata[63:8]}, cut[2:0])};
-        // Whether the length fits the room after the prefix (fit_flags; the room as bits, i <= room, so that the
-        // compares need no adder: every compare wider than 2 bits would be a carry chain), made for every lane
-        // a prefix can start at from the beat alone, then picked by the registered cut: the cut no longer
-        // selects the length's lanes in front of the compares
-        fit_lo = fit_flags({hi_q, lane(s_tdata, 3'd0)}, 8'hFF);
-        for (q = 0; q < 7; q = q + 1) fit_at[q] = fit_flags({lane(s_tdata, q[2:0]), lane(s_tdata, q[2:0] + 3'd1)}, 8'h7F >> q);
-        fit_at[7] = fit_flags({lane(s_tdata, 3'd7), 8'd0}, 8'h00);
-        {fits_room, fits_room8, fits_room16} = lo_pending_q ? fit_lo : fit_at[cut[2:0]];
+        // room_at_least[i]: i bytes fit in the room (i <= room), a table of the registered cut, so that the
+        // length compares below need no adder (every compare wider than 2 bits would be a carry chain)
+        room_at_least = lo_pending_q ? 8'hFF : 8'h7F >> cut;       // bit i: i <= room (7, or 6 - cut)
+        fits_room = len[15:3] == 13'd0 && room_at_least[len[2:0]];
+        fits_room8 = len[15:4] == 12'd0 && (!len[3] || room_at_least[len[2:0]]);
+        fits_room16 = len[15:5] == 11'd0 && (!len[4] || (!len[3] && room_at_least[len[2:0]]));
 
         ph = ph_q; cut_n = cut_q; cut_le8_n = cut_le8_q; cut_le16_n = cut_le16_q; in_msg_n = in_msg_q;
         lo_pending_n = lo_pending_q; hi_n = hi_q; start_n = 4'd0;
